@@ -1,0 +1,173 @@
+/**
+ * Domain records -> SkyPilot's wire records. `launched_at` is integer epoch seconds and `cloud` is
+ * always a display name: the official dashboard blanks a whole page on a single row without them.
+ */
+import type {
+  ClusterJobRecord, CostReportRecord, ManagedJobRecord, StatusRecord, UserRecord, VolumeRecord,
+} from './wireTypes';
+import type {
+  ClusterHistoryRecord, ClusterJob, ClusterRecord, ManagedJob, UserWithRole, Volume,
+} from '../state/records';
+import { Kubernetes } from '../state/clouds';
+
+export function toStatusRecord(c: ClusterRecord, options: { includeHandle?: boolean } = {}): StatusRecord {
+  const resources = c.handle.launchedResources;
+  const nodes = c.handle.launchedNodes;
+  const record: StatusRecord = {
+    name: c.name,
+    launched_at: Math.floor(c.launchedAt),
+    status: c.status,
+    autostop: c.autostop,
+    to_down: c.toDown,
+    last_use: c.lastUse ?? '',
+    cluster_hash: c.clusterHash,
+    cluster_ever_up: c.clusterEverUp,
+    status_updated_at: c.statusUpdatedAt,
+    user_hash: c.userHash,
+    user_name: c.userName ?? c.userHash,
+    workspace: c.workspace || 'default',
+    is_managed: c.isManaged,
+    nodes,
+    cloud: resources.cloud?.name ?? 'Unknown',
+    region: resources.region,
+    zone: resources.zone,
+    cpus: resources.cpusDisplay,
+    memory: resources.memoryDisplay,
+    accelerators: resources.acceleratorsDisplay,
+    labels: resources.labels,
+    resources_str: resources.readable(nodes),
+    resources_str_full: resources.readable(nodes, true),
+    cluster_name_on_cloud: c.handle.clusterNameOnCloud,
+    head_ip: c.handle.headIp,
+    instance_type: resources.instanceType,
+    last_creation_command: c.lastCreationCommand,
+    last_creation_yaml: c.lastCreationYaml,
+    last_event: c.lastEvent,
+    metadata: c.metadata,
+    owner: c.owner,
+    config_hash: c.configHash,
+  };
+  if (options.includeHandle) record.handle = c.handle.toJSON() as unknown as Record<string, unknown>;
+  return record;
+}
+
+export function toCostReportRecord(h: ClusterHistoryRecord): CostReportRecord {
+  const r = h.launchedResources;
+  const hourly = r.hourlyCost() * h.numNodes;
+  return {
+    name: h.name,
+    launched_at: Math.floor(h.launchedAt),
+    duration: Math.floor(h.durationSeconds),
+    num_nodes: h.numNodes,
+    cluster_hash: h.clusterHash,
+    status: h.status,
+    user_hash: h.userHash,
+    user_name: h.userName ?? h.userHash,
+    workspace: h.workspace || 'default',
+    total_cost: Math.round(hourly * (h.durationSeconds / 3600) * 100) / 100,
+    cloud: r.cloud?.name ?? 'Unknown',
+    region: r.region,
+    cpus: r.cpusDisplay,
+    memory: r.memoryDisplay,
+    accelerators: r.acceleratorsDisplay,
+    resources_str: r.readable(h.numNodes),
+    resources_str_full: r.readable(h.numNodes, true),
+    last_creation_yaml: h.lastCreationYaml,
+    last_creation_command: h.lastCreationCommand,
+    last_event: h.lastEvent,
+    usage_intervals: h.usageIntervals,
+  };
+}
+
+export function toClusterJobRecord(j: ClusterJob): ClusterJobRecord {
+  return {
+    job_id: j.jobId,
+    job_name: j.jobName,
+    username: j.userName ?? j.userHash,
+    user_hash: j.userHash,
+    submitted_at: j.submittedAt,
+    start_at: j.startAt,
+    end_at: j.endAt,
+    resources: j.resources,
+    status: j.status,
+    log_path: j.logPath,
+    metadata: j.metadata,
+  };
+}
+
+function clusterResources(job: ManagedJob, full: boolean): string {
+  const r = job.launchedResources;
+  if (!r) return '-';
+  const parts: string[] = [];
+  const acc = r.accelerators;
+  if (acc) parts.push(`gpus=${Object.entries(acc).map(([k, v]) => `${k}:${v}`).join(',')}`);
+  if (full || !acc || r.cloud instanceof Kubernetes) {
+    if (r.cpusDisplay) parts.push(`cpus=${r.cpusDisplay}`);
+    if (r.memoryDisplay) parts.push(`mem=${r.memoryDisplay}`);
+  }
+  if (full && r.instanceType && !(r.cloud instanceof Kubernetes)) parts.push(r.instanceType);
+  return `${job.numNodes}x(${parts.join(', ')}${!full && acc ? ', ...' : ''})`;
+}
+
+export function toManagedJobRecord(j: ManagedJob): ManagedJobRecord {
+  const r = j.launchedResources;
+  return {
+    job_id: j.jobId,
+    _job_id: j.jobId,
+    task_id: j.taskId,
+    job_name: j.name,
+    task_name: j.taskName,
+    workspace: j.workspace,
+    user_name: j.userName ?? j.userHash,
+    user_hash: j.userHash,
+    entrypoint: j.entrypoint,
+    user_yaml: j.userYaml,
+    status: j.status,
+    schedule_state: j.scheduleState,
+    submitted_at: j.submittedAt,
+    start_at: j.startAt,
+    end_at: j.endAt,
+    last_recovered_at: j.lastRecoveredAt,
+    job_duration: Math.round(j.jobDuration),
+    recovery_count: j.recoveryCount,
+    details: j.failureReason,
+    failure_reason: j.failureReason,
+    resources: j.resources,
+    cluster_resources: clusterResources(j, false),
+    cluster_resources_full: clusterResources(j, true),
+    cloud: r?.cloud?.name ?? null,
+    region: r?.region ?? null,
+    zone: r?.zone ?? null,
+    infra: r ? r.infra : null,
+    accelerators: r?.accelerators ?? null,
+    priority: j.priority,
+    pool: j.pool,
+    current_cluster_name: j.currentClusterName,
+  };
+}
+
+export function toUserRecord(u: UserWithRole): UserRecord {
+  return { id: u.id, name: u.name ?? u.id, created_at: u.createdAt, role: u.role, user_type: u.userType };
+}
+
+export function toVolumeRecord(v: Volume): VolumeRecord {
+  return {
+    name: v.name,
+    type: v.type,
+    launched_at: Math.floor(v.launchedAt),
+    cloud: v.cloud.name,
+    region: v.region,
+    zone: v.zone,
+    size: String(v.sizeGb),
+    config: v.config,
+    name_on_cloud: v.nameOnCloud,
+    user_hash: v.userHash,
+    user_name: v.userName ?? v.userHash,
+    workspace: v.workspace,
+    last_attached_at: v.lastAttachedAt,
+    last_use: v.lastUse,
+    status: v.status,
+    usedby_pods: v.usedbyPods,
+    usedby_clusters: v.usedbyClusters,
+  };
+}

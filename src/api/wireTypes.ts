@@ -1,0 +1,267 @@
+/**
+ * Wire types: the JSON shapes of SkyPilot's REST protocol, shared by the server, the typed client, the
+ * CLI and the dashboard. Keys are snake_case because that is what SkyPilot clients send and read.
+ *
+ * Concepts:
+ * - A *scheduled* request answers 200 with an `X-Skypilot-Request-ID` header; its result is a
+ *   `RequestPayload` fetched from `GET /api/get`, whose `return_value` and `error` are JSON strings.
+ * - A *direct* request answers with its JSON body at once.
+ */
+
+export type ClusterStatusName = 'INIT' | 'UP' | 'STOPPED';
+
+export type RequestStatusName = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+export type ScheduleType = 'short' | 'long';
+
+/** What `/api/get` returns. `return_value` and `error` are strings that contain JSON. */
+export interface RequestPayload {
+  request_id: string;
+  name: string;
+  entrypoint: string;
+  request_body: string;
+  status: RequestStatusName;
+  created_at: number;
+  finished_at: number | null;
+  user_id: string;
+  user_name: string | null;
+  return_value: string;
+  error: string;
+  pid: number | null;
+  schedule_type: ScheduleType;
+  cluster_name: string | null;
+  status_msg: string | null;
+  should_retry: boolean;
+}
+
+/** The parsed form of `RequestPayload.error`. */
+export interface RequestError {
+  type: string;
+  message: string;
+  object?: string;
+}
+
+/** The typed JSON body of every 4xx (and the rare 5xx) that is not a request payload. */
+export interface ErrorBody {
+  detail: string;
+  error: { type: string; code: string; message: string; issues?: { path: string; message: string }[] };
+}
+
+export interface StatusRecord {
+  name: string;
+  launched_at: number;
+  status: ClusterStatusName;
+  autostop: number;
+  to_down: boolean;
+  last_use: string;
+  cluster_hash: string;
+  cluster_ever_up: boolean;
+  status_updated_at: number | null;
+  user_hash: string;
+  user_name: string;
+  workspace: string;
+  is_managed: boolean;
+  nodes: number;
+  cloud: string;
+  region: string | null;
+  zone: string | null;
+  cpus: string | null;
+  memory: string | null;
+  accelerators: string | null;
+  labels: Record<string, string> | null;
+  resources_str: string;
+  resources_str_full: string;
+  cluster_name_on_cloud: string;
+  head_ip: string | null;
+  instance_type: string | null;
+  last_creation_command: string | null;
+  last_creation_yaml: string | null;
+  last_event: string | null;
+  metadata: Record<string, unknown>;
+  owner: string[] | null;
+  config_hash: string | null;
+  /** Present only with `include_handle`: the handle as plain JSON (never a pickle). */
+  handle?: Record<string, unknown>;
+  /** Present only with `include_credentials`. */
+  credentials?: Record<string, unknown> | null;
+}
+
+export interface CostReportRecord {
+  name: string;
+  launched_at: number;
+  duration: number;
+  num_nodes: number;
+  cluster_hash: string;
+  status: ClusterStatusName | null;
+  user_hash: string;
+  user_name: string;
+  workspace: string;
+  total_cost: number;
+  cloud: string;
+  region: string | null;
+  cpus: string | null;
+  memory: string | null;
+  accelerators: string | null;
+  resources_str: string;
+  resources_str_full: string;
+  last_creation_yaml: string | null;
+  last_creation_command: string | null;
+  last_event: string | null;
+  usage_intervals?: [number, number | null][];
+}
+
+export type ClusterJobStatusName =
+  | 'INIT'
+  | 'PENDING'
+  | 'SETTING_UP'
+  | 'RUNNING'
+  | 'SUCCEEDED'
+  | 'FAILED'
+  | 'FAILED_SETUP'
+  | 'FAILED_DRIVER'
+  | 'CANCELLED';
+
+export interface ClusterJobRecord {
+  job_id: number;
+  job_name: string;
+  username: string;
+  user_hash: string;
+  submitted_at: number;
+  start_at: number | null;
+  end_at: number | null;
+  resources: string;
+  status: ClusterJobStatusName;
+  log_path: string;
+  metadata: Record<string, unknown>;
+}
+
+export type ManagedJobStatusName =
+  | 'PENDING'
+  | 'SUBMITTED'
+  | 'STARTING'
+  | 'RUNNING'
+  | 'RECOVERING'
+  | 'CANCELLING'
+  | 'SUCCEEDED'
+  | 'CANCELLED'
+  | 'FAILED'
+  | 'FAILED_SETUP'
+  | 'FAILED_PRECHECKS'
+  | 'FAILED_NO_RESOURCE'
+  | 'FAILED_CONTROLLER';
+
+export interface ManagedJobRecord {
+  job_id: number;
+  _job_id: number;
+  task_id: number;
+  job_name: string;
+  task_name: string;
+  workspace: string;
+  user_name: string;
+  user_hash: string;
+  entrypoint: string;
+  user_yaml: string | null;
+  status: ManagedJobStatusName;
+  schedule_state: string;
+  submitted_at: number;
+  start_at: number | null;
+  end_at: number | null;
+  last_recovered_at: number;
+  job_duration: number;
+  recovery_count: number;
+  details: string | null;
+  failure_reason: string | null;
+  resources: string;
+  cluster_resources: string;
+  cluster_resources_full: string;
+  cloud: string | null;
+  region: string | null;
+  zone: string | null;
+  infra: string | null;
+  accelerators: Record<string, number> | null;
+  priority: number;
+  pool: string | null;
+  current_cluster_name: string | null;
+}
+
+export interface ManagedJobsPage {
+  jobs: Partial<ManagedJobRecord>[];
+  total: number;
+  total_no_filter: number;
+  status_counts: Record<string, number>;
+}
+
+export interface UserRecord {
+  id: string;
+  name: string;
+  created_at: number | null;
+  role: string;
+  user_type: string;
+}
+
+export interface UserRoleRecord {
+  id: string;
+  name: string;
+  role: string;
+}
+
+export type WorkspaceConfig = Record<string, unknown>;
+export type WorkspacesMap = Record<string, WorkspaceConfig>;
+
+export interface NodeInfo {
+  name: string;
+  accelerator_type: string | null;
+  total: { accelerator_count: number };
+  free: { accelerators_available: number };
+  ip_address: string | null;
+  cpu_count?: number;
+  memory_gb?: number;
+  is_ready?: boolean;
+}
+
+export interface KubernetesNodeInfoResult {
+  node_info_dict: Record<string, NodeInfo>;
+  hint: string;
+}
+
+export interface VolumeRecord {
+  name: string;
+  type: string;
+  launched_at: number;
+  cloud: string;
+  region: string | null;
+  zone: string | null;
+  size: string;
+  config: Record<string, unknown>;
+  name_on_cloud: string;
+  user_hash: string;
+  user_name: string;
+  workspace: string;
+  last_attached_at: number | null;
+  last_use: string;
+  status: 'READY' | 'IN_USE';
+  usedby_pods: string[];
+  usedby_clusters: string[];
+}
+
+export interface HealthResponse {
+  status: 'healthy' | 'unhealthy' | 'version_mismatch' | 'needs_auth';
+  api_version: string;
+  version: string;
+  version_on_disk: string;
+  commit: string;
+  user?: { id: string; name: string };
+  basic_auth_enabled: boolean;
+  service_account_token_enabled: boolean;
+  ingress_basic_auth_enabled: boolean;
+  external_proxy_auth_enabled: boolean;
+}
+
+/** Fields every request body may carry (SkyPilot's `RequestBody`). */
+export interface BaseRequestBody {
+  env_vars?: Record<string, string>;
+  entrypoint?: string;
+  entrypoint_command?: string;
+  using_remote_api_server?: boolean;
+  override_skypilot_config?: Record<string, unknown> | null;
+}
