@@ -104,7 +104,16 @@ export function clusterRoutes(app: AppContext): Router {
         userHashes: body.all_users === false ? [ctx.user.id] : null,
       });
       const matching = names ? all.filter((c) => names.some((n) => globMatcher(n).test(c.name))) : all;
-      return matching.map((c) => toStatusRecord(c, { includeHandle: body.include_handle === true }));
+      const records = matching.map((c) => toStatusRecord(c, { includeHandle: body.include_handle === true }));
+      if (body.include_credentials) {
+        // SSH credentials are the caller's own: other users' clusters get none.
+        const keys = await globalUserState.getSshKeys(ctx.user.id);
+        records.forEach((r, i) => {
+          r.credentials = keys && matching[i].userHash === ctx.user.id
+            ? { ssh_user: matching[i].handle.sshUser, ssh_private_key: keys.privateKey } : null;
+        });
+      }
+      return records;
     },
   }));
 

@@ -5,7 +5,8 @@
  * - cluster: a live row keyed by name (INIT, UP or STOPPED); terminating deletes it.
  * - cluster history: one row per cluster hash with usage intervals; the cost report reads it.
  * - cluster events: status transitions with reasons; the latest is a cluster's `lastEvent`.
- * - users and roles; enabled clouds per workspace and capability; workspaces; volumes; cluster jobs.
+ * - users and roles, their SSH keys (sensitive: only `/status` with `include_credentials` returns them);
+ *   enabled clouds per workspace and capability; workspaces; volumes; cluster jobs.
  *
  * The seam: this one object is the only way in. Every caller, including the functions below, calls
  * `globalUserState.fn()`, so replacing a property (sinon `sandbox.replace`) reaches every call.
@@ -18,6 +19,7 @@ import { closeStateDb, openStateDb } from './database';
 import { historyState } from './historyState';
 import { usersState } from './usersState';
 import { volumesState } from './volumesState';
+import { sshKeysState } from './sshKeysState';
 
 export const globalUserState = {
   /** Opens the database and runs migrations. Called once at start-up; safe to call again. */
@@ -33,6 +35,7 @@ export const globalUserState = {
   ...configState,
   ...clusterJobsState,
   ...volumesState,
+  ...sshKeysState,
 };
 
 export type GlobalUserState = typeof globalUserState;

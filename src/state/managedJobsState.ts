@@ -12,6 +12,7 @@ import { closeStateDb, openStateDb, stateDb } from './database';
 import type { ManagedJob, ManagedJobPage, ManagedJobQuery, NewManagedJob } from './records';
 import { Resources, type ResourcesJSON } from './resources';
 import { parseJson } from './rowCodecs';
+import { queryManagedJobs } from './managedJobQuery';
 
 interface JobRow {
   job_id: number;
@@ -75,10 +76,6 @@ function jobFromRow(r: JobRow, now: number): ManagedJob {
   };
 }
 
-function containsIgnoreCase(haystack: string | null, needle: string | null | undefined): boolean {
-  return !needle || (haystack ?? '').toLowerCase().includes(needle.toLowerCase());
-}
-
 export const managedJobsState = {
   async init(options: { dbPath?: string } = {}): Promise<void> {
     openStateDb(options.dbPath);
@@ -87,32 +84,12 @@ export const managedJobsState = {
     closeStateDb();
   },
 
-  /**
-   * Newest first. `totalNoFilter` counts the jobs visible before the name/user/workspace/status
-   * filters (the dashboard's empty state); `statusCounts` counts after every filter but the status one.
-   */
+  /** Newest first; see `queryManagedJobs` for the filters, paging and counts. */
   async getJobs(query: ManagedJobQuery = {}): Promise<ManagedJobPage> {
     const now = nowFloat();
     const rows = stateDb().prepare(`SELECT j.*, u.name AS user_name FROM managed_jobs j
       LEFT JOIN users u ON u.id = j.user_hash ORDER BY j.job_id DESC`).all() as JobRow[];
-    let visible = rows.map((r) => jobFromRow(r, now));
-    if (query.userHashes) visible = visible.filter((j) => query.userHashes!.includes(j.userHash));
-    if (query.workspaces) visible = visible.filter((j) => query.workspaces!.includes(j.workspace));
-    if (query.jobIds) visible = visible.filter((j) => query.jobIds!.includes(j.jobId));
-    if (query.skipFinished) visible = visible.filter((j) => !TERMINAL_MANAGED_JOB_STATUSES.has(j.status));
-    const filtered = visible.filter((j) =>
-      containsIgnoreCase(j.name, query.nameMatch)
-      && (containsIgnoreCase(j.userName, query.userMatch) || containsIgnoreCase(j.userHash, query.userMatch))
-      && containsIgnoreCase(j.workspace, query.workspaceMatch));
-    const statusCounts: ManagedJobPage['statusCounts'] = {};
-    for (const job of filtered) statusCounts[job.status] = (statusCounts[job.status] ?? 0) + 1;
-    const byStatus = query.statuses ? filtered.filter((j) => query.statuses!.includes(j.status)) : filtered;
-    let jobs = byStatus;
-    if (query.limit != null) {
-      const page = Math.max(1, query.page ?? 1);
-      jobs = byStatus.slice((page - 1) * query.limit, page * query.limit);
-    }
-    return { jobs, total: byStatus.length, totalNoFilter: visible.length, statusCounts };
+    return queryManagedJobs(rows.map((r) => jobFromRow(r, now)), query);
   },
 
   async getJob(jobId: number): Promise<ManagedJob | null> {

@@ -142,6 +142,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX managed_jobs_status ON managed_jobs (status);
     `,
   },
+  {
+    version: 4,
+    name: 'ssh keys',
+    sql: `
+      CREATE TABLE ssh_key (
+        user_hash TEXT PRIMARY KEY,
+        ssh_public_key TEXT NOT NULL,
+        ssh_private_key TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export function runMigrations(db: Database.Database): number[] {
