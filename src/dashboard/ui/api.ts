@@ -1,0 +1,168 @@
+/**
+ * The dashboard's only door to the server. Every call goes to `<prefix>/internal/dashboard/<path>` at the
+ * page's origin, like the official dashboard:
+ * - scheduled(): 200 + `X-Skypilot-Request-ID`, then one blocking `GET /api/get?request_id=<id>` and
+ *   `JSON.parse(payload.return_value)`. An HTTP 500 there carries `{detail: payload}` whose `error` is a
+ *   JSON string with `message`.
+ * - direct(): the JSON body at once (health, users, role, plugins, ssh node pools).
+ * - streamText(): chunked text/plain (cluster job logs, managed job logs).
+ * Every failure becomes an ApiError whose message is fit to show to a person.
+ */
+import type { ErrorBody, RequestPayload } from '../../api/wireTypes';
+import { basePrefix } from './router';
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly type?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function apiUrl(path: string): string {
+  return `${basePrefix()}/internal/dashboard${path}`;
+}
+
+/** Identity sent in `env_vars`, like the official dashboard's POST wrapper; filled from /users/role. */
+const identity = { id: 'local', name: '' };
+export function setIdentity(id: string, name: string): void {
+  identity.id = id || 'local';
+  identity.name = name;
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Finds a human message in any of the server's error shapes. */
+function messageFrom(body: unknown, fallback: string): { message: string; type?: string } {
+  if (!body || typeof body !== 'object') return { message: fallback };
+  const typed = body as Partial<ErrorBody> & { detail?: unknown };
+  if (typed.error && typeof typed.error === 'object' && typeof typed.error.message === 'string') {
+    return { message: typed.error.message, type: typed.error.type };
+  }
+  const detail: unknown = typed.detail;
+  if (typeof detail === 'string') return { message: detail };
+  if (detail && typeof detail === 'object') {
+    const raw = (detail as { error?: unknown }).error;
+    const parsed = typeof raw === 'string' ? tryJson(raw) : raw;
+    if (parsed && typeof parsed === 'object' && typeof (parsed as { message?: unknown }).message === 'string') {
+      const p = parsed as { message: string; type?: string };
+      return { message: p.message, type: p.type };
+    }
+    if (Array.isArray(detail) && detail.length > 0) return { message: JSON.stringify(detail[0]) };
+  }
+  return { message: fallback };
+}
+
+async function errorOf(res: Response): Promise<ApiError> {
+  const text = await res.text().catch(() => '');
+  const { message, type } = messageFrom(tryJson(text), `${res.status} ${res.statusText || 'error'}`.trim());
+  return new ApiError(message, res.status, type);
+}
+
+async function send(method: string, path: string, body?: unknown): Promise<Response> {
+  const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  if (body !== undefined) {
+    init.headers = { ...init.headers, 'Content-Type': 'application/json' };
+    init.body = JSON.stringify(body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(apiUrl(path), init);
+  } catch {
+    throw new ApiError('Cannot reach the API server', 0);
+  }
+  if (!res.ok) throw await errorOf(res);
+  return res;
+}
+
+function withEnv(body: Record<string, unknown>): Record<string, unknown> {
+  const env: Record<string, string> = { SKYPILOT_IS_FROM_DASHBOARD: 'true', SKYPILOT_USER_ID: identity.id };
+  if (identity.name) env.SKYPILOT_USER = identity.name;
+  return { ...body, env_vars: env };
+}
+
+/** A scheduled request: its result comes from one blocking /api/get. */
+export async function scheduled<T>(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<T> {
+  const res = await send(method, path, method === 'POST' ? withEnv(body ?? {}) : undefined);
+  let id = res.headers.get('X-Skypilot-Request-ID') ?? res.headers.get('X-Request-ID');
+  if (!id) {
+    const parsed = tryJson(await res.text());
+    const fromBody = parsed && typeof parsed === 'object' ? (parsed as { request_id?: unknown }).request_id : null;
+    if (typeof fromBody !== 'string') throw new ApiError('The server did not return a request id', res.status);
+    id = fromBody;
+  }
+  const got = await send('GET', `/api/get?request_id=${encodeURIComponent(id)}`);
+  const payload = (await got.json()) as RequestPayload;
+  if (payload.status === 'FAILED') {
+    const { message, type } = messageFrom({ detail: payload }, 'The request failed');
+    throw new ApiError(message, 500, type);
+  }
+  if (payload.status === 'CANCELLED') throw new ApiError('The request was cancelled', 200);
+  const rv = payload.return_value;
+  if (rv === undefined || rv === null || rv === '') return null as T;
+  return (typeof rv === 'string' ? JSON.parse(rv) : rv) as T;
+}
+
+/** A direct request: JSON body plus the response headers. */
+export async function directWithHeaders<T>(path: string): Promise<{ data: T; headers: Headers }> {
+  const res = await send('GET', path);
+  return { data: (await res.json()) as T, headers: res.headers };
+}
+
+export async function direct<T>(path: string): Promise<T> {
+  return (await directWithHeaders<T>(path)).data;
+}
+
+/** A streaming POST: calls onChunk with the text so far as it arrives; resolves with all of it. */
+export async function streamText(
+  path: string,
+  body: Record<string, unknown>,
+  onChunk?: (textSoFar: string) => void,
+  signal?: AbortSignal,
+): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(apiUrl(path), {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', Accept: 'text/plain' },
+      body: JSON.stringify(withEnv(body)),
+      signal,
+    });
+  } catch (e) {
+    if (signal?.aborted) return '';
+    throw new ApiError('Cannot reach the API server', 0);
+  }
+  if (!res.ok) throw await errorOf(res);
+  if (!res.body) {
+    const text = await res.text();
+    onChunk?.(text);
+    return text;
+  }
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+      onChunk?.(text);
+    }
+  } catch {
+    if (signal?.aborted) return text;
+    throw new ApiError('The log stream was interrupted', 0);
+  }
+  text += decoder.decode();
+  onChunk?.(text);
+  return text;
+}

@@ -1,0 +1,126 @@
+/**
+ * A table with a text filter and click-to-sort columns, used by every list page.
+ * Test hooks: data-testid="filter-input" on the filter box, data-testid="sort-<column key>" on sortable
+ * headers, and the page's own row test id (e.g. "cluster-row") with data-key=<row key> on each row.
+ */
+import type { ComponentChildren } from 'preact';
+import { useMemo, useState } from 'preact/hooks';
+
+export interface Column<T> {
+  key: string;
+  label: string;
+  render: (row: T) => ComponentChildren;
+  /** Value to sort by; columns without one are not sortable. */
+  sort?: (row: T) => string | number | null | undefined;
+  class?: string;
+}
+
+interface Props<T> {
+  rows: T[];
+  columns: Column<T>[];
+  rowKey: (row: T) => string;
+  rowTestId: string;
+  filterText?: (row: T) => string;
+  filterPlaceholder?: string;
+  initialSort?: { key: string; desc: boolean };
+  empty: string;
+  toolbar?: ComponentChildren;
+  loading?: boolean;
+}
+
+function compare(a: unknown, b: unknown): number {
+  const na = a === null || a === undefined || a === '';
+  const nb = b === null || b === undefined || b === '';
+  if (na || nb) return na === nb ? 0 : na ? 1 : -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a).localeCompare(String(b), undefined, { numeric: true, sensitivity: 'base' });
+}
+
+export function DataTable<T>(props: Props<T>) {
+  const { rows, columns, rowKey, rowTestId, filterText, initialSort, empty, toolbar, loading } = props;
+  const [query, setQuery] = useState('');
+  const [sort, setSort] = useState(initialSort ?? null);
+
+  const shown = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    let list = q && filterText ? rows.filter((r) => filterText(r).toLowerCase().includes(q)) : rows.slice();
+    const col = sort && columns.find((c) => c.key === sort.key);
+    if (sort && col?.sort) {
+      const by = col.sort;
+      list = list.sort((a, b) => {
+        const va = by(a);
+        const vb = by(b);
+        const nullish = (v: unknown) => v === null || v === undefined || v === '';
+        if (nullish(va) || nullish(vb)) return compare(va, vb); // empty values last either way
+        return sort.desc ? compare(vb, va) : compare(va, vb);
+      });
+    }
+    return list;
+  }, [rows, query, sort, columns, filterText]);
+
+  const toggle = (key: string) =>
+    setSort((s) => (s && s.key === key ? { key, desc: !s.desc } : { key, desc: false }));
+
+  return (
+    <div class="card table-card">
+      {(filterText || toolbar) && (
+        <div class="table-toolbar">
+          {filterText && (
+            <input
+              class="filter"
+              type="search"
+              placeholder={props.filterPlaceholder ?? 'Filter…'}
+              value={query}
+              onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)}
+              data-testid="filter-input"
+              aria-label="Filter rows"
+            />
+          )}
+          {toolbar}
+        </div>
+      )}
+      <div class="table-scroll">
+        <table class="table">
+          <thead>
+            <tr>
+              {columns.map((c) => {
+                const active = sort?.key === c.key;
+                const ariaSort = active ? (sort!.desc ? 'descending' : 'ascending') : undefined;
+                return (
+                  <th key={c.key} class={c.class} aria-sort={ariaSort}>
+                    {c.sort ? (
+                      <button class={`th-sort${active ? ' active' : ''}`} onClick={() => toggle(c.key)} data-testid={`sort-${c.key}`}>
+                        {c.label}
+                        <span class="sort-arrow" aria-hidden="true">
+                          {active ? (sort!.desc ? '▼' : '▲') : '↕'}
+                        </span>
+                      </button>
+                    ) : (
+                      c.label
+                    )}
+                  </th>
+                );
+              })}
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((r) => (
+              <tr key={rowKey(r)} data-testid={rowTestId} data-key={rowKey(r)}>
+                {columns.map((c) => (
+                  <td key={c.key} class={c.class}>
+                    {c.render(r)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+            {shown.length === 0 && (
+              <tr class="empty-row">
+                <td colSpan={columns.length}>{loading ? 'Loading…' : query ? 'No rows match the filter.' : empty}</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * The server calls the pages share, with their exact bodies. Pages import these rather than building
+ * requests themselves, so every endpoint the dashboard uses is listed here.
+ */
+import type {
+  ClusterJobRecord,
+  HealthResponse,
+  KubernetesNodeInfoResult,
+  ManagedJobRecord,
+  ManagedJobsPage,
+  StatusRecord,
+  UserRecord,
+  UserRoleRecord,
+  WorkspacesMap,
+} from '../../api/wireTypes';
+import { direct, directWithHeaders, scheduled, streamText } from './api';
+
+/** `demo` is our server's addition to the health answer (not in wireTypes.HealthResponse). */
+export type Health = Partial<HealthResponse> & { demo?: boolean };
+export type ManagedJob = Partial<ManagedJobRecord> & { job_id: number };
+
+export async function fetchHealth(): Promise<{ health: Health; demo: boolean }> {
+  const { data, headers } = await directWithHeaders<Health>('/api/health');
+  const header = (headers.get('X-SkyPilot-Demo') ?? '').toLowerCase() === 'true';
+  return { health: data ?? {}, demo: data?.demo === true || header };
+}
+
+export const fetchRole = () => direct<UserRoleRecord>('/users/role');
+export const fetchUsers = async () => (await direct<UserRecord[]>('/users')) ?? [];
+export const fetchWorkspaces = async () => (await scheduled<WorkspacesMap>('GET', '/workspaces')) ?? {};
+
+export async function fetchClusters(): Promise<StatusRecord[]> {
+  const list = await scheduled<StatusRecord[]>('POST', '/status', {
+    cluster_names: null,
+    all_users: true,
+    include_credentials: false,
+    include_handle: false,
+    summary_response: true,
+  });
+  return Array.isArray(list) ? list : [];
+}
+
+export async function fetchCluster(name: string): Promise<StatusRecord | null> {
+  const list = await scheduled<StatusRecord[]>('POST', '/status', {
+    cluster_names: [name],
+    all_users: true,
+    include_credentials: false,
+    include_handle: false,
+    summary_response: false,
+  });
+  return (Array.isArray(list) ? list : []).find((c) => c.name === name) ?? null;
+}
+
+export async function fetchClusterJobs(clusterName: string): Promise<ClusterJobRecord[]> {
+  const list = await scheduled<ClusterJobRecord[]>('POST', '/queue', {
+    cluster_name: clusterName,
+    skip_finished: false,
+    all_users: true,
+  });
+  return Array.isArray(list) ? list : [];
+}
+
+export const streamClusterLog = (clusterName: string, jobId: number, onChunk: (t: string) => void, signal: AbortSignal) =>
+  streamText('/logs', { cluster_name: clusterName, job_id: jobId, follow: false, tail: 10000 }, onChunk, signal);
+
+export interface JobsResult {
+  jobs: ManagedJob[];
+  statusCounts: Record<string, number>;
+}
+
+/** /jobs/queue/v2 answers either a list (older) or a page object with status_counts. */
+export async function fetchManagedJobs(jobIds?: number[]): Promise<JobsResult> {
+  const body: Record<string, unknown> = { all_users: true, verbose: true, skip_finished: false };
+  if (jobIds) body.job_ids = jobIds.map(String);
+  const raw = await scheduled<ManagedJobsPage | ManagedJob[]>('POST', '/jobs/queue/v2', body);
+  const jobs = (Array.isArray(raw) ? raw : (raw?.jobs ?? [])) as ManagedJob[];
+  let statusCounts = !Array.isArray(raw) && raw?.status_counts ? raw.status_counts : null;
+  if (!statusCounts) {
+    statusCounts = {};
+    for (const j of jobs) if (j.status) statusCounts[j.status] = (statusCounts[j.status] ?? 0) + 1;
+  }
+  return { jobs, statusCounts };
+}
+
+export const streamManagedJobLog = (jobId: number, onChunk: (t: string) => void, signal: AbortSignal) =>
+  streamText('/jobs/logs', { controller: false, follow: false, job_id: jobId, tail: 5000 }, onChunk, signal);
+
+export async function fetchEnabledClouds(workspaces: string[]): Promise<Record<string, string[]>> {
+  const q = encodeURIComponent(workspaces.join(','));
+  return (await scheduled<Record<string, string[]>>('GET', `/enabled_clouds/batch?workspaces=${q}&expand=true`)) ?? {};
+}
+
+export const fetchNodeInfo = (context: string) =>
+  scheduled<KubernetesNodeInfoResult>('POST', '/kubernetes_node_info', { context });
+
+export type ClusterAction = 'stop' | 'start' | 'down';
+export const clusterAction = (action: ClusterAction, clusterName: string) =>
+  scheduled<unknown>('POST', `/${action}`, { cluster_name: clusterName });
+
+export const cancelManagedJob = (jobId: number) =>
+  scheduled<unknown>('POST', '/jobs/cancel', { job_ids: [jobId] });

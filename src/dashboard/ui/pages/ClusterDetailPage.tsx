@@ -1,0 +1,148 @@
+/**
+ * Cluster detail: /dashboard/clusters/<name> and /dashboard/clusters/<name>/<job id> (with that job's log).
+ * Calls: POST /status {cluster_names: [name], all_users: true, include_credentials: false,
+ *        include_handle: false, summary_response: false};
+ *        POST /queue {cluster_name, skip_finished: false, all_users: true} (skipped while STOPPED);
+ *        POST /logs {cluster_name, job_id, follow: false, tail: 10000} (streamed text) for the chosen job;
+ *        buttons: POST /stop, /start, /down {cluster_name}.
+ * Test hooks: data-testid="job-row" (data-key = job id), "job-log-link", "action-stop", "action-start",
+ *             "action-down", "log-viewer", "log-text", "cluster-not-found", "error-banner", "toast".
+ */
+import type { ClusterJobRecord, StatusRecord } from '../../../api/wireTypes';
+import { ActionButton } from '../components/ActionButton';
+import { DataTable, type Column } from '../components/DataTable';
+import { Details, ErrorBanner, PageHeader, Spinner } from '../components/Feedback';
+import { LogViewer } from '../components/LogViewer';
+import { StatusBadge } from '../components/StatusBadge';
+import { clusterAction, fetchCluster, fetchClusterJobs, streamClusterLog } from '../data';
+import { dateTime, infra, relativeTime, span } from '../format';
+import { errorMessage, useData, useTick } from '../hooks';
+import { Link } from '../router';
+
+interface Loaded {
+  cluster: StatusRecord | null;
+  jobs: ClusterJobRecord[] | null;
+  jobsError: string | null;
+}
+
+async function load(name: string): Promise<Loaded> {
+  const cluster = await fetchCluster(name);
+  if (!cluster) return { cluster, jobs: null, jobsError: null };
+  if (cluster.status === 'STOPPED') return { cluster, jobs: null, jobsError: 'The cluster is stopped: start it to see its jobs.' };
+  try {
+    return { cluster, jobs: await fetchClusterJobs(name), jobsError: null };
+  } catch (e) {
+    return { cluster, jobs: null, jobsError: errorMessage(e) };
+  }
+}
+
+function jobColumns(cluster: string, selected: string | undefined): Column<ClusterJobRecord>[] {
+  const logLink = (j: ClusterJobRecord) => `/clusters/${encodeURIComponent(cluster)}/${j.job_id}`;
+  return [
+    { key: 'id', label: 'ID', render: (j) => <span class={selected === String(j.job_id) ? 'strong' : ''}>{j.job_id}</span>, sort: (j) => j.job_id },
+    { key: 'name', label: 'Name', render: (j) => j.job_name || '-', sort: (j) => j.job_name },
+    { key: 'user', label: 'User', render: (j) => j.username || '-', sort: (j) => j.username },
+    { key: 'submitted', label: 'Submitted', render: (j) => <span title={dateTime(j.submitted_at)}>{relativeTime(j.submitted_at)}</span>, sort: (j) => j.submitted_at },
+    { key: 'duration', label: 'Duration', render: (j) => span(j.start_at, j.end_at), sort: (j) => (j.start_at ? (j.end_at ?? Date.now() / 1000) - j.start_at : null) },
+    { key: 'status', label: 'Status', render: (j) => <StatusBadge status={j.status} />, sort: (j) => j.status },
+    { key: 'resources', label: 'Resources', render: (j) => <span class="mono-soft">{j.resources || '-'}</span> },
+    {
+      key: 'logs',
+      label: 'Logs',
+      render: (j) => (
+        <Link to={logLink(j)} class="btn btn-small" data-testid="job-log-link">
+          View log
+        </Link>
+      ),
+    },
+  ];
+}
+
+export function ClusterDetailPage({ name, job }: { name: string; job?: string }) {
+  const { data, error, loading, updatedAt, reload } = useData(() => load(name), `cluster:${name}`);
+  useTick();
+  const c = data?.cluster;
+  const jobId = job !== undefined && /^\d+$/.test(job) ? Number(job) : undefined;
+
+  const actions = (
+    <>
+      <ActionButton label="Start" testId="action-start" run={() => clusterAction('start', name)} success={`Start requested for ${name}`} onDone={reload} />
+      <ActionButton label="Stop" testId="action-stop" run={() => clusterAction('stop', name)} success={`Stop requested for ${name}`} onDone={reload} />
+      <ActionButton label="Down" testId="action-down" variant="danger" run={() => clusterAction('down', name)} success={`Teardown requested for ${name}`} onDone={reload} />
+    </>
+  );
+
+  return (
+    <>
+      <div class="crumbs">
+        <Link to="/clusters">Clusters</Link> <span>/</span> <span>{name}</span>
+      </div>
+      <PageHeader
+        title={
+          <>
+            {name} {c && <StatusBadge status={c.status} cluster />}
+          </>
+        }
+        updatedAt={updatedAt}
+        loading={loading}
+        onRefresh={reload}
+        actions={actions}
+      />
+      <ErrorBanner message={error} onRetry={reload} />
+      {!data && loading && <Spinner />}
+      {data && !c && (
+        <div class="card empty-card" data-testid="cluster-not-found">
+          Cluster <strong>{name}</strong> was not found. It may have been torn down.
+        </div>
+      )}
+      {c && (
+        <div class="card">
+          <div class="card-header">
+            <h2>Details</h2>
+          </div>
+          <Details
+            items={[
+              ['Status', <StatusBadge status={c.status} cluster />],
+              ['User', c.user_name || '-'],
+              ['Workspace', c.workspace || 'default'],
+              ['Infra', infra(c.cloud, c.region, c.zone)],
+              ['Resources', c.resources_str_full || c.resources_str || '-'],
+              ['Nodes', c.nodes ?? '-'],
+              ['Started', <span title={dateTime(c.launched_at)}>{relativeTime(c.launched_at)}</span>],
+              ['Autostop', c.autostop >= 0 ? `${c.autostop} min${c.to_down ? ' (down)' : ''}` : '-'],
+              ['Head IP', c.head_ip || '-'],
+              ['Last command', <code>{c.last_creation_command || c.last_use || '-'}</code>],
+            ]}
+          />
+        </div>
+      )}
+      {c && (
+        <>
+          <h2 class="section-title">Jobs</h2>
+          {data?.jobsError ? (
+            <div class="banner banner-info">{data.jobsError}</div>
+          ) : (
+            <DataTable
+              rows={data?.jobs ?? []}
+              columns={jobColumns(name, job)}
+              rowKey={(j) => String(j.job_id)}
+              rowTestId="job-row"
+              filterText={(j) => `${j.job_id} ${j.job_name} ${j.username} ${j.status}`}
+              filterPlaceholder="Filter jobs…"
+              initialSort={{ key: 'id', desc: true }}
+              empty="No jobs on this cluster."
+            />
+          )}
+        </>
+      )}
+      {c && jobId !== undefined && (
+        <LogViewer
+          title={`Log of job ${jobId}`}
+          streamKey={`${name}/${jobId}`}
+          reveal
+          stream={(onChunk, signal) => streamClusterLog(name, jobId, onChunk, signal)}
+        />
+      )}
+    </>
+  );
+}
