@@ -1,0 +1,14 @@
+/**
+ * Demo mode, installed by importing this module (`import './demo/demo';`, the one line that
+ * patches/demo.patch adds to src/server.ts, or `node -r ./dist/src/demo/demo.js`). Nothing outside
+ * src/demo/ knows demo mode exists. See docs/decisions/0002-demo-mode.md.
+ */
+import { installDemo } from './installDemo';
+
+try {
+  const demo = installDemo();
+  console.log(`[demo] read-only demo installed: fake world from ${demo.fixtures.dir}`);
+} catch (error) {
+  console.error(`skypilot-ts demo: cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,27 @@
+/**
+ * The demo's "now" and its relative times. Fixture times are written relative to now (`2h ago`,
+ * `1d 4h ago`), so the world never goes stale. `SKYPILOT_NOW` (ISO date or epoch seconds) pins now,
+ * for reproducible tests and screenshots.
+ */
+import dayjs from 'dayjs';
+
+export function demoNow(): dayjs.Dayjs {
+  const pinned = process.env.SKYPILOT_NOW;
+  if (pinned) {
+    const parsed = /^\d+(\.\d+)?$/.test(pinned) ? dayjs.unix(Number(pinned)) : dayjs(pinned);
+    if (parsed.isValid()) return parsed;
+  }
+  return dayjs();
+}
+
+const UNIT: Record<string, dayjs.ManipulateType> = { m: 'minute', h: 'hour', d: 'day' };
+
+/** `'1d 4h ago'` -> true; used by the fixture schema. */
+export const RELATIVE_TIME = /^(\d+\s*[mhd]\s*)+ago$/;
+
+/** Epoch seconds of a relative time such as `1d 4h ago`, measured from `now`. */
+export function resolveAgo(text: string, now: dayjs.Dayjs): number {
+  let at = now;
+  for (const [, amount, unit] of text.matchAll(/(\d+)\s*([mhd])/g)) at = at.subtract(Number(amount), UNIT[unit]);
+  return at.unix();
+}

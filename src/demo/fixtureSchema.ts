@@ -1,0 +1,139 @@
+/**
+ * The shape of the demo's data files (src/demo/fixtures/*.yaml). Field names are written for people
+ * who edit YAML, not for the wire; `world.ts` turns them into state records. A bad edit is reported
+ * with the file and the field, e.g. `clusters.yaml: [2].status: expected one of INIT, UP, STOPPED`.
+ */
+import { z } from 'zod';
+import { CLUSTER_JOB_STATUSES, CLUSTER_STATUSES, MANAGED_JOB_STATUSES, USER_ROLES } from '../state/clusterStatus';
+import { cloudRegistry } from '../state/clouds';
+import { RELATIVE_TIME } from './demoClock';
+
+const ago = z.string().regex(RELATIVE_TIME, 'expected a time like "2h ago", "30m ago" or "1d 4h ago"');
+const email = z.string().min(3).regex(/^[^\s@]+@[^\s@]+$/, 'expected an e-mail address');
+const cloud = z.string().refine((c) => cloudRegistry.isKnown(c), {
+  message: `expected one of ${cloudRegistry.names().join(', ')}`,
+});
+const file = z.string().regex(/^[\w./-]+$/, 'expected a file path under src/demo/fixtures').refine(
+  (p) => !p.split('/').includes('..'), 'the file must be inside src/demo/fixtures');
+const name = z.string().min(1).regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only');
+
+export const usersFile = z.strictObject({
+  current_user: email,
+  users: z.array(z.strictObject({ name: email, role: z.enum(USER_ROLES), created: ago })).min(1),
+});
+
+export const workspacesFile = z.record(name, z.record(z.string(), z.unknown()).nullable())
+  .refine((w) => 'default' in w, 'the "default" workspace must exist');
+
+export const infraFile = z.strictObject({
+  enabled_clouds: z.record(name, z.array(cloud)),
+  kubernetes_contexts: z.array(z.strictObject({
+    name,
+    nodes: z.array(z.strictObject({
+      name,
+      gpu: z.string().nullable(),
+      gpus: z.number().int().min(0),
+      gpus_free: z.number().int().min(0),
+      cpus: z.number().positive(),
+      memory_gb: z.number().positive(),
+      ip: z.string(),
+    }).refine((n) => n.gpus_free <= n.gpus, { message: 'gpus_free cannot exceed gpus', path: ['gpus_free'] })),
+  })),
+});
+
+export const clustersFile = z.array(z.strictObject({
+  name,
+  user: email,
+  workspace: name,
+  status: z.enum(CLUSTER_STATUSES),
+  launched: ago,
+  stopped: ago.optional(),
+  cloud,
+  region: z.string().nullish(),
+  zone: z.string().nullish(),
+  instance_type: z.string(),
+  nodes: z.number().int().positive(),
+  autostop: z.number().int().min(-1),
+  autostop_down: z.boolean().optional(),
+  task: file,
+  command: z.string(),
+}));
+
+const clusterJob = z.strictObject({
+  id: z.number().int().positive(),
+  name: z.string().min(1),
+  user: email,
+  status: z.enum(CLUSTER_JOB_STATUSES as unknown as [string, ...string[]]),
+  submitted: ago,
+  started: ago.nullish(),
+  ended: ago.nullish(),
+  resources: z.string(),
+  log: file,
+});
+
+export const clusterJobsFile = z.record(name, z.array(clusterJob));
+
+export const managedJobsFile = z.array(z.strictObject({
+  id: z.number().int().positive(),
+  name: z.string().min(1),
+  user: email,
+  workspace: name,
+  status: z.enum(MANAGED_JOB_STATUSES as unknown as [string, ...string[]]),
+  submitted: ago,
+  started: ago.nullish(),
+  ended: ago.nullish(),
+  recoveries: z.number().int().min(0),
+  failure_reason: z.string().optional(),
+  resources: z.string(),
+  cloud: cloud.optional(),
+  region: z.string().nullish(),
+  instance_type: z.string().optional(),
+  nodes: z.number().int().positive().optional(),
+  task: file,
+  log: file,
+}));
+
+export const volumesFile = z.array(z.strictObject({
+  name,
+  type: z.string(),
+  user: email,
+  workspace: name,
+  cloud,
+  region: z.string().nullish(),
+  size: z.number().positive(),
+  status: z.enum(['READY', 'IN_USE']),
+  created: ago,
+  last_attached: ago.nullish(),
+  used_by: z.array(z.string()),
+  storage_class: z.string(),
+  access_mode: z.string(),
+}));
+
+export const historyFile = z.array(z.strictObject({
+  name,
+  user: email,
+  workspace: name,
+  cloud,
+  region: z.string().nullish(),
+  instance_type: z.string(),
+  nodes: z.number().int().positive(),
+  launched: ago,
+  terminated: ago,
+  task: file,
+}));
+
+export const FIXTURE_FILES = {
+  users: { file: 'users.yaml', schema: usersFile },
+  workspaces: { file: 'workspaces.yaml', schema: workspacesFile },
+  infra: { file: 'infra.yaml', schema: infraFile },
+  clusters: { file: 'clusters.yaml', schema: clustersFile },
+  clusterJobs: { file: 'cluster_jobs.yaml', schema: clusterJobsFile },
+  managedJobs: { file: 'managed_jobs.yaml', schema: managedJobsFile },
+  volumes: { file: 'volumes.yaml', schema: volumesFile },
+  history: { file: 'history.yaml', schema: historyFile },
+} as const;
+
+type Files = typeof FIXTURE_FILES;
+
+/** The parsed fixtures plus the text files (task YAMLs, logs) they name, keyed by path. */
+export type Fixtures = { [K in keyof Files]: z.infer<Files[K]['schema']> } & { texts: Record<string, string> };

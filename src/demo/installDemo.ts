@@ -1,0 +1,112 @@
+/**
+ * Installs demo mode: one sinon sandbox replaces every function of every state seam with its fake from
+ * the manifest (reads answer from the fake world, writes throw `DemoModeError`), and the read-only
+ * guard is put first in the app. Fail closed: a seam function the manifest does not know is replaced
+ * by a thrower too, and reported; nothing can reach SQLite.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import sinon from 'sinon';
+import { appExtensions } from '../appExtensions';
+import { kubernetesInfra } from '../infra/kubernetesInfra';
+import { currentUser } from '../state/currentUser';
+import { globalUserState } from '../state/globalUserState';
+import { managedJobsState } from '../state/managedJobsState';
+import { demoNow } from './demoClock';
+import { DemoModeError } from './demoModeError';
+import { type DemoManifest, REFUSE, buildManifest } from './fakes';
+import { FixtureSource } from './fixtureLoader';
+import { readOnlyGuard } from './readOnlyGuard';
+import { buildWorld } from './world';
+
+/** Every object the API reads state through. */
+export const SEAMS = { globalUserState, managedJobsState, currentUser, kubernetesInfra } as const;
+export type SeamName = keyof typeof SEAMS;
+
+export interface DemoOptions {
+  fixturesDir?: string;
+  /** How often, at most, fixture files are checked for changes (ms). */
+  reloadMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface DemoInstallation {
+  sandbox: sinon.SinonSandbox;
+  /** The installed fakes, spied, per seam and function name. */
+  fakes: Record<SeamName, Record<string, sinon.SinonSpy>>;
+  /** Names (`seam.fn`) of writes, which refuse. */
+  refused: string[];
+  /** Names of seam functions the manifest had no entry for (refused too); empty when complete. */
+  missing: string[];
+  fixtures: FixtureSource;
+  restore(): void;
+}
+
+export function defaultFixturesDir(): string {
+  if (process.env.SKYPILOT_DEMO_FIXTURES) return path.resolve(process.env.SKYPILOT_DEMO_FIXTURES);
+  // From src/demo (ts-jest) or dist/src/demo (built): the editable files live in src/demo/fixtures.
+  const candidates = [path.join(__dirname, 'fixtures'), path.resolve(__dirname, '..', '..', '..', 'src', 'demo', 'fixtures')];
+  return candidates.find((dir) => fs.existsSync(path.join(dir, 'clusters.yaml'))) ?? candidates[0];
+}
+
+function refuser(name: string, why: string) {
+  return () => Promise.reject(new DemoModeError(`${name} ${why}`));
+}
+
+function refuseUpgrades(server: Server): void {
+  server.on('upgrade', (_req, socket) => {
+    socket.end('HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n'
+      + JSON.stringify({ detail: new DemoModeError('protocol upgrades').message }));
+  });
+}
+
+export function installDemo(options: DemoOptions = {}): DemoInstallation {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const fixtures = new FixtureSource(options.fixturesDir ?? defaultFixturesDir(), {
+    reloadMs: options.reloadMs ?? Number(process.env.SKYPILOT_DEMO_RELOAD_MS ?? 1000),
+    log,
+  });
+  const manifest: DemoManifest = buildManifest(() => buildWorld(fixtures.current(), demoNow()));
+  const sandbox = sinon.createSandbox();
+  const fakes = {} as DemoInstallation['fakes'];
+  const refused: string[] = [];
+  const missing: string[] = [];
+
+  for (const [seamName, seam] of Object.entries(SEAMS) as [SeamName, Record<string, unknown>][]) {
+    const entries = manifest[seamName] as Record<string, unknown>;
+    fakes[seamName] = {};
+    for (const key of Object.keys(entries)) {
+      if (typeof seam[key] !== 'function') throw new Error(`demo manifest names ${seamName}.${key}, which does not exist`);
+    }
+    for (const [key, value] of Object.entries(seam)) {
+      if (typeof value !== 'function') continue;
+      const entry = entries[key];
+      let replacement: (...args: never[]) => unknown;
+      if (entry === REFUSE) {
+        replacement = refuser(`${seamName}.${key}`, 'would change state');
+        refused.push(`${seamName}.${key}`);
+      } else if (typeof entry === 'function') {
+        replacement = entry as (...args: never[]) => unknown;
+      } else {
+        replacement = refuser(`${seamName}.${key}`, 'has no demo fake');
+        missing.push(`${seamName}.${key}`);
+      }
+      const spy = sandbox.spy(replacement);
+      sandbox.replace(seam, key, spy as never);
+      fakes[seamName][key] = spy;
+    }
+  }
+  if (missing.length) log(`[demo] no fake for ${missing.join(', ')}: these refuse every call`);
+
+  appExtensions.firstMiddleware.unshift(readOnlyGuard);
+  appExtensions.serverHooks.push(refuseUpgrades);
+  return {
+    sandbox, fakes, refused, missing, fixtures,
+    restore() {
+      sandbox.restore();
+      appExtensions.firstMiddleware.splice(appExtensions.firstMiddleware.indexOf(readOnlyGuard), 1);
+      appExtensions.serverHooks.splice(appExtensions.serverHooks.indexOf(refuseUpgrades), 1);
+    },
+  };
+}

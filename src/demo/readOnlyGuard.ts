@@ -1,0 +1,58 @@
+/**
+ * The demo's write guard, mounted before CORS, body parsing and routing, so it judges every request
+ * as it arrived. Default deny: a request passes only when its method and normalised path are on the
+ * allowlist. Normalisation follows what Express would route (case-insensitive, trailing slash, the
+ * `/internal/dashboard` prefix), so no spelling reaches a handler the guard did not judge; spellings
+ * Express would not route as written (percent-encoding, `//`, `;`, `..`) are refused outright.
+ * Method overrides and protocol upgrades are refused: no later layer may change what was judged.
+ */
+import type { RequestHandler } from 'express';
+import { sendError } from '../http/errorBoundary';
+import { DASHBOARD_API_PREFIX } from '../http/protocolHeaders';
+import { DemoModeError } from './demoModeError';
+import { ALLOWED_READS, STATIC_PREFIX } from './readOnlyAllowlist';
+
+const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'];
+const allowed = new Set(ALLOWED_READS.map(([method, path]) => `${method} ${path}`));
+
+export type Verdict = { allow: true } | { allow: false; reason: string };
+
+/** The path as Express routes it, or null when it is spelled in a way the guard will not judge. */
+export function normalisePath(rawPath: string): string | null {
+  if (/[%;\\]|\/\/|\/\.\.?(\/|$)/.test(rawPath)) return null;
+  let path = rawPath.toLowerCase();
+  if (path === DASHBOARD_API_PREFIX || path.startsWith(`${DASHBOARD_API_PREFIX}/`)) {
+    path = path.slice(DASHBOARD_API_PREFIX.length) || '/';
+  }
+  if (path.length > 1 && path.endsWith('/') && !path.startsWith(STATIC_PREFIX)) path = path.slice(0, -1);
+  return path;
+}
+
+export function judge(method: string, url: string, headers: Record<string, string | string[] | undefined>): Verdict {
+  const [rawPath, query = ''] = url.split('?', 2);
+  if (headers.upgrade) return { allow: false, reason: 'protocol upgrades' };
+  if (OVERRIDE_HEADERS.some((h) => headers[h] !== undefined) || /(^|&)_method=/i.test(query)) {
+    return { allow: false, reason: 'method overrides' };
+  }
+  if (method === 'OPTIONS') return { allow: true }; // CORS preflight, answered without reaching a route
+  const staticFile = (method === 'GET' || method === 'HEAD') && rawPath.toLowerCase().startsWith(STATIC_PREFIX)
+    && !/\/\.\.?(\/|$)/.test(rawPath);
+  if (staticFile) return { allow: true }; // the dashboard router serves files only, and refuses traversal
+  const path = normalisePath(rawPath);
+  if (path === null) return { allow: false, reason: `${method} on an unusual path spelling` };
+  const asGet = method === 'HEAD' ? 'GET' : method;
+  if (allowed.has(`${asGet} ${path}`)) return { allow: true };
+  return { allow: false, reason: `${method} ${path}` };
+}
+
+export const readOnlyGuard: RequestHandler = (req, res, next) => {
+  res.setHeader('X-SkyPilot-Demo', 'true');
+  const verdict = judge(req.method, req.url, req.headers);
+  if (verdict.allow) {
+    next();
+    return;
+  }
+  res.setHeader('Access-Control-Allow-Origin', req.get('Origin') ?? '*');
+  res.setHeader('Access-Control-Expose-Headers', 'X-SkyPilot-Demo');
+  sendError(res, new DemoModeError(verdict.reason));
+};
