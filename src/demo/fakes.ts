@@ -92,7 +92,7 @@ export function buildManifest(world: () => World): DemoManifest {
       appendClusterJobLog: REFUSE,
       getClusterJobLog: async (name, jobId) => world().clusterJobLogs.get(`${name}/${jobId}`) ?? null,
       removeClusterJobs: REFUSE,
-      getVolumes: async () => world().volumes,
+      getVolumes: async () => world().volumes.sort((a, b) => b.launchedAt - a.launchedAt),
       addVolume: REFUSE,
       deleteVolume: REFUSE,
     },
