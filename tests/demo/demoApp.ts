@@ -1,0 +1,53 @@
+/** A demo app for tests: the demo installed, an in-memory request store, and the scheduled round trip. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import type { Express } from 'express';
+import { createApp } from '../../src/app';
+import { type DemoInstallation, type DemoOptions, installDemo } from '../../src/demo/installDemo';
+import { RequestStore } from '../../src/requests/requestStore';
+
+export const FIXTURES_DIR = path.resolve(__dirname, '..', '..', 'src', 'demo', 'fixtures');
+export const PINNED_NOW = '2026-11-22T12:00:00Z';
+
+export interface DemoApp {
+  app: Express;
+  demo: DemoInstallation;
+  store: RequestStore;
+  close(): void;
+}
+
+export function startDemoApp(options: DemoOptions = {}): DemoApp {
+  const demo = installDemo({ reloadMs: 0, log: () => {}, ...options });
+  const store = new RequestStore(':memory:');
+  const builtDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sky-dash-'));
+  fs.writeFileSync(path.join(builtDir, 'index.html'), '<!doctype html><title>dashboard</title>');
+  const app = createApp({ requests: store, dashboard: { builtDir }, getTimeoutMs: 5000 });
+  return { app, demo, store, close: () => { demo.restore(); store.close(); } };
+}
+
+/** POST (or GET) a scheduled endpoint, then collect its result from /api/get. */
+export async function roundTrip(app: Express, method: 'get' | 'post', url: string, body: unknown = {}) {
+  const first = method === 'post' ? await request(app).post(url).send(body as object) : await request(app).get(url);
+  if (first.status !== 200) return { status: first.status, body: first.body, value: undefined, payload: undefined };
+  const id = first.headers['x-skypilot-request-id'];
+  const result = await request(app).get(`/api/get?request_id=${id}`);
+  const payload = result.status === 500 ? result.body.detail : result.body;
+  return { status: result.status, payload, value: JSON.parse(payload.return_value), error: JSON.parse(payload.error) };
+}
+
+/** A copy of the fixtures in a temp dir, for tests that edit them. */
+export function copyFixtures(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sky-fixtures-'));
+  fs.cpSync(FIXTURES_DIR, dir, { recursive: true });
+  return dir;
+}
+
+/** Every write fake that was called, as `seam.fn` names. */
+export function calledWrites(demo: DemoInstallation): string[] {
+  return demo.refused.filter((name) => {
+    const [seam, fn] = name.split('.') as [keyof DemoInstallation['fakes'], string];
+    return demo.fakes[seam][fn].called;
+  });
+}

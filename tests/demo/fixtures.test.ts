@@ -1,0 +1,69 @@
+/**
+ * Fixtures are data files validated on load: a bad edit names the file and the field; edits are
+ * picked up without a restart; after a bad edit the last good world keeps being served.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { FixtureError, loadFixtures } from '../../src/demo/fixtureLoader';
+import { installDemo } from '../../src/demo/installDemo';
+import { globalUserState } from '../../src/state/globalUserState';
+import { FIXTURES_DIR, copyFixtures } from './demoApp';
+
+function edit(dir: string, file: string, from: string | RegExp, to: string): void {
+  const full = path.join(dir, file);
+  const text = fs.readFileSync(full, 'utf8');
+  const next = text.replace(from, to);
+  if (next === text) throw new Error(`edit of ${file} changed nothing`);
+  fs.writeFileSync(full, next);
+}
+
+describe('fixture validation', () => {
+  it('loads the shipped fixtures', () => {
+    expect(() => loadFixtures(FIXTURES_DIR)).not.toThrow();
+  });
+
+  it.each([
+    ['clusters.yaml', 'status: STOPPED', 'status: STOPED', /^clusters\.yaml: \[3\]\.status: .*UP/],
+    ['clusters.yaml', 'instance_type: 4CPU--16GB', 'instance_type: 4CPU-16GB', /^clusters\.yaml: \[3\]\.instance_type: .*4CPU-16GB.*CPU--/],
+    ['clusters.yaml', 'launched: 45m ago', 'launched: yesterday', /^clusters\.yaml: \[2\]\.launched: expected a time like/],
+    ['clusters.yaml', 'cloud: AWS', 'cloud: AWZ', /^clusters\.yaml: \[4\]\.cloud: expected one of/],
+    ['clusters.yaml', '  user: mike@skypilot.co', '  user: zed@skypilot.co', /^clusters\.yaml: \[3\]\.user: unknown user 'zed@skypilot.co'/],
+    ['users.yaml', 'role: viewer', 'role: superuser', /^users\.yaml: users\[2\]\.role: /],
+    ['managed_jobs.yaml', 'status: RECOVERING', 'status: RESTARTING', /^managed_jobs\.yaml: \[5\]\.status: /],
+    ['infra.yaml', 'gpus_free: 7', 'gpus_free: 70', /^infra\.yaml: kubernetes_contexts\[0\]\.nodes\[0\]\.gpus_free: gpus_free cannot exceed gpus/],
+    ['cluster_jobs.yaml', 'log: logs/vllm-serve.log', 'log: logs/missing.log', /^cluster_jobs\.yaml: inference-cluster\[0\]\.log: file 'logs\/missing\.log' does not exist/],
+    ['volumes.yaml', 'size: 500', 'size: big', /^volumes\.yaml: \[0\]\.size: /],
+    ['workspaces.yaml', 'default: {}', 'defaults: {}', /^workspaces\.yaml: the "default" workspace must exist/],
+    ['history.yaml', 'nodes: 2', 'nodes: 0', /^history\.yaml: \[0\]\.nodes: /],
+    ['clusters.yaml', '- name: training-multinode-1', '- name: [training', /^clusters\.yaml: not valid YAML/],
+  ])('%s: "%s" -> "%s" is reported with the file and field', (file, from, to, message) => {
+    const dir = copyFixtures();
+    edit(dir, file, from, to);
+    expect(() => loadFixtures(dir)).toThrow(FixtureError);
+    expect(() => loadFixtures(dir)).toThrow(message);
+  });
+});
+
+describe('hot reload', () => {
+  it('picks up edits without a restart and keeps the last good world after a bad edit', async () => {
+    const dir = copyFixtures();
+    const logged: string[] = [];
+    const demo = installDemo({ fixturesDir: dir, reloadMs: 0, log: (line) => logged.push(line) });
+    try {
+      expect((await globalUserState.getClusterFromName('lambda-k8s'))!.autostop).toBe(-1);
+      edit(dir, 'clusters.yaml', /autostop: -1\n  task: tasks\/finetune.yaml/, 'autostop: 15\n  task: tasks/finetune.yaml');
+      expect((await globalUserState.getClusterFromName('lambda-k8s'))!.autostop).toBe(15);
+
+      edit(dir, 'clusters.yaml', 'status: UP\n  launched: 45m ago', 'status: SLEEPING\n  launched: 45m ago');
+      const served = await globalUserState.getClusterFromName('lambda-k8s');
+      expect(served!.status).toBe('UP');
+      expect(served!.autostop).toBe(15);
+      expect(logged.join('\n')).toMatch(/fixture error, still serving the last good world: clusters\.yaml: \[2\]\.status/);
+
+      edit(dir, 'clusters.yaml', 'status: SLEEPING', 'status: STOPPED');
+      expect((await globalUserState.getClusterFromName('lambda-k8s'))!.status).toBe('STOPPED');
+    } finally {
+      demo.restore();
+    }
+  });
+});

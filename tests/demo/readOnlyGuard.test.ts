@@ -1,0 +1,143 @@
+/**
+ * The read-only guard against the known bypasses: a method x path x headers table asserting the status
+ * code and that no state write ran (every write fake uncalled, the database never opened).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { appExtensions } from '../../src/appExtensions';
+import { stateDbPath } from '../../src/state/database';
+import { type DemoApp, calledWrites, startDemoApp } from './demoApp';
+
+let demo: DemoApp;
+beforeAll(() => { demo = startDemoApp(); });
+afterAll(() => demo.close());
+afterEach(() => {
+  expect(calledWrites(demo.demo)).toEqual([]);
+  expect(stateDbPath()).toBeNull();
+});
+
+type Case = [method: string, path: string, headers: Record<string, string>, expected: number];
+
+const WRITES = ['/launch', '/exec', '/stop', '/start', '/down', '/autostop', '/cancel', '/users/create',
+  '/users/update', '/users/delete', '/workspaces/create', '/workspaces/update', '/workspaces/delete',
+  '/workspaces/config', '/jobs/launch', '/jobs/cancel', '/volumes/delete', '/volumes/apply', '/check',
+  '/api/cancel', '/users/import', '/ssh_node_pools', '/upload', '/local_up', '/serve/up'];
+
+const refused: Case[] = [
+  ...WRITES.map((p): Case => ['POST', p, {}, 403]),
+  ...WRITES.map((p): Case => ['POST', `/internal/dashboard${p}`, {}, 403]),
+  ['POST', '/DOWN', {}, 403],
+  ['POST', '/Stop/', {}, 403],
+  ['POST', '/down/', {}, 403],
+  ['POST', '/INTERNAL/DASHBOARD/DOWN/', {}, 403],
+  ['POST', '/%64own', {}, 403],
+  ['POST', '/st%61tus', {}, 403],
+  ['POST', '//down', {}, 403],
+  ['POST', '/status/../down', {}, 403],
+  ['POST', '/down;x=1', {}, 403],
+  ['GET', '/down', {}, 403],
+  ['HEAD', '/down', {}, 403],
+  ['PUT', '/status', {}, 403],
+  ['PATCH', '/status', {}, 403],
+  ['DELETE', '/status', {}, 403],
+  ['DELETE', '/ssh_node_pools/pool-1', {}, 403],
+  ['GET', '/status', { 'X-HTTP-Method-Override': 'POST' }, 403],
+  ['POST', '/status', { 'X-HTTP-Method-Override': 'DELETE' }, 403],
+  ['POST', '/status', { 'X-HTTP-Method': 'PUT' }, 403],
+  ['POST', '/status', { 'X-Method-Override': 'PUT' }, 403],
+  ['POST', '/status?_method=DELETE', {}, 403],
+  ['POST', '/status', { 'X-Original-URL': '/down' }, 200],
+  ['GET', '/workspaces/config', {}, 403],
+  ['GET', '/users/export', {}, 403],
+  ['GET', '/users/service-account-tokens', {}, 403],
+  ['POST', '/status', { Upgrade: 'websocket', Connection: 'Upgrade' }, 403],
+];
+
+const allowed: Case[] = [
+  ['POST', '/status', {}, 200],
+  ['POST', '/STATUS/', {}, 200],
+  ['POST', '/internal/dashboard/status', {}, 200],
+  ['GET', '/api/health', {}, 200],
+  ['HEAD', '/api/health', {}, 200],
+  ['GET', '/internal/dashboard/api/health', {}, 200],
+  ['GET', '/users', {}, 200],
+  ['GET', '/users/role', {}, 200],
+  ['GET', '/workspaces', {}, 200],
+  ['GET', '/enabled_clouds', {}, 200],
+  ['GET', '/volumes', {}, 200],
+  ['GET', '/api/plugins', {}, 200],
+  ['GET', '/dashboard/', {}, 200],
+  ['GET', '/dashboard/clusters/lambda-k8s', {}, 200],
+  ['OPTIONS', '/down', { Origin: 'http://example.test', 'Access-Control-Request-Method': 'POST' }, 204],
+];
+
+describe('read-only guard', () => {
+  it.each([...refused, ...allowed])('%s %s %j -> %d', async (method, path, headers, expected) => {
+    let req = request(demo.app)[method.toLowerCase() as 'get'](path).set(headers);
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+      req = req.send(path.includes('status') ? {} : { cluster_name: 'lambda-k8s', username: 'eve' });
+    }
+    const res = await req;
+    expect(res.status).toBe(expected);
+    if (expected === 403 && method !== 'HEAD') { // a HEAD answer has no body
+      expect(res.body.error).toMatchObject({ type: 'DemoModeError', code: 'demo_read_only' });
+      expect(res.body.detail).toMatch(/read-only demo/);
+    }
+  });
+
+  it.each(['PURGE', 'QUERY', 'PROPFIND', 'LOCK'])('refuses the unknown method %s', async (method) => {
+    const res = await rawRequest(method, '/status');
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body).error.type).toBe('DemoModeError');
+  });
+
+  it('refuses WebSocket upgrades on the HTTP server', async () => {
+    const server = demo.app.listen(0, '127.0.0.1');
+    for (const hook of appExtensions.serverHooks) hook(server);
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = http.request({ port, host: '127.0.0.1', path: '/kubernetes-pod-ssh-proxy', headers: {
+          Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13',
+          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+        req.on('response', (res) => resolve(res.statusCode ?? 0));
+        req.on('upgrade', () => reject(new Error('the upgrade was accepted')));
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status).toBe(403);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('ignores a status refresh and never returns credentials', async () => {
+    const first = await request(demo.app).post('/status')
+      .send({ refresh: 'FORCE', include_credentials: true, cluster_names: null });
+    const id = first.headers['x-skypilot-request-id'];
+    const result = await request(demo.app).get(`/api/get?request_id=${id}`);
+    expect(result.status).toBe(200);
+    const rows = JSON.parse(result.body.return_value) as { name: string; credentials?: unknown }[];
+    expect(rows).toHaveLength(5);
+    for (const row of rows) expect(row.credentials ?? null).toBeNull();
+  });
+});
+
+function rawRequest(method: string, path: string): Promise<{ status: number; body: string }> {
+  const server = demo.app.listen(0, '127.0.0.1');
+  return new Promise((resolve, reject) => {
+    server.once('listening', () => {
+      const { port } = server.address() as AddressInfo;
+      const req = http.request({ port, host: '127.0.0.1', method, path, headers: { 'Content-Type': 'application/json' } },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk) => { body += chunk; });
+          res.on('end', () => { server.close(); resolve({ status: res.statusCode ?? 0, body }); });
+        });
+      req.on('error', (error) => { server.close(); reject(error); });
+      req.end('{}');
+    });
+  });
+}
