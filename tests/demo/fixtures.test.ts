@@ -30,7 +30,7 @@ describe('fixture validation', () => {
     ['clusters.yaml', '  user: mike@skypilot.co', '  user: zed@skypilot.co', /^clusters\.yaml: \[3\]\.user: unknown user 'zed@skypilot.co'/],
     ['users.yaml', 'role: viewer', 'role: superuser', /^users\.yaml: users\[2\]\.role: /],
     ['managed_jobs.yaml', 'status: RECOVERING', 'status: RESTARTING', /^managed_jobs\.yaml: \[5\]\.status: /],
-    ['infra.yaml', 'gpus_free: 7', 'gpus_free: 70', /^infra\.yaml: kubernetes_contexts\[0\]\.nodes\[0\]\.gpus_free: gpus_free cannot exceed gpus/],
+    ['infra.yaml', 'gpus_free: 7', 'gpus_free: 70', /^infra\.yaml: kubernetes_contexts\[0\].nodes\[4\].gpus_free: gpus_free cannot exceed gpus/],
     ['cluster_jobs.yaml', 'log: logs/vllm-serve.log', 'log: logs/missing.log', /^cluster_jobs\.yaml: inference-cluster\[0\]\.log: file 'logs\/missing\.log' does not exist/],
     ['volumes.yaml', 'size: 500', 'size: big', /^volumes\.yaml: \[0\]\.size: /],
     ['workspaces.yaml', 'default: {}', 'defaults: {}', /^workspaces\.yaml: the "default" workspace must exist/],

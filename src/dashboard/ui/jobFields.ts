@@ -6,12 +6,3 @@ export function jobDuration(j: ManagedJob): number | null {
   if (!j.start_at) return null;
   return (j.end_at || Date.now() / 1000) - j.start_at;
 }
-
-/** `{H100: 8}` → "8xH100". */
-export function accelerators(j: ManagedJob): string {
-  const acc = j.accelerators;
-  if (!acc || typeof acc !== 'object') return '';
-  return Object.entries(acc)
-    .map(([k, v]) => `${v}x${k}`)
-    .join(', ');
-}

@@ -23,6 +23,7 @@ const columns: Column<StatusRecord>[] = [
   { key: 'status', label: 'Status', render: (c) => <StatusBadge status={c.status} cluster />, sort: (c) => clusterLabel(c.status) },
   {
     key: 'name',
+    class: 'nowrap',
     label: 'Cluster',
     render: (c) => (
       <Link to={`/clusters/${encodeURIComponent(c.name)}`} class="strong-link">
@@ -42,6 +43,7 @@ const columns: Column<StatusRecord>[] = [
   },
   {
     key: 'launched',
+    class: 'nowrap',
     label: 'Started',
     render: (c) => <span title={dateTime(c.launched_at)}>{relativeTime(c.launched_at)}</span>,
     sort: (c) => c.launched_at,

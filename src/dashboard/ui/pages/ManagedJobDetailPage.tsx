@@ -14,7 +14,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { cancelManagedJob, fetchManagedJobs, streamManagedJobLog, type ManagedJob } from '../data';
 import { dateTime, duration, infra, relativeTime } from '../format';
 import { useData, useTick } from '../hooks';
-import { accelerators, jobDuration } from '../jobFields';
+import { jobDuration } from '../jobFields';
 import { Link } from '../router';
 
 const TERMINAL = /^(SUCCEEDED|CANCELLED|FAILED)/;
@@ -69,7 +69,7 @@ export function ManagedJobDetailPage({ id }: { id: string }) {
               ['User', job.user_name || '-'],
               ['Workspace', job.workspace || 'default'],
               ['Infra', job.infra || infra(job.cloud, job.region, job.zone)],
-              ['Resources', accelerators(job) || job.cluster_resources || job.resources || '-'],
+              ['Resources', job.resources || job.cluster_resources || '-'],
               ['Submitted', <span title={dateTime(job.submitted_at)}>{relativeTime(job.submitted_at)}</span>],
               ['Started', <span title={dateTime(job.start_at)}>{relativeTime(job.start_at)}</span>],
               ['Duration', duration(jobDuration(job))],
@@ -95,7 +95,7 @@ export function ManagedJobDetailPage({ id }: { id: string }) {
               { key: 'name', label: 'Name', render: (t) => t.task_name || '-' },
               { key: 'status', label: 'Status', render: (t) => <StatusBadge status={t.status} /> },
               { key: 'duration', label: 'Duration', render: (t) => duration(jobDuration(t)) },
-              { key: 'resources', label: 'Resources', render: (t) => accelerators(t) || t.resources || '-' },
+              { key: 'resources', label: 'Resources', render: (t) => t.resources || t.cluster_resources || '-' },
             ]}
           />
         </>

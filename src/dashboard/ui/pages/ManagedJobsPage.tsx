@@ -13,7 +13,7 @@ import { StatusBadge, tone } from '../components/StatusBadge';
 import { fetchManagedJobs, type ManagedJob } from '../data';
 import { dateTime, duration, infra, relativeTime } from '../format';
 import { useData, useTick } from '../hooks';
-import { accelerators, jobDuration } from '../jobFields';
+import { jobDuration } from '../jobFields';
 import { Link } from '../router';
 
 const columns: Column<ManagedJob>[] = [
@@ -33,11 +33,12 @@ const columns: Column<ManagedJob>[] = [
   { key: 'submitted', label: 'Submitted', render: (j) => <span title={dateTime(j.submitted_at)}>{relativeTime(j.submitted_at)}</span>, sort: (j) => j.submitted_at },
   { key: 'duration', label: 'Duration', render: (j) => duration(jobDuration(j)), sort: jobDuration },
   { key: 'status', label: 'Status', render: (j) => <StatusBadge status={j.status} />, sort: (j) => j.status },
-  { key: 'infra', label: 'Infra', render: (j) => j.infra || infra(j.cloud, j.region), sort: (j) => j.infra || j.cloud },
+  { key: 'infra', label: 'Infra', render: (j) => (j.cloud ? infra(j.cloud, j.region) : '-'), sort: (j) => infra(j.cloud, j.region) },
   {
     key: 'resources',
     label: 'Resources',
-    render: (j) => <span class="mono-soft">{accelerators(j) || j.cluster_resources || j.resources || '-'}</span>,
+    // The requested resources (`4x[H100:8]`): node count included, and present before the job is placed.
+    render: (j) => <span class="mono-soft">{j.resources || j.cluster_resources || '-'}</span>,
   },
   { key: 'recoveries', label: 'Recoveries', render: (j) => j.recovery_count ?? 0, sort: (j) => j.recovery_count, class: 'num' },
 ];
@@ -45,13 +46,19 @@ const columns: Column<ManagedJob>[] = [
 const filterText = (j: ManagedJob) =>
   [j.job_id, j.job_name, j.task_name, j.user_name, j.workspace, j.status, j.cloud, j.infra].join(' ');
 
+// Chips read in lifecycle order, active first.
+const STATUS_ORDER = ['PENDING', 'SUBMITTED', 'STARTING', 'RUNNING', 'RECOVERING', 'CANCELLING', 'SUCCEEDED',
+  'CANCELLED', 'FAILED', 'FAILED_SETUP', 'FAILED_PRECHECKS', 'FAILED_NO_RESOURCE', 'FAILED_CONTROLLER'];
+const statusRank = (s: string) => (STATUS_ORDER.includes(s) ? STATUS_ORDER.indexOf(s) : STATUS_ORDER.length);
+
 export function ManagedJobsPage() {
   const { data, error, loading, updatedAt, reload } = useData(() => fetchManagedJobs(), 'jobs');
   const [status, setStatus] = useState<string | null>(null);
   useTick();
   const all = data?.jobs ?? [];
   const rows = status ? all.filter((j) => j.status === status) : all;
-  const counts = Object.entries(data?.statusCounts ?? {}).filter(([, n]) => n > 0);
+  const counts = Object.entries(data?.statusCounts ?? {}).filter(([, n]) => n > 0)
+    .sort(([a], [b]) => statusRank(a) - statusRank(b));
 
   const chips = (
     <div class="chips">
