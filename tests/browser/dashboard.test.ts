@@ -228,8 +228,10 @@ suite(suiteTitle, () => {
     expect(await keysOf(clouds)).toEqual(['AWS', 'GCP', 'Kubernetes']);
 
     const expected: Record<string, { nodes: string[]; total: number; free: number }> = {
-      'lambda-k8s-ctx': { nodes: ['lambda-cpu-node-1', 'lambda-gpu-node-1', 'lambda-gpu-node-2'], total: 16, free: 15 },
-      'nebius-mk8s-ctx': { nodes: ['nebius-h200-node-1', 'nebius-h200-node-2', 'nebius-l40s-node-1'], total: 20, free: 14 },
+      'lambda-k8s-ctx': {
+        nodes: ['lambda-cpu-node-1', ...[1, 2, 3, 4, 5, 6].map((n) => `lambda-gpu-node-${n}`)], total: 48, free: 15,
+      },
+      'nebius-mk8s-ctx': { nodes: ['nebius-h200-node-1', 'nebius-h200-node-2', 'nebius-l40s-node-1'], total: 20, free: 10 },
     };
     const cards = page.getByTestId('context-card');
     await expectCount(cards, 2);
@@ -244,10 +246,10 @@ suite(suiteTitle, () => {
       expect(summary).toContain(`${want.free} free`);
       expect(summary).toContain(`${want.total - want.free} used`);
     }
-    // Per node: lambda-gpu-node-1 has 8 GPUs, 7 free, 1 used.
-    const node = page.locator('[data-testid="node-row"][data-key="lambda-gpu-node-1"] td');
+    // Per node: lambda-gpu-node-5 has 8 GPUs, 7 free, 1 used.
+    const node = page.locator('[data-testid="node-row"][data-key="lambda-gpu-node-5"] td');
     const cells = (await node.allInnerTexts()).map((t) => t.trim());
-    expect(cells.slice(0, 5)).toEqual(['lambda-gpu-node-1', 'H100', '8', '7', '1']);
+    expect(cells.slice(0, 5)).toEqual(['lambda-gpu-node-5', 'H100', '8', '7', '1']);
     await finish(opened, 'infra');
   });
 
