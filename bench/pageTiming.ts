@@ -1,0 +1,157 @@
+/**
+ * How long the built-in dashboard's clusters page takes in a real browser: from the start of
+ * `page.goto(<url>/dashboard/clusters)` until all five demo clusters (`cluster-row`) are visible.
+ *
+ * Every run uses a fresh browser context and page (no HTTP cache, no storage shared between runs);
+ * one unmeasured warm-up run comes first, so the first sample does not carry JIT and disk warm-up.
+ *
+ * `measureClustersPage` is called by bench.ts. Run alone (after `npm run build`):
+ *   node dist/bench/pageTiming.js
+ * starts the demo server from the compiled dist/ code and prints
+ *   clusters page: median X ms, p90 Y ms over N runs
+ * Chromium: CHROMIUM_PATH, else /usr/bin/chromium.
+ */
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { chromium, type Browser } from 'playwright-core';
+import { createApp } from '../src/app';
+import { appExtensions } from '../src/appExtensions';
+import { installDemo } from '../src/demo/installDemo';
+import { RequestStore } from '../src/requests/requestStore';
+
+export interface PageTiming {
+  medianMs: number;
+  p90Ms: number;
+  /** Milliseconds per measured run, in run order. */
+  samples: number[];
+}
+
+const EXPECTED_CLUSTERS = 5;
+const MAX_RUNS = 50;
+const RUN_TIMEOUT_MS = 30_000;
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+function median(sorted: number[]): number {
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Nearest-rank percentile of sorted samples (p90 of 10 samples is the 9th smallest). */
+function percentile(sorted: number[], p: number): number {
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1];
+}
+
+async function launchChromium(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!fs.existsSync(executablePath)) {
+    throw new Error(`chromium not found at ${executablePath}: set CHROMIUM_PATH or install chromium`);
+  }
+  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** One run: a fresh context and page; ms from goto start until the five cluster rows are visible. */
+async function timeOnce(browser: Browser, pageUrl: string): Promise<number> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const rows = page.locator('[data-testid="cluster-row"]');
+    const started = performance.now();
+    await page.goto(pageUrl, { waitUntil: 'commit', timeout: RUN_TIMEOUT_MS });
+    await rows.nth(EXPECTED_CLUSTERS - 1).waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+    const elapsed = performance.now() - started;
+    const count = await rows.count();
+    if (count !== EXPECTED_CLUSTERS) {
+      throw new Error(`expected ${EXPECTED_CLUSTERS} cluster rows on ${pageUrl}, found ${count} (is this the demo server?)`);
+    }
+    return elapsed;
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Opens `<url>/dashboard/clusters` `runs` times (1 to 50) in headless chromium and returns the
+ * median, the p90 and every sample, in milliseconds. `url` is the server's base URL.
+ */
+export async function measureClustersPage(options: { url: string; runs: number }): Promise<PageTiming> {
+  const { runs } = options;
+  if (!Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS) {
+    throw new Error(`runs must be an integer from 1 to ${MAX_RUNS}, got ${runs}`);
+  }
+  const pageUrl = `${options.url.replace(/\/+$/, '')}/dashboard/clusters`;
+  const browser = await launchChromium();
+  try {
+    await timeOnce(browser, pageUrl); // warm-up, not counted
+    const samples: number[] = [];
+    for (let i = 0; i < runs; i++) samples.push(await timeOnce(browser, pageUrl));
+    const sorted = [...samples].sort((a, b) => a - b);
+    return { medianMs: median(sorted), p90Ms: percentile(sorted, 90), samples };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Starts the read-only demo with the built dashboard on 127.0.0.1, on a free port. */
+async function startDemo(): Promise<{ url: string; close(): Promise<void> }> {
+  // From dist/bench (compiled) or bench/ (ts), the repository root is two levels up from dist/bench.
+  const root = [path.resolve(__dirname, '..', '..'), path.resolve(__dirname, '..')]
+    .find((dir) => fs.existsSync(path.join(dir, 'package.json'))) ?? path.resolve(__dirname, '..', '..');
+  const builtDir = path.join(root, 'dist', 'dashboard');
+  if (!fs.existsSync(path.join(builtDir, 'index.html'))) {
+    throw new Error(`${builtDir}/index.html does not exist: run npm run build first`);
+  }
+  const demo = installDemo({ log: () => undefined }); // before createApp: it registers the read-only guard
+  const store = new RequestStore(':memory:');
+  const app = createApp({ requests: store, dashboard: { builtDir } });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(0, '127.0.0.1');
+    s.once('listening', () => resolve(s));
+    s.once('error', reject);
+  });
+  for (const hook of appExtensions.serverHooks) hook(server);
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      store.close();
+      demo.restore();
+    },
+  };
+}
+
+export async function main(runs = 10): Promise<PageTiming> {
+  const server = await startDemo();
+  try {
+    const timing = await measureClustersPage({ url: server.url, runs });
+    console.log(
+      `clusters page: median ${Math.round(timing.medianMs)} ms, p90 ${Math.round(timing.p90Ms)} ms over ${timing.samples.length} runs`,
+    );
+    return timing;
+  } finally {
+    await server.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(`pageTiming: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
