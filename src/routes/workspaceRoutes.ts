@@ -29,7 +29,7 @@ export function workspaceRoutes(app: AppContext): Router {
     schema: upsertBody,
     run: async (body) => {
       const all = await globalUserState.getWorkspaces();
-      if (body.workspace_name in all) {
+      if (Object.hasOwn(all, body.workspace_name)) {
         throw new SkyPilotError('WorkspaceExistsError', `Workspace '${body.workspace_name}' already exists.`);
       }
       await globalUserState.setWorkspace(body.workspace_name, body.config);
@@ -42,7 +42,7 @@ export function workspaceRoutes(app: AppContext): Router {
     schema: upsertBody,
     run: async (body) => {
       const all = await globalUserState.getWorkspaces();
-      if (!(body.workspace_name in all)) {
+      if (!(Object.hasOwn(all, body.workspace_name))) {
         throw new SkyPilotError('WorkspaceNotFoundError', `Workspace '${body.workspace_name}' does not exist.`);
       }
       await globalUserState.setWorkspace(body.workspace_name, body.config);
@@ -57,7 +57,7 @@ export function workspaceRoutes(app: AppContext): Router {
       const ws = body.workspace_name;
       if (ws === 'default') throw new SkyPilotError('NotSupportedError', "The 'default' workspace cannot be deleted.");
       const all = await globalUserState.getWorkspaces();
-      if (!(ws in all)) throw new SkyPilotError('WorkspaceNotFoundError', `Workspace '${ws}' does not exist.`);
+      if (!Object.hasOwn(all, ws)) throw new SkyPilotError('WorkspaceNotFoundError', `Workspace '${ws}' does not exist.`);
       const clusters = await globalUserState.getClusters({ workspaces: [ws] });
       if (clusters.length) {
         throw new SkyPilotError('WorkspaceInUseError',

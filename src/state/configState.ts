@@ -53,7 +53,7 @@ export const configState = {
     let existed = false;
     db.transaction(() => {
       const all = getConfigValue<WorkspacesMap>(WORKSPACES_KEY, {});
-      existed = name in all;
+      existed = Object.hasOwn(all, name);
       delete all[name];
       setConfigValue(WORKSPACES_KEY, all);
     }).immediate();

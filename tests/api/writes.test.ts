@@ -177,28 +177,26 @@ describe('workspaces', () => {
     expect(Object.keys(await call<WorkspacesMap>(h.app, '/workspaces', { method: 'get' }))).toContain('busy');
   });
 
-  // Bug (src/routes/workspaceRoutes.ts:32, 45, 60 and src/state/configState.ts:56): existence is checked
-  // with `name in all`, which also sees Object.prototype. `constructor` is a valid workspace name (it
-  // matches /^[a-z0-9][a-z0-9_-]*$/) that does not exist, yet create says it exists, and update and
-  // delete "succeed" on it. Expected: create succeeds. Fix: Object.hasOwn(all, name).
+  // Regression: existence was checked with `name in all`, which also sees Object.prototype, so
+  // `constructor` (a valid workspace name) looked like an existing workspace.
   describe('a workspace named "constructor"', () => {
     beforeEach(async () => {
       await globalUserState.deleteWorkspace('constructor'); // start from "does not exist" every time
     });
 
-    it.failing('can be created (it does not exist yet)', async () => {
+    it('can be created (it does not exist yet)', async () => {
       const result = await roundTrip<WorkspacesMap>(h.app, '/workspaces/create',
         { body: { workspace_name: 'constructor', config: { private: true } } });
       expect(result.payload.status).toBe('SUCCEEDED');
       expect(Object.hasOwn(result.value, 'constructor')).toBe(true);
     });
 
-    it.failing('cannot be updated before it exists (WorkspaceNotFoundError)', async () => {
+    it('cannot be updated before it exists (WorkspaceNotFoundError)', async () => {
       const result = await roundTrip(h.app, '/workspaces/update', { body: { workspace_name: 'constructor', config: {} } });
       expect(result.error?.type).toBe('WorkspaceNotFoundError');
     });
 
-    it.failing('cannot be deleted before it exists (WorkspaceNotFoundError)', async () => {
+    it('cannot be deleted before it exists (WorkspaceNotFoundError)', async () => {
       const result = await roundTrip(h.app, '/workspaces/delete', { body: { workspace_name: 'constructor' } });
       expect(result.error?.type).toBe('WorkspaceNotFoundError');
     });
