@@ -1,7 +1,8 @@
 /**
  * The fake world: state records built from the fixtures on every call. Each call starts from a deep
  * copy of the fixtures and builds new objects (a fresh `CloudVmRayResourceHandle` per cluster), so a
- * caller that mutates what it got never changes what the next caller sees.
+ * caller that mutates what it got never changes what the next caller sees. Sections are built on first
+ * use: a call that reads the users does not build clusters.
  */
 import cloneDeep from 'lodash.clonedeep';
 import type dayjs from 'dayjs';
@@ -38,19 +39,25 @@ function hashOf(text: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** A value computed on first read. */
+function lazy<T>(compute: () => T): () => T {
+  let value: { v: T } | null = null;
+  return () => (value ??= { v: compute() }).v;
+}
+
 export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
-  const f = cloneDeep(source);
   const now = nowAt.unix();
   const ago = (text: string) => resolveAgo(text, nowAt);
   const maybeAgo = (text: string | null | undefined) => (text ? ago(text) : null);
-  const names = new Map(f.users.users.map((u) => [u.name, userHashForName(u.name)]));
+  const texts = source.texts;
+  const names = new Map(source.users.users.map((u) => [u.name, userHashForName(u.name)]));
   const idOf = (email: string) => names.get(email) ?? userHashForName(email);
 
-  const users: UserWithRole[] = f.users.users.map((u) => ({
+  const users = lazy((): UserWithRole[] => cloneDeep(source.users.users).map((u) => ({
     id: idOf(u.name), name: u.name, password: null, createdAt: ago(u.created), userType: 'basic', role: u.role,
-  }));
+  })));
 
-  const clusters: ClusterRecord[] = f.clusters.map((c, index) => {
+  const clusters = lazy((): ClusterRecord[] => cloneDeep(source.clusters).map((c, index) => {
     const resources = new Resources({
       cloud: cloudRegistry.fromName(c.cloud), instanceType: c.instance_type, region: c.region ?? null,
       zone: c.zone ?? null,
@@ -85,25 +92,26 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
       userHash: idOf(c.user),
       userName: c.user,
       workspace: c.workspace,
-      lastCreationYaml: f.texts[c.task] ?? null,
+      lastCreationYaml: texts[c.task] ?? null,
       lastCreationCommand: c.command,
       isManaged: false,
       provisionLogPath: null,
       lastEvent: c.status === 'STOPPED' ? 'Cluster stopped by autostop.' : c.status === 'UP' ? 'Cluster is up.' : 'Provisioning.',
     };
-  });
+  }));
 
-  const liveHistory: ClusterHistoryRecord[] = clusters.map((c) => {
-    const end = c.status === 'STOPPED' ? c.statusUpdatedAt ?? now : null;
-    return {
-      clusterHash: c.clusterHash, name: c.name, launchedAt: c.launchedAt, durationSeconds: (end ?? now) - c.launchedAt,
-      numNodes: c.handle.launchedNodes, requestedResources: null, launchedResources: c.handle.launchedResources,
-      usageIntervals: [[c.launchedAt, end]], status: c.status, userHash: c.userHash, userName: c.userName,
-      workspace: c.workspace, lastCreationYaml: c.lastCreationYaml, lastCreationCommand: c.lastCreationCommand,
-      lastEvent: c.lastEvent,
-    };
+  const history = lazy((): ClusterHistoryRecord[] => {
+    const liveHistory: ClusterHistoryRecord[] = clusters().map((c) => {
+      const end = c.status === 'STOPPED' ? c.statusUpdatedAt ?? now : null;
+      return {
+        clusterHash: c.clusterHash, name: c.name, launchedAt: c.launchedAt, durationSeconds: (end ?? now) - c.launchedAt,
+        numNodes: c.handle.launchedNodes, requestedResources: null, launchedResources: c.handle.launchedResources,
+        usageIntervals: [[c.launchedAt, end]], status: c.status, userHash: c.userHash, userName: c.userName,
+        workspace: c.workspace, lastCreationYaml: c.lastCreationYaml, lastCreationCommand: c.lastCreationCommand,
+        lastEvent: c.lastEvent,
+      };
   });
-  const terminated: ClusterHistoryRecord[] = f.history.map((h) => {
+  const terminated: ClusterHistoryRecord[] = cloneDeep(source.history).map((h) => {
     const start = ago(h.launched);
     const end = ago(h.terminated);
     return {
@@ -113,67 +121,86 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
         cloud: cloudRegistry.fromName(h.cloud), instanceType: h.instance_type, region: h.region ?? null,
       }),
       usageIntervals: [[start, end]], status: null, userHash: idOf(h.user), userName: h.user, workspace: h.workspace,
-      lastCreationYaml: f.texts[h.task] ?? null, lastCreationCommand: `sky launch -c ${h.name} ${h.task.split('/').pop()}`,
+      lastCreationYaml: texts[h.task] ?? null, lastCreationCommand: `sky launch -c ${h.name} ${h.task.split('/').pop()}`,
       lastEvent: 'Cluster terminated.',
     };
   });
-
-  const clusterJobs: ClusterJob[] = [];
-  const clusterJobLogs = new Map<string, string>();
-  for (const [cluster, jobs] of Object.entries(f.clusterJobs)) {
-    for (const j of jobs) {
-      clusterJobs.push({
-        clusterName: cluster, jobId: j.id, jobName: j.name, userHash: idOf(j.user), userName: j.user,
-        submittedAt: ago(j.submitted), startAt: maybeAgo(j.started), endAt: maybeAgo(j.ended), resources: j.resources,
-        status: j.status as ClusterJobStatusName, logPath: `~/sky_logs/${cluster}/${j.id}/run.log`, metadata: {},
-      });
-      clusterJobLogs.set(`${cluster}/${j.id}`, f.texts[j.log] ?? '');
-    }
-  }
-
-  const managedJobLogs = new Map<number, string>();
-  const managedJobs: ManagedJob[] = f.managedJobs.map((j) => {
-    managedJobLogs.set(j.id, f.texts[j.log] ?? '');
-    const start = maybeAgo(j.started);
-    const end = maybeAgo(j.ended);
-    return {
-      jobId: j.id, taskId: 0, name: j.name, taskName: j.name, userHash: idOf(j.user), userName: j.user,
-      workspace: j.workspace, entrypoint: `sky jobs launch -n ${j.name} ${j.task.split('/').pop()}`,
-      userYaml: f.texts[j.task] ?? null, status: j.status as ManagedJobStatusName,
-      scheduleState: end ? 'DONE' : start ? 'ALIVE' : 'WAITING', submittedAt: ago(j.submitted), startAt: start,
-      endAt: end, lastRecoveredAt: start ?? -1, recoveryCount: j.recoveries,
-      jobDuration: start ? (end ?? now) - start : 0, failureReason: j.failure_reason ?? null, resources: j.resources,
-      numNodes: j.nodes ?? 1,
-      launchedResources: j.cloud
-        ? new Resources({ cloud: cloudRegistry.fromName(j.cloud), instanceType: j.instance_type ?? null, region: j.region ?? null })
-        : null,
-      priority: 0, pool: null, currentClusterName: start && !end ? `${j.name}-${j.id}` : null,
-    };
+  return [...liveHistory, ...terminated].sort((a, b) => b.launchedAt - a.launchedAt);
   });
 
-  const volumes: Volume[] = f.volumes.map((v) => ({
+  const clusterJobsAndLogs = lazy(() => {
+    const clusterJobs: ClusterJob[] = [];
+    const clusterJobLogs = new Map<string, string>();
+    for (const [cluster, jobs] of Object.entries(cloneDeep(source.clusterJobs))) {
+      for (const j of jobs) {
+        clusterJobs.push({
+          clusterName: cluster, jobId: j.id, jobName: j.name, userHash: idOf(j.user), userName: j.user,
+          submittedAt: ago(j.submitted), startAt: maybeAgo(j.started), endAt: maybeAgo(j.ended), resources: j.resources,
+          status: j.status as ClusterJobStatusName, logPath: `~/sky_logs/${cluster}/${j.id}/run.log`, metadata: {},
+        });
+        clusterJobLogs.set(`${cluster}/${j.id}`, texts[j.log] ?? '');
+      }
+    }
+    return { clusterJobs, clusterJobLogs };
+  });
+
+  const managedJobsAndLogs = lazy(() => {
+    const managedJobLogs = new Map<number, string>();
+    const managedJobs: ManagedJob[] = cloneDeep(source.managedJobs).map((j) => {
+      managedJobLogs.set(j.id, texts[j.log] ?? '');
+      const start = maybeAgo(j.started);
+      const end = maybeAgo(j.ended);
+      return {
+        jobId: j.id, taskId: 0, name: j.name, taskName: j.name, userHash: idOf(j.user), userName: j.user,
+        workspace: j.workspace, entrypoint: `sky jobs launch -n ${j.name} ${j.task.split('/').pop()}`,
+        userYaml: texts[j.task] ?? null, status: j.status as ManagedJobStatusName,
+        scheduleState: end ? 'DONE' : start ? 'ALIVE' : 'WAITING', submittedAt: ago(j.submitted), startAt: start,
+        endAt: end, lastRecoveredAt: start ?? -1, recoveryCount: j.recoveries,
+        jobDuration: start ? (end ?? now) - start : 0, failureReason: j.failure_reason ?? null, resources: j.resources,
+        numNodes: j.nodes ?? 1,
+        launchedResources: j.cloud
+          ? new Resources({ cloud: cloudRegistry.fromName(j.cloud), instanceType: j.instance_type ?? null, region: j.region ?? null })
+          : null,
+        priority: 0, pool: null, currentClusterName: start && !end ? `${j.name}-${j.id}` : null,
+      };
+  });
+  return { managedJobs, managedJobLogs };
+  });
+
+  const volumes = lazy((): Volume[] => cloneDeep(source.volumes).map((v) => ({
     name: v.name, type: v.type, launchedAt: ago(v.created), cloud: cloudRegistry.fromName(v.cloud),
     region: v.region ?? null, zone: null, sizeGb: v.size,
     config: { storage_class_name: v.storage_class, access_mode: v.access_mode, namespace: 'default' },
     nameOnCloud: `${v.name}-${idOf(v.user).slice(0, 4)}`, userHash: idOf(v.user), userName: v.user,
     workspace: v.workspace, lastAttachedAt: maybeAgo(v.last_attached), lastUse: `sky volumes apply ${v.name}`,
     status: v.status, usedbyPods: v.used_by.map((c) => `${c}-head`), usedbyClusters: v.used_by,
-  }));
+  })));
 
-  const workspaces: WorkspacesMap = Object.fromEntries(Object.entries(f.workspaces).map(([k, v]) => [k, v ?? {}]));
-  const enabledClouds = Object.fromEntries(Object.entries(f.infra.enabled_clouds)
-    .map(([ws, list]) => [ws, list.map((c) => cloudRegistry.fromName(c))]));
-  const kubernetesNodes = Object.fromEntries(f.infra.kubernetes_contexts.map((ctx) => [ctx.name, ctx.nodes.map(
-    (n): NodeInfo => ({
+  const workspaces = lazy((): WorkspacesMap =>
+    Object.fromEntries(Object.entries(cloneDeep(source.workspaces)).map(([k, v]) => [k, v ?? {}])));
+  const enabledClouds = lazy((): Record<string, Cloud[]> => Object.fromEntries(Object.entries(source.infra.enabled_clouds)
+    .map(([ws, list]) => [ws, list.map((c) => cloudRegistry.fromName(c))])));
+  const kubernetesNodes = lazy((): Record<string, NodeInfo[]> => Object.fromEntries(
+    cloneDeep(source.infra.kubernetes_contexts).map((ctx) => [ctx.name, ctx.nodes.map((n): NodeInfo => ({
       name: n.name, accelerator_type: n.gpu, total: { accelerator_count: n.gpus },
       free: { accelerators_available: n.gpus_free }, ip_address: n.ip, cpu_count: n.cpus, memory_gb: n.memory_gb,
       is_ready: true,
-    }))]));
+    }))])));
 
-  const current = f.users.current_user;
+  const current = source.users.current_user;
   return {
-    now, currentUser: { id: idOf(current), name: current }, users, clusters,
-    history: [...liveHistory, ...terminated].sort((a, b) => b.launchedAt - a.launchedAt),
-    clusterJobs, clusterJobLogs, managedJobs, managedJobLogs, volumes, workspaces, enabledClouds, kubernetesNodes,
+    now,
+    currentUser: { id: idOf(current), name: current },
+    get users() { return users(); },
+    get clusters() { return clusters(); },
+    get history() { return history(); },
+    get clusterJobs() { return clusterJobsAndLogs().clusterJobs; },
+    get clusterJobLogs() { return clusterJobsAndLogs().clusterJobLogs; },
+    get managedJobs() { return managedJobsAndLogs().managedJobs; },
+    get managedJobLogs() { return managedJobsAndLogs().managedJobLogs; },
+    get volumes() { return volumes(); },
+    get workspaces() { return workspaces(); },
+    get enabledClouds() { return enabledClouds(); },
+    get kubernetesNodes() { return kubernetesNodes(); },
   };
 }

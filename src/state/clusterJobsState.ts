@@ -3,7 +3,7 @@
  * its own copy) and their logs. Job ids count from 1 per cluster.
  */
 import type { ClusterJobStatusName } from '../api/wireTypes';
-import { stateDb } from './database';
+import { prepared, stateDb } from './database';
 import type { ClusterJob } from './records';
 import { nowSeconds, parseJson } from './rowCodecs';
 
@@ -34,7 +34,7 @@ export interface NewClusterJob {
 export const clusterJobsState = {
   /** Newest first. */
   async getClusterJobs(clusterName: string): Promise<ClusterJob[]> {
-    const rows = stateDb().prepare(`SELECT j.*, u.name AS user_name FROM cluster_jobs j
+    const rows = prepared(`SELECT j.*, u.name AS user_name FROM cluster_jobs j
       LEFT JOIN users u ON u.id = j.user_hash WHERE j.cluster_name = ? ORDER BY j.job_id DESC`)
       .all(clusterName) as JobRow[];
     return rows.map((r) => ({
@@ -72,7 +72,7 @@ export const clusterJobsState = {
   async setClusterJobStatus(clusterName: string, jobId: number, status: ClusterJobStatusName): Promise<void> {
     const now = nowSeconds();
     const terminal = !['INIT', 'PENDING', 'SETTING_UP', 'RUNNING'].includes(status);
-    stateDb().prepare(`UPDATE cluster_jobs SET status = ?,
+    prepared(`UPDATE cluster_jobs SET status = ?,
         start_at = CASE WHEN ? = 'RUNNING' AND start_at IS NULL THEN ? ELSE start_at END,
         end_at = CASE WHEN ? THEN ? ELSE end_at END
       WHERE cluster_name = ? AND job_id = ?`)
@@ -80,18 +80,18 @@ export const clusterJobsState = {
   },
 
   async appendClusterJobLog(clusterName: string, jobId: number, text: string): Promise<void> {
-    stateDb().prepare('UPDATE cluster_jobs SET log = log || ? WHERE cluster_name = ? AND job_id = ?')
+    prepared('UPDATE cluster_jobs SET log = log || ? WHERE cluster_name = ? AND job_id = ?')
       .run(text, clusterName, jobId);
   },
 
   /** Null when the job does not exist. */
   async getClusterJobLog(clusterName: string, jobId: number): Promise<string | null> {
-    const row = stateDb().prepare('SELECT log FROM cluster_jobs WHERE cluster_name = ? AND job_id = ?')
+    const row = prepared('SELECT log FROM cluster_jobs WHERE cluster_name = ? AND job_id = ?')
       .get(clusterName, jobId) as { log: string } | undefined;
     return row ? row.log : null;
   },
 
   async removeClusterJobs(clusterName: string): Promise<void> {
-    stateDb().prepare('DELETE FROM cluster_jobs WHERE cluster_name = ?').run(clusterName);
+    prepared('DELETE FROM cluster_jobs WHERE cluster_name = ?').run(clusterName);
   },
 };

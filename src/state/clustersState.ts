@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { clusterDoesNotExist } from '../errors';
 import type { CloudVmRayResourceHandle } from './cloudVmRayResourceHandle';
 import type { ClusterStatus } from './clusterStatus';
-import { stateDb } from './database';
+import { prepared, stateDb } from './database';
 import { globalUserState } from './globalUserState';
 import type { AddOrUpdateClusterInput, ClusterFilter, ClusterRecord, UsageInterval } from './records';
 import { CLUSTER_SELECT, type ClusterRow, clusterFromRow, nowSeconds, parseJson } from './rowCodecs';
@@ -39,7 +39,7 @@ export const clustersState = {
     const sql = `${CLUSTER_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY c.launched_at DESC, c.name`;
     const fallbackHash = currentUser.getUserHash();
-    return (stateDb().prepare(sql).all(...params) as ClusterRow[]).map((r) => clusterFromRow(r, fallbackHash));
+    return (prepared(sql).all(...params) as ClusterRow[]).map((r) => clusterFromRow(r, fallbackHash));
   },
 
   async getClusterFromName(name: string): Promise<ClusterRecord | null> {
@@ -137,7 +137,7 @@ export const clustersState = {
   },
 
   async setClusterStatus(name: string, status: ClusterStatus): Promise<void> {
-    const result = stateDb().prepare(`UPDATE clusters SET status = ?, status_updated_at = ?,
+    const result = prepared(`UPDATE clusters SET status = ?, status_updated_at = ?,
         cluster_ever_up = MAX(cluster_ever_up, ?) WHERE name = ?`)
       .run(status, nowSeconds(), status === 'UP' ? 1 : 0, name);
     if (result.changes === 0) throw clusterDoesNotExist(name);
@@ -145,17 +145,17 @@ export const clustersState = {
   },
 
   async setClusterAutostopValue(name: string, idleMinutes: number, toDown: boolean): Promise<void> {
-    const result = stateDb().prepare('UPDATE clusters SET autostop = ?, to_down = ? WHERE name = ?')
+    const result = prepared('UPDATE clusters SET autostop = ?, to_down = ? WHERE name = ?')
       .run(idleMinutes, toDown ? 1 : 0, name);
     if (result.changes === 0) throw clusterDoesNotExist(name);
   },
 
   async updateLastUse(name: string, command: string): Promise<void> {
-    stateDb().prepare('UPDATE clusters SET last_use = ? WHERE name = ?').run(command, name);
+    prepared('UPDATE clusters SET last_use = ? WHERE name = ?').run(command, name);
   },
 
   async updateClusterHandle(name: string, handle: CloudVmRayResourceHandle): Promise<void> {
-    const result = stateDb().prepare('UPDATE clusters SET handle = ? WHERE name = ?')
+    const result = prepared('UPDATE clusters SET handle = ? WHERE name = ?')
       .run(JSON.stringify(handle), name);
     if (result.changes === 0) throw clusterDoesNotExist(name);
   },

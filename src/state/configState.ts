@@ -5,19 +5,19 @@
  */
 import type { WorkspaceConfig, WorkspacesMap } from '../api/wireTypes';
 import { type Cloud, cloudRegistry } from './clouds';
-import { stateDb } from './database';
+import { prepared, stateDb } from './database';
 import type { CloudCapability } from './records';
 import { parseJson } from './rowCodecs';
 
 const WORKSPACES_KEY = 'workspaces';
 
 function getConfigValue<T>(key: string, fallback: T): T {
-  const row = stateDb().prepare('SELECT value FROM config WHERE key = ?').get(key) as { value: string } | undefined;
+  const row = prepared('SELECT value FROM config WHERE key = ?').get(key) as { value: string } | undefined;
   return parseJson<T>(row?.value, fallback);
 }
 
 function setConfigValue(key: string, value: unknown): void {
-  stateDb().prepare(`INSERT INTO config (key, value) VALUES (?, ?)
+  prepared(`INSERT INTO config (key, value) VALUES (?, ?)
     ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, JSON.stringify(value));
 }
 

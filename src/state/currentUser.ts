@@ -37,11 +37,14 @@ function localUserName(): string {
   }
 }
 
+let localHash: string | null = null;
+
 export const currentUser = {
   /** The local user's hash, as a SkyPilot client computes it: md5("<user>-<4 hex of md5(host)>")[:8]. */
   getUserHash(): string {
-    const hostHash = md5(os.hostname()).slice(-4);
-    return md5(`${localUserName()}-${hostHash}`).slice(0, 8);
+    // Computed once: the OS user and host name do not change while the process runs.
+    localHash ??= md5(`${localUserName()}-${md5(os.hostname()).slice(-4)}`).slice(0, 8);
+    return localHash;
   },
 
   getCurrentUser(context: CallerContext = {}): Identity {

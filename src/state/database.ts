@@ -13,6 +13,9 @@ import { runMigrations } from './migrations';
 
 let connection: Database.Database | null = null;
 let openedPath: string | null = null;
+// Prepared statements of the open connection, by SQL text; bounded because filter lists vary in length.
+const statements = new Map<string, Database.Statement>();
+const MAX_CACHED_STATEMENTS = 500;
 
 export function defaultStateDbPath(): string {
   return process.env.SKYPILOT_STATE_DB || path.join(os.homedir(), '.sky', 'state.db');
@@ -37,7 +40,20 @@ export function stateDb(): Database.Database {
   return connection ?? openStateDb();
 }
 
+/** A prepared statement on the open connection, cached: preparing is a noticeable cost per request. */
+export function prepared(sql: string): Database.Statement {
+  const db = stateDb();
+  let statement = statements.get(sql);
+  if (!statement) {
+    if (statements.size >= MAX_CACHED_STATEMENTS) statements.clear();
+    statement = db.prepare(sql);
+    statements.set(sql, statement);
+  }
+  return statement;
+}
+
 export function closeStateDb(): void {
+  statements.clear();
   connection?.close();
   connection = null;
   openedPath = null;

@@ -4,7 +4,7 @@
  * running to now.
  */
 import type { ClusterEventType, ClusterStatus } from './clusterStatus';
-import { stateDb } from './database';
+import { prepared, stateDb } from './database';
 import { globalUserState } from './globalUserState';
 import type { ClusterEvent, ClusterHistoryRecord, UsageInterval } from './records';
 import { Resources, type ResourcesJSON } from './resources';
@@ -35,7 +35,7 @@ export const historyState = {
   /** Clusters used within the last `days` days (all when null), most recently launched first. */
   async getClustersFromHistory(options: { days?: number | null } = {}): Promise<ClusterHistoryRecord[]> {
     const now = nowSeconds();
-    const rows = stateDb().prepare(`
+    const rows = prepared(`
       SELECT h.*, u.name AS user_name, c.status AS status,
         (SELECT e.reason FROM cluster_events e WHERE e.cluster_hash = h.cluster_hash AND e.type = 'STATUS_CHANGE'
           ORDER BY e.transitioned_at DESC LIMIT 1) AS last_event
@@ -93,7 +93,7 @@ export const historyState = {
   /** Oldest first. */
   async getClusterEvents(clusterNameOrHash: string, type: ClusterEventType = 'STATUS_CHANGE'):
     Promise<ClusterEvent[]> {
-    const rows = stateDb().prepare(`SELECT * FROM cluster_events WHERE (name = ? OR cluster_hash = ?) AND type = ?
+    const rows = prepared(`SELECT * FROM cluster_events WHERE (name = ? OR cluster_hash = ?) AND type = ?
       ORDER BY transitioned_at, rowid`).all(clusterNameOrHash, clusterNameOrHash, type) as {
       cluster_hash: string; name: string; starting_status: string | null; ending_status: string | null;
       reason: string; transitioned_at: number; type: string;

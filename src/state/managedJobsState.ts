@@ -8,7 +8,7 @@
 import type { ManagedJobStatusName } from '../api/wireTypes';
 import { SkyPilotError } from '../errors';
 import { MANAGED_JOB_STATUSES, TERMINAL_MANAGED_JOB_STATUSES } from './clusterStatus';
-import { closeStateDb, openStateDb, stateDb } from './database';
+import { closeStateDb, openStateDb, prepared, stateDb } from './database';
 import type { ManagedJob, ManagedJobPage, ManagedJobQuery, NewManagedJob } from './records';
 import { Resources, type ResourcesJSON } from './resources';
 import { parseJson } from './rowCodecs';
@@ -87,7 +87,7 @@ export const managedJobsState = {
   /** Newest first; see `queryManagedJobs` for the filters, paging and counts. */
   async getJobs(query: ManagedJobQuery = {}): Promise<ManagedJobPage> {
     const now = nowFloat();
-    const rows = stateDb().prepare(`SELECT j.*, u.name AS user_name FROM managed_jobs j
+    const rows = prepared(`SELECT j.*, u.name AS user_name FROM managed_jobs j
       LEFT JOIN users u ON u.id = j.user_hash ORDER BY j.job_id DESC`).all() as JobRow[];
     return queryManagedJobs(rows.map((r) => jobFromRow(r, now)), query);
   },
@@ -98,7 +98,7 @@ export const managedJobsState = {
   },
 
   async addJob(job: NewManagedJob): Promise<number> {
-    const result = stateDb().prepare(`INSERT INTO managed_jobs (name, task_name, user_hash, workspace, entrypoint,
+    const result = prepared(`INSERT INTO managed_jobs (name, task_name, user_hash, workspace, entrypoint,
         user_yaml, status, schedule_state, submitted_at, resources, num_nodes, launched_resources, priority, pool)
       VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 'WAITING', ?, ?, ?, ?, ?, ?)`)
       .run(job.name, job.name, job.userHash, job.workspace ?? 'default', job.entrypoint ?? '', job.userYaml ?? null,
@@ -136,11 +136,11 @@ export const managedJobsState = {
   },
 
   async appendJobLog(jobId: number, text: string): Promise<void> {
-    stateDb().prepare('UPDATE managed_jobs SET log = log || ? WHERE job_id = ?').run(text, jobId);
+    prepared('UPDATE managed_jobs SET log = log || ? WHERE job_id = ?').run(text, jobId);
   },
 
   async getJobLog(jobId: number): Promise<string | null> {
-    const row = stateDb().prepare('SELECT log FROM managed_jobs WHERE job_id = ?').get(jobId) as
+    const row = prepared('SELECT log FROM managed_jobs WHERE job_id = ?').get(jobId) as
       { log: string } | undefined;
     return row ? row.log : null;
   },

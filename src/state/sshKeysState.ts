@@ -1,5 +1,5 @@
 /** Per-user SSH key pairs the server uses to reach clusters (SkyPilot's `ssh_key` table). Sensitive. */
-import { stateDb } from './database';
+import { prepared } from './database';
 
 export interface SshKeyPair {
   publicKey: string;
@@ -8,13 +8,13 @@ export interface SshKeyPair {
 
 export const sshKeysState = {
   async getSshKeys(userHash: string): Promise<SshKeyPair | null> {
-    const row = stateDb().prepare('SELECT ssh_public_key, ssh_private_key FROM ssh_key WHERE user_hash = ?')
+    const row = prepared('SELECT ssh_public_key, ssh_private_key FROM ssh_key WHERE user_hash = ?')
       .get(userHash) as { ssh_public_key: string; ssh_private_key: string } | undefined;
     return row ? { publicKey: row.ssh_public_key, privateKey: row.ssh_private_key } : null;
   },
 
   async setSshKeys(userHash: string, keys: SshKeyPair): Promise<void> {
-    stateDb().prepare(`INSERT INTO ssh_key (user_hash, ssh_public_key, ssh_private_key) VALUES (?, ?, ?)
+    prepared(`INSERT INTO ssh_key (user_hash, ssh_public_key, ssh_private_key) VALUES (?, ?, ?)
       ON CONFLICT(user_hash) DO UPDATE SET ssh_public_key = excluded.ssh_public_key,
         ssh_private_key = excluded.ssh_private_key`).run(userHash, keys.publicKey, keys.privateKey);
   },

@@ -3,7 +3,7 @@
  * users table (SkyPilot keeps them as Casbin policies): `admin`, `user`, `viewer`; none shows as ''.
  */
 import type { UserRole } from './clusterStatus';
-import { stateDb } from './database';
+import { prepared, stateDb } from './database';
 import { globalUserState } from './globalUserState';
 import type { User, UserType, UserWithRole } from './records';
 import { nowSeconds } from './rowCodecs';
@@ -32,16 +32,16 @@ const USER_SELECT = 'SELECT u.*, r.role AS role FROM users u LEFT JOIN user_role
 
 export const usersState = {
   async getAllUsers(): Promise<UserWithRole[]> {
-    return (stateDb().prepare(`${USER_SELECT} ORDER BY u.created_at, u.id`).all() as UserRow[]).map(userFromRow);
+    return (prepared(`${USER_SELECT} ORDER BY u.created_at, u.id`).all() as UserRow[]).map(userFromRow);
   },
 
   async getUser(userId: string): Promise<UserWithRole | null> {
-    const row = stateDb().prepare(`${USER_SELECT} WHERE u.id = ?`).get(userId) as UserRow | undefined;
+    const row = prepared(`${USER_SELECT} WHERE u.id = ?`).get(userId) as UserRow | undefined;
     return row ? userFromRow(row) : null;
   },
 
   async getUserByName(name: string): Promise<UserWithRole[]> {
-    return (stateDb().prepare(`${USER_SELECT} WHERE u.name = ?`).all(name) as UserRow[]).map(userFromRow);
+    return (prepared(`${USER_SELECT} WHERE u.name = ?`).all(name) as UserRow[]).map(userFromRow);
   },
 
   /** True when inserted. The password changes only when given; a user without a name is ignored. */
@@ -49,12 +49,12 @@ export const usersState = {
     if (user.name == null) return false;
     const existing = await globalUserState.getUser(user.id);
     if (existing) {
-      stateDb().prepare(`UPDATE users SET name = ?, password = COALESCE(?, password),
+      prepared(`UPDATE users SET name = ?, password = COALESCE(?, password),
           user_type = COALESCE(?, user_type) WHERE id = ?`)
         .run(user.name, user.password ?? null, user.userType ?? null, user.id);
       return false;
     }
-    stateDb().prepare('INSERT INTO users (id, name, password, created_at, user_type) VALUES (?, ?, ?, ?, ?)')
+    prepared('INSERT INTO users (id, name, password, created_at, user_type) VALUES (?, ?, ?, ?, ?)')
       .run(user.id, user.name, user.password ?? null, user.createdAt ?? nowSeconds(), user.userType ?? 'legacy');
     return true;
   },
@@ -70,13 +70,13 @@ export const usersState = {
   },
 
   async getUserRole(userId: string): Promise<UserRole | null> {
-    const row = stateDb().prepare('SELECT role FROM user_roles WHERE user_id = ?').get(userId) as
+    const row = prepared('SELECT role FROM user_roles WHERE user_id = ?').get(userId) as
       { role: UserRole } | undefined;
     return row?.role ?? null;
   },
 
   async setUserRole(userId: string, role: UserRole): Promise<void> {
-    stateDb().prepare(`INSERT INTO user_roles (user_id, role) VALUES (?, ?)
+    prepared(`INSERT INTO user_roles (user_id, role) VALUES (?, ?)
       ON CONFLICT(user_id) DO UPDATE SET role = excluded.role`).run(userId, role);
   },
 };

@@ -1,6 +1,6 @@
 /** Volumes (SkyPilot's `volumes` table): persistent disks or PVCs that clusters attach. */
 import { cloudRegistry } from './clouds';
-import { stateDb } from './database';
+import { prepared } from './database';
 import type { Volume } from './records';
 import { parseJson } from './rowCodecs';
 
@@ -31,7 +31,7 @@ interface StoredVolumeConfig {
 
 export const volumesState = {
   async getVolumes(): Promise<Volume[]> {
-    const rows = stateDb().prepare(`SELECT v.*, u.name AS user_name FROM volumes v
+    const rows = prepared(`SELECT v.*, u.name AS user_name FROM volumes v
       LEFT JOIN users u ON u.id = v.user_hash ORDER BY v.launched_at DESC`).all() as VolumeRow[];
     return rows.map((r) => {
       const c = parseJson<StoredVolumeConfig>(r.config, {} as StoredVolumeConfig);
@@ -69,7 +69,7 @@ export const volumesState = {
       usedby_pods: volume.usedbyPods,
       usedby_clusters: volume.usedbyClusters,
     };
-    stateDb().prepare(`INSERT INTO volumes (name, launched_at, config, user_hash, workspace, last_attached_at,
+    prepared(`INSERT INTO volumes (name, launched_at, config, user_hash, workspace, last_attached_at,
         last_use, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(name) DO UPDATE SET config = excluded.config, status = excluded.status`)
       .run(volume.name, volume.launchedAt, JSON.stringify(config), volume.userHash, volume.workspace,
@@ -77,6 +77,6 @@ export const volumesState = {
   },
 
   async deleteVolume(name: string): Promise<boolean> {
-    return stateDb().prepare('DELETE FROM volumes WHERE name = ?').run(name).changes > 0;
+    return prepared('DELETE FROM volumes WHERE name = ?').run(name).changes > 0;
   },
 };
