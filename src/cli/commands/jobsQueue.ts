@@ -1,0 +1,75 @@
+/** `sky jobs queue [-a] [-s] [--json] [--page N --limit N]`: managed jobs. */
+import type { ManagedJobRecord, ManagedJobsPage } from '../../api/wireTypes';
+import { colorStatus } from '../colors';
+import { parseNonNegativeInt, printJson, RegisterCommand } from '../command';
+import type { CliContext } from '../context';
+import { formatDuration, formatRelative, secondsBetween } from '../relativeTime';
+import { formatTable } from '../table';
+
+const TERMINAL = new Set(['SUCCEEDED', 'CANCELLED', 'FAILED', 'FAILED_SETUP', 'FAILED_PRECHECKS', 'FAILED_NO_RESOURCE', 'FAILED_CONTROLLER']);
+
+export interface JobsFormatOptions {
+  now: Date;
+  color: boolean;
+  allUsers?: boolean;
+}
+
+function inProgressSummary(page: ManagedJobsPage): string | undefined {
+  const counts = Object.entries(page.status_counts ?? {}).filter(([status, n]) => n > 0 && !TERMINAL.has(status));
+  if (counts.length === 0) return undefined;
+  return `In progress tasks: ${counts.map(([status, n]) => `${n} ${status}`).join(', ')}`;
+}
+
+export function formatJobsQueue(page: ManagedJobsPage, options: JobsFormatOptions): string[] {
+  const lines = ['Managed jobs'];
+  if (page.jobs.length === 0) return [...lines, 'No managed jobs.'];
+  const summary = inProgressSummary(page);
+  if (summary) lines.push(summary);
+  const headers = ['ID', 'NAME', ...(options.allUsers ? ['USER', 'WORKSPACE'] : []), 'REQUESTED', 'SUBMITTED', 'TOT. DURATION', 'JOB DURATION', '#RECOVERIES', 'STATUS'];
+  const rows = page.jobs.map((job: Partial<ManagedJobRecord>) => [
+    String(job.job_id ?? '-'),
+    job.job_name || job.task_name || '-',
+    ...(options.allUsers ? [job.user_name || '-', job.workspace || '-'] : []),
+    job.resources || '-',
+    formatRelative(job.submitted_at, options.now),
+    formatDuration(secondsBetween(job.submitted_at, job.end_at, options.now)),
+    job.job_duration ? formatDuration(job.job_duration) : '-',
+    String(job.recovery_count ?? 0),
+    colorStatus(job.status ?? '-', options.color),
+  ]);
+  lines.push(...formatTable(headers, rows));
+  if (page.total > page.jobs.length) lines.push(`Showing ${page.jobs.length} of ${page.total} jobs.`);
+  return lines;
+}
+
+export interface JobsQueueArgs {
+  allUsers?: boolean;
+  skipFinished?: boolean;
+  json?: boolean;
+  page?: number;
+  limit?: number;
+}
+
+export async function runJobsQueue(ctx: CliContext, args: JobsQueueArgs): Promise<number> {
+  const client = await ctx.client();
+  const page = await ctx.spin('Fetching managed job statuses', () =>
+    client.jobsQueue({ allUsers: args.allUsers, skipFinished: args.skipFinished, page: args.page, limit: args.limit }),
+  );
+  if (args.json) printJson(ctx, page);
+  else for (const line of formatJobsQueue(page, { now: ctx.now, color: ctx.color, allUsers: args.allUsers })) ctx.out(line);
+  return 0;
+}
+
+export const registerJobsQueue: RegisterCommand = (parent, ctx, done) => {
+  parent
+    .command('queue')
+    .description('Show managed jobs.')
+    .option('-a, --all-users', "show all users' jobs")
+    .option('-s, --skip-finished', 'show only jobs still in progress')
+    .option('--page <n>', 'page number (1-based)', parseNonNegativeInt)
+    .option('--limit <n>', 'jobs per page', parseNonNegativeInt)
+    .option('--json', 'print JSON')
+    .action(async (opts: JobsQueueArgs) => {
+      done(await runJobsQueue(ctx, opts));
+    });
+};

@@ -1,0 +1,29 @@
+/** `sky logs CLUSTER [JOB_ID] [--no-follow] [--tail N]`: streams a job's log to stdout. */
+import { parseNonNegativeInt, RegisterCommand } from '../command';
+import type { CliContext } from '../context';
+
+export interface LogsArgs {
+  follow?: boolean;
+  tail?: number;
+}
+
+export async function runLogs(ctx: CliContext, cluster: string, jobId: number | undefined, args: LogsArgs): Promise<number> {
+  const client = await ctx.client();
+  for await (const chunk of client.logs(cluster, jobId ?? null, { follow: args.follow ?? true, tail: args.tail ?? 0 })) {
+    ctx.io.stdout.write(chunk);
+  }
+  return 0;
+}
+
+export const registerLogs: RegisterCommand = (parent, ctx, done) => {
+  parent
+    .command('logs')
+    .description("Stream a cluster job's log (the latest job by default).")
+    .argument('<cluster>', 'cluster name')
+    .argument('[job_id]', 'job id', parseNonNegativeInt)
+    .option('--no-follow', 'print the log so far and exit')
+    .option('--tail <lines>', 'only the last N lines (0 = all)', parseNonNegativeInt)
+    .action(async (cluster: string, jobId: number | undefined, opts: LogsArgs) => {
+      done(await runLogs(ctx, cluster, jobId, opts));
+    });
+};

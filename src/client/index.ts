@@ -1,0 +1,12 @@
+export { SkyClient } from './skyClient';
+export type { SkyClientOptions } from './skyClient';
+export { ApiError } from './apiError';
+export type { ApiErrorInit, ApiErrorIssue } from './apiError';
+export { DEFAULT_ENDPOINT, isLocalEndpoint, resolveEndpoint } from './endpoint';
+export type { ResolvedEndpoint } from './endpoint';
+export { computeUserHash, resolveIdentity } from './identity';
+export type { UserIdentity } from './identity';
+export { DEFAULT_RETRY_POLICY } from './retry';
+export type { RetryPolicy } from './retry';
+export { CLIENT_API_VERSION, CLIENT_VERSION, MIN_SERVER_API_VERSION } from './version';
+export type * from './types';
