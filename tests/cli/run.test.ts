@@ -149,12 +149,24 @@ describe('commands', () => {
     });
     expect(code).toBe(0);
     expect(stderr.text).toBe('');
-    expect(seen).toEqual({ clusterNames: ['lambda-k8s'], allUsers: undefined, refresh: undefined });
+    expect(seen).toEqual({ clusterNames: ['lambda-k8s'], allUsers: true, refresh: undefined });
     expect(stdout.lines).toEqual([
       'Clusters',
       'NAME        INFRA                    RESOURCES                  STATUS  AUTOSTOP  LAUNCHED',
       'lambda-k8s  Kubernetes (lambda-ctx)  1x Kubernetes(4CPU--16GB)  UP      30m       2 hrs ago',
     ]);
+  });
+
+  test('sky status --mine asks for the caller\'s clusters only', async () => {
+    let seen: { allUsers?: boolean } | undefined;
+    const { code } = await sky(['status', '--mine'], {
+      status: async (options) => {
+        seen = options;
+        return [];
+      },
+    });
+    expect(code).toBe(0);
+    expect(seen?.allUsers).toBe(false);
   });
 
   test('sky status --json -a prints JSON', async () => {

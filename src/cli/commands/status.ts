@@ -1,4 +1,9 @@
-/** `sky status [-a|--all-users] [-r|--refresh] [--json] [CLUSTER...]` */
+/**
+ * `sky status [-a|--all-users] [-m|--mine] [-r|--refresh] [--json] [CLUSTER...]`
+ *
+ * Lists every user's clusters by default, as the API's `/status` does (`all_users` defaults to true
+ * there); `--mine` narrows to the caller's. `-a` adds the USER and WORKSPACE columns.
+ */
 import type { StatusRecord } from '../../api/wireTypes';
 import { colorStatus } from '../colors';
 import { printJson, RegisterCommand } from '../command';
@@ -40,6 +45,7 @@ export function formatStatus(records: readonly StatusRecord[], options: StatusFo
 export interface StatusArgs {
   clusters: string[];
   allUsers?: boolean;
+  mine?: boolean;
   refresh?: boolean;
   json?: boolean;
 }
@@ -47,7 +53,7 @@ export interface StatusArgs {
 export async function runStatus(ctx: CliContext, args: StatusArgs): Promise<number> {
   const client = await ctx.client();
   const records = await ctx.spin('Checking cluster status', () =>
-    client.status({ clusterNames: args.clusters, allUsers: args.allUsers, refresh: args.refresh }),
+    client.status({ clusterNames: args.clusters, allUsers: !args.mine, refresh: args.refresh }),
   );
   if (args.json) {
     printJson(ctx, records);
@@ -64,10 +70,11 @@ export const registerStatus: RegisterCommand = (parent, ctx, done) => {
     .command('status')
     .description('Show clusters.')
     .argument('[clusters...]', 'cluster names (default: all)')
-    .option('-a, --all-users', "show all users' clusters")
+    .option('-a, --all-users', 'also show each cluster\'s user and workspace')
+    .option('-m, --mine', 'show only your own clusters')
     .option('-r, --refresh', 'query the clouds for the latest status')
     .option('--json', 'print JSON')
-    .action(async (clusters: string[], opts: { allUsers?: boolean; refresh?: boolean; json?: boolean }) => {
+    .action(async (clusters: string[], opts: { allUsers?: boolean; mine?: boolean; refresh?: boolean; json?: boolean }) => {
       done(await runStatus(ctx, { clusters, ...opts }));
     });
 };
