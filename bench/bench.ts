@@ -12,7 +12,7 @@
  * Run: npm run bench   (BENCH_SECONDS sets the seconds per measurement, default 5)
  */
 import autocannon from 'autocannon';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -288,6 +288,10 @@ async function main(): Promise<void> {
 
     console.log('');
     printTable([...results, baseline], baseline);
+    // The dashboard in a real browser, in its own process (it installs the demo in-process).
+    console.log('');
+    const timing = spawnSync(process.execPath, [path.join(__dirname, 'pageTiming.js')], { stdio: 'inherit', timeout: 180_000 });
+    if (timing.status !== 0) console.log('warning: the clusters page timing did not complete');
     const failed = [...results, baseline].filter((r) => r.errors > 0 || r.non2xx > 0);
     if (failed.length) {
       console.log(`\nwarning: errors or non-2xx answers in: ${failed.map((r) => r.label).join(', ')}`);

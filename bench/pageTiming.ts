@@ -16,6 +16,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import express from 'express';
 import { chromium, type Browser } from 'playwright-core';
 import { createApp } from '../src/app';
 import { appExtensions } from '../src/appExtensions';
@@ -86,12 +87,12 @@ async function timeOnce(browser: Browser, pageUrl: string): Promise<number> {
  * Opens `<url>/dashboard/clusters` `runs` times (1 to 50) in headless chromium and returns the
  * median, the p90 and every sample, in milliseconds. `url` is the server's base URL.
  */
-export async function measureClustersPage(options: { url: string; runs: number }): Promise<PageTiming> {
+export async function measureClustersPage(options: { url: string; runs: number; path?: string }): Promise<PageTiming> {
   const { runs } = options;
   if (!Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS) {
     throw new Error(`runs must be an integer from 1 to ${MAX_RUNS}, got ${runs}`);
   }
-  const pageUrl = `${options.url.replace(/\/+$/, '')}/dashboard/clusters`;
+  const pageUrl = `${options.url.replace(/\/+$/, '')}${options.path ?? '/dashboard/clusters'}`;
   const browser = await launchChromium();
   try {
     await timeOnce(browser, pageUrl); // warm-up, not counted
@@ -103,6 +104,11 @@ export async function measureClustersPage(options: { url: string; runs: number }
     await browser.close();
   }
 }
+
+const BASELINE_PATH = '/bench-baseline/clusters';
+const BASELINE_HTML = `<!doctype html><html><head><title>baseline</title></head><body><table>${
+  ['lambda-k8s', 'training-multinode-1', 'inference-cluster', 'nebius-k8s', 'dev-cluster-alice']
+    .map((name) => `<tr data-testid="cluster-row"><td>${name}</td></tr>`).join('')}</table></body></html>`;
 
 /** Starts the read-only demo with the built dashboard on 127.0.0.1, on a free port. */
 async function startDemo(): Promise<{ url: string; close(): Promise<void> }> {
@@ -116,8 +122,12 @@ async function startDemo(): Promise<{ url: string; close(): Promise<void> }> {
   const demo = installDemo({ log: () => undefined }); // before createApp: it registers the read-only guard
   const store = new RequestStore(':memory:');
   const app = createApp({ requests: store, dashboard: { builtDir } });
+  // The baseline: the same five rows as a static page from the same server, no script, no API.
+  const front = express();
+  front.get(BASELINE_PATH, (_req, res) => { res.type('html').send(BASELINE_HTML); });
+  front.use(app);
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1');
+    const s = front.listen(0, '127.0.0.1');
     s.once('listening', () => resolve(s));
     s.once('error', reject);
   });
@@ -140,8 +150,13 @@ export async function main(runs = 10): Promise<PageTiming> {
   const server = await startDemo();
   try {
     const timing = await measureClustersPage({ url: server.url, runs });
+    const baseline = await measureClustersPage({ url: server.url, runs, path: BASELINE_PATH });
     console.log(
       `clusters page: median ${Math.round(timing.medianMs)} ms, p90 ${Math.round(timing.p90Ms)} ms over ${timing.samples.length} runs`,
+    );
+    console.log(
+      `static page with the same rows (baseline): median ${Math.round(baseline.medianMs)} ms, `
+      + `p90 ${Math.round(baseline.p90Ms)} ms; clusters page = ${(timing.medianMs / baseline.medianMs).toFixed(1)}x baseline`,
     );
     return timing;
   } finally {
