@@ -18,6 +18,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import express from 'express';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath } from './chromium';
 import { createApp } from '../src/app';
 import { appExtensions } from '../src/appExtensions';
 import { installDemo } from '../src/demo/installDemo';
@@ -33,16 +34,6 @@ export interface PageTiming {
 const EXPECTED_CLUSTERS = 5;
 const MAX_RUNS = 50;
 const RUN_TIMEOUT_MS = 30_000;
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 function median(sorted: number[]): number {
   const mid = Math.floor(sorted.length / 2);
@@ -56,7 +47,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function launchChromium(): Promise<Browser> {
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const executablePath = chromiumPath();
   if (!fs.existsSync(executablePath)) {
     throw new Error(`chromium not found at ${executablePath}: set CHROMIUM_PATH or install chromium`);
   }

@@ -7,23 +7,9 @@
  */
 import fs from 'node:fs';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath } from '../../bench/chromium';
 
-export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-export function chromiumPath(): string {
-  return process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM;
-}
+export { CHROMIUM_ARGS, chromiumPath };
 
 export function isCI(): boolean {
   const ci = process.env.CI;

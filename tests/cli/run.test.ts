@@ -3,18 +3,7 @@ import type { StatusRecord } from '../../src/api/wireTypes';
 import type { SkyApi } from '../../src/cli/io';
 import { run } from '../../src/cli/main';
 import { ApiError } from '../../src/client/apiError';
-
-class Capture {
-  text = '';
-  isTTY = false;
-  write(chunk: string): boolean {
-    this.text += chunk;
-    return true;
-  }
-  get lines(): string[] {
-    return this.text.split('\n').filter((line) => line !== '');
-  }
-}
+import { Capture } from '../helpers/capture';
 
 const NOW = '2026-05-01T12:00:00Z';
 const NOW_S = Date.parse(NOW) / 1000;

@@ -2,7 +2,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
 import { type DemoInstallation, type DemoOptions, installDemo } from '../../src/demo/installDemo';
@@ -25,16 +24,6 @@ export function startDemoApp(options: DemoOptions = {}): DemoApp {
   fs.writeFileSync(path.join(builtDir, 'index.html'), '<!doctype html><title>dashboard</title>');
   const app = createApp({ requests: store, dashboard: { builtDir }, getTimeoutMs: 5000 });
   return { app, demo, store, close: () => { demo.restore(); store.close(); } };
-}
-
-/** POST (or GET) a scheduled endpoint, then collect its result from /api/get. */
-export async function roundTrip(app: Express, method: 'get' | 'post', url: string, body: unknown = {}) {
-  const first = method === 'post' ? await request(app).post(url).send(body as object) : await request(app).get(url);
-  if (first.status !== 200) return { status: first.status, body: first.body, value: undefined, payload: undefined };
-  const id = first.headers['x-skypilot-request-id'];
-  const result = await request(app).get(`/api/get?request_id=${id}`);
-  const payload = result.status === 500 ? result.body.detail : result.body;
-  return { status: result.status, payload, value: JSON.parse(payload.return_value), error: JSON.parse(payload.error) };
 }
 
 /** A copy of the fixtures in a temp dir, for tests that edit them. */

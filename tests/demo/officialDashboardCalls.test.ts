@@ -3,7 +3,8 @@
  * with the fields its pages need.
  */
 import request from 'supertest';
-import { type DemoApp, roundTrip, startDemoApp } from './demoApp';
+import { roundTrip } from '../helpers/api';
+import { type DemoApp, startDemoApp } from './demoApp';
 
 let demo: DemoApp;
 beforeAll(() => { demo = startDemoApp(); });
@@ -66,7 +67,7 @@ const scheduledCalls: Scheduled[] = [
 
 describe('official dashboard calls against the demo', () => {
   it.each(scheduledCalls)('%s %s %j', async (method, path, body, check) => {
-    const result = await roundTrip(demo.app, method, `${P}${path}`, body);
+    const result = await roundTrip<any>(demo.app, `${P}${path}`, { method, body });
     expect(result.status).toBe(200);
     expect(result.payload.status).toBe('SUCCEEDED');
     check(result.value);

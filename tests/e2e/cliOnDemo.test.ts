@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { run } from '../../src/cli/main';
 import { type DemoApp, PINNED_NOW, startDemoApp } from '../demo/demoApp';
-import { Capture, listen } from './listen';
+import { Capture } from '../helpers/capture';
+import { listen } from './listen';
 
 let demo: DemoApp;
 let served: Awaited<ReturnType<typeof listen>>;

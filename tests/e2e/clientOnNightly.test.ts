@@ -14,7 +14,8 @@ import { SkyClient } from '../../src/client/skyClient';
 import { globalUserState } from '../../src/state/globalUserState';
 import { gcpA100, k8sH100, seedCluster, USER_A } from '../helpers/fixtures';
 import { useApiHarness } from '../helpers/api';
-import { Capture, listen } from './listen';
+import { Capture } from '../helpers/capture';
+import { listen } from './listen';
 
 const h = useApiHarness();
 let served: Awaited<ReturnType<typeof listen>>;

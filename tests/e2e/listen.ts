@@ -16,16 +16,3 @@ export async function listen(app: Express | ((req: never, res: never) => void)):
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
-
-/** Captures what a CLI run writes. */
-export class Capture {
-  text = '';
-  isTTY = false;
-  write(chunk: string): boolean {
-    this.text += chunk;
-    return true;
-  }
-  get lines(): string[] {
-    return this.text.split('\n').filter((line) => line !== '');
-  }
-}
