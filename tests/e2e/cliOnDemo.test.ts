@@ -84,6 +84,12 @@ describe('sky on the demo', () => {
     expect(users.out.join('\n')).toMatch(/alice@skypilot\.co[\s\S]*admin/);
   });
 
+  it('logs prints a job log', async () => {
+    const { code, out } = await sky('logs', 'training-multinode-1', '2', '--no-follow');
+    expect(code).toBe(0);
+    expect(out.join('\n')).toMatch(/step +1000 \| loss 2\.941/);
+  });
+
   it.each([
     [['down', 'dev-cluster-alice', '-y']],
     [['stop', 'training-multinode-1']],
