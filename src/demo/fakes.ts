@@ -7,6 +7,7 @@ import type { WorkspacesMap } from '../api/wireTypes';
 import type { KubernetesInfra } from '../infra/kubernetesInfra';
 import type { CurrentUser } from '../state/currentUser';
 import type { GlobalUserState } from '../state/globalUserState';
+import { globToRegExp } from '../state/globPattern';
 import { queryManagedJobs } from '../state/managedJobQuery';
 import type { ManagedJobsState } from '../state/managedJobsState';
 import type { ClusterFilter, ClusterRecord } from '../state/records';
@@ -30,10 +31,6 @@ function matches(c: ClusterRecord, filter: ClusterFilter): boolean {
     && (!filter.clusterNames || filter.clusterNames.includes(c.name));
 }
 
-function globRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|\\[\]]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-}
-
 export function buildManifest(world: () => World): DemoManifest {
   const cluster = (name: string) => world().clusters.find((c) => c.name === name) ?? null;
   return {
@@ -46,7 +43,7 @@ export function buildManifest(world: () => World): DemoManifest {
       getClusterFromName: async (name) => cluster(name),
       getHandleFromClusterName: async (name) => cluster(name)?.handle ?? null,
       getClusterNamesStartWith: async (prefix) => world().clusters.map((c) => c.name).filter((n) => n.startsWith(prefix)).sort(),
-      getGlobClusterNames: async (pattern) => world().clusters.map((c) => c.name).filter((n) => globRegExp(pattern).test(n)).sort(),
+      getGlobClusterNames: async (pattern) => world().clusters.map((c) => c.name).filter((n) => globToRegExp(pattern).test(n)).sort(),
       addOrUpdateCluster: REFUSE,
       setClusterStatus: REFUSE,
       setClusterAutostopValue: REFUSE,

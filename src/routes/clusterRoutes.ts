@@ -12,6 +12,7 @@ import type { AppContext } from '../http/appContext';
 import { scheduled } from '../http/scheduled';
 import { baseBody, clusterName, jobId, parseInput } from '../http/validate';
 import { globalUserState } from '../state/globalUserState';
+import { globToRegExp } from '../state/globPattern';
 import type { ClusterRecord } from '../state/records';
 import { streamText } from '../http/streamText';
 
@@ -81,10 +82,6 @@ async function requireCluster(name: string): Promise<ClusterRecord> {
   return record;
 }
 
-function globMatcher(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|\\[\]]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-}
-
 /** A started cluster gets addresses again; this build assigns stable private ones from its hash. */
 function addressesFor(record: ClusterRecord): [string, string][] {
   const seed = parseInt(record.clusterHash.replace(/-/g, '').slice(0, 4), 16) || 1;
@@ -103,7 +100,7 @@ export function clusterRoutes(app: AppContext): Router {
       const all = await globalUserState.getClusters({
         userHashes: body.all_users === false ? [ctx.user.id] : null,
       });
-      const matching = names ? all.filter((c) => names.some((n) => globMatcher(n).test(c.name))) : all;
+      const matching = names ? all.filter((c) => names.some((n) => globToRegExp(n).test(c.name))) : all;
       const records = matching.map((c) => toStatusRecord(c, { includeHandle: body.include_handle === true }));
       if (body.include_credentials) {
         // SSH credentials are the caller's own: other users' clusters get none.

@@ -12,15 +12,11 @@ import { globalUserState } from './globalUserState';
 import type { AddOrUpdateClusterInput, ClusterFilter, ClusterRecord, UsageInterval } from './records';
 import { CLUSTER_SELECT, type ClusterRow, clusterFromRow, nowSeconds, parseJson } from './rowCodecs';
 import { currentUser } from './currentUser';
+import { globToRegExp } from './globPattern';
 
 function inList(column: string, values: readonly unknown[], params: unknown[]): string {
   params.push(...values);
   return `${column} IN (${values.map(() => '?').join(', ')})`;
-}
-
-function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${escaped.replace(/\[!/g, '[^')}$`);
 }
 
 function closeOpenInterval(intervals: UsageInterval[], at: number): UsageInterval[] {

@@ -1,4 +1,5 @@
 /** Handles, resources and clouds come back from SQLite as class instances, with SkyPilot's strings. */
+import { globToRegExp } from '../../src/state/globPattern';
 import { CloudVmRayResourceHandle } from '../../src/state/cloudVmRayResourceHandle';
 import { AWS, GCP, Kubernetes } from '../../src/state/clouds';
 import { globalUserState } from '../../src/state/globalUserState';
@@ -114,5 +115,22 @@ describe('Kubernetes instance types', () => {
   it('names round to the current form', () => {
     expect(KubernetesInstanceType.parse('2CPU--8GB--1H100').name).toBe('2CPU--8GB--H100:1');
     expect(KubernetesInstanceType.parse('4CPU--16GB').name).toBe('4CPU--16GB');
+  });
+});
+
+describe('cluster name patterns', () => {
+  it.each([
+    ['dev-*', 'dev-alice', true],
+    ['dev-*', 'prod-alice', false],
+    ['train-?', 'train-1', true],
+    ['train-?', 'train-12', false],
+    ['node-[12]', 'node-2', true],
+    ['node-[!12]', 'node-2', false],
+    ['node-[!12]', 'node-3', true],
+    ['a.b', 'axb', false],
+    ['a+b(c)', 'a+b(c)', true],
+    ['[', '[', true],
+  ])('%s matches %s: %s', (pattern, name, expected) => {
+    expect(globToRegExp(pattern).test(name)).toBe(expected);
   });
 });
