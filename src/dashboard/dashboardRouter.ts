@@ -15,6 +15,8 @@
 import express, { NextFunction, Request, Response } from 'express';
 import fs from 'fs';
 import path from 'path';
+import { HttpError } from '../errors';
+import { sendError as sendHttpError } from '../http/errorBoundary';
 
 export interface DashboardRouterOptions {
   /** Directory holding our own built dashboard (index.html, app.js, app.css). */
@@ -31,8 +33,10 @@ interface DynamicRoute {
 const PREFIX = '/dashboard';
 const LONG_CACHE = 'public, max-age=3600';
 
+/** Errors in the API's one typed shape (src/http/errorBoundary.ts), never cached. */
 function sendError(res: Response, status: number, type: string, code: string, message: string): void {
-  res.status(status).set('Cache-Control', 'no-cache').json({ detail: message, error: { type, code, message } });
+  res.set('Cache-Control', 'no-cache');
+  sendHttpError(res, new HttpError(status, code, type, message));
 }
 
 function notFound(res: Response, message = 'Not found'): void {

@@ -14,7 +14,7 @@ import { baseBody, clusterName, jobId, parseInput } from '../http/validate';
 import { globalUserState } from '../state/globalUserState';
 import { globToRegExp } from '../state/globPattern';
 import type { ClusterRecord } from '../state/records';
-import { streamText } from '../http/streamText';
+import { streamText, tailLines } from '../http/streamText';
 
 const refresh = z.union([z.enum(['NONE', 'AUTO', 'FORCE']), z.boolean()]).nullish();
 
@@ -252,11 +252,4 @@ async function requireClusterForStream(name: string): Promise<void> {
   if (!(await globalUserState.getClusterFromName(name))) {
     throw new HttpError(404, 'cluster_not_found', 'ClusterDoesNotExist', `Cluster '${name}' does not exist.`);
   }
-}
-
-export function tailLines(text: string, tail: number): string {
-  if (!tail || tail <= 0) return text;
-  const lines = text.split('\n');
-  const trailing = lines[lines.length - 1] === '' ? 1 : 0;
-  return lines.slice(Math.max(0, lines.length - tail - trailing)).join('\n');
 }

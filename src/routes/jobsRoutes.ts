@@ -6,11 +6,10 @@ import type { ManagedJobRecord } from '../api/wireTypes';
 import { HttpError, SkyPilotError } from '../errors';
 import type { AppContext } from '../http/appContext';
 import { scheduled } from '../http/scheduled';
-import { streamText } from '../http/streamText';
+import { streamText, tailLines } from '../http/streamText';
 import { baseBody, jobId, parseInput } from '../http/validate';
 import { MANAGED_JOB_STATUSES, TERMINAL_MANAGED_JOB_STATUSES } from '../state/clusterStatus';
 import { managedJobsState } from '../state/managedJobsState';
-import { tailLines } from './clusterRoutes';
 
 const queueBody = z.looseObject({
   ...baseBody,
