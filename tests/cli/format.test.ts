@@ -55,7 +55,7 @@ const K8S = record({
   to_down: false,
   launched_at: NOW_S - 2 * 3600,
 });
-const AWS = record({ name: 'dev', status: 'STOPPED', autostop: 10, to_down: true, launched_at: NOW_S - 5 * 60 - 30 });
+const AWS = record({ name: 'dev', status: 'STOPPED', autostop: 10, to_down: true, launched_at: NOW_S - 5 * 60 - 20 });
 const INIT = record({ name: 'gpu-box', status: 'INIT', cloud: 'GCP', region: null, resources_str: '1x GCP(a2-highgpu-1g)', launched_at: NOW_S - 3 * 86400 });
 
 describe('sky status formatting', () => {
@@ -113,9 +113,9 @@ describe('relative time and durations', () => {
     [5, 'a few secs ago'],
     [30, '30 secs ago'],
     [60, '1 min ago'],
-    [5 * 60 + 59, '5 mins ago'],
+    [5 * 60 + 29, '5 mins ago'],
     [3600, '1 hr ago'],
-    [2 * 3600 + 59 * 60, '2 hrs ago'],
+    [2 * 3600 + 29 * 60, '2 hrs ago'],
     [86400, '1 day ago'],
     [3 * 86400, '3 days ago'],
     [14 * 86400, '2 weeks ago'],
