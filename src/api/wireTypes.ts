@@ -255,6 +255,8 @@ export interface HealthResponse {
   service_account_token_enabled: boolean;
   ingress_basic_auth_enabled: boolean;
   external_proxy_auth_enabled: boolean;
+  /** This server's process id, so `sky api stop` can stop a server it did not start. */
+  pid?: number;
 }
 
 /** Fields every request body may carry (SkyPilot's `RequestBody`). */

@@ -1,4 +1,12 @@
-/** ANSI colour, only on a TTY and only when NO_COLOR is unset (https://no-color.org). */
+/**
+ * ANSI colour, only on a TTY and only when NO_COLOR is unset (https://no-color.org).
+ *
+ * `paint` does not write ANSI codes itself: every printed line is sanitized (sanitize.ts), which
+ * would escape our ESC along with any ESC from the server. It emits a marker instead, which
+ * `renderColors` turns into ANSI after sanitizing. The marker holds a random per-process key, so a
+ * server string cannot forge one; a marker without the key prints as the inert text it is.
+ */
+import { randomBytes } from 'node:crypto';
 
 export type Env = Record<string, string | undefined>;
 
@@ -14,8 +22,23 @@ const CODES = { green: 32, yellow: 33, blue: 34, red: 31, cyan: 36, dim: 2 } as 
 
 export type ColorName = keyof typeof CODES;
 
+// Private-use characters: never control characters, so sanitize() leaves them alone.
+const OPEN = `\ue000${randomBytes(8).toString('hex')}:`;
+const CLOSE = '\ue001';
+const MARKER = new RegExp(`${OPEN}(\\d+)${CLOSE}`, 'g');
+
 export function paint(text: string, color: ColorName, enabled: boolean): string {
-  return enabled ? `\u001b[${CODES[color]}m${text}\u001b[0m` : text;
+  return enabled ? `${OPEN}${CODES[color]}${CLOSE}${text}${OPEN}0${CLOSE}` : text;
+}
+
+/** The ANSI codes for the markers `paint` left in a (sanitized) line. */
+export function renderColors(line: string): string {
+  return line.replace(MARKER, '\u001b[$1m');
+}
+
+/** The line as it shows on screen, colours removed. */
+export function stripColors(line: string): string {
+  return line.replace(MARKER, '');
 }
 
 const STATUS_COLORS: Record<string, ColorName> = {

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { CliContext } from './context';
+import { jsonSafe } from './sanitize';
 
 /** Records the exit code of the command that ran. */
 export type ExitSetter = (code: number) => void;
@@ -20,6 +21,7 @@ export function parseInteger(value: string): number {
   return Number.parseInt(value, 10);
 }
 
+/** Pretty JSON, line by line; control characters stay JSON escapes, so the data is exact and inert. */
 export function printJson(ctx: CliContext, value: unknown): void {
-  ctx.out(JSON.stringify(value, null, 2));
+  for (const line of jsonSafe(JSON.stringify(value, null, 2) ?? 'null').split('\n')) ctx.out(line);
 }

@@ -1,13 +1,18 @@
 /**
  * Per-run state shared by the commands: output helpers, "now", colour, and the client — created on
  * first use, after starting a local API server when none answers (as SkyPilot's CLI does).
+ *
+ * `out` and `err` are where every line reaches the terminal, so they are where server-supplied text
+ * is made inert (sanitize.ts) — no command has to remember it. A line is one line: a newline inside
+ * it is shown as `\n`, never printed.
  */
 import { ApiError } from '../client/apiError';
 import { Env, isLocalEndpoint } from '../client/endpoint';
 import { SkyClient } from '../client/skyClient';
-import { colorEnabled } from './colors';
+import { colorEnabled, renderColors } from './colors';
 import { CliIo, SkyApi } from './io';
 import { resolveNow } from './relativeTime';
+import { sanitize } from './sanitize';
 import { startServer } from './serverProcess';
 import { withSpinner } from './spinner';
 
@@ -17,11 +22,17 @@ export interface CliContext {
   now: Date;
   color: boolean;
   debug: boolean;
+  /** Prints one line, sanitized, with `paint`ed colours rendered. */
   out(line?: string): void;
   err(line: string): void;
   /** The client; may start a local server first unless `autoStart` is false. */
   client(options?: { autoStart?: boolean }): Promise<SkyApi>;
   spin<T>(message: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** The line as it may reach a terminal. */
+export function terminalLine(line: string): string {
+  return renderColors(sanitize(line));
 }
 
 export function newClient(io: CliIo, env: Env, debug: boolean, overrides: ConstructorParameters<typeof SkyClient>[0] = {}): SkyApi {
@@ -30,7 +41,7 @@ export function newClient(io: CliIo, env: Env, debug: boolean, overrides: Constr
     env,
     onRetry: debug
       ? ({ attempt, delayMs, error }) =>
-          io.stderr.write(`sky: debug: attempt ${attempt} failed (${(error as Error).message}); retrying in ${delayMs} ms\n`)
+          io.stderr.write(`${terminalLine(`sky: debug: attempt ${attempt} failed (${(error as Error).message}); retrying in ${delayMs} ms`)}\n`)
       : undefined,
     ...overrides,
   });
@@ -74,8 +85,8 @@ export function createContext(io: CliIo): CliContext {
     now: resolveNow(env),
     color: colorEnabled(io.stdout, env),
     debug,
-    out: (line = '') => void io.stdout.write(`${line}\n`),
-    err: (line) => void io.stderr.write(`${line}\n`),
+    out: (line = '') => void io.stdout.write(`${terminalLine(line)}\n`),
+    err: (line) => void io.stderr.write(`${terminalLine(line)}\n`),
     async client(options = {}) {
       if (!client) {
         const created = newClient(io, env, debug);

@@ -44,9 +44,9 @@ export function exitCodeFor(err: unknown): number {
   return EXIT_ERROR;
 }
 
-/** The stack trace, for `SKY_DEBUG=1`. */
-export function debugDetails(err: unknown): string | undefined {
-  if (!(err instanceof Error)) return undefined;
+/** The stack trace, for `SKY_DEBUG=1`, as lines (each printed line is one line; see context.ts). */
+export function debugDetails(err: unknown): string[] {
+  if (!(err instanceof Error)) return [];
   const extra = err instanceof ApiError ? ` [status=${err.status} type=${err.type} code=${err.code}${err.requestId ? ` request_id=${err.requestId}` : ''}]` : '';
-  return `${err.stack ?? err.message}${extra}`;
+  return `${err.stack ?? err.message}${extra}`.split('\n');
 }

@@ -4,7 +4,7 @@
  */
 import { CommanderError } from 'commander';
 import * as path from 'node:path';
-import { createContext } from './context';
+import { createContext, terminalLine } from './context';
 import { debugDetails, errorLine, EXIT_ERROR, EXIT_OK, EXIT_USAGE, exitCodeFor } from './errors';
 import type { CliIo } from './io';
 import { buildProgram } from './program';
@@ -29,10 +29,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return EXIT_USAGE; // commander already printed its one line (or the help)
     }
     ctx.err(errorLine(err));
-    if (ctx.debug) {
-      const details = debugDetails(err);
-      if (details) ctx.err(details);
-    }
+    if (ctx.debug) debugDetails(err).forEach((line) => ctx.err(line));
     return exitCodeFor(err) || EXIT_ERROR;
   }
 }
@@ -56,7 +53,7 @@ if (isEntryPoint()) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`${errorLine(err)}\n`);
+      process.stderr.write(`${terminalLine(errorLine(err))}\n`);
       process.exitCode = EXIT_ERROR;
     },
   );

@@ -16,7 +16,7 @@ import { registerStart } from './commands/start';
 import { registerStatus } from './commands/status';
 import { registerStop } from './commands/stop';
 import { registerUsersLs } from './commands/usersLs';
-import type { CliContext } from './context';
+import { type CliContext, terminalLine } from './context';
 import { errorLine, oneLine } from './errors';
 
 export function buildProgram(ctx: CliContext, done: ExitSetter): Command {
@@ -28,7 +28,7 @@ export function buildProgram(ctx: CliContext, done: ExitSetter): Command {
     .configureOutput({
       writeOut: (text) => void ctx.io.stdout.write(text),
       writeErr: (text) => void ctx.io.stderr.write(text),
-      outputError: (text, write) => write(`${errorLine(oneLine(text.replace(/^error:\s*/, '')))}\n`),
+      outputError: (text, write) => write(`${terminalLine(errorLine(oneLine(text.replace(/^error:\s*/, ''))))}\n`),
     });
 
   for (const register of [registerStatus, registerQueue, registerLogs, registerStop, registerStart, registerDown, registerAutostop, registerCostReport]) {

@@ -1,10 +1,12 @@
 /**
  * Human-readable times in SkyPilot's style (`readable_time_duration`): relative ("2 hrs ago",
- * "5 mins ago", "a few secs ago", "3 days ago") and absolute durations ("1h 2m 3s").
+ * "5 mins ago", "a few secs ago", "3 days ago") and absolute durations ("1h 2m 3s"). The rounding
+ * is the one shared with the dashboard (src/common/readableTime.ts); only the wording is here.
  *
  * "Now" is injectable: `SKYPILOT_NOW` (ISO date or epoch seconds) if set, so output is deterministic.
  */
 import dayjs from 'dayjs';
+import { DAY, durationParts, HOUR, MINUTE, MONTH, nearestUnit, WEEK, wholeSeconds, YEAR } from '../common/readableTime';
 
 export type Env = Record<string, string | undefined>;
 
@@ -19,6 +21,19 @@ export function resolveNow(env: Env = process.env, fallback: () => Date = () => 
   return fallback();
 }
 
+const RELATIVE_UNITS = [
+  { name: 'year', seconds: YEAR },
+  { name: 'month', seconds: MONTH },
+  { name: 'week', seconds: WEEK },
+  { name: 'day', seconds: DAY },
+  { name: 'hr', seconds: HOUR },
+  { name: 'min', seconds: MINUTE },
+  { name: 'sec', seconds: 1 },
+];
+
+/** Below this many (whole) seconds, SkyPilot says "a few secs". */
+const FEW_SECONDS = 10;
+
 function plural(count: number, unit: string): string {
   return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }
@@ -28,49 +43,34 @@ export function formatRelative(epochSeconds: number | null | undefined, now: Dat
   if (epochSeconds === null || epochSeconds === undefined || !Number.isFinite(epochSeconds) || epochSeconds <= 0) {
     return '-';
   }
-  const then = dayjs(epochSeconds * 1000);
-  const current = dayjs(now);
-  const future = then.isAfter(current);
-  const [a, b] = future ? [then, current] : [current, then];
-  const years = a.diff(b, 'year');
-  const months = a.diff(b, 'month');
-  const days = a.diff(b, 'day');
-  const hours = a.diff(b, 'hour');
-  const minutes = a.diff(b, 'minute');
-  const seconds = a.diff(b, 'second');
+  const ago = now.getTime() / 1000 - epochSeconds;
+  const future = Math.round(ago) < 0;
   let words: string;
-  if (years > 0) words = plural(years, 'year');
-  else if (months > 0) words = plural(months, 'month');
-  else if (days >= 7) words = plural(Math.floor(days / 7), 'week');
-  else if (days > 0) words = plural(days, 'day');
-  else if (hours > 0) words = plural(hours, 'hr');
-  else if (minutes > 0) words = plural(minutes, 'min');
-  else if (seconds >= 10) words = plural(seconds, 'sec');
-  else words = 'a few secs';
+  if (wholeSeconds(ago) < FEW_SECONDS) {
+    words = 'a few secs';
+  } else {
+    const { count, unit } = nearestUnit(ago, RELATIVE_UNITS);
+    words = plural(count, unit.name);
+  }
   return future ? `in ${words}` : `${words} ago`;
 }
+
+const DURATION_UNITS = [
+  { name: 'w', seconds: WEEK },
+  { name: 'd', seconds: DAY },
+  { name: 'h', seconds: HOUR },
+  { name: 'm', seconds: MINUTE },
+  { name: 's', seconds: 1 },
+];
 
 /** Absolute duration in seconds, e.g. `1h 2m 3s`, `3d 4h`, `< 1s`; `-` when unknown. */
 export function formatDuration(totalSeconds: number | null | undefined): string {
   if (totalSeconds === null || totalSeconds === undefined || !Number.isFinite(totalSeconds) || totalSeconds < 0) {
     return '-';
   }
-  let rest = Math.floor(totalSeconds);
-  if (rest < 1) return '< 1s';
-  const units: [string, number][] = [
-    ['w', 7 * 86400],
-    ['d', 86400],
-    ['h', 3600],
-    ['m', 60],
-    ['s', 1],
-  ];
-  const parts: string[] = [];
-  for (const [suffix, size] of units) {
-    const count = Math.floor(rest / size);
-    rest -= count * size;
-    if (count > 0) parts.push(`${count}${suffix}`);
-  }
-  return parts.join(' ');
+  const parts = durationParts(totalSeconds, DURATION_UNITS).filter((part) => part.count > 0);
+  if (parts.length === 0) return '< 1s';
+  return parts.map((part) => `${part.count}${part.unit.name}`).join(' ');
 }
 
 /** Seconds between two epoch-seconds timestamps, `end` defaulting to `now`. */

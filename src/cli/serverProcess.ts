@@ -3,7 +3,7 @@
  * `node <repo>/dist/src/server.js --host 127.0.0.1 --port <port>`, output in
  * `~/.sky/api_server/server.log`, pid in `~/.sky/api_server/server.pid`.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Env, homeDir } from '../client/endpoint';
@@ -56,13 +56,28 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** On Linux, make sure a recorded pid still belongs to our server (pids are reused). */
-function looksLikeOurServer(pid: number): boolean {
+/** A process's command line, from /proc or else `ps`; undefined when neither can tell. */
+export function commandLineOf(pid: number): string | undefined {
   try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('server.js');
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
   } catch {
-    return true; // no /proc: trust the pid file
+    // no /proc (macOS), or no such process
   }
+  try {
+    return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a pid runs our server: pids are reused, and a pid reported over a port-forward may belong
+ * to another pid namespace. `ifUnknown` decides when the command line cannot be read.
+ */
+export function looksLikeOurServer(pid: number, ifUnknown = true): boolean {
+  if (pid === process.pid) return false;
+  const command = commandLineOf(pid);
+  return command === undefined ? ifUnknown : command.includes('server.js');
 }
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -124,6 +139,26 @@ export interface StopResult {
   stopped: boolean;
 }
 
+/**
+ * SIGTERM, then wait until the process is gone: the server closes its listener and exits. One that
+ * is still there after `timeoutMs` gets SIGKILL, so `sky api stop` never leaves the port taken.
+ */
+export async function terminate(pid: number, timeoutMs = 10_000): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return; // already gone
+    if ((err as NodeJS.ErrnoException).code === 'EPERM') throw new CliError(`Not permitted to stop pid ${pid} (another user's process).`);
+    throw err;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid) && Date.now() < deadline) await delay(100);
+  if (!isAlive(pid)) return;
+  process.kill(pid, 'SIGKILL');
+  while (isAlive(pid) && Date.now() < deadline + 5_000) await delay(100);
+}
+
+/** Stops the server recorded in the pid file (started by `sky api start` or auto-start). */
 export async function stopServer(env: Env, timeoutMs = 10_000): Promise<StopResult> {
   const files = serverFiles(env);
   const pid = readPid(files);
@@ -132,10 +167,7 @@ export async function stopServer(env: Env, timeoutMs = 10_000): Promise<StopResu
     fs.rmSync(files.pid, { force: true });
     return { pid, stopped: false };
   }
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid) && Date.now() < deadline) await delay(100);
-  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  await terminate(pid, timeoutMs);
   fs.rmSync(files.pid, { force: true });
   return { pid, stopped: true };
 }

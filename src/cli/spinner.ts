@@ -1,5 +1,6 @@
 /** A spinner on stderr for long waits; silent unless stderr is a TTY. */
 import type { MaybeTty } from './colors';
+import { sanitize } from './sanitize';
 
 export interface SpinnerStream extends MaybeTty {
   write(chunk: string): unknown;
@@ -11,7 +12,7 @@ export async function withSpinner<T>(stream: SpinnerStream, message: string, wor
   if (!stream.isTTY) return work();
   let frame = 0;
   const draw = (): void => {
-    stream.write(`\r${FRAMES[frame % FRAMES.length]} ${message}`);
+    stream.write(`\r${FRAMES[frame % FRAMES.length]} ${sanitize(message)}`);
     frame += 1;
   };
   draw();

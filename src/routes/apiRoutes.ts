@@ -57,6 +57,7 @@ export function apiRoutes(app: AppContext): Router {
       service_account_token_enabled: false,
       ingress_basic_auth_enabled: false,
       external_proxy_auth_enabled: app.authUserHeader !== null,
+      pid: process.pid,
     };
     res.json(body);
   });

@@ -56,6 +56,14 @@ describe('sky on the demo', () => {
     expect(byName['dev-cluster-alice']).toEqual(['dev-cluster-alice', 'AWS (us-east-1)', '1x AWS(m6i.2xlarge)', 'STOPPED', '120m', '6 days ago']);
   });
 
+  it.each([-1, -0.4, 0.4, 1])('the times do not flip when the CLI clock is %d s off the server', async (drift) => {
+    const pinned = await sky('status');
+    const drifted = { ...env, SKYPILOT_NOW: new Date(Date.parse(PINNED_NOW) + drift * 1000).toISOString() };
+    const stdout = new Capture();
+    expect(await run(['status'], { stdout, stderr: new Capture(), env: drifted })).toBe(0);
+    expect(stdout.lines).toEqual(pinned.out); // fixtures sit on whole units: 45m, 3d, 5h, 6d ago
+  });
+
   it('status --mine narrows to the current user (alice)', async () => {
     const { code, out } = await sky('status', '--mine', '--json');
     expect(code).toBe(0);

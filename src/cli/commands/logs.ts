@@ -1,4 +1,10 @@
-/** `sky logs CLUSTER [JOB_ID] [--no-follow] [--tail N]`: streams a job's log to stdout. */
+/**
+ * `sky logs CLUSTER [JOB_ID] [--no-follow] [--tail N]`: streams a job's log to stdout.
+ *
+ * Unlike every other output, the log is written raw, not sanitized: it is the job's own terminal
+ * output (colours, `\r` progress bars), as `ssh` or `kubectl logs` would show it, and SkyPilot
+ * streams it the same way.
+ */
 import { parseNonNegativeInt, RegisterCommand } from '../command';
 import type { CliContext } from '../context';
 

@@ -1,13 +1,27 @@
-/** Display helpers: relative times, durations, dates. Times on the wire are epoch seconds. */
+/**
+ * Display helpers: relative times, durations, dates. Times on the wire are epoch seconds. Rounding
+ * is the rule shared with the CLI (src/common/readableTime.ts); the wording is the dashboard's.
+ */
+import { DAY, durationParts, HOUR, MINUTE, MONTH, nearestUnit, WEEK, wholeSeconds, YEAR } from '../../common/readableTime';
 
-const UNITS: [number, string][] = [
-  [365 * 24 * 3600, 'year'],
-  [30 * 24 * 3600, 'month'],
-  [7 * 24 * 3600, 'week'],
-  [24 * 3600, 'day'],
-  [3600, 'hour'],
-  [60, 'minute'],
+const UNITS = [
+  { name: 'year', seconds: YEAR },
+  { name: 'month', seconds: MONTH },
+  { name: 'week', seconds: WEEK },
+  { name: 'day', seconds: DAY },
+  { name: 'hour', seconds: HOUR },
+  { name: 'minute', seconds: MINUTE },
 ];
+
+const DURATION_UNITS = [
+  { name: 'd', seconds: DAY },
+  { name: 'h', seconds: HOUR },
+  { name: 'm', seconds: MINUTE },
+  { name: 's', seconds: 1 },
+];
+
+/** Below this many (whole) seconds, a time is "just now". */
+const JUST_NOW = 45;
 
 function isTime(t: number | null | undefined): t is number {
   return typeof t === 'number' && Number.isFinite(t) && t > 0;
@@ -16,30 +30,19 @@ function isTime(t: number | null | undefined): t is number {
 /** "2 hours ago", "in 5 minutes", "just now"; '-' when there is no time. */
 export function relativeTime(epochSeconds: number | null | undefined, nowMs = Date.now()): string {
   if (!isTime(epochSeconds)) return '-';
-  const diff = nowMs / 1000 - epochSeconds;
-  const abs = Math.abs(diff);
-  if (abs < 45) return 'just now';
-  for (const [size, name] of UNITS) {
-    if (abs >= size * 0.95 || name === 'minute') {
-      const n = Math.max(1, Math.round(abs / size));
-      const label = `${n} ${name}${n === 1 ? '' : 's'}`;
-      return diff >= 0 ? `${label} ago` : `in ${label}`;
-    }
-  }
-  return '-';
+  const ago = nowMs / 1000 - epochSeconds;
+  if (wholeSeconds(ago) < JUST_NOW) return 'just now';
+  const { count, unit } = nearestUnit(ago, UNITS);
+  const label = plural(count, unit.name);
+  return ago > 0 ? `${label} ago` : `in ${label}`;
 }
 
-/** "3d 4h", "2h 5m", "45s". */
+/** The two leading units: "3d 4h", "2h 5m", "2m 5s", "45s". */
 export function duration(seconds: number | null | undefined): string {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return '-';
-  const s = Math.floor(seconds);
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (d > 0) return `${d}d ${h}h`;
-  if (h > 0) return `${h}h ${m}m`;
-  if (m > 0) return `${m}m ${s % 60}s`;
-  return `${s}s`;
+  const parts = durationParts(seconds, DURATION_UNITS, 2);
+  if (parts.length === 0) return '0s';
+  return parts.map((part) => `${part.count}${part.unit.name}`).join(' ');
 }
 
 /** Duration between two epoch times; an open end counts up to now. */
