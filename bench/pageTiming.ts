@@ -111,7 +111,7 @@ async function startDemo(): Promise<{ url: string; close(): Promise<void> }> {
     throw new Error(`${builtDir}/index.html does not exist: run npm run build first`);
   }
   const demo = installDemo({ log: () => undefined }); // before createApp: it registers the read-only guard
-  const store = new RequestStore(':memory:');
+  const store = await RequestStore.openSqlite(':memory:');
   const app = createApp({ requests: store, dashboard: { builtDir } });
   // The baseline: the same five rows as a static page from the same server, no script, no API.
   const front = express();
@@ -131,7 +131,7 @@ async function startDemo(): Promise<{ url: string; close(): Promise<void> }> {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      store.close();
+      await store.close();
       demo.restore();
     },
   };

@@ -1,73 +1,113 @@
 /**
  * The API app: SkyPilot's REST protocol over the state seams. `createApp` takes its dependencies
- * (request store, executor, settings); state is reached through `globalUserState` and its sibling
- * seams only.
+ * (request store, executor, settings) and returns a request listener: the lean path for the hottest
+ * calls (src/http/fastPath.ts), then Express for everything else. State is reached through the seams
+ * only.
  *
- * Order matters: extension middleware first (before CORS, body parsing and routing, so it sees every
- * request unparsed), then CORS and version headers, the `/internal/dashboard` prefix, the JSON body
- * parser, routes, the dashboard, the JSON 404, and the error boundary last.
+ * Express's order matters: admission first (extension hooks such as the demo's guard see every
+ * request unparsed; then the rate limit, CORS and version headers), the `/internal/dashboard` prefix,
+ * the bounded JSON body parser, the endpoint table, the dashboard, the JSON 404, the error boundary.
  */
-import express, { type Express } from 'express';
+import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
+import express, { type Express, type RequestHandler } from 'express';
 import { appExtensions } from './appExtensions';
 import { createDashboardRouter } from './dashboard/dashboardRouter';
 import { NotFoundError } from './errors';
+import { admit } from './http/admit';
 import type { AppContext } from './http/appContext';
-import { errorBoundary } from './http/errorBoundary';
-import { protocolHeaders, stripDashboardPrefix } from './http/protocolHeaders';
+import type { TrustProxy } from './http/clientAddress';
+import type { CorsPolicy } from './http/cors';
+import { callFromExpress, mountEndpoints } from './http/endpoint';
+import { errorBoundary } from './http/errorReply';
+import { createFastPath } from './http/fastPath';
+import { writeReply } from './http/httpCall';
+import { checkJsonDepth, DEFAULT_BODY_LIMIT_BYTES } from './http/jsonBody';
+import { stripDashboardPrefix } from './http/protocolHeaders';
+import { RateLimit, type RateLimitSpec } from './http/rateLimit';
 import { RequestExecutor } from './requests/executor';
 import type { RequestStore } from './requests/requestStore';
-import { apiRoutes } from './routes/apiRoutes';
-import { clusterRoutes } from './routes/clusterRoutes';
-import { infraRoutes } from './routes/infraRoutes';
-import { jobsRoutes } from './routes/jobsRoutes';
-import { userRoutes } from './routes/userRoutes';
-import { workspaceRoutes } from './routes/workspaceRoutes';
+import { ALL_ENDPOINTS, findEndpoint } from './routes/endpoints';
 
 export interface AppDeps {
   requests: RequestStore;
   executor?: RequestExecutor;
   getTimeoutMs?: number;
-  /** express.json limit; larger bodies get 413. */
-  bodyLimit?: string;
+  /** JSON body limit in bytes; larger bodies get 413. */
+  bodyLimitBytes?: number;
   /** Trusted proxy header naming the authenticated user (SkyPilot's `SKYPILOT_AUTH_USER_HEADER`). */
   authUserHeader?: string | null;
+  cors?: CorsPolicy;
+  trustProxy?: TrustProxy;
+  rateLimit?: RateLimitSpec | null;
   dashboard?: { builtDir: string; officialDir?: string | null };
+}
+
+/** The app: a request listener (what `http.createServer` and supertest take) with its parts. */
+export interface SkyApp {
+  (req: IncomingMessage, res: ServerResponse): void;
+  context: AppContext;
+  express: Express;
+  /** An HTTP server running this app, with the extensions' server hooks applied. */
+  listen(port: number, host?: string): Server;
 }
 
 export const DEFAULT_DASHBOARD_DIR = path.resolve(__dirname, '..', '..', 'dist', 'dashboard');
 
-export function createApp(deps: AppDeps): Express & { locals: { context: AppContext } } {
+function admission(context: AppContext): RequestHandler {
+  return async (req, res, next) => {
+    const result = await admit(callFromExpress(req), context);
+    for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
+    if (result.reply) {
+      req.resume();
+      writeReply(res, result.reply);
+      return;
+    }
+    next();
+  };
+}
+
+export function createApp(deps: AppDeps): SkyApp {
+  const executor = deps.executor ?? new RequestExecutor(deps.requests);
   const context: AppContext = {
     store: deps.requests,
-    executor: deps.executor ?? new RequestExecutor(deps.requests),
+    executor,
     getTimeoutMs: deps.getTimeoutMs ?? 60_000,
     authUserHeader: deps.authUserHeader ?? null,
+    cors: deps.cors ?? { kind: 'none' },
+    trustProxy: deps.trustProxy ?? null,
+    rateLimit: deps.rateLimit ? new RateLimit(deps.rateLimit) : null,
+    bodyLimitBytes: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
   };
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.locals.context = context;
-
-  for (const middleware of appExtensions.firstMiddleware) app.use(middleware);
-  app.use(protocolHeaders);
-  app.use(stripDashboardPrefix);
-  app.use(express.json({ limit: deps.bodyLimit ?? '1mb' }));
-
-  app.use(apiRoutes(context));
-  app.use(clusterRoutes(context));
-  app.use(infraRoutes(context));
-  app.use(jobsRoutes(context));
-  app.use(userRoutes(context));
-  app.use(workspaceRoutes(context));
-  app.use(createDashboardRouter({
+  const ex = express();
+  ex.disable('x-powered-by');
+  ex.set('etag', false);
+  ex.use(admission(context));
+  ex.use((req, _res, next) => {
+    req.url = stripDashboardPrefix(req.url);
+    next();
+  });
+  ex.use(express.json({ limit: context.bodyLimitBytes, verify: (_req, _res, buf) => checkJsonDepth(buf) }));
+  ex.use(mountEndpoints(ALL_ENDPOINTS, context));
+  ex.use(createDashboardRouter({
     builtDir: deps.dashboard?.builtDir ?? DEFAULT_DASHBOARD_DIR,
     officialDir: deps.dashboard?.officialDir ?? undefined,
   }));
-
-  app.use((req) => {
+  ex.use((req) => {
     throw new NotFoundError(`No endpoint ${req.method} ${req.path}.`, 'unknown_endpoint');
   });
-  app.use(errorBoundary);
-  return app as Express & { locals: { context: AppContext } };
+  ex.use(errorBoundary);
+
+  const fastPath = createFastPath(context, { status: findEndpoint('POST', '/status'), apiGet: findEndpoint('GET', '/api/get') });
+  const listener = ((req: IncomingMessage, res: ServerResponse) => {
+    if (!fastPath(req, res)) ex(req, res);
+  }) as SkyApp;
+  listener.context = context;
+  listener.express = ex;
+  listener.listen = (port: number, host?: string) => {
+    const server = http.createServer(listener);
+    for (const hook of appExtensions.serverHooks) hook(server);
+    return host ? server.listen(port, host) : server.listen(port);
+  };
+  return listener;
 }

@@ -1,13 +1,36 @@
 /**
- * Extension points of the app, for modules that add behaviour by being imported (plugins), without
- * the app knowing them: middleware mounted before everything else, and hooks on the HTTP server
- * (for example to handle protocol upgrades). `createApp` and `listen` read them when called, so a
- * module imported before the server starts is always in time.
+ * Extension points of the app, for modules that add behaviour by being imported (the demo, plugins)
+ * without the app knowing them. Every point is a property of this one object, so an extension
+ * installs itself with `sandbox.replace(appExtensions, ...)` and its `restore()` undoes it all.
+ * `createApp` and `listen` read them when called, so a module imported before start is in time.
  */
 import type { Server } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { HttpCall, HttpReply } from './http/httpCall';
+import type { RateLimitSpec } from './http/rateLimit';
+import type { Viewer } from './requests/requestRecord';
 
-export const appExtensions = {
-  firstMiddleware: [] as RequestHandler[],
-  serverHooks: [] as ((server: Server) => void)[],
+export interface HookResult {
+  /** Headers added to the answer, whatever it is. */
+  headers?: Record<string, string>;
+  /** An answer given instead of the endpoint's (a refusal). */
+  reply?: HttpReply;
+}
+
+/** Runs on every request before the body is read or any endpoint code runs. */
+export type RequestHook = (call: HttpCall, address: string) => HookResult | null | Promise<HookResult | null>;
+
+export interface AppExtensions {
+  requestHooks: readonly RequestHook[];
+  serverHooks: readonly ((server: Server) => void)[];
+  /** Names who is asking when the app itself cannot (demo visitors); null: the caller's user decides. */
+  identifyVisitor: (args: { call: HttpCall; address: string }) => Viewer | null;
+  /** The rate limit when `SKYPILOT_RATE_LIMIT` is unset: none on the nightly. */
+  defaultRateLimit: RateLimitSpec | null;
+}
+
+export const appExtensions: AppExtensions = {
+  requestHooks: [],
+  serverHooks: [],
+  identifyVisitor: () => null,
+  defaultRateLimit: null,
 };

@@ -7,6 +7,8 @@
  *   SkyPilot's exception class name as `type` (`ClusterDoesNotExist`, `ClusterNotUpError`, ...).
  */
 
+import type { HttpErrorType, RequestErrorType } from './vocab/errorTypes';
+
 export interface ErrorIssue {
   path: string;
   message: string;
@@ -16,9 +18,11 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    readonly type: string,
+    readonly type: HttpErrorType,
     message: string,
     readonly issues?: ErrorIssue[],
+    /** Sent as `Retry-After`: the refusal is temporary (busy, rate limited). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = type;
@@ -37,23 +41,8 @@ export class NotFoundError extends HttpError {
   }
 }
 
-export type SkyPilotErrorType =
-  | 'ClusterDoesNotExist'
-  | 'ClusterNotUpError'
-  | 'NotSupportedError'
-  | 'InvalidInstanceTypeError'
-  | 'UserNotFoundError'
-  | 'UserInUseError'
-  | 'WorkspaceExistsError'
-  | 'WorkspaceNotFoundError'
-  | 'WorkspaceInUseError'
-  | 'ManagedJobNotFoundError'
-  | 'RequestCancelled'
-  | 'ServerRestarted'
-  | 'InternalError';
-
 export class SkyPilotError extends Error {
-  constructor(readonly type: SkyPilotErrorType, message: string) {
+  constructor(readonly type: RequestErrorType, message: string) {
     super(message);
     this.name = type;
   }

@@ -1,89 +1,101 @@
 /**
- * Starting the server: options, state initialisation, the requests store, the app, and listening.
- * Options: `--host` (127.0.0.1), `--port` (46580), `--db-path` (else `SKYPILOT_STATE_DB`, else
- * `~/.sky/state.db`), `--requests-db` (else `SKYPILOT_REQUESTS_DB`, else
- * `~/.sky/api_server/requests.db`). `SKYPILOT_DASHBOARD_DIR` serves an official dashboard export.
+ * Starting the server: configuration, the stores, the app, listening, and stopping cleanly.
+ *
+ * Order matters for replicas: the port is bound before this process claims anything in the shared
+ * request store, so a second server that cannot bind exits without touching the first's requests;
+ * only then does it fail its own leftovers from before a restart (see requestJanitor.ts).
  */
 import type { Server } from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { createApp } from './app';
-import { appExtensions } from './appExtensions';
-import { RequestStore } from './requests/requestStore';
+import { RequestJanitor } from './requests/requestJanitor';
+import {
+  DEFAULT_DURABLE_RETENTION_SECONDS, DEFAULT_MAX_DB_BYTES, DEFAULT_READ_RETENTION_SECONDS, RequestStore,
+} from './requests/requestStore';
+import { ConfigError, parseServerConfig, type ServerConfig } from './serverConfig';
 import { globalUserState } from './state/globalUserState';
-import { managedJobsState } from './state/managedJobsState';
 
-export const DEFAULT_PORT = 46580;
-const RETENTION_SECONDS = 24 * 3600;
+export { DEFAULT_PORT } from './serverConfig';
 
-export interface ServerOptions {
-  host: string;
-  port: number;
-  dbPath?: string;
-  requestsDb: string;
+export interface RunningServer {
+  server: Server;
+  config: ServerConfig;
+  /** Stops accepting, lets live requests finish (up to `graceMs`), closes the stores. */
+  stop(graceMs?: number): Promise<void>;
 }
 
-export function parseServerArgs(argv: string[]): ServerOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      host: { type: 'string', default: process.env.SKYPILOT_HOST ?? '127.0.0.1' },
-      port: { type: 'string', default: process.env.SKYPILOT_PORT ?? String(DEFAULT_PORT) },
-      'db-path': { type: 'string' },
-      'requests-db': { type: 'string' },
-    },
-    strict: true,
+function listen(server: Server, config: ServerConfig): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(new ConfigError(error.code === 'EADDRINUSE'
+        ? `port ${config.port} on ${config.host} is already in use`
+        : `cannot listen on ${config.host}:${config.port} (${error.message})`));
+    };
+    server.once('error', onError);
+    server.once('listening', () => {
+      server.off('error', onError);
+      resolve();
+    });
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port must be an integer from 0 to 65535, got '${values.port}'`);
-  }
-  return {
-    host: values.host!,
-    port,
-    dbPath: values['db-path'],
-    requestsDb: values['requests-db'] ?? process.env.SKYPILOT_REQUESTS_DB
-      ?? path.join(os.homedir(), '.sky', 'api_server', 'requests.db'),
-  };
 }
 
-export async function startServer(options: ServerOptions): Promise<Server> {
-  await globalUserState.init({ dbPath: options.dbPath });
-  await managedJobsState.init({ dbPath: options.dbPath });
-  const requests = new RequestStore(options.requestsDb);
-  const interrupted = requests.failInterrupted();
-  if (interrupted) console.log(`[skypilot-ts] marked ${interrupted} interrupted request(s) as FAILED`);
-  requests.pruneFinished(RETENTION_SECONDS);
-  setInterval(() => requests.pruneFinished(RETENTION_SECONDS), 3600_000).unref();
-
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  await globalUserState.init({ target: config.state });
+  const requests = await RequestStore.open({ target: config.requests, replicaId: config.replicaId }).catch(async (error) => {
+    await globalUserState.close();
+    throw error;
+  });
   const app = createApp({
     requests,
-    authUserHeader: process.env.SKYPILOT_AUTH_USER_HEADER ?? null,
-    dashboard: process.env.SKYPILOT_DASHBOARD_DIR
-      ? { builtDir: '', officialDir: process.env.SKYPILOT_DASHBOARD_DIR } : undefined,
+    authUserHeader: config.authUserHeader,
+    cors: config.cors,
+    trustProxy: config.trustProxy,
+    rateLimit: config.rateLimit,
+    dashboard: config.dashboardDir ? { builtDir: '', officialDir: config.dashboardDir } : undefined,
   });
-  const server = app.listen(options.port, options.host);
-  for (const hook of appExtensions.serverHooks) hook(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
+  const server = app.listen(config.port, config.host);
+  try {
+    await listen(server, config);
+  } catch (error) {
+    await requests.close();
+    await globalUserState.close();
+    throw error;
+  }
+  const janitor = new RequestJanitor(requests, {
+    durableRetentionSeconds: DEFAULT_DURABLE_RETENTION_SECONDS,
+    readRetentionSeconds: DEFAULT_READ_RETENTION_SECONDS,
+    maxDbBytes: DEFAULT_MAX_DB_BYTES,
+    log: (line) => console.log(line),
   });
-  const shutdown = () => server.close(() => process.exit(0));
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
-  return server;
+  const interrupted = await janitor.start();
+  if (interrupted) console.log(`[skypilot-ts] marked ${interrupted} interrupted request(s) as FAILED`);
+
+  let stopping: Promise<void> | null = null;
+  const stop = (graceMs = 10_000) => stopping ??= (async () => {
+    server.close();
+    server.closeIdleConnections();
+    await app.context.executor.drain(graceMs);
+    server.closeAllConnections();
+    await janitor.stop();
+    await requests.close();
+    await globalUserState.close();
+  })();
+  return { server, config, stop };
 }
 
 export async function runServer(argv: string[]): Promise<void> {
+  let running: RunningServer;
   try {
-    const options = parseServerArgs(argv);
-    const server = await startServer(options);
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : options.port;
-    console.log(`[skypilot-ts] SkyPilot API server listening on http://${options.host}:${port}`);
+    running = await startServer(parseServerConfig(argv));
   } catch (error) {
     console.error(`skypilot-ts: error: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(2);
   }
+  const address = running.server.address();
+  const port = typeof address === 'object' && address ? address.port : running.config.port;
+  console.log(`[skypilot-ts] SkyPilot API server listening on http://${running.config.host}:${port}`);
+  const shutdown = () => {
+    void running.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
 }

@@ -1,12 +1,8 @@
-/** Version facts the protocol advertises (SkyPilot's `sky/server/constants.py`). */
+/** The build's git commit (the version numbers themselves are in src/vocab/versions.ts). */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-export const API_VERSION = 27;
-export const MIN_COMPATIBLE_API_VERSION = 11;
-export const VERSION = '1.0.0-dev0';
-
-/** The build's git commit: `SKYPILOT_COMMIT`, else the checkout's HEAD, else `unknown`. */
+/** `SKYPILOT_COMMIT`, else the checkout's HEAD, else `unknown`. */
 function buildCommit(): string {
   if (process.env.SKYPILOT_COMMIT) return process.env.SKYPILOT_COMMIT;
   try {

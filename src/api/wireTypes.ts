@@ -8,11 +8,12 @@
  * - A *direct* request answers with its JSON body at once.
  */
 
-export type ClusterStatusName = 'INIT' | 'UP' | 'STOPPED';
+import type {
+  ClusterJobStatus, ClusterStatus, ManagedJobScheduleState, ManagedJobStatus, RequestStatus, ScheduleType, VolumeStatus,
+} from '../vocab/statuses';
+import type { WorkspaceConfig, WorkspacesMap } from '../vocab/workspaces';
 
-export type RequestStatusName = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
-
-export type ScheduleType = 'short' | 'long';
+export type { WorkspaceConfig, WorkspacesMap };
 
 /** What `/api/get` returns. `return_value` and `error` are strings that contain JSON. */
 export interface RequestPayload {
@@ -20,7 +21,7 @@ export interface RequestPayload {
   name: string;
   entrypoint: string;
   request_body: string;
-  status: RequestStatusName;
+  status: RequestStatus;
   created_at: number;
   finished_at: number | null;
   user_id: string;
@@ -34,8 +35,8 @@ export interface RequestPayload {
   should_retry: boolean;
 }
 
-/** The parsed form of `RequestPayload.error`. */
-export interface RequestError {
+/** The parsed form of `RequestPayload.error`; `object` is the pickled error the Python client rebuilds. */
+export interface RequestErrorBody {
   type: string;
   message: string;
   object?: string;
@@ -50,7 +51,7 @@ export interface ErrorBody {
 export interface StatusRecord {
   name: string;
   launched_at: number;
-  status: ClusterStatusName;
+  status: ClusterStatus;
   autostop: number;
   to_down: boolean;
   last_use: string;
@@ -92,7 +93,7 @@ export interface CostReportRecord {
   duration: number;
   num_nodes: number;
   cluster_hash: string;
-  status: ClusterStatusName | null;
+  status: ClusterStatus | null;
   user_hash: string;
   user_name: string;
   workspace: string;
@@ -110,17 +111,6 @@ export interface CostReportRecord {
   usage_intervals?: [number, number | null][];
 }
 
-export type ClusterJobStatusName =
-  | 'INIT'
-  | 'PENDING'
-  | 'SETTING_UP'
-  | 'RUNNING'
-  | 'SUCCEEDED'
-  | 'FAILED'
-  | 'FAILED_SETUP'
-  | 'FAILED_DRIVER'
-  | 'CANCELLED';
-
 export interface ClusterJobRecord {
   job_id: number;
   job_name: string;
@@ -130,25 +120,10 @@ export interface ClusterJobRecord {
   start_at: number | null;
   end_at: number | null;
   resources: string;
-  status: ClusterJobStatusName;
+  status: ClusterJobStatus;
   log_path: string;
   metadata: Record<string, unknown>;
 }
-
-export type ManagedJobStatusName =
-  | 'PENDING'
-  | 'SUBMITTED'
-  | 'STARTING'
-  | 'RUNNING'
-  | 'RECOVERING'
-  | 'CANCELLING'
-  | 'SUCCEEDED'
-  | 'CANCELLED'
-  | 'FAILED'
-  | 'FAILED_SETUP'
-  | 'FAILED_PRECHECKS'
-  | 'FAILED_NO_RESOURCE'
-  | 'FAILED_CONTROLLER';
 
 export interface ManagedJobRecord {
   job_id: number;
@@ -161,8 +136,8 @@ export interface ManagedJobRecord {
   user_hash: string;
   entrypoint: string;
   user_yaml: string | null;
-  status: ManagedJobStatusName;
-  schedule_state: string;
+  status: ManagedJobStatus;
+  schedule_state: ManagedJobScheduleState;
   submitted_at: number;
   start_at: number | null;
   end_at: number | null;
@@ -205,8 +180,6 @@ export interface UserRoleRecord {
   role: string;
 }
 
-export type WorkspaceConfig = Record<string, unknown>;
-export type WorkspacesMap = Record<string, WorkspaceConfig>;
 
 export interface NodeInfo {
   name: string;
@@ -239,7 +212,7 @@ export interface VolumeRecord {
   workspace: string;
   last_attached_at: number | null;
   last_use: string;
-  status: 'READY' | 'IN_USE';
+  status: VolumeStatus;
   usedby_pods: string[];
   usedby_clusters: string[];
 }

@@ -7,8 +7,7 @@
  * server string cannot forge one; a marker without the key prints as the inert text it is.
  */
 import { randomBytes } from 'node:crypto';
-
-export type Env = Record<string, string | undefined>;
+import type { Env } from '../client/endpoint';
 
 export interface MaybeTty {
   isTTY?: boolean;

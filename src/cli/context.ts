@@ -13,7 +13,7 @@ import { colorEnabled, renderColors } from './colors';
 import { CliIo, SkyApi } from './io';
 import { resolveNow } from './relativeTime';
 import { sanitize } from './sanitize';
-import { startServer } from './serverProcess';
+import { spawnLocalServer } from './serverProcess';
 import { withSpinner } from './spinner';
 
 export interface CliContext {
@@ -71,7 +71,7 @@ async function autoStart(ctx: CliContext, client: SkyApi): Promise<void> {
   if (await answers(ctx.io, ctx.env)) return;
   ctx.err(`sky: No SkyPilot API server at ${client.endpoint}; starting one in the background.`);
   await ctx.spin('Starting the SkyPilot API server', () =>
-    startServer({ env: ctx.env, host: '127.0.0.1', port: portOf(client.endpoint), isHealthy: () => answers(ctx.io, ctx.env) }),
+    spawnLocalServer({ env: ctx.env, host: '127.0.0.1', port: portOf(client.endpoint), isHealthy: () => answers(ctx.io, ctx.env) }),
   );
 }
 

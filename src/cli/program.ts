@@ -1,6 +1,6 @@
 /** Builds the `sky` commander program for one run (fresh per run, so runs can share a process). */
 import { Command } from 'commander';
-import { CLIENT_VERSION } from '../client/version';
+import { VERSION } from '../vocab/versions';
 import type { ExitSetter } from './command';
 import { registerApiInfo } from './commands/apiInfo';
 import { registerApiStart } from './commands/apiStart';
@@ -23,7 +23,7 @@ export function buildProgram(ctx: CliContext, done: ExitSetter): Command {
   const program = new Command('sky');
   program
     .description('SkyPilot CLI for a SkyPilot-compatible API server.')
-    .version(CLIENT_VERSION, '-v, --version')
+    .version(VERSION, '-v, --version')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void ctx.io.stdout.write(text),

@@ -7,8 +7,7 @@
  */
 import dayjs from 'dayjs';
 import { DAY, durationParts, HOUR, MINUTE, MONTH, nearestUnit, WEEK, wholeSeconds, YEAR } from '../common/readableTime';
-
-export type Env = Record<string, string | undefined>;
+import type { Env } from '../client/endpoint';
 
 /** `SKYPILOT_NOW` as ISO or epoch seconds; the real clock when unset or unparsable. */
 export function resolveNow(env: Env = process.env, fallback: () => Date = () => new Date()): Date {

@@ -96,7 +96,7 @@ export interface StartResult {
   log: string;
 }
 
-export async function startServer(options: StartOptions): Promise<StartResult> {
+export async function spawnLocalServer(options: StartOptions): Promise<StartResult> {
   const script = serverScript();
   if (!fs.existsSync(script)) {
     throw new CliError(`The API server is not built (${script} is missing): run \`npm run build\` first.`);

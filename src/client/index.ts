@@ -8,5 +8,5 @@ export { computeUserHash, resolveIdentity } from './identity';
 export type { UserIdentity } from './identity';
 export { DEFAULT_RETRY_POLICY } from './retry';
 export type { RetryPolicy } from './retry';
-export { CLIENT_API_VERSION, CLIENT_VERSION, MIN_SERVER_API_VERSION } from './version';
+export { API_VERSION, MIN_COMPATIBLE_API_VERSION, VERSION } from '../vocab/versions';
 export type * from './types';

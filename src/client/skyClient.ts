@@ -41,7 +41,7 @@ import type {
   StatusOptions,
   StopDownOptions,
 } from './types';
-import { MIN_SERVER_API_VERSION, parseApiVersion } from './version';
+import { MIN_COMPATIBLE_API_VERSION, parseApiVersion } from '../vocab/versions';
 
 export interface SkyClientOptions {
   /** Overrides `SKYPILOT_API_SERVER_ENDPOINT` and `~/.sky/config.yaml`. */
@@ -109,14 +109,14 @@ export class SkyClient {
     const { body, headers } = await this.fetchHealth();
     const fromHeader = parseApiVersion(headers.get('X-SkyPilot-API-Version'));
     const apiVersion = fromHeader ?? parseApiVersion(body.api_version);
-    if (apiVersion === undefined || apiVersion < MIN_SERVER_API_VERSION) {
+    if (apiVersion === undefined || apiVersion < MIN_COMPATIBLE_API_VERSION) {
       throw new ApiError({
         status: 200,
         type: 'VersionMismatch',
         code: 'version_mismatch',
         message:
           `The server at ${this.endpoint} is not a compatible SkyPilot API server ` +
-          `(api version ${apiVersion ?? 'missing'}, need >= ${MIN_SERVER_API_VERSION}).`,
+          `(api version ${apiVersion ?? 'missing'}, need >= ${MIN_COMPATIBLE_API_VERSION}).`,
       });
     }
     return {

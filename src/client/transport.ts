@@ -5,7 +5,7 @@
 import { ApiError, errorFromHttpBody, errorFromNetwork } from './apiError';
 import { ResolvedEndpoint } from './endpoint';
 import { RetryExhausted, RetryHooks, RetryPolicy, withRetry } from './retry';
-import { CLIENT_API_VERSION, CLIENT_VERSION } from './version';
+import { API_VERSION, VERSION } from '../vocab/versions';
 
 export type QueryValue = string | number | boolean | null | undefined | readonly string[];
 
@@ -58,8 +58,8 @@ export class Transport {
   private headers(req: HttpRequest): Record<string, string> {
     const headers: Record<string, string> = {
       Accept: 'application/json',
-      'X-SkyPilot-API-Version': String(CLIENT_API_VERSION),
-      'X-SkyPilot-Version': CLIENT_VERSION,
+      'X-SkyPilot-API-Version': String(API_VERSION),
+      'X-SkyPilot-Version': VERSION,
       ...(req.headers ?? {}),
     };
     if (req.body !== undefined) headers['Content-Type'] = 'application/json';

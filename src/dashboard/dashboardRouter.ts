@@ -16,7 +16,9 @@ import express, { NextFunction, Request, Response } from 'express';
 import fs from 'fs';
 import path from 'path';
 import { HttpError } from '../errors';
-import { sendError as sendHttpError } from '../http/errorBoundary';
+import type { HttpErrorType } from '../vocab/errorTypes';
+import { errorReply } from '../http/errorReply';
+import { writeReply } from '../http/httpCall';
 
 export interface DashboardRouterOptions {
   /** Directory holding our own built dashboard (index.html, app.js, app.css). */
@@ -34,13 +36,13 @@ const PREFIX = '/dashboard';
 const LONG_CACHE = 'public, max-age=3600';
 
 /** Errors in the API's one typed shape (src/http/errorBoundary.ts), never cached. */
-function sendError(res: Response, status: number, type: string, code: string, message: string): void {
+function sendError(res: Response, status: number, type: HttpErrorType, code: string, message: string): void {
   res.set('Cache-Control', 'no-cache');
-  sendHttpError(res, new HttpError(status, code, type, message));
+  writeReply(res, errorReply(new HttpError(status, code, type, message)));
 }
 
 function notFound(res: Response, message = 'Not found'): void {
-  sendError(res, 404, 'NotFound', 'not_found', message);
+  sendError(res, 404, 'NotFoundError', 'not_found', message);
 }
 
 function isFile(p: string): boolean {

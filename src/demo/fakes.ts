@@ -1,17 +1,23 @@
 /**
  * The demo's manifest: for every function of every state seam, either a fake that reads the fake
- * world, or `REFUSE` (a write, which throws `DemoModeError`). The mapped types make a missing entry a
- * compile error; the installer also checks at run time, and a test checks the manifest.
+ * world, or `REFUSE` (a write, which throws `DemoModeError`). Seams hold only primitives, so every
+ * fake here is a plain read of the world: lookups by name, glob or id are derived above the seams
+ * (src/state/stateQueries.ts) and shared with the real state. The mapped types make a missing entry
+ * a compile error; the installer also checks at run time, and a test checks the manifest.
+ *
+ * Every read returns a deep copy (fresh handles and Resources), so a caller that mutates what it got
+ * never changes the cached world or what the next visitor sees.
  */
-import type { WorkspacesMap } from '../api/wireTypes';
+import cloneDeep from 'lodash.clonedeep';
 import type { KubernetesInfra } from '../infra/kubernetesInfra';
 import type { CurrentUser } from '../state/currentUser';
 import type { GlobalUserState } from '../state/globalUserState';
-import { globToRegExp } from '../state/globPattern';
 import { queryManagedJobs } from '../state/managedJobQuery';
 import type { ManagedJobsState } from '../state/managedJobsState';
 import type { ClusterFilter, ClusterRecord } from '../state/records';
+import { DEFAULT_WORKSPACE } from '../vocab/workspaces';
 import type { World } from './world';
+import type { WorldCache } from './worldCache';
 
 export const REFUSE = Symbol('refuse');
 
@@ -31,93 +37,93 @@ function matches(c: ClusterRecord, filter: ClusterFilter): boolean {
     && (!filter.clusterNames || filter.clusterNames.includes(c.name));
 }
 
-export function buildManifest(world: () => World): DemoManifest {
-  const cluster = (name: string) => world().clusters.find((c) => c.name === name) ?? null;
+/** Newest launch first, then by name: the order the real `getClusters` answers in. */
+function byLaunch(a: ClusterRecord, b: ClusterRecord): number {
+  return b.launchedAt - a.launchedAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+export function buildManifest(cache: WorldCache): DemoManifest {
+  /** A deep copy of part of the current world. */
+  const read = <T>(pick: (w: World) => T): T => cloneDeep(pick(cache.current()));
+  const lifecycle = {
+    // The demo has no database to open or close.
+    init: async () => {},
+    close: async () => {},
+    stateVersion: async () => cache.version(),
+  };
   return {
     globalUserState: {
-      // Lifecycle: the demo has no database to open or close.
-      init: async () => {},
-      close: async () => {},
-      getClusters: async (filter = {}) => world().clusters.filter((c) => matches(c, filter))
-        .sort((a, b) => b.launchedAt - a.launchedAt),
-      getClusterFromName: async (name) => cluster(name),
-      getHandleFromClusterName: async (name) => cluster(name)?.handle ?? null,
-      getClusterNamesStartWith: async (prefix) => world().clusters.map((c) => c.name).filter((n) => n.startsWith(prefix)).sort(),
-      getGlobClusterNames: async (pattern) => world().clusters.map((c) => c.name).filter((n) => globToRegExp(pattern).test(n)).sort(),
+      ...lifecycle,
+      getClusters: async (filter = {}) => read((w) => w.clusters.filter((c) => matches(c, filter)).sort(byLaunch)),
       addOrUpdateCluster: REFUSE,
       setClusterStatus: REFUSE,
       setClusterAutostopValue: REFUSE,
       updateLastUse: REFUSE,
       updateClusterHandle: REFUSE,
       removeCluster: REFUSE,
-      getClustersFromHistory: async (options = {}) => {
-        const w = world();
+      getClustersFromHistory: async (options = {}) => read((w) => {
         const cutoff = options.days == null ? null : w.now - options.days * 86400;
         return w.history.filter((h) => cutoff === null || h.usageIntervals.some(([, end]) => end === null || end >= cutoff));
-      },
+      }),
       addClusterEvent: REFUSE,
-      getClusterEvents: async (nameOrHash) => {
-        const c = world().clusters.find((r) => r.name === nameOrHash || r.clusterHash === nameOrHash);
-        if (!c) return [];
+      getClusterEvents: async (nameOrHash, type = 'STATUS_CHANGE') => read((w) => {
+        const c = w.clusters.find((r) => r.name === nameOrHash || r.clusterHash === nameOrHash);
+        if (!c || type !== 'STATUS_CHANGE') return [];
         return [
-          { clusterHash: c.clusterHash, name: c.name, startingStatus: null, endingStatus: 'INIT', reason: 'Cluster launch initiated.', transitionedAt: c.launchedAt, type: 'STATUS_CHANGE' as const },
-          { clusterHash: c.clusterHash, name: c.name, startingStatus: 'INIT' as const, endingStatus: c.status, reason: c.lastEvent ?? 'Cluster is up.', transitionedAt: c.statusUpdatedAt ?? c.launchedAt, type: 'STATUS_CHANGE' as const },
+          { clusterHash: c.clusterHash, name: c.name, startingStatus: null, endingStatus: 'INIT' as const, reason: 'Cluster launch initiated.', transitionedAt: c.launchedAt, type },
+          { clusterHash: c.clusterHash, name: c.name, startingStatus: 'INIT' as const, endingStatus: c.status, reason: c.lastEvent ?? 'Cluster is up.', transitionedAt: c.statusUpdatedAt ?? c.launchedAt, type },
         ];
-      },
-      getLastClusterEvent: async (nameOrHash) =>
-        world().clusters.find((r) => r.name === nameOrHash || r.clusterHash === nameOrHash)?.lastEvent ?? null,
-      getAllUsers: async () => world().users,
-      getUser: async (id) => world().users.find((u) => u.id === id) ?? null,
-      getUserByName: async (name) => world().users.filter((u) => u.name === name),
+      }),
+      getAllUsers: async () => read((w) => w.users),
+      getUser: async (id) => read((w) => w.users.find((u) => u.id === id) ?? null),
+      getUserByName: async (name) => read((w) => w.users.filter((u) => u.name === name)),
       // Registering a caller is bookkeeping, not a change a visitor asked for: skipped, not refused.
       addOrUpdateUser: async () => false,
       deleteUser: REFUSE,
-      getUserRole: async (id) => world().users.find((u) => u.id === id)?.role || null,
+      getUserRole: async (id) => cache.current().users.find((u) => u.id === id)?.role || null,
       setUserRole: REFUSE,
-      getCachedEnabledClouds: async (workspace = 'default') => world().enabledClouds[workspace] ?? [],
+      getCachedEnabledClouds: async (workspace = DEFAULT_WORKSPACE) => read((w) => w.enabledClouds[workspace] ?? []),
       setEnabledClouds: REFUSE,
-      getWorkspaces: async (): Promise<WorkspacesMap> => world().workspaces,
+      getWorkspaces: async () => read((w) => w.workspaces),
       setWorkspace: REFUSE,
       deleteWorkspace: REFUSE,
       getSshNodePools: async () => ({}),
       getSshKeys: async () => null,
       setSshKeys: REFUSE,
-      getClusterJobs: async (name) => world().clusterJobs.filter((j) => j.clusterName === name)
-        .sort((a, b) => b.jobId - a.jobId),
+      getClusterJobs: async (name) => read((w) => w.clusterJobs.filter((j) => j.clusterName === name)
+        .sort((a, b) => b.jobId - a.jobId)),
       addClusterJob: REFUSE,
       setClusterJobStatus: REFUSE,
       appendClusterJobLog: REFUSE,
-      getClusterJobLog: async (name, jobId) => world().clusterJobLogs.get(`${name}/${jobId}`) ?? null,
+      getClusterJobLog: async (name, jobId) => cache.current().clusterJobLogs.get(`${name}/${jobId}`) ?? null,
       removeClusterJobs: REFUSE,
-      getVolumes: async () => world().volumes.sort((a, b) => b.launchedAt - a.launchedAt),
+      getVolumes: async () => read((w) => [...w.volumes].sort((a, b) => b.launchedAt - a.launchedAt)),
       addVolume: REFUSE,
       deleteVolume: REFUSE,
     },
     managedJobsState: {
-      init: async () => {},
-      close: async () => {},
-      getJobs: async (query = {}) => queryManagedJobs(world().managedJobs, query),
-      getJob: async (id) => world().managedJobs.find((j) => j.jobId === id) ?? null,
+      ...lifecycle,
+      getJobs: async (query = {}) => read((w) => queryManagedJobs(w.managedJobs, query)),
       addJob: REFUSE,
       setJobStatus: REFUSE,
       appendJobLog: REFUSE,
-      getJobLog: async (id) => world().managedJobLogs.get(id) ?? null,
+      getJobLog: async (id) => cache.current().managedJobLogs.get(id) ?? null,
     },
     currentUser: {
       // Every visitor is the fixture's current user, so no auth is needed anywhere.
-      getUserHash: () => world().currentUser.id,
-      getCurrentUser: () => ({ ...world().currentUser }),
+      getUserHash: () => cache.current().currentUser.id,
+      getCurrentUser: () => ({ ...cache.current().currentUser }),
     },
     kubernetesInfra: {
-      getAllContexts: async () => Object.keys(world().kubernetesNodes),
-      getNodeInfo: async (context) => {
-        const nodes = context ? world().kubernetesNodes[context] : undefined;
+      getAllContexts: async () => Object.keys(cache.current().kubernetesNodes),
+      getNodeInfo: async (context) => read((w) => {
+        const nodes = context ? w.kubernetesNodes[context] : undefined;
         return {
           node_info_dict: Object.fromEntries((nodes ?? []).map((n) => [n.name, n])),
           hint: nodes ? '' : `Kubernetes context '${context ?? ''}' is not part of the demo.`,
         };
-      },
-      getGpuAvailability: async (context) => Object.entries(world().kubernetesNodes)
+      }),
+      getGpuAvailability: async (context) => Object.entries(cache.current().kubernetesNodes)
         .filter(([name]) => !context || name === context)
         .map(([name, nodes]) => {
           const byGpu = new Map<string, { counts: Set<number>; capacity: number; available: number }>();

@@ -114,6 +114,8 @@ export class FixtureSource {
   private fixtures: Fixtures;
   private signature: string;
   private checkedAt = 0;
+  /** Grows on every successful reload: the fake world is rebuilt only when it moves. */
+  version = 1;
 
   constructor(
     readonly dir: string,
@@ -144,6 +146,7 @@ export class FixtureSource {
     this.signature = signature;
     try {
       this.fixtures = loadFixtures(this.dir);
+      this.version++;
       this.options.log(`[demo] reloaded fixtures from ${this.dir}`);
     } catch (error) {
       this.options.log(`[demo] fixture error, still serving the last good world: ${(error as Error).message}`);

@@ -4,7 +4,7 @@
  * with the file and the field, e.g. `clusters.yaml: [2].status: expected one of INIT, UP, STOPPED`.
  */
 import { z } from 'zod';
-import { CLUSTER_JOB_STATUSES, CLUSTER_STATUSES, MANAGED_JOB_STATUSES, USER_ROLES } from '../state/clusterStatus';
+import { CLUSTER_JOB_STATUSES, CLUSTER_STATUSES, MANAGED_JOB_STATUSES, USER_ROLES } from '../vocab/statuses';
 import { cloudRegistry } from '../state/clouds';
 import { RELATIVE_TIME } from './demoClock';
 
@@ -63,7 +63,7 @@ const clusterJob = z.strictObject({
   id: z.number().int().positive(),
   name: z.string().min(1),
   user: email,
-  status: z.enum(CLUSTER_JOB_STATUSES as unknown as [string, ...string[]]),
+  status: z.enum(CLUSTER_JOB_STATUSES),
   submitted: ago,
   started: ago.nullish(),
   ended: ago.nullish(),
@@ -78,7 +78,7 @@ export const managedJobsFile = z.array(z.strictObject({
   name: z.string().min(1),
   user: email,
   workspace: name,
-  status: z.enum(MANAGED_JOB_STATUSES as unknown as [string, ...string[]]),
+  status: z.enum(MANAGED_JOB_STATUSES),
   submitted: ago,
   started: ago.nullish(),
   ended: ago.nullish(),

@@ -1,24 +1,29 @@
 /**
  * Installs demo mode: one sinon sandbox replaces every function of every state seam with its fake from
- * the manifest (reads answer from the fake world, writes throw `DemoModeError`), and the read-only
- * guard is put first in the app. Fail closed: a seam function the manifest does not know is replaced
- * by a thrower too, and reported; nothing can reach SQLite.
+ * the manifest (reads answer from the fake world, writes throw `DemoModeError`), and, through the same
+ * sandbox, puts the read-only guard first among the app's request hooks, names each visitor, refuses
+ * protocol upgrades and turns the per-client rate limit on. `restore()` undoes all of it.
+ *
+ * Fail closed: a seam function the manifest does not know is replaced by a thrower too, and reported;
+ * nothing can reach a database. The served process records nothing about calls (memory stays flat);
+ * tests that want to inspect calls install with `spy: true`.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import sinon from 'sinon';
 import { appExtensions } from '../appExtensions';
+import { DEMO_RATE_LIMIT } from '../http/rateLimit';
 import { kubernetesInfra } from '../infra/kubernetesInfra';
 import { currentUser } from '../state/currentUser';
 import { globalUserState } from '../state/globalUserState';
 import { managedJobsState } from '../state/managedJobsState';
-import { demoNow } from './demoClock';
 import { DemoModeError } from './demoModeError';
 import { type DemoManifest, REFUSE, buildManifest } from './fakes';
 import { FixtureSource } from './fixtureLoader';
-import { readOnlyGuard } from './readOnlyGuard';
-import { buildWorld } from './world';
+import { readOnlyGuardHook } from './readOnlyGuard';
+import { createWorldCache, type WorldCache } from './worldCache';
 
 /** Every object the API reads state through. */
 export const SEAMS = { globalUserState, managedJobsState, currentUser, kubernetesInfra } as const;
@@ -29,17 +34,20 @@ export interface DemoOptions {
   /** How often, at most, fixture files are checked for changes (ms). */
   reloadMs?: number;
   log?: (line: string) => void;
+  /** Wrap every fake in a sinon spy (tests only: spies keep every call's arguments forever). */
+  spy?: boolean;
 }
 
 export interface DemoInstallation {
   sandbox: sinon.SinonSandbox;
-  /** The installed fakes, spied, per seam and function name. */
-  fakes: Record<SeamName, Record<string, sinon.SinonSpy>>;
+  /** The installed fakes, per seam and function name; spies when installed with `spy: true`. */
+  fakes: Record<SeamName, Record<string, sinon.SinonSpy | ((...args: never[]) => unknown)>>;
   /** Names (`seam.fn`) of writes, which refuse. */
   refused: string[];
   /** Names of seam functions the manifest had no entry for (refused too); empty when complete. */
   missing: string[];
   fixtures: FixtureSource;
+  world: WorldCache;
   restore(): void;
 }
 
@@ -61,13 +69,19 @@ function refuseUpgrades(server: Server): void {
   });
 }
 
+/** Demo visitors are told apart by address; none of them is an admin of anyone else's requests. */
+function visitorOf({ address }: { address: string }) {
+  return { principal: `visitor:${createHash('sha256').update(address).digest('hex').slice(0, 16)}`, admin: false };
+}
+
 export function installDemo(options: DemoOptions = {}): DemoInstallation {
   const log = options.log ?? ((line: string) => console.log(line));
   const fixtures = new FixtureSource(options.fixturesDir ?? defaultFixturesDir(), {
     reloadMs: options.reloadMs ?? Number(process.env.SKYPILOT_DEMO_RELOAD_MS ?? 1000),
     log,
   });
-  const manifest: DemoManifest = buildManifest(() => buildWorld(fixtures.current(), demoNow()));
+  const world = createWorldCache(fixtures);
+  const manifest: DemoManifest = buildManifest(world);
   const sandbox = sinon.createSandbox();
   const fakes = {} as DemoInstallation['fakes'];
   const refused: string[] = [];
@@ -92,21 +106,16 @@ export function installDemo(options: DemoOptions = {}): DemoInstallation {
         replacement = refuser(`${seamName}.${key}`, 'has no demo fake');
         missing.push(`${seamName}.${key}`);
       }
-      const spy = sandbox.spy(replacement);
-      sandbox.replace(seam, key, spy as never);
-      fakes[seamName][key] = spy;
+      const installed = options.spy ? sandbox.spy(replacement) : replacement;
+      sandbox.replace(seam, key, installed as never);
+      fakes[seamName][key] = installed;
     }
   }
   if (missing.length) log(`[demo] no fake for ${missing.join(', ')}: these refuse every call`);
 
-  appExtensions.firstMiddleware.unshift(readOnlyGuard);
-  appExtensions.serverHooks.push(refuseUpgrades);
-  return {
-    sandbox, fakes, refused, missing, fixtures,
-    restore() {
-      sandbox.restore();
-      appExtensions.firstMiddleware.splice(appExtensions.firstMiddleware.indexOf(readOnlyGuard), 1);
-      appExtensions.serverHooks.splice(appExtensions.serverHooks.indexOf(refuseUpgrades), 1);
-    },
-  };
+  sandbox.replace(appExtensions, 'requestHooks', [readOnlyGuardHook, ...appExtensions.requestHooks]);
+  sandbox.replace(appExtensions, 'serverHooks', [...appExtensions.serverHooks, refuseUpgrades]);
+  sandbox.replace(appExtensions, 'identifyVisitor', visitorOf);
+  sandbox.replace(appExtensions, 'defaultRateLimit', DEMO_RATE_LIMIT);
+  return { sandbox, fakes, refused, missing, fixtures, world, restore: () => sandbox.restore() };
 }

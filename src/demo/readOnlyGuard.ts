@@ -6,9 +6,10 @@
  * Express would not route as written (percent-encoding, `//`, `;`, `..`) are refused outright.
  * Method overrides and protocol upgrades are refused: no later layer may change what was judged.
  */
-import type { RequestHandler } from 'express';
-import { sendError } from '../http/errorBoundary';
+import type { RequestHook } from '../appExtensions';
+import { errorReply } from '../http/errorReply';
 import { DASHBOARD_API_PREFIX } from '../http/protocolHeaders';
+import { HEADERS } from '../vocab/headers';
 import { DemoModeError } from './demoModeError';
 import { ALLOWED_READS, STATIC_PREFIX } from './readOnlyAllowlist';
 
@@ -45,14 +46,11 @@ export function judge(method: string, url: string, headers: Record<string, strin
   return { allow: false, reason: `${method} ${path}` };
 }
 
-export const readOnlyGuard: RequestHandler = (req, res, next) => {
-  res.setHeader('X-SkyPilot-Demo', 'true');
-  const verdict = judge(req.method, req.url, req.headers);
-  if (verdict.allow) {
-    next();
-    return;
-  }
-  res.setHeader('Access-Control-Allow-Origin', req.get('Origin') ?? '*');
-  res.setHeader('Access-Control-Expose-Headers', 'X-SkyPilot-Demo');
-  sendError(res, new DemoModeError(verdict.reason));
+const DEMO_HEADER = { [HEADERS.demo]: 'true' };
+
+/** The guard as a request hook: every answer says it is the demo; refusals answer the typed 403. */
+export const readOnlyGuardHook: RequestHook = (call) => {
+  const verdict = judge(call.method, call.raw.url ?? '', call.headers);
+  if (verdict.allow) return { headers: DEMO_HEADER };
+  return { headers: DEMO_HEADER, reply: errorReply(new DemoModeError(verdict.reason)) };
 };

@@ -6,7 +6,9 @@
  */
 import cloneDeep from 'lodash.clonedeep';
 import type dayjs from 'dayjs';
-import type { ClusterJobStatusName, ManagedJobStatusName, NodeInfo, WorkspacesMap } from '../api/wireTypes';
+import type { NodeInfo } from '../api/wireTypes';
+import type { ClusterJobStatus, ManagedJobStatus } from '../vocab/statuses';
+import type { WorkspacesMap } from '../vocab/workspaces';
 import { CloudVmRayResourceHandle } from '../state/cloudVmRayResourceHandle';
 import { type Cloud, cloudRegistry } from '../state/clouds';
 import { userHashForName } from '../state/currentUser';
@@ -136,7 +138,7 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
         clusterJobs.push({
           clusterName: cluster, jobId: j.id, jobName: j.name, userHash: idOf(j.user), userName: j.user,
           submittedAt: ago(j.submitted), startAt: maybeAgo(j.started), endAt: maybeAgo(j.ended), resources: j.resources,
-          status: j.status as ClusterJobStatusName, logPath: `~/sky_logs/${cluster}/${j.id}/run.log`, metadata: {},
+          status: j.status as ClusterJobStatus, logPath: `~/sky_logs/${cluster}/${j.id}/run.log`, metadata: {},
         });
         clusterJobLogs.set(`${cluster}/${j.id}`, texts[j.log] ?? '');
       }
@@ -153,7 +155,7 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
       return {
         jobId: j.id, taskId: 0, name: j.name, taskName: j.name, userHash: idOf(j.user), userName: j.user,
         workspace: j.workspace, entrypoint: `sky jobs launch -n ${j.name} ${j.task.split('/').pop()}`,
-        userYaml: texts[j.task] ?? null, status: j.status as ManagedJobStatusName,
+        userYaml: texts[j.task] ?? null, status: j.status as ManagedJobStatus,
         scheduleState: end ? 'DONE' : start ? 'ALIVE' : 'WAITING', submittedAt: ago(j.submitted), startAt: start,
         endAt: end, lastRecoveredAt: start ?? -1, recoveryCount: j.recoveries,
         jobDuration: start ? (end ?? now) - start : 0, failureReason: j.failure_reason ?? null, resources: j.resources,

@@ -1,6 +1,9 @@
-/** What route modules receive from `createApp`: the request machinery and settings, no globals. */
+/** What endpoint code receives from `createApp`: the request machinery and settings, no globals. */
 import type { RequestExecutor } from '../requests/executor';
 import type { RequestStore } from '../requests/requestStore';
+import type { TrustProxy } from './clientAddress';
+import type { CorsPolicy } from './cors';
+import type { RateLimit } from './rateLimit';
 
 export interface AppContext {
   store: RequestStore;
@@ -8,4 +11,8 @@ export interface AppContext {
   /** How long `/api/get` waits for a request before answering 504 (clients retry 504). */
   getTimeoutMs: number;
   authUserHeader: string | null;
+  cors: CorsPolicy;
+  trustProxy: TrustProxy;
+  rateLimit: RateLimit | null;
+  bodyLimitBytes: number;
 }

@@ -1,17 +1,58 @@
 /**
- * The caller of a request, resolved through the `currentUser` seam: an authenticated user (a trusted
- * proxy header, when `authUserHeader` is configured) wins over the `env_vars` a client sends.
+ * Who is calling, resolved once per request:
+ * - `identity`: the user the request acts as (SkyPilot's order: the authenticated user when auth is on;
+ *   else the identity a client sends in `env_vars`; else this machine's user), through the
+ *   `currentUser` seam, which the demo replaces;
+ * - `viewer`: whose requests it may see. Without auth every caller is an admin, as upstream treats an
+ *   unauthenticated server; with a trusted auth header the principal is that user and admins are
+ *   those with the admin role; an extension (the demo) may name visitors itself, none of them admin;
+ * - `clientApiVersion`: what the client declared, to pick the encoding old clients can decode.
  */
-import type { Request } from 'express';
+import { appExtensions } from '../appExtensions';
 import { currentUser, type Identity, userHashForName } from '../state/currentUser';
+import { globalUserState } from '../state/globalUserState';
+import type { Viewer } from '../requests/requestRecord';
+import { HEADERS } from '../vocab/headers';
+import { parseApiVersion } from '../vocab/versions';
+import type { AppContext } from './appContext';
+import { clientAddress } from './clientAddress';
+import { header, type HttpCall } from './httpCall';
 
-export function authUserOf(req: Request, authUserHeader: string | null): Identity | null {
+export interface Caller {
+  identity: Identity;
+  viewer: Viewer;
+  clientApiVersion: number | null;
+  address: string;
+}
+
+export function authUserOf(call: Pick<HttpCall, 'headers'>, authUserHeader: string | null): Identity | null {
   if (!authUserHeader) return null;
-  const value = req.get(authUserHeader);
+  const value = header(call, authUserHeader);
   return value ? { id: userHashForName(value), name: value } : null;
 }
 
-export function callerOf(req: Request, authUserHeader: string | null, envVars?: Record<string, unknown> | null):
-  Identity {
-  return currentUser.getCurrentUser({ authUser: authUserOf(req, authUserHeader), envVars: envVars ?? null });
+const ROLE_CACHE_MS = 10_000;
+const ROLE_CACHE_MAX = 1000;
+const roleCache = new Map<string, { admin: boolean; until: number }>();
+
+/** Whether an authenticated user is an admin, cached briefly (role changes apply within seconds). */
+async function isAdmin(userId: string): Promise<boolean> {
+  const cached = roleCache.get(userId);
+  if (cached && cached.until > Date.now()) return cached.admin;
+  const admin = (await globalUserState.getUserRole(userId)) === 'admin';
+  if (roleCache.size >= ROLE_CACHE_MAX) roleCache.clear();
+  roleCache.set(userId, { admin, until: Date.now() + ROLE_CACHE_MS });
+  return admin;
+}
+
+export async function resolveCaller(call: HttpCall, app: AppContext, envVars?: Record<string, unknown> | null): Promise<Caller> {
+  const authUser = authUserOf(call, app.authUserHeader);
+  const identity = currentUser.getCurrentUser({ authUser, envVars: envVars ?? null });
+  const address = clientAddress(call.raw, app.trustProxy);
+  const visitor = appExtensions.identifyVisitor({ call, address });
+  let viewer: Viewer;
+  if (visitor) viewer = visitor;
+  else if (authUser) viewer = { principal: `user:${authUser.id}`, admin: await isAdmin(authUser.id) };
+  else viewer = { principal: 'local', admin: true };
+  return { identity, viewer, clientApiVersion: parseApiVersion(header(call, HEADERS.apiVersion)) ?? null, address };
 }

@@ -1,37 +1,42 @@
 /**
- * Headers every answer carries, and the dashboard prefix. CORS allows any origin and exposes the
- * request-id headers (the dashboard reads them); every response carries the server's version pair,
- * which SkyPilot clients check. Client version headers are accepted, never required.
+ * Headers every answer carries: the server's version pair, which SkyPilot clients check, and the
+ * CORS headers the policy grants. Preflights (`OPTIONS`) are answered here. Also the dashboard
+ * prefix: `/internal/dashboard/<rest>` is handled exactly as `/<rest>`, as upstream does.
  */
-import type { RequestHandler } from 'express';
-import { API_VERSION, VERSION } from '../version';
+import { HEADERS } from '../vocab/headers';
+import { API_VERSION, VERSION } from '../vocab/versions';
+import { type CorsPolicy, corsHeaders } from './cors';
+import { header, type HttpCall, type HttpReply } from './httpCall';
 
 export const DASHBOARD_API_PREFIX = '/internal/dashboard';
 
-export const protocolHeaders: RequestHandler = (req, res, next) => {
-  const origin = req.get('Origin');
-  res.setHeader('Access-Control-Allow-Origin', origin ?? '*');
-  if (origin) res.setHeader('Vary', 'Origin');
-  res.setHeader('Access-Control-Allow-Credentials', 'true');
-  res.setHeader('Access-Control-Expose-Headers',
-    'X-Skypilot-Request-ID, X-Request-ID, X-SkyPilot-API-Version, X-SkyPilot-Version, X-SkyPilot-Stream-Request-ID');
-  res.setHeader('X-SkyPilot-API-Version', String(API_VERSION));
-  res.setHeader('X-SkyPilot-Version', VERSION);
-  if (req.method === 'OPTIONS') {
-    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-    res.setHeader('Access-Control-Allow-Headers', req.get('Access-Control-Request-Headers') ?? 'Content-Type');
-    res.status(204).end();
-    return;
-  }
-  next();
-};
+const VERSION_HEADERS = { [HEADERS.apiVersion]: String(API_VERSION), [HEADERS.version]: VERSION };
 
-/** `/internal/dashboard/<rest>` is handled exactly as `/<rest>`, as upstream does. */
-export const stripDashboardPrefix: RequestHandler = (req, _res, next) => {
-  const lower = req.url.toLowerCase();
+export function protocolHeadersFor(call: Pick<HttpCall, 'headers'>, cors: CorsPolicy): Record<string, string> {
+  const origin = header(call, 'origin');
+  return origin ? { ...corsHeaders(cors, origin), ...VERSION_HEADERS } : VERSION_HEADERS;
+}
+
+/** The preflight answer, or null when the request is not a preflight. */
+export function preflightReply(call: Pick<HttpCall, 'method' | 'headers'>, cors: CorsPolicy): HttpReply | null {
+  if (call.method !== 'OPTIONS') return null;
+  const granted = corsHeaders(cors, header(call, 'origin'))['Access-Control-Allow-Origin'] !== undefined;
+  return {
+    status: 204,
+    headers: granted ? {
+      'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+      'Access-Control-Allow-Headers': header(call, 'access-control-request-headers') ?? 'Content-Type',
+      'Access-Control-Max-Age': '600',
+    } : {},
+  };
+}
+
+/** The path as routes see it: the dashboard prefix removed (any case, as Express routes). */
+export function stripDashboardPrefix(url: string): string {
+  const lower = url.toLowerCase();
   if (lower === DASHBOARD_API_PREFIX || lower.startsWith(`${DASHBOARD_API_PREFIX}/`) || lower.startsWith(`${DASHBOARD_API_PREFIX}?`)) {
-    const rest = req.url.slice(DASHBOARD_API_PREFIX.length);
-    req.url = rest.startsWith('/') ? rest : `/${rest}`;
+    const rest = url.slice(DASHBOARD_API_PREFIX.length);
+    return rest.startsWith('/') ? rest : `/${rest}`;
   }
-  next();
-};
+  return url;
+}

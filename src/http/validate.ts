@@ -5,11 +5,12 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors';
+import { CLUSTER_NAME_MAX_LENGTH, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE } from '../vocab/names';
 
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown, where = 'body'): z.infer<T> {
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
+  const issues = result.error.issues.slice(0, 20).map((issue) => ({
     path: issue.path.length ? issue.path.join('.') : where,
     message: issue.message,
   }));
@@ -27,11 +28,21 @@ export const baseBody = {
   override_skypilot_config_path: z.string().nullish(),
 };
 
-export const clusterName = z.string().min(1, 'cluster name must not be empty').max(255)
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/, 'cluster name may contain letters, digits, ".", "_" and "-"');
+/** A cluster name as SkyPilot allows it: no path, glob, space, quote or control character gets further. */
+export const clusterName = z.string().min(1, 'cluster name must not be empty').max(CLUSTER_NAME_MAX_LENGTH)
+  .regex(CLUSTER_NAME_PATTERN, `cluster names ${CLUSTER_NAME_RULE}`);
 
 /** Job ids arrive as ints or numeric strings (the dashboard sends `["3"]`). */
-export const jobId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, 'must be a job id').transform(Number)]);
+export const jobId = z.union([
+  z.number().int().nonnegative(),
+  z.string().regex(/^\d{1,15}$/, 'must be a job id').transform(Number),
+]);
 
-/** Query-string booleans: `true`/`false`/`1`/`0`. */
-export const queryBool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', '']).transform((v) => v === 'true' || v === '1')]);
+/**
+ * Query-string booleans. SkyPilot's Python client sends `True`/`False` (str() of a bool), browsers
+ * send `true`/`false`: any case of true/false, and 1/0, are accepted.
+ */
+export const queryBool = z.union([
+  z.boolean(),
+  z.string().regex(/^(true|false|1|0|)$/i, 'must be true or false').transform((v) => /^(true|1)$/i.test(v)),
+]);

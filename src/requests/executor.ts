@@ -1,36 +1,52 @@
 /**
  * Runs scheduled requests in-process, in two pools as SkyPilot does: `short` for quick reads and
- * state changes, `long` for launches and starts, so a slow launch never holds up `/status`.
- * Outcomes go to the request store; waiters on `/api/get` are woken when a request finishes.
+ * state changes, `long` for launches and starts, so a slow launch never holds up `/status`. Each pool
+ * has a bounded queue: past it, new requests are refused with a typed 503 before they are accepted,
+ * so a flood cannot grow memory without bound. Outcomes go to the request store.
  */
-import { EventEmitter } from 'node:events';
-import type { RequestPayload, RequestStatusName, ScheduleType } from '../api/wireTypes';
 import { HttpError, SkyPilotError } from '../errors';
 import type { Identity } from '../state/currentUser';
-import { FINISHED_STATUSES, type RequestStore } from './requestStore';
+import type { ScheduleType } from '../vocab/statuses';
+import type { RequestError, RequestRecord } from './requestRecord';
+import type { RequestStore } from './requestStore';
 
-export interface RequestContext {
+/** What a scheduled operation receives while it runs. */
+export interface RunContext {
   requestId: string;
   user: Identity;
   signal: AbortSignal;
   log(text: string): void;
 }
 
-export type RequestHandler = (ctx: RequestContext) => Promise<unknown>;
+/** A scheduled operation's body; its return value becomes the request's `return_value`. */
+export type RequestBody = (ctx: RunContext) => Promise<unknown>;
+
+/** The result's JSON text: operations may return it pre-serialised (a cached `/status`). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
 
 export interface ExecutorOptions {
   shortConcurrency?: number;
   longConcurrency?: number;
+  shortQueueLimit?: number;
+  longQueueLimit?: number;
 }
 
 interface Job {
-  requestId: string;
+  record: RequestRecord;
   user: Identity;
-  handler: RequestHandler;
+  body: RequestBody;
+}
+
+export class ServerBusyError extends HttpError {
+  constructor(queue: ScheduleType) {
+    super(503, 'server_busy', 'ServerBusy', `The server's ${queue} request queue is full; try again shortly.`, undefined, 2);
+  }
 }
 
 /** The wire form of an error: SkyPilot's exception class name and message, never a stack. */
-export function serializeError(error: unknown): { type: string; message: string } {
+export function serializeError(error: unknown): RequestError {
   if (error instanceof SkyPilotError || error instanceof HttpError) return { type: error.type, message: error.message };
   if (error instanceof Error && error.name && error.name !== 'Error') return { type: error.name, message: error.message };
   return { type: 'InternalError', message: error instanceof Error ? error.message : String(error) };
@@ -40,7 +56,19 @@ class Pool {
   private running = 0;
   private readonly queue: Job[] = [];
 
-  constructor(private readonly size: number, private readonly run: (job: Job) => Promise<void>) {}
+  constructor(private readonly size: number, readonly queueLimit: number, private readonly run: (job: Job) => Promise<void>) {}
+
+  get depth(): number {
+    return this.queue.length;
+  }
+
+  get active(): number {
+    return this.running;
+  }
+
+  hasRoom(): boolean {
+    return this.queue.length < this.queueLimit;
+  }
 
   push(job: Job): void {
     this.queue.push(job);
@@ -60,82 +88,84 @@ class Pool {
 }
 
 export class RequestExecutor {
-  private readonly events = new EventEmitter();
   private readonly controllers = new Map<string, AbortController>();
   private readonly pools: Record<ScheduleType, Pool>;
 
   constructor(readonly store: RequestStore, options: ExecutorOptions = {}) {
-    this.events.setMaxListeners(0);
     this.pools = {
-      short: new Pool(options.shortConcurrency ?? 16, (job) => this.execute(job)),
-      long: new Pool(options.longConcurrency ?? 4, (job) => this.execute(job)),
+      short: new Pool(options.shortConcurrency ?? 16, options.shortQueueLimit ?? 2000, (job) => this.execute(job)),
+      long: new Pool(options.longConcurrency ?? 4, options.longQueueLimit ?? 200, (job) => this.execute(job)),
+    };
+    store.onRemoteCancel((id) => this.controllers.get(id)?.abort());
+  }
+
+  /** Throws ServerBusyError when the queue is full: check before accepting a request. */
+  assertRoom(queue: ScheduleType): void {
+    if (!this.pools[queue].hasRoom()) throw new ServerBusyError(queue);
+  }
+
+  /** Live requests per queue (running and waiting), for metrics. */
+  load(): Record<ScheduleType, { running: number; queued: number }> {
+    return {
+      short: { running: this.pools.short.active, queued: this.pools.short.depth },
+      long: { running: this.pools.long.active, queued: this.pools.long.depth },
     };
   }
 
-  submit(payload: RequestPayload, user: Identity, handler: RequestHandler): void {
-    this.controllers.set(payload.request_id, new AbortController());
-    this.pools[payload.schedule_type].push({ requestId: payload.request_id, user, handler });
+  submit(record: RequestRecord, user: Identity, body: RequestBody): void {
+    this.controllers.set(record.requestId, new AbortController());
+    this.pools[record.scheduleType].push({ record, user, body });
   }
 
   private async execute(job: Job): Promise<void> {
-    const controller = this.controllers.get(job.requestId) ?? new AbortController();
-    if (controller.signal.aborted) return;
-    this.store.setStatus(job.requestId, 'RUNNING');
-    let status: RequestStatusName = 'SUCCEEDED';
-    let value: unknown = null;
-    let error: unknown = null;
+    const { record } = job;
+    const controller = this.controllers.get(record.requestId) ?? new AbortController();
     try {
-      value = await job.handler({
-        requestId: job.requestId,
-        user: job.user,
-        signal: controller.signal,
-        log: (text) => this.store.appendLog(job.requestId, text),
-      });
-    } catch (caught) {
-      status = 'FAILED';
-      error = serializeError(caught);
+      if (controller.signal.aborted || record.status !== 'PENDING') return;
+      await this.store.setRunning(record);
+      let outcome: { status: 'SUCCEEDED' | 'FAILED'; value: string; error: RequestError | null };
+      try {
+        const value = await job.body({
+          requestId: record.requestId,
+          user: job.user,
+          signal: controller.signal,
+          log: (text) => this.store.appendLog(record, text),
+        });
+        outcome = { status: 'SUCCEEDED', value: value instanceof JsonText ? value.text : JSON.stringify(value ?? null), error: null };
+      } catch (caught) {
+        outcome = { status: 'FAILED', value: 'null', error: serializeError(caught) };
+      }
+      if (!controller.signal.aborted) await this.store.finish(record, outcome.status, outcome.value, outcome.error);
+    } catch (error) {
+      // The store itself failed (database busy or gone): the request still ends, as FAILED.
+      await this.store.finish(record, 'FAILED', 'null', serializeError(error)).catch(() => {});
+    } finally {
+      this.controllers.delete(record.requestId);
     }
-    if (!controller.signal.aborted) this.store.finish(job.requestId, status, value, error);
-    this.settle(job.requestId);
+  }
+
+  /**
+   * Waits up to `graceMs` for live requests to finish (a clean shutdown); what is still live then is
+   * failed with `ServerRestarted`, marked retryable, so its client can send it again elsewhere.
+   */
+  async drain(graceMs: number): Promise<void> {
+    const deadline = Date.now() + graceMs;
+    while (this.controllers.size && Date.now() < deadline) await new Promise((resolve) => { setTimeout(resolve, 20); });
+    for (const id of [...this.controllers.keys()]) {
+      this.controllers.get(id)?.abort();
+      const record = await this.store.get(id);
+      if (record) {
+        record.shouldRetry = true;
+        await this.store.finish(record, 'FAILED', 'null', {
+          type: 'ServerRestarted', message: 'The API server stopped before this request finished; retry it.',
+        }).catch(() => {});
+      }
+    }
   }
 
   /** True when the request was unfinished and is now CANCELLED. */
-  cancel(requestId: string): boolean {
-    const cancelled = this.store.finish(requestId, 'CANCELLED', null, null);
+  async cancel(requestId: string): Promise<boolean> {
     this.controllers.get(requestId)?.abort();
-    if (cancelled) this.settle(requestId);
-    return cancelled;
-  }
-
-  private settle(requestId: string): void {
-    this.controllers.delete(requestId);
-    this.events.emit(requestId);
-  }
-
-  /** The request once finished, or as it stands when `timeoutMs` runs out; null for an unknown id. */
-  async waitUntilFinished(requestId: string, timeoutMs: number): Promise<RequestPayload | null> {
-    const current = this.store.get(requestId);
-    if (!current || FINISHED_STATUSES.has(current.status)) return current;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.events.off(requestId, done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.events.on(requestId, done);
-    });
-    return this.store.get(requestId);
-  }
-
-  /** Resolves on every new log line or when the request finishes (for `/api/stream`). */
-  onceActivity(requestId: string, timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.events.once(requestId, () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    return this.store.cancel(requestId);
   }
 }

@@ -1,16 +1,55 @@
 /**
- * The requests store (SkyPilot's `requests.db`): one row per scheduled request, kept after it finishes
- * so its result can be fetched again, also after a restart. Finished rows are pruned after the
- * retention period. `return_value` and `error` are stored as the JSON strings the wire carries.
+ * The request store (SkyPilot's `requests.db`): an in-memory tier that answers the hot round trip,
+ * over a database for what must outlive the process or be seen by other replicas.
  *
- * Request lifecycle: PENDING -> RUNNING -> SUCCEEDED | FAILED | CANCELLED ("finished").
+ * What is kept where:
+ * - every live request, and finished ones for a while, in memory (bounded, see memoryRequests.ts);
+ * - durable requests (writes, long requests) in the database from the moment they are scheduled,
+ *   kept `durableRetentionSeconds` after they finish;
+ * - reads in memory only, unless `persistReads` (replicas sharing a PostgreSQL store): then in the
+ *   database too, without their body, for `readRetentionSeconds`.
+ * Log lines of durable requests are written behind, in batches.
+ *
+ * The database has a size bound: past `maxDbBytes`, the oldest finished requests go, reads first.
+ * Visibility: a request is seen by its owner (a principal) and by admins only.
  */
-import Database from 'better-sqlite3';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { RequestPayload, RequestStatusName, ScheduleType } from '../api/wireTypes';
+import { EventEmitter } from 'node:events';
+import type { Db } from '../db/database';
+import { type DbTarget, isPostgresUri } from '../db/dbTarget';
+import { migrate } from '../db/migrator';
+import { openPostgres } from '../db/openPostgres';
+import { openSqlite } from '../db/openSqlite';
+import { isFinishedRequest, type RequestStatus } from '../vocab/statuses';
+import { DEFAULT_MEMORY_LIMITS, type MemoryLimits, MemoryRequests } from './memoryRequests';
+import { canSee, type RequestError, type RequestRecord, type Viewer } from './requestRecord';
+import { REQUESTS_MIGRATIONS, REQUESTS_MIGRATIONS_TABLE } from './requestsMigrations';
+import type { RequestsSchema } from './requestsSchema';
+import { type ListQuery, RequestsTableOps } from './requestsTable';
 
-export const FINISHED_STATUSES: ReadonlySet<RequestStatusName> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+export const REQUEST_DONE_CHANNEL = 'skypilot_request_done';
+export const REQUEST_CANCEL_CHANNEL = 'skypilot_request_cancel';
+const REQUESTS_CHANGED_CHANNEL = 'skypilot_requests_changed';
+
+/** One request's log is capped; beyond it a marker says the rest was dropped. */
+export const MAX_LOG_BYTES = 1024 * 1024;
+const LOG_TRUNCATED = '\n... (log truncated: over 1 MiB)\n';
+const LOG_FLUSH_MS = 200;
+
+export interface RequestStoreOptions {
+  target: DbTarget;
+  /** Keep reads in the database too (replicas sharing the store); default: when the target is PostgreSQL. */
+  persistReads?: boolean;
+  memory?: Partial<MemoryLimits>;
+  durableRetentionSeconds?: number;
+  readRetentionSeconds?: number;
+  maxDbBytes?: number;
+  /** This process among replicas; requests it runs carry it. */
+  replicaId?: string;
+}
+
+export const DEFAULT_DURABLE_RETENTION_SECONDS = 24 * 3600;
+export const DEFAULT_READ_RETENTION_SECONDS = 10 * 60;
+export const DEFAULT_MAX_DB_BYTES = 256 * 1024 * 1024;
 
 export interface NewRequest {
   requestId: string;
@@ -18,166 +57,273 @@ export interface NewRequest {
   body: unknown;
   userId: string;
   userName: string | null;
+  owner: string;
   clusterName: string | null;
-  scheduleType: ScheduleType;
+  scheduleType: RequestRecord['scheduleType'];
+  durable: boolean;
 }
 
-interface RequestRow {
-  request_id: string;
-  name: string;
-  request_body: string;
-  status: string;
-  created_at: number;
-  finished_at: number | null;
-  return_value: string;
-  error: string;
-  user_id: string;
-  user_name: string | null;
-  cluster_name: string | null;
-  schedule_type: string;
-  status_msg: string | null;
-  should_retry: number;
-}
+export type FindResult = RequestRecord | 'ambiguous' | null;
 
-function toPayload(row: RequestRow): RequestPayload {
-  return {
-    request_id: row.request_id,
-    name: row.name,
-    entrypoint: row.name.replace(/^sky\./, ''),
-    request_body: row.request_body,
-    status: row.status as RequestStatusName,
-    created_at: row.created_at,
-    finished_at: row.finished_at,
-    user_id: row.user_id,
-    user_name: row.user_name,
-    return_value: row.return_value,
-    error: row.error,
-    pid: process.pid,
-    schedule_type: row.schedule_type as ScheduleType,
-    cluster_name: row.cluster_name,
-    status_msg: row.status_msg,
-    should_retry: row.should_retry === 1,
-  };
+export function defaultRequestsTarget(path: string, env: NodeJS.ProcessEnv = process.env): DbTarget {
+  if (isPostgresUri(env.SKYPILOT_DB_CONNECTION_URI)) return { kind: 'postgres', uri: env.SKYPILOT_DB_CONNECTION_URI };
+  return { kind: 'sqlite', path, createDir: true };
 }
 
 export class RequestStore {
-  private readonly db: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
+  readonly memory: MemoryRequests;
+  readonly table: RequestsTableOps;
+  readonly persistReads: boolean;
+  readonly replicaId: string;
+  private readonly events = new EventEmitter();
+  private readonly pendingLogs = new Map<string, string>();
+  private logTimer: NodeJS.Timeout | null = null;
+  private readonly unsubscribe: (() => void)[] = [];
+  private closed = false;
 
-  /** Cached prepared statements: every scheduled request runs several of these. */
-  private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
+  private constructor(readonly db: Db<RequestsSchema>, readonly options: RequestStoreOptions) {
+    this.memory = new MemoryRequests({ ...DEFAULT_MEMORY_LIMITS, ...options.memory });
+    this.table = new RequestsTableOps(db);
+    this.persistReads = options.persistReads ?? db.kind === 'postgres';
+    this.replicaId = options.replicaId ?? `pid-${process.pid}`;
+    this.events.setMaxListeners(0);
+    this.unsubscribe.push(db.subscribe(REQUEST_DONE_CHANNEL, (id) => this.events.emit(id)));
+  }
+
+  static async open(options: RequestStoreOptions): Promise<RequestStore> {
+    const { target } = options;
+    const db = target.kind === 'sqlite'
+      ? openSqlite<RequestsSchema>({
+        path: target.path, createDir: target.createDir, what: 'requests database',
+        ownTables: ['requests', REQUESTS_MIGRATIONS_TABLE],
+        // WAL with NORMAL never corrupts; it may lose the last commits on power loss, which for
+        // request records (clients retry) is worth a much cheaper commit than FULL.
+        synchronous: 'NORMAL',
+      })
+      : await openPostgres<RequestsSchema>({ uri: target.uri, what: 'requests database', channel: REQUESTS_CHANGED_CHANNEL });
+    try {
+      await migrate(db, REQUESTS_MIGRATIONS_TABLE, REQUESTS_MIGRATIONS);
+    } catch (error) {
+      await db.close();
+      throw new Error(`${db.label}: migration failed (${(error as Error).message})`);
     }
-    return statement;
+    return new RequestStore(db, options);
   }
 
-  constructor(dbPath: string) {
-    if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(dbPath), { recursive: true });
-    this.db = new Database(dbPath);
-    this.db.pragma('journal_mode = WAL');
-    // WAL with NORMAL never corrupts; it may lose the last commits on power loss, which for request
-    // records (clients retry) is worth a 100x cheaper commit than FULL.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(`CREATE TABLE IF NOT EXISTS requests (
-      request_id TEXT PRIMARY KEY, name TEXT NOT NULL, request_body TEXT NOT NULL, status TEXT NOT NULL,
-      created_at REAL NOT NULL, finished_at REAL, return_value TEXT NOT NULL DEFAULT 'null',
-      error TEXT NOT NULL DEFAULT 'null', user_id TEXT NOT NULL, user_name TEXT, cluster_name TEXT,
-      schedule_type TEXT NOT NULL, status_msg TEXT, should_retry INTEGER NOT NULL DEFAULT 0,
-      log TEXT NOT NULL DEFAULT '');
-      CREATE INDEX IF NOT EXISTS requests_status ON requests (status);
-      CREATE INDEX IF NOT EXISTS requests_created ON requests (created_at);`);
+  /** For tests and tools: an SQLite file or ':memory:'. */
+  static openSqlite(path: string, options: Omit<RequestStoreOptions, 'target'> = {}): Promise<RequestStore> {
+    return RequestStore.open({ ...options, target: { kind: 'sqlite', path, createDir: true } });
   }
 
-  /** Inserts the request; returns null when the id is taken (a client retrying the same request). */
-  create(request: NewRequest): RequestPayload | null {
-    const result = this.sql(`INSERT OR IGNORE INTO requests (request_id, name, request_body, status,
-        created_at, user_id, user_name, cluster_name, schedule_type) VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?)`)
-      .run(request.requestId, request.name, JSON.stringify(request.body ?? null), Date.now() / 1000,
-        request.userId, request.userName, request.clusterName, request.scheduleType);
-    return result.changes === 0 ? null : this.get(request.requestId);
+  /** Subscribes to cancellations published by other replicas. */
+  onRemoteCancel(handler: (requestId: string) => void): void {
+    this.unsubscribe.push(this.db.subscribe(REQUEST_CANCEL_CHANNEL, handler));
   }
 
-  get(requestId: string): RequestPayload | null {
-    const row = this.sql('SELECT * FROM requests WHERE request_id = ?').get(requestId) as RequestRow | undefined;
-    return row ? toPayload(row) : null;
+  private persisted(record: RequestRecord): boolean {
+    return record.durable || this.persistReads;
   }
 
-  /** Exact id, else a unique prefix; `ambiguous` when the prefix matches more than one. */
-  find(idOrPrefix: string): RequestPayload | 'ambiguous' | null {
-    const exact = this.get(idOrPrefix);
+  /**
+   * Creates the request, or returns the existing one when the same caller retries with the same id
+   * (`created: false`). An id already used by someone else, or for another endpoint, is not shared:
+   * the request gets a fresh id instead (`freshId()`).
+   */
+  async create(input: NewRequest, freshId: () => string): Promise<{ record: RequestRecord; created: boolean }> {
+    const existing = this.memory.get(input.requestId) ?? (await this.table.get(input.requestId));
+    if (existing) {
+      const sameCaller = existing.owner === input.owner && existing.userId === input.userId && existing.name === input.name;
+      if (sameCaller) return { record: existing, created: false };
+      return this.create({ ...input, requestId: freshId() }, freshId);
+    }
+    const record: RequestRecord = {
+      requestId: input.requestId,
+      name: input.name,
+      body: input.durable ? JSON.stringify(input.body ?? null) : '{}',
+      status: 'PENDING',
+      createdAt: Date.now() / 1000,
+      finishedAt: null,
+      userId: input.userId,
+      userName: input.userName,
+      owner: input.owner,
+      replicaId: this.replicaId,
+      clusterName: input.clusterName,
+      scheduleType: input.scheduleType,
+      durable: input.durable,
+      returnValue: 'null',
+      error: null,
+      statusMsg: null,
+      shouldRetry: false,
+      log: '',
+    };
+    if (this.persisted(record) && !(await this.table.insert(record))) {
+      return this.create({ ...input, requestId: freshId() }, freshId);
+    }
+    this.memory.put(record);
+    return { record, created: true };
+  }
+
+  /** The request if `viewer` may see it. Memory first, then the database. */
+  async get(requestId: string, viewer: Viewer | null = null): Promise<RequestRecord | null> {
+    let record: RequestRecord | null | undefined = this.memory.get(requestId);
+    // Another replica's unfinished request: its progress is in the database, not here.
+    if (!record || (!isFinishedRequest(record.status) && record.replicaId !== this.replicaId)) {
+      const stored = await this.table.get(requestId);
+      if (stored && isFinishedRequest(stored.status)) this.memory.put(stored);
+      record = stored ?? record ?? null;
+    }
+    if (!record) return null;
+    return viewer && !canSee(viewer, record) ? null : record;
+  }
+
+  /** Exact id, else a unique prefix among the viewer's requests. */
+  async find(idOrPrefix: string, viewer: Viewer): Promise<FindResult> {
+    const exact = await this.get(idOrPrefix, viewer);
     if (exact) return exact;
-    const rows = this.sql(`SELECT * FROM requests WHERE request_id >= ? AND request_id < ? LIMIT 2`)
-      .all(idOrPrefix, `${idOrPrefix}\uffff`) as RequestRow[];
-    if (rows.length > 1) return 'ambiguous';
-    return rows.length ? toPayload(rows[0]) : null;
+    const inMemory = this.memory.filter((r) => r.requestId.startsWith(idOrPrefix) && canSee(viewer, r));
+    const inDb = await this.table.findByPrefix(idOrPrefix, viewer);
+    const ids = new Set([...inMemory, ...inDb].map((r) => r.requestId));
+    if (ids.size > 1) return 'ambiguous';
+    if (ids.size === 0) return null;
+    return inMemory[0] ?? this.get(inDb[0].requestId, viewer);
   }
 
-  setStatus(requestId: string, status: RequestStatusName): void {
-    this.sql('UPDATE requests SET status = ? WHERE request_id = ? AND status NOT IN (\'SUCCEEDED\', \'FAILED\', \'CANCELLED\')')
-      .run(status, requestId);
+  async setRunning(record: RequestRecord): Promise<void> {
+    if (isFinishedRequest(record.status)) return;
+    record.status = 'RUNNING';
+    if (record.durable) await this.table.setRunning(record.requestId);
   }
 
-  /** Records the outcome once; a request that already finished (e.g. cancelled) keeps its outcome. */
-  finish(requestId: string, status: RequestStatusName, returnValue: unknown, error: unknown): boolean {
-    const result = this.sql(`UPDATE requests SET status = ?, return_value = ?, error = ?, finished_at = ?
-        WHERE request_id = ? AND status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')`)
-      .run(status, JSON.stringify(returnValue ?? null), JSON.stringify(error ?? null), Date.now() / 1000, requestId);
-    return result.changes > 0;
-  }
-
-  appendLog(requestId: string, text: string): void {
-    this.sql('UPDATE requests SET log = log || ? WHERE request_id = ?').run(text, requestId);
-  }
-
-  getLog(requestId: string): string {
-    const row = this.sql('SELECT log FROM requests WHERE request_id = ?').get(requestId) as
-      { log: string } | undefined;
-    return row?.log ?? '';
-  }
-
-  latest(): RequestPayload | null {
-    const row = this.sql('SELECT * FROM requests ORDER BY created_at DESC LIMIT 1').get() as
-      RequestRow | undefined;
-    return row ? toPayload(row) : null;
-  }
-
-  list(options: { requestIds?: string[] | null; allStatus?: boolean; limit?: number | null; userId?: string | null }):
-    RequestPayload[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (options.requestIds) {
-      where.push(`request_id IN (${options.requestIds.map(() => '?').join(', ')})`);
-      params.push(...options.requestIds);
+  /** Records the outcome once; false when the request already finished (cancelled meanwhile). */
+  async finish(record: RequestRecord, status: RequestStatus, returnValue: string, error: RequestError | null):
+    Promise<boolean> {
+    if (isFinishedRequest(record.status)) return false;
+    record.status = status;
+    record.returnValue = returnValue;
+    record.error = error;
+    record.finishedAt = Date.now() / 1000;
+    this.takePendingLog(record.requestId);
+    if (this.persisted(record) && !(await this.table.finish(record))) {
+      // Someone else (another replica's cancel) finished it first: theirs is the outcome.
+      const stored = await this.table.get(record.requestId);
+      if (stored) Object.assign(record, stored);
+      this.memory.put(record);
+      return false;
     }
-    if (!options.allStatus) where.push(`status IN ('PENDING', 'RUNNING')`);
-    if (options.userId) {
-      where.push('user_id = ?');
-      params.push(options.userId);
+    this.memory.put(record);
+    this.announce(record.requestId);
+    return true;
+  }
+
+  private announce(requestId: string): void {
+    this.events.emit(requestId);
+    if (this.db.crossProcessEvents) void this.db.publish(REQUEST_DONE_CHANNEL, requestId).catch(() => {});
+  }
+
+  /** Marks an unfinished request CANCELLED here and in the database; true when it was unfinished. */
+  async cancel(requestId: string): Promise<boolean> {
+    const record = await this.get(requestId);
+    if (!record || isFinishedRequest(record.status)) return false;
+    const cancelled = await this.finish(record, 'CANCELLED', 'null', null);
+    if (cancelled && record.replicaId !== this.replicaId && this.db.crossProcessEvents) {
+      await this.db.publish(REQUEST_CANCEL_CHANNEL, requestId).catch(() => {});
     }
-    const sql = `SELECT * FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY created_at DESC ${options.limit ? 'LIMIT ?' : ''}`;
-    if (options.limit) params.push(options.limit);
-    return (this.db.prepare(sql).all(...params) as RequestRow[]).map(toPayload);
+    return cancelled;
   }
 
-  /** Unfinished rows left by a previous process can never finish: fail them with a clear reason. */
-  failInterrupted(): number {
-    const error = JSON.stringify({ type: 'ServerRestarted', message: 'The API server restarted before this request finished.' });
-    return this.sql(`UPDATE requests SET status = 'FAILED', error = ?, finished_at = ?
-      WHERE status IN ('PENDING', 'RUNNING')`).run(error, Date.now() / 1000).changes;
+  appendLog(record: RequestRecord, text: string): void {
+    if (record.log.length >= MAX_LOG_BYTES) return;
+    const room = MAX_LOG_BYTES - record.log.length;
+    const chunk = text.length > room ? text.slice(0, room) + LOG_TRUNCATED : text;
+    record.log += chunk;
+    this.memory.touch(record);
+    if (this.persisted(record)) {
+      this.pendingLogs.set(record.requestId, (this.pendingLogs.get(record.requestId) ?? '') + chunk);
+      this.logTimer ??= setTimeout(() => { void this.flushLogs(); }, LOG_FLUSH_MS);
+    }
+    this.events.emit(`log:${record.requestId}`);
   }
 
-  pruneFinished(olderThanSeconds: number): number {
-    const cutoff = Date.now() / 1000 - olderThanSeconds;
-    return this.sql(`DELETE FROM requests WHERE status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')
-      AND finished_at < ?`).run(cutoff).changes;
+  /** The finish writes the whole log, so lines still waiting for the batch are dropped from it. */
+  private takePendingLog(requestId: string): void {
+    this.pendingLogs.delete(requestId);
   }
 
-  close(): void {
-    this.db.close();
+  async flushLogs(): Promise<void> {
+    this.logTimer = null;
+    if (!this.pendingLogs.size) return;
+    const batch = new Map(this.pendingLogs);
+    this.pendingLogs.clear();
+    await this.table.appendLogs(batch).catch((error: unknown) => {
+      console.error(`[skypilot-ts] could not write request logs: ${(error as Error).message}`);
+    });
+  }
+
+  async getLog(requestId: string): Promise<string> {
+    const record = this.memory.get(requestId);
+    if (record && (record.replicaId === this.replicaId || isFinishedRequest(record.status))) return record.log;
+    return (await this.table.get(requestId))?.log ?? record?.log ?? '';
+  }
+
+  /** How many requests this process holds that have not finished (for draining and metrics). */
+  liveCount(): number {
+    return this.memory.filter((r) => !isFinishedRequest(r.status)).length;
+  }
+
+  /** Newest first, without results, only what the viewer may see. */
+  async list(query: ListQuery): Promise<RequestRecord[]> {
+    const ids = query.requestIds ? new Set(query.requestIds) : null;
+    const fromMemory = this.memory.filter((r) => canSee(query.viewer, r)
+      && (!ids || ids.has(r.requestId))
+      && (query.allStatus || !isFinishedRequest(r.status))
+      && (query.before == null || r.createdAt < query.before));
+    const fromDb = await this.table.list(query);
+    const merged = new Map<string, RequestRecord>();
+    for (const record of [...fromMemory, ...fromDb]) if (!merged.has(record.requestId)) merged.set(record.requestId, record);
+    return [...merged.values()].sort((a, b) => b.createdAt - a.createdAt).slice(0, query.limit);
+  }
+
+  /**
+   * The request once finished, or as it stands after `timeoutMs`. Finishing here wakes the waiter at
+   * once, as does another replica's NOTIFY; a bounded poll of the database covers processes that
+   * cannot notify (two servers on one SQLite file) and a missed notification.
+   */
+  async waitUntilFinished(requestId: string, viewer: Viewer, timeoutMs: number): Promise<RequestRecord | null> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const record = await this.get(requestId, viewer);
+      if (!record || isFinishedRequest(record.status)) return record;
+      const left = deadline - Date.now();
+      if (left <= 0) return record;
+      const ours = record.replicaId === this.replicaId && this.memory.get(requestId) !== undefined;
+      const poll = ours ? left : Math.min(left, this.db.crossProcessEvents ? 1000 : 100);
+      await this.waitForEvent(requestId, poll);
+    }
+  }
+
+  /** Resolves on new log output, on finish, or after `timeoutMs`. */
+  waitForActivity(requestId: string, timeoutMs: number): Promise<void> {
+    return Promise.race([this.waitForEvent(`log:${requestId}`, timeoutMs), this.waitForEvent(requestId, timeoutMs)]);
+  }
+
+  private waitForEvent(event: string, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.events.off(event, done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.events.on(event, done);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.logTimer) clearTimeout(this.logTimer);
+    await this.flushLogs();
+    for (const off of this.unsubscribe) off();
+    await this.db.close();
   }
 }

@@ -1,36 +1,31 @@
-/** Managed jobs: the queue (legacy list and paged v2), cancel, logs, pools (none in this build). */
-import { Router } from 'express';
+/** Managed-job endpoints: the queue (legacy list and paged v2), cancel, logs, pools. */
 import { z } from 'zod';
-import { toManagedJobRecord } from '../api/wireRecords';
-import type { ManagedJobRecord } from '../api/wireTypes';
-import { HttpError, SkyPilotError } from '../errors';
-import type { AppContext } from '../http/appContext';
-import { scheduled } from '../http/scheduled';
+import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
 import { streamText, tailLines } from '../http/streamText';
 import { baseBody, jobId, parseInput } from '../http/validate';
-import { MANAGED_JOB_STATUSES, TERMINAL_MANAGED_JOB_STATUSES } from '../state/clusterStatus';
-import { managedJobsState } from '../state/managedJobsState';
+import * as managedJobs from '../operations/managedJobs';
+import { MANAGED_JOB_STATUSES } from '../vocab/statuses';
 
 const queueBody = z.looseObject({
   ...baseBody,
   refresh: z.boolean().nullish(),
   skip_finished: z.boolean().nullish(),
   all_users: z.boolean().nullish(),
-  job_ids: z.array(jobId).nullish(),
-  user_match: z.string().nullish(),
-  workspace_match: z.string().nullish(),
-  name_match: z.string().nullish(),
-  pool_match: z.string().nullish(),
+  job_ids: z.array(jobId).max(1000).nullish(),
+  user_match: z.string().max(256).nullish(),
+  workspace_match: z.string().max(256).nullish(),
+  name_match: z.string().max(256).nullish(),
+  pool_match: z.string().max(256).nullish(),
   page: z.number().int().positive().nullish(),
   limit: z.number().int().positive().max(1000).nullish(),
-  statuses: z.array(z.enum(MANAGED_JOB_STATUSES as unknown as [string, ...string[]])).nullish(),
-  fields: z.array(z.string()).nullish(),
+  statuses: z.array(z.enum(MANAGED_JOB_STATUSES)).max(100).nullish(),
+  fields: z.array(z.string().max(64)).max(100).nullish(),
 });
 
 const cancelBody = z.looseObject({
   ...baseBody,
-  name: z.string().nullish(),
-  job_ids: z.array(jobId).nullish(),
+  name: z.string().max(256).nullish(),
+  job_ids: z.array(jobId).max(1000).nullish(),
   all: z.boolean().nullish(),
   all_users: z.boolean().nullish(),
   pool: z.string().nullish(),
@@ -38,7 +33,7 @@ const cancelBody = z.looseObject({
 
 const logsBody = z.looseObject({
   ...baseBody,
-  name: z.string().nullish(),
+  name: z.string().max(256).nullish(),
   job_id: jobId.nullish(),
   follow: z.boolean().nullish(),
   controller: z.boolean().nullish(),
@@ -46,89 +41,21 @@ const logsBody = z.looseObject({
   tail: z.number().int().nullish(),
 });
 
-type QueueBody = z.infer<typeof queueBody>;
-
-async function queue(body: QueueBody, userId: string) {
-  return managedJobsState.getJobs({
-    userHashes: body.all_users === false ? [userId] : null,
-    jobIds: body.job_ids ?? null,
-    skipFinished: body.skip_finished === true,
-    nameMatch: body.name_match,
-    userMatch: body.user_match,
-    workspaceMatch: body.workspace_match,
-    statuses: (body.statuses ?? null) as ManagedJobRecord['status'][] | null,
-    page: body.page,
-    limit: body.limit,
-  });
-}
-
-function pick(record: ManagedJobRecord, fields: string[] | null | undefined): Partial<ManagedJobRecord> {
-  if (!fields?.length) return record;
-  // The dashboard always needs the identity and status of a row.
-  const keep = new Set([...fields, 'job_id', '_job_id', 'job_name', 'status']);
-  return Object.fromEntries(Object.entries(record).filter(([k]) => keep.has(k))) as Partial<ManagedJobRecord>;
-}
-
-export function jobsRoutes(app: AppContext): Router {
-  const router = Router();
-
-  router.post('/jobs/queue', scheduled(app, {
-    name: 'sky.jobs.queue',
-    schema: queueBody,
-    run: async (body, ctx) => (await queue(body, ctx.user.id)).jobs.map(toManagedJobRecord),
-  }));
-
-  router.post('/jobs/queue/v2', scheduled(app, {
-    name: 'sky.jobs.queue_v2',
-    schema: queueBody,
-    run: async (body, ctx) => {
-      const page = await queue(body, ctx.user.id);
-      return {
-        jobs: page.jobs.map((j) => pick(toManagedJobRecord(j), body.fields)),
-        total: page.total,
-        total_no_filter: page.totalNoFilter,
-        status_counts: page.statusCounts,
-      };
+export const jobsEndpoints: Endpoint[] = [
+  scheduledEndpoint('POST', '/jobs/queue', { name: 'sky.jobs.queue', effect: 'read', schema: queueBody, run: managedJobs.queue }),
+  scheduledEndpoint('POST', '/jobs/queue/v2', { name: 'sky.jobs.queue_v2', effect: 'read', schema: queueBody, run: managedJobs.queueV2 }),
+  scheduledEndpoint('POST', '/jobs/cancel', { name: 'sky.jobs.cancel', effect: 'write', schema: cancelBody, run: managedJobs.cancel }),
+  {
+    method: 'POST', path: '/jobs/logs',
+    stream: async (call, _app, res) => {
+      const body = parseInput(logsBody, call.body);
+      const { log, footer } = await managedJobs.jobLog(body);
+      streamText(res, tailLines(log, body.tail ?? 0) + footer);
     },
-  }));
-
-  router.post('/jobs/cancel', scheduled(app, {
-    name: 'sky.jobs.cancel',
-    schema: cancelBody,
-    run: async (body, ctx) => {
-      if (!body.job_ids?.length && !body.name && !body.all) {
-        throw new SkyPilotError('NotSupportedError', 'Specify job_ids, name or all to cancel managed jobs.');
-      }
-      const { jobs } = await managedJobsState.getJobs({
-        userHashes: body.all_users ? null : [ctx.user.id], skipFinished: true,
-      });
-      const targets = jobs.filter((j) => body.all || body.job_ids?.includes(j.jobId) || (body.name && j.name === body.name));
-      const missing = (body.job_ids ?? []).filter((id) => !targets.some((j) => j.jobId === id));
-      if (missing.length) {
-        throw new SkyPilotError('ManagedJobNotFoundError',
-          `No cancellable managed job with id ${missing.join(', ')} (it may have finished or belong to another user).`);
-      }
-      for (const job of targets) await managedJobsState.setJobStatus(job.jobId, 'CANCELLED');
-      ctx.log(`Cancelled managed job(s): ${targets.map((j) => j.jobId).join(', ') || 'none'}\n`);
-      return targets.map((j) => j.jobId);
-    },
-  }));
-
-  router.post('/jobs/logs', async (req, res) => {
-    const body = parseInput(logsBody, req.body);
-    const { jobs } = await managedJobsState.getJobs(body.job_id != null ? { jobIds: [body.job_id] } : {});
-    const job = body.name ? jobs.find((j) => j.name === body.name) : jobs[0];
-    if (!job) throw new HttpError(404, 'managed_job_not_found', 'ManagedJobNotFoundError', 'Managed job not found.');
-    const log = (await managedJobsState.getJobLog(job.jobId)) ?? '';
-    const footer = TERMINAL_MANAGED_JOB_STATUSES.has(job.status) ? `\nJob ${job.jobId} ${job.status}.\n` : '';
-    streamText(res, tailLines(log, body.tail ?? 0) + footer);
-  });
-
-  router.post('/jobs/pool_status', scheduled(app, {
-    name: 'sky.jobs.pool_status',
+  },
+  scheduledEndpoint('POST', '/jobs/pool_status', {
+    name: 'sky.jobs.pool_status', effect: 'read',
     schema: z.looseObject({ ...baseBody, pool_names: z.union([z.array(z.string()), z.string()]).nullish() }),
     run: async () => [],
-  }));
-
-  return router;
-}
+  }),
+];

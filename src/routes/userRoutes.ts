@@ -1,95 +1,37 @@
 /**
- * Users (direct endpoints, as SkyPilot's `/users` router). Without server auth the caller is an admin,
- * as upstream reports. Passwords are stored as scrypt hashes, never as given.
+ * User endpoints (direct, as SkyPilot's `/users` router). Without server auth the caller is an admin,
+ * as upstream reports.
  */
-import { randomBytes, scryptSync } from 'node:crypto';
-import { Router } from 'express';
 import { z } from 'zod';
-import { toUserRecord } from '../api/wireRecords';
-import { HttpError } from '../errors';
-import type { AppContext } from '../http/appContext';
-import { callerOf } from '../http/caller';
+import { resolveCaller } from '../http/caller';
+import type { Endpoint } from '../http/endpoint';
 import { baseBody, parseInput } from '../http/validate';
-import { USER_ROLES } from '../state/clusterStatus';
-import { userHashForName } from '../state/currentUser';
-import { globalUserState } from '../state/globalUserState';
-import { managedJobsState } from '../state/managedJobsState';
+import * as users from '../operations/users';
+import { UNSAFE_TEXT_PATTERN, USER_NAME_MAX_LENGTH, USER_NAME_RULE } from '../vocab/names';
+import { USER_ROLES } from '../vocab/statuses';
 
 const role = z.enum(USER_ROLES);
 const createBody = z.looseObject({
   ...baseBody,
-  username: z.string().trim().min(1, 'username must not be empty').max(128),
+  username: z.string().trim().min(1, 'username must not be empty').max(USER_NAME_MAX_LENGTH)
+    .refine((v) => !UNSAFE_TEXT_PATTERN.test(v), `username: ${USER_NAME_RULE}`),
   password: z.string().min(1).max(256).nullish(),
   role: role.nullish(),
 });
 const updateBody = z.looseObject({
-  ...baseBody, user_id: z.string().min(1), role: role.nullish(), password: z.string().min(1).max(256).nullish(),
+  ...baseBody, user_id: z.string().min(1).max(256), role: role.nullish(), password: z.string().min(1).max(256).nullish(),
 });
-const deleteBody = z.looseObject({ ...baseBody, user_id: z.string().min(1) });
+const deleteBody = z.looseObject({ ...baseBody, user_id: z.string().min(1).max(256) });
 
-function hashPassword(password: string): string {
-  const salt = randomBytes(16).toString('hex');
-  return `scrypt$${salt}$${scryptSync(password, salt, 32).toString('hex')}`;
-}
+const done = { status: 200, json: null };
 
-async function requireUser(userId: string) {
-  const user = await globalUserState.getUser(userId);
-  if (!user) throw new HttpError(404, 'user_not_found', 'UserNotFoundError', `User '${userId}' does not exist.`);
-  return user;
-}
-
-export function userRoutes(app: AppContext): Router {
-  const router = Router();
-
-  router.get('/users', async (_req, res) => {
-    const users = await globalUserState.getAllUsers();
-    res.json(users.filter((u) => u.userType !== 'sa').map(toUserRecord));
-  });
-
-  router.get('/users/role', async (req, res) => {
-    const caller = callerOf(req, app.authUserHeader);
-    const stored = await globalUserState.getUserRole(caller.id);
-    res.json({ id: caller.id, name: caller.name, role: stored ?? 'admin' });
-  });
-
-  router.post('/users/create', async (req, res) => {
-    const body = parseInput(createBody, req.body);
-    const id = userHashForName(body.username);
-    if (await globalUserState.getUser(id)) {
-      throw new HttpError(409, 'user_exists', 'UserExistsError', `User '${body.username}' already exists.`);
-    }
-    await globalUserState.addOrUpdateUser({
-      id, name: body.username, password: body.password ? hashPassword(body.password) : null, userType: 'basic',
-    });
-    await globalUserState.setUserRole(id, body.role ?? 'user');
-    res.json(null);
-  });
-
-  router.post('/users/update', async (req, res) => {
-    const body = parseInput(updateBody, req.body);
-    const user = await requireUser(body.user_id);
-    if (!body.role && !body.password) {
-      throw new HttpError(400, 'nothing_to_update', 'ValidationError', 'Give a role or a password to update.');
-    }
-    if (body.password) {
-      await globalUserState.addOrUpdateUser({ id: user.id, name: user.name ?? user.id, password: hashPassword(body.password) });
-    }
-    if (body.role) await globalUserState.setUserRole(user.id, body.role);
-    res.json(null);
-  });
-
-  router.post('/users/delete', async (req, res) => {
-    const body = parseInput(deleteBody, req.body);
-    const user = await requireUser(body.user_id);
-    const clusters = await globalUserState.getClusters({ userHashes: [user.id] });
-    const { jobs } = await managedJobsState.getJobs({ userHashes: [user.id], skipFinished: true });
-    if (clusters.length || jobs.length) {
-      throw new HttpError(409, 'user_in_use', 'UserInUseError',
-        `User '${user.name}' still has ${clusters.length} cluster(s) and ${jobs.length} active managed job(s).`);
-    }
-    await globalUserState.deleteUser(user.id);
-    res.json(null);
-  });
-
-  return router;
-}
+export const userEndpoints: Endpoint[] = [
+  { method: 'GET', path: '/users', direct: async () => ({ status: 200, json: await users.listUsers() }) },
+  {
+    method: 'GET', path: '/users/role',
+    direct: async (call, app) => ({ status: 200, json: await users.roleOf((await resolveCaller(call, app)).identity) }),
+  },
+  { method: 'POST', path: '/users/create', direct: async (call) => { await users.createUser(parseInput(createBody, call.body)); return done; } },
+  { method: 'POST', path: '/users/update', direct: async (call) => { await users.updateUser(parseInput(updateBody, call.body)); return done; } },
+  { method: 'POST', path: '/users/delete', direct: async (call) => { await users.deleteUser(parseInput(deleteBody, call.body)); return done; } },
+];

@@ -1,72 +1,29 @@
-/**
- * Workspaces (scheduled, as SkyPilot's workspaces router). `default` always exists and cannot be
- * deleted; a workspace that still has clusters cannot be deleted either.
- */
-import { Router } from 'express';
+/** Workspace endpoints (scheduled, as SkyPilot's workspaces router). */
 import { z } from 'zod';
-import { SkyPilotError } from '../errors';
-import type { AppContext } from '../http/appContext';
-import { scheduled } from '../http/scheduled';
+import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
 import { baseBody } from '../http/validate';
+import * as workspaces from '../operations/workspaces';
 import { globalUserState } from '../state/globalUserState';
+import { WORKSPACE_NAME_MAX_LENGTH, WORKSPACE_NAME_PATTERN, WORKSPACE_NAME_RULE } from '../vocab/names';
 
-const name = z.string().min(1).max(128).regex(/^[a-z0-9][a-z0-9_-]*$/,
-  'workspace names use lower-case letters, digits, "_" and "-"');
-const config = z.record(z.string(), z.unknown());
-const upsertBody = z.looseObject({ ...baseBody, workspace_name: name, config });
-const deleteBody = z.looseObject({ ...baseBody, workspace_name: name });
+export const workspaceName = z.string().min(1).max(WORKSPACE_NAME_MAX_LENGTH)
+  .regex(WORKSPACE_NAME_PATTERN, `workspace names ${WORKSPACE_NAME_RULE}`);
+const config = z.record(z.string().max(256), z.unknown());
+const upsertBody = z.looseObject({ ...baseBody, workspace_name: workspaceName, config });
+const deleteBody = z.looseObject({ ...baseBody, workspace_name: workspaceName });
 
-export function workspaceRoutes(app: AppContext): Router {
-  const router = Router();
-
-  router.get('/workspaces', scheduled(app, {
-    name: 'sky.workspaces.get', from: 'query', schema: z.looseObject({}),
-    run: async () => globalUserState.getWorkspaces(),
-  }));
-
-  router.post('/workspaces/create', scheduled(app, {
-    name: 'sky.workspaces.create',
-    schema: upsertBody,
-    run: async (body) => {
-      const all = await globalUserState.getWorkspaces();
-      if (Object.hasOwn(all, body.workspace_name)) {
-        throw new SkyPilotError('WorkspaceExistsError', `Workspace '${body.workspace_name}' already exists.`);
-      }
-      await globalUserState.setWorkspace(body.workspace_name, body.config);
-      return globalUserState.getWorkspaces();
-    },
-  }));
-
-  router.post('/workspaces/update', scheduled(app, {
-    name: 'sky.workspaces.update',
-    schema: upsertBody,
-    run: async (body) => {
-      const all = await globalUserState.getWorkspaces();
-      if (!(Object.hasOwn(all, body.workspace_name))) {
-        throw new SkyPilotError('WorkspaceNotFoundError', `Workspace '${body.workspace_name}' does not exist.`);
-      }
-      await globalUserState.setWorkspace(body.workspace_name, body.config);
-      return globalUserState.getWorkspaces();
-    },
-  }));
-
-  router.post('/workspaces/delete', scheduled(app, {
-    name: 'sky.workspaces.delete',
-    schema: deleteBody,
-    run: async (body) => {
-      const ws = body.workspace_name;
-      if (ws === 'default') throw new SkyPilotError('NotSupportedError', "The 'default' workspace cannot be deleted.");
-      const all = await globalUserState.getWorkspaces();
-      if (!Object.hasOwn(all, ws)) throw new SkyPilotError('WorkspaceNotFoundError', `Workspace '${ws}' does not exist.`);
-      const clusters = await globalUserState.getClusters({ workspaces: [ws] });
-      if (clusters.length) {
-        throw new SkyPilotError('WorkspaceInUseError',
-          `Workspace '${ws}' still has ${clusters.length} cluster(s): ${clusters.map((c) => c.name).join(', ')}.`);
-      }
-      await globalUserState.deleteWorkspace(ws);
-      return globalUserState.getWorkspaces();
-    },
-  }));
-
-  return router;
-}
+export const workspaceEndpoints: Endpoint[] = [
+  scheduledEndpoint('GET', '/workspaces', {
+    name: 'sky.workspaces.get', effect: 'read', from: 'query', schema: z.looseObject({}),
+    run: () => globalUserState.getWorkspaces(),
+  }),
+  scheduledEndpoint('POST', '/workspaces/create', {
+    name: 'sky.workspaces.create', effect: 'write', schema: upsertBody, run: workspaces.createWorkspace,
+  }),
+  scheduledEndpoint('POST', '/workspaces/update', {
+    name: 'sky.workspaces.update', effect: 'write', schema: upsertBody, run: workspaces.updateWorkspace,
+  }),
+  scheduledEndpoint('POST', '/workspaces/delete', {
+    name: 'sky.workspaces.delete', effect: 'write', schema: deleteBody, run: workspaces.deleteWorkspace,
+  }),
+];

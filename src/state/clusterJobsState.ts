@@ -2,96 +2,98 @@
  * Jobs on a cluster (SkyPilot keeps them on the cluster, in the skylet's job table; this server keeps
  * its own copy) and their logs. Job ids count from 1 per cluster.
  */
-import type { ClusterJobStatusName } from '../api/wireTypes';
-import { prepared, stateDb } from './database';
+import { sql } from 'kysely';
+import { type ClusterJobStatus, isActiveClusterJob } from '../vocab/statuses';
 import type { ClusterJob } from './records';
 import { nowSeconds, parseJson } from './rowCodecs';
-
-interface JobRow {
-  cluster_name: string;
-  job_id: number;
-  job_name: string;
-  user_hash: string;
-  user_name: string | null;
-  submitted_at: number;
-  start_at: number | null;
-  end_at: number | null;
-  resources: string;
-  status: string;
-  log_path: string;
-  metadata: string;
-}
+import type { StateContext } from './stateContext';
 
 export interface NewClusterJob {
   clusterName: string;
   jobName: string;
   userHash: string;
   resources: string;
-  status?: ClusterJobStatusName;
+  status?: ClusterJobStatus;
   metadata?: Record<string, unknown>;
 }
 
-export const clusterJobsState = {
-  /** Newest first. */
-  async getClusterJobs(clusterName: string): Promise<ClusterJob[]> {
-    const rows = prepared(`SELECT j.*, u.name AS user_name FROM cluster_jobs j
-      LEFT JOIN users u ON u.id = j.user_hash WHERE j.cluster_name = ? ORDER BY j.job_id DESC`)
-      .all(clusterName) as JobRow[];
-    return rows.map((r) => ({
-      clusterName: r.cluster_name,
-      jobId: r.job_id,
-      jobName: r.job_name,
-      userHash: r.user_hash,
-      userName: r.user_name,
-      submittedAt: r.submitted_at,
-      startAt: r.start_at,
-      endAt: r.end_at,
-      resources: r.resources,
-      status: r.status as ClusterJobStatusName,
-      logPath: r.log_path,
-      metadata: parseJson<Record<string, unknown>>(r.metadata, {}),
-    }));
-  },
+export function createClusterJobsState(ctx: StateContext) {
+  return {
+    /** Newest first. */
+    async getClusterJobs(clusterName: string): Promise<ClusterJob[]> {
+      const store = await ctx.db();
+      const rows = await store.kysely.selectFrom('cluster_jobs as j').leftJoin('users as u', 'u.id', 'j.user_hash')
+        .select(['j.cluster_name', 'j.job_id', 'j.job_name', 'j.user_hash', 'u.name as user_name', 'j.submitted_at',
+          'j.start_at', 'j.end_at', 'j.resources', 'j.status', 'j.log_path', 'j.metadata'])
+        .where('j.cluster_name', '=', clusterName).orderBy('j.job_id', 'desc').execute();
+      return rows.map((r) => ({
+        clusterName: r.cluster_name,
+        jobId: r.job_id,
+        jobName: r.job_name,
+        userHash: r.user_hash,
+        userName: r.user_name,
+        submittedAt: r.submitted_at,
+        startAt: r.start_at,
+        endAt: r.end_at,
+        resources: r.resources,
+        status: r.status as ClusterJobStatus,
+        logPath: r.log_path,
+        metadata: parseJson<Record<string, unknown>>(r.metadata, {}),
+      }));
+    },
 
-  async addClusterJob(job: NewClusterJob): Promise<number> {
-    const db = stateDb();
-    let jobId = 0;
-    db.transaction(() => {
-      const row = db.prepare('SELECT MAX(job_id) AS m FROM cluster_jobs WHERE cluster_name = ?')
-        .get(job.clusterName) as { m: number | null };
-      jobId = (row.m ?? 0) + 1;
-      db.prepare(`INSERT INTO cluster_jobs (cluster_name, job_id, job_name, user_hash, submitted_at, resources,
-          status, log_path, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(job.clusterName, jobId, job.jobName, job.userHash, nowSeconds(), job.resources,
-          job.status ?? 'PENDING', `~/sky_logs/${job.clusterName}/${jobId}/run.log`,
-          JSON.stringify(job.metadata ?? {}));
-    }).immediate();
-    return jobId;
-  },
+    async addClusterJob(job: NewClusterJob): Promise<number> {
+      const store = await ctx.db();
+      return store.writeTransaction(async (trx) => {
+        const row = await trx.selectFrom('cluster_jobs').select((eb) => eb.fn.max('job_id').as('m'))
+          .where('cluster_name', '=', job.clusterName).executeTakeFirst();
+        const jobId = Number(row?.m ?? 0) + 1;
+        await trx.insertInto('cluster_jobs').values({
+          cluster_name: job.clusterName, job_id: jobId, job_name: job.jobName, user_hash: job.userHash,
+          submitted_at: nowSeconds(), start_at: null, end_at: null, resources: job.resources,
+          status: job.status ?? 'PENDING', log_path: `~/sky_logs/${job.clusterName}/${jobId}/run.log`,
+          metadata: JSON.stringify(job.metadata ?? {}), log: '',
+        }).execute();
+        return jobId;
+      });
+    },
 
-  async setClusterJobStatus(clusterName: string, jobId: number, status: ClusterJobStatusName): Promise<void> {
-    const now = nowSeconds();
-    const terminal = !['INIT', 'PENDING', 'SETTING_UP', 'RUNNING'].includes(status);
-    prepared(`UPDATE cluster_jobs SET status = ?,
-        start_at = CASE WHEN ? = 'RUNNING' AND start_at IS NULL THEN ? ELSE start_at END,
-        end_at = CASE WHEN ? THEN ? ELSE end_at END
-      WHERE cluster_name = ? AND job_id = ?`)
-      .run(status, status, now, terminal ? 1 : 0, now, clusterName, jobId);
-  },
+    async setClusterJobStatus(clusterName: string, jobId: number, status: ClusterJobStatus): Promise<void> {
+      const store = await ctx.db();
+      await store.writeTransaction(async (trx) => {
+        const row = await trx.selectFrom('cluster_jobs').select(['start_at', 'end_at'])
+          .where('cluster_name', '=', clusterName).where('job_id', '=', jobId).executeTakeFirst();
+        if (!row) return;
+        const now = nowSeconds();
+        await trx.updateTable('cluster_jobs').set({
+          status,
+          start_at: status === 'RUNNING' && row.start_at == null ? now : row.start_at,
+          end_at: isActiveClusterJob(status) ? row.end_at : now,
+        }).where('cluster_name', '=', clusterName).where('job_id', '=', jobId).execute();
+      });
+    },
 
-  async appendClusterJobLog(clusterName: string, jobId: number, text: string): Promise<void> {
-    prepared('UPDATE cluster_jobs SET log = log || ? WHERE cluster_name = ? AND job_id = ?')
-      .run(text, clusterName, jobId);
-  },
+    async appendClusterJobLog(clusterName: string, jobId: number, text: string): Promise<void> {
+      const store = await ctx.db();
+      await store.kysely.updateTable('cluster_jobs').set({ log: sql<string>`${sql.ref('log')} || ${text}` })
+        .where('cluster_name', '=', clusterName).where('job_id', '=', jobId).execute();
+      store.noteWrite();
+    },
 
-  /** Null when the job does not exist. */
-  async getClusterJobLog(clusterName: string, jobId: number): Promise<string | null> {
-    const row = prepared('SELECT log FROM cluster_jobs WHERE cluster_name = ? AND job_id = ?')
-      .get(clusterName, jobId) as { log: string } | undefined;
-    return row ? row.log : null;
-  },
+    /** Null when the job does not exist. */
+    async getClusterJobLog(clusterName: string, jobId: number): Promise<string | null> {
+      const store = await ctx.db();
+      const row = await store.kysely.selectFrom('cluster_jobs').select('log')
+        .where('cluster_name', '=', clusterName).where('job_id', '=', jobId).executeTakeFirst();
+      return row ? row.log : null;
+    },
 
-  async removeClusterJobs(clusterName: string): Promise<void> {
-    prepared('DELETE FROM cluster_jobs WHERE cluster_name = ?').run(clusterName);
-  },
-};
+    async removeClusterJobs(clusterName: string): Promise<void> {
+      const store = await ctx.db();
+      await store.kysely.deleteFrom('cluster_jobs').where('cluster_name', '=', clusterName).execute();
+      store.noteWrite();
+    },
+  };
+}
+
+export type ClusterJobsState = ReturnType<typeof createClusterJobsState>;

@@ -3,64 +3,74 @@
  * capability (`enabled_clouds_<workspace>_<capability>`, a JSON list of names, returned as cloud
  * objects) and the workspaces map (SkyPilot keeps it in the server config; `default` always exists).
  */
-import type { WorkspaceConfig, WorkspacesMap } from '../api/wireTypes';
+import type { Kysely } from 'kysely';
+import type { CloudCapability } from '../vocab/statuses';
+import { DEFAULT_WORKSPACE, type WorkspaceConfig, type WorkspacesMap } from '../vocab/workspaces';
 import { type Cloud, cloudRegistry } from './clouds';
-import { prepared, stateDb } from './database';
-import type { CloudCapability } from './records';
 import { parseJson } from './rowCodecs';
+import type { StateContext } from './stateContext';
+import type { StateSchema } from './stateSchema';
 
 const WORKSPACES_KEY = 'workspaces';
 
-function getConfigValue<T>(key: string, fallback: T): T {
-  const row = prepared('SELECT value FROM config WHERE key = ?').get(key) as { value: string } | undefined;
+async function getConfigValue<T>(db: Kysely<StateSchema>, key: string, fallback: T): Promise<T> {
+  const row = await db.selectFrom('config').select('value').where('key', '=', key).executeTakeFirst();
   return parseJson<T>(row?.value, fallback);
 }
 
-function setConfigValue(key: string, value: unknown): void {
-  prepared(`INSERT INTO config (key, value) VALUES (?, ?)
-    ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, JSON.stringify(value));
+async function setConfigValue(db: Kysely<StateSchema>, key: string, value: unknown): Promise<void> {
+  const text = JSON.stringify(value);
+  await db.insertInto('config').values({ key, value: text })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: text })).execute();
 }
 
-export const configState = {
-  async getCachedEnabledClouds(workspace = 'default', capability: CloudCapability = 'compute'): Promise<Cloud[]> {
-    const names = getConfigValue<string[]>(`enabled_clouds_${workspace}_${capability}`, []);
-    // A cloud this build no longer knows is skipped rather than failing the whole list.
-    return names.filter((n) => cloudRegistry.isKnown(n)).map((n) => cloudRegistry.fromName(n));
-  },
+export function createConfigState(ctx: StateContext) {
+  return {
+    async getCachedEnabledClouds(workspace = DEFAULT_WORKSPACE, capability: CloudCapability = 'compute'): Promise<Cloud[]> {
+      const store = await ctx.db();
+      const names = await getConfigValue<string[]>(store.kysely, `enabled_clouds_${workspace}_${capability}`, []);
+      // A cloud this build no longer knows is skipped rather than failing the whole list.
+      return names.filter((n) => cloudRegistry.isKnown(n)).map((n) => cloudRegistry.fromName(n));
+    },
 
-  async setEnabledClouds(clouds: (Cloud | string)[], workspace = 'default',
-    capability: CloudCapability = 'compute'): Promise<void> {
-    const names = clouds.map((c) => (typeof c === 'string' ? cloudRegistry.fromName(c) : c).canonicalName);
-    setConfigValue(`enabled_clouds_${workspace}_${capability}`, [...new Set(names)]);
-  },
+    async setEnabledClouds(clouds: (Cloud | string)[], workspace = DEFAULT_WORKSPACE,
+      capability: CloudCapability = 'compute'): Promise<void> {
+      const names = clouds.map((c) => (typeof c === 'string' ? cloudRegistry.fromName(c) : c).canonicalName);
+      const store = await ctx.db();
+      await store.writeTransaction((trx) => setConfigValue(trx, `enabled_clouds_${workspace}_${capability}`, [...new Set(names)]));
+    },
 
-  async getWorkspaces(): Promise<WorkspacesMap> {
-    const stored = getConfigValue<WorkspacesMap>(WORKSPACES_KEY, {});
-    return { default: {}, ...stored };
-  },
+    async getWorkspaces(): Promise<WorkspacesMap> {
+      const store = await ctx.db();
+      const stored = await getConfigValue<WorkspacesMap>(store.kysely, WORKSPACES_KEY, {});
+      return { [DEFAULT_WORKSPACE]: {}, ...stored };
+    },
 
-  async setWorkspace(name: string, config: WorkspaceConfig): Promise<void> {
-    const db = stateDb();
-    db.transaction(() => {
-      const all = getConfigValue<WorkspacesMap>(WORKSPACES_KEY, {});
-      all[name] = config;
-      setConfigValue(WORKSPACES_KEY, all);
-    }).immediate();
-  },
+    async setWorkspace(name: string, config: WorkspaceConfig): Promise<void> {
+      const store = await ctx.db();
+      await store.writeTransaction(async (trx) => {
+        const all = await getConfigValue<WorkspacesMap>(trx, WORKSPACES_KEY, {});
+        all[name] = config;
+        await setConfigValue(trx, WORKSPACES_KEY, all);
+      });
+    },
 
-  async deleteWorkspace(name: string): Promise<boolean> {
-    const db = stateDb();
-    let existed = false;
-    db.transaction(() => {
-      const all = getConfigValue<WorkspacesMap>(WORKSPACES_KEY, {});
-      existed = Object.hasOwn(all, name);
-      delete all[name];
-      setConfigValue(WORKSPACES_KEY, all);
-    }).immediate();
-    return existed;
-  },
+    async deleteWorkspace(name: string): Promise<boolean> {
+      const store = await ctx.db();
+      return store.writeTransaction(async (trx) => {
+        const all = await getConfigValue<WorkspacesMap>(trx, WORKSPACES_KEY, {});
+        const existed = Object.hasOwn(all, name);
+        delete all[name];
+        await setConfigValue(trx, WORKSPACES_KEY, all);
+        return existed;
+      });
+    },
 
-  async getSshNodePools(): Promise<Record<string, unknown>> {
-    return getConfigValue<Record<string, unknown>>('ssh_node_pools', {});
-  },
-};
+    async getSshNodePools(): Promise<Record<string, unknown>> {
+      const store = await ctx.db();
+      return getConfigValue<Record<string, unknown>>(store.kysely, 'ssh_node_pools', {});
+    },
+  };
+}
+
+export type ConfigState = ReturnType<typeof createConfigState>;

@@ -8,34 +8,57 @@
  * - users and roles, their SSH keys (sensitive: only `/status` with `include_credentials` returns them);
  *   enabled clouds per workspace and capability; workspaces; volumes; cluster jobs.
  *
- * The seam: this one object is the only way in. Every caller, including the functions below, calls
- * `globalUserState.fn()`, so replacing a property (sinon `sandbox.replace`) reaches every call.
- * See docs/decisions/0001-state-seam.md.
+ * The seam: this one object is the only way in, and it holds only primitives, the functions that
+ * touch storage. Queries derived from them live once, above the seam (src/state/stateQueries.ts), so
+ * the real and the demo's fake world share them. Families are built from the store they use and
+ * assembled here; none imports this file. See docs/decisions/0001-state-seam.md.
  */
-import { clusterJobsState } from './clusterJobsState';
-import { clustersState } from './clustersState';
-import { configState } from './configState';
-import { closeStateDb, openStateDb } from './database';
-import { historyState } from './historyState';
-import { usersState } from './usersState';
-import { volumesState } from './volumesState';
-import { sshKeysState } from './sshKeysState';
+import { assembleSeam } from './assembleSeam';
+import { type ClusterJobsState, createClusterJobsState } from './clusterJobsState';
+import { type ClustersState, createClustersState } from './clustersState';
+import { type ConfigState, createConfigState } from './configState';
+import { createHistoryState, type HistoryState } from './historyState';
+import { createLifecycle, type Lifecycle } from './lifecycle';
+import { createSshKeysState, type SshKeysState } from './sshKeysState';
+import type { StateContext } from './stateContext';
+import { stateStore } from './stateStore';
+import { createUsersState, type UsersState } from './usersState';
+import { createVolumesState, type VolumesState } from './volumesState';
 
-export const globalUserState = {
-  /** Opens the database and runs migrations. Called once at start-up; safe to call again. */
-  async init(options: { dbPath?: string } = {}): Promise<void> {
-    openStateDb(options.dbPath);
-  },
-  async close(): Promise<void> {
-    closeStateDb();
-  },
-  ...clustersState,
-  ...historyState,
-  ...usersState,
-  ...configState,
-  ...clusterJobsState,
-  ...volumesState,
-  ...sshKeysState,
+const context: StateContext = { db: () => stateStore.db() };
+
+export const globalUserStateFamilies = {
+  lifecycle: createLifecycle(),
+  clusters: createClustersState(context),
+  history: createHistoryState(context),
+  users: createUsersState(context),
+  config: createConfigState(context),
+  clusterJobs: createClusterJobsState(context),
+  volumes: createVolumesState(context),
+  sshKeys: createSshKeysState(context),
 };
 
-export type GlobalUserState = typeof globalUserState;
+export type GlobalUserState = Lifecycle & ClustersState & HistoryState & UsersState & ConfigState
+  & ClusterJobsState & VolumesState & SshKeysState;
+
+export const globalUserState = assembleSeam<GlobalUserState>('globalUserState', globalUserStateFamilies);
+
+/**
+ * Seam functions kept for parity with upstream's `global_user_state` although nothing in src/ calls
+ * them yet: tests and seeding use them, and the features that will call them (launch, exec, volume
+ * apply) write through them. A test fails when a seam function is neither called nor listed here.
+ */
+export const UPSTREAM_PARITY_FUNCTIONS: readonly string[] = [
+  'globalUserState.setClusterStatus',
+  'globalUserState.updateLastUse',
+  'globalUserState.updateClusterHandle',
+  'globalUserState.addClusterEvent',
+  'globalUserState.getUserByName',
+  'globalUserState.setEnabledClouds',
+  'globalUserState.addClusterJob',
+  'globalUserState.appendClusterJobLog',
+  'globalUserState.addVolume',
+  'globalUserState.setSshKeys',
+  'managedJobsState.addJob',
+  'managedJobsState.appendJobLog',
+];

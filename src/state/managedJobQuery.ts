@@ -5,7 +5,7 @@
  * `totalNoFilter` counts the jobs visible before the name/user/workspace/status filters (the
  * dashboard's empty state); `statusCounts` counts after every filter but the status one (the chips).
  */
-import { TERMINAL_MANAGED_JOB_STATUSES } from './clusterStatus';
+import { TERMINAL_MANAGED_JOB_STATUSES } from '../vocab/statuses';
 import type { ManagedJob, ManagedJobPage, ManagedJobQuery } from './records';
 
 function containsIgnoreCase(haystack: string | null, needle: string | null | undefined): boolean {

@@ -2,13 +2,15 @@
  * The records the state seams return: typed domain objects (handles, `Resources`, clouds), camelCase.
  * Routes turn them into SkyPilot's snake_case wire records (src/api/wireRecords.ts).
  */
-import type { ClusterJobStatusName, ManagedJobStatusName, WorkspacesMap } from '../api/wireTypes';
+import type {
+  CloudCapability, ClusterEventType, ManagedJobScheduleState, ClusterJobStatus, ClusterStatus, ManagedJobStatus, UserRole, UserType, VolumeStatus,
+} from '../vocab/statuses';
+import type { WorkspaceConfig, WorkspacesMap } from '../vocab/workspaces';
 import type { CloudVmRayResourceHandle } from './cloudVmRayResourceHandle';
 import type { Cloud } from './clouds';
-import type { ClusterEventType, ClusterStatus, UserRole } from './clusterStatus';
 import type { Resources } from './resources';
 
-export type { WorkspacesMap };
+export type { CloudCapability, UserType, WorkspaceConfig, WorkspacesMap };
 
 export interface ClusterRecord {
   name: string;
@@ -87,8 +89,6 @@ export interface ClusterEvent {
   type: ClusterEventType;
 }
 
-export type UserType = 'basic' | 'sso' | 'legacy' | 'sa' | 'system';
-
 export interface User {
   id: string;
   name: string | null;
@@ -101,12 +101,6 @@ export interface UserWithRole extends User {
   role: UserRole | '';
 }
 
-export type CloudCapability = 'compute' | 'storage';
-
-export interface EnabledClouds {
-  clouds: Cloud[];
-}
-
 export interface ClusterJob {
   clusterName: string;
   jobId: number;
@@ -117,7 +111,7 @@ export interface ClusterJob {
   startAt: number | null;
   endAt: number | null;
   resources: string;
-  status: ClusterJobStatusName;
+  status: ClusterJobStatus;
   logPath: string;
   metadata: Record<string, unknown>;
 }
@@ -137,7 +131,7 @@ export interface Volume {
   workspace: string;
   lastAttachedAt: number | null;
   lastUse: string;
-  status: 'READY' | 'IN_USE';
+  status: VolumeStatus;
   usedbyPods: string[];
   usedbyClusters: string[];
 }
@@ -152,8 +146,8 @@ export interface ManagedJob {
   workspace: string;
   entrypoint: string;
   userYaml: string | null;
-  status: ManagedJobStatusName;
-  scheduleState: string;
+  status: ManagedJobStatus;
+  scheduleState: ManagedJobScheduleState;
   submittedAt: number;
   startAt: number | null;
   endAt: number | null;
@@ -177,7 +171,7 @@ export interface ManagedJobQuery {
   nameMatch?: string | null;
   userMatch?: string | null;
   workspaceMatch?: string | null;
-  statuses?: ManagedJobStatusName[] | null;
+  statuses?: ManagedJobStatus[] | null;
   jobIds?: number[] | null;
   skipFinished?: boolean;
   page?: number | null;
@@ -188,7 +182,7 @@ export interface ManagedJobPage {
   jobs: ManagedJob[];
   total: number;
   totalNoFilter: number;
-  statusCounts: Partial<Record<ManagedJobStatusName, number>>;
+  statusCounts: Partial<Record<ManagedJobStatus, number>>;
 }
 
 export interface NewManagedJob {

@@ -1,7 +1,9 @@
-/** Row <-> record conversions shared by the state families: JSON columns and handles. */
+/** Row <-> record conversions shared by the state families: JSON columns, handles, clusters. */
+import type { Kysely } from 'kysely';
+import type { ClusterStatus } from '../vocab/statuses';
 import { CloudVmRayResourceHandle, type HandleJSON } from './cloudVmRayResourceHandle';
-import type { ClusterStatus } from './clusterStatus';
 import type { ClusterRecord } from './records';
+import type { ClustersTable, StateSchema } from './stateSchema';
 
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
@@ -16,36 +18,19 @@ export function handleFromColumn(text: string): CloudVmRayResourceHandle {
   return CloudVmRayResourceHandle.fromJSON(JSON.parse(text) as HandleJSON);
 }
 
-export interface ClusterRow {
-  name: string;
-  launched_at: number;
-  handle: string;
-  last_use: string;
-  status: string;
-  autostop: number;
-  to_down: number;
-  metadata: string;
-  owner: string | null;
-  cluster_hash: string;
-  cluster_ever_up: number;
-  status_updated_at: number | null;
-  config_hash: string | null;
-  user_hash: string | null;
-  user_name: string | null;
-  workspace: string;
-  last_creation_yaml: string | null;
-  last_creation_command: string | null;
-  is_managed: number;
-  provision_log_path: string | null;
-  last_event: string | null;
-}
+export type ClusterRow = ClustersTable & { user_name: string | null; last_event: string | null };
 
-/** Selects clusters with the owner's name and the latest status-change reason joined in. */
-export const CLUSTER_SELECT = `
-  SELECT c.*, u.name AS user_name,
-    (SELECT e.reason FROM cluster_events e WHERE e.cluster_hash = c.cluster_hash AND e.type = 'STATUS_CHANGE'
-      ORDER BY e.transitioned_at DESC LIMIT 1) AS last_event
-  FROM clusters c LEFT JOIN users u ON u.id = c.user_hash`;
+/** Clusters with the owner's name and the latest status-change reason joined in. */
+export function selectClusters(db: Kysely<StateSchema>) {
+  return db.selectFrom('clusters as c')
+    .leftJoin('users as u', 'u.id', 'c.user_hash')
+    .selectAll('c')
+    .select('u.name as user_name')
+    .select((eb) => eb.selectFrom('cluster_events as e').select('e.reason')
+      .whereRef('e.cluster_hash', '=', 'c.cluster_hash').where('e.type', '=', 'STATUS_CHANGE')
+      .orderBy('e.transitioned_at', 'desc').orderBy('e.seq', 'desc').limit(1)
+      .as('last_event'));
+}
 
 export function clusterFromRow(row: ClusterRow, fallbackUserHash: string): ClusterRecord {
   return {

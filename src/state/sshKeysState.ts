@@ -1,21 +1,29 @@
 /** Per-user SSH key pairs the server uses to reach clusters (SkyPilot's `ssh_key` table). Sensitive. */
-import { prepared } from './database';
+import type { StateContext } from './stateContext';
 
 export interface SshKeyPair {
   publicKey: string;
   privateKey: string;
 }
 
-export const sshKeysState = {
-  async getSshKeys(userHash: string): Promise<SshKeyPair | null> {
-    const row = prepared('SELECT ssh_public_key, ssh_private_key FROM ssh_key WHERE user_hash = ?')
-      .get(userHash) as { ssh_public_key: string; ssh_private_key: string } | undefined;
-    return row ? { publicKey: row.ssh_public_key, privateKey: row.ssh_private_key } : null;
-  },
+export function createSshKeysState(ctx: StateContext) {
+  return {
+    async getSshKeys(userHash: string): Promise<SshKeyPair | null> {
+      const store = await ctx.db();
+      const row = await store.kysely.selectFrom('ssh_key').select(['ssh_public_key', 'ssh_private_key'])
+        .where('user_hash', '=', userHash).executeTakeFirst();
+      return row ? { publicKey: row.ssh_public_key, privateKey: row.ssh_private_key } : null;
+    },
 
-  async setSshKeys(userHash: string, keys: SshKeyPair): Promise<void> {
-    prepared(`INSERT INTO ssh_key (user_hash, ssh_public_key, ssh_private_key) VALUES (?, ?, ?)
-      ON CONFLICT(user_hash) DO UPDATE SET ssh_public_key = excluded.ssh_public_key,
-        ssh_private_key = excluded.ssh_private_key`).run(userHash, keys.publicKey, keys.privateKey);
-  },
-};
+    async setSshKeys(userHash: string, keys: SshKeyPair): Promise<void> {
+      const store = await ctx.db();
+      const values = { ssh_public_key: keys.publicKey, ssh_private_key: keys.privateKey };
+      await store.writeTransaction(async (trx) => {
+        await trx.insertInto('ssh_key').values({ user_hash: userHash, ...values })
+          .onConflict((oc) => oc.column('user_hash').doUpdateSet(values)).execute();
+      });
+    },
+  };
+}
+
+export type SshKeysState = ReturnType<typeof createSshKeysState>;

@@ -2,11 +2,12 @@
  * Users and roles. A user's id is its 8-hex user hash; names need not be unique. Roles live beside the
  * users table (SkyPilot keeps them as Casbin policies): `admin`, `user`, `viewer`; none shows as ''.
  */
-import type { UserRole } from './clusterStatus';
-import { prepared, stateDb } from './database';
-import { globalUserState } from './globalUserState';
-import type { User, UserType, UserWithRole } from './records';
+import type { UserRole, UserType } from '../vocab/statuses';
+import type { User, UserWithRole } from './records';
 import { nowSeconds } from './rowCodecs';
+import type { StateContext } from './stateContext';
+import type { StateSchema } from './stateSchema';
+import type { Kysely } from 'kysely';
 
 interface UserRow {
   id: string;
@@ -28,55 +29,77 @@ function userFromRow(row: UserRow): UserWithRole {
   };
 }
 
-const USER_SELECT = 'SELECT u.*, r.role AS role FROM users u LEFT JOIN user_roles r ON r.user_id = u.id';
+function selectUsers(db: Kysely<StateSchema>) {
+  return db.selectFrom('users as u').leftJoin('user_roles as r', 'r.user_id', 'u.id').selectAll('u').select('r.role');
+}
 
-export const usersState = {
-  async getAllUsers(): Promise<UserWithRole[]> {
-    return (prepared(`${USER_SELECT} ORDER BY u.created_at, u.id`).all() as UserRow[]).map(userFromRow);
-  },
-
-  async getUser(userId: string): Promise<UserWithRole | null> {
-    const row = prepared(`${USER_SELECT} WHERE u.id = ?`).get(userId) as UserRow | undefined;
+export function createUsersState(ctx: StateContext) {
+  async function getUser(userId: string): Promise<UserWithRole | null> {
+    const store = await ctx.db();
+    const row = await selectUsers(store.kysely).where('u.id', '=', userId).executeTakeFirst();
     return row ? userFromRow(row) : null;
-  },
+  }
 
-  async getUserByName(name: string): Promise<UserWithRole[]> {
-    return (prepared(`${USER_SELECT} WHERE u.name = ?`).all(name) as UserRow[]).map(userFromRow);
-  },
+  return {
+    async getAllUsers(): Promise<UserWithRole[]> {
+      const store = await ctx.db();
+      return (await selectUsers(store.kysely).orderBy('u.created_at').orderBy('u.id').execute()).map(userFromRow);
+    },
 
-  /** True when inserted. The password changes only when given; a user without a name is ignored. */
-  async addOrUpdateUser(user: Pick<User, 'id' | 'name'> & Partial<User>): Promise<boolean> {
-    if (user.name == null) return false;
-    const existing = await globalUserState.getUser(user.id);
-    if (existing) {
-      prepared(`UPDATE users SET name = ?, password = COALESCE(?, password),
-          user_type = COALESCE(?, user_type) WHERE id = ?`)
-        .run(user.name, user.password ?? null, user.userType ?? null, user.id);
-      return false;
-    }
-    prepared('INSERT INTO users (id, name, password, created_at, user_type) VALUES (?, ?, ?, ?, ?)')
-      .run(user.id, user.name, user.password ?? null, user.createdAt ?? nowSeconds(), user.userType ?? 'legacy');
-    return true;
-  },
+    getUser,
 
-  async deleteUser(userId: string): Promise<boolean> {
-    const db = stateDb();
-    let deleted = false;
-    db.transaction(() => {
-      deleted = db.prepare('DELETE FROM users WHERE id = ?').run(userId).changes > 0;
-      db.prepare('DELETE FROM user_roles WHERE user_id = ?').run(userId);
-    }).immediate();
-    return deleted;
-  },
+    async getUserByName(name: string): Promise<UserWithRole[]> {
+      const store = await ctx.db();
+      return (await selectUsers(store.kysely).where('u.name', '=', name).execute()).map(userFromRow);
+    },
 
-  async getUserRole(userId: string): Promise<UserRole | null> {
-    const row = prepared('SELECT role FROM user_roles WHERE user_id = ?').get(userId) as
-      { role: UserRole } | undefined;
-    return row?.role ?? null;
-  },
+    /** True when inserted. The password changes only when given; a user without a name is ignored. */
+    async addOrUpdateUser(user: Pick<User, 'id' | 'name'> & Partial<User>): Promise<boolean> {
+      if (user.name == null) return false;
+      const store = await ctx.db();
+      const name = user.name;
+      return store.writeTransaction(async (trx) => {
+        const existing = await trx.selectFrom('users').select('id').where('id', '=', user.id).executeTakeFirst();
+        if (existing) {
+          await trx.updateTable('users').set({
+            name,
+            ...(user.password != null ? { password: user.password } : {}),
+            ...(user.userType != null ? { user_type: user.userType } : {}),
+          }).where('id', '=', user.id).execute();
+          return false;
+        }
+        await trx.insertInto('users').values({
+          id: user.id, name, password: user.password ?? null, created_at: user.createdAt ?? nowSeconds(),
+          user_type: user.userType ?? 'legacy',
+        }).execute();
+        return true;
+      });
+    },
 
-  async setUserRole(userId: string, role: UserRole): Promise<void> {
-    prepared(`INSERT INTO user_roles (user_id, role) VALUES (?, ?)
-      ON CONFLICT(user_id) DO UPDATE SET role = excluded.role`).run(userId, role);
-  },
-};
+    async deleteUser(userId: string): Promise<boolean> {
+      const store = await ctx.db();
+      return store.writeTransaction(async (trx) => {
+        const deleted = await trx.deleteFrom('users').where('id', '=', userId).executeTakeFirst();
+        await trx.deleteFrom('user_roles').where('user_id', '=', userId).execute();
+        return deleted.numDeletedRows > 0n;
+      });
+    },
+
+    async getUserRole(userId: string): Promise<UserRole | null> {
+      const store = await ctx.db();
+      const row = await store.kysely.selectFrom('user_roles').select('role').where('user_id', '=', userId)
+        .executeTakeFirst();
+      return (row?.role as UserRole | undefined) ?? null;
+    },
+
+    async setUserRole(userId: string, role: UserRole): Promise<void> {
+      const store = await ctx.db();
+      await store.writeTransaction(async (trx) => {
+        await trx.insertInto('user_roles').values({ user_id: userId, role })
+          .onConflict((oc) => oc.column('user_id').doUpdateSet({ role })).execute();
+      });
+    },
+  };
+}
+
+export type UsersState = ReturnType<typeof createUsersState>;

@@ -1,20 +1,9 @@
 /** Volumes (SkyPilot's `volumes` table): persistent disks or PVCs that clusters attach. */
+import type { VolumeStatus } from '../vocab/statuses';
 import { cloudRegistry } from './clouds';
-import { prepared } from './database';
 import type { Volume } from './records';
 import { parseJson } from './rowCodecs';
-
-interface VolumeRow {
-  name: string;
-  launched_at: number;
-  config: string;
-  user_hash: string;
-  user_name: string | null;
-  workspace: string;
-  last_attached_at: number | null;
-  last_use: string;
-  status: string;
-}
+import type { StateContext } from './stateContext';
 
 /** What the `config` column holds besides the row's own columns. */
 interface StoredVolumeConfig {
@@ -29,54 +18,65 @@ interface StoredVolumeConfig {
   usedby_clusters: string[];
 }
 
-export const volumesState = {
-  async getVolumes(): Promise<Volume[]> {
-    const rows = prepared(`SELECT v.*, u.name AS user_name FROM volumes v
-      LEFT JOIN users u ON u.id = v.user_hash ORDER BY v.launched_at DESC`).all() as VolumeRow[];
-    return rows.map((r) => {
-      const c = parseJson<StoredVolumeConfig>(r.config, {} as StoredVolumeConfig);
-      return {
-        name: r.name,
-        type: c.type,
-        launchedAt: r.launched_at,
-        cloud: cloudRegistry.fromName(c.cloud),
-        region: c.region,
-        zone: c.zone,
-        sizeGb: c.size_gb,
-        config: c.config ?? {},
-        nameOnCloud: c.name_on_cloud,
-        userHash: r.user_hash,
-        userName: r.user_name,
-        workspace: r.workspace,
-        lastAttachedAt: r.last_attached_at,
-        lastUse: r.last_use,
-        status: r.status as Volume['status'],
-        usedbyPods: c.usedby_pods ?? [],
-        usedbyClusters: c.usedby_clusters ?? [],
+export function createVolumesState(ctx: StateContext) {
+  return {
+    /** Newest first. */
+    async getVolumes(): Promise<Volume[]> {
+      const store = await ctx.db();
+      const rows = await store.kysely.selectFrom('volumes as v').leftJoin('users as u', 'u.id', 'v.user_hash')
+        .selectAll('v').select('u.name as user_name').orderBy('v.launched_at', 'desc').execute();
+      return rows.map((r) => {
+        const c = parseJson<StoredVolumeConfig>(r.config, {} as StoredVolumeConfig);
+        return {
+          name: r.name,
+          type: c.type,
+          launchedAt: r.launched_at,
+          cloud: cloudRegistry.fromName(c.cloud),
+          region: c.region,
+          zone: c.zone,
+          sizeGb: c.size_gb,
+          config: c.config ?? {},
+          nameOnCloud: c.name_on_cloud,
+          userHash: r.user_hash,
+          userName: r.user_name,
+          workspace: r.workspace,
+          lastAttachedAt: r.last_attached_at,
+          lastUse: r.last_use,
+          status: r.status as VolumeStatus,
+          usedbyPods: c.usedby_pods ?? [],
+          usedbyClusters: c.usedby_clusters ?? [],
+        };
+      });
+    },
+
+    async addVolume(volume: Omit<Volume, 'userName'>): Promise<void> {
+      const config: StoredVolumeConfig = {
+        type: volume.type,
+        cloud: volume.cloud.name,
+        region: volume.region,
+        zone: volume.zone,
+        size_gb: volume.sizeGb,
+        name_on_cloud: volume.nameOnCloud,
+        config: volume.config,
+        usedby_pods: volume.usedbyPods,
+        usedby_clusters: volume.usedbyClusters,
       };
-    });
-  },
+      const store = await ctx.db();
+      const text = JSON.stringify(config);
+      await store.writeTransaction(async (trx) => {
+        await trx.insertInto('volumes').values({
+          name: volume.name, launched_at: volume.launchedAt, config: text, user_hash: volume.userHash,
+          workspace: volume.workspace, last_attached_at: volume.lastAttachedAt, last_use: volume.lastUse, status: volume.status,
+        }).onConflict((oc) => oc.column('name').doUpdateSet({ config: text, status: volume.status })).execute();
+      });
+    },
 
-  async addVolume(volume: Omit<Volume, 'userName'>): Promise<void> {
-    const config: StoredVolumeConfig = {
-      type: volume.type,
-      cloud: volume.cloud.name,
-      region: volume.region,
-      zone: volume.zone,
-      size_gb: volume.sizeGb,
-      name_on_cloud: volume.nameOnCloud,
-      config: volume.config,
-      usedby_pods: volume.usedbyPods,
-      usedby_clusters: volume.usedbyClusters,
-    };
-    prepared(`INSERT INTO volumes (name, launched_at, config, user_hash, workspace, last_attached_at,
-        last_use, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT(name) DO UPDATE SET config = excluded.config, status = excluded.status`)
-      .run(volume.name, volume.launchedAt, JSON.stringify(config), volume.userHash, volume.workspace,
-        volume.lastAttachedAt, volume.lastUse, volume.status);
-  },
+    async deleteVolume(name: string): Promise<boolean> {
+      const store = await ctx.db();
+      return store.writeTransaction(async (trx) =>
+        (await trx.deleteFrom('volumes').where('name', '=', name).executeTakeFirst()).numDeletedRows > 0n);
+    },
+  };
+}
 
-  async deleteVolume(name: string): Promise<boolean> {
-    return prepared('DELETE FROM volumes WHERE name = ?').run(name).changes > 0;
-  },
-};
+export type VolumesState = ReturnType<typeof createVolumesState>;

@@ -4,9 +4,10 @@ import request from 'supertest';
 import sinon from 'sinon';
 import { createApp } from '../../src/app';
 import { RequestStore } from '../../src/requests/requestStore';
+import { stateQueries } from '../../src/state/stateQueries';
 import { globalUserState } from '../../src/state/globalUserState';
 import {
-  REQUEST_ID_HEADER, call, closeApiHarness, drainRequests, fetchResult, openApiHarness, roundTrip, schedule,
+  ADMIN, REQUEST_ID_HEADER, call, closeApiHarness, drainRequests, fetchResult, openApiHarness, roundTrip, schedule,
   type ApiHarness,
 } from '../helpers/api';
 import { seedCluster } from '../helpers/fixtures';
@@ -78,7 +79,7 @@ describe('scheduled requests and /api/get', () => {
   });
 
   it('a request still running when the wait runs out -> 504 (clients retry)', async () => {
-    const store = new RequestStore(':memory:');
+    const store = await RequestStore.openSqlite(':memory:');
     const app = createApp({ requests: store, getTimeoutMs: 50, dashboard: { builtDir: storeDir } });
     const sandbox = sinon.createSandbox();
     let release: () => void = () => undefined;
@@ -156,25 +157,29 @@ describe('/api/status, /api/cancel, /api/stream', () => {
 });
 
 describe('persistence and retries', () => {
-  it('requests survive a restart: a new store and app on the same file still answer /api/get', async () => {
+  it('writes survive a restart; reads, kept in memory only, do not', async () => {
     const dir = makeTempDir('skyts-restart-');
     const file = path.join(dir, 'requests.db');
     try {
-      const first = new RequestStore(file);
+      const first = await RequestStore.openSqlite(file);
       const app1 = createApp({ requests: first, dashboard: { builtDir: dir } });
-      const done = await roundTrip(app1, '/status');
-      expect(done.payload.status).toBe('SUCCEEDED');
-      first.close();
+      const write = await roundTrip(app1, '/workspaces/create', { body: { workspace_name: 'restart-ws', config: {} } });
+      expect(write.payload.status).toBe('SUCCEEDED');
+      const read = await roundTrip(app1, '/status');
+      expect(read.payload.status).toBe('SUCCEEDED');
+      await first.close();
 
-      const second = new RequestStore(file);
+      const second = await RequestStore.openSqlite(file);
       try {
         const app2 = createApp({ requests: second, dashboard: { builtDir: dir } });
-        const again = await fetchResult(app2, done.requestId);
+        const again = await fetchResult(app2, write.requestId);
         expect(again.status).toBe(200);
-        expect(again.payload).toEqual(done.payload);
-        expect(again.value).toEqual(done.value);
+        expect(again.payload).toEqual(write.payload);
+        expect(again.value).toEqual(write.value);
+        const gone = await request(app2).get('/api/get').query({ request_id: read.requestId });
+        expect(gone.status).toBe(404);
       } finally {
-        second.close();
+        await second.close();
       }
     } finally {
       removeDir(dir);
@@ -200,10 +205,10 @@ describe('persistence and retries', () => {
       expect(second.payload).toEqual(first.payload);
 
       expect(spy.callCount).toBe(1);
-      expect((await globalUserState.getClusterFromName('proto-idem'))!.status).toBe('UP');
+      expect((await stateQueries.getClusterFromName('proto-idem'))!.status).toBe('UP');
       const stops = (await globalUserState.getClusterEvents('proto-idem')).filter((e) => e.reason === 'Cluster stopped.');
       expect(stops).toHaveLength(1);
-      const rows = h.store.list({ allStatus: true }).filter((r) => r.request_id === id1);
+      const rows = (await h.store.list({ viewer: ADMIN, allStatus: true, limit: 1000 })).filter((r) => r.requestId === id1);
       expect(rows).toHaveLength(1);
     } finally {
       sandbox.restore();

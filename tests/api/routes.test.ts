@@ -5,7 +5,9 @@
 import request from 'supertest';
 import { globalUserState } from '../../src/state/globalUserState';
 import { managedJobsState } from '../../src/state/managedJobsState';
-import { API_VERSION, VERSION } from '../../src/version';
+import { createApp } from '../../src/app';
+import { parseCorsOrigins } from '../../src/http/cors';
+import { API_VERSION, VERSION } from '../../src/vocab/versions';
 import { REQUEST_ID_HEADER, call, schedule, useApiHarness } from '../helpers/api';
 import { USER_A, seedCluster } from '../helpers/fixtures';
 
@@ -168,14 +170,41 @@ describe('health, versions and CORS', () => {
     expect(res.status).toBe(200);
   });
 
-  it('CORS exposes X-Skypilot-Request-ID and answers preflight', async () => {
+  it('CORS: no cross-origin access unless an origin is allowed', async () => {
     const res = await request(h.app).post('/status').set('Origin', 'http://localhost:3000').send({});
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+    const pre = await request(h.app).options('/status').set('Origin', 'http://localhost:3000')
+      .set('Access-Control-Request-Method', 'POST');
+    expect(pre.status).toBe(204);
+    expect(pre.headers['access-control-allow-methods']).toBeUndefined();
+  });
+
+  it('CORS: an allowed origin is reflected with credentials, exposes the request id and answers preflight', async () => {
+    const app = createApp({ requests: h.store, dashboard: { builtDir: h.dashboardDir }, cors: parseCorsOrigins('http://localhost:3000') });
+    const other = await request(app).post('/status').set('Origin', 'http://evil.example').send({});
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    const res = await request(app).post('/status').set('Origin', 'http://localhost:3000').send({});
     expect(res.headers['access-control-allow-origin']).toBe('http://localhost:3000');
     expect(res.headers['access-control-expose-headers']).toMatch(/X-Skypilot-Request-ID/i);
-    const pre = await request(h.app).options('/status').set('Origin', 'http://localhost:3000')
+    expect(res.headers['access-control-allow-credentials']).toBe('true');
+    expect(res.headers.vary).toMatch(/Origin/);
+    const pre = await request(app).options('/status').set('Origin', 'http://localhost:3000')
       .set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'content-type');
     expect(pre.status).toBe(204);
     expect(pre.headers['access-control-allow-methods']).toMatch(/POST/);
+  });
+
+  it('CORS: * allows any origin, never with credentials', async () => {
+    const app = createApp({ requests: h.store, dashboard: { builtDir: h.dashboardDir }, cors: parseCorsOrigins('*') });
+    const res = await request(app).get('/api/health').set('Origin', 'http://anywhere.example');
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+
+  it('CORS: a malformed allowed origin is refused with one line', () => {
+    expect(() => parseCorsOrigins('localhost:3000')).toThrow(/SKYPILOT_CORS_ORIGINS: 'localhost:3000' is not an origin/);
+    expect(() => parseCorsOrigins('https://a.example/path')).toThrow(/not an origin/);
   });
 
   it('GET / redirects to the dashboard', async () => {

@@ -46,17 +46,16 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   let store: RequestStore | null = null;
   let server: Server | null = null;
   try {
-    store = new RequestStore(':memory:');
+    store = await RequestStore.openSqlite(':memory:');
     const app = createApp({ requests: store, dashboard: { builtDir } });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(0, '127.0.0.1');
       s.once('listening', () => resolve(s));
       s.once('error', reject);
     });
-    for (const hook of appExtensions.serverHooks) hook(server);
   } catch (error) {
     server?.close();
-    store?.close();
+    await store?.close();
     demo.restore();
     throw error;
   }
@@ -76,7 +75,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
         openServer.closeAllConnections();
       });
       await drain(openStore);
-      openStore.close();
+      await openStore.close();
       demo.restore();
     },
   };
@@ -85,7 +84,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 /** Waits (briefly) until no scheduled request is still PENDING or RUNNING, so none outlives the store. */
 async function drain(store: RequestStore, timeoutMs = 3_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (store.list({ allStatus: false }).length > 0 && Date.now() < deadline) {
+  while (store.liveCount() > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

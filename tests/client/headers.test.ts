@@ -1,7 +1,7 @@
 /** Headers, auth and the version check, with a scripted fetch (no sockets). */
 import { ApiError } from '../../src/client/apiError';
 import { SkyClient } from '../../src/client/skyClient';
-import { CLIENT_API_VERSION, CLIENT_VERSION } from '../../src/client/version';
+import { API_VERSION, VERSION } from '../../src/vocab/versions';
 
 interface Call {
   url: string;
@@ -51,8 +51,8 @@ describe('request headers', () => {
     expect(calls.map((c) => `${c.method} ${new URL(c.url).pathname}`)).toEqual(['GET /api/health', 'POST /status', 'GET /api/get']);
     for (const call of calls) {
       expect(call.headers.Authorization).toBe('Bearer sky_token');
-      expect(call.headers['X-SkyPilot-API-Version']).toBe(String(CLIENT_API_VERSION));
-      expect(call.headers['X-SkyPilot-Version']).toBe(CLIENT_VERSION);
+      expect(call.headers['X-SkyPilot-API-Version']).toBe(String(API_VERSION));
+      expect(call.headers['X-SkyPilot-Version']).toBe(VERSION);
     }
     expect(calls[1].headers['X-Skypilot-Request-ID']).toMatch(/^[0-9a-f-]{36}$/);
     expect(calls[2].url).toBe('http://sky.test:46580/api/get?request_id=legacy-id-1');

@@ -2,8 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Express } from 'express';
-import { createApp } from '../../src/app';
+import { createApp, type SkyApp } from '../../src/app';
 import { type DemoInstallation, type DemoOptions, installDemo } from '../../src/demo/installDemo';
 import { RequestStore } from '../../src/requests/requestStore';
 
@@ -11,19 +10,19 @@ export const FIXTURES_DIR = path.resolve(__dirname, '..', '..', 'src', 'demo', '
 export const PINNED_NOW = '2026-11-22T12:00:00Z';
 
 export interface DemoApp {
-  app: Express;
+  app: SkyApp;
   demo: DemoInstallation;
   store: RequestStore;
-  close(): void;
+  close(): Promise<void>;
 }
 
-export function startDemoApp(options: DemoOptions = {}): DemoApp {
-  const demo = installDemo({ reloadMs: 0, log: () => {}, ...options });
-  const store = new RequestStore(':memory:');
+export async function startDemoApp(options: DemoOptions = {}): Promise<DemoApp> {
+  const demo = installDemo({ reloadMs: 0, log: () => {}, spy: true, ...options });
+  const store = await RequestStore.openSqlite(':memory:');
   const builtDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sky-dash-'));
   fs.writeFileSync(path.join(builtDir, 'index.html'), '<!doctype html><title>dashboard</title>');
   const app = createApp({ requests: store, dashboard: { builtDir }, getTimeoutMs: 5000 });
-  return { app, demo, store, close: () => { demo.restore(); store.close(); } };
+  return { app, demo, store, close: async () => { demo.restore(); await store.close(); } };
 }
 
 /** A copy of the fixtures in a temp dir, for tests that edit them. */
@@ -37,6 +36,6 @@ export function copyFixtures(): string {
 export function calledWrites(demo: DemoInstallation): string[] {
   return demo.refused.filter((name) => {
     const [seam, fn] = name.split('.') as [keyof DemoInstallation['fakes'], string];
-    return demo.fakes[seam][fn].called;
+    return (demo.fakes[seam][fn] as { called?: boolean }).called === true;
   });
 }

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { CloudVmRayResourceHandle } from '../../src/state/cloudVmRayResourceHandle';
 import { AWS, GCP, Kubernetes } from '../../src/state/clouds';
 import { currentUser } from '../../src/state/currentUser';
-import { stateDbPath } from '../../src/state/database';
+import { stateStore } from '../../src/state/stateStore';
+import { stateQueries } from '../../src/state/stateQueries';
 import { globalUserState } from '../../src/state/globalUserState';
 import { managedJobsState } from '../../src/state/managedJobsState';
 import { Resources } from '../../src/state/resources';
@@ -18,13 +19,13 @@ const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sky-home-'));
 const savedHome = process.env.HOME;
 let demo: DemoApp;
 
-beforeAll(() => {
+beforeAll(async () => {
   process.env.HOME = home;
   process.env.SKYPILOT_NOW = PINNED_NOW;
-  demo = startDemoApp();
+  demo = await startDemoApp();
 });
-afterAll(() => {
-  demo.close();
+afterAll(async () => {
+  await demo.close();
   process.env.HOME = savedHome;
   delete process.env.SKYPILOT_NOW;
 });
@@ -57,19 +58,19 @@ describe('fake world', () => {
   });
 
   it('writes times as offsets from the pinned now', async () => {
-    const training = await globalUserState.getClusterFromName('training-multinode-1');
+    const training = await stateQueries.getClusterFromName('training-multinode-1');
     expect(training!.launchedAt).toBe(NOW - 5 * 3600);
-    const alice = await globalUserState.getClusterFromName('dev-cluster-alice');
+    const alice = await stateQueries.getClusterFromName('dev-cluster-alice');
     expect(alice!.launchedAt).toBe(NOW - 6 * 86400);
   });
 
   it('hands out deep copies with fresh handles on every call', async () => {
-    const first = await globalUserState.getClusterFromName('training-multinode-1');
+    const first = await stateQueries.getClusterFromName('training-multinode-1');
     first!.name = 'mutated';
     first!.handle.launchedNodes = 99;
     first!.handle.stableInternalExternalIps!.push(['1.1.1.1', '2.2.2.2']);
     first!.lastCreationYaml = '';
-    const second = await globalUserState.getClusterFromName('training-multinode-1');
+    const second = await stateQueries.getClusterFromName('training-multinode-1');
     expect(second!.name).toBe('training-multinode-1');
     expect(second!.handle.launchedNodes).toBe(4);
     expect(second!.handle.stableInternalExternalIps).toHaveLength(4);
@@ -125,7 +126,7 @@ describe('fake world', () => {
   });
 
   it('never opens or creates the state database', () => {
-    expect(stateDbPath()).toBeNull();
+    expect(stateStore.openedTarget()).toBeNull();
     expect(fs.existsSync(path.join(home, '.sky', 'state.db'))).toBe(false);
   });
 });

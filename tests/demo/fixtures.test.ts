@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FixtureError, loadFixtures } from '../../src/demo/fixtureLoader';
 import { installDemo } from '../../src/demo/installDemo';
+import { stateQueries } from '../../src/state/stateQueries';
 import { globalUserState } from '../../src/state/globalUserState';
 import { FIXTURES_DIR, copyFixtures } from './demoApp';
 
@@ -50,18 +51,18 @@ describe('hot reload', () => {
     const logged: string[] = [];
     const demo = installDemo({ fixturesDir: dir, reloadMs: 0, log: (line) => logged.push(line) });
     try {
-      expect((await globalUserState.getClusterFromName('lambda-k8s'))!.autostop).toBe(-1);
+      expect((await stateQueries.getClusterFromName('lambda-k8s'))!.autostop).toBe(-1);
       edit(dir, 'clusters.yaml', /autostop: -1\n  task: tasks\/finetune.yaml/, 'autostop: 15\n  task: tasks/finetune.yaml');
-      expect((await globalUserState.getClusterFromName('lambda-k8s'))!.autostop).toBe(15);
+      expect((await stateQueries.getClusterFromName('lambda-k8s'))!.autostop).toBe(15);
 
       edit(dir, 'clusters.yaml', 'status: UP\n  launched: 45m ago', 'status: SLEEPING\n  launched: 45m ago');
-      const served = await globalUserState.getClusterFromName('lambda-k8s');
+      const served = await stateQueries.getClusterFromName('lambda-k8s');
       expect(served!.status).toBe('UP');
       expect(served!.autostop).toBe(15);
       expect(logged.join('\n')).toMatch(/fixture error, still serving the last good world: clusters\.yaml: \[2\]\.status/);
 
       edit(dir, 'clusters.yaml', 'status: SLEEPING', 'status: STOPPED');
-      expect((await globalUserState.getClusterFromName('lambda-k8s'))!.status).toBe('STOPPED');
+      expect((await stateQueries.getClusterFromName('lambda-k8s'))!.status).toBe('STOPPED');
     } finally {
       demo.restore();
     }

@@ -6,9 +6,10 @@ import { SEAMS, installDemo } from '../../src/demo/installDemo';
 import { buildManifest, REFUSE } from '../../src/demo/fakes';
 import { DemoModeError } from '../../src/demo/demoModeError';
 import { globalUserState } from '../../src/state/globalUserState';
-import { stateDbPath } from '../../src/state/database';
+import { stateStore } from '../../src/state/stateStore';
 
-const manifest = buildManifest(() => { throw new Error('the world is not read while checking the manifest'); });
+const notRead = () => { throw new Error('the world is not read while checking the manifest'); };
+const manifest = buildManifest({ current: notRead, version: notRead });
 
 describe('demo manifest', () => {
   const functionsOf = (seam: object) => Object.entries(seam).filter(([, v]) => typeof v === 'function').map(([k]) => k);
@@ -46,7 +47,7 @@ describe('demo manifest', () => {
       expect(demo.missing).toEqual(['globalUserState.forgottenWriter']);
       expect(logged.join('\n')).toContain('globalUserState.forgottenWriter');
       await expect((seam.forgottenWriter as () => Promise<void>)()).rejects.toBeInstanceOf(DemoModeError);
-      expect(stateDbPath()).toBeNull();
+      expect(stateStore.openedTarget()).toBeNull();
     } finally {
       demo.restore();
       delete seam.forgottenWriter;
@@ -60,7 +61,7 @@ describe('demo manifest', () => {
         type: 'DemoModeError', status: 403, code: 'demo_read_only',
       });
       await expect(globalUserState.setUserRole('x', 'admin')).rejects.toBeInstanceOf(DemoModeError);
-      expect(stateDbPath()).toBeNull();
+      expect(stateStore.openedTarget()).toBeNull();
     } finally {
       demo.restore();
     }

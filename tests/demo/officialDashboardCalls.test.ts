@@ -7,8 +7,8 @@ import { roundTrip } from '../helpers/api';
 import { type DemoApp, startDemoApp } from './demoApp';
 
 let demo: DemoApp;
-beforeAll(() => { demo = startDemoApp(); });
-afterAll(() => demo.close());
+beforeAll(async () => { demo = await startDemoApp(); });
+afterAll(async () => demo.close());
 
 const P = '/internal/dashboard';
 const ENV = { env_vars: { SKYPILOT_IS_FROM_DASHBOARD: 'true', SKYPILOT_USER_ID: 'local', SKYPILOT_USER: 'local' } };

@@ -6,15 +6,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { appExtensions } from '../../src/appExtensions';
-import { stateDbPath } from '../../src/state/database';
+import { stateStore } from '../../src/state/stateStore';
 import { type DemoApp, calledWrites, startDemoApp } from './demoApp';
 
 let demo: DemoApp;
-beforeAll(() => { demo = startDemoApp(); });
-afterAll(() => demo.close());
+beforeAll(async () => { demo = await startDemoApp(); });
+afterAll(async () => demo.close());
 afterEach(() => {
   expect(calledWrites(demo.demo)).toEqual([]);
-  expect(stateDbPath()).toBeNull();
+  expect(stateStore.openedTarget()).toBeNull();
 });
 
 type Case = [method: string, path: string, headers: Record<string, string>, expected: number];
@@ -94,7 +94,6 @@ describe('read-only guard', () => {
 
   it('refuses WebSocket upgrades on the HTTP server', async () => {
     const server = demo.app.listen(0, '127.0.0.1');
-    for (const hook of appExtensions.serverHooks) hook(server);
     await new Promise((resolve) => server.once('listening', resolve));
     try {
       const { port } = server.address() as AddressInfo;

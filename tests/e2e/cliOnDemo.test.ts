@@ -17,7 +17,7 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   process.env.SKYPILOT_NOW = PINNED_NOW;
-  demo = startDemoApp();
+  demo = await startDemoApp();
   served = await listen(demo.app);
   env = {
     SKYPILOT_API_SERVER_ENDPOINT: served.url,
@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await served.close();
-  demo.close();
+  await demo.close();
   delete process.env.SKYPILOT_NOW;
 });
 

@@ -11,9 +11,10 @@ import sinon from 'sinon';
 import { run } from '../../src/cli/main';
 import { ApiError } from '../../src/client/apiError';
 import { SkyClient } from '../../src/client/skyClient';
+import { stateQueries } from '../../src/state/stateQueries';
 import { globalUserState } from '../../src/state/globalUserState';
 import { gcpA100, k8sH100, seedCluster, USER_A } from '../helpers/fixtures';
-import { useApiHarness } from '../helpers/api';
+import { ADMIN, useApiHarness } from '../helpers/api';
 import { Capture } from '../helpers/capture';
 import { listen } from './listen';
 
@@ -45,13 +46,13 @@ describe('SkyClient on the nightly', () => {
 
   it('stop, start, autostop and down change the stored state', async () => {
     await client.stop('train');
-    expect((await globalUserState.getClusterFromName('train'))!.status).toBe('STOPPED');
+    expect((await stateQueries.getClusterFromName('train'))!.status).toBe('STOPPED');
     await client.start('train');
-    expect((await globalUserState.getClusterFromName('train'))!.status).toBe('UP');
+    expect((await stateQueries.getClusterFromName('train'))!.status).toBe('UP');
     await client.autostop('train', 45, true);
-    expect(await globalUserState.getClusterFromName('train')).toMatchObject({ autostop: 45, toDown: true });
+    expect(await stateQueries.getClusterFromName('train')).toMatchObject({ autostop: 45, toDown: true });
     await client.down('train');
-    expect(await globalUserState.getClusterFromName('train')).toBeNull();
+    expect(await stateQueries.getClusterFromName('train')).toBeNull();
     const history = await client.costReport({ days: 1 });
     expect(history.find((r) => r.name === 'train')?.status).toBeNull();
   });
@@ -66,7 +67,7 @@ describe('SkyClient on the nightly', () => {
   it('runs a retried write once when the first response is lost', async () => {
     const sandbox = sinon.createSandbox();
     // The stop handler looks the cluster up once per run: the count of runs on the server.
-    const lookups = sandbox.spy(globalUserState, 'getClusterFromName');
+    const lookups = sandbox.spy(stateQueries, 'getClusterFromName');
     // A front that passes every request to the real app but cuts the connection on the first /stop
     // after the server has accepted it: the client sees a network error and retries the same request.
     let cut = false;
@@ -88,9 +89,9 @@ describe('SkyClient on the nightly', () => {
       expect(cut).toBe(true);
       expect(stopPosts).toBe(2); // the client did retry
       expect(lookups.getCalls().filter((c) => c.args[0] === 'k8s-dev')).toHaveLength(1);
-      expect(h.store.list({ allStatus: true }).filter((r) => r.name === 'sky.stop' && r.cluster_name === 'k8s-dev'))
+      expect((await h.store.list({ viewer: ADMIN, allStatus: true, limit: 1000 })).filter((r) => r.name === 'sky.stop' && r.clusterName === 'k8s-dev'))
         .toHaveLength(1);
-      expect((await globalUserState.getClusterFromName('k8s-dev'))!.status).toBe('STOPPED');
+      expect((await stateQueries.getClusterFromName('k8s-dev'))!.status).toBe('STOPPED');
     } finally {
       sandbox.restore();
       front.closeAllConnections();
@@ -110,11 +111,11 @@ describe('sky CLI on the nightly', () => {
 
   it('sky stop, start and down change real state', async () => {
     expect((await sky('stop', 'train')).code).toBe(0);
-    expect((await globalUserState.getClusterFromName('train'))!.status).toBe('STOPPED');
+    expect((await stateQueries.getClusterFromName('train'))!.status).toBe('STOPPED');
     expect((await sky('start', 'train')).code).toBe(0);
-    expect((await globalUserState.getClusterFromName('train'))!.status).toBe('UP');
+    expect((await stateQueries.getClusterFromName('train'))!.status).toBe('UP');
     expect((await sky('down', 'train', '-y')).code).toBe(0);
-    expect(await globalUserState.getClusterFromName('train')).toBeNull();
+    expect(await stateQueries.getClusterFromName('train')).toBeNull();
     const status = await sky('status');
     expect(status.out.join('\n')).toContain('k8s-dev');
     expect(status.out.join('\n')).not.toContain('train');

@@ -2,17 +2,19 @@
  * API test helpers: an app over a temp state DB and an in-memory request store, and the scheduled
  * round trip (POST or GET -> `X-Skypilot-Request-ID` -> `GET /api/get?request_id=`).
  */
-import type { Express } from 'express';
 import request from 'supertest';
-import { createApp } from '../../src/app';
+import { createApp, type SkyApp } from '../../src/app';
 import type { RequestPayload } from '../../src/api/wireTypes';
 import { RequestStore } from '../../src/requests/requestStore';
 import { closeTempState, makeTempDir, openTempState, removeDir, type TempState } from './tempState';
 
 export const REQUEST_ID_HEADER = 'x-skypilot-request-id';
 
+/** A viewer who sees every request (what an unauthenticated nightly caller is). */
+export const ADMIN = { principal: 'local', admin: true } as const;
+
 export interface ApiHarness {
-  app: Express;
+  app: SkyApp;
   store: RequestStore;
   state: TempState;
   dashboardDir: string;
@@ -20,7 +22,7 @@ export interface ApiHarness {
 
 export async function openApiHarness(storePath = ':memory:'): Promise<ApiHarness> {
   const state = await openTempState();
-  const store = new RequestStore(storePath);
+  const store = await RequestStore.openSqlite(storePath);
   const dashboardDir = makeTempDir('skyts-dash-');
   const app = createApp({ requests: store, dashboard: { builtDir: dashboardDir }, getTimeoutMs: 10_000 });
   return { app, store, state, dashboardDir };
@@ -29,7 +31,7 @@ export async function openApiHarness(storePath = ':memory:'): Promise<ApiHarness
 /** Waits until no request is PENDING or RUNNING, so nothing runs against a closed store. */
 export async function drainRequests(store: RequestStore, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (store.list({ allStatus: false }).length > 0 && Date.now() < deadline) {
+  while (store.liveCount() > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -37,7 +39,7 @@ export async function drainRequests(store: RequestStore, timeoutMs = 5_000): Pro
 export async function closeApiHarness(h: ApiHarness | undefined): Promise<void> {
   if (!h) return;
   await drainRequests(h.store);
-  h.store.close();
+  await h.store.close();
   await closeTempState(h.state);
   removeDir(h.dashboardDir);
 }
@@ -72,7 +74,7 @@ export interface ScheduleOptions {
 }
 
 /** Sends the scheduled request and checks the protocol's first half: 200, body null, the id header. */
-export async function schedule(app: Express, path: string, options: ScheduleOptions = {}): Promise<string> {
+export async function schedule(app: SkyApp, path: string, options: ScheduleOptions = {}): Promise<string> {
   const method = options.method ?? 'post';
   let req = method === 'post' ? request(app).post(path).send((options.body ?? {}) as object) : request(app).get(path);
   for (const [k, v] of Object.entries(options.headers ?? {})) req = req.set(k, v);
@@ -87,7 +89,7 @@ export async function schedule(app: Express, path: string, options: ScheduleOpti
 }
 
 /** Fetches a request's result from `/api/get`. */
-export async function fetchResult<T = unknown>(app: Express, requestId: string): Promise<RoundTrip<T>> {
+export async function fetchResult<T = unknown>(app: SkyApp, requestId: string): Promise<RoundTrip<T>> {
   const res = await request(app).get('/api/get').query({ request_id: requestId });
   if (res.status !== 200 && res.status !== 500) {
     throw new Error(`/api/get ${requestId} answered ${res.status}: ${res.text}`);
@@ -102,13 +104,13 @@ export async function fetchResult<T = unknown>(app: Express, requestId: string):
   };
 }
 
-export async function roundTrip<T = unknown>(app: Express, path: string, options: ScheduleOptions = {}):
+export async function roundTrip<T = unknown>(app: SkyApp, path: string, options: ScheduleOptions = {}):
   Promise<RoundTrip<T>> {
   return fetchResult<T>(app, await schedule(app, path, options));
 }
 
 /** A round trip that must succeed; returns the parsed return value. */
-export async function call<T = unknown>(app: Express, path: string, options: ScheduleOptions = {}): Promise<T> {
+export async function call<T = unknown>(app: SkyApp, path: string, options: ScheduleOptions = {}): Promise<T> {
   const result = await roundTrip<T>(app, path, options);
   if (result.status !== 200 || result.payload.status !== 'SUCCEEDED') {
     throw new Error(`${path} ${result.payload.status}: ${result.payload.error}`);

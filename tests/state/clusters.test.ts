@@ -1,6 +1,7 @@
 /** Cluster lifecycle, history, filters, enabled clouds and the seam. */
 import sinon from 'sinon';
 import { AWS, GCP, Kubernetes } from '../../src/state/clouds';
+import { stateQueries } from '../../src/state/stateQueries';
 import { globalUserState } from '../../src/state/globalUserState';
 import { USER_A, USER_B, makeClusterRecord, seedCluster } from '../helpers/fixtures';
 import { useTempStateDb } from '../helpers/tempState';
@@ -25,7 +26,7 @@ describe('terminate and stop', () => {
 
     await globalUserState.removeCluster('doomed', true);
 
-    expect(await globalUserState.getClusterFromName('doomed')).toBeNull();
+    expect(await stateQueries.getClusterFromName('doomed')).toBeNull();
     const history = await globalUserState.getClustersFromHistory();
     const entry = history.find((h) => h.name === 'doomed');
     expect(entry).toBeDefined();
@@ -48,7 +49,7 @@ describe('terminate and stop', () => {
 
     await globalUserState.removeCluster('sleepy', false);
 
-    const stopped = await globalUserState.getClusterFromName('sleepy');
+    const stopped = await stateQueries.getClusterFromName('sleepy');
     expect(stopped!.status).toBe('STOPPED');
     expect(stopped!.handle.stableInternalExternalIps).toBeNull();
     expect(stopped!.handle.headIp).toBeNull();
@@ -127,8 +128,8 @@ describe('getClusters filters', () => {
   });
 
   it('glob and prefix lookups go through getClusters', async () => {
-    expect(await globalUserState.getGlobClusterNames('f-*')).toEqual(['f-mid', 'f-new', 'f-old']);
-    expect(await globalUserState.getClusterNamesStartWith('f-n')).toEqual(['f-new']);
+    expect(await stateQueries.getGlobClusterNames('f-*')).toEqual(['f-mid', 'f-new', 'f-old']);
+    expect(await stateQueries.getClusterNamesStartWith('f-n')).toEqual(['f-new']);
   });
 });
 
@@ -166,21 +167,21 @@ describe('the seam reaches internal calls', () => {
     const fake = sinon.fake.resolves([makeClusterRecord('x', { status: 'STOPPED' })]);
     sandbox.replace(globalUserState, 'getClusters', fake);
 
-    const record = await globalUserState.getClusterFromName('x');
+    const record = await stateQueries.getClusterFromName('x');
 
     expect(fake.calledOnce).toBe(true);
     expect(fake.firstCall.args[0]).toEqual({ clusterNames: ['x'] });
     expect(record!.name).toBe('x');
     expect(record!.status).toBe('STOPPED');
     // fake.resolves hands out the same record every time, so the handle is the same instance.
-    expect(await globalUserState.getHandleFromClusterName('x')).toBe(record!.handle);
+    expect(await stateQueries.getHandleFromClusterName('x')).toBe(record!.handle);
     expect(fake.callCount).toBe(2);
   });
 
   it('other internal callers see the fake too, and restore brings the real function back', async () => {
     sandbox.replace(globalUserState, 'getClusters', sinon.fake.resolves([makeClusterRecord('only-fake')]));
-    expect(await globalUserState.getClusterNamesStartWith('only')).toEqual(['only-fake']);
+    expect(await stateQueries.getClusterNamesStartWith('only')).toEqual(['only-fake']);
     sandbox.restore();
-    expect(await globalUserState.getClusterNamesStartWith('only')).toEqual([]);
+    expect(await stateQueries.getClusterNamesStartWith('only')).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
+import { stateQueries } from '../../src/state/stateQueries';
 import { globalUserState } from '../../src/state/globalUserState';
 import { makeHandle } from '../helpers/fixtures';
 import { useTempStateDb } from '../helpers/tempState';
@@ -87,7 +88,7 @@ describe('concurrent writes', () => {
         other.prepare('INSERT INTO config (key, value) VALUES (?, ?)').run(`other_${i}`, '1');
         await globalUserState.setClusterAutostopValue('c-000', 1000 + i, false);
       }));
-      expect((await globalUserState.getClusterFromName('c-000'))!.autostop).toBe(1049);
+      expect((await stateQueries.getClusterFromName('c-000'))!.autostop).toBe(1049);
       expect(other.prepare("SELECT COUNT(*) AS n FROM config WHERE key LIKE 'other_%'").get()).toEqual({ n: 50 });
     } finally {
       other.close();

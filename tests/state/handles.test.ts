@@ -1,7 +1,8 @@
 /** Handles, resources and clouds come back from SQLite as class instances, with SkyPilot's strings. */
-import { globToRegExp } from '../../src/state/globPattern';
+import { compileNamePattern } from '../../src/state/clusterNamePattern';
 import { CloudVmRayResourceHandle } from '../../src/state/cloudVmRayResourceHandle';
 import { AWS, GCP, Kubernetes } from '../../src/state/clouds';
+import { stateQueries } from '../../src/state/stateQueries';
 import { globalUserState } from '../../src/state/globalUserState';
 import {
   KUBERNETES_INSTANCE_TYPE_FORMAT, KubernetesInstanceType,
@@ -21,7 +22,7 @@ describe('handles round-trip through the state DB', () => {
   });
 
   it('getClusterFromName returns a CloudVmRayResourceHandle with Resources and an AWS cloud', async () => {
-    const record = await globalUserState.getClusterFromName('aws-dev');
+    const record = await stateQueries.getClusterFromName('aws-dev');
     expect(record).not.toBeNull();
     const handle = record!.handle;
     expect(handle).toBeInstanceOf(CloudVmRayResourceHandle);
@@ -55,13 +56,13 @@ describe('handles round-trip through the state DB', () => {
     ['gcp-train', "4x GCP(a2-highgpu-8g, {'A100': 8})"],
     ['k8s-h100', '2x Kubernetes(2CPU--8GB--1H100)'],
   ])('%s displays as %s', async (name, expected) => {
-    const record = await globalUserState.getClusterFromName(name);
+    const record = await stateQueries.getClusterFromName(name);
     const handle = record!.handle;
     expect(handle.launchedResources.readable(handle.launchedNodes)).toBe(expected);
   });
 
   it('a GCP handle knows its cloud and accelerators', async () => {
-    const record = await globalUserState.getClusterFromName('gcp-train');
+    const record = await stateQueries.getClusterFromName('gcp-train');
     const resources = record!.handle.launchedResources;
     expect(resources.cloud).toBeInstanceOf(GCP);
     expect(resources.accelerators).toEqual({ A100: 8 });
@@ -131,6 +132,6 @@ describe('cluster name patterns', () => {
     ['a+b(c)', 'a+b(c)', true],
     ['[', '[', true],
   ])('%s matches %s: %s', (pattern, name, expected) => {
-    expect(globToRegExp(pattern).test(name)).toBe(expected);
+    expect(compileNamePattern(pattern).test(name)).toBe(expected);
   });
 });

@@ -1,6 +1,7 @@
 /** Managed jobs: status transitions with their timing columns, and the paged, filtered queue. */
 import sinon from 'sinon';
-import { TERMINAL_MANAGED_JOB_STATUSES } from '../../src/state/clusterStatus';
+import { TERMINAL_MANAGED_JOB_STATUSES } from '../../src/vocab/statuses';
+import { stateQueries } from '../../src/state/stateQueries';
 import { globalUserState } from '../../src/state/globalUserState';
 import { managedJobsState } from '../../src/state/managedJobsState';
 import { USER_A, USER_B } from '../helpers/fixtures';
@@ -19,18 +20,18 @@ describe('managed job transitions', () => {
 
   it('PENDING -> RUNNING -> RECOVERING -> RUNNING -> SUCCEEDED keeps counters and times', async () => {
     const id = await managedJobsState.addJob({ name: 'train', userHash: USER_A, resources: '1x[A100:8]' });
-    let job = (await managedJobsState.getJob(id))!;
+    let job = (await stateQueries.getManagedJob(id))!;
     expect(job).toMatchObject({ status: 'PENDING', scheduleState: 'WAITING', recoveryCount: 0, startAt: null, endAt: null });
     expect(job.submittedAt).toBe(T0);
 
     clock.tick(10_000);
     await managedJobsState.setJobStatus(id, 'RUNNING');
-    job = (await managedJobsState.getJob(id))!;
+    job = (await stateQueries.getManagedJob(id))!;
     expect(job).toMatchObject({ status: 'RUNNING', startAt: T0 + 10, lastRecoveredAt: T0 + 10, endAt: null });
 
     clock.tick(100_000);
     await managedJobsState.setJobStatus(id, 'RECOVERING');
-    job = (await managedJobsState.getJob(id))!;
+    job = (await stateQueries.getManagedJob(id))!;
     expect(job.recoveryCount).toBe(1);
     expect(job.jobDuration).toBeCloseTo(100);
     expect(job.endAt).toBeNull();
@@ -38,16 +39,16 @@ describe('managed job transitions', () => {
     clock.tick(50_000); // recovery time is not running time
     await managedJobsState.setJobStatus(id, 'RUNNING');
     clock.tick(20_000);
-    job = (await managedJobsState.getJob(id))!;
+    job = (await stateQueries.getManagedJob(id))!;
     expect(job.startAt).toBe(T0 + 10);
     expect(job.jobDuration).toBeCloseTo(120);
 
     await managedJobsState.setJobStatus(id, 'SUCCEEDED');
-    job = (await managedJobsState.getJob(id))!;
+    job = (await stateQueries.getManagedJob(id))!;
     expect(job).toMatchObject({ status: 'SUCCEEDED', scheduleState: 'DONE', recoveryCount: 1, endAt: T0 + 180 });
     expect(job.jobDuration).toBeCloseTo(120);
     clock.tick(60_000);
-    expect((await managedJobsState.getJob(id))!.jobDuration).toBeCloseTo(120);
+    expect((await stateQueries.getManagedJob(id))!.jobDuration).toBeCloseTo(120);
   });
 
   it('RECOVERING twice in a row counts once', async () => {
@@ -55,14 +56,14 @@ describe('managed job transitions', () => {
     await managedJobsState.setJobStatus(id, 'RUNNING');
     await managedJobsState.setJobStatus(id, 'RECOVERING');
     await managedJobsState.setJobStatus(id, 'RECOVERING');
-    expect((await managedJobsState.getJob(id))!.recoveryCount).toBe(1);
+    expect((await stateQueries.getManagedJob(id))!.recoveryCount).toBe(1);
   });
 
   it.each([...TERMINAL_MANAGED_JOB_STATUSES])('terminal %s sets end_at and a failure reason when given', async (status) => {
     const id = await managedJobsState.addJob({ name: `t-${status}`, userHash: USER_A, resources: '1x[CPU:2]' });
     clock.tick(5_000);
     await managedJobsState.setJobStatus(id, status, status === 'SUCCEEDED' ? null : `reason ${status}`);
-    const job = (await managedJobsState.getJob(id))!;
+    const job = (await stateQueries.getManagedJob(id))!;
     expect(job.endAt).toBe(T0 + 5);
     expect(job.failureReason).toBe(status === 'SUCCEEDED' ? null : `reason ${status}`);
   });

@@ -3,7 +3,7 @@ import { DEFAULT_ENDPOINT, isLocalEndpoint } from '../../client/endpoint';
 import { parseNonNegativeInt, RegisterCommand } from '../command';
 import { answers, CliContext, newClient } from '../context';
 import { CliError } from '../errors';
-import { startServer } from '../serverProcess';
+import { spawnLocalServer } from '../serverProcess';
 
 export async function runApiStart(ctx: CliContext, args: { port?: number }): Promise<number> {
   const configured = newClient(ctx.io, ctx.env, false).endpoint;
@@ -19,7 +19,7 @@ export async function runApiStart(ctx: CliContext, args: { port?: number }): Pro
     return 0;
   }
   const started = await ctx.spin('Starting the SkyPilot API server', () =>
-    startServer({ env: ctx.env, host: '127.0.0.1', port, isHealthy: () => answers(ctx.io, env) }),
+    spawnLocalServer({ env: ctx.env, host: '127.0.0.1', port, isHealthy: () => answers(ctx.io, env) }),
   );
   ctx.out(`SkyPilot API server started at ${url} (pid ${started.pid}); log: ${started.log}`);
   return 0;

@@ -8,19 +8,11 @@
  * - streamText(): chunked text/plain (cluster job logs, managed job logs).
  * Every failure becomes an ApiError whose message is fit to show to a person.
  */
-import type { ErrorBody, RequestPayload } from '../../api/wireTypes';
+import type { RequestPayload } from '../../api/wireTypes';
+import { ApiError, errorFromHttpBody, errorFromRequestPayload } from '../../client/apiError';
 import { basePrefix } from './router';
 
-export class ApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly type?: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+export { ApiError };
 
 export function apiUrl(path: string): string {
   return `${basePrefix()}/internal/dashboard${path}`;
@@ -41,31 +33,12 @@ function tryJson(text: string): unknown {
   }
 }
 
-/** Finds a human message in any of the server's error shapes. */
-function messageFrom(body: unknown, fallback: string): { message: string; type?: string } {
-  if (!body || typeof body !== 'object') return { message: fallback };
-  const typed = body as Partial<ErrorBody> & { detail?: unknown };
-  if (typed.error && typeof typed.error === 'object' && typeof typed.error.message === 'string') {
-    return { message: typed.error.message, type: typed.error.type };
-  }
-  const detail: unknown = typed.detail;
-  if (typeof detail === 'string') return { message: detail };
-  if (detail && typeof detail === 'object') {
-    const raw = (detail as { error?: unknown }).error;
-    const parsed = typeof raw === 'string' ? tryJson(raw) : raw;
-    if (parsed && typeof parsed === 'object' && typeof (parsed as { message?: unknown }).message === 'string') {
-      const p = parsed as { message: string; type?: string };
-      return { message: p.message, type: p.type };
-    }
-    if (Array.isArray(detail) && detail.length > 0) return { message: JSON.stringify(detail[0]) };
-  }
-  return { message: fallback };
+async function errorOf(res: Response): Promise<ApiError> {
+  return errorFromHttpBody(res.status, await res.text().catch(() => ''));
 }
 
-async function errorOf(res: Response): Promise<ApiError> {
-  const text = await res.text().catch(() => '');
-  const { message, type } = messageFrom(tryJson(text), `${res.status} ${res.statusText || 'error'}`.trim());
-  return new ApiError(message, res.status, type);
+function networkError(message: string): ApiError {
+  return new ApiError({ status: 0, type: 'NetworkError', code: 'network_error', message });
 }
 
 async function send(method: string, path: string, body?: unknown): Promise<Response> {
@@ -78,7 +51,7 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
   try {
     res = await fetch(apiUrl(path), init);
   } catch {
-    throw new ApiError('Cannot reach the API server', 0);
+    throw networkError('Cannot reach the API server');
   }
   if (!res.ok) throw await errorOf(res);
   return res;
@@ -97,16 +70,17 @@ export async function scheduled<T>(method: 'GET' | 'POST', path: string, body?: 
   if (!id) {
     const parsed = tryJson(await res.text());
     const fromBody = parsed && typeof parsed === 'object' ? (parsed as { request_id?: unknown }).request_id : null;
-    if (typeof fromBody !== 'string') throw new ApiError('The server did not return a request id', res.status);
+    if (typeof fromBody !== 'string') {
+      throw new ApiError({ status: res.status, type: 'ProtocolError', code: 'no_request_id', message: 'The server did not return a request id' });
+    }
     id = fromBody;
   }
   const got = await send('GET', `/api/get?request_id=${encodeURIComponent(id)}`);
   const payload = (await got.json()) as RequestPayload;
-  if (payload.status === 'FAILED') {
-    const { message, type } = messageFrom({ detail: payload }, 'The request failed');
-    throw new ApiError(message, 500, type);
+  if (payload.status === 'FAILED') throw errorFromRequestPayload(500, payload as unknown as Record<string, unknown>);
+  if (payload.status === 'CANCELLED') {
+    throw new ApiError({ status: 200, type: 'RequestCancelled', code: 'request_cancelled', message: 'The request was cancelled' });
   }
-  if (payload.status === 'CANCELLED') throw new ApiError('The request was cancelled', 200);
   const rv = payload.return_value;
   if (rv === undefined || rv === null || rv === '') return null as T;
   return (typeof rv === 'string' ? JSON.parse(rv) : rv) as T;
@@ -140,7 +114,7 @@ export async function streamText(
     });
   } catch (e) {
     if (signal?.aborted) return '';
-    throw new ApiError('Cannot reach the API server', 0);
+    throw networkError('Cannot reach the API server');
   }
   if (!res.ok) throw await errorOf(res);
   if (!res.body) {
@@ -160,7 +134,7 @@ export async function streamText(
     }
   } catch {
     if (signal?.aborted) return text;
-    throw new ApiError('The log stream was interrupted', 0);
+    throw networkError('The log stream was interrupted');
   }
   text += decoder.decode();
   onChunk?.(text);

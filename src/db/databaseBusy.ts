@@ -1,0 +1,39 @@
+/**
+ * A database that stays locked by someone else must not stall the server: waits are short async
+ * retries (the event loop keeps serving), and past the deadline the caller gets this typed 503 with
+ * `Retry-After`, never a frozen process.
+ */
+import { HttpError } from '../errors';
+
+export class DatabaseBusyError extends HttpError {
+  constructor(what: string, waitedMs: number) {
+    super(503, 'database_busy', 'DatabaseBusy',
+      `The ${what} is locked by another process (waited ${waitedMs} ms); try again shortly.`, undefined, 1);
+  }
+}
+
+const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_RECOVERY', 'SQLITE_BUSY_TIMEOUT', 'SQLITE_LOCKED']);
+
+export function isSqliteBusy(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && BUSY_CODES.has((error as { code?: string }).code ?? '');
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms); });
+
+/**
+ * Runs `attempt` until it does not fail with SQLITE_BUSY, sleeping (asynchronously) a little longer
+ * each time, for at most `deadlineMs`. Each attempt itself blocks for at most SQLite's busy_timeout.
+ */
+export async function retryWhileBusy<T>(what: string, deadlineMs: number, attempt: () => T): Promise<T> {
+  const started = Date.now();
+  for (let round = 0; ; round++) {
+    try {
+      return attempt();
+    } catch (error) {
+      if (!isSqliteBusy(error)) throw error;
+      const waited = Date.now() - started;
+      if (waited >= deadlineMs) throw new DatabaseBusyError(what, waited);
+      await sleep(Math.min(2 ** round, 25, deadlineMs - waited) * (0.5 + Math.random()));
+    }
+  }
+}

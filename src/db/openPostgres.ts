@@ -1,0 +1,146 @@
+/**
+ * Opening a PostgreSQL store: a pool with bounded waits (a lock held elsewhere fails the statement
+ * after `lock_timeout`, answered as a typed 503, instead of hanging a request), integers read as
+ * numbers, and messages between replicas: every write transaction NOTIFYs the store's channel and a
+ * dedicated connection LISTENs, so a cache on one replica learns of another's writes in milliseconds.
+ */
+import { EventEmitter } from 'node:events';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Db } from './database';
+import { DatabaseBusyError } from './databaseBusy';
+import { describeTarget } from './dbTarget';
+import { StoreOpenError } from './openSqlite';
+
+export interface PostgresOpenOptions {
+  uri: string;
+  what: string;
+  /** NOTIFY channel announcing this store's writes (a lower-case identifier). */
+  channel: string;
+  poolSize?: number;
+}
+
+const INT8_OID = 20;
+const LOCK_TIMEOUT_MS = 1000;
+const STATEMENT_TIMEOUT_MS = 10_000;
+const RELISTEN_MS = 500;
+
+/** Lock and statement timeouts from PostgreSQL become the same typed 503 as a busy SQLite file. */
+function mapPgError(what: string, error: unknown): unknown {
+  const code = (error as { code?: string }).code;
+  if (code === '55P03' || code === '57014') return new DatabaseBusyError(what, LOCK_TIMEOUT_MS);
+  return error;
+}
+
+/** A stable 32-bit key per channel for pg_advisory_xact_lock. */
+export function advisoryKey(name: string): number {
+  let h = 0;
+  for (const ch of name) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
+  return h;
+}
+
+function assertChannel(channel: string): void {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`invalid channel name '${channel}'`);
+}
+
+export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<S>> {
+  assertChannel(options.channel);
+  const where = `${options.what} ${describeTarget({ kind: 'postgres', uri: options.uri })}`;
+  const pool = new pg.Pool({
+    connectionString: options.uri,
+    max: options.poolSize ?? 8,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+    options: `-c lock_timeout=${LOCK_TIMEOUT_MS} -c statement_timeout=${STATEMENT_TIMEOUT_MS}`,
+    types: {
+      getTypeParser: (oid: number, format?: string) =>
+        (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text')),
+    } as pg.CustomTypesConfig,
+  });
+  pool.on('error', () => { /* an idle client died; the pool replaces it */ });
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new StoreOpenError(`${where}: cannot connect (${(error as Error).message})`);
+  }
+
+  const kysely = new Kysely<S>({ dialect: new PostgresDialect({ pool }) });
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  const channels = new Set([options.channel]);
+  let counter = 0;
+  let listener: pg.Client | null = null;
+  let closed = false;
+
+  // While the LISTEN connection is down, changeCounter moves on every call: no cache is trusted.
+  const listen = async (): Promise<void> => {
+    if (closed) return;
+    const client = new pg.Client({ connectionString: options.uri });
+    client.on('error', () => {});
+    client.on('end', () => {
+      if (listener === client) listener = null;
+      if (!closed) setTimeout(() => { void listen(); }, RELISTEN_MS).unref();
+    });
+    client.on('notification', (message) => {
+      if (message.channel === options.channel) counter++;
+      events.emit(message.channel, message.payload ?? '');
+    });
+    try {
+      await client.connect();
+      for (const channel of channels) await client.query(`LISTEN ${channel}`);
+      listener = client;
+      counter++;
+    } catch {
+      await client.end().catch(() => {});
+    }
+  };
+  await listen();
+
+  return {
+    kind: 'postgres',
+    label: where,
+    kysely,
+    async writeTransaction<T>(fn: (trx: Transaction<S>) => Promise<T>): Promise<T> {
+      try {
+        const result = await kysely.transaction().execute(async (trx) => {
+          await sql`SELECT pg_advisory_xact_lock(${advisoryKey(options.channel)})`.execute(trx);
+          const value = await fn(trx);
+          await sql`SELECT pg_notify(${options.channel}, '')`.execute(trx);
+          return value;
+        });
+        counter++;
+        return result;
+      } catch (error) {
+        throw mapPgError(options.what, error);
+      }
+    },
+    changeCounter: () => (listener ? counter : ++counter),
+    noteWrite: () => {
+      counter++;
+      pool.query('SELECT pg_notify($1, $2)', [options.channel, '']).catch(() => {});
+    },
+    crossProcessEvents: true,
+    publish: async (channel, payload) => {
+      assertChannel(channel);
+      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
+    subscribe: (channel, handler) => {
+      assertChannel(channel);
+      if (!channels.has(channel)) {
+        channels.add(channel);
+        listener?.query(`LISTEN ${channel}`).catch(() => {});
+      }
+      events.on(channel, handler);
+      return () => { events.off(channel, handler); };
+    },
+    ping: async () => { await pool.query('SELECT 1'); },
+    close: async () => {
+      closed = true;
+      const client = listener;
+      listener = null;
+      await client?.end().catch(() => {});
+      await kysely.destroy();
+    },
+  };
+}

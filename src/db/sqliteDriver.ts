@@ -1,0 +1,134 @@
+/**
+ * A kysely driver over one better-sqlite3 connection, made for a server's event loop:
+ * - prepared statements are cached by SQL text (preparing costs more than running a small query);
+ * - write transactions start with BEGIN IMMEDIATE, so two writers never deadlock upgrading a read lock;
+ * - a lock held by another process is waited for with short async retries (see databaseBusy.ts):
+ *   SQLite's own busy wait, which blocks the thread, is kept to a few milliseconds.
+ */
+import type Database from 'better-sqlite3';
+import {
+  CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult,
+  SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
+} from 'kysely';
+import { retryWhileBusy } from './databaseBusy';
+
+/** How long SQLite itself may block the thread waiting for a lock, per attempt. */
+export const SQLITE_BLOCKING_WAIT_MS = 3;
+const MAX_CACHED_STATEMENTS = 500;
+
+export interface SqliteDriverOptions {
+  database: Database.Database;
+  /** Names the file in busy errors, e.g. "state database". */
+  what: string;
+  /** Total time a statement may wait for another process's lock before DatabaseBusyError. */
+  busyDeadlineMs: number;
+}
+
+class SqliteConnection implements DatabaseConnection {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly options: SqliteDriverOptions) {}
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
+      statement = this.options.database.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const { what, busyDeadlineMs } = this.options;
+    return retryWhileBusy(what, busyDeadlineMs, () => {
+      const statement = this.statement(query.sql);
+      // SQLite binds no booleans: store them as 0/1, as the schema declares them.
+      const parameters = query.parameters.map((p) => (typeof p === 'boolean' ? Number(p) : p));
+      if (statement.reader) return { rows: statement.all(...parameters) as R[] };
+      const { changes, lastInsertRowid } = statement.run(...parameters);
+      return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
+    });
+  }
+
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming queries are not used by this server');
+  }
+}
+
+/** One connection, one user at a time: kysely awaits this lock, so waiting never blocks the loop. */
+class ConnectionLock {
+  private tail: Promise<void> = Promise.resolve();
+  private release: (() => void) | null = null;
+
+  async acquire(): Promise<void> {
+    const previous = this.tail;
+    let release!: () => void;
+    this.tail = new Promise<void>((resolve) => { release = resolve; });
+    await previous;
+    this.release = release;
+  }
+
+  free(): void {
+    const release = this.release;
+    this.release = null;
+    release?.();
+  }
+}
+
+class SqliteDriver implements Driver {
+  private readonly lock = new ConnectionLock();
+  private readonly connection: SqliteConnection;
+
+  constructor(private readonly options: SqliteDriverOptions) {
+    this.connection = new SqliteConnection(options);
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    await this.lock.acquire();
+    return this.connection;
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'));
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
+  }
+
+  async releaseConnection(): Promise<void> {
+    this.lock.free();
+  }
+
+  async destroy(): Promise<void> {
+    if (this.options.database.open) this.options.database.close();
+  }
+}
+
+export class BetterSqliteDialect implements Dialect {
+  constructor(private readonly options: SqliteDriverOptions) {}
+
+  createDriver(): Driver {
+    return new SqliteDriver(this.options);
+  }
+
+  createQueryCompiler() {
+    return new SqliteQueryCompiler();
+  }
+
+  createAdapter() {
+    return new SqliteAdapter();
+  }
+
+  createIntrospector(db: Kysely<unknown>) {
+    return new SqliteIntrospector(db);
+  }
+}

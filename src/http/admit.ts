@@ -1,0 +1,38 @@
+/**
+ * Everything that happens to a request before endpoint code sees it, in one function used by both
+ * the Express path and the lean path: the extension hooks (the demo's guard), the per-client rate
+ * limit, the protocol and CORS headers, and preflights. It returns the headers every answer carries,
+ * and an answer when the request is settled here.
+ */
+import { appExtensions } from '../appExtensions';
+import type { AppContext } from './appContext';
+import { clientAddress } from './clientAddress';
+import { errorReply } from './errorReply';
+import type { HttpCall, HttpReply } from './httpCall';
+import { preflightReply, protocolHeadersFor } from './protocolHeaders';
+
+export interface Admission {
+  headers: Record<string, string>;
+  reply: HttpReply | null;
+}
+
+export async function admit(call: HttpCall, app: AppContext): Promise<Admission> {
+  let headers = protocolHeadersFor(call, app.cors);
+  const address = clientAddress(call.raw, app.trustProxy);
+  for (const hook of appExtensions.requestHooks) {
+    const result = await hook(call, address);
+    if (!result) continue;
+    if (result.headers) headers = { ...headers, ...result.headers };
+    if (result.reply) return { headers, reply: result.reply };
+  }
+  const preflight = preflightReply(call, app.cors);
+  if (preflight) return { headers, reply: preflight };
+  if (app.rateLimit) {
+    try {
+      await app.rateLimit.take(address);
+    } catch (error) {
+      return { headers, reply: errorReply(error) };
+    }
+  }
+  return { headers, reply: null };
+}

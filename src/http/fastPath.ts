@@ -1,0 +1,59 @@
+/**
+ * The lean path: the two requests every dashboard page and `sky status` make most (`POST /status` and
+ * `GET /api/get`, with or without the `/internal/dashboard` prefix) are answered here, in front of
+ * Express, skipping its router and middleware stack. Nothing about them differs from the Express
+ * path: the same admission (hooks, rate limit, headers), the same body limits, the same endpoint code
+ * from the same table and the same reply writer. Anything unusual (another content type, an encoded
+ * body) is left to Express untouched.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import querystring from 'node:querystring';
+import type { Endpoint } from './endpoint';
+import { answer } from './endpoint';
+import type { AppContext } from './appContext';
+import { admit } from './admit';
+import { errorReply } from './errorReply';
+import type { HttpCall } from './httpCall';
+import { writeReply } from './httpCall';
+import { isPlainJsonRequest, readJsonBody } from './jsonBody';
+import { stripDashboardPrefix } from './protocolHeaders';
+
+export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+export function createFastPath(app: AppContext, endpoints: { status: Endpoint; apiGet: Endpoint }): FastPath {
+  return (req, res) => {
+    const url = stripDashboardPrefix(req.url ?? '');
+    const mark = url.indexOf('?');
+    const path = mark < 0 ? url : url.slice(0, mark);
+    let endpoint: Endpoint;
+    if (req.method === 'POST' && path === '/status' && isPlainJsonRequest(req)) endpoint = endpoints.status;
+    else if (req.method === 'GET' && path === '/api/get') endpoint = endpoints.apiGet;
+    else return false;
+    const call: HttpCall = {
+      method: req.method,
+      path,
+      query: mark < 0 ? {} : querystring.parse(url.slice(mark + 1)),
+      body: undefined,
+      headers: req.headers,
+      socketAddress: req.socket.remoteAddress,
+      raw: req,
+    };
+    void (async () => {
+      try {
+        const admission = await admit(call, app);
+        for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
+        if (admission.reply) {
+          req.resume();
+          writeReply(res, admission.reply);
+          return;
+        }
+        if (call.method === 'POST') call.body = await readJsonBody(req, app.bodyLimitBytes);
+        await answer(endpoint, call, app, res);
+      } catch (error) {
+        if (res.headersSent) res.end();
+        else writeReply(res, errorReply(error));
+      }
+    })();
+    return true;
+  };
+}

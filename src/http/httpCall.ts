@@ -1,0 +1,43 @@
+/**
+ * The request and the answer as the endpoint code sees them, independent of the HTTP framework:
+ * Express serves the long tail of endpoints, a lean handler in front of it serves the hottest ones
+ * (src/http/fastPath.ts), and both hand endpoint code the same `HttpCall` and write the same
+ * `HttpReply`, so headers, bodies and errors are identical whichever path answered.
+ */
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+
+export interface HttpCall {
+  method: string;
+  /** The path after the `/internal/dashboard` prefix is removed. */
+  path: string;
+  query: Record<string, unknown>;
+  body: unknown;
+  headers: IncomingHttpHeaders;
+  /** The TCP peer; the client address comes from clientAddress.ts (trusted proxies). */
+  socketAddress: string | undefined;
+  raw: IncomingMessage;
+}
+
+export interface HttpReply {
+  status: number;
+  headers?: Record<string, string>;
+  /** A value to serialise, or `jsonText` already serialised (a cached result). */
+  json?: unknown;
+  jsonText?: string;
+}
+
+export function header(call: Pick<HttpCall, 'headers'>, name: string): string | undefined {
+  const value = call.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Writes a reply as Express's `res.json` would: same content type, length and body bytes. */
+export function writeReply(res: ServerResponse, reply: HttpReply, baseHeaders: Record<string, string> = {}): void {
+  const text = reply.jsonText ?? JSON.stringify(reply.json ?? null);
+  res.statusCode = reply.status;
+  for (const [name, value] of Object.entries(baseHeaders)) res.setHeader(name, value);
+  if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(res.req?.method === 'HEAD' ? undefined : text);
+}

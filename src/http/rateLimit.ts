@@ -1,0 +1,60 @@
+/**
+ * Per-client fairness: one client cannot take the whole server. A token bucket per client address
+ * (rate-limiter-flexible, in memory; an IPv6 client counts per /64, which is what one host gets),
+ * answering 429 with `Retry-After` and the typed body. `SKYPILOT_RATE_LIMIT=<requests>/<seconds>` sets
+ * it, `off` disables it; the demo turns it on by default, the nightly leaves it off.
+ */
+import ipaddr from 'ipaddr.js';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { HttpError } from '../errors';
+
+export interface RateLimitSpec {
+  points: number;
+  seconds: number;
+}
+
+/** Generous enough that a person clicking through a dashboard or running the CLI never meets it. */
+export const DEMO_RATE_LIMIT: RateLimitSpec = { points: 1200, seconds: 60 };
+
+export function parseRateLimit(value: string | undefined, fallback: RateLimitSpec | null): RateLimitSpec | null {
+  if (value === undefined || value.trim() === '') return fallback;
+  if (/^(off|0|false|no)$/i.test(value.trim())) return null;
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*s?\s*$/.exec(value);
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
+    throw new Error(`SKYPILOT_RATE_LIMIT must be <requests>/<seconds> (e.g. 1200/60) or off, got '${value}'`);
+  }
+  return { points: Number(match[1]), seconds: Number(match[2]) };
+}
+
+export class RateLimitedError extends HttpError {
+  constructor(retryAfterSeconds: number) {
+    super(429, 'rate_limited', 'RateLimited', 'Too many requests from this client; slow down and retry.', undefined,
+      retryAfterSeconds);
+  }
+}
+
+/** The rate-limit key of an address: IPv4 as is, IPv6 by its /64 network. */
+export function clientKey(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  return `${(parsed as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16)).join(':')}::/64`;
+}
+
+export class RateLimit {
+  private readonly limiter: RateLimiterMemory;
+
+  constructor(readonly spec: RateLimitSpec) {
+    this.limiter = new RateLimiterMemory({ points: spec.points, duration: spec.seconds });
+  }
+
+  /** Throws RateLimitedError when the client is over its budget. */
+  async take(address: string): Promise<void> {
+    try {
+      await this.limiter.consume(clientKey(address));
+    } catch (error) {
+      if (error instanceof RateLimiterRes) throw new RateLimitedError(Math.max(1, Math.ceil(error.msBeforeNext / 1000)));
+      throw error;
+    }
+  }
+}

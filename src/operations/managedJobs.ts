@@ -1,0 +1,88 @@
+/**
+ * Managed-job operations: the queue (legacy list and paged v2), cancel, logs and pools (none in this
+ * build). Rule kept here once: a user cancels only their own unfinished jobs unless `all_users`.
+ */
+import { toManagedJobRecord } from '../api/wireRecords';
+import type { ManagedJobRecord, ManagedJobsPage } from '../api/wireTypes';
+import { HttpError, SkyPilotError } from '../errors';
+import { managedJobsState } from '../state/managedJobsState';
+import type { ManagedJobPage } from '../state/records';
+import { isTerminalManagedJob, type ManagedJobStatus } from '../vocab/statuses';
+import type { OpContext } from './opContext';
+
+export interface QueueInput {
+  skip_finished?: boolean | null;
+  all_users?: boolean | null;
+  job_ids?: number[] | null;
+  user_match?: string | null;
+  workspace_match?: string | null;
+  name_match?: string | null;
+  page?: number | null;
+  limit?: number | null;
+  statuses?: ManagedJobStatus[] | null;
+  fields?: string[] | null;
+}
+
+function queryJobs(input: QueueInput, userId: string): Promise<ManagedJobPage> {
+  return managedJobsState.getJobs({
+    userHashes: input.all_users === false ? [userId] : null,
+    jobIds: input.job_ids ?? null,
+    skipFinished: input.skip_finished === true,
+    nameMatch: input.name_match,
+    userMatch: input.user_match,
+    workspaceMatch: input.workspace_match,
+    statuses: input.statuses ?? null,
+    page: input.page,
+    limit: input.limit,
+  });
+}
+
+function pick(record: ManagedJobRecord, fields: string[] | null | undefined): Partial<ManagedJobRecord> {
+  if (!fields?.length) return record;
+  // The dashboard always needs the identity and status of a row.
+  const keep = new Set([...fields, 'job_id', '_job_id', 'job_name', 'status']);
+  return Object.fromEntries(Object.entries(record).filter(([k]) => keep.has(k))) as Partial<ManagedJobRecord>;
+}
+
+export async function queue(input: QueueInput, ctx: OpContext): Promise<ManagedJobRecord[]> {
+  return (await queryJobs(input, ctx.caller.identity.id)).jobs.map(toManagedJobRecord);
+}
+
+export async function queueV2(input: QueueInput, ctx: OpContext): Promise<ManagedJobsPage> {
+  const page = await queryJobs(input, ctx.caller.identity.id);
+  return {
+    jobs: page.jobs.map((j) => pick(toManagedJobRecord(j), input.fields)),
+    total: page.total,
+    total_no_filter: page.totalNoFilter,
+    status_counts: page.statusCounts,
+  };
+}
+
+export async function cancel(input: { name?: string | null; job_ids?: number[] | null; all?: boolean | null;
+  all_users?: boolean | null }, ctx: OpContext): Promise<number[]> {
+  if (!input.job_ids?.length && !input.name && !input.all) {
+    throw new SkyPilotError('NotSupportedError', 'Specify job_ids, name or all to cancel managed jobs.');
+  }
+  const { jobs } = await managedJobsState.getJobs({
+    userHashes: input.all_users ? null : [ctx.caller.identity.id], skipFinished: true,
+  });
+  const targets = jobs.filter((j) => input.all || input.job_ids?.includes(j.jobId) || (input.name && j.name === input.name));
+  const missing = (input.job_ids ?? []).filter((id) => !targets.some((j) => j.jobId === id));
+  if (missing.length) {
+    throw new SkyPilotError('ManagedJobNotFoundError',
+      `No cancellable managed job with id ${missing.join(', ')} (it may have finished or belong to another user).`);
+  }
+  for (const job of targets) await managedJobsState.setJobStatus(job.jobId, 'CANCELLED');
+  ctx.log(`Cancelled managed job(s): ${targets.map((j) => j.jobId).join(', ') || 'none'}\n`);
+  return targets.map((j) => j.jobId);
+}
+
+/** A managed job's log, and the footer shown once the job has finished. */
+export async function jobLog(input: { name?: string | null; job_id?: number | null }): Promise<{ log: string; footer: string }> {
+  const { jobs } = await managedJobsState.getJobs(input.job_id != null ? { jobIds: [input.job_id] }
+    : input.name ? { nameMatch: input.name } : { limit: 1 });
+  const job = input.name ? jobs.find((j) => j.name === input.name) : jobs[0];
+  if (!job) throw new HttpError(404, 'managed_job_not_found', 'ManagedJobNotFoundError', 'Managed job not found.');
+  const log = (await managedJobsState.getJobLog(job.jobId)) ?? '';
+  return { log, footer: isTerminalManagedJob(job.status) ? `\nJob ${job.jobId} ${job.status}.\n` : '' };
+}

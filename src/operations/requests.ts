@@ -1,0 +1,91 @@
+/**
+ * The protocol's own operations on requests: fetch a result (`/api/get`), list (`/api/status`),
+ * cancel and stream logs. A caller sees only its own requests unless it is an admin (see caller.ts);
+ * someone else's request answers exactly as a request that does not exist.
+ */
+import type { ServerResponse } from 'node:http';
+import { HttpError, NotFoundError } from '../errors';
+import { startTextStream } from '../http/streamText';
+import { toWirePayload, type RequestRecord, type Viewer } from '../requests/requestRecord';
+import type { RequestStore } from '../requests/requestStore';
+import type { RequestExecutor } from '../requests/executor';
+import { HEADERS } from '../vocab/headers';
+import { isFinishedRequest } from '../vocab/statuses';
+import type { HttpReply } from '../http/httpCall';
+
+/** How long one `/api/stream` follow waits for new output before checking again. */
+const STREAM_POLL_MS = 250;
+/** `/api/status` pages: default and largest page. */
+export const DEFAULT_STATUS_LIMIT = 100;
+export const MAX_STATUS_LIMIT = 1000;
+
+export async function findRequest(store: RequestStore, id: string, viewer: Viewer): Promise<RequestRecord> {
+  const found = await store.find(id, viewer);
+  if (found === 'ambiguous') {
+    throw new HttpError(400, 'ambiguous_request_id', 'ValidationError', `Request id prefix '${id}' matches several requests.`);
+  }
+  if (!found) throw new NotFoundError(`Request '${id}' not found.`, 'request_not_found');
+  return found;
+}
+
+/** `/api/get`: waits for the request, then 200 with its payload, 500 `{detail}` when it failed. */
+export async function getResult(store: RequestStore, id: string, viewer: Viewer, timeoutMs: number): Promise<HttpReply> {
+  const found = await findRequest(store, id, viewer);
+  const record = await store.waitUntilFinished(found.requestId, viewer, timeoutMs);
+  if (!record) throw new NotFoundError(`Request '${id}' not found.`, 'request_not_found');
+  if (!isFinishedRequest(record.status)) {
+    // Clients retry 504, so a long request is simply waited for again.
+    throw new HttpError(504, 'request_not_finished', 'RequestTimeout', `Request '${record.requestId}' is still ${record.status}; try again.`);
+  }
+  const payload = toWirePayload(record);
+  return record.status === 'FAILED' ? { status: 500, json: { detail: payload } } : { status: 200, json: payload };
+}
+
+export interface StatusQuery {
+  requestIds: string[] | null;
+  allStatus: boolean;
+  limit: number;
+  before: number | null;
+}
+
+/** `/api/status`: newest first, one page, summaries only (results are never loaded for a listing). */
+export async function listRequests(store: RequestStore, query: StatusQuery, viewer: Viewer) {
+  const records = await store.list({ viewer, ...query });
+  return records.map((r) => toWirePayload(r, { withResult: false }));
+}
+
+/** Cancels the caller's unfinished requests (the named ones, or all of the user's); returns those cancelled. */
+export async function cancelRequests(store: RequestStore, executor: RequestExecutor, input: {
+  requestIds: string[] | null; userId: string; selfId: string; viewer: Viewer;
+}): Promise<string[]> {
+  const targets = input.requestIds
+    ?? (await store.list({ viewer: input.viewer, allStatus: false, limit: MAX_STATUS_LIMIT }))
+      .filter((r) => r.userId === input.userId).map((r) => r.requestId);
+  const cancelled: string[] = [];
+  for (const id of targets) {
+    if (id === input.selfId) continue;
+    const record = await store.get(id, input.viewer);
+    if (record && (await executor.cancel(record.requestId))) cancelled.push(record.requestId);
+  }
+  return cancelled;
+}
+
+/** `/api/stream`: the request's log, following it until it finishes unless `follow` is false. */
+export async function streamRequestLog(store: RequestStore, res: ServerResponse, target: RequestRecord,
+  options: { follow: boolean; viewer: Viewer; closed: () => boolean; headers: Record<string, string> }): Promise<void> {
+  const id = target.requestId;
+  startTextStream(res, { ...options.headers, [HEADERS.streamRequestId]: id });
+  let sent = 0;
+  for (;;) {
+    const log = await store.getLog(id);
+    if (log.length > sent) res.write(log.slice(sent));
+    sent = log.length;
+    const current = await store.get(id, options.viewer);
+    if (!current || isFinishedRequest(current.status) || !options.follow || options.closed()) {
+      if (current?.status === 'CANCELLED') res.write(`'${current.name}' request ${id} cancelled\n`);
+      break;
+    }
+    await store.waitForActivity(id, STREAM_POLL_MS);
+  }
+  res.end();
+}

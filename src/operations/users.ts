@@ -1,0 +1,86 @@
+/**
+ * Users: listing, roles, and the admin's create/update/delete. Business rules live here, testable
+ * without HTTP: a user who still has clusters or active managed jobs cannot be deleted; passwords
+ * are stored as scrypt hashes, never as given; callers are registered as SkyPilot registers them.
+ */
+import { randomBytes, scryptSync } from 'node:crypto';
+import { toUserRecord } from '../api/wireRecords';
+import type { UserRecord, UserRoleRecord } from '../api/wireTypes';
+import { HttpError } from '../errors';
+import { type Identity, userHashForName } from '../state/currentUser';
+import { globalUserState } from '../state/globalUserState';
+import { managedJobsState } from '../state/managedJobsState';
+import type { UserRole } from '../vocab/statuses';
+
+function hashPassword(password: string): string {
+  const salt = randomBytes(16).toString('hex');
+  return `scrypt$${salt}$${scryptSync(password, salt, 32).toString('hex')}`;
+}
+
+async function requireUser(userId: string) {
+  const user = await globalUserState.getUser(userId);
+  if (!user) throw new HttpError(404, 'user_not_found', 'UserNotFoundError', `User '${userId}' does not exist.`);
+  return user;
+}
+
+const SEEN_CALLERS_MAX = 10_000;
+const SEEN_CALLERS_MS = 60_000;
+const seenCallers = new Map<string, number>();
+
+/**
+ * Records a caller in the users table, as SkyPilot does for every request, so the users page lists
+ * them. A caller seen within the last minute under the same name is not written again: registering
+ * is bookkeeping, and a write per read would make every `/status` a database write.
+ */
+export async function registerCaller(identity: Identity): Promise<void> {
+  const key = `${identity.id}\u0000${identity.name}`;
+  const seenAt = seenCallers.get(key);
+  if (seenAt !== undefined && Date.now() - seenAt < SEEN_CALLERS_MS) return;
+  await globalUserState.addOrUpdateUser({ id: identity.id, name: identity.name });
+  if (seenCallers.size >= SEEN_CALLERS_MAX) seenCallers.clear();
+  seenCallers.set(key, Date.now());
+}
+
+export async function listUsers(): Promise<UserRecord[]> {
+  const users = await globalUserState.getAllUsers();
+  return users.filter((u) => u.userType !== 'sa').map(toUserRecord);
+}
+
+/** Without a stored role the caller is an admin, as upstream reports on a server without auth. */
+export async function roleOf(caller: Identity): Promise<UserRoleRecord> {
+  const stored = await globalUserState.getUserRole(caller.id);
+  return { id: caller.id, name: caller.name, role: stored ?? 'admin' };
+}
+
+export async function createUser(input: { username: string; password?: string | null; role?: UserRole | null }): Promise<void> {
+  const id = userHashForName(input.username);
+  if (await globalUserState.getUser(id)) {
+    throw new HttpError(409, 'user_exists', 'UserExistsError', `User '${input.username}' already exists.`);
+  }
+  await globalUserState.addOrUpdateUser({
+    id, name: input.username, password: input.password ? hashPassword(input.password) : null, userType: 'basic',
+  });
+  await globalUserState.setUserRole(id, input.role ?? 'user');
+}
+
+export async function updateUser(input: { user_id: string; role?: UserRole | null; password?: string | null }): Promise<void> {
+  const user = await requireUser(input.user_id);
+  if (!input.role && !input.password) {
+    throw new HttpError(400, 'nothing_to_update', 'ValidationError', 'Give a role or a password to update.');
+  }
+  if (input.password) {
+    await globalUserState.addOrUpdateUser({ id: user.id, name: user.name ?? user.id, password: hashPassword(input.password) });
+  }
+  if (input.role) await globalUserState.setUserRole(user.id, input.role);
+}
+
+export async function deleteUser(input: { user_id: string }): Promise<void> {
+  const user = await requireUser(input.user_id);
+  const clusters = await globalUserState.getClusters({ userHashes: [user.id] });
+  const { jobs } = await managedJobsState.getJobs({ userHashes: [user.id], skipFinished: true });
+  if (clusters.length || jobs.length) {
+    throw new HttpError(409, 'user_in_use', 'UserInUseError',
+      `User '${user.name}' still has ${clusters.length} cluster(s) and ${jobs.length} active managed job(s).`);
+  }
+  await globalUserState.deleteUser(user.id);
+}

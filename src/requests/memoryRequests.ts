@@ -1,0 +1,114 @@
+/**
+ * The in-memory tier of the request store: every live request and recently finished ones, so the hot
+ * round trip (schedule, then `/api/get`) never waits on a database. Bounded by count and by bytes:
+ * when full, the oldest finished requests go first (reads are gone for good, durable requests are
+ * still in the database); live requests are never evicted (the executor bounds how many there are).
+ * Finished reads are kept for `readRetentionMs`: clients fetch a result once, soon after.
+ */
+import { isFinishedRequest } from '../vocab/statuses';
+import { type RequestRecord, recordBytes } from './requestRecord';
+
+export interface MemoryLimits {
+  maxEntries: number;
+  maxBytes: number;
+  /** How long a finished read stays fetchable. */
+  readRetentionMs: number;
+  /** How long a finished durable request stays cached here (it is in the database anyway). */
+  durableCacheMs: number;
+}
+
+export const DEFAULT_MEMORY_LIMITS: MemoryLimits = {
+  maxEntries: 20_000,
+  maxBytes: 64 * 1024 * 1024,
+  readRetentionMs: 10 * 60_000,
+  durableCacheMs: 60_000,
+};
+
+interface Entry {
+  record: RequestRecord;
+  bytes: number;
+  /** When a finished entry may be dropped (ms since the epoch); Infinity while live. */
+  expiresAt: number;
+}
+
+export class MemoryRequests {
+  private readonly entries = new Map<string, Entry>();
+  /** Finished ids in the order they finished: eviction and expiry walk it from the front. */
+  private readonly finishedOrder = new Map<string, true>();
+  private bytes = 0;
+
+  constructor(readonly limits: MemoryLimits = DEFAULT_MEMORY_LIMITS) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get totalBytes(): number {
+    return this.bytes;
+  }
+
+  get(requestId: string): RequestRecord | undefined {
+    const entry = this.entries.get(requestId);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= Date.now()) {
+      this.remove(requestId);
+      return undefined;
+    }
+    return entry.record;
+  }
+
+  /** Adds or replaces a record and re-accounts it; evicts finished records past the bounds. */
+  put(record: RequestRecord): void {
+    const previous = this.entries.get(record.requestId);
+    if (previous) this.bytes -= previous.bytes;
+    const finished = isFinishedRequest(record.status);
+    const bytes = recordBytes(record);
+    const ttl = record.durable ? this.limits.durableCacheMs : this.limits.readRetentionMs;
+    this.entries.set(record.requestId, { record, bytes, expiresAt: finished ? Date.now() + ttl : Infinity });
+    this.bytes += bytes;
+    if (finished) {
+      this.finishedOrder.delete(record.requestId);
+      this.finishedOrder.set(record.requestId, true);
+    }
+    this.evict();
+  }
+
+  /** Re-accounts a record changed in place (a log line appended). */
+  touch(record: RequestRecord): void {
+    const entry = this.entries.get(record.requestId);
+    if (!entry) return;
+    const bytes = recordBytes(record);
+    this.bytes += bytes - entry.bytes;
+    entry.bytes = bytes;
+    this.evict();
+  }
+
+  remove(requestId: string): void {
+    const entry = this.entries.get(requestId);
+    if (!entry) return;
+    this.entries.delete(requestId);
+    this.finishedOrder.delete(requestId);
+    this.bytes -= entry.bytes;
+  }
+
+  /** Records matching `keep`, newest first. */
+  filter(keep: (record: RequestRecord) => boolean): RequestRecord[] {
+    const now = Date.now();
+    const out: RequestRecord[] = [];
+    for (const entry of this.entries.values()) {
+      if (entry.expiresAt > now && keep(entry.record)) out.push(entry.record);
+    }
+    return out.sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** Drops expired finished records; called periodically and on every put. */
+  evict(): void {
+    const now = Date.now();
+    for (const id of this.finishedOrder.keys()) {
+      const entry = this.entries.get(id)!;
+      const over = this.entries.size > this.limits.maxEntries || this.bytes > this.limits.maxBytes;
+      if (!over && entry.expiresAt > now) break;
+      this.remove(id);
+    }
+  }
+}

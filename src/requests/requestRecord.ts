@@ -1,0 +1,90 @@
+/**
+ * A request as the server keeps it, and its wire form (`/api/get`'s payload). The payload is the one
+ * shape every client decodes: the official Python client base64-unpickles `entrypoint` and
+ * `request_body` (a pickled None is enough) and, on failure, `error.object`; the dashboards and our
+ * client read `return_value` and `error` as JSON strings.
+ */
+import type { RequestPayload } from '../api/wireTypes';
+import { PICKLED_NONE_BASE64, pickleErrorObject } from '../pickle/skypilotPickles';
+import type { RequestStatus, ScheduleType } from '../vocab/statuses';
+
+export interface RequestError {
+  type: string;
+  message: string;
+}
+
+export interface RequestRecord {
+  requestId: string;
+  name: string;
+  /** JSON text of the body for durable requests; '{}' for reads, whose bodies are not kept. */
+  body: string;
+  status: RequestStatus;
+  createdAt: number;
+  finishedAt: number | null;
+  userId: string;
+  userName: string | null;
+  /** The principal allowed to see it (besides admins). */
+  owner: string | null;
+  replicaId: string | null;
+  clusterName: string | null;
+  scheduleType: ScheduleType;
+  durable: boolean;
+  /** JSON text, as the wire carries it. */
+  returnValue: string;
+  error: RequestError | null;
+  statusMsg: string | null;
+  shouldRetry: boolean;
+  log: string;
+}
+
+/** Who asks: a principal (user, or demo visitor) and whether it may see everyone's requests. */
+export interface Viewer {
+  principal: string;
+  admin: boolean;
+}
+
+export function canSee(viewer: Viewer, record: Pick<RequestRecord, 'owner'>): boolean {
+  return viewer.admin || (record.owner !== null && record.owner === viewer.principal);
+}
+
+/** Rough memory held by a record, for the in-memory tier's byte bound. */
+export function recordBytes(record: RequestRecord): number {
+  return 256 + record.body.length + record.returnValue.length + record.log.length
+    + (record.error ? record.error.message.length + 64 : 0);
+}
+
+function errorText(error: RequestError | null): string {
+  if (!error) return 'null';
+  return JSON.stringify({
+    type: error.type,
+    message: error.message,
+    // The official client rebuilds `sky.exceptions.<type>` from this pickled dict.
+    object: pickleErrorObject({ type: error.type, message: error.message }),
+  });
+}
+
+export interface PayloadOptions {
+  /** Listings leave results out: `/api/status` never returns another request's result. */
+  withResult: boolean;
+}
+
+export function toWirePayload(record: RequestRecord, options: PayloadOptions = { withResult: true }): RequestPayload {
+  return {
+    request_id: record.requestId,
+    name: record.name,
+    entrypoint: PICKLED_NONE_BASE64,
+    request_body: PICKLED_NONE_BASE64,
+    status: record.status,
+    created_at: record.createdAt,
+    finished_at: record.finishedAt,
+    user_id: record.userId,
+    user_name: record.userName,
+    return_value: options.withResult ? record.returnValue : 'null',
+    error: errorText(record.error),
+    pid: process.pid,
+    schedule_type: record.scheduleType,
+    cluster_name: record.clusterName,
+    status_msg: record.statusMsg,
+    should_retry: record.shouldRetry,
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * The requests database's migrations. Version 1 is the table of the first releases (created only if
+ * missing, so their files open unchanged); version 2 adds ownership (privacy), replica leases and the
+ * durable flag that decides retention.
+ */
+import type { Migration } from '../db/migrator';
+
+export const REQUESTS_MIGRATIONS_TABLE = 'requests_schema_migrations';
+
+export const REQUESTS_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'requests',
+    async up(db) {
+      await db.schema.createTable('requests').ifNotExists()
+        .addColumn('request_id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('request_body', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'double precision', (c) => c.notNull())
+        .addColumn('finished_at', 'double precision')
+        .addColumn('return_value', 'text', (c) => c.notNull().defaultTo('null'))
+        .addColumn('error', 'text', (c) => c.notNull().defaultTo('null'))
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('user_name', 'text')
+        .addColumn('cluster_name', 'text')
+        .addColumn('schedule_type', 'text', (c) => c.notNull())
+        .addColumn('status_msg', 'text')
+        .addColumn('should_retry', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('log', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema.createIndex('requests_status').ifNotExists().on('requests').column('status').execute();
+      await db.schema.createIndex('requests_created').ifNotExists().on('requests').column('created_at').execute();
+    },
+  },
+  {
+    version: 2,
+    name: 'owners, replicas and retention classes',
+    async up(db) {
+      await db.schema.alterTable('requests').addColumn('owner', 'text').execute();
+      await db.schema.alterTable('requests').addColumn('replica_id', 'text').execute();
+      await db.schema.alterTable('requests').addColumn('durable', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+      await db.schema.createIndex('requests_owner_created').on('requests').columns(['owner', 'created_at']).execute();
+      await db.schema.createIndex('requests_finished').on('requests').columns(['durable', 'finished_at']).execute();
+      await db.schema.createTable('replicas')
+        .addColumn('replica_id', 'text', (c) => c.primaryKey())
+        .addColumn('started_at', 'double precision', (c) => c.notNull())
+        .addColumn('heartbeat_at', 'double precision', (c) => c.notNull())
+        .execute();
+    },
+  },
+];

@@ -1,0 +1,210 @@
+/**
+ * The requests table: durable requests (writes, long requests) always, reads too when the store is
+ * shared by replicas. Listings select summary columns only: a result, a body or a log is read only
+ * for the one request that is asked for.
+ */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Db } from '../db/database';
+import { FINISHED_REQUEST_STATUSES, type RequestStatus, type ScheduleType } from '../vocab/statuses';
+import type { RequestError, RequestRecord, Viewer } from './requestRecord';
+import type { RequestsSchema, RequestsTable } from './requestsSchema';
+
+const FINISHED = [...FINISHED_REQUEST_STATUSES];
+const SUMMARY_COLUMNS = [
+  'request_id', 'name', 'status', 'created_at', 'finished_at', 'user_id', 'user_name', 'cluster_name',
+  'schedule_type', 'status_msg', 'should_retry', 'owner', 'replica_id', 'durable', 'error',
+] as const;
+
+type SummaryRow = Pick<Selectable<RequestsTable>, (typeof SUMMARY_COLUMNS)[number]>;
+
+function parseError(text: string): RequestError | null {
+  try {
+    const value = JSON.parse(text) as RequestError | null;
+    return value && typeof value.type === 'string' ? { type: value.type, message: String(value.message ?? '') } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function recordFromRow(row: SummaryRow & Partial<Selectable<RequestsTable>>): RequestRecord {
+  return {
+    requestId: row.request_id,
+    name: row.name,
+    body: row.request_body ?? '{}',
+    status: row.status as RequestStatus,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+    userId: row.user_id,
+    userName: row.user_name,
+    owner: row.owner,
+    replicaId: row.replica_id,
+    clusterName: row.cluster_name,
+    scheduleType: row.schedule_type as ScheduleType,
+    durable: row.durable === 1,
+    returnValue: row.return_value ?? 'null',
+    error: parseError(row.error),
+    statusMsg: row.status_msg,
+    shouldRetry: row.should_retry === 1,
+    log: row.log ?? '',
+  };
+}
+
+function rowFromRecord(record: RequestRecord): Selectable<RequestsTable> {
+  return {
+    request_id: record.requestId,
+    name: record.name,
+    request_body: record.body,
+    status: record.status,
+    created_at: record.createdAt,
+    finished_at: record.finishedAt,
+    return_value: record.returnValue,
+    error: record.error ? JSON.stringify(record.error) : 'null',
+    user_id: record.userId,
+    user_name: record.userName,
+    cluster_name: record.clusterName,
+    schedule_type: record.scheduleType,
+    status_msg: record.statusMsg,
+    should_retry: record.shouldRetry ? 1 : 0,
+    log: record.log,
+    owner: record.owner,
+    replica_id: record.replicaId,
+    durable: record.durable ? 1 : 0,
+  };
+}
+
+export interface ListQuery {
+  viewer: Viewer;
+  requestIds?: string[] | null;
+  allStatus: boolean;
+  limit: number;
+  /** Only requests created before this time (epoch seconds): the next page of a listing. */
+  before?: number | null;
+}
+
+export class RequestsTableOps {
+  constructor(readonly store: Db<RequestsSchema>) {}
+
+  private get db(): Kysely<RequestsSchema> {
+    return this.store.kysely;
+  }
+
+  /** False when the id is taken. */
+  async insert(record: RequestRecord): Promise<boolean> {
+    const result = await this.db.insertInto('requests').values(rowFromRecord(record))
+      .onConflict((oc) => oc.column('request_id').doNothing()).executeTakeFirst();
+    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  }
+
+  async get(requestId: string): Promise<RequestRecord | null> {
+    const row = await this.db.selectFrom('requests').selectAll().where('request_id', '=', requestId).executeTakeFirst();
+    return row ? recordFromRow(row) : null;
+  }
+
+  /** Up to two requests the viewer may see whose id starts with `prefix` (two means ambiguous). */
+  async findByPrefix(prefix: string, viewer: Viewer): Promise<RequestRecord[]> {
+    let query = this.db.selectFrom('requests').select(SUMMARY_COLUMNS)
+      .where('request_id', '>=', prefix).where('request_id', '<', `${prefix}\uffff`);
+    if (!viewer.admin) query = query.where('owner', '=', viewer.principal);
+    return (await query.limit(2).execute()).map(recordFromRow);
+  }
+
+  async setRunning(requestId: string): Promise<void> {
+    await this.db.updateTable('requests').set({ status: 'RUNNING' })
+      .where('request_id', '=', requestId).where('status', 'not in', FINISHED).execute();
+  }
+
+  /** Records the outcome once; false when the request had already finished (e.g. cancelled). */
+  async finish(record: RequestRecord): Promise<boolean> {
+    const result = await this.db.updateTable('requests').set({
+      status: record.status, return_value: record.returnValue,
+      error: record.error ? JSON.stringify(record.error) : 'null', finished_at: record.finishedAt,
+      status_msg: record.statusMsg, should_retry: record.shouldRetry ? 1 : 0, log: record.log,
+    }).where('request_id', '=', record.requestId).where('status', 'not in', FINISHED).executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async appendLogs(chunks: Map<string, string>): Promise<void> {
+    if (!chunks.size) return;
+    await this.store.writeTransaction(async (trx) => {
+      for (const [id, text] of chunks) {
+        await trx.updateTable('requests').set({ log: sql<string>`${sql.ref('log')} || ${text}` })
+          .where('request_id', '=', id).execute();
+      }
+    });
+  }
+
+  async list(query: ListQuery): Promise<RequestRecord[]> {
+    let q = this.db.selectFrom('requests').select(SUMMARY_COLUMNS);
+    if (!query.viewer.admin) q = q.where('owner', '=', query.viewer.principal);
+    if (query.requestIds) q = q.where('request_id', 'in', query.requestIds.length ? query.requestIds : ['']);
+    if (!query.allStatus) q = q.where('status', 'in', ['PENDING', 'RUNNING']);
+    if (query.before != null) q = q.where('created_at', '<', query.before);
+    return (await q.orderBy('created_at', 'desc').limit(query.limit).execute()).map(recordFromRow);
+  }
+
+  /** Unfinished requests of replicas that are gone: ours from before a restart, or past their lease. */
+  async failOrphans(replicaIds: string[], error: RequestError): Promise<number> {
+    if (!replicaIds.length) return 0;
+    const result = await this.db.updateTable('requests')
+      .set({ status: 'FAILED', error: JSON.stringify(error), finished_at: Date.now() / 1000 })
+      .where('status', 'in', ['PENDING', 'RUNNING'])
+      .where((eb) => eb.or([eb('replica_id', 'in', replicaIds), eb('replica_id', 'is', null)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** Deletes finished requests older than their retention; at most `batch` rows a call. */
+  async prune(durableBefore: number, readsBefore: number, batch: number): Promise<number> {
+    const ids = await this.db.selectFrom('requests').select('request_id')
+      .where('status', 'in', FINISHED)
+      .where((eb) => eb.or([
+        eb.and([eb('durable', '=', 1), eb('finished_at', '<', durableBefore)]),
+        eb.and([eb('durable', '=', 0), eb('finished_at', '<', readsBefore)]),
+      ])).limit(batch).execute();
+    return this.deleteIds(ids.map((r) => r.request_id));
+  }
+
+  /** Deletes the oldest finished requests, reads first: the size bound's last resort. */
+  async pruneOldest(batch: number): Promise<number> {
+    const ids = await this.db.selectFrom('requests').select('request_id').where('status', 'in', FINISHED)
+      .orderBy('durable').orderBy('finished_at').limit(batch).execute();
+    return this.deleteIds(ids.map((r) => r.request_id));
+  }
+
+  private async deleteIds(ids: string[]): Promise<number> {
+    if (!ids.length) return 0;
+    const result = await this.db.deleteFrom('requests').where('request_id', 'in', ids).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** Bytes the table's data takes (SQLite: used pages of the file; PostgreSQL: the relation). */
+  async sizeBytes(): Promise<number> {
+    if (this.store.kind === 'sqlite') {
+      const { rows } = await sql<{ used: number }>`SELECT (page_count - freelist_count) * page_size AS used
+        FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()`.execute(this.db);
+      return Number(rows[0]?.used ?? 0);
+    }
+    const { rows } = await sql<{ size: number }>`SELECT pg_total_relation_size('requests') AS size`.execute(this.db);
+    return Number(rows[0]?.size ?? 0);
+  }
+
+  async heartbeat(replicaId: string, startedAt: number): Promise<void> {
+    const now = Date.now() / 1000;
+    await this.db.insertInto('replicas').values({ replica_id: replicaId, started_at: startedAt, heartbeat_at: now })
+      .onConflict((oc) => oc.column('replica_id').doUpdateSet({ heartbeat_at: now, started_at: startedAt })).execute();
+  }
+
+  /** Replicas whose last heartbeat is older than `before` (their requests can no longer finish). */
+  async expiredReplicas(before: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('replicas').select('replica_id').where('heartbeat_at', '<', before).execute();
+    return rows.map((r) => r.replica_id);
+  }
+
+  async forgetReplicas(replicaIds: string[]): Promise<void> {
+    if (replicaIds.length) await this.db.deleteFrom('replicas').where('replica_id', 'in', replicaIds).execute();
+  }
+
+  async removeReplica(replicaId: string): Promise<void> {
+    await this.db.deleteFrom('replicas').where('replica_id', '=', replicaId).execute();
+  }
+}

@@ -1,0 +1,18 @@
+/** Every API endpoint, as one table: the Express router and the lean path both read it. */
+import type { Endpoint } from '../http/endpoint';
+import { apiEndpoints } from './apiRoutes';
+import { clusterEndpoints } from './clusterRoutes';
+import { infraEndpoints } from './infraRoutes';
+import { jobsEndpoints } from './jobsRoutes';
+import { userEndpoints } from './userRoutes';
+import { workspaceEndpoints } from './workspaceRoutes';
+
+export const ALL_ENDPOINTS: readonly Endpoint[] = [
+  ...apiEndpoints, ...clusterEndpoints, ...infraEndpoints, ...jobsEndpoints, ...userEndpoints, ...workspaceEndpoints,
+];
+
+export function findEndpoint(method: string, path: string): Endpoint {
+  const endpoint = ALL_ENDPOINTS.find((e) => e.method === method && e.path === path);
+  if (!endpoint) throw new Error(`no endpoint ${method} ${path}`);
+  return endpoint;
+}

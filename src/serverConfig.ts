@@ -1,0 +1,111 @@
+/**
+ * The server's configuration from its arguments and environment, checked before anything starts:
+ * every mistake is one line naming the option (the caller prints it and exits 2).
+ *
+ * Options: `--host` (127.0.0.1), `--port` (46580), `--db-path` (else `SKYPILOT_STATE_DB`, else
+ * `~/.sky/state.db`), `--requests-db` (else `SKYPILOT_REQUESTS_DB`, else
+ * `~/.sky/api_server/requests.db`); `SKYPILOT_DB_CONNECTION_URI=postgresql://...` puts both stores
+ * in PostgreSQL instead. See the README for the rest.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { appExtensions } from './appExtensions';
+import type { DbTarget } from './db/dbTarget';
+import { isPostgresUri } from './db/dbTarget';
+import { parseTrustedProxies, type TrustProxy } from './http/clientAddress';
+import { type CorsPolicy, parseCorsOrigins } from './http/cors';
+import { parseRateLimit, type RateLimitSpec } from './http/rateLimit';
+import { defaultStateTarget } from './state/stateStore';
+
+export const DEFAULT_PORT = 46580;
+
+export class ConfigError extends Error {}
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  state: DbTarget;
+  requests: DbTarget;
+  authUserHeader: string | null;
+  dashboardDir: string | null;
+  cors: CorsPolicy;
+  trustProxy: TrustProxy;
+  rateLimit: RateLimitSpec | null;
+  replicaId: string;
+}
+
+function parsePort(raw: string, source: string): number {
+  const text = raw.trim();
+  const port = Number(text);
+  if (text === '' || !/^\d+$/.test(text) || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`${source} must be an integer from 0 to 65535, got '${raw}'`);
+  }
+  return port;
+}
+
+/** `--port -1` is a value, not an option: join such pairs so the range check can speak. */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (/^--[a-z-]+$/.test(argv[i]) && i + 1 < argv.length && /^-\d/.test(argv[i + 1])) {
+      out.push(`${argv[i]}=${argv[i + 1]}`);
+      i++;
+    } else {
+      out.push(argv[i]);
+    }
+  }
+  return out;
+}
+
+function wrap<T>(what: () => T): T {
+  try {
+    return what();
+  } catch (error) {
+    throw new ConfigError((error as Error).message.split('\n')[0]);
+  }
+}
+
+export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const { values } = wrap(() => parseArgs({
+    args: joinNegativeValues(argv),
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'db-path': { type: 'string' },
+      'requests-db': { type: 'string' },
+    },
+    strict: true,
+  }));
+  const port = values.port !== undefined ? parsePort(values.port, '--port')
+    : env.SKYPILOT_PORT !== undefined ? parsePort(env.SKYPILOT_PORT, 'SKYPILOT_PORT') : DEFAULT_PORT;
+  const host = values.host ?? env.SKYPILOT_HOST ?? '127.0.0.1';
+  if (!host.trim()) throw new ConfigError('--host must not be empty');
+
+  const postgres = isPostgresUri(env.SKYPILOT_DB_CONNECTION_URI);
+  if (env.SKYPILOT_DB_CONNECTION_URI && !postgres) {
+    throw new ConfigError('SKYPILOT_DB_CONNECTION_URI must be a postgresql:// URI');
+  }
+  for (const [flag, value] of [['--db-path', values['db-path']], ['--requests-db', values['requests-db']]] as const) {
+    if (value !== undefined && !value.trim()) throw new ConfigError(`${flag} must not be empty`);
+  }
+  const state: DbTarget = values['db-path'] ? { kind: 'sqlite', path: path.resolve(values['db-path']), createDir: false }
+    : defaultStateTarget(env);
+  const requestsPath = values['requests-db'] ?? env.SKYPILOT_REQUESTS_DB;
+  const requests: DbTarget = postgres && !requestsPath ? { kind: 'postgres', uri: env.SKYPILOT_DB_CONNECTION_URI! }
+    : requestsPath ? { kind: 'sqlite', path: path.resolve(requestsPath), createDir: false }
+      : { kind: 'sqlite', path: path.join(os.homedir(), '.sky', 'api_server', 'requests.db'), createDir: true };
+
+  return {
+    host,
+    port,
+    state,
+    requests,
+    authUserHeader: env.SKYPILOT_AUTH_USER_HEADER || null,
+    dashboardDir: env.SKYPILOT_DASHBOARD_DIR || null,
+    cors: wrap(() => parseCorsOrigins(env.SKYPILOT_CORS_ORIGINS)),
+    trustProxy: wrap(() => parseTrustedProxies(env.SKYPILOT_TRUSTED_PROXIES)),
+    rateLimit: wrap(() => parseRateLimit(env.SKYPILOT_RATE_LIMIT, appExtensions.defaultRateLimit)),
+    replicaId: env.SKYPILOT_REPLICA_ID || `${os.hostname()}:${port === 0 ? `ephemeral-${process.pid}` : port}`,
+  };
+}

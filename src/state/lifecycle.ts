@@ -1,0 +1,31 @@
+/** Opening and closing the state store, and its version, shared by every state seam. */
+import type { DbTarget } from '../db/dbTarget';
+import { stateStore } from './stateStore';
+
+export interface StateInitOptions {
+  /** An SQLite file (must be in an existing directory), or give `target`. */
+  dbPath?: string;
+  target?: DbTarget;
+}
+
+/** Opening and closing the store; the demo's fakes make these no-ops. */
+export function createLifecycle() {
+  return {
+    /** Opens the store and runs migrations. Called once at start-up; safe to call again. */
+    async init(options: StateInitOptions = {}): Promise<void> {
+      if (options.target) await stateStore.open(options.target);
+      else if (options.dbPath) await stateStore.open({ kind: 'sqlite', path: options.dbPath, createDir: false });
+      else await stateStore.db();
+    },
+    async close(): Promise<void> {
+      await stateStore.close();
+    },
+    /** Changes whenever stored state may have changed (here or in another replica): a cache key. */
+    async stateVersion(): Promise<string> {
+      return `db:${(await stateStore.db()).changeCounter()}`;
+    },
+  };
+}
+
+export type Lifecycle = ReturnType<typeof createLifecycle>;
+

@@ -1,0 +1,144 @@
+/**
+ * The state database's tables as kysely sees them: one definition for SQLite and PostgreSQL. JSON
+ * columns are text (`metadata`, `handle`, ...), booleans are 0/1 integers, times are epoch seconds.
+ */
+import type { Generated } from 'kysely';
+
+export interface ClustersTable {
+  name: string;
+  launched_at: number;
+  handle: string;
+  last_use: string;
+  status: string;
+  autostop: number;
+  to_down: number;
+  metadata: string;
+  owner: string | null;
+  cluster_hash: string;
+  storage_mounts_metadata: string | null;
+  cluster_ever_up: number;
+  status_updated_at: number | null;
+  config_hash: string | null;
+  user_hash: string | null;
+  workspace: string;
+  last_creation_yaml: string | null;
+  last_creation_command: string | null;
+  is_managed: number;
+  provision_log_path: string | null;
+}
+
+export interface ClusterHistoryTable {
+  cluster_hash: string;
+  name: string;
+  num_nodes: number;
+  requested_resources: string | null;
+  launched_resources: string;
+  usage_intervals: string;
+  user_hash: string | null;
+  last_creation_yaml: string | null;
+  last_creation_command: string | null;
+  workspace: string;
+  provision_log_path: string | null;
+}
+
+export interface ClusterEventsTable {
+  cluster_hash: string;
+  name: string;
+  starting_status: string | null;
+  ending_status: string | null;
+  reason: string;
+  transitioned_at: number;
+  type: string;
+  /** Orders events within one second (microseconds since the epoch, strictly increasing here). */
+  seq: Generated<number>;
+}
+
+export interface UsersTable {
+  id: string;
+  name: string | null;
+  password: string | null;
+  created_at: number | null;
+  user_type: string;
+}
+
+export interface UserRolesTable {
+  user_id: string;
+  role: string;
+}
+
+export interface ConfigTable {
+  key: string;
+  value: string;
+}
+
+export interface ClusterJobsTable {
+  cluster_name: string;
+  job_id: number;
+  job_name: string;
+  user_hash: string;
+  submitted_at: number;
+  start_at: number | null;
+  end_at: number | null;
+  resources: string;
+  status: string;
+  log_path: string;
+  metadata: string;
+  log: string;
+}
+
+export interface VolumesTable {
+  name: string;
+  launched_at: number;
+  config: string;
+  user_hash: string;
+  workspace: string;
+  last_attached_at: number | null;
+  last_use: string;
+  status: string;
+}
+
+export interface ManagedJobsTable {
+  job_id: Generated<number>;
+  task_id: number;
+  name: string;
+  task_name: string;
+  user_hash: string;
+  workspace: string;
+  entrypoint: string;
+  user_yaml: string | null;
+  status: string;
+  schedule_state: string;
+  submitted_at: number;
+  start_at: number | null;
+  end_at: number | null;
+  last_recovered_at: number;
+  recovery_count: number;
+  job_duration: number;
+  failure_reason: string | null;
+  resources: string;
+  num_nodes: number;
+  launched_resources: string | null;
+  priority: number;
+  pool: string | null;
+  current_cluster_name: string | null;
+  log: string;
+}
+
+export interface SshKeyTable {
+  user_hash: string;
+  ssh_public_key: string;
+  ssh_private_key: string;
+}
+
+export interface StateSchema {
+  clusters: ClustersTable;
+  cluster_history: ClusterHistoryTable;
+  cluster_events: ClusterEventsTable;
+  users: UsersTable;
+  user_roles: UserRolesTable;
+  config: ConfigTable;
+  cluster_jobs: ClusterJobsTable;
+  volumes: VolumesTable;
+  managed_jobs: ManagedJobsTable;
+  ssh_key: SshKeyTable;
+}

@@ -1,0 +1,70 @@
+/**
+ * Every status and kind SkyPilot's protocol names, defined once (`as const` arrays) with their types
+ * derived from them. Server, state, client, CLI and dashboard all import from here, so a status added
+ * upstream is added in one place.
+ */
+
+/** Live clusters only: a terminated cluster has no row, so no status (it lives on in history). */
+export const CLUSTER_STATUSES = ['INIT', 'UP', 'STOPPED'] as const;
+export type ClusterStatus = (typeof CLUSTER_STATUSES)[number];
+
+/** Jobs on a cluster (SkyPilot's `job_lib.JobStatus`), in lifecycle order. */
+export const CLUSTER_JOB_STATUSES = [
+  'INIT', 'PENDING', 'SETTING_UP', 'RUNNING', 'SUCCEEDED', 'FAILED', 'FAILED_SETUP', 'FAILED_DRIVER', 'CANCELLED',
+] as const;
+export type ClusterJobStatus = (typeof CLUSTER_JOB_STATUSES)[number];
+export const ACTIVE_CLUSTER_JOB_STATUSES: readonly ClusterJobStatus[] = ['INIT', 'PENDING', 'SETTING_UP', 'RUNNING'];
+
+export function isActiveClusterJob(status: ClusterJobStatus): boolean {
+  return ACTIVE_CLUSTER_JOB_STATUSES.includes(status);
+}
+
+/** Managed jobs (SkyPilot's `jobs.state.ManagedJobStatus`). */
+export const MANAGED_JOB_STATUSES = [
+  'PENDING', 'SUBMITTED', 'STARTING', 'RUNNING', 'RECOVERING', 'CANCELLING',
+  'SUCCEEDED', 'CANCELLED', 'FAILED', 'FAILED_SETUP', 'FAILED_PRECHECKS', 'FAILED_NO_RESOURCE', 'FAILED_CONTROLLER',
+] as const;
+export type ManagedJobStatus = (typeof MANAGED_JOB_STATUSES)[number];
+export const TERMINAL_MANAGED_JOB_STATUSES: ReadonlySet<ManagedJobStatus> = new Set([
+  'SUCCEEDED', 'CANCELLED', 'FAILED', 'FAILED_SETUP', 'FAILED_PRECHECKS', 'FAILED_NO_RESOURCE', 'FAILED_CONTROLLER',
+]);
+
+export function isTerminalManagedJob(status: ManagedJobStatus): boolean {
+  return TERMINAL_MANAGED_JOB_STATUSES.has(status);
+}
+
+export const MANAGED_JOB_SCHEDULE_STATES = [
+  'INVALID', 'INACTIVE', 'WAITING', 'ALIVE_WAITING', 'LAUNCHING', 'ALIVE_BACKOFF', 'ALIVE', 'DONE',
+] as const;
+export type ManagedJobScheduleState = (typeof MANAGED_JOB_SCHEDULE_STATES)[number];
+
+/** API server requests: PENDING -> RUNNING -> one of the finished statuses. */
+export const REQUEST_STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+export const FINISHED_REQUEST_STATUSES: ReadonlySet<RequestStatus> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+export function isFinishedRequest(status: RequestStatus): boolean {
+  return FINISHED_REQUEST_STATUSES.has(status);
+}
+
+/** The executor's two queues, as upstream: quick requests never wait behind launches. */
+export const SCHEDULE_TYPES = ['short', 'long'] as const;
+export type ScheduleType = (typeof SCHEDULE_TYPES)[number];
+
+export const CLUSTER_EVENT_TYPES = ['DEBUG', 'STATUS_CHANGE'] as const;
+export type ClusterEventType = (typeof CLUSTER_EVENT_TYPES)[number];
+
+export const USER_ROLES = ['admin', 'user', 'viewer'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export const USER_TYPES = ['basic', 'sso', 'legacy', 'sa', 'system'] as const;
+export type UserType = (typeof USER_TYPES)[number];
+
+export const VOLUME_STATUSES = ['READY', 'IN_USE'] as const;
+export type VolumeStatus = (typeof VOLUME_STATUSES)[number];
+
+export const STATUS_REFRESH_MODES = ['NONE', 'AUTO', 'FORCE'] as const;
+export type StatusRefreshMode = (typeof STATUS_REFRESH_MODES)[number];
+
+export const CLOUD_CAPABILITIES = ['compute', 'storage'] as const;
+export type CloudCapability = (typeof CLOUD_CAPABILITIES)[number];
