@@ -102,7 +102,6 @@ export function buildManifest(cache: WorldCache): DemoManifest {
       deleteVolume: REFUSE,
     },
     managedJobsState: {
-      ...lifecycle,
       getJobs: async (query = {}) => read((w) => queryManagedJobs(w.managedJobs, query)),
       addJob: REFUSE,
       setJobStatus: REFUSE,

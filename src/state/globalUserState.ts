@@ -58,6 +58,8 @@ export const UPSTREAM_PARITY_FUNCTIONS: readonly string[] = [
   'globalUserState.addClusterJob',
   'globalUserState.appendClusterJobLog',
   'globalUserState.addVolume',
+  'globalUserState.deleteVolume',
+  'globalUserState.setClusterJobStatus',
   'globalUserState.setSshKeys',
   'managedJobsState.addJob',
   'managedJobsState.appendJobLog',

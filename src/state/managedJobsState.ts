@@ -1,17 +1,16 @@
 /**
  * `managedJobsState`: managed jobs behind a seam of their own (upstream keeps them in a separate
- * database, `spot_jobs.db`; here they share the state store). Assembled like `globalUserState`.
+ * database, `spot_jobs.db`; here they share the state store, opened by `globalUserState.init`).
+ * Assembled like `globalUserState`.
  */
 import { assembleSeam } from './assembleSeam';
-import { createLifecycle, type Lifecycle } from './lifecycle';
 import { createManagedJobsState, type ManagedJobsFamily } from './managedJobsFamily';
 import { stateStore } from './stateStore';
 
 export const managedJobsStateFamilies = {
-  lifecycle: createLifecycle(),
   jobs: createManagedJobsState({ db: () => stateStore.db() }),
 };
 
-export type ManagedJobsState = Lifecycle & ManagedJobsFamily;
+export type ManagedJobsState = ManagedJobsFamily;
 
 export const managedJobsState = assembleSeam<ManagedJobsState>('managedJobsState', managedJobsStateFamilies);
