@@ -1,10 +1,58 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * Two projects: every suite on SQLite, and the state, request and API suites again on PostgreSQL
+ * when a server is reachable (tests/helpers/postgresProbe.js). Without one, only those PostgreSQL
+ * runs are skipped, and this says so.
+ * @type {import('jest').Config}
+ */
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+const base = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
-  // Tests are transpiled only; `npm run build` (tsc, strict) is the type check, and CI runs it first.
+  // Tests are transpiled only; `npm run typecheck` (tsc, strict) is the type check, run first.
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
-  testTimeout: 30000,
-  // SQLite files and child servers: keep workers few on a 2-core machine.
+};
+
+/** Suites whose every test runs again with PostgreSQL behind the state and request stores. */
+const POSTGRES_SUITES = [
+  'tests/state/clusters.test.ts',
+  'tests/state/users.test.ts',
+  'tests/state/managedJobs.test.ts',
+  'tests/state/handles.test.ts',
+  'tests/requests/**/*.test.ts',
+  'tests/api/protocol.test.ts',
+  'tests/api/reads.test.ts',
+  'tests/api/writes.test.ts',
+  'tests/api/badInputs.test.ts',
+  'tests/api/routes.test.ts',
+  'tests/postgres/**/*.test.ts',
+];
+
+function postgresReachable() {
+  if (process.env.SKYPILOT_TEST_POSTGRES === '0') return 'SKYPILOT_TEST_POSTGRES=0';
+  const probe = spawnSync(process.execPath, [path.join(__dirname, 'tests/helpers/postgresProbe.js')],
+    { encoding: 'utf8', timeout: 5000 });
+  return probe.stdout === 'ok' ? null : (probe.stdout || probe.stderr || 'no answer').trim();
+}
+
+const missing = postgresReachable();
+if (missing) {
+  console.log(`PostgreSQL is not reachable (${missing}): skipping the state, request and API suites on PostgreSQL; `
+    + 'they run on SQLite only. Start PostgreSQL (see .ci/run) to run them on both.');
+}
+
+module.exports = {
+  // SQLite files, PostgreSQL databases and child servers: keep workers few on a 2-core machine.
   maxWorkers: 2,
+  testTimeout: 30000,
+  projects: [
+    { ...base, displayName: 'sqlite', testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/postgres/'] },
+    ...(missing ? [] : [{
+      ...base,
+      displayName: 'postgres',
+      testMatch: POSTGRES_SUITES.map((p) => `<rootDir>/${p}`),
+      setupFiles: ['<rootDir>/tests/helpers/usePostgres.js'],
+    }]),
+  ],
 };

@@ -20,9 +20,15 @@ export interface ApiHarness {
   dashboardDir: string;
 }
 
+/** The request store beside a test's state: the same PostgreSQL database, or an SQLite file. */
+export function openTestRequestStore(state: TempState, storePath = ':memory:'): Promise<RequestStore> {
+  const uri = state.database?.uri;
+  return uri ? RequestStore.open({ target: { kind: 'postgres', uri } }) : RequestStore.openSqlite(storePath);
+}
+
 export async function openApiHarness(storePath = ':memory:'): Promise<ApiHarness> {
   const state = await openTempState();
-  const store = await RequestStore.openSqlite(storePath);
+  const store = await openTestRequestStore(state, storePath);
   const dashboardDir = makeTempDir('skyts-dash-');
   const app = createApp({ requests: store, dashboard: { builtDir: dashboardDir }, getTimeoutMs: 10_000 });
   return { app, store, state, dashboardDir };

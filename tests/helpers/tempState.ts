@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { globalUserState } from '../../src/state/globalUserState';
+import { createTestDatabase, type TestDatabase } from './testBackend';
 
 export function makeTempDir(prefix = 'skyts-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -18,19 +19,22 @@ export function removeDir(dir: string): void {
 
 export interface TempState {
   dir: string;
+  /** The SQLite file ('' on PostgreSQL). */
   dbPath: string;
+  database?: TestDatabase;
 }
 
-/** Opens a fresh state DB in a new temp dir; call `closeTempState` when done. */
+/** Opens a fresh state store (a file in a new temp dir, or a PostgreSQL database); close it after. */
 export async function openTempState(): Promise<TempState> {
   const dir = makeTempDir('skyts-state-');
-  const dbPath = path.join(dir, 'state.db');
-  await globalUserState.init({ dbPath });
-  return { dir, dbPath };
+  const database = await createTestDatabase(dir, 'state.db');
+  await globalUserState.init({ target: database.target });
+  return { dir, dbPath: database.target.kind === 'sqlite' ? database.target.path : '', database };
 }
 
 export async function closeTempState(state: TempState | undefined): Promise<void> {
   await globalUserState.close();
+  await state?.database?.drop();
   if (state) removeDir(state.dir);
 }
 
