@@ -48,6 +48,8 @@ export interface SkyApp {
   (req: IncomingMessage, res: ServerResponse): void;
   context: AppContext;
   express: Express;
+  /** Marks the app as shutting down: readiness answers 503 from now on. */
+  startDraining(): void;
   /** An HTTP server running this app, with the extensions' server hooks applied. */
   listen(port: number, host?: string): Server;
 }
@@ -69,6 +71,7 @@ function admission(context: AppContext): RequestHandler {
 
 export function createApp(deps: AppDeps): SkyApp {
   const executor = deps.executor ?? new RequestExecutor(deps.requests);
+  let draining = false;
   const context: AppContext = {
     store: deps.requests,
     executor,
@@ -78,6 +81,7 @@ export function createApp(deps: AppDeps): SkyApp {
     trustProxy: deps.trustProxy ?? null,
     rateLimit: deps.rateLimit ? new RateLimit(deps.rateLimit) : null,
     bodyLimitBytes: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    draining: () => draining,
   };
   const ex = express();
   ex.disable('x-powered-by');
@@ -103,6 +107,7 @@ export function createApp(deps: AppDeps): SkyApp {
     if (!fastPath(req, res)) ex(req, res);
   }) as SkyApp;
   listener.context = context;
+  listener.startDraining = () => { draining = true; };
   listener.express = ex;
   listener.listen = (port: number, host?: string) => {
     const server = http.createServer(listener);

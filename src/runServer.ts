@@ -71,6 +71,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
 
   let stopping: Promise<void> | null = null;
   const stop = (graceMs = 10_000) => stopping ??= (async () => {
+    app.startDraining();
     server.close();
     server.closeIdleConnections();
     await app.context.executor.drain(graceMs);

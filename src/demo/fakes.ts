@@ -49,6 +49,7 @@ export function buildManifest(cache: WorldCache): DemoManifest {
     // The demo has no database to open or close.
     init: async () => {},
     close: async () => {},
+    ping: async () => {},
     stateVersion: async () => cache.version(),
   };
   return {

@@ -5,8 +5,10 @@
  * (`/workspaces/config`, `/users/export`, token endpoints) are absent on purpose.
  */
 export const ALLOWED_READS: ReadonlyArray<readonly ['GET' | 'POST', string]> = [
-  // The protocol itself.
+  // The protocol itself, and the load balancer's probes.
   ['GET', '/api/health'],
+  ['GET', '/healthz'],
+  ['GET', '/readyz'],
   ['GET', '/api/get'],
   ['GET', '/api/status'],
   ['GET', '/api/stream'],

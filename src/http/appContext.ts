@@ -15,4 +15,6 @@ export interface AppContext {
   trustProxy: TrustProxy;
   rateLimit: RateLimit | null;
   bodyLimitBytes: number;
+  /** True once a graceful shutdown has begun: readiness fails, live requests finish. */
+  draining(): boolean;
 }

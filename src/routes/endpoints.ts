@@ -4,11 +4,12 @@ import { apiEndpoints } from './apiRoutes';
 import { clusterEndpoints } from './clusterRoutes';
 import { infraEndpoints } from './infraRoutes';
 import { jobsEndpoints } from './jobsRoutes';
+import { probeEndpoints } from './probeRoutes';
 import { userEndpoints } from './userRoutes';
 import { workspaceEndpoints } from './workspaceRoutes';
 
 export const ALL_ENDPOINTS: readonly Endpoint[] = [
-  ...apiEndpoints, ...clusterEndpoints, ...infraEndpoints, ...jobsEndpoints, ...userEndpoints, ...workspaceEndpoints,
+  ...probeEndpoints, ...apiEndpoints, ...clusterEndpoints, ...infraEndpoints, ...jobsEndpoints, ...userEndpoints, ...workspaceEndpoints,
 ];
 
 export function findEndpoint(method: string, path: string): Endpoint {

@@ -20,6 +20,10 @@ export function createLifecycle() {
     async close(): Promise<void> {
       await stateStore.close();
     },
+    /** A cheap query against the store, for readiness probes; throws when it is unreachable. */
+    async ping(): Promise<void> {
+      await (await stateStore.db()).ping();
+    },
     /** Changes whenever stored state may have changed (here or in another replica): a cache key. */
     async stateVersion(): Promise<string> {
       return `db:${(await stateStore.db()).changeCounter()}`;

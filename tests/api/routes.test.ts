@@ -213,3 +213,17 @@ describe('health, versions and CORS', () => {
     expect(res.headers.location).toBe('/dashboard/');
   });
 });
+
+describe('probes', () => {
+  it('liveness answers 200; readiness checks both stores, then 503 while draining', async () => {
+    expect((await request(h.app).get('/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await request(h.app).get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ready' });
+    const app = createApp({ requests: h.store, dashboard: { builtDir: h.dashboardDir } });
+    app.startDraining();
+    const draining = await request(app).get('/readyz');
+    expect(draining.status).toBe(503);
+    expect((await request(app).get('/healthz')).status).toBe(200);
+  });
+});
