@@ -32,6 +32,10 @@ function main(): void {
     res.setHeader('X-Skypilot-Request-ID', id);
     res.type('application/json').send(statusBody);
   });
+  // Only so the bench's start-up check (the first 200 on /api/health) treats it like the others.
+  app.get('/api/health', (_req, res) => {
+    res.json({ status: 'healthy' });
+  });
   app.get('/api/get', (_req, res) => {
     res.type('application/json').send(getBody);
   });

@@ -1,310 +1,219 @@
 /**
- * Benchmark of the `/status` round trip (POST /status -> X-Skypilot-Request-ID -> GET /api/get), the
- * call every dashboard page and `sky status` make.
+ * `npm run bench`: the `/status` round trip of the nightly and the demo against a bare Express app
+ * serving the same bytes, measured in the same run, in interleaved rounds (each round measures every
+ * variant once, in a rotated order) so that machine noise hits them alike; then p99 at 10
+ * connections, cold start, the replicas variant when PostgreSQL is reachable, and the dashboard's
+ * clusters page in a real browser. It ends with one line scripts can read:
+ *   bench summary: nightly=0.97x demo=0.91x p99_nightly_ms=21 ... load_avg=1.20
  *
- * Each server variant runs as a child process on 127.0.0.1 with an ephemeral port, a temp HOME and
- * temp databases; the state DB is seeded with 5 clusters before the server starts. The baseline is a
- * bare Express 5 app (bench/baseline.ts, also a child process) that answers with the bytes the first
- * variant sent, measured in the same run. autocannon drives 50 connections; each virtual client loops
- * POST /status then GET /api/get?request_id=<id from the header>; the round-trip latency is measured
- * from sending the POST to receiving the /api/get answer.
- *
- * Run: npm run bench   (BENCH_SECONDS sets the seconds per measurement, default 5)
+ * `npm run bench -- --soak SECONDS` runs the soak instead (bench/soak.ts).
+ * Options: --rounds N (3), --seconds N per measurement (4), --connections N (50), --no-page.
+ * The demo variants run with the per-client rate limit off (SKYPILOT_RATE_LIMIT=off), except
+ * `demo+ratelimit`, whose limiter is on with a budget above the bench's rate: it shows the
+ * limiter's cost without tripping it.
  */
-import autocannon from 'autocannon';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { CloudVmRayResourceHandle } from '../src/state/cloudVmRayResourceHandle';
-import { AWS, type Cloud, GCP, Kubernetes } from '../src/state/clouds';
-import { globalUserState } from '../src/state/globalUserState';
-import { Resources } from '../src/state/resources';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
 import type { BaselineFixture } from './baseline';
+import { type Child, ROOT, rssBytes, startChild } from './children';
+import { concurrent, measureRoundTrips, percentile, pool, rate, type Sample } from './roundTrip';
+import { soak, type SoakTarget } from './soak';
+import { demoAvailable, makeTmp, startServer, type Variant } from './variants';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const SECONDS = Math.max(1, Number(process.env.BENCH_SECONDS ?? 5) || 5);
-const WARMUP_SECONDS = 1;
-const CONNECTIONS = 50;
-const START_TIMEOUT_MS = 20_000;
+const POSTGRES_URI = process.env.SKYPILOT_BENCH_POSTGRES_URI || process.env.SKYPILOT_TEST_POSTGRES_URI
+  || 'postgresql://sky:sky@127.0.0.1:5432/sky';
 
-/** A server to measure: `node [-r preload]... <args> --port 0 --db-path ... --requests-db ...`. */
-interface Variant {
-  label: string;
-  args: string[];
-  preload?: string[];
-}
-
-const VARIANTS: Variant[] = [
-  { label: 'nightly', args: ['dist/src/server.js'] },
-  ...(fs.existsSync(path.join(ROOT, 'dist/src/demo/demo.js'))
-    ? [{ label: 'demo', args: ['dist/src/server.js'], preload: ['./dist/src/demo/demo.js'] }]
-    : []),
-];
-
-const children = new Set<ChildProcess>();
-
-function killAll(): void {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+async function postgresDatabase(): Promise<{ uri: string; drop(): Promise<void> } | null> {
+  const admin = new pg.Client({ connectionString: POSTGRES_URI, connectionTimeoutMillis: 2000 });
+  try {
+    await admin.connect();
+  } catch {
+    return null;
   }
-  children.clear();
-}
-
-process.on('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    killAll();
-    process.exit(130);
-  });
-}
-
-/** Starts a child and resolves with the port it prints (`listening on http://127.0.0.1:<port>`). */
-function startChild(label: string, nodeArgs: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let output = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${label}: no "listening" line within ${START_TIMEOUT_MS} ms:\n${output}`));
-    }, START_TIMEOUT_MS);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        child.stdout!.off('data', onData);
-        child.stdout!.resume();
-        child.stderr!.resume();
-        resolve({ child, port: Number(match[1]) });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      children.delete(child);
-      reject(new Error(`${label} exited (${code ?? signal}) before listening:\n${output}`));
-    });
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
-  children.delete(child);
-}
-
-function handle(name: string, cloud: Cloud, instanceType: string, region: string, nodes: number): CloudVmRayResourceHandle {
-  return new CloudVmRayResourceHandle({
-    clusterName: name,
-    clusterNameOnCloud: `${name}-2ea4`,
-    clusterYaml: `~/.sky/generated/${name}.yml`,
-    launchedNodes: nodes,
-    launchedResources: new Resources({ cloud, instanceType, region }),
-    stableInternalExternalIps: Array.from({ length: nodes }, (_, i): [string, string] => [`10.0.0.${i + 1}`, `198.51.100.${i + 1}`]),
-    stableSshPorts: Array.from({ length: nodes }, () => 22),
-    sshUser: 'ubuntu',
-  });
-}
-
-/** Writes 5 clusters into a fresh state DB through the compiled state module, then closes it. */
-async function seedStateDb(dbPath: string): Promise<void> {
-  await globalUserState.init({ dbPath });
-  const clusters: [string, CloudVmRayResourceHandle, string][] = [
-    ['dev', handle('dev', new AWS(), 'm6i.2xlarge', 'us-east-1', 1), 'default'],
-    ['train', handle('train', new GCP(), 'a2-highgpu-8g', 'us-central1', 4), 'ml'],
-    ['infer', handle('infer', new AWS(), 'g5.xlarge', 'us-west-2', 2), 'ml'],
-    ['k8s-dev', handle('k8s-dev', new Kubernetes(), '4CPU--16GB', 'kind-ctx', 1), 'default'],
-    ['k8s-gpu', handle('k8s-gpu', new Kubernetes(), '2CPU--8GB--1H100', 'gke-ctx', 2), 'default'],
-  ];
-  await globalUserState.addOrUpdateUser({ id: 'b0b0b0b0', name: 'bench' });
-  for (const [name, h, workspace] of clusters) {
-    await globalUserState.addOrUpdateCluster({
-      clusterName: name, handle: h, requestedResources: null, ready: true, userHash: 'b0b0b0b0', workspace,
-      command: `sky launch -c ${name}`,
-    });
-  }
-  await globalUserState.close();
-}
-
-function requestIdOf(headers: Record<string, unknown>): string | null {
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === 'x-skypilot-request-id') return Array.isArray(value) ? String(value[0]) : String(value);
-  }
-  return null;
-}
-
-/** One real round trip with fetch: checks the server works and captures its bytes for the baseline. */
-async function captureRoundTrip(port: number): Promise<BaselineFixture & { clusters: number }> {
-  const post = await fetch(`http://127.0.0.1:${port}/status`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}',
-  });
-  const statusBody = await post.text();
-  const id = post.headers.get('x-skypilot-request-id');
-  if (post.status !== 200 || !id) throw new Error(`POST /status answered ${post.status} without a request id: ${statusBody}`);
-  const get = await fetch(`http://127.0.0.1:${port}/api/get?request_id=${encodeURIComponent(id)}`);
-  const getBody = await get.text();
-  if (get.status !== 200) throw new Error(`GET /api/get answered ${get.status}: ${getBody}`);
-  const payload = JSON.parse(getBody) as { return_value: string };
-  return { statusBody, getBody, clusters: (JSON.parse(payload.return_value) as unknown[]).length };
-}
-
-interface Measurement {
-  label: string;
-  roundTripsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
-  non2xx: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-interface RoundTripContext {
-  t0?: number;
-  rid?: string | null;
-}
-
-async function measure(label: string, port: number, seconds: number): Promise<Measurement> {
-  const latencies: number[] = [];
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: CONNECTIONS,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        path: '/status',
-        headers: { 'content-type': 'application/json' },
-        body: '{}',
-        setupRequest: (req, context) => {
-          (context as RoundTripContext).t0 = performance.now();
-          return req;
-        },
-        onResponse: (_status, _body, context, headers) => {
-          (context as RoundTripContext).rid = requestIdOf(headers as Record<string, unknown>);
-        },
-      },
-      {
-        method: 'GET',
-        path: '/api/get',
-        setupRequest: (req, context) => {
-          const rid = (context as RoundTripContext).rid;
-          return { ...req, path: rid ? `/api/get?request_id=${encodeURIComponent(rid)}` : '/api/get' };
-        },
-        onResponse: (status, _body, context) => {
-          const t0 = (context as RoundTripContext).t0;
-          if (status === 200 && t0 !== undefined) latencies.push(performance.now() - t0);
-        },
-      },
-    ],
-  });
-  latencies.sort((a, b) => a - b);
+  const name = `skyts_bench_${process.pid}`;
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES_URI);
+  url.pathname = `/${name}`;
   return {
-    label,
-    roundTripsPerSec: latencies.length / result.duration,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
+    uri: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: POSTGRES_URI });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
   };
 }
 
-async function benchServer(label: string, port: number): Promise<Measurement> {
-  await measure(label, port, WARMUP_SECONDS);
-  return measure(label, port, SECONDS);
+async function capture(url: string): Promise<BaselineFixture & { clusters: number }> {
+  const post = await fetch(`${url}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const statusBody = await post.text();
+  const id = post.headers.get('x-skypilot-request-id');
+  if (post.status !== 200 || !id) throw new Error(`POST /status answered ${post.status} without a request id: ${statusBody}`);
+  const get = await fetch(`${url}/api/get?request_id=${encodeURIComponent(id)}`);
+  const getBody = await get.text();
+  if (get.status !== 200) throw new Error(`GET /api/get answered ${get.status}: ${getBody}`);
+  return { statusBody, getBody, clusters: (JSON.parse(JSON.parse(getBody).return_value) as unknown[]).length };
 }
 
-function printTable(rows: Measurement[], baseline: Measurement): void {
-  const header = ['variant', 'round trips/s', 'p50 (ms)', 'p99 (ms)', 'vs baseline', 'errors', 'non-2xx'];
-  const body = rows.map((r) => [
-    r.label,
-    r.roundTripsPerSec.toFixed(0),
-    r.p50Ms.toFixed(2),
-    r.p99Ms.toFixed(2),
-    `${(r.roundTripsPerSec / baseline.roundTripsPerSec).toFixed(2)}x baseline`,
-    String(r.errors),
-    String(r.non2xx),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(line(header));
+function measureVariant(v: Variant, connections: number, seconds: number): Promise<Sample> {
+  if (v.children.length === 1) return measureRoundTrips(v.children[0].url, connections, seconds);
+  const each = Math.max(1, Math.floor(connections / v.children.length));
+  return Promise.all(v.children.map((c) => measureRoundTrips(c.url, each, seconds))).then(concurrent);
+}
+
+function row(cells: string[], widths: number[]): string {
+  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  console.log(row(rows[0], widths));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of body) console.log(line(row));
+  for (const r of rows.slice(1)) console.log(row(r, widths));
 }
 
-async function main(): Promise<void> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'skyts-bench-'));
-  const results: Measurement[] = [];
-  let fixture: BaselineFixture | null = null;
+async function runBench(options: { rounds: number; seconds: number; connections: number; page: boolean }): Promise<void> {
+  const tmp = makeTmp();
+  const variants: Variant[] = [];
+  const stops: (() => Promise<void>)[] = [];
+  let pgDb: Awaited<ReturnType<typeof postgresDatabase>> = null;
   try {
-    console.log(`skypilot-ts bench: /status round trip, ${CONNECTIONS} connections, ${SECONDS}s per measurement `
-      + `(+${WARMUP_SECONDS}s warm-up), node ${process.version}, ${os.cpus().length} CPUs`);
-    for (const variant of VARIANTS) {
-      const dir = path.join(tmp, variant.label);
-      fs.mkdirSync(dir, { recursive: true });
-      const dbPath = path.join(dir, 'state.db');
-      await seedStateDb(dbPath);
-      const nodeArgs = [
-        ...(variant.preload ?? []).flatMap((p) => ['-r', p]),
-        ...variant.args,
-        '--port', '0', '--db-path', dbPath, '--requests-db', path.join(dir, 'requests.db'),
-      ];
-      const env = { ...process.env, HOME: dir, SKYPILOT_STATE_DB: dbPath, SKYPILOT_REQUESTS_DB: path.join(dir, 'requests.db') };
-      const { child, port } = await startChild(variant.label, nodeArgs, env);
-      try {
-        const captured = await captureRoundTrip(port);
-        console.log(`${variant.label}: port ${port}, /status returns ${captured.clusters} cluster(s), `
-          + `/api/get payload ${captured.getBody.length} bytes`);
-        fixture ??= { statusBody: captured.statusBody, getBody: captured.getBody };
-        results.push(await benchServer(variant.label, port));
-      } finally {
-        await stopChild(child);
-      }
+    console.log(`skypilot-ts bench: /status round trip, ${options.connections} connections, ${options.rounds} interleaved `
+      + `rounds of ${options.seconds}s per variant, node ${process.version}, ${os.cpus().length} CPUs, `
+      + `load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    const off = { SKYPILOT_RATE_LIMIT: 'off' };
+    const nightly = await startServer({ tmp, label: 'nightly', env: off });
+    variants.push({ label: 'nightly', children: [nightly.child], requestsDb: nightly.requestsDb });
+    if (demoAvailable()) {
+      const demo = await startServer({ tmp, label: 'demo', demo: true, env: off });
+      variants.push({ label: 'demo', children: [demo.child], requestsDb: demo.requestsDb });
+      const limited = await startServer({ tmp, label: 'demo+ratelimit', demo: true, env: { SKYPILOT_RATE_LIMIT: '1000000000/60' } });
+      variants.push({ label: 'demo+ratelimit', children: [limited.child] });
     }
+    pgDb = await postgresDatabase();
+    if (pgDb) {
+      const a = await startServer({ tmp, label: 'replica-a', env: off, postgresUri: pgDb.uri, replicaId: 'bench-a' });
+      const b = await startServer({ tmp, label: 'replica-b', env: off, postgresUri: pgDb.uri, replicaId: 'bench-b', seed: false });
+      variants.push({ label: '2 replicas (pg)', children: [a.child, b.child] });
+    } else {
+      console.log(`PostgreSQL not reachable at ${POSTGRES_URI}: no replicas variant`);
+    }
+    for (const v of variants) for (const c of v.children) stops.push(() => c.stop());
 
+    const captured = await capture(nightly.child.url);
+    console.log(`nightly: /status returns ${captured.clusters} cluster(s), /api/get payload ${captured.getBody.length} bytes`);
     const fixturePath = path.join(tmp, 'baseline-fixture.json');
-    fs.writeFileSync(fixturePath, JSON.stringify(fixture));
-    const { child, port } = await startChild('baseline', [path.join(__dirname, 'baseline.js'), fixturePath],
-      { ...process.env, HOME: tmp });
-    let baseline: Measurement;
-    try {
-      const check = await captureRoundTrip(port);
-      if (check.getBody !== fixture!.getBody) throw new Error('baseline does not answer the captured bytes');
-      baseline = await benchServer('baseline (bare express 5)', port);
-    } finally {
-      await stopChild(child);
-    }
+    fs.writeFileSync(fixturePath, JSON.stringify(captured));
+    const baselineChild: Child = await startChild('baseline', [path.join(__dirname, 'baseline.js'), fixturePath], { ...process.env, HOME: tmp });
+    stops.push(() => baselineChild.stop());
+    const baseline: Variant = { label: 'baseline (bare express 5)', children: [baselineChild] };
+    const all = [baseline, ...variants];
 
+    for (const v of all) await measureVariant(v, options.connections, 1); // warm-up
+    const samples = new Map<Variant, Sample[]>(all.map((v) => [v, []]));
+    for (let round = 0; round < options.rounds; round++) {
+      const order = all.map((_, i) => all[(i + round) % all.length]);
+      for (const v of order) samples.get(v)!.push(await measureVariant(v, options.connections, options.seconds));
+    }
+    const at10 = new Map<Variant, Sample>();
+    for (const v of all.slice(0, 3)) at10.set(v, await measureVariant(v, 10, options.seconds));
+
+    const base = pool(samples.get(baseline)!);
+    const rows = [['variant', 'round trips/s', 'vs baseline', 'p50 ms', 'p99 ms', 'p99 ms @10c', 'errors', 'non-2xx', 'cold start ms', 'rss MB']];
+    const summary: Record<string, string> = {};
+    for (const v of all) {
+      const s = pool(samples.get(v)!);
+      const ten = at10.get(v);
+      rows.push([
+        v.label, rate(s).toFixed(0), `${(rate(s) / rate(base)).toFixed(2)}x`, percentile(s.latenciesMs, 50).toFixed(2),
+        percentile(s.latenciesMs, 99).toFixed(2), ten ? percentile(ten.latenciesMs, 99).toFixed(2) : '-',
+        String(s.errors), String(s.non2xx), v.children.map((c) => c.coldStartMs.toFixed(0)).join('/'),
+        v.children.map((c) => (rssBytes(c.process.pid!) / 1048576).toFixed(0)).join('/'),
+      ]);
+      const key = v === baseline ? 'baseline' : v.label;
+      summary[key] = (rate(s) / rate(base)).toFixed(2);
+      summary[`p99_${key}`] = percentile(s.latenciesMs, 99).toFixed(1);
+      if (ten) summary[`p99_10c_${key}`] = percentile(ten.latenciesMs, 99).toFixed(1);
+    }
     console.log('');
-    printTable([...results, baseline], baseline);
-    // The dashboard in a real browser, in its own process (it installs the demo in-process).
-    console.log('');
-    const timing = spawnSync(process.execPath, [path.join(__dirname, 'pageTiming.js')], { stdio: 'inherit', timeout: 180_000 });
-    if (timing.status !== 0) console.log('warning: the clusters page timing did not complete');
-    const failed = [...results, baseline].filter((r) => r.errors > 0 || r.non2xx > 0);
+    printTable(rows);
+    const failed = all.filter((v) => { const s = pool(samples.get(v)!); return s.errors > 0 || s.non2xx > 0; });
     if (failed.length) {
-      console.log(`\nwarning: errors or non-2xx answers in: ${failed.map((r) => r.label).join(', ')}`);
+      console.log(`\nwarning: errors or non-2xx answers in: ${failed.map((v) => v.label).join(', ')}`);
       process.exitCode = 1;
     }
+    if (options.page && demoAvailable()) {
+      console.log('');
+      const timing = spawnSync(process.execPath, [path.join(__dirname, 'pageTiming.js')], { stdio: 'inherit', timeout: 180_000, cwd: ROOT });
+      if (timing.status !== 0) console.log('warning: the clusters page timing did not complete');
+    }
+    const replicas = variants.find((v) => v.children.length > 1);
+    console.log(`\nbench summary: nightly=${summary.nightly}x demo=${summary.demo ?? '-'}x `
+      + `p99_nightly_ms=${summary.p99_nightly} p99_demo_ms=${summary.p99_demo ?? '-'} p99_baseline_ms=${summary.p99_baseline} `
+      + `p99_nightly_10c_ms=${summary.p99_10c_nightly} p99_demo_10c_ms=${summary.p99_10c_demo ?? '-'} `
+      + `demo_ratelimit=${summary['demo+ratelimit'] ?? '-'}x replicas_pg=${replicas ? summary[replicas.label] : '-'}x `
+      + `cold_start_ms=${variants[0].children[0].coldStartMs.toFixed(0)} load_avg=${os.loadavg()[0].toFixed(2)}`);
   } finally {
-    killAll();
+    for (const stop of stops) await stop().catch(() => {});
+    await pgDb?.drop().catch(() => {});
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
+async function runSoak(seconds: number, connections: number): Promise<void> {
+  const tmp = makeTmp();
+  const targets: SoakTarget[] = [];
+  try {
+    let port = 19000 + (process.pid % 1000);
+    const metrics = (label: string) => ({ SKYPILOT_METRICS_PORT: String(port++), label });
+    const n = metrics('nightly');
+    const nightly = await startServer({ tmp, label: 'nightly', env: { SKYPILOT_METRICS_PORT: n.SKYPILOT_METRICS_PORT } });
+    targets.push({ label: 'nightly', children: [nightly.child], requestsDb: nightly.requestsDb, metricsPort: Number(n.SKYPILOT_METRICS_PORT), demo: false });
+    if (demoAvailable()) {
+      const d = metrics('demo');
+      // The soak drives the demo from one address: the limiter would answer most of it with 429.
+      const demo = await startServer({ tmp, label: 'demo', demo: true, env: { SKYPILOT_METRICS_PORT: d.SKYPILOT_METRICS_PORT, SKYPILOT_RATE_LIMIT: 'off' } });
+      targets.push({ label: 'demo', children: [demo.child], requestsDb: demo.requestsDb, metricsPort: Number(d.SKYPILOT_METRICS_PORT), demo: true });
+    }
+    console.log(`skypilot-ts soak: ${seconds}s, ${connections} connections per server, mixed reads${demoAvailable() ? ' and refused writes on the demo' : ''}, `
+      + `load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    await soak(targets, seconds, connections, (t) => (t.demo ? 'dev-cluster-alice' : 'dev'));
+  } finally {
+    for (const t of targets) for (const c of t.children) await c.stop().catch(() => {});
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      soak: { type: 'string' }, rounds: { type: 'string' }, seconds: { type: 'string' },
+      connections: { type: 'string' }, 'no-page': { type: 'boolean' },
+    },
+  });
+  const int = (v: string | undefined, name: string, fallback: number) => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got '${v}'`);
+    return n;
+  };
+  const connections = int(values.connections, 'connections', 50);
+  if (values.soak !== undefined) return runSoak(int(values.soak, 'soak', 600), connections);
+  return runBench({
+    rounds: int(values.rounds, 'rounds', 3), seconds: int(values.seconds, 'seconds', Number(process.env.BENCH_SECONDS ?? 4)),
+    connections, page: !values['no-page'],
+  });
+}
+
 main().catch((error: unknown) => {
   console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
-  killAll();
   process.exit(1);
 });

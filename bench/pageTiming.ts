@@ -19,10 +19,7 @@ import { performance } from 'node:perf_hooks';
 import express from 'express';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium';
-import { createApp } from '../src/app';
-import { appExtensions } from '../src/appExtensions';
-import { installDemo } from '../src/demo/installDemo';
-import { RequestStore } from '../src/requests/requestStore';
+import { makeTmp, startServer } from './variants';
 
 export interface PageTiming {
   medianMs: number;
@@ -101,38 +98,29 @@ const BASELINE_HTML = `<!doctype html><html><head><title>baseline</title></head>
   ['lambda-k8s', 'training-multinode-1', 'inference-cluster', 'nebius-k8s', 'dev-cluster-alice']
     .map((name) => `<tr data-testid="cluster-row"><td>${name}</td></tr>`).join('')}</table></body></html>`;
 
-/** Starts the read-only demo with the built dashboard on 127.0.0.1, on a free port. */
-async function startDemo(): Promise<{ url: string; close(): Promise<void> }> {
-  // From dist/bench (compiled) or bench/ (ts), the repository root is two levels up from dist/bench.
-  const root = [path.resolve(__dirname, '..', '..'), path.resolve(__dirname, '..')]
-    .find((dir) => fs.existsSync(path.join(dir, 'package.json'))) ?? path.resolve(__dirname, '..', '..');
-  const builtDir = path.join(root, 'dist', 'dashboard');
-  if (!fs.existsSync(path.join(builtDir, 'index.html'))) {
-    throw new Error(`${builtDir}/index.html does not exist: run npm run build first`);
-  }
-  const demo = installDemo({ log: () => undefined }); // before createApp: it registers the read-only guard
-  const store = await RequestStore.openSqlite(':memory:');
-  const app = createApp({ requests: store, dashboard: { builtDir } });
-  // The baseline: the same five rows as a static page from the same server, no script, no API.
+/** The read-only demo as its own process (the built server with the demo preloaded), and a bare
+ * Express app serving the same five rows as a static page: the baseline. */
+async function startDemo(): Promise<{ url: string; baselineUrl: string; close(): Promise<void> }> {
+  const tmp = makeTmp();
+  const { child } = await startServer({ tmp, label: 'demo-page', demo: true, env: { SKYPILOT_RATE_LIMIT: 'off' } });
   const front = express();
   front.get(BASELINE_PATH, (_req, res) => { res.type('html').send(BASELINE_HTML); });
-  front.use(app);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = front.listen(0, '127.0.0.1');
     s.once('listening', () => resolve(s));
     s.once('error', reject);
   });
-  for (const hook of appExtensions.serverHooks) hook(server);
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: child.url,
+    baselineUrl: `http://127.0.0.1:${port}`,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await store.close();
-      demo.restore();
+      await child.stop();
+      fs.rmSync(tmp, { recursive: true, force: true });
     },
   };
 }
@@ -141,7 +129,7 @@ export async function main(runs = 10): Promise<PageTiming> {
   const server = await startDemo();
   try {
     const timing = await measureClustersPage({ url: server.url, runs });
-    const baseline = await measureClustersPage({ url: server.url, runs, path: BASELINE_PATH });
+    const baseline = await measureClustersPage({ url: server.baselineUrl, runs, path: BASELINE_PATH });
     console.log(
       `clusters page: median ${Math.round(timing.medianMs)} ms, p90 ${Math.round(timing.p90Ms)} ms over ${timing.samples.length} runs`,
     );

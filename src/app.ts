@@ -21,6 +21,9 @@ import type { CorsPolicy } from './http/cors';
 import { callFromExpress, mountEndpoints } from './http/endpoint';
 import { errorBoundary } from './http/errorReply';
 import { createFastPath } from './http/fastPath';
+import type { AccessLog } from './observability/accessLog';
+import type { Metrics } from './observability/metrics';
+import { labelEndpoint, observeRequests } from './observability/requestObserver';
 import { writeReply } from './http/httpCall';
 import { checkJsonDepth, DEFAULT_BODY_LIMIT_BYTES } from './http/jsonBody';
 import { stripDashboardPrefix } from './http/protocolHeaders';
@@ -41,6 +44,9 @@ export interface AppDeps {
   trustProxy?: TrustProxy;
   rateLimit?: RateLimitSpec | null;
   dashboard?: { builtDir: string; officialDir?: string | null };
+  /** Prometheus metrics to record into (see observability/metrics.ts); none by default. */
+  metrics?: Metrics | null;
+  accessLog?: AccessLog | null;
 }
 
 /** The app: a request listener (what `http.createServer` and supertest take) with its parts. */
@@ -93,6 +99,10 @@ export function createApp(deps: AppDeps): SkyApp {
   });
   ex.use(express.json({ limit: context.bodyLimitBytes, verify: (_req, _res, buf) => checkJsonDepth(buf) }));
   ex.use(mountEndpoints(ALL_ENDPOINTS, context));
+  ex.use((req, _res, next) => {
+    if (req.path === '/' || req.path.toLowerCase().startsWith('/dashboard')) labelEndpoint(req, 'dashboard');
+    next();
+  });
   ex.use(createDashboardRouter({
     builtDir: deps.dashboard?.builtDir ?? DEFAULT_DASHBOARD_DIR,
     officialDir: deps.dashboard?.officialDir ?? undefined,
@@ -103,7 +113,9 @@ export function createApp(deps: AppDeps): SkyApp {
   ex.use(errorBoundary);
 
   const fastPath = createFastPath(context, { status: findEndpoint('POST', '/status'), apiGet: findEndpoint('GET', '/api/get') });
+  const observe = observeRequests(deps.metrics ?? null, deps.accessLog ?? null);
   const listener = ((req: IncomingMessage, res: ServerResponse) => {
+    observe?.(req, res);
     if (!fastPath(req, res)) ex(req, res);
   }) as SkyApp;
   listener.context = context;

@@ -7,6 +7,8 @@
  */
 import type { Server } from 'node:http';
 import { createApp } from './app';
+import { createAccessLog } from './observability/accessLog';
+import { Metrics } from './observability/metrics';
 import { RequestJanitor } from './requests/requestJanitor';
 import {
   DEFAULT_DURABLE_RETENTION_SECONDS, DEFAULT_MAX_DB_BYTES, DEFAULT_READ_RETENTION_SECONDS, RequestStore,
@@ -44,8 +46,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await globalUserState.close();
     throw error;
   });
+  const metrics = config.metrics ? new Metrics({
+    queues: () => app.context.executor.load(),
+    liveRequests: () => requests.liveCount(),
+    memoryTier: () => ({ entries: requests.memory.size, bytes: requests.memory.totalBytes }),
+  }) : null;
   const app = createApp({
     requests,
+    metrics,
+    accessLog: createAccessLog(config.accessLog),
     authUserHeader: config.authUserHeader,
     cors: config.cors,
     trustProxy: config.trustProxy,
@@ -60,6 +69,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await globalUserState.close();
     throw error;
   }
+  const metricsServer = config.metrics ? metrics!.serve(config.metrics.port, config.metrics.host) : null;
   const janitor = new RequestJanitor(requests, {
     durableRetentionSeconds: DEFAULT_DURABLE_RETENTION_SECONDS,
     readRetentionSeconds: DEFAULT_READ_RETENTION_SECONDS,
@@ -76,6 +86,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     server.closeIdleConnections();
     await app.context.executor.drain(graceMs);
     server.closeAllConnections();
+    metricsServer?.close();
     await janitor.stop();
     await requests.close();
     await globalUserState.close();

@@ -33,6 +33,10 @@ export interface ServerConfig {
   trustProxy: TrustProxy;
   rateLimit: RateLimitSpec | null;
   replicaId: string;
+  /** Prometheus metrics on their own port (`SKYPILOT_METRICS_PORT`), loopback unless `SKYPILOT_METRICS_HOST`. */
+  metrics: { port: number; host: string } | null;
+  /** One JSON line per request on stdout (`SKYPILOT_ACCESS_LOG=1`). */
+  accessLog: boolean;
 }
 
 function parsePort(raw: string, source: string): number {
@@ -42,6 +46,13 @@ function parsePort(raw: string, source: string): number {
     throw new ConfigError(`${source} must be an integer from 0 to 65535, got '${raw}'`);
   }
   return port;
+}
+
+function parseFlag(raw: string | undefined, source: string): boolean {
+  if (raw === undefined || raw.trim() === '') return false;
+  if (/^(1|true|yes|on)$/i.test(raw.trim())) return true;
+  if (/^(0|false|no|off)$/i.test(raw.trim())) return false;
+  throw new ConfigError(`${source} must be 1 or 0, got '${raw}'`);
 }
 
 /** `--port -1` is a value, not an option: join such pairs so the range check can speak. */
@@ -107,5 +118,9 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
     trustProxy: wrap(() => parseTrustedProxies(env.SKYPILOT_TRUSTED_PROXIES)),
     rateLimit: wrap(() => parseRateLimit(env.SKYPILOT_RATE_LIMIT, appExtensions.defaultRateLimit)),
     replicaId: env.SKYPILOT_REPLICA_ID || `${os.hostname()}:${port === 0 ? `ephemeral-${process.pid}` : port}`,
+    metrics: env.SKYPILOT_METRICS_PORT !== undefined
+      ? { port: parsePort(env.SKYPILOT_METRICS_PORT, 'SKYPILOT_METRICS_PORT'), host: env.SKYPILOT_METRICS_HOST || '127.0.0.1' }
+      : null,
+    accessLog: parseFlag(env.SKYPILOT_ACCESS_LOG, 'SKYPILOT_ACCESS_LOG'),
   };
 }

@@ -4,6 +4,7 @@
  * `Retry-After`, never a frozen process.
  */
 import { HttpError } from '../errors';
+import { countDbError } from './dbErrors';
 
 export class DatabaseBusyError extends HttpError {
   constructor(what: string, waitedMs: number) {
@@ -32,7 +33,10 @@ export async function retryWhileBusy<T>(what: string, deadlineMs: number, attemp
     } catch (error) {
       if (!isSqliteBusy(error)) throw error;
       const waited = Date.now() - started;
-      if (waited >= deadlineMs) throw new DatabaseBusyError(what, waited);
+      if (waited >= deadlineMs) {
+        countDbError(what, 'busy');
+        throw new DatabaseBusyError(what, waited);
+      }
       await sleep(Math.min(2 ** round, 25, deadlineMs - waited) * (0.5 + Math.random()));
     }
   }

@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Db } from './database';
 import { DatabaseBusyError } from './databaseBusy';
+import { countDbError } from './dbErrors';
 import { describeTarget } from './dbTarget';
 import { StoreOpenError } from './openSqlite';
 
@@ -28,7 +29,11 @@ const RELISTEN_MS = 500;
 /** Lock and statement timeouts from PostgreSQL become the same typed 503 as a busy SQLite file. */
 function mapPgError(what: string, error: unknown): unknown {
   const code = (error as { code?: string }).code;
-  if (code === '55P03' || code === '57014') return new DatabaseBusyError(what, LOCK_TIMEOUT_MS);
+  if (code === '55P03' || code === '57014') {
+    countDbError(what, 'busy');
+    return new DatabaseBusyError(what, LOCK_TIMEOUT_MS);
+  }
+  countDbError(what, 'error');
   return error;
 }
 

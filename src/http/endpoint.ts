@@ -5,6 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { type Request, type Response, Router } from 'express';
+import { labelEndpoint } from '../observability/requestObserver';
 import type { AppContext } from './appContext';
 import { writeReply, type HttpCall, type HttpReply } from './httpCall';
 import { runScheduled, type ScheduledSpec } from './scheduled';
@@ -35,6 +36,7 @@ export function callFromExpress(req: Request): HttpCall {
 }
 
 export async function answer(endpoint: Endpoint, call: HttpCall, app: AppContext, res: ServerResponse): Promise<void> {
+  labelEndpoint(call.raw, `${endpoint.method} ${endpoint.path}`);
   if ('scheduled' in endpoint) writeReply(res, await runScheduled(endpoint.scheduled, call, app));
   else if ('direct' in endpoint) writeReply(res, await endpoint.direct(call, app));
   else await endpoint.stream(call, app, res);

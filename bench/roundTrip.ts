@@ -1,0 +1,100 @@
+/**
+ * The measured unit: the `/status` round trip every dashboard page and `sky status` make
+ * (POST /status -> X-Skypilot-Request-ID -> GET /api/get?request_id=<id>), driven by autocannon,
+ * each virtual client looping the pair. Latency is from sending the POST to receiving the result.
+ */
+import autocannon from 'autocannon';
+import { performance } from 'node:perf_hooks';
+
+export interface Sample {
+  roundTrips: number;
+  seconds: number;
+  latenciesMs: number[];
+  errors: number;
+  non2xx: number;
+  /** 429 answers (a rate limit tripping). */
+  limited: number;
+}
+
+interface RoundTripContext {
+  t0?: number;
+  rid?: string | null;
+}
+
+function requestIdOf(headers: Record<string, unknown>): string | null {
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === 'x-skypilot-request-id') return Array.isArray(value) ? String(value[0]) : String(value);
+  }
+  return null;
+}
+
+export async function measureRoundTrips(url: string, connections: number, seconds: number): Promise<Sample> {
+  const latenciesMs: number[] = [];
+  let limited = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: '/status',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+        setupRequest: (req, context) => {
+          (context as RoundTripContext).t0 = performance.now();
+          return req;
+        },
+        onResponse: (status, _body, context, headers) => {
+          if (status === 429) limited++;
+          (context as RoundTripContext).rid = requestIdOf(headers as Record<string, unknown>);
+        },
+      },
+      {
+        method: 'GET',
+        path: '/api/get',
+        setupRequest: (req, context) => {
+          const rid = (context as RoundTripContext).rid;
+          return { ...req, path: rid ? `/api/get?request_id=${encodeURIComponent(rid)}` : '/api/get' };
+        },
+        onResponse: (status, _body, context) => {
+          if (status === 429) limited++;
+          const t0 = (context as RoundTripContext).t0;
+          if (status === 200 && t0 !== undefined) latenciesMs.push(performance.now() - t0);
+        },
+      },
+    ],
+  });
+  return {
+    roundTrips: latenciesMs.length, seconds: result.duration, latenciesMs,
+    errors: result.errors + result.timeouts, non2xx: result.non2xx, limited,
+  };
+}
+
+/** Several samples as one: round trips over total time, latencies pooled. */
+export function pool(samples: Sample[]): Sample {
+  return {
+    roundTrips: samples.reduce((s, x) => s + x.roundTrips, 0),
+    seconds: samples.reduce((s, x) => s + x.seconds, 0),
+    latenciesMs: samples.flatMap((x) => x.latenciesMs),
+    errors: samples.reduce((s, x) => s + x.errors, 0),
+    non2xx: samples.reduce((s, x) => s + x.non2xx, 0),
+    limited: samples.reduce((s, x) => s + x.limited, 0),
+  };
+}
+
+/** Samples taken at the same time against several servers (replicas): throughput adds up. */
+export function concurrent(samples: Sample[]): Sample {
+  const joined = pool(samples);
+  return { ...joined, seconds: Math.max(...samples.map((s) => s.seconds)) };
+}
+
+export function percentile(values: number[], p: number): number {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export function rate(sample: Sample): number {
+  return sample.roundTrips / sample.seconds;
+}

@@ -1,0 +1,101 @@
+/**
+ * Soak: the nightly and the demo side by side under continuous mixed load for a given time, with
+ * what an operator watches printed at the start, every minute and at the end: resident memory,
+ * event-loop delay p99 (from the server's own Prometheus metrics, over the last interval), the
+ * requests database's size on disk, round trips and errors so far.
+ *
+ * The mix per virtual client: the `/status` round trip, health, the cost report and managed-job
+ * queue round trips, users, a cluster's log, and on the demo two refused writes (a refusal is part of
+ * a public demo's traffic).
+ */
+import autocannon from 'autocannon';
+import { rssBytes, sqliteBytes } from './children';
+import type { Variant } from './variants';
+
+export interface SoakTarget extends Variant {
+  metricsPort: number;
+  demo: boolean;
+}
+
+interface Ctx { rid?: string | null }
+
+function ridOf(headers: Record<string, unknown>): string | null {
+  const v = headers['x-skypilot-request-id'];
+  return typeof v === 'string' ? v : Array.isArray(v) ? String(v[0]) : null;
+}
+
+function scheduled(method: 'POST' | 'GET', path: string, body?: string): autocannon.Request[] {
+  return [
+    {
+      method, path, headers: { 'content-type': 'application/json' }, body,
+      onResponse: (_s, _b, context, headers) => { (context as Ctx).rid = ridOf(headers as Record<string, unknown>); },
+    },
+    {
+      method: 'GET', path: '/api/get',
+      setupRequest: (req, context) => {
+        const rid = (context as Ctx).rid;
+        return { ...req, path: rid ? `/api/get?request_id=${encodeURIComponent(rid)}` : '/api/get' };
+      },
+    },
+  ];
+}
+
+function mix(demo: boolean, cluster: string): autocannon.Request[] {
+  return [
+    ...scheduled('POST', '/status', '{}'),
+    { method: 'GET', path: '/api/health' },
+    ...scheduled('POST', '/cost_report', '{"days": 30}'),
+    ...scheduled('POST', '/jobs/queue/v2', '{"limit": 10, "page": 1}'),
+    { method: 'GET', path: '/users' },
+    { method: 'POST', path: '/logs', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cluster_name: cluster }) },
+    ...(demo ? [
+      { method: 'POST' as const, path: '/down', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cluster_name: cluster }) },
+      { method: 'POST' as const, path: '/users/delete', headers: { 'content-type': 'application/json' }, body: '{"user_id": "x"}' },
+    ] : []),
+  ];
+}
+
+async function eventLoopP99Ms(metricsPort: number): Promise<number> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const match = /^nodejs_eventloop_lag_p99_seconds\s+([0-9.eE+-]+)/m.exec(text);
+    return match ? Number(match[1]) * 1000 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
+
+async function report(targets: SoakTarget[], elapsedS: number, counts: Map<string, { done: number; errors: number }>) {
+  for (const t of targets) {
+    const pid = t.children[0].process.pid!;
+    const lag = await eventLoopP99Ms(t.metricsPort);
+    const c = counts.get(t.label)!;
+    console.log(`soak t=${String(Math.round(elapsedS)).padStart(5)}s ${t.label.padEnd(8)} rss=${mb(rssBytes(pid))}MB `
+      + `loop_p99=${lag.toFixed(1)}ms requests_db=${t.requestsDb ? mb(sqliteBytes(t.requestsDb)) : '-'}MB `
+      + `responses=${c.done} errors=${c.errors}`);
+  }
+}
+
+export async function soak(targets: SoakTarget[], seconds: number, connections: number, clusterOf: (t: SoakTarget) => string) {
+  const counts = new Map(targets.map((t) => [t.label, { done: 0, errors: 0 }]));
+  const started = Date.now();
+  await report(targets, 0, counts);
+  const timer = setInterval(() => { void report(targets, (Date.now() - started) / 1000, counts); }, 60_000);
+  try {
+    const runs = targets.map((t) => {
+      const instance = autocannon({
+        url: t.children[0].url, connections, duration: seconds, requests: mix(t.demo, clusterOf(t)),
+      }, () => undefined);
+      const c = counts.get(t.label)!;
+      instance.on('response', () => { c.done++; });
+      instance.on('reqError', () => { c.errors++; });
+      return instance;
+    });
+    await Promise.all(runs.map((r) => new Promise<void>((resolve) => r.on('done', () => resolve()))));
+  } finally {
+    clearInterval(timer);
+  }
+  await report(targets, (Date.now() - started) / 1000, counts);
+}

@@ -1,0 +1,38 @@
+/**
+ * Measures every answered request once, whichever path answered it: the endpoint label is set by the
+ * code that handled it (`labelEndpoint`), the status and time are read when the answer is finished.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HEADERS } from '../vocab/headers';
+import type { AccessLog } from './accessLog';
+import type { Metrics } from './metrics';
+
+const ENDPOINT = Symbol('skypilot.endpoint');
+
+type Labelled = IncomingMessage & { [ENDPOINT]?: string };
+
+/** Names the endpoint that answers this request (a path from the endpoint table, or a fixed name). */
+export function labelEndpoint(req: IncomingMessage, endpoint: string): void {
+  (req as Labelled)[ENDPOINT] = endpoint;
+}
+
+export function observeRequests(metrics: Metrics | null, accessLog: AccessLog | null) {
+  if (!metrics && !accessLog) return null;
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const endpoint = (req as Labelled)[ENDPOINT] ?? (res.statusCode === 404 ? 'not_found' : 'other');
+      metrics?.observe(endpoint, req.method ?? 'GET', res.statusCode, seconds);
+      if (accessLog) {
+        const url = req.url ?? '';
+        const requestId = res.getHeader(HEADERS.requestId);
+        accessLog({
+          method: req.method ?? '', path: url.split('?')[0].slice(0, 256), endpoint, status: res.statusCode,
+          ms: Math.round(seconds * 1e4) / 10, requestId: typeof requestId === 'string' ? requestId : undefined,
+          client: req.socket.remoteAddress,
+        });
+      }
+    });
+  };
+}
