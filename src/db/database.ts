@@ -13,13 +13,13 @@ export interface Db<S> {
   readonly kysely: Kysely<S>;
   /**
    * Runs `fn` in a transaction that excludes other writers (SQLite: BEGIN IMMEDIATE; PostgreSQL: a
-   * transaction-scoped advisory lock), so read-modify-write sequences are safe across replicas.
+   * transaction-scoped advisory lock unless the store opted out), so read-modify-write sequences are
+   * safe across replicas. Every write goes through here: a lock held elsewhere is waited for without
+   * holding up anyone (see databaseBusy.ts), and changeCounter moves.
    */
   writeTransaction<T>(fn: (trx: Transaction<S>) => Promise<T>): Promise<T>;
   /** Changes whenever data may have changed, here or in another process. Cheap: called per request. */
   changeCounter(): number;
-  /** Records a write made outside writeTransaction (single statements), for changeCounter. */
-  noteWrite(): void;
   /**
    * Messages between processes sharing the store (PostgreSQL NOTIFY/LISTEN). SQLite delivers them
    * within this process only; `crossProcessEvents` says which, so callers know when to poll.

@@ -1,7 +1,7 @@
 /**
- * A database that stays locked by someone else must not stall the server: waits are short async
- * retries (the event loop keeps serving), and past the deadline the caller gets this typed 503 with
- * `Retry-After`, never a frozen process.
+ * A database that stays locked by someone else must not stall the server: a write waits in short
+ * async retries, between which the connection is free for everyone else and the event loop keeps
+ * serving; past the deadline the caller gets this typed 503 with `Retry-After`, never a frozen process.
  */
 import { HttpError } from '../errors';
 import { countDbError } from './dbErrors';
@@ -22,16 +22,16 @@ export function isSqliteBusy(error: unknown): boolean {
 export const sleep = (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms); });
 
 /**
- * Runs `attempt` until it does not fail with SQLITE_BUSY, sleeping (asynchronously) a little longer
- * each time, for at most `deadlineMs`. Each attempt itself blocks for at most SQLite's busy_timeout.
+ * Runs `attempt` (a whole transaction) until it does not fail with DatabaseBusyError, sleeping a
+ * little longer each time, for at most `deadlineMs`; then the error names how long it waited.
  */
-export async function retryWhileBusy<T>(what: string, deadlineMs: number, attempt: () => T): Promise<T> {
+export async function retryWhileBusy<T>(what: string, deadlineMs: number, attempt: () => Promise<T>): Promise<T> {
   const started = Date.now();
   for (let round = 0; ; round++) {
     try {
-      return attempt();
+      return await attempt();
     } catch (error) {
-      if (!isSqliteBusy(error)) throw error;
+      if (!(error instanceof DatabaseBusyError)) throw error;
       const waited = Date.now() - started;
       if (waited >= deadlineMs) {
         countDbError(what, 'busy');

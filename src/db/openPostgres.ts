@@ -18,6 +18,11 @@ export interface PostgresOpenOptions {
   what: string;
   /** NOTIFY channel announcing this store's writes (a lower-case identifier). */
   channel: string;
+  /**
+   * Serialize write transactions with an advisory lock (the state store: few writes, read-modify-write
+   * rules). The requests store opts out: its rows are written by their own replica only.
+   */
+  serializeWrites?: boolean;
   poolSize?: number;
 }
 
@@ -109,7 +114,7 @@ export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<
     async writeTransaction<T>(fn: (trx: Transaction<S>) => Promise<T>): Promise<T> {
       try {
         const result = await kysely.transaction().execute(async (trx) => {
-          await sql`SELECT pg_advisory_xact_lock(${advisoryKey(options.channel)})`.execute(trx);
+          if (options.serializeWrites !== false) await sql`SELECT pg_advisory_xact_lock(${advisoryKey(options.channel)})`.execute(trx);
           const value = await fn(trx);
           await sql`SELECT pg_notify(${options.channel}, '')`.execute(trx);
           return value;
@@ -121,10 +126,6 @@ export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<
       }
     },
     changeCounter: () => (listener ? counter : ++counter),
-    noteWrite: () => {
-      counter++;
-      pool.query('SELECT pg_notify($1, $2)', [options.channel, '']).catch(() => {});
-    },
     crossProcessEvents: true,
     publish: async (channel, payload) => {
       assertChannel(channel);

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, type Transaction } from 'kysely';
 import type { Db } from './database';
+import { retryWhileBusy } from './databaseBusy';
 import { BetterSqliteDialect, SQLITE_BLOCKING_WAIT_MS } from './sqliteDriver';
 
 export interface SqliteOpenOptions {
@@ -81,7 +82,7 @@ export function openSqlite<S>(options: SqliteOpenOptions): Db<S> {
   const dataVersion = raw.prepare('PRAGMA data_version').pluck();
   let localWrites = 0;
   const kysely = new Kysely<S>({
-    dialect: new BetterSqliteDialect({ database: raw, what: options.what, busyDeadlineMs: options.busyDeadlineMs ?? 1000 }),
+    dialect: new BetterSqliteDialect({ database: raw, what: options.what }),
   });
   const events = new EventEmitter();
   events.setMaxListeners(0);
@@ -90,12 +91,11 @@ export function openSqlite<S>(options: SqliteOpenOptions): Db<S> {
     label: `${options.what} ${options.path}`,
     kysely,
     async writeTransaction<T>(fn: (trx: Transaction<S>) => Promise<T>): Promise<T> {
-      const result = await kysely.transaction().execute(fn);
+      const result = await retryWhileBusy(options.what, options.busyDeadlineMs ?? 1000, () => kysely.transaction().execute(fn));
       localWrites++;
       return result;
     },
     changeCounter: () => localWrites * 2 ** 20 + (raw.open ? Number(dataVersion.get()) : 0),
-    noteWrite: () => { localWrites++; },
     crossProcessEvents: false,
     publish: async (channel, payload) => { events.emit(channel, payload); },
     subscribe: (channel, handler) => {

@@ -2,15 +2,16 @@
  * A kysely driver over one better-sqlite3 connection, made for a server's event loop:
  * - prepared statements are cached by SQL text (preparing costs more than running a small query);
  * - write transactions start with BEGIN IMMEDIATE, so two writers never deadlock upgrading a read lock;
- * - a lock held by another process is waited for with short async retries (see databaseBusy.ts):
- *   SQLite's own busy wait, which blocks the thread, is kept to a few milliseconds.
+ * - SQLite's own busy wait, which blocks the thread, is kept to a few milliseconds; a statement still
+ *   locked out after it fails as DatabaseBusyError, which write transactions retry (databaseBusy.ts)
+ *   with the connection released in between.
  */
 import type Database from 'better-sqlite3';
 import {
   CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult,
   SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
 } from 'kysely';
-import { retryWhileBusy } from './databaseBusy';
+import { DatabaseBusyError, isSqliteBusy } from './databaseBusy';
 
 /** How long SQLite itself may block the thread waiting for a lock, per attempt. */
 export const SQLITE_BLOCKING_WAIT_MS = 3;
@@ -20,8 +21,6 @@ export interface SqliteDriverOptions {
   database: Database.Database;
   /** Names the file in busy errors, e.g. "state database". */
   what: string;
-  /** Total time a statement may wait for another process's lock before DatabaseBusyError. */
-  busyDeadlineMs: number;
 }
 
 class SqliteConnection implements DatabaseConnection {
@@ -40,15 +39,17 @@ class SqliteConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const { what, busyDeadlineMs } = this.options;
-    return retryWhileBusy(what, busyDeadlineMs, () => {
+    try {
       const statement = this.statement(query.sql);
       // SQLite binds no booleans: store them as 0/1, as the schema declares them.
       const parameters = query.parameters.map((p) => (typeof p === 'boolean' ? Number(p) : p));
       if (statement.reader) return { rows: statement.all(...parameters) as R[] };
       const { changes, lastInsertRowid } = statement.run(...parameters);
       return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
-    });
+    } catch (error) {
+      if (isSqliteBusy(error)) throw new DatabaseBusyError(this.options.what, SQLITE_BLOCKING_WAIT_MS);
+      throw error;
+    }
   }
 
   // eslint-disable-next-line require-yield

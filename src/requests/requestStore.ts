@@ -100,7 +100,9 @@ export class RequestStore {
         // request records (clients retry) is worth a much cheaper commit than FULL.
         synchronous: 'NORMAL',
       })
-      : await openPostgres<RequestsSchema>({ uri: target.uri, what: 'requests database', channel: REQUESTS_CHANGED_CHANNEL });
+      : await openPostgres<RequestsSchema>({
+        uri: target.uri, what: 'requests database', channel: REQUESTS_CHANGED_CHANNEL, serializeWrites: false,
+      });
     try {
       await migrate(db, REQUESTS_MIGRATIONS_TABLE, REQUESTS_MIGRATIONS);
     } catch (error) {
@@ -194,22 +196,23 @@ export class RequestStore {
     if (record.durable) await this.table.setRunning(record.requestId);
   }
 
-  /** Records the outcome once; false when the request already finished (cancelled meanwhile). */
+  /**
+   * Records the outcome once; false when the request already finished (cancelled meanwhile). A
+   * stored request is finished in the database first: nobody sees it finished before it is stored.
+   */
   async finish(record: RequestRecord, status: RequestStatus, returnValue: string, error: RequestError | null):
     Promise<boolean> {
     if (isFinishedRequest(record.status)) return false;
-    record.status = status;
-    record.returnValue = returnValue;
-    record.error = error;
-    record.finishedAt = Date.now() / 1000;
     this.takePendingLog(record.requestId);
-    if (this.persisted(record) && !(await this.table.finish(record))) {
+    const finished: RequestRecord = { ...record, status, returnValue, error, finishedAt: Date.now() / 1000 };
+    if (this.persisted(record) && !(await this.table.finish(finished))) {
       // Someone else (another replica's cancel) finished it first: theirs is the outcome.
       const stored = await this.table.get(record.requestId);
       if (stored) Object.assign(record, stored);
       this.memory.put(record);
       return false;
     }
+    Object.assign(record, finished);
     this.memory.put(record);
     this.announce(record.requestId);
     return true;
@@ -232,7 +235,8 @@ export class RequestStore {
   }
 
   appendLog(record: RequestRecord, text: string): void {
-    if (record.log.length >= MAX_LOG_BYTES) return;
+    // Past the cap the marker is already there (it takes the log over the cap): drop the rest.
+    if (record.log.length > MAX_LOG_BYTES) return;
     const room = MAX_LOG_BYTES - record.log.length;
     const chunk = text.length > room ? text.slice(0, room) + LOG_TRUNCATED : text;
     record.log += chunk;
@@ -277,7 +281,8 @@ export class RequestStore {
       && (!ids || ids.has(r.requestId))
       && (query.allStatus || !isFinishedRequest(r.status))
       && (query.before == null || r.createdAt < query.before));
-    const fromDb = await this.table.list(query);
+    // What this process holds is the freshest copy: a stored row of it may lag by a write.
+    const fromDb = (await this.table.list(query)).filter((r) => this.memory.get(r.requestId) === undefined);
     const merged = new Map<string, RequestRecord>();
     for (const record of [...fromMemory, ...fromDb]) if (!merged.has(record.requestId)) merged.set(record.requestId, record);
     return [...merged.values()].sort((a, b) => b.createdAt - a.createdAt).slice(0, query.limit);

@@ -88,10 +88,15 @@ export class RequestsTableOps {
     return this.store.kysely;
   }
 
+  /** Every write goes through a retried write transaction: a lock held elsewhere never stalls us. */
+  private write<T>(fn: (db: Kysely<RequestsSchema>) => Promise<T>): Promise<T> {
+    return this.store.writeTransaction(fn);
+  }
+
   /** False when the id is taken. */
   async insert(record: RequestRecord): Promise<boolean> {
-    const result = await this.db.insertInto('requests').values(rowFromRecord(record))
-      .onConflict((oc) => oc.column('request_id').doNothing()).executeTakeFirst();
+    const result = await this.write((db) => db.insertInto('requests').values(rowFromRecord(record))
+      .onConflict((oc) => oc.column('request_id').doNothing()).executeTakeFirst());
     return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
   }
 
@@ -109,17 +114,17 @@ export class RequestsTableOps {
   }
 
   async setRunning(requestId: string): Promise<void> {
-    await this.db.updateTable('requests').set({ status: 'RUNNING' })
-      .where('request_id', '=', requestId).where('status', 'not in', FINISHED).execute();
+    await this.write((db) => db.updateTable('requests').set({ status: 'RUNNING' })
+      .where('request_id', '=', requestId).where('status', 'not in', FINISHED).execute());
   }
 
   /** Records the outcome once; false when the request had already finished (e.g. cancelled). */
   async finish(record: RequestRecord): Promise<boolean> {
-    const result = await this.db.updateTable('requests').set({
+    const result = await this.write((db) => db.updateTable('requests').set({
       status: record.status, return_value: record.returnValue,
       error: record.error ? JSON.stringify(record.error) : 'null', finished_at: record.finishedAt,
       status_msg: record.statusMsg, should_retry: record.shouldRetry ? 1 : 0, log: record.log,
-    }).where('request_id', '=', record.requestId).where('status', 'not in', FINISHED).executeTakeFirst();
+    }).where('request_id', '=', record.requestId).where('status', 'not in', FINISHED).executeTakeFirst());
     return result.numUpdatedRows > 0n;
   }
 
@@ -145,11 +150,11 @@ export class RequestsTableOps {
   /** Unfinished requests of replicas that are gone: ours from before a restart, or past their lease. */
   async failOrphans(replicaIds: string[], error: RequestError): Promise<number> {
     if (!replicaIds.length) return 0;
-    const result = await this.db.updateTable('requests')
+    const result = await this.write((db) => db.updateTable('requests')
       .set({ status: 'FAILED', error: JSON.stringify(error), finished_at: Date.now() / 1000 })
       .where('status', 'in', ['PENDING', 'RUNNING'])
       .where((eb) => eb.or([eb('replica_id', 'in', replicaIds), eb('replica_id', 'is', null)]))
-      .executeTakeFirst();
+      .executeTakeFirst());
     return Number(result.numUpdatedRows);
   }
 
@@ -173,7 +178,7 @@ export class RequestsTableOps {
 
   private async deleteIds(ids: string[]): Promise<number> {
     if (!ids.length) return 0;
-    const result = await this.db.deleteFrom('requests').where('request_id', 'in', ids).executeTakeFirst();
+    const result = await this.write((db) => db.deleteFrom('requests').where('request_id', 'in', ids).executeTakeFirst());
     return Number(result.numDeletedRows);
   }
 
@@ -190,8 +195,8 @@ export class RequestsTableOps {
 
   async heartbeat(replicaId: string, startedAt: number): Promise<void> {
     const now = Date.now() / 1000;
-    await this.db.insertInto('replicas').values({ replica_id: replicaId, started_at: startedAt, heartbeat_at: now })
-      .onConflict((oc) => oc.column('replica_id').doUpdateSet({ heartbeat_at: now, started_at: startedAt })).execute();
+    await this.write((db) => db.insertInto('replicas').values({ replica_id: replicaId, started_at: startedAt, heartbeat_at: now })
+      .onConflict((oc) => oc.column('replica_id').doUpdateSet({ heartbeat_at: now, started_at: startedAt })).execute());
   }
 
   /** Replicas whose last heartbeat is older than `before` (their requests can no longer finish). */
@@ -201,10 +206,10 @@ export class RequestsTableOps {
   }
 
   async forgetReplicas(replicaIds: string[]): Promise<void> {
-    if (replicaIds.length) await this.db.deleteFrom('replicas').where('replica_id', 'in', replicaIds).execute();
+    if (replicaIds.length) await this.write((db) => db.deleteFrom('replicas').where('replica_id', 'in', replicaIds).execute());
   }
 
   async removeReplica(replicaId: string): Promise<void> {
-    await this.db.deleteFrom('replicas').where('replica_id', '=', replicaId).execute();
+    await this.write((db) => db.deleteFrom('replicas').where('replica_id', '=', replicaId).execute());
   }
 }

@@ -75,9 +75,8 @@ export function createClusterJobsState(ctx: StateContext) {
 
     async appendClusterJobLog(clusterName: string, jobId: number, text: string): Promise<void> {
       const store = await ctx.db();
-      await store.kysely.updateTable('cluster_jobs').set({ log: sql<string>`${sql.ref('log')} || ${text}` })
-        .where('cluster_name', '=', clusterName).where('job_id', '=', jobId).execute();
-      store.noteWrite();
+      await store.writeTransaction((trx) => trx.updateTable('cluster_jobs').set({ log: sql<string>`${sql.ref('log')} || ${text}` })
+        .where('cluster_name', '=', clusterName).where('job_id', '=', jobId).execute());
     },
 
     /** Null when the job does not exist. */
@@ -90,8 +89,7 @@ export function createClusterJobsState(ctx: StateContext) {
 
     async removeClusterJobs(clusterName: string): Promise<void> {
       const store = await ctx.db();
-      await store.kysely.deleteFrom('cluster_jobs').where('cluster_name', '=', clusterName).execute();
-      store.noteWrite();
+      await store.writeTransaction((trx) => trx.deleteFrom('cluster_jobs').where('cluster_name', '=', clusterName).execute());
     },
   };
 }

@@ -157,23 +157,20 @@ export function createClustersState(ctx: StateContext) {
 
     async setClusterAutostopValue(name: string, idleMinutes: number, toDown: boolean): Promise<void> {
       const store = await ctx.db();
-      const result = await store.kysely.updateTable('clusters').set({ autostop: idleMinutes, to_down: toDown ? 1 : 0 })
-        .where('name', '=', name).executeTakeFirst();
-      store.noteWrite();
+      const result = await store.writeTransaction((trx) => trx.updateTable('clusters')
+        .set({ autostop: idleMinutes, to_down: toDown ? 1 : 0 }).where('name', '=', name).executeTakeFirst());
       if (result.numUpdatedRows === 0n) throw clusterDoesNotExist(name);
     },
 
     async updateLastUse(name: string, command: string): Promise<void> {
       const store = await ctx.db();
-      await store.kysely.updateTable('clusters').set({ last_use: command }).where('name', '=', name).execute();
-      store.noteWrite();
+      await store.writeTransaction((trx) => trx.updateTable('clusters').set({ last_use: command }).where('name', '=', name).execute());
     },
 
     async updateClusterHandle(name: string, handle: CloudVmRayResourceHandle): Promise<void> {
       const store = await ctx.db();
-      const result = await store.kysely.updateTable('clusters').set({ handle: JSON.stringify(handle) })
-        .where('name', '=', name).executeTakeFirst();
-      store.noteWrite();
+      const result = await store.writeTransaction((trx) => trx.updateTable('clusters').set({ handle: JSON.stringify(handle) })
+        .where('name', '=', name).executeTakeFirst());
       if (result.numUpdatedRows === 0n) throw clusterDoesNotExist(name);
     },
 

@@ -162,9 +162,8 @@ export function createManagedJobsState(ctx: StateContext) {
 
     async appendJobLog(jobId: number, text: string): Promise<void> {
       const store = await ctx.db();
-      await store.kysely.updateTable('managed_jobs').set({ log: sql<string>`${sql.ref('log')} || ${text}` })
-        .where('job_id', '=', jobId).execute();
-      store.noteWrite();
+      await store.writeTransaction((trx) => trx.updateTable('managed_jobs').set({ log: sql<string>`${sql.ref('log')} || ${text}` })
+        .where('job_id', '=', jobId).execute());
     },
 
     async getJobLog(jobId: number): Promise<string | null> {

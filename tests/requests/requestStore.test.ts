@@ -1,0 +1,211 @@
+/**
+ * The request store's bounds and lifetimes, on SQLite and (in the postgres project) PostgreSQL:
+ * the memory tier's count and byte limits, read retention, durable writes, the database's size bound,
+ * the log cap, and replica leases (a replica fails only its own leftovers; a crashed replica's
+ * requests are failed by another once its lease runs out).
+ */
+import { RequestJanitor } from '../../src/requests/requestJanitor';
+import type { Viewer } from '../../src/requests/requestRecord';
+import { MAX_LOG_BYTES, type NewRequest, RequestStore } from '../../src/requests/requestStore';
+import { createTestDatabase, type TestDatabase, testBackend } from '../helpers/testBackend';
+import { makeTempDir, removeDir } from '../helpers/tempState';
+
+const ADMIN: Viewer = { principal: 'local', admin: true };
+let dir: string;
+let database: TestDatabase;
+
+beforeAll(async () => {
+  dir = makeTempDir('skyts-requests-');
+  database = await createTestDatabase(dir, 'requests.db');
+});
+afterAll(async () => {
+  await database.drop();
+  removeDir(dir);
+});
+
+let seq = 0;
+function newRequest(overrides: Partial<NewRequest> = {}): NewRequest {
+  seq++;
+  return {
+    requestId: `req-${String(seq).padStart(6, '0')}`, name: 'sky.status', body: {}, userId: 'aaaa0001', userName: 'a',
+    owner: 'local', clusterName: null, scheduleType: 'short', durable: false, ...overrides,
+  };
+}
+
+const open = (options: Parameters<typeof RequestStore.open>[0] extends infer O ? Partial<O> : never = {}) =>
+  RequestStore.open({ target: database.target, ...options });
+
+async function finished(store: RequestStore, overrides: Partial<NewRequest> = {}, value = 'null') {
+  const { record } = await store.create(newRequest(overrides), () => `fresh-${++seq}`);
+  await store.finish(record, 'SUCCEEDED', value, null);
+  return record;
+}
+
+describe('memory tier', () => {
+  it('keeps at most maxEntries finished requests, dropping the oldest first; live ones stay', async () => {
+    const store = await open({ memory: { maxEntries: 5 }, persistReads: false });
+    try {
+      const live = (await store.create(newRequest(), () => 'x')).record;
+      const done = [];
+      for (let i = 0; i < 8; i++) done.push(await finished(store));
+      expect(store.memory.size).toBeLessThanOrEqual(5);
+      expect(await store.get(live.requestId)).not.toBeNull();
+      expect(await store.get(done[0].requestId)).toBeNull();
+      expect(await store.get(done[7].requestId)).not.toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps at most maxBytes of results', async () => {
+    const store = await open({ memory: { maxBytes: 200_000 }, persistReads: false });
+    try {
+      for (let i = 0; i < 20; i++) await finished(store, {}, JSON.stringify('x'.repeat(50_000)));
+      expect(store.memory.totalBytes).toBeLessThanOrEqual(200_000);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('forgets a finished read after the read retention', async () => {
+    const store = await open({ memory: { readRetentionMs: 30 }, persistReads: false });
+    try {
+      const read = await finished(store);
+      expect(await store.get(read.requestId)).not.toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await store.get(read.requestId)).toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('durable requests', () => {
+  it('a write is in the database from creation, with its body, and survives a new store', async () => {
+    const first = await open();
+    const { record } = await first.create(newRequest({ name: 'sky.stop', body: { cluster_name: 'c1' }, durable: true }), () => 'x');
+    const stored = await first.table.get(record.requestId);
+    expect(stored).toMatchObject({ status: 'PENDING', body: '{"cluster_name":"c1"}', owner: 'local', durable: true });
+    await first.finish(record, 'SUCCEEDED', '"done"', null);
+    await first.close();
+    const second = await open();
+    try {
+      expect(await second.get(record.requestId)).toMatchObject({ status: 'SUCCEEDED', returnValue: '"done"' });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('a read is not stored on a single server, and stored without its body when replicas share the store', async () => {
+    const single = await open({ persistReads: false });
+    const shared = await open({ persistReads: true });
+    try {
+      const a = await finished(single, { body: { secret: 'not kept' } });
+      expect(await single.table.get(a.requestId)).toBeNull();
+      const b = await finished(shared, { body: { secret: 'not kept' } });
+      expect(await shared.table.get(b.requestId)).toMatchObject({ body: '{}', status: 'SUCCEEDED', durable: false });
+    } finally {
+      await single.close();
+      await shared.close();
+    }
+  });
+
+  it("caps one request's log and says so", async () => {
+    const store = await open();
+    try {
+      const { record } = await store.create(newRequest({ durable: true }), () => 'x');
+      const line = 'y'.repeat(64 * 1024);
+      for (let i = 0; i < 20; i++) store.appendLog(record, line);
+      expect(record.log.length).toBeLessThan(MAX_LOG_BYTES + 100);
+      expect(record.log.endsWith('(log truncated: over 1 MiB)\n')).toBe(true);
+      await store.finish(record, 'SUCCEEDED', 'null', null);
+      expect((await store.table.get(record.requestId))!.log.length).toBe(record.log.length);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('janitor', () => {
+  it('prunes past retention, and past the size bound deletes the oldest finished requests, reads first', async () => {
+    const store = await open({ persistReads: true });
+    try {
+      const oldWrite = await finished(store, { durable: true }, JSON.stringify('w'.repeat(20_000)));
+      const reads = [];
+      for (let i = 0; i < 30; i++) reads.push(await finished(store, {}, JSON.stringify('r'.repeat(20_000))));
+      const janitor = new RequestJanitor(store, { durableRetentionSeconds: 3600, readRetentionSeconds: 3600, maxDbBytes: Number.MAX_SAFE_INTEGER });
+      await janitor.pass();
+      expect(await store.table.get(reads[0].requestId)).not.toBeNull();
+      const size = await store.table.sizeBytes();
+      const bounded = new RequestJanitor(store, { durableRetentionSeconds: 3600, readRetentionSeconds: 3600, maxDbBytes: Math.floor(size / 2) });
+      await bounded.pass();
+      expect(await store.table.sizeBytes()).toBeLessThanOrEqual(Math.floor(size / 2) + 256 * 1024);
+      expect(await store.table.get(reads[0].requestId)).toBeNull();
+      const expiring = new RequestJanitor(store, { durableRetentionSeconds: -1, readRetentionSeconds: -1, maxDbBytes: Number.MAX_SAFE_INTEGER });
+      await expiring.pass();
+      expect(await store.table.get(oldWrite.requestId)).toBeNull();
+      expect((await store.table.list({ viewer: ADMIN, allStatus: true, limit: 1000 })).map((r) => r.requestId))
+        .not.toContain(oldWrite.requestId);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('replica leases', () => {
+  it('on start a replica fails only its own unfinished requests', async () => {
+    const a = await open({ replicaId: 'replica-a' });
+    const b = await open({ replicaId: 'replica-b' });
+    const ja = new RequestJanitor(a, { durableRetentionSeconds: 3600, readRetentionSeconds: 600, maxDbBytes: 1e12, intervalMs: 60_000 });
+    const jb = new RequestJanitor(b, { durableRetentionSeconds: 3600, readRetentionSeconds: 600, maxDbBytes: 1e12, intervalMs: 60_000 });
+    try {
+      await ja.start();
+      await jb.start();
+      const ofA = (await a.create(newRequest({ durable: true }), () => 'x')).record;
+      const ofB = (await b.create(newRequest({ durable: true }), () => 'x')).record;
+      // replica-a restarts: a new process with the same replica id.
+      await ja.stop();
+      await a.close();
+      const a2 = await open({ replicaId: 'replica-a' });
+      const ja2 = new RequestJanitor(a2, { durableRetentionSeconds: 3600, readRetentionSeconds: 600, maxDbBytes: 1e12, intervalMs: 60_000 });
+      try {
+        expect(await ja2.start()).toBe(1);
+        expect(await a2.table.get(ofA.requestId)).toMatchObject({ status: 'FAILED', error: { type: 'ServerRestarted' } });
+        expect(await a2.table.get(ofB.requestId)).toMatchObject({ status: 'PENDING' });
+      } finally {
+        await ja2.stop();
+        await a2.close();
+      }
+    } finally {
+      await jb.stop();
+      await b.close();
+    }
+  });
+
+  it("a crashed replica's requests are failed by another once its lease runs out", async () => {
+    const crashed = await open({ replicaId: 'replica-crashed' });
+    const survivor = await open({ replicaId: 'replica-survivor' });
+    const lease = 1;
+    const jc = new RequestJanitor(crashed, { durableRetentionSeconds: 3600, readRetentionSeconds: 600, maxDbBytes: 1e12, leaseSeconds: lease, intervalMs: 60_000 });
+    const js = new RequestJanitor(survivor, { durableRetentionSeconds: 3600, readRetentionSeconds: 600, maxDbBytes: 1e12, leaseSeconds: lease, intervalMs: 60_000 });
+    try {
+      await jc.start();
+      await js.start();
+      const orphan = (await crashed.create(newRequest({ durable: true }), () => 'x')).record;
+      await js.pass();
+      expect(await survivor.table.get(orphan.requestId)).toMatchObject({ status: 'PENDING' });
+      // The crashed replica stops heartbeating (no stop(): its lease row stays behind).
+      await new Promise((resolve) => setTimeout(resolve, (lease + 0.5) * 1000));
+      await js.pass();
+      expect(await survivor.table.get(orphan.requestId)).toMatchObject({ status: 'FAILED', error: { type: 'ServerRestarted' } });
+    } finally {
+      await js.stop();
+      await crashed.close();
+      await survivor.close();
+    }
+  });
+});
+
+it('runs on the backend the project chose', () => {
+  expect(database.target.kind).toBe(testBackend());
+});
