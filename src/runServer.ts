@@ -74,6 +74,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     durableRetentionSeconds: DEFAULT_DURABLE_RETENTION_SECONDS,
     readRetentionSeconds: DEFAULT_READ_RETENTION_SECONDS,
     maxDbBytes: DEFAULT_MAX_DB_BYTES,
+    leaseSeconds: config.leaseSeconds,
     log: (line) => console.log(line),
   });
   const interrupted = await janitor.start();

@@ -33,6 +33,8 @@ export interface ServerConfig {
   trustProxy: TrustProxy;
   rateLimit: RateLimitSpec | null;
   replicaId: string;
+  /** How long a replica's heartbeat stays valid (`SKYPILOT_REPLICA_LEASE_SECONDS`, default 20). */
+  leaseSeconds: number;
   /** Prometheus metrics on their own port (`SKYPILOT_METRICS_PORT`), loopback unless `SKYPILOT_METRICS_HOST`. */
   metrics: { port: number; host: string } | null;
   /** One JSON line per request on stdout (`SKYPILOT_ACCESS_LOG=1`). */
@@ -46,6 +48,15 @@ function parsePort(raw: string, source: string): number {
     throw new ConfigError(`${source} must be an integer from 0 to 65535, got '${raw}'`);
   }
   return port;
+}
+
+function parseLease(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 20;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600) {
+    throw new ConfigError(`SKYPILOT_REPLICA_LEASE_SECONDS must be a number of seconds from 1 to 3600, got '${raw}'`);
+  }
+  return seconds;
 }
 
 function parseFlag(raw: string | undefined, source: string): boolean {
@@ -118,6 +129,7 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
     trustProxy: wrap(() => parseTrustedProxies(env.SKYPILOT_TRUSTED_PROXIES)),
     rateLimit: wrap(() => parseRateLimit(env.SKYPILOT_RATE_LIMIT, appExtensions.defaultRateLimit)),
     replicaId: env.SKYPILOT_REPLICA_ID || `${os.hostname()}:${port === 0 ? `ephemeral-${process.pid}` : port}`,
+    leaseSeconds: parseLease(env.SKYPILOT_REPLICA_LEASE_SECONDS),
     metrics: env.SKYPILOT_METRICS_PORT !== undefined
       ? { port: parsePort(env.SKYPILOT_METRICS_PORT, 'SKYPILOT_METRICS_PORT'), host: env.SKYPILOT_METRICS_HOST || '127.0.0.1' }
       : null,

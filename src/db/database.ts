@@ -18,6 +18,12 @@ export interface Db<S> {
    * holding up anyone (see databaseBusy.ts), and changeCounter moves.
    */
   writeTransaction<T>(fn: (trx: Transaction<S>) => Promise<T>): Promise<T>;
+  /**
+   * A write that needs no transaction of its own (one statement, or a batch that may commit apart):
+   * on SQLite the same retried write transaction; on PostgreSQL a plain autocommit statement, with
+   * lock waits bounded by `lock_timeout`.
+   */
+  write<T>(fn: (db: Kysely<S>) => Promise<T>): Promise<T>;
   /** Changes whenever data may have changed, here or in another process. Cheap: called per request. */
   changeCounter(): number;
   /**

@@ -23,6 +23,8 @@ export interface PostgresOpenOptions {
    * rules). The requests store opts out: its rows are written by their own replica only.
    */
   serializeWrites?: boolean;
+  /** NOTIFY the channel on every write transaction (drives changeCounter in other replicas). */
+  notifyChanges?: boolean;
   poolSize?: number;
 }
 
@@ -116,9 +118,18 @@ export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<
         const result = await kysely.transaction().execute(async (trx) => {
           if (options.serializeWrites !== false) await sql`SELECT pg_advisory_xact_lock(${advisoryKey(options.channel)})`.execute(trx);
           const value = await fn(trx);
-          await sql`SELECT pg_notify(${options.channel}, '')`.execute(trx);
+          if (options.notifyChanges !== false) await sql`SELECT pg_notify(${options.channel}, '')`.execute(trx);
           return value;
         });
+        counter++;
+        return result;
+      } catch (error) {
+        throw mapPgError(options.what, error);
+      }
+    },
+    async write(fn) {
+      try {
+        const result = await fn(kysely);
         counter++;
         return result;
       } catch (error) {

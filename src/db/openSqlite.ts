@@ -95,6 +95,9 @@ export function openSqlite<S>(options: SqliteOpenOptions): Db<S> {
       localWrites++;
       return result;
     },
+    write(fn) {
+      return this.writeTransaction(fn);
+    },
     changeCounter: () => localWrites * 2 ** 20 + (raw.open ? Number(dataVersion.get()) : 0),
     crossProcessEvents: false,
     publish: async (channel, payload) => { events.emit(channel, payload); },

@@ -5,13 +5,25 @@
  */
 import dayjs from 'dayjs';
 
-export function demoNow(): dayjs.Dayjs {
+let parsedPin: { text: string; at: dayjs.Dayjs | null } | null = null;
+
+function pinnedNow(): dayjs.Dayjs | null {
   const pinned = process.env.SKYPILOT_NOW;
-  if (pinned) {
+  if (!pinned) return null;
+  if (parsedPin?.text !== pinned) {
     const parsed = /^\d+(\.\d+)?$/.test(pinned) ? dayjs.unix(Number(pinned)) : dayjs(pinned);
-    if (parsed.isValid()) return parsed;
+    parsedPin = { text: pinned, at: parsed.isValid() ? parsed : null };
   }
-  return dayjs();
+  return parsedPin.at;
+}
+
+export function demoNow(): dayjs.Dayjs {
+  return pinnedNow() ?? dayjs();
+}
+
+/** Epoch seconds of now, without building a date object (asked on every request). */
+export function demoNowSeconds(): number {
+  return pinnedNow()?.unix() ?? Math.floor(Date.now() / 1000);
 }
 
 const UNIT: Record<string, dayjs.ManipulateType> = { m: 'minute', h: 'hour', d: 'day' };

@@ -69,9 +69,21 @@ function refuseUpgrades(server: Server): void {
   });
 }
 
-/** Demo visitors are told apart by address; none of them is an admin of anyone else's requests. */
+const VISITOR_CACHE_MAX = 10_000;
+const visitors = new Map<string, { principal: string; admin: false }>();
+
+/**
+ * Demo visitors are told apart by address (hashed: principals show up in request rows); none of them
+ * is an admin of anyone else's requests. The hash is remembered for a bounded number of addresses.
+ */
 function visitorOf({ address }: { address: string }) {
-  return { principal: `visitor:${createHash('sha256').update(address).digest('hex').slice(0, 16)}`, admin: false };
+  let visitor = visitors.get(address);
+  if (!visitor) {
+    if (visitors.size >= VISITOR_CACHE_MAX) visitors.clear();
+    visitor = { principal: `visitor:${createHash('sha256').update(address).digest('hex').slice(0, 16)}`, admin: false };
+    visitors.set(address, visitor);
+  }
+  return visitor;
 }
 
 export function installDemo(options: DemoOptions = {}): DemoInstallation {

@@ -3,7 +3,7 @@
  * world are relative to now, so they move each second), never per call. Callers get deep copies
  * (see fakes.ts), so the cached world itself is never handed out.
  */
-import { demoNow } from './demoClock';
+import { demoNow, demoNowSeconds } from './demoClock';
 import type { FixtureSource } from './fixtureLoader';
 import { buildWorld, type World } from './world';
 
@@ -18,7 +18,7 @@ export function createWorldCache(fixtures: FixtureSource): WorldCache {
   let built: { key: string; world: World } | null = null;
   const key = () => {
     const fixtureVersion = (fixtures.current(), fixtures.version);
-    return `${fixtureVersion}:${demoNow().unix()}`;
+    return `${fixtureVersion}:${demoNowSeconds()}`;
   };
   return {
     current() {

@@ -45,8 +45,10 @@ export async function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, 
   const scheduleType = typeof spec.scheduleType === 'function' ? spec.scheduleType(input) : spec.scheduleType ?? 'short';
   app.executor.assertRoom(scheduleType);
   const wanted = header(call, HEADERS.requestId);
+  const clientChosen = wanted !== undefined && CLIENT_REQUEST_ID.test(wanted);
   const { record, created } = await app.store.create({
-    requestId: wanted && CLIENT_REQUEST_ID.test(wanted) ? wanted : randomUUID(),
+    requestId: clientChosen ? wanted : randomUUID(),
+    clientChosen,
     name: spec.name,
     body: input,
     userId: caller.identity.id,

@@ -8,7 +8,6 @@
 import { toClusterJobRecord, toCostReportRecord, toStatusRecord } from '../api/wireRecords';
 import type { ClusterJobRecord, CostReportRecord } from '../api/wireTypes';
 import { HttpError, SkyPilotError, clusterDoesNotExist } from '../errors';
-import { JsonText } from '../requests/executor';
 import { compileNamePattern } from '../state/clusterNamePattern';
 import { globalUserState } from '../state/globalUserState';
 import type { ClusterRecord } from '../state/records';
@@ -51,7 +50,7 @@ export async function status(input: StatusInput, ctx: OpContext): Promise<unknow
   }
   const key = JSON.stringify([input.cluster_names ?? null, input.all_users === false ? ctx.caller.identity.id : null,
     input.include_handle === true]);
-  return new JsonText(await cachedStatus(key, async () => JSON.stringify((await statusRecords(input, ctx)).records)));
+  return cachedStatus(key, async () => JSON.stringify((await statusRecords(input, ctx)).records));
 }
 
 export async function stop(input: { cluster_name: string }): Promise<null> {

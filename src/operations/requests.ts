@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { HttpError, NotFoundError } from '../errors';
 import { startTextStream } from '../http/streamText';
-import { toWirePayload, type RequestRecord, type Viewer } from '../requests/requestRecord';
+import { toWirePayload, type RequestRecord, type Viewer, wirePayloadJson } from '../requests/requestRecord';
 import type { RequestStore } from '../requests/requestStore';
 import type { RequestExecutor } from '../requests/executor';
 import { HEADERS } from '../vocab/headers';
@@ -37,8 +37,8 @@ export async function getResult(store: RequestStore, id: string, viewer: Viewer,
     // Clients retry 504, so a long request is simply waited for again.
     throw new HttpError(504, 'request_not_finished', 'RequestTimeout', `Request '${record.requestId}' is still ${record.status}; try again.`);
   }
-  const payload = toWirePayload(record);
-  return record.status === 'FAILED' ? { status: 500, json: { detail: payload } } : { status: 200, json: payload };
+  const payload = wirePayloadJson(record);
+  return record.status === 'FAILED' ? { status: 500, jsonText: `{"detail":${payload}}` } : { status: 200, jsonText: payload };
 }
 
 export interface StatusQuery {

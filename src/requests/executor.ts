@@ -21,9 +21,20 @@ export interface RunContext {
 /** A scheduled operation's body; its return value becomes the request's `return_value`. */
 export type RequestBody = (ctx: RunContext) => Promise<unknown>;
 
-/** The result's JSON text: operations may return it pre-serialised (a cached `/status`). */
+/**
+ * The result's JSON text: operations may return it pre-serialised (a cached `/status`). The payload
+ * carries it as a JSON string, so its quoted form is computed once and shared by every request that
+ * returns the same cached text.
+ */
 export class JsonText {
+  private quotedText: string | null = null;
+
   constructor(readonly text: string) {}
+
+  get quoted(): string {
+    this.quotedText ??= JSON.stringify(this.text);
+    return this.quotedText;
+  }
 }
 
 export interface ExecutorOptions {
@@ -131,6 +142,7 @@ export class RequestExecutor {
           signal: controller.signal,
           log: (text) => this.store.appendLog(record, text),
         });
+        if (value instanceof JsonText) record.returnValueQuoted = value.quoted;
         outcome = { status: 'SUCCEEDED', value: value instanceof JsonText ? value.text : JSON.stringify(value ?? null), error: null };
       } catch (caught) {
         outcome = { status: 'FAILED', value: 'null', error: serializeError(caught) };

@@ -34,6 +34,13 @@ const REQUESTS_CHANGED_CHANNEL = 'skypilot_requests_changed';
 export const MAX_LOG_BYTES = 1024 * 1024;
 const LOG_TRUNCATED = '\n... (log truncated: over 1 MiB)\n';
 const LOG_FLUSH_MS = 200;
+/** Finished reads of a shared store wait at most this long, or for this many, before being stored. */
+const READ_BATCH_MS = 10;
+const READ_BATCH_MAX = 200;
+/** Request ids per NOTIFY (PostgreSQL caps a payload at 8000 bytes). */
+const NOTIFY_IDS_MAX = 100;
+/** How long another replica's read may take to appear in the shared store before it is "not found". */
+export const SHARED_READ_GRACE_MS = 1000;
 
 export interface RequestStoreOptions {
   target: DbTarget;
@@ -61,6 +68,8 @@ export interface NewRequest {
   clusterName: string | null;
   scheduleType: RequestRecord['scheduleType'];
   durable: boolean;
+  /** The client named the request (a retry may follow); a fresh UUID of ours needs no lookup. */
+  clientChosen?: boolean;
 }
 
 export type FindResult = RequestRecord | 'ambiguous' | null;
@@ -87,7 +96,10 @@ export class RequestStore {
     this.persistReads = options.persistReads ?? db.kind === 'postgres';
     this.replicaId = options.replicaId ?? `pid-${process.pid}`;
     this.events.setMaxListeners(0);
-    this.unsubscribe.push(db.subscribe(REQUEST_DONE_CHANNEL, (id) => this.events.emit(id)));
+    // One notification may name several requests (a batch of finished reads).
+    this.unsubscribe.push(db.subscribe(REQUEST_DONE_CHANNEL, (ids) => {
+      for (const id of ids.split(',')) this.events.emit(id);
+    }));
   }
 
   static async open(options: RequestStoreOptions): Promise<RequestStore> {
@@ -102,6 +114,7 @@ export class RequestStore {
       })
       : await openPostgres<RequestsSchema>({
         uri: target.uri, what: 'requests database', channel: REQUESTS_CHANGED_CHANNEL, serializeWrites: false,
+        notifyChanges: false,
       });
     try {
       await migrate(db, REQUESTS_MIGRATIONS_TABLE, REQUESTS_MIGRATIONS);
@@ -122,21 +135,18 @@ export class RequestStore {
     this.unsubscribe.push(this.db.subscribe(REQUEST_CANCEL_CHANNEL, handler));
   }
 
-  private persisted(record: RequestRecord): boolean {
-    return record.durable || this.persistReads;
-  }
-
   /**
    * Creates the request, or returns the existing one when the same caller retries with the same id
    * (`created: false`). An id already used by someone else, or for another endpoint, is not shared:
    * the request gets a fresh id instead (`freshId()`).
    */
   async create(input: NewRequest, freshId: () => string): Promise<{ record: RequestRecord; created: boolean }> {
-    const existing = this.memory.get(input.requestId) ?? (await this.table.get(input.requestId));
+    const existing = input.clientChosen
+      ? this.memory.get(input.requestId) ?? (await this.table.get(input.requestId)) : undefined;
     if (existing) {
       const sameCaller = existing.owner === input.owner && existing.userId === input.userId && existing.name === input.name;
       if (sameCaller) return { record: existing, created: false };
-      return this.create({ ...input, requestId: freshId() }, freshId);
+      return this.create({ ...input, requestId: freshId(), clientChosen: false }, freshId);
     }
     const record: RequestRecord = {
       requestId: input.requestId,
@@ -158,8 +168,9 @@ export class RequestStore {
       shouldRetry: false,
       log: '',
     };
-    if (this.persisted(record) && !(await this.table.insert(record))) {
-      return this.create({ ...input, requestId: freshId() }, freshId);
+    // Reads of a shared store are written once, finished, in a batch (finishRead): one write each.
+    if (record.durable && !(await this.table.insert(record))) {
+      return this.create({ ...input, requestId: freshId(), clientChosen: false }, freshId);
     }
     this.memory.put(record);
     return { record, created: true };
@@ -178,10 +189,21 @@ export class RequestStore {
     return viewer && !canSee(viewer, record) ? null : record;
   }
 
-  /** Exact id, else a unique prefix among the viewer's requests. */
+  /**
+   * Exact id, else a unique prefix among the viewer's requests. With replicas sharing the store, an
+   * id nobody has yet may be a read another replica is finishing: it is waited for, briefly.
+   */
   async find(idOrPrefix: string, viewer: Viewer): Promise<FindResult> {
     const exact = await this.get(idOrPrefix, viewer);
     if (exact) return exact;
+    if (this.persistReads && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(idOrPrefix)) {
+      const deadline = Date.now() + SHARED_READ_GRACE_MS;
+      while (Date.now() < deadline) {
+        await this.waitForEvent(idOrPrefix, Math.min(100, deadline - Date.now()));
+        const arrived = await this.get(idOrPrefix, viewer);
+        if (arrived) return arrived;
+      }
+    }
     const inMemory = this.memory.filter((r) => r.requestId.startsWith(idOrPrefix) && canSee(viewer, r));
     const inDb = await this.table.findByPrefix(idOrPrefix, viewer);
     const ids = new Set([...inMemory, ...inDb].map((r) => r.requestId));
@@ -205,7 +227,14 @@ export class RequestStore {
     if (isFinishedRequest(record.status)) return false;
     this.takePendingLog(record.requestId);
     const finished: RequestRecord = { ...record, status, returnValue, error, finishedAt: Date.now() / 1000 };
-    if (this.persisted(record) && !(await this.table.finish(finished))) {
+    if (!record.durable) {
+      Object.assign(record, finished);
+      this.memory.put(record);
+      this.events.emit(record.requestId);
+      if (this.persistReads) this.queueRead(record);
+      return true;
+    }
+    if (!(await this.table.finish(finished))) {
       // Someone else (another replica's cancel) finished it first: theirs is the outcome.
       const stored = await this.table.get(record.requestId);
       if (stored) Object.assign(record, stored);
@@ -216,6 +245,32 @@ export class RequestStore {
     this.memory.put(record);
     this.announce(record.requestId);
     return true;
+  }
+
+  private readonly pendingReads: RequestRecord[] = [];
+  private readTimer: NodeJS.Timeout | null = null;
+
+  /** Finished reads of a shared store go out in batches: one insert and one NOTIFY per batch. */
+  private queueRead(record: RequestRecord): void {
+    this.pendingReads.push(record);
+    if (this.pendingReads.length >= READ_BATCH_MAX) void this.flushReads();
+    else this.readTimer ??= setTimeout(() => { void this.flushReads(); }, READ_BATCH_MS);
+  }
+
+  async flushReads(): Promise<void> {
+    if (this.readTimer) clearTimeout(this.readTimer);
+    this.readTimer = null;
+    const batch = this.pendingReads.splice(0, this.pendingReads.length);
+    if (!batch.length) return;
+    try {
+      await this.table.insertMany(batch);
+      for (let i = 0; i < batch.length; i += NOTIFY_IDS_MAX) {
+        await this.db.publish(REQUEST_DONE_CHANNEL, batch.slice(i, i + NOTIFY_IDS_MAX).map((r) => r.requestId).join(','));
+      }
+    } catch (error) {
+      // This replica still answers them from memory; other replicas will not find them.
+      console.error(`[skypilot-ts] could not store ${batch.length} finished read(s): ${(error as Error).message}`);
+    }
   }
 
   private announce(requestId: string): void {
@@ -241,7 +296,7 @@ export class RequestStore {
     const chunk = text.length > room ? text.slice(0, room) + LOG_TRUNCATED : text;
     record.log += chunk;
     this.memory.touch(record);
-    if (this.persisted(record)) {
+    if (record.durable) {
       this.pendingLogs.set(record.requestId, (this.pendingLogs.get(record.requestId) ?? '') + chunk);
       this.logTimer ??= setTimeout(() => { void this.flushLogs(); }, LOG_FLUSH_MS);
     }
@@ -328,6 +383,7 @@ export class RequestStore {
     this.closed = true;
     if (this.logTimer) clearTimeout(this.logTimer);
     await this.flushLogs();
+    await this.flushReads();
     for (const off of this.unsubscribe) off();
     await this.db.close();
   }

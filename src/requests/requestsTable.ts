@@ -88,9 +88,16 @@ export class RequestsTableOps {
     return this.store.kysely;
   }
 
-  /** Every write goes through a retried write transaction: a lock held elsewhere never stalls us. */
+  /** Every write goes through the store's `write`: a lock held elsewhere never stalls us. */
   private write<T>(fn: (db: Kysely<RequestsSchema>) => Promise<T>): Promise<T> {
-    return this.store.writeTransaction(fn);
+    return this.store.write(fn);
+  }
+
+  /** Finished reads of a shared store, written in one statement; ids already there are skipped. */
+  async insertMany(records: RequestRecord[]): Promise<void> {
+    if (!records.length) return;
+    await this.write((db) => db.insertInto('requests').values(records.map(rowFromRecord))
+      .onConflict((oc) => oc.column('request_id').doNothing()).execute());
   }
 
   /** False when the id is taken. */

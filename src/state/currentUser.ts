@@ -29,12 +29,18 @@ export function userHashForName(name: string): string {
   return md5(name).slice(0, 8);
 }
 
+let localName: string | null = null;
+
+/** Read once: the OS user does not change while the process runs, and asking costs a system call. */
 function localUserName(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return process.env.USER ?? 'local';
+  if (localName === null) {
+    try {
+      localName = os.userInfo().username;
+    } catch {
+      localName = process.env.USER ?? 'local';
+    }
   }
+  return localName;
 }
 
 let localHash: string | null = null;

@@ -103,6 +103,8 @@ describe('durable requests', () => {
       const a = await finished(single, { body: { secret: 'not kept' } });
       expect(await single.table.get(a.requestId)).toBeNull();
       const b = await finished(shared, { body: { secret: 'not kept' } });
+      expect(await shared.table.get(b.requestId)).toBeNull();
+      await shared.flushReads(); // finished reads are stored in batches, one write each
       expect(await shared.table.get(b.requestId)).toMatchObject({ body: '{}', status: 'SUCCEEDED', durable: false });
     } finally {
       await single.close();
@@ -133,6 +135,7 @@ describe('janitor', () => {
       const oldWrite = await finished(store, { durable: true }, JSON.stringify('w'.repeat(20_000)));
       const reads = [];
       for (let i = 0; i < 30; i++) reads.push(await finished(store, {}, JSON.stringify('r'.repeat(20_000))));
+      await store.flushReads();
       const janitor = new RequestJanitor(store, { durableRetentionSeconds: 3600, readRetentionSeconds: 3600, maxDbBytes: Number.MAX_SAFE_INTEGER });
       await janitor.pass();
       expect(await store.table.get(reads[0].requestId)).not.toBeNull();
@@ -208,4 +211,23 @@ describe('replica leases', () => {
 
 it('runs on the backend the project chose', () => {
   expect(database.target.kind).toBe(testBackend());
+});
+
+describe('the wire payload', () => {
+  it('built by hand is byte for byte JSON.stringify of the payload object, for every kind of record', async () => {
+    const { toWirePayload, wirePayloadJson } = await import('../../src/requests/requestRecord');
+    const base = {
+      requestId: 'r-1', name: 'sky.status', body: '{}', status: 'SUCCEEDED' as const, createdAt: 1796000000.123,
+      finishedAt: 1796000001.5, userId: 'aaaa0001', userName: 'Ünïcode "quoted" \n', owner: 'local', replicaId: 'x',
+      clusterName: null, scheduleType: 'short' as const, durable: false, returnValue: '[{"a":"\\u2028 \\"x\\""}]',
+      error: null, statusMsg: null, shouldRetry: false, log: '',
+    };
+    const records = [
+      base,
+      { ...base, returnValueQuoted: JSON.stringify(base.returnValue) },
+      { ...base, status: 'FAILED' as const, error: { type: 'ClusterDoesNotExist', message: "Cluster 'x' does not exist." }, returnValue: 'null' },
+      { ...base, status: 'PENDING' as const, finishedAt: null, clusterName: 'c', statusMsg: 'waiting', shouldRetry: true, userName: null },
+    ];
+    for (const record of records) expect(wirePayloadJson(record)).toBe(JSON.stringify(toWirePayload(record)));
+  });
 });
