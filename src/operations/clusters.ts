@@ -5,6 +5,7 @@
  * provisions nothing itself: the lifecycle changes the recorded state, as SkyPilot's state module sees
  * it after the cloud calls succeed.
  */
+import { encodeHandle, type ObjectEncoding, objectEncodingFor } from '../api/objectEncoding';
 import { toClusterJobRecord, toCostReportRecord, toStatusRecord } from '../api/wireRecords';
 import type { ClusterJobRecord, CostReportRecord } from '../api/wireTypes';
 import { HttpError, SkyPilotError, clusterDoesNotExist } from '../errors';
@@ -30,17 +31,18 @@ export interface StatusInput {
   include_handle?: boolean | null;
 }
 
-async function statusRecords(input: StatusInput, ctx: OpContext) {
+async function statusRecords(input: StatusInput, ctx: OpContext, encoding: ObjectEncoding) {
   const names = typeof input.cluster_names === 'string' ? [input.cluster_names] : input.cluster_names ?? null;
   const patterns = names?.map(compileNamePattern) ?? null;
   const all = await globalUserState.getClusters({ userHashes: input.all_users === false ? [ctx.caller.identity.id] : null });
   const matching = patterns ? all.filter((c) => patterns.some((p) => p.test(c.name))) : all;
-  return { matching, records: matching.map((c) => toStatusRecord(c, { includeHandle: input.include_handle === true })) };
+  return { matching, records: matching.map((c) => toStatusRecord(c, { includeHandle: input.include_handle ?? null, encoding })) };
 }
 
 export async function status(input: StatusInput, ctx: OpContext): Promise<unknown> {
+  const encoding = objectEncodingFor(ctx.caller.clientApiVersion);
   if (input.include_credentials) {
-    const { matching, records } = await statusRecords(input, ctx);
+    const { matching, records } = await statusRecords(input, ctx, encoding);
     // SSH credentials are the caller's own: other users' clusters get none.
     const keys = await globalUserState.getSshKeys(ctx.caller.identity.id);
     records.forEach((r, i) => {
@@ -50,8 +52,8 @@ export async function status(input: StatusInput, ctx: OpContext): Promise<unknow
     return records;
   }
   const key = JSON.stringify([input.cluster_names ?? null, input.all_users === false ? ctx.caller.identity.id : null,
-    input.include_handle === true]);
-  return new JsonText(await cachedStatus(key, async () => JSON.stringify((await statusRecords(input, ctx)).records)));
+    input.include_handle ?? null, encoding]);
+  return new JsonText(await cachedStatus(key, async () => JSON.stringify((await statusRecords(input, ctx, encoding)).records)));
 }
 
 export async function stop(input: { cluster_name: string }): Promise<null> {
@@ -97,7 +99,8 @@ export async function start(input: StartInput, ctx: OpContext): Promise<unknown>
   if (input.idle_minutes_to_autostop != null) {
     await globalUserState.setClusterAutostopValue(record.name, input.idle_minutes_to_autostop, input.down === true);
   }
-  return (await requireCluster(record.name)).handle.toJSON();
+  // The official client unpickles (or rebuilds) the handle `start` returns.
+  return encodeHandle((await requireCluster(record.name)).handle, objectEncodingFor(ctx.caller.clientApiVersion));
 }
 
 export async function autostop(input: { cluster_name: string; idle_minutes: number; down?: boolean | null }): Promise<null> {
@@ -141,11 +144,12 @@ export async function jobLog(input: { cluster_name: string; job_id?: number | nu
 }
 
 export async function costReport(input: { days?: number | null; dashboard_summary_response?: boolean | null;
-  cluster_hashes?: string[] | null }): Promise<CostReportRecord[]> {
+  cluster_hashes?: string[] | null }, ctx: OpContext): Promise<CostReportRecord[]> {
+  const encoding = objectEncodingFor(ctx.caller.clientApiVersion);
   let history = await globalUserState.getClustersFromHistory({ days: input.days ?? 30 });
   if (input.cluster_hashes) history = history.filter((h) => input.cluster_hashes!.includes(h.clusterHash));
   return history.map((h) => {
-    const record = toCostReportRecord(h);
+    const record = toCostReportRecord(h, encoding);
     if (input.dashboard_summary_response) delete record.usage_intervals;
     return record;
   });

@@ -50,8 +50,16 @@ export function parseAccelerators(spec: string): Record<string, number> {
   return { [match[1]]: match[2] ? Number(match[2]) : 1 };
 }
 
+/** Python's `repr` of a str: single quotes unless the text has one and no double quote. */
+function pythonStr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  const escaped = text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+  return quote + (quote === "'" ? escaped.replace(/'/g, "\\'") : escaped) + quote;
+}
+
+/** Python's `repr` of an accelerators dict: `{'A100': 8}`, as upstream prints and stores it. */
 function pythonDict(acc: Record<string, number>): string {
-  return `{${Object.entries(acc).map(([k, v]) => `'${k}': ${v}`).join(', ')}}`;
+  return `{${Object.entries(acc).map(([k, v]) => `${pythonStr(k)}: ${v}`).join(', ')}}`;
 }
 
 export class Resources {
@@ -105,6 +113,15 @@ export class Resources {
     if (this.memory) return this.memory;
     const info = this.instanceType ? this.cloud?.instanceTypeInfo(this.instanceType) : null;
     return info ? String(info.memoryGb) : null;
+  }
+
+  /**
+   * The Python dict repr `{'A100': 8}`, or null without accelerators: what upstream's `/status` and
+   * cost report carry, and what the official dashboard parses (quotes swapped, then JSON) to count GPUs.
+   */
+  get acceleratorsRepr(): string | null {
+    const acc = this.accelerators;
+    return acc ? pythonDict(acc) : null;
   }
 
   /** `A100:8`, or null without accelerators. */
