@@ -8,13 +8,14 @@
 import { encodeHandle, type ObjectEncoding, objectEncodingFor } from '../api/objectEncoding';
 import { toClusterJobRecord, toCostReportRecord, toStatusRecord } from '../api/wireRecords';
 import type { ClusterJobRecord, CostReportRecord } from '../api/wireTypes';
-import { HttpError, SkyPilotError, clusterDoesNotExist } from '../errors';
+import { SkyPilotError, clusterDoesNotExist } from '../errors';
 import { JsonText } from '../requests/executor';
 import { compileNamePattern } from '../state/clusterNamePattern';
 import { globalUserState } from '../state/globalUserState';
 import type { ClusterRecord } from '../state/records';
 import { stateQueries } from '../state/stateQueries';
-import { isActiveClusterJob } from '../vocab/statuses';
+import { clusterJobExitCode, isActiveClusterJob, type JobExitCode } from '../vocab/statuses';
+import { tailLines } from '../http/streamText';
 import type { OpContext } from './opContext';
 import { cachedStatus } from './statusCache';
 
@@ -129,18 +130,21 @@ export async function jobStatus(input: { cluster_name: string; job_ids?: number[
   return Object.fromEntries(ids.map((id) => [String(id), jobs.find((j) => j.jobId === id)?.status ?? null]));
 }
 
-/** The log of a job on a cluster (the latest job when none is named). */
-export async function jobLog(input: { cluster_name: string; job_id?: number | null }): Promise<string> {
-  if (!(await stateQueries.getClusterFromName(input.cluster_name))) {
-    throw new HttpError(404, 'cluster_not_found', 'ClusterDoesNotExist', `Cluster '${input.cluster_name}' does not exist.`);
-  }
+/**
+ * The log of a job on a cluster (the latest job when none is named), its last `tail` lines (all for
+ * 0), and the exit code `sky logs` ends with: the job's outcome, or "not finished" for a live job.
+ */
+export async function jobLog(input: { cluster_name: string; job_id?: number | null; tail?: number | null }):
+  Promise<{ text: string; result: JobExitCode }> {
+  await requireCluster(input.cluster_name);
   const jobs = await globalUserState.getClusterJobs(input.cluster_name);
-  const id = input.job_id ?? jobs[0]?.jobId;
-  const log = id == null ? null : await globalUserState.getClusterJobLog(input.cluster_name, id);
-  if (log == null) {
-    throw new HttpError(404, 'job_not_found', 'JobNotFoundError', `Job ${id ?? '(latest)'} not found on cluster '${input.cluster_name}'.`);
+  const job = input.job_id == null ? jobs[0] : jobs.find((j) => j.jobId === input.job_id);
+  const log = job ? await globalUserState.getClusterJobLog(input.cluster_name, job.jobId) : null;
+  if (!job || log == null) {
+    throw new SkyPilotError('JobNotFoundError',
+      `Job ${input.job_id ?? '(latest)'} not found on cluster '${input.cluster_name}'.`);
   }
-  return log;
+  return { text: tailLines(log, input.tail ?? 0), result: clusterJobExitCode(job.status) };
 }
 
 export async function costReport(input: { days?: number | null; dashboard_summary_response?: boolean | null;

@@ -1,8 +1,7 @@
 /** Cluster endpoints: `/status`, the lifecycle, cluster jobs and logs, cost report and events. */
 import { z } from 'zod';
-import { resolveCaller } from '../http/caller';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
-import { streamText, tailLines } from '../http/streamText';
+import { streamAsRequest } from '../http/streamedRequest';
 import { baseBody, clusterName, jobId, parseInput } from '../http/validate';
 import * as clusters from '../operations/clusters';
 import { MAX_PATTERN_LENGTH } from '../state/clusterNamePattern';
@@ -90,13 +89,13 @@ export const clusterEndpoints: Endpoint[] = [
     name: 'sky.job_status', effect: 'read', schema: jobStatusBody, clusterName: byName, run: clusters.jobStatus,
   }),
   {
-    // Streams the job's log in the POST response, as SkyPilot's `/logs` does.
+    // Streams the job's log in the POST response, as SkyPilot's `/logs` does, behind a stored request.
     method: 'POST', path: '/logs',
     stream: async (call, app, res) => {
       const body = parseInput(logsBody, call.body);
-      await resolveCaller(call, app, body.env_vars);
-      const log = await clusters.jobLog(body);
-      streamText(res, tailLines(log, body.tail ?? 0));
+      await streamAsRequest(call, app, res, {
+        name: 'sky.logs', clusterName: body.cluster_name, envVars: body.env_vars, produce: () => clusters.jobLog(body),
+      });
     },
   },
   scheduledEndpoint('POST', '/cost_report', { name: 'sky.cost_report', effect: 'read', schema: costReportBody, run: clusters.costReport }),
