@@ -8,7 +8,8 @@
 import { encodeHandle, type ObjectEncoding, objectEncodingFor } from '../api/objectEncoding';
 import { toClusterJobRecord, toCostReportRecord, toStatusRecord } from '../api/wireRecords';
 import type { ClusterJobRecord, CostReportRecord } from '../api/wireTypes';
-import { SkyPilotError, clusterDoesNotExist } from '../errors';
+import { NotFoundError, SkyPilotError, ValidationError, clusterDoesNotExist } from '../errors';
+import { clusterJobFolder } from './logFolders';
 import { JsonText } from '../requests/executor';
 import { compileNamePattern } from '../state/clusterNamePattern';
 import { globalUserState } from '../state/globalUserState';
@@ -145,6 +146,97 @@ export async function jobLog(input: { cluster_name: string; job_id?: number | nu
       `Job ${input.job_id ?? '(latest)'} not found on cluster '${input.cluster_name}'.`);
   }
   return { text: tailLines(log, input.tail ?? 0), result: clusterJobExitCode(job.status) };
+}
+
+export interface CancelInput {
+  cluster_name: string;
+  job_ids?: number[] | null;
+  all?: boolean | null;
+  all_users?: boolean | null;
+}
+
+/**
+ * Cancels jobs on a cluster: the named ones, or with `all` every unfinished one (the caller's own
+ * unless `all_users`), or else the latest job. Finished jobs are skipped, as upstream does; a named
+ * job that does not exist is an error.
+ */
+export async function cancel(input: CancelInput, ctx: OpContext): Promise<number[]> {
+  const cluster = await requireCluster(input.cluster_name);
+  if (cluster.status !== 'UP') {
+    throw new SkyPilotError('ClusterNotUpError', `Cluster '${cluster.name}' is ${cluster.status}: cancelling jobs needs a cluster that is UP.`);
+  }
+  const jobs = await globalUserState.getClusterJobs(cluster.name);
+  let targets: typeof jobs;
+  if (input.job_ids?.length) {
+    const missing = input.job_ids.filter((id) => !jobs.some((j) => j.jobId === id));
+    if (missing.length) throw new SkyPilotError('JobNotFoundError', `No job ${missing.join(', ')} on cluster '${cluster.name}'.`);
+    targets = jobs.filter((j) => input.job_ids!.includes(j.jobId));
+  } else if (input.all) {
+    targets = jobs.filter((j) => input.all_users || j.userHash === ctx.caller.identity.id);
+  } else {
+    targets = jobs.slice(0, 1);
+  }
+  const cancelled: number[] = [];
+  for (const job of targets.filter((j) => isActiveClusterJob(j.status))) {
+    await globalUserState.setClusterJobStatus(cluster.name, job.jobId, 'CANCELLED');
+    cancelled.push(job.jobId);
+  }
+  ctx.log(cancelled.length ? `Cancelled job(s) ${cancelled.join(', ')} on ${cluster.name}.\n` : `No unfinished job to cancel on ${cluster.name}.\n`);
+  return cancelled;
+}
+
+/** At most this many ports of a range are listed: a cluster may open `30000-40000`. */
+const MAX_ENDPOINTS = 100;
+
+function expandPorts(ports: readonly string[]): number[] {
+  const out: number[] = [];
+  for (const spec of ports) {
+    const [from, to = from] = spec.split('-').map(Number);
+    for (let p = from; p <= to && out.length < MAX_ENDPOINTS; p++) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * The cluster's open ports and where each is reached (`sky status --endpoints`): `{"8000":
+ * "203.0.113.10:8000"}`, on the head node's external address. Only an UP cluster has endpoints.
+ */
+export async function endpoints(input: { cluster: string; port?: number | string | null }): Promise<Record<string, string>> {
+  const cluster = await requireCluster(input.cluster);
+  const head = cluster.handle.headIp;
+  if (cluster.status !== 'UP' || !head) {
+    throw new SkyPilotError('ClusterNotUpError', `Cluster '${cluster.name}' is ${cluster.status}: endpoints need a cluster that is UP.`);
+  }
+  const wanted = input.port == null ? null : Number(input.port);
+  const ports = expandPorts(cluster.handle.launchedResources.ports ?? []).filter((p) => wanted === null || p === wanted);
+  return Object.fromEntries(ports.map((p) => [String(p), `${head}:${p}`]));
+}
+
+export const NO_PROVISION_LOG = 'Provision log path is not recorded for this cluster. Please relaunch to generate provisioning logs.';
+
+/** A cluster's provisioning log, its last `tail` lines (all for 0); 404 when none is recorded. */
+export async function provisionLog(input: { cluster_name: string; worker?: number | null; tail?: number | null }): Promise<string> {
+  // Answered directly, not as a request: a missing cluster is a 404 the CLI prints.
+  const cluster = await stateQueries.getClusterFromName(input.cluster_name);
+  if (!cluster) throw new NotFoundError(`Cluster '${input.cluster_name}' does not exist.`, 'cluster_not_found');
+  if (input.worker != null && (input.worker < 1 || input.worker >= cluster.handle.launchedNodes)) {
+    throw new ValidationError(`Worker ${input.worker} does not exist: cluster '${cluster.name}' has workers 1 to ${cluster.handle.launchedNodes - 1}.`);
+  }
+  const log = await globalUserState.getClusterProvisionLog(cluster.name);
+  if (log === null) throw new NotFoundError(NO_PROVISION_LOG, 'provision_log_not_found');
+  return tailLines(log, input.tail ?? 0);
+}
+
+/**
+ * Where the logs of a cluster's jobs are on the server (`sky logs -s`, the dashboard's download):
+ * `{"<job_id>": "<folder>"}` for the named jobs that exist, or the latest job; the client then
+ * fetches the folders with `/download`.
+ */
+export async function downloadLogs(input: { cluster_name: string; job_ids?: string[] | null }): Promise<Record<string, string>> {
+  const cluster = await requireCluster(input.cluster_name);
+  const jobs = await globalUserState.getClusterJobs(cluster.name);
+  const chosen = input.job_ids?.length ? jobs.filter((j) => input.job_ids!.includes(String(j.jobId))) : jobs.slice(0, 1);
+  return Object.fromEntries(chosen.map((j) => [String(j.jobId), clusterJobFolder(cluster.name, j.jobId)]));
 }
 
 export async function costReport(input: { days?: number | null; dashboard_summary_response?: boolean | null;

@@ -1,9 +1,7 @@
 /**
  * Infrastructure reads: enabled clouds (per workspace, optionally expanded with Kubernetes contexts),
- * Kubernetes node info and GPU availability, contexts, volumes and SSH node pools.
+ * Kubernetes node info and GPU availability, contexts and SSH node pools.
  */
-import { toVolumeRecord } from '../api/wireRecords';
-import type { VolumeRecord } from '../api/wireTypes';
 import { kubernetesInfra } from '../infra/kubernetesInfra';
 import { globalUserState } from '../state/globalUserState';
 
@@ -28,8 +26,4 @@ export async function enabledCloudsBatch(workspaces: string | null | undefined, 
     : Object.keys(await globalUserState.getWorkspaces());
   const entries = await Promise.all(requested.map(async (w) => [w, await enabledCloudNames(w, expand)] as const));
   return Object.fromEntries(entries);
-}
-
-export async function listVolumes(): Promise<VolumeRecord[]> {
-  return (await globalUserState.getVolumes()).map(toVolumeRecord);
 }

@@ -9,6 +9,7 @@ import { managedJobsState } from '../state/managedJobsState';
 import type { ManagedJobPage } from '../state/records';
 import { isTerminalManagedJob, type JobExitCode, managedJobExitCode, type ManagedJobStatus } from '../vocab/statuses';
 import { tailLines } from '../http/streamText';
+import { managedJobFolder } from './logFolders';
 import type { OpContext } from './opContext';
 
 export interface QueueInput {
@@ -91,4 +92,12 @@ export async function jobLog(input: { name?: string | null; job_id?: number | nu
   const log = (await managedJobsState.getJobLog(job.jobId)) ?? '';
   const footer = isTerminalManagedJob(job.status) ? `\nJob ${job.jobId} ${job.status}.\n` : '';
   return { text: tailLines(log, input.tail ?? 0) + footer, result: managedJobExitCode(job.status) };
+}
+
+/** Where a managed job's logs are on the server (`sky jobs logs -s`, the dashboard's download). */
+export async function downloadLogs(input: { name?: string | null; job_id?: number | null }): Promise<Record<string, string>> {
+  const { jobs } = await managedJobsState.getJobs(input.job_id != null ? { jobIds: [input.job_id] }
+    : input.name ? { nameMatch: input.name } : { limit: 1 });
+  const job = input.name ? jobs.find((j) => j.name === input.name) : jobs[0];
+  return job ? { [String(job.jobId)]: managedJobFolder(job.jobId) } : {};
 }

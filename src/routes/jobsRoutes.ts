@@ -54,6 +54,13 @@ export const jobsEndpoints: Endpoint[] = [
       });
     },
   },
+  scheduledEndpoint('POST', '/jobs/download_logs', {
+    name: 'sky.jobs.download_logs', effect: 'read',
+    schema: z.looseObject({ ...baseBody, name: z.string().max(256).nullish(), job_id: jobId.nullish(), refresh: z.boolean().nullish(),
+      controller: z.boolean().nullish(), local_dir: z.string().max(4096).nullish() }),
+    run: managedJobs.downloadLogs,
+  }),
+  // This build runs no pools or services: both listings are empty, which the CLI prints as "none".
   scheduledEndpoint('POST', '/jobs/pool_status', {
     name: 'sky.jobs.pool_status', effect: 'read',
     schema: z.looseObject({ ...baseBody, pool_names: z.union([z.array(z.string()), z.string()]).nullish() }),

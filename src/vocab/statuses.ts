@@ -87,3 +87,13 @@ export function managedJobExitCode(status: ManagedJobStatus): JobExitCode {
   if (status === 'CANCELLED') return JOB_EXIT_CODES.CANCELLED;
   return isTerminalManagedJob(status) ? JOB_EXIT_CODES.FAILED : JOB_EXIT_CODES.NOT_FINISHED;
 }
+
+/** Storage objects (`sky storage ls`): upstream's `StorageStatus` and `StoreType` values. */
+export const STORAGE_STATUSES = ['INIT', 'INIT_FAILED', 'UPLOAD_FAILED', 'READY'] as const;
+export type StorageStatus = (typeof STORAGE_STATUSES)[number];
+export const STORE_TYPES = ['S3', 'GCS', 'AZURE', 'R2', 'IBM', 'OCI', 'NEBIUS', 'COREWEAVE'] as const;
+export type StoreType = (typeof STORE_TYPES)[number];
+
+/** What a recipe launches (the dashboard's Recipes page filters on it). */
+export const RECIPE_TYPES = ['cluster', 'job', 'pool', 'volume'] as const;
+export type RecipeType = (typeof RECIPE_TYPES)[number];
