@@ -2,7 +2,11 @@
  * Infrastructure reads: enabled clouds (per workspace, optionally expanded with Kubernetes contexts),
  * Kubernetes node info and GPU availability, contexts and SSH node pools.
  */
+import type { KubernetesNodeInfoResult, NodeInfo } from '../api/wireTypes';
+import { isPythonClient } from '../http/caller';
 import { kubernetesInfra } from '../infra/kubernetesInfra';
+import { BASIC_NODE_INFO_KEYS, EXTENDED_NODE_INFO_MIN_API_VERSION } from '../vocab/versions';
+import type { OpContext } from './opContext';
 import { globalUserState } from '../state/globalUserState';
 
 /** Upstream lower-cases cloud names; expanded Kubernetes entries are `kubernetes/<context>`. */
@@ -26,4 +30,20 @@ export async function enabledCloudsBatch(workspaces: string | null | undefined, 
     : Object.keys(await globalUserState.getWorkspaces());
   const entries = await Promise.all(requested.map(async (w) => [w, await enabledCloudNames(w, expand)] as const));
   return Object.fromEntries(entries);
+}
+
+/**
+ * Kubernetes node info for the caller: Python clients below EXTENDED_NODE_INFO_MIN_API_VERSION get
+ * only the keys their `KubernetesNodeInfo` dataclass accepts.
+ */
+export async function nodeInfo(input: { context?: string | null }, ctx: OpContext): Promise<KubernetesNodeInfoResult> {
+  const result = await kubernetesInfra.getNodeInfo(input.context ?? null);
+  const basic = isPythonClient(ctx.caller) && ctx.caller.clientApiVersion! < EXTENDED_NODE_INFO_MIN_API_VERSION;
+  if (!basic) return result;
+  const keep = new Set<string>(BASIC_NODE_INFO_KEYS);
+  return {
+    hint: result.hint,
+    node_info_dict: Object.fromEntries(Object.entries(result.node_info_dict).map(([name, node]) =>
+      [name, Object.fromEntries(Object.entries(node).filter(([k]) => keep.has(k))) as unknown as NodeInfo])),
+  };
 }

@@ -41,7 +41,7 @@ export const infraEndpoints: Endpoint[] = [
   }),
   scheduledEndpoint('POST', '/kubernetes_node_info', {
     name: 'sky.kubernetes_node_info', effect: 'read', schema: z.looseObject({ ...baseBody, context: z.string().max(255).nullish() }),
-    run: (b) => kubernetesInfra.getNodeInfo(b.context ?? null),
+    run: infra.nodeInfo,
   }),
   scheduledEndpoint('POST', '/realtime_kubernetes_gpu_availability', {
     name: 'sky.realtime_kubernetes_gpu_availability', effect: 'read',

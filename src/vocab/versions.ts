@@ -26,3 +26,12 @@ export function parseApiVersion(value: unknown): number | undefined {
  * first version certain to have it. Pickles are what every client, old or new, can decode.
  */
 export const DICT_OBJECTS_MIN_API_VERSION = 60;
+
+/**
+ * `KubernetesNodeInfo` is a dataclass in the Python client: a key it does not know raises TypeError.
+ * Keys past the first five (`cpu_count`, `memory_gb`, `is_ready`, ...) came later; the version that
+ * added them is not pinned, so Python clients below this one get the first five only. The dashboard
+ * reads them as JSON and gets every key.
+ */
+export const EXTENDED_NODE_INFO_MIN_API_VERSION = 60;
+export const BASIC_NODE_INFO_KEYS = ['name', 'accelerator_type', 'total', 'free', 'ip_address'] as const;
