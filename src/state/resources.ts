@@ -155,7 +155,7 @@ export class Resources {
     const acc = this.accelerators;
     if (acc && !(this.cloud instanceof Kubernetes && this.instanceType)) details.push(pythonDict(acc));
     if (this.diskSize !== DEFAULT_DISK_SIZE_GB || full) details.push(`disk_size=${this.diskSize}`);
-    if (this.ports?.length) details.push(`ports=${JSON.stringify(this.ports)}`);
+    if (this.ports?.length) details.push(`ports=[${this.ports.map(pythonStr).join(', ')}]`);
     return `${this.cloud ? this.cloud.name : 'Resources'}(${details.join(', ')})`;
   }
 
