@@ -42,6 +42,8 @@ async function main() {
   const hash = crypto.createHash('sha256').update(js).update(css).digest('hex').slice(0, 10);
   const html = fs.readFileSync(path.join(srcDir, 'index.html'), 'utf8').replace(/__BUILD__/g, hash);
   fs.writeFileSync(path.join(outDir, 'index.html'), html);
+  // Browsers ask every page's origin for /favicon.ico; the server answers it from the built dashboard.
+  fs.copyFileSync(path.join(srcDir, 'favicon.ico'), path.join(outDir, 'favicon.ico'));
 
   const kb = (b) => `${(b.length / 1024).toFixed(1)} kB`;
   const warnings = result.warnings.length ? `, ${result.warnings.length} warning(s)` : '';

@@ -5,6 +5,7 @@
  * `createApp` and `listen` read them when called, so a module imported before start is in time.
  */
 import type { Server } from 'node:http';
+import type { HttpError } from './errors';
 import type { HttpCall, HttpReply } from './http/httpCall';
 import type { RateLimitSpec } from './http/rateLimit';
 import type { Viewer } from './requests/requestRecord';
@@ -16,8 +17,20 @@ export interface HookResult {
   reply?: HttpReply;
 }
 
+/** What the app offers a hook besides the request. */
+export interface HookContext {
+  /**
+   * The answer to a refused request, as the endpoint's clients understand a refusal: for a scheduled
+   * endpoint, 200 with a request id whose result is FAILED with `error` (the official CLI prints a
+   * readable line only for a failed request, never for a 4xx on the POST); otherwise the typed error.
+   * Nothing runs and nothing durable is stored. `target` is the method and path as routed.
+   */
+  refuse(error: HttpError, target: { method: string; path: string }): Promise<HttpReply>;
+}
+
 /** Runs on every request before the body is read or any endpoint code runs. */
-export type RequestHook = (call: HttpCall, address: string) => HookResult | null | Promise<HookResult | null>;
+export type RequestHook = (call: HttpCall, address: string, context: HookContext)
+  => HookResult | null | Promise<HookResult | null>;
 
 export interface AppExtensions {
   requestHooks: readonly RequestHook[];

@@ -9,8 +9,34 @@ import type {
   ClusterHistoryRecord, ClusterJob, ClusterRecord, ManagedJob, UserWithRole, Volume,
 } from '../state/records';
 import { Kubernetes } from '../state/clouds';
+import { PICKLED_NONE_BASE64 } from '../pickle/skypilotPickles';
+import { encodeHandle, encodeResources, type ObjectEncoding } from './objectEncoding';
 
-export function toStatusRecord(c: ClusterRecord, options: { includeHandle?: boolean } = {}): StatusRecord {
+export interface StatusRecordOptions {
+  /** The request's `include_handle`: null when the client did not say (upstream's default is to include it). */
+  includeHandle?: boolean | null;
+  encoding?: ObjectEncoding;
+}
+
+/**
+ * The handle as the client decodes it. Pickle clients (before upstream PR #9302) unpickle `handle`
+ * and `storage_mounts_metadata` on every record, so both are always there, a pickled None when the
+ * handle was not asked for, as upstream sends. Clients without a version get the handle only when
+ * they asked for it, as before.
+ */
+function handleFields(c: ClusterRecord, options: StatusRecordOptions): Pick<StatusRecord, 'handle' | 'storage_mounts_metadata'> {
+  const encoding = options.encoding ?? 'json';
+  if (encoding === 'pickle') {
+    return {
+      handle: options.includeHandle === false ? PICKLED_NONE_BASE64 : encodeHandle(c.handle, encoding),
+      storage_mounts_metadata: PICKLED_NONE_BASE64,
+    };
+  }
+  const wanted = encoding === 'json' ? options.includeHandle === true : options.includeHandle !== false;
+  return wanted ? { handle: encodeHandle(c.handle, encoding) } : {};
+}
+
+export function toStatusRecord(c: ClusterRecord, options: StatusRecordOptions = {}): StatusRecord {
   const resources = c.handle.launchedResources;
   const nodes = c.handle.launchedNodes;
   const record: StatusRecord = {
@@ -22,7 +48,8 @@ export function toStatusRecord(c: ClusterRecord, options: { includeHandle?: bool
     last_use: c.lastUse ?? '',
     cluster_hash: c.clusterHash,
     cluster_ever_up: c.clusterEverUp,
-    status_updated_at: c.statusUpdatedAt,
+    // An int: older clients' StatusResponse requires one.
+    status_updated_at: Math.floor(c.statusUpdatedAt ?? c.launchedAt),
     user_hash: c.userHash,
     user_name: c.userName ?? c.userHash,
     workspace: c.workspace || 'default',
@@ -33,8 +60,8 @@ export function toStatusRecord(c: ClusterRecord, options: { includeHandle?: bool
     zone: resources.zone,
     cpus: resources.cpusDisplay,
     memory: resources.memoryDisplay,
-    accelerators: resources.acceleratorsDisplay,
-    labels: resources.labels,
+    accelerators: resources.acceleratorsRepr,
+    labels: resources.labels ?? {},
     resources_str: resources.readable(nodes),
     resources_str_full: resources.readable(nodes, true),
     cluster_name_on_cloud: c.handle.clusterNameOnCloud,
@@ -47,11 +74,11 @@ export function toStatusRecord(c: ClusterRecord, options: { includeHandle?: bool
     owner: c.owner,
     config_hash: c.configHash,
   };
-  if (options.includeHandle) record.handle = c.handle.toJSON() as unknown as Record<string, unknown>;
-  return record;
+  return { ...record, ...handleFields(c, options) };
 }
 
-export function toCostReportRecord(h: ClusterHistoryRecord): CostReportRecord {
+/** `resources` is encoded for the client (the official CLI prints and prices it). */
+export function toCostReportRecord(h: ClusterHistoryRecord, encoding: ObjectEncoding = 'json'): CostReportRecord {
   const r = h.launchedResources;
   const hourly = r.hourlyCost() * h.numNodes;
   return {
@@ -69,7 +96,8 @@ export function toCostReportRecord(h: ClusterHistoryRecord): CostReportRecord {
     region: r.region,
     cpus: r.cpusDisplay,
     memory: r.memoryDisplay,
-    accelerators: r.acceleratorsDisplay,
+    accelerators: r.acceleratorsRepr,
+    resources: encodeResources(r, encoding),
     resources_str: r.readable(h.numNodes),
     resources_str_full: r.readable(h.numNodes, true),
     last_creation_yaml: h.lastCreationYaml,
@@ -82,7 +110,8 @@ export function toCostReportRecord(h: ClusterHistoryRecord): CostReportRecord {
 export function toClusterJobRecord(j: ClusterJob): ClusterJobRecord {
   return {
     job_id: j.jobId,
-    job_name: j.jobName,
+    // The official client's ClusterJobRecord requires a str.
+    job_name: j.jobName ?? '',
     username: j.userName ?? j.userHash,
     user_hash: j.userHash,
     submitted_at: j.submittedAt,
@@ -91,7 +120,7 @@ export function toClusterJobRecord(j: ClusterJob): ClusterJobRecord {
     resources: j.resources,
     status: j.status,
     log_path: j.logPath,
-    metadata: j.metadata,
+    metadata: j.metadata ?? {},
   };
 }
 
@@ -143,6 +172,8 @@ export function toManagedJobRecord(j: ManagedJob): ManagedJobRecord {
     priority: j.priority,
     pool: j.pool,
     current_cluster_name: j.currentClusterName,
+    // `sky jobs queue -v` calls `.get` on it: a dict, never null.
+    metadata: {},
   };
 }
 

@@ -57,7 +57,7 @@ export interface StatusRecord {
   last_use: string;
   cluster_hash: string;
   cluster_ever_up: boolean;
-  status_updated_at: number | null;
+  status_updated_at: number;
   user_hash: string;
   user_name: string;
   workspace: string;
@@ -69,7 +69,7 @@ export interface StatusRecord {
   cpus: string | null;
   memory: string | null;
   accelerators: string | null;
-  labels: Record<string, string> | null;
+  labels: Record<string, string>;
   resources_str: string;
   resources_str_full: string;
   cluster_name_on_cloud: string;
@@ -81,8 +81,10 @@ export interface StatusRecord {
   metadata: Record<string, unknown>;
   owner: string[] | null;
   config_hash: string | null;
-  /** Present only with `include_handle`: the handle as plain JSON (never a pickle). */
-  handle?: Record<string, unknown>;
+  /** The handle, encoded for the client (src/api/objectEncoding.ts): a base64 pickle or a dict. */
+  handle?: unknown;
+  /** Always a pickled None for pickle clients, which unpickle it. */
+  storage_mounts_metadata?: string;
   /** Present only with `include_credentials`. */
   credentials?: Record<string, unknown> | null;
 }
@@ -103,6 +105,8 @@ export interface CostReportRecord {
   cpus: string | null;
   memory: string | null;
   accelerators: string | null;
+  /** A `Resources`, encoded for the client (src/api/objectEncoding.ts). */
+  resources: unknown;
   resources_str: string;
   resources_str_full: string;
   last_creation_yaml: string | null;
@@ -157,6 +161,7 @@ export interface ManagedJobRecord {
   priority: number;
   pool: string | null;
   current_cluster_name: string | null;
+  metadata: Record<string, unknown>;
 }
 
 export interface ManagedJobsPage {

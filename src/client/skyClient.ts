@@ -207,6 +207,9 @@ export class SkyClient {
     } finally {
       await reader.cancel().catch(() => undefined);
     }
+    // The stream is a request's output: its outcome (an error such as a missing cluster) is the request's.
+    const requestId = requestIdOf(res);
+    if (requestId) await this.getRequest(requestId);
   }
 
   // ---- requests -------------------------------------------------------------------------------

@@ -157,7 +157,8 @@ export function createDashboardRouter(opts: DashboardRouterOptions): express.Rou
       return;
     }
     if (urlPath === '/favicon.ico' && isRead) {
-      const icon = inside(root, 'favicon.ico');
+      // An official export without an icon still gets ours: a real icon, never an HTML page.
+      const icon = inside(root, 'favicon.ico') ?? inside(builtDir, 'favicon.ico');
       if (!icon) return notFound(res);
       res.set('Cache-Control', LONG_CACHE);
       res.sendFile(icon, { dotfiles: 'allow', cacheControl: false }, (err) => {

@@ -54,6 +54,7 @@ function crossCheck(f: Omit<Fixtures, 'texts'>, dir: string): void {
     needUser(`${at}.user`, c.user);
     needWorkspace(`${at}.workspace`, c.workspace);
     needFile(`${at}.task`, c.task);
+    if (c.provision_log) needFile(`${at}.provision_log`, c.provision_log);
     try {
       cloudRegistry.fromName(c.cloud).validateInstanceType(c.instance_type);
     } catch (error) {
@@ -82,6 +83,11 @@ function crossCheck(f: Omit<Fixtures, 'texts'>, dir: string): void {
     }
   });
   f.volumes.forEach((v, i) => needUser(`volumes.yaml: [${i}].user`, v.user));
+  f.storage.forEach((b, i) => needUser(`storage.yaml: [${i}].user`, b.user));
+  f.recipes.forEach((r, i) => {
+    needUser(`recipes.yaml: [${i}].user`, r.user);
+    needFile(`recipes.yaml: [${i}].file`, r.file);
+  });
   f.history.forEach((h, i) => {
     needUser(`history.yaml: [${i}].user`, h.user);
     needFile(`history.yaml: [${i}].task`, h.task);

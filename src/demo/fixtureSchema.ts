@@ -4,7 +4,10 @@
  * with the file and the field, e.g. `clusters.yaml: [2].status: expected one of INIT, UP, STOPPED`.
  */
 import { z } from 'zod';
-import { CLUSTER_JOB_STATUSES, CLUSTER_STATUSES, MANAGED_JOB_STATUSES, USER_ROLES } from '../vocab/statuses';
+import {
+  CLUSTER_JOB_STATUSES, CLUSTER_STATUSES, MANAGED_JOB_STATUSES, RECIPE_TYPES, STORAGE_STATUSES, STORE_TYPES, USER_ROLES,
+} from '../vocab/statuses';
+import { secretPaths } from '../vocab/secretKeys';
 import { cloudRegistry } from '../state/clouds';
 import { RELATIVE_TIME } from './demoClock';
 
@@ -22,8 +25,14 @@ export const usersFile = z.strictObject({
   users: z.array(z.strictObject({ name: email, role: z.enum(USER_ROLES), created: ago })).min(1),
 });
 
+/** Workspace settings are shown on the settings page too: no secrets, as in server_config.yaml. */
+function noSecrets(value: unknown, ctx: z.RefinementCtx): void {
+  for (const at of secretPaths(value)) ctx.addIssue({ code: 'custom', message: `'${at}' looks like a secret; the demo must have none` });
+}
+
 export const workspacesFile = z.record(name, z.record(z.string(), z.unknown()).nullable())
-  .refine((w) => 'default' in w, 'the "default" workspace must exist');
+  .refine((w) => 'default' in w, 'the "default" workspace must exist')
+  .superRefine(noSecrets);
 
 export const infraFile = z.strictObject({
   enabled_clouds: z.record(name, z.array(cloud)),
@@ -55,8 +64,10 @@ export const clustersFile = z.array(z.strictObject({
   nodes: z.number().int().positive(),
   autostop: z.number().int().min(-1),
   autostop_down: z.boolean().optional(),
+  ports: z.array(z.string().regex(/^\d{1,5}(-\d{1,5})?$/, 'expected a port like "8080" or a range "9000-9010"')).optional(),
   task: file,
   command: z.string(),
+  provision_log: file.optional(),
 }));
 
 const clusterJob = z.strictObject({
@@ -122,6 +133,31 @@ export const historyFile = z.array(z.strictObject({
   task: file,
 }));
 
+export const storageFile = z.array(z.strictObject({
+  name,
+  user: email,
+  store: z.array(z.enum(STORE_TYPES)).min(1),
+  status: z.enum(STORAGE_STATUSES),
+  created: ago,
+  last_use: z.string(),
+}));
+
+export const recipesFile = z.array(z.strictObject({
+  name,
+  description: z.string().nullish(),
+  type: z.enum(RECIPE_TYPES),
+  pinned: z.boolean(),
+  user: email,
+  created: ago,
+  updated: ago,
+  file,
+}));
+
+/** Public by design: a secret-looking key anywhere fails the load, so none can be served. */
+export const serverConfigFile = z.record(z.string(), z.unknown())
+  .refine((c) => !('workspaces' in c), 'workspaces belong in workspaces.yaml')
+  .superRefine(noSecrets);
+
 export const FIXTURE_FILES = {
   users: { file: 'users.yaml', schema: usersFile },
   workspaces: { file: 'workspaces.yaml', schema: workspacesFile },
@@ -131,6 +167,9 @@ export const FIXTURE_FILES = {
   managedJobs: { file: 'managed_jobs.yaml', schema: managedJobsFile },
   volumes: { file: 'volumes.yaml', schema: volumesFile },
   history: { file: 'history.yaml', schema: historyFile },
+  storage: { file: 'storage.yaml', schema: storageFile },
+  recipes: { file: 'recipes.yaml', schema: recipesFile },
+  serverConfig: { file: 'server_config.yaml', schema: serverConfigFile },
 } as const;
 
 type Files = typeof FIXTURE_FILES;

@@ -2,7 +2,8 @@
  * What a demo visitor may do: an explicit list of (method, path) reads. Anything not listed is
  * refused, including endpoints added later. Reads that are POSTs in SkyPilot (`/status`, `/queue`,
  * `/logs`, ...) are listed by method. `/api/cancel`, every write and every sensitive read
- * (`/workspaces/config`, `/users/export`, token endpoints) are absent on purpose.
+ * (`/users/export`, token endpoints) are absent on purpose. `GET /workspaces/config` is listed: the
+ * demo's config is a fixture that cannot hold secrets (fixtureSchema.ts refuses them).
  */
 export const ALLOWED_READS: ReadonlyArray<readonly ['GET' | 'POST', string]> = [
   // The protocol itself, and the load balancer's probes.
@@ -21,11 +22,17 @@ export const ALLOWED_READS: ReadonlyArray<readonly ['GET' | 'POST', string]> = [
   ['POST', '/logs'],
   ['POST', '/cost_report'],
   ['POST', '/cluster_events'],
+  ['POST', '/endpoints'],
+  ['POST', '/provision_logs'],
+  ['POST', '/download_logs'],
+  ['POST', '/download'],
   // Managed jobs.
   ['POST', '/jobs/queue'],
   ['POST', '/jobs/queue/v2'],
   ['POST', '/jobs/logs'],
   ['POST', '/jobs/pool_status'],
+  ['POST', '/jobs/download_logs'],
+  ['POST', '/serve/status'],
   // Infrastructure, users, workspaces, volumes.
   ['GET', '/enabled_clouds'],
   ['GET', '/enabled_clouds/batch'],
@@ -39,9 +46,19 @@ export const ALLOWED_READS: ReadonlyArray<readonly ['GET' | 'POST', string]> = [
   ['GET', '/users'],
   ['GET', '/users/role'],
   ['GET', '/workspaces'],
-  // The dashboard's entry.
+  ['GET', '/workspaces/config'],
+  ['POST', '/check'],
+  ['POST', '/list_accelerators'],
+  ['POST', '/list_accelerator_counts'],
+  ['GET', '/storage/ls'],
+  ['POST', '/recipes/list'],
+  ['POST', '/recipes/get'],
+  // The dashboard's entry, the icon every page asks for, and the Grafana probe (answered 404:
+  // there is no Grafana, and any 200 would make the official dashboard embed one).
   ['GET', '/'],
   ['GET', '/dashboard'],
+  ['GET', '/favicon.ico'],
+  ['GET', '/grafana/api/health'],
 ];
 
 /** Static files: GET and HEAD only, anything under this prefix. */

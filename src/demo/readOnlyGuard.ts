@@ -16,7 +16,8 @@ import { ALLOWED_READS, STATIC_PREFIX } from './readOnlyAllowlist';
 const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'];
 const allowed = new Set(ALLOWED_READS.map(([method, path]) => `${method} ${path}`));
 
-export type Verdict = { allow: true } | { allow: false; reason: string };
+/** A refusal names the method and path as routed when it could tell them, so it can be answered in kind. */
+export type Verdict = { allow: true } | { allow: false; reason: string; target?: { method: string; path: string } };
 
 /** The path as Express routes it, or null when it is spelled in a way the guard will not judge. */
 export function normalisePath(rawPath: string): string | null {
@@ -43,14 +44,19 @@ export function judge(method: string, url: string, headers: Record<string, strin
   if (path === null) return { allow: false, reason: `${method} on an unusual path spelling` };
   const asGet = method === 'HEAD' ? 'GET' : method;
   if (allowed.has(`${asGet} ${path}`)) return { allow: true };
-  return { allow: false, reason: `${method} ${path}` };
+  return { allow: false, reason: `${method} ${path}`, target: { method: asGet, path } };
 }
 
 const DEMO_HEADER = { [HEADERS.demo]: 'true' };
 
-/** The guard as a request hook: every answer says it is the demo; refusals answer the typed 403. */
-export const readOnlyGuardHook: RequestHook = (call) => {
+/**
+ * The guard as a request hook: every answer says it is the demo. A refused call to a scheduled
+ * endpoint becomes a request that already failed with the read-only message (what SkyPilot's
+ * clients show); anything else answers the typed 403, whose `detail` is that message.
+ */
+export const readOnlyGuardHook: RequestHook = async (call, _address, context) => {
   const verdict = judge(call.method, call.raw.url ?? '', call.headers);
   if (verdict.allow) return { headers: DEMO_HEADER };
-  return { headers: DEMO_HEADER, reply: errorReply(new DemoModeError(verdict.reason)) };
+  const error = new DemoModeError(verdict.reason);
+  return { headers: DEMO_HEADER, reply: verdict.target ? await context.refuse(error, verdict.target) : errorReply(error) };
 };

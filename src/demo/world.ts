@@ -13,7 +13,7 @@ import { CloudVmRayResourceHandle } from '../state/cloudVmRayResourceHandle';
 import { type Cloud, cloudRegistry } from '../state/clouds';
 import { userHashForName } from '../state/currentUser';
 import type {
-  ClusterHistoryRecord, ClusterJob, ClusterRecord, ManagedJob, UserWithRole, Volume,
+  ClusterHistoryRecord, ClusterJob, ClusterRecord, ManagedJob, Recipe, StorageRecord, UserWithRole, Volume,
 } from '../state/records';
 import { Resources } from '../state/resources';
 import { resolveAgo } from './demoClock';
@@ -33,6 +33,12 @@ export interface World {
   workspaces: WorkspacesMap;
   enabledClouds: Record<string, Cloud[]>;
   kubernetesNodes: Record<string, NodeInfo[]>;
+  storage: StorageRecord[];
+  recipes: Recipe[];
+  /** The server config without `workspaces` (those are `workspaces`). */
+  serverConfig: Record<string, unknown>;
+  /** Provisioning logs by cluster name. */
+  provisionLogs: Map<string, string>;
 }
 
 function hashOf(text: string): string {
@@ -62,7 +68,7 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
   const clusters = lazy((): ClusterRecord[] => cloneDeep(source.clusters).map((c, index) => {
     const resources = new Resources({
       cloud: cloudRegistry.fromName(c.cloud), instanceType: c.instance_type, region: c.region ?? null,
-      zone: c.zone ?? null,
+      zone: c.zone ?? null, ports: c.ports ?? null,
     });
     const up = c.status !== 'STOPPED';
     const handle = new CloudVmRayResourceHandle({
@@ -97,7 +103,7 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
       lastCreationYaml: texts[c.task] ?? null,
       lastCreationCommand: c.command,
       isManaged: false,
-      provisionLogPath: null,
+      provisionLogPath: c.provision_log ?? null,
       lastEvent: c.status === 'STOPPED' ? 'Cluster stopped by autostop.' : c.status === 'UP' ? 'Cluster is up.' : 'Provisioning.',
     };
   }));
@@ -189,6 +195,16 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
       is_ready: true,
     }))])));
 
+  const storage = lazy((): StorageRecord[] => cloneDeep(source.storage).map((b) => ({
+    name: b.name, launchedAt: ago(b.created), stores: b.store, lastUse: b.last_use, status: b.status, userHash: idOf(b.user),
+  })).sort((a, b) => b.launchedAt - a.launchedAt));
+  const recipes = lazy((): Recipe[] => cloneDeep(source.recipes).map((r) => ({
+    name: r.name, description: r.description ?? null, content: texts[r.file] ?? '', recipeType: r.type, pinned: r.pinned,
+    userHash: idOf(r.user), userName: r.user, createdAt: ago(r.created), updatedAt: ago(r.updated),
+  })).sort((a, b) => Number(b.pinned) - Number(a.pinned) || (a.name < b.name ? -1 : 1)));
+  const provisionLogs = lazy(() => new Map(source.clusters.filter((c) => c.provision_log)
+    .map((c) => [c.name, texts[c.provision_log!] ?? ''])));
+
   const current = source.users.current_user;
   return {
     now,
@@ -204,5 +220,9 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
     get workspaces() { return workspaces(); },
     get enabledClouds() { return enabledClouds(); },
     get kubernetesNodes() { return kubernetesNodes(); },
+    get storage() { return storage(); },
+    get recipes() { return recipes(); },
+    get serverConfig() { return cloneDeep(source.serverConfig); },
+    get provisionLogs() { return provisionLogs(); },
   };
 }

@@ -10,6 +10,7 @@ import { clientAddress } from './clientAddress';
 import { errorReply } from './errorReply';
 import type { HttpCall, HttpReply } from './httpCall';
 import { preflightReply, protocolHeadersFor } from './protocolHeaders';
+import { refusalFor } from './refusal';
 
 export interface Admission {
   headers: Record<string, string>;
@@ -19,8 +20,9 @@ export interface Admission {
 export async function admit(call: HttpCall, app: AppContext): Promise<Admission> {
   let headers = protocolHeadersFor(call, app.cors);
   const address = clientAddress(call.raw, app.trustProxy);
+  const context = { refuse: refusalFor(call, app, address) };
   for (const hook of appExtensions.requestHooks) {
-    const result = await hook(call, address);
+    const result = await hook(call, address, context);
     if (!result) continue;
     if (result.headers) headers = { ...headers, ...result.headers };
     if (result.reply) return { headers, reply: result.reply };

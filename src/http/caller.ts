@@ -22,7 +22,14 @@ export interface Caller {
   identity: Identity;
   viewer: Viewer;
   clientApiVersion: number | null;
+  /** `X-SkyPilot-Version`: a version for the Python client, `dashboard;...` for the official dashboard. */
+  clientVersion: string | null;
   address: string;
+}
+
+/** The official Python client declares a number; the dashboards and scripts are told apart by it. */
+export function isPythonClient(caller: Pick<Caller, 'clientApiVersion' | 'clientVersion'>): boolean {
+  return caller.clientApiVersion !== null && !(caller.clientVersion ?? '').toLowerCase().startsWith('dashboard');
 }
 
 export function authUserOf(call: Pick<HttpCall, 'headers'>, authUserHeader: string | null): Identity | null {
@@ -54,5 +61,8 @@ export async function resolveCaller(call: HttpCall, app: AppContext, envVars?: R
   if (visitor) viewer = visitor;
   else if (authUser) viewer = { principal: `user:${authUser.id}`, admin: await isAdmin(authUser.id) };
   else viewer = { principal: 'local', admin: true };
-  return { identity, viewer, clientApiVersion: parseApiVersion(header(call, HEADERS.apiVersion)) ?? null, address };
+  return {
+    identity, viewer, clientApiVersion: parseApiVersion(header(call, HEADERS.apiVersion)) ?? null,
+    clientVersion: header(call, HEADERS.version) ?? null, address,
+  };
 }

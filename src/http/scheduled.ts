@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { OpContext } from '../operations/opContext';
 import { registerCaller } from '../operations/users';
+import type { RequestError } from '../requests/requestRecord';
 import { HEADERS } from '../vocab/headers';
 import type { ScheduleType } from '../vocab/statuses';
 import type { AppContext } from './appContext';
@@ -35,6 +36,28 @@ export interface ScheduledSpec<S extends z.ZodType = z.ZodType> {
 
 export function requestIdReply(requestId: string): HttpReply {
   return { status: 200, headers: { [HEADERS.requestId]: requestId, [HEADERS.genericRequestId]: requestId }, json: null };
+}
+
+/**
+ * A request of `spec` that failed before running (a refusal): stored like a read (memory only, owned
+ * by the caller), so `/api/get` answers it as FAILED with `error`. Nothing is executed.
+ */
+export async function failedRequestReply(spec: ScheduledSpec, call: HttpCall, app: AppContext, error: RequestError):
+  Promise<HttpReply> {
+  const caller = await resolveCaller(call, app);
+  const { record } = await app.store.create({
+    requestId: randomUUID(),
+    name: spec.name,
+    body: null,
+    userId: caller.identity.id,
+    userName: caller.identity.name,
+    owner: caller.viewer.principal,
+    clusterName: null,
+    scheduleType: 'short',
+    durable: false,
+  }, randomUUID);
+  await app.store.finish(record, 'FAILED', 'null', error);
+  return requestIdReply(record.requestId);
 }
 
 export async function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, call: HttpCall, app: AppContext):

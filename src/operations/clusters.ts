@@ -5,14 +5,17 @@
  * provisions nothing itself: the lifecycle changes the recorded state, as SkyPilot's state module sees
  * it after the cloud calls succeed.
  */
+import { encodeHandle, type ObjectEncoding, objectEncodingFor } from '../api/objectEncoding';
 import { toClusterJobRecord, toCostReportRecord, toStatusRecord } from '../api/wireRecords';
 import type { ClusterJobRecord, CostReportRecord } from '../api/wireTypes';
-import { HttpError, SkyPilotError, clusterDoesNotExist } from '../errors';
+import { NotFoundError, SkyPilotError, ValidationError, clusterDoesNotExist } from '../errors';
+import { clusterJobFolder } from './logFolders';
 import { compileNamePattern } from '../state/clusterNamePattern';
 import { globalUserState } from '../state/globalUserState';
 import type { ClusterRecord } from '../state/records';
 import { stateQueries } from '../state/stateQueries';
-import { isActiveClusterJob } from '../vocab/statuses';
+import { clusterJobExitCode, isActiveClusterJob, type JobExitCode } from '../vocab/statuses';
+import { tailLines } from '../http/streamText';
 import type { OpContext } from './opContext';
 import { cachedStatus } from './statusCache';
 
@@ -29,17 +32,18 @@ export interface StatusInput {
   include_handle?: boolean | null;
 }
 
-async function statusRecords(input: StatusInput, ctx: OpContext) {
+async function statusRecords(input: StatusInput, ctx: OpContext, encoding: ObjectEncoding) {
   const names = typeof input.cluster_names === 'string' ? [input.cluster_names] : input.cluster_names ?? null;
   const patterns = names?.map(compileNamePattern) ?? null;
   const all = await globalUserState.getClusters({ userHashes: input.all_users === false ? [ctx.caller.identity.id] : null });
   const matching = patterns ? all.filter((c) => patterns.some((p) => p.test(c.name))) : all;
-  return { matching, records: matching.map((c) => toStatusRecord(c, { includeHandle: input.include_handle === true })) };
+  return { matching, records: matching.map((c) => toStatusRecord(c, { includeHandle: input.include_handle ?? null, encoding })) };
 }
 
 export async function status(input: StatusInput, ctx: OpContext): Promise<unknown> {
+  const encoding = objectEncodingFor(ctx.caller.clientApiVersion);
   if (input.include_credentials) {
-    const { matching, records } = await statusRecords(input, ctx);
+    const { matching, records } = await statusRecords(input, ctx, encoding);
     // SSH credentials are the caller's own: other users' clusters get none.
     const keys = await globalUserState.getSshKeys(ctx.caller.identity.id);
     records.forEach((r, i) => {
@@ -49,8 +53,8 @@ export async function status(input: StatusInput, ctx: OpContext): Promise<unknow
     return records;
   }
   const key = JSON.stringify([input.cluster_names ?? null, input.all_users === false ? ctx.caller.identity.id : null,
-    input.include_handle === true]);
-  return cachedStatus(key, async () => JSON.stringify((await statusRecords(input, ctx)).records));
+    input.include_handle ?? null, encoding]);
+  return cachedStatus(key, async () => JSON.stringify((await statusRecords(input, ctx, encoding)).records));
 }
 
 export async function stop(input: { cluster_name: string }): Promise<null> {
@@ -96,7 +100,8 @@ export async function start(input: StartInput, ctx: OpContext): Promise<unknown>
   if (input.idle_minutes_to_autostop != null) {
     await globalUserState.setClusterAutostopValue(record.name, input.idle_minutes_to_autostop, input.down === true);
   }
-  return (await requireCluster(record.name)).handle.toJSON();
+  // The official client unpickles (or rebuilds) the handle `start` returns.
+  return encodeHandle((await requireCluster(record.name)).handle, objectEncodingFor(ctx.caller.clientApiVersion));
 }
 
 export async function autostop(input: { cluster_name: string; idle_minutes: number; down?: boolean | null }): Promise<null> {
@@ -125,26 +130,121 @@ export async function jobStatus(input: { cluster_name: string; job_ids?: number[
   return Object.fromEntries(ids.map((id) => [String(id), jobs.find((j) => j.jobId === id)?.status ?? null]));
 }
 
-/** The log of a job on a cluster (the latest job when none is named). */
-export async function jobLog(input: { cluster_name: string; job_id?: number | null }): Promise<string> {
-  if (!(await stateQueries.getClusterFromName(input.cluster_name))) {
-    throw new HttpError(404, 'cluster_not_found', 'ClusterDoesNotExist', `Cluster '${input.cluster_name}' does not exist.`);
-  }
+/**
+ * The log of a job on a cluster (the latest job when none is named), its last `tail` lines (all for
+ * 0), and the exit code `sky logs` ends with: the job's outcome, or "not finished" for a live job.
+ */
+export async function jobLog(input: { cluster_name: string; job_id?: number | null; tail?: number | null }):
+  Promise<{ text: string; result: JobExitCode }> {
+  await requireCluster(input.cluster_name);
   const jobs = await globalUserState.getClusterJobs(input.cluster_name);
-  const id = input.job_id ?? jobs[0]?.jobId;
-  const log = id == null ? null : await globalUserState.getClusterJobLog(input.cluster_name, id);
-  if (log == null) {
-    throw new HttpError(404, 'job_not_found', 'JobNotFoundError', `Job ${id ?? '(latest)'} not found on cluster '${input.cluster_name}'.`);
+  const job = input.job_id == null ? jobs[0] : jobs.find((j) => j.jobId === input.job_id);
+  const log = job ? await globalUserState.getClusterJobLog(input.cluster_name, job.jobId) : null;
+  if (!job || log == null) {
+    throw new SkyPilotError('JobNotFoundError',
+      `Job ${input.job_id ?? '(latest)'} not found on cluster '${input.cluster_name}'.`);
   }
-  return log;
+  return { text: tailLines(log, input.tail ?? 0), result: clusterJobExitCode(job.status) };
+}
+
+export interface CancelInput {
+  cluster_name: string;
+  job_ids?: number[] | null;
+  all?: boolean | null;
+  all_users?: boolean | null;
+}
+
+/**
+ * Cancels jobs on a cluster: the named ones, or with `all` every unfinished one (the caller's own
+ * unless `all_users`), or else the latest job. Finished jobs are skipped, as upstream does; a named
+ * job that does not exist is an error.
+ */
+export async function cancel(input: CancelInput, ctx: OpContext): Promise<number[]> {
+  const cluster = await requireCluster(input.cluster_name);
+  if (cluster.status !== 'UP') {
+    throw new SkyPilotError('ClusterNotUpError', `Cluster '${cluster.name}' is ${cluster.status}: cancelling jobs needs a cluster that is UP.`);
+  }
+  const jobs = await globalUserState.getClusterJobs(cluster.name);
+  let targets: typeof jobs;
+  if (input.job_ids?.length) {
+    const missing = input.job_ids.filter((id) => !jobs.some((j) => j.jobId === id));
+    if (missing.length) throw new SkyPilotError('JobNotFoundError', `No job ${missing.join(', ')} on cluster '${cluster.name}'.`);
+    targets = jobs.filter((j) => input.job_ids!.includes(j.jobId));
+  } else if (input.all) {
+    targets = jobs.filter((j) => input.all_users || j.userHash === ctx.caller.identity.id);
+  } else {
+    targets = jobs.slice(0, 1);
+  }
+  const cancelled: number[] = [];
+  for (const job of targets.filter((j) => isActiveClusterJob(j.status))) {
+    await globalUserState.setClusterJobStatus(cluster.name, job.jobId, 'CANCELLED');
+    cancelled.push(job.jobId);
+  }
+  ctx.log(cancelled.length ? `Cancelled job(s) ${cancelled.join(', ')} on ${cluster.name}.\n` : `No unfinished job to cancel on ${cluster.name}.\n`);
+  return cancelled;
+}
+
+/** At most this many ports of a range are listed: a cluster may open `30000-40000`. */
+const MAX_ENDPOINTS = 100;
+
+function expandPorts(ports: readonly string[]): number[] {
+  const out: number[] = [];
+  for (const spec of ports) {
+    const [from, to = from] = spec.split('-').map(Number);
+    for (let p = from; p <= to && out.length < MAX_ENDPOINTS; p++) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * The cluster's open ports and where each is reached (`sky status --endpoints`): `{"8000":
+ * "203.0.113.10:8000"}`, on the head node's external address. Only an UP cluster has endpoints.
+ */
+export async function endpoints(input: { cluster: string; port?: number | string | null }): Promise<Record<string, string>> {
+  const cluster = await requireCluster(input.cluster);
+  const head = cluster.handle.headIp;
+  if (cluster.status !== 'UP' || !head) {
+    throw new SkyPilotError('ClusterNotUpError', `Cluster '${cluster.name}' is ${cluster.status}: endpoints need a cluster that is UP.`);
+  }
+  const wanted = input.port == null ? null : Number(input.port);
+  const ports = expandPorts(cluster.handle.launchedResources.ports ?? []).filter((p) => wanted === null || p === wanted);
+  return Object.fromEntries(ports.map((p) => [String(p), `${head}:${p}`]));
+}
+
+export const NO_PROVISION_LOG = 'Provision log path is not recorded for this cluster. Please relaunch to generate provisioning logs.';
+
+/** A cluster's provisioning log, its last `tail` lines (all for 0); 404 when none is recorded. */
+export async function provisionLog(input: { cluster_name: string; worker?: number | null; tail?: number | null }): Promise<string> {
+  // Answered directly, not as a request: a missing cluster is a 404 the CLI prints.
+  const cluster = await stateQueries.getClusterFromName(input.cluster_name);
+  if (!cluster) throw new NotFoundError(`Cluster '${input.cluster_name}' does not exist.`, 'cluster_not_found');
+  if (input.worker != null && (input.worker < 1 || input.worker >= cluster.handle.launchedNodes)) {
+    throw new ValidationError(`Worker ${input.worker} does not exist: cluster '${cluster.name}' has workers 1 to ${cluster.handle.launchedNodes - 1}.`);
+  }
+  const log = await globalUserState.getClusterProvisionLog(cluster.name);
+  if (log === null) throw new NotFoundError(NO_PROVISION_LOG, 'provision_log_not_found');
+  return tailLines(log, input.tail ?? 0);
+}
+
+/**
+ * Where the logs of a cluster's jobs are on the server (`sky logs -s`, the dashboard's download):
+ * `{"<job_id>": "<folder>"}` for the named jobs that exist, or the latest job; the client then
+ * fetches the folders with `/download`.
+ */
+export async function downloadLogs(input: { cluster_name: string; job_ids?: string[] | null }): Promise<Record<string, string>> {
+  const cluster = await requireCluster(input.cluster_name);
+  const jobs = await globalUserState.getClusterJobs(cluster.name);
+  const chosen = input.job_ids?.length ? jobs.filter((j) => input.job_ids!.includes(String(j.jobId))) : jobs.slice(0, 1);
+  return Object.fromEntries(chosen.map((j) => [String(j.jobId), clusterJobFolder(cluster.name, j.jobId)]));
 }
 
 export async function costReport(input: { days?: number | null; dashboard_summary_response?: boolean | null;
-  cluster_hashes?: string[] | null }): Promise<CostReportRecord[]> {
+  cluster_hashes?: string[] | null }, ctx: OpContext): Promise<CostReportRecord[]> {
+  const encoding = objectEncodingFor(ctx.caller.clientApiVersion);
   let history = await globalUserState.getClustersFromHistory({ days: input.days ?? 30 });
   if (input.cluster_hashes) history = history.filter((h) => input.cluster_hashes!.includes(h.clusterHash));
   return history.map((h) => {
-    const record = toCostReportRecord(h);
+    const record = toCostReportRecord(h, encoding);
     if (input.dashboard_summary_response) delete record.usage_intervals;
     return record;
   });

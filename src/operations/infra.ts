@@ -1,10 +1,12 @@
 /**
  * Infrastructure reads: enabled clouds (per workspace, optionally expanded with Kubernetes contexts),
- * Kubernetes node info and GPU availability, contexts, volumes and SSH node pools.
+ * Kubernetes node info and GPU availability, contexts and SSH node pools.
  */
-import { toVolumeRecord } from '../api/wireRecords';
-import type { VolumeRecord } from '../api/wireTypes';
+import type { KubernetesNodeInfoResult, NodeInfo } from '../api/wireTypes';
+import { isPythonClient } from '../http/caller';
 import { kubernetesInfra } from '../infra/kubernetesInfra';
+import { BASIC_NODE_INFO_KEYS, EXTENDED_NODE_INFO_MIN_API_VERSION } from '../vocab/versions';
+import type { OpContext } from './opContext';
 import { globalUserState } from '../state/globalUserState';
 
 /** Upstream lower-cases cloud names; expanded Kubernetes entries are `kubernetes/<context>`. */
@@ -30,6 +32,18 @@ export async function enabledCloudsBatch(workspaces: string | null | undefined, 
   return Object.fromEntries(entries);
 }
 
-export async function listVolumes(): Promise<VolumeRecord[]> {
-  return (await globalUserState.getVolumes()).map(toVolumeRecord);
+/**
+ * Kubernetes node info for the caller: Python clients below EXTENDED_NODE_INFO_MIN_API_VERSION get
+ * only the keys their `KubernetesNodeInfo` dataclass accepts.
+ */
+export async function nodeInfo(input: { context?: string | null }, ctx: OpContext): Promise<KubernetesNodeInfoResult> {
+  const result = await kubernetesInfra.getNodeInfo(input.context ?? null);
+  const basic = isPythonClient(ctx.caller) && ctx.caller.clientApiVersion! < EXTENDED_NODE_INFO_MIN_API_VERSION;
+  if (!basic) return result;
+  const keep = new Set<string>(BASIC_NODE_INFO_KEYS);
+  return {
+    hint: result.hint,
+    node_info_dict: Object.fromEntries(Object.entries(result.node_info_dict).map(([name, node]) =>
+      [name, Object.fromEntries(Object.entries(node).filter(([k]) => keep.has(k))) as unknown as NodeInfo])),
+  };
 }

@@ -4,10 +4,12 @@
  */
 import { toManagedJobRecord } from '../api/wireRecords';
 import type { ManagedJobRecord, ManagedJobsPage } from '../api/wireTypes';
-import { HttpError, SkyPilotError } from '../errors';
+import { SkyPilotError } from '../errors';
 import { managedJobsState } from '../state/managedJobsState';
 import type { ManagedJobPage } from '../state/records';
-import { isTerminalManagedJob, type ManagedJobStatus } from '../vocab/statuses';
+import { isTerminalManagedJob, type JobExitCode, managedJobExitCode, type ManagedJobStatus } from '../vocab/statuses';
+import { tailLines } from '../http/streamText';
+import { managedJobFolder } from './logFolders';
 import type { OpContext } from './opContext';
 
 export interface QueueInput {
@@ -77,12 +79,25 @@ export async function cancel(input: { name?: string | null; job_ids?: number[] |
   return targets.map((j) => j.jobId);
 }
 
-/** A managed job's log, and the footer shown once the job has finished. */
-export async function jobLog(input: { name?: string | null; job_id?: number | null }): Promise<{ log: string; footer: string }> {
+/** A managed job's log (its last `tail` lines), with the outcome once finished, and its exit code. */
+export async function jobLog(input: { name?: string | null; job_id?: number | null; tail?: number | null }):
+  Promise<{ text: string; result: JobExitCode }> {
   const { jobs } = await managedJobsState.getJobs(input.job_id != null ? { jobIds: [input.job_id] }
     : input.name ? { nameMatch: input.name } : { limit: 1 });
   const job = input.name ? jobs.find((j) => j.name === input.name) : jobs[0];
-  if (!job) throw new HttpError(404, 'managed_job_not_found', 'ManagedJobNotFoundError', 'Managed job not found.');
+  if (!job) {
+    const which = input.job_id != null ? `id ${input.job_id}` : input.name ? `name '${input.name}'` : 'any id';
+    throw new SkyPilotError('ManagedJobNotFoundError', `No managed job with ${which}.`);
+  }
   const log = (await managedJobsState.getJobLog(job.jobId)) ?? '';
-  return { log, footer: isTerminalManagedJob(job.status) ? `\nJob ${job.jobId} ${job.status}.\n` : '' };
+  const footer = isTerminalManagedJob(job.status) ? `\nJob ${job.jobId} ${job.status}.\n` : '';
+  return { text: tailLines(log, input.tail ?? 0) + footer, result: managedJobExitCode(job.status) };
+}
+
+/** Where a managed job's logs are on the server (`sky jobs logs -s`, the dashboard's download). */
+export async function downloadLogs(input: { name?: string | null; job_id?: number | null }): Promise<Record<string, string>> {
+  const { jobs } = await managedJobsState.getJobs(input.job_id != null ? { jobIds: [input.job_id] }
+    : input.name ? { nameMatch: input.name } : { limit: 1 });
+  const job = input.name ? jobs.find((j) => j.name === input.name) : jobs[0];
+  return job ? { [String(job.jobId)]: managedJobFolder(job.jobId) } : {};
 }

@@ -11,6 +11,7 @@ import type { Resources } from '../state/resources';
 import { cloudClass } from './cloudClasses';
 import { PickleDict, PickleValue, PyDict, PyGlobal, PyObject, PyReduce, PyTuple } from './pickleValue';
 import { toBase64Pickle } from './pickleWriter';
+import { PYTHON_EXCEPTION_ATTRIBUTES, pythonExceptionClass } from '../vocab/errorTypes';
 
 export const RESOURCES_PICKLE_VERSION = 32;
 export const HANDLE_PICKLE_VERSION = 12;
@@ -134,4 +135,13 @@ export function pickleErrorObject(e: ErrorObject): string {
     attributes: e.attributes ?? {},
     stacktrace: e.stacktrace ?? null,
   });
+}
+
+/**
+ * `error.object` of a failed request: our error type as the Python class the official client
+ * rebuilds (see PYTHON_EXCEPTION_CLASS), with the keyword arguments that class needs.
+ */
+export function pickleRequestError(error: { type: string; message: string }): string {
+  const type = pythonExceptionClass(error.type);
+  return pickleErrorObject({ type, message: error.message, attributes: { ...PYTHON_EXCEPTION_ATTRIBUTES[type] } });
 }

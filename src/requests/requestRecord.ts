@@ -5,7 +5,7 @@
  * client read `return_value` and `error` as JSON strings.
  */
 import type { RequestPayload } from '../api/wireTypes';
-import { PICKLED_NONE_BASE64, pickleErrorObject } from '../pickle/skypilotPickles';
+import { PICKLED_NONE_BASE64, pickleRequestError } from '../pickle/skypilotPickles';
 import type { RequestStatus, ScheduleType } from '../vocab/statuses';
 
 export interface RequestError {
@@ -60,8 +60,8 @@ function errorText(error: RequestError | null): string {
   return JSON.stringify({
     type: error.type,
     message: error.message,
-    // The official client rebuilds `sky.exceptions.<type>` from this pickled dict.
-    object: pickleErrorObject({ type: error.type, message: error.message }),
+    // The official client rebuilds `sky.exceptions.<type>` (or a builtin) from this pickled dict.
+    object: pickleRequestError(error),
   });
 }
 

@@ -1,9 +1,9 @@
 /** Cluster endpoints: `/status`, the lifecycle, cluster jobs and logs, cost report and events. */
 import { z } from 'zod';
-import { resolveCaller } from '../http/caller';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
-import { streamText, tailLines } from '../http/streamText';
-import { baseBody, clusterName, jobId, parseInput } from '../http/validate';
+import { streamAsRequest } from '../http/streamedRequest';
+import { streamText } from '../http/streamText';
+import { baseBody, clusterName, jobId, parseInput, queryBool } from '../http/validate';
 import * as clusters from '../operations/clusters';
 import { MAX_PATTERN_LENGTH } from '../state/clusterNamePattern';
 import { CLUSTER_EVENT_TYPES, STATUS_REFRESH_MODES } from '../vocab/statuses';
@@ -69,6 +69,27 @@ const eventsBody = z.looseObject({
   limit: z.number().int().positive().nullish(),
 });
 
+const cancelBody = z.looseObject({
+  ...baseBody,
+  cluster_name: clusterName,
+  job_ids: z.array(jobId).max(1000).nullish(),
+  all: z.boolean().nullish(),
+  all_users: z.boolean().nullish(),
+  try_cancel_if_cluster_is_init: z.boolean().nullish(),
+});
+
+const endpointsBody = z.looseObject({
+  ...baseBody, cluster: clusterName, port: z.union([z.number().int().min(1).max(65535), z.string().regex(/^\d{1,5}$/)]).nullish(),
+});
+
+const provisionLogsBody = z.looseObject({ ...baseBody, cluster_name: clusterName, worker: z.number().int().min(0).nullish() });
+const provisionLogsQuery = z.looseObject({ follow: queryBool.nullish(), tail: z.coerce.number().int().min(0).nullish() });
+
+const downloadLogsBody = z.looseObject({
+  ...baseBody, cluster_name: clusterName, job_ids: z.array(z.union([z.string().max(32), z.number().int()]).transform(String)).max(1000).nullish(),
+  local_dir: z.string().max(4096).nullish(),
+});
+
 const byName = (b: { cluster_name: string }) => b.cluster_name;
 
 export const statusSpec = {
@@ -90,16 +111,34 @@ export const clusterEndpoints: Endpoint[] = [
     name: 'sky.job_status', effect: 'read', schema: jobStatusBody, clusterName: byName, run: clusters.jobStatus,
   }),
   {
-    // Streams the job's log in the POST response, as SkyPilot's `/logs` does.
+    // Streams the job's log in the POST response, as SkyPilot's `/logs` does, behind a stored request.
     method: 'POST', path: '/logs',
     stream: async (call, app, res) => {
       const body = parseInput(logsBody, call.body);
-      await resolveCaller(call, app, body.env_vars);
-      const log = await clusters.jobLog(body);
-      streamText(res, tailLines(log, body.tail ?? 0));
+      await streamAsRequest(call, app, res, {
+        name: 'sky.logs', clusterName: body.cluster_name, envVars: body.env_vars, produce: () => clusters.jobLog(body),
+      });
     },
   },
   scheduledEndpoint('POST', '/cost_report', { name: 'sky.cost_report', effect: 'read', schema: costReportBody, run: clusters.costReport }),
+  scheduledEndpoint('POST', '/cancel', {
+    name: 'sky.cancel', effect: 'write', schema: cancelBody, clusterName: byName, run: clusters.cancel,
+  }),
+  scheduledEndpoint('POST', '/endpoints', {
+    name: 'sky.endpoints', effect: 'read', schema: endpointsBody, clusterName: (b) => b.cluster, run: clusters.endpoints,
+  }),
+  scheduledEndpoint('POST', '/download_logs', {
+    name: 'sky.download_logs', effect: 'read', schema: downloadLogsBody, clusterName: byName, run: clusters.downloadLogs,
+  }),
+  {
+    // A plain stream with no request behind it, as upstream's (the CLI passes no request id).
+    method: 'POST', path: '/provision_logs',
+    stream: async (call, _app, res) => {
+      const body = parseInput(provisionLogsBody, call.body);
+      const query = parseInput(provisionLogsQuery, call.query, 'query');
+      streamText(res, await clusters.provisionLog({ ...body, tail: query.tail ?? 0 }));
+    },
+  },
   scheduledEndpoint('POST', '/cluster_events', {
     name: 'sky.cluster_events', effect: 'read', schema: eventsBody, run: clusters.clusterEvents,
   }),

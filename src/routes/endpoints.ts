@@ -3,13 +3,17 @@ import type { Endpoint } from '../http/endpoint';
 import { apiEndpoints } from './apiRoutes';
 import { clusterEndpoints } from './clusterRoutes';
 import { infraEndpoints } from './infraRoutes';
+import { downloadEndpoints } from './downloadRoutes';
 import { jobsEndpoints } from './jobsRoutes';
 import { probeEndpoints } from './probeRoutes';
+import { recipeEndpoints } from './recipeRoutes';
+import { serveEndpoints } from './serveRoutes';
 import { userEndpoints } from './userRoutes';
 import { workspaceEndpoints } from './workspaceRoutes';
 
 export const ALL_ENDPOINTS: readonly Endpoint[] = [
-  ...probeEndpoints, ...apiEndpoints, ...clusterEndpoints, ...infraEndpoints, ...jobsEndpoints, ...userEndpoints, ...workspaceEndpoints,
+  ...probeEndpoints, ...apiEndpoints, ...clusterEndpoints, ...infraEndpoints, ...jobsEndpoints, ...userEndpoints,
+  ...workspaceEndpoints, ...recipeEndpoints, ...serveEndpoints, ...downloadEndpoints,
 ];
 
 export function findEndpoint(method: string, path: string): Endpoint {

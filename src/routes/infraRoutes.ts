@@ -3,10 +3,26 @@ import { z } from 'zod';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
 import { baseBody, queryBool } from '../http/validate';
 import { kubernetesInfra } from '../infra/kubernetesInfra';
+import * as accelerators from '../operations/accelerators';
+import { check } from '../operations/check';
 import * as infra from '../operations/infra';
+import { listStorage } from '../operations/storage';
+import * as volumes from '../operations/volumes';
 import { globalUserState } from '../state/globalUserState';
 import { DEFAULT_WORKSPACE } from '../vocab/workspaces';
 import { workspaceName } from './workspaceRoutes';
+
+const acceleratorsBody = z.looseObject({
+  ...baseBody,
+  gpus_only: z.boolean().nullish(),
+  name_filter: z.string().max(256).nullish(),
+  region_filter: z.string().max(256).nullish(),
+  quantity_filter: z.number().int().positive().nullish(),
+  clouds: z.union([z.array(z.string().max(64)).max(100), z.string().max(64)]).nullish(),
+  all_regions: z.boolean().nullish(),
+  require_price: z.boolean().nullish(),
+  case_sensitive: z.boolean().nullish(),
+});
 
 export const infraEndpoints: Endpoint[] = [
   scheduledEndpoint('GET', '/enabled_clouds', {
@@ -25,7 +41,7 @@ export const infraEndpoints: Endpoint[] = [
   }),
   scheduledEndpoint('POST', '/kubernetes_node_info', {
     name: 'sky.kubernetes_node_info', effect: 'read', schema: z.looseObject({ ...baseBody, context: z.string().max(255).nullish() }),
-    run: (b) => kubernetesInfra.getNodeInfo(b.context ?? null),
+    run: infra.nodeInfo,
   }),
   scheduledEndpoint('POST', '/realtime_kubernetes_gpu_availability', {
     name: 'sky.realtime_kubernetes_gpu_availability', effect: 'read',
@@ -36,7 +52,27 @@ export const infraEndpoints: Endpoint[] = [
   // `refresh` would query the cloud: this build has nothing to query, so it is accepted and ignored.
   scheduledEndpoint('GET', '/volumes', {
     name: 'sky.volume_list', effect: 'read', from: 'query', schema: z.looseObject({ refresh: queryBool.nullish() }),
-    run: () => infra.listVolumes(),
+    run: () => volumes.listVolumes(),
+  }),
+  scheduledEndpoint('POST', '/volumes/delete', {
+    name: 'sky.volume_delete', effect: 'write',
+    schema: z.looseObject({ ...baseBody, names: z.array(z.string().min(1).max(255)).min(1).max(100) }),
+    run: volumes.deleteVolumes,
+  }),
+  scheduledEndpoint('POST', '/check', {
+    name: 'sky.check', effect: 'read',
+    schema: z.looseObject({ ...baseBody, clouds: z.array(z.string().max(64)).max(100).nullish(), verbose: z.boolean().nullish(),
+      workspace: workspaceName.nullish() }),
+    run: check,
+  }),
+  scheduledEndpoint('POST', '/list_accelerators', {
+    name: 'sky.list_accelerators', effect: 'read', schema: acceleratorsBody, run: accelerators.listAccelerators,
+  }),
+  scheduledEndpoint('POST', '/list_accelerator_counts', {
+    name: 'sky.list_accelerator_counts', effect: 'read', schema: acceleratorsBody, run: accelerators.listAcceleratorCounts,
+  }),
+  scheduledEndpoint('GET', '/storage/ls', {
+    name: 'sky.storage_ls', effect: 'read', from: 'query', schema: z.looseObject({}), run: () => listStorage(),
   }),
   { method: 'GET', path: '/ssh_node_pools', direct: async () => ({ status: 200, json: await globalUserState.getSshNodePools() }) },
   // Slurm is not supported by this build: empty answers, which the dashboard shows as "none found".

@@ -1,7 +1,7 @@
 /** Managed-job endpoints: the queue (legacy list and paged v2), cancel, logs, pools. */
 import { z } from 'zod';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
-import { streamText, tailLines } from '../http/streamText';
+import { streamAsRequest } from '../http/streamedRequest';
 import { baseBody, jobId, parseInput } from '../http/validate';
 import * as managedJobs from '../operations/managedJobs';
 import { MANAGED_JOB_STATUSES } from '../vocab/statuses';
@@ -47,12 +47,20 @@ export const jobsEndpoints: Endpoint[] = [
   scheduledEndpoint('POST', '/jobs/cancel', { name: 'sky.jobs.cancel', effect: 'write', schema: cancelBody, run: managedJobs.cancel }),
   {
     method: 'POST', path: '/jobs/logs',
-    stream: async (call, _app, res) => {
+    stream: async (call, app, res) => {
       const body = parseInput(logsBody, call.body);
-      const { log, footer } = await managedJobs.jobLog(body);
-      streamText(res, tailLines(log, body.tail ?? 0) + footer);
+      await streamAsRequest(call, app, res, {
+        name: 'sky.jobs.logs', envVars: body.env_vars, produce: () => managedJobs.jobLog(body),
+      });
     },
   },
+  scheduledEndpoint('POST', '/jobs/download_logs', {
+    name: 'sky.jobs.download_logs', effect: 'read',
+    schema: z.looseObject({ ...baseBody, name: z.string().max(256).nullish(), job_id: jobId.nullish(), refresh: z.boolean().nullish(),
+      controller: z.boolean().nullish(), local_dir: z.string().max(4096).nullish() }),
+    run: managedJobs.downloadLogs,
+  }),
+  // This build runs no pools or services: both listings are empty, which the CLI prints as "none".
   scheduledEndpoint('POST', '/jobs/pool_status', {
     name: 'sky.jobs.pool_status', effect: 'read',
     schema: z.looseObject({ ...baseBody, pool_names: z.union([z.array(z.string()), z.string()]).nullish() }),

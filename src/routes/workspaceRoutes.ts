@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
 import { baseBody } from '../http/validate';
+import * as serverConfig from '../operations/serverConfig';
 import * as workspaces from '../operations/workspaces';
 import { globalUserState } from '../state/globalUserState';
 import { WORKSPACE_NAME_MAX_LENGTH, WORKSPACE_NAME_PATTERN, WORKSPACE_NAME_RULE } from '../vocab/names';
@@ -11,6 +12,10 @@ export const workspaceName = z.string().min(1).max(WORKSPACE_NAME_MAX_LENGTH)
 const config = z.record(z.string().max(256), z.unknown());
 const upsertBody = z.looseObject({ ...baseBody, workspace_name: workspaceName, config });
 const deleteBody = z.looseObject({ ...baseBody, workspace_name: workspaceName });
+const configBody = z.looseObject({
+  ...baseBody,
+  config: z.looseObject({ workspaces: z.record(workspaceName, config.nullable().transform((c) => c ?? {})).optional() }),
+});
 
 export const workspaceEndpoints: Endpoint[] = [
   scheduledEndpoint('GET', '/workspaces', {
@@ -25,5 +30,12 @@ export const workspaceEndpoints: Endpoint[] = [
   }),
   scheduledEndpoint('POST', '/workspaces/delete', {
     name: 'sky.workspaces.delete', effect: 'write', schema: deleteBody, run: workspaces.deleteWorkspace,
+  }),
+  // The whole server config (the dashboard's settings page): admins only, secrets redacted.
+  scheduledEndpoint('GET', '/workspaces/config', {
+    name: 'sky.workspaces.get_config', effect: 'read', from: 'query', schema: z.looseObject({}), run: serverConfig.getServerConfig,
+  }),
+  scheduledEndpoint('POST', '/workspaces/config', {
+    name: 'sky.workspaces.update_config', effect: 'write', schema: configBody, run: serverConfig.updateServerConfig,
   }),
 ];

@@ -15,12 +15,19 @@ export interface InstanceTypeInfo {
   pricePerHour: number;
 }
 
-const SPOT_DISCOUNT = 0.35;
+export const SPOT_DISCOUNT = 0.35;
 
 export abstract class Cloud {
   /** Display name as SkyPilot prints it (`AWS`, `GCP`, `Kubernetes`). */
   abstract readonly name: string;
   protected abstract readonly catalog: Readonly<Record<string, InstanceTypeInfo>>;
+  /** The region the catalog's prices are for (upstream lists each type's cheapest region). */
+  readonly catalogRegion: string | null = null;
+
+  /** Every instance type of the catalog, for listings (`sky gpus list`). */
+  instanceTypes(): [string, InstanceTypeInfo][] {
+    return Object.entries(this.catalog);
+  }
 
   /** SkyPilot's canonical lower-case identifier (`aws`, `kubernetes`). */
   get canonicalName(): string {
@@ -55,6 +62,7 @@ export abstract class Cloud {
 
 export class AWS extends Cloud {
   readonly name = 'AWS';
+  override readonly catalogRegion = 'us-east-1';
   protected readonly catalog = {
     'm6i.large': { cpus: 2, memoryGb: 8, pricePerHour: 0.096 },
     'm6i.2xlarge': { cpus: 8, memoryGb: 32, pricePerHour: 0.384 },
@@ -69,6 +77,7 @@ export class AWS extends Cloud {
 
 export class GCP extends Cloud {
   readonly name = 'GCP';
+  override readonly catalogRegion = 'us-central1';
   protected readonly catalog = {
     'n2-standard-8': { cpus: 8, memoryGb: 32, pricePerHour: 0.388 },
     'n1-standard-4': { cpus: 4, memoryGb: 15, pricePerHour: 0.19 },
@@ -82,6 +91,7 @@ export class GCP extends Cloud {
 
 export class Azure extends Cloud {
   readonly name = 'Azure';
+  override readonly catalogRegion = 'eastus';
   protected readonly catalog = {
     Standard_D8s_v5: { cpus: 8, memoryGb: 32, pricePerHour: 0.384 },
     Standard_NC24ads_A100_v4: { cpus: 24, memoryGb: 220, accelerators: { A100: 1 }, pricePerHour: 3.67 },
@@ -91,6 +101,7 @@ export class Azure extends Cloud {
 
 export class Lambda extends Cloud {
   readonly name = 'Lambda';
+  override readonly catalogRegion = 'us-east-1';
   protected readonly catalog = {
     gpu_1x_a10: { cpus: 30, memoryGb: 200, accelerators: { A10: 1 }, pricePerHour: 0.75 },
     gpu_1x_a100_sxm4: { cpus: 30, memoryGb: 200, accelerators: { A100: 1 }, pricePerHour: 1.29 },
@@ -101,6 +112,7 @@ export class Lambda extends Cloud {
 
 export class Nebius extends Cloud {
   readonly name = 'Nebius';
+  override readonly catalogRegion = 'eu-north1';
   protected readonly catalog = {
     'cpu-d3_4vcpu-16gb': { cpus: 4, memoryGb: 16, pricePerHour: 0.1 },
     'gpu-h100-sxm_1gpu-16vcpu-200gb': { cpus: 16, memoryGb: 200, accelerators: { H100: 1 }, pricePerHour: 2.95 },

@@ -6,6 +6,8 @@
  * (src/state/stateQueries.ts), shared with the demo's fake world.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
 import { type Kysely, sql } from 'kysely';
 import { clusterDoesNotExist } from '../errors';
 import type { ClusterStatus } from '../vocab/statuses';
@@ -17,6 +19,27 @@ import type { AddOrUpdateClusterInput, ClusterFilter, ClusterRecord, UsageInterv
 import { type ClusterRow, clusterFromRow, nowSeconds, parseJson, selectClusters } from './rowCodecs';
 import type { StateContext } from './stateContext';
 import type { StateSchema } from './stateSchema';
+
+/** Provisioning logs are read from their end: a retrying launch can log for a long time. */
+export const PROVISION_LOG_MAX_BYTES = 4 * 1024 * 1024;
+
+async function readTail(file: string, maxBytes: number): Promise<string | null> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file.replace(/^~(?=\/|$)/, os.homedir()), 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, maxBytes);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    return buffer.toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
 
 function closeOpenInterval(intervals: UsageInterval[], at: number): UsageInterval[] {
   return intervals.map(([start, end]) => [start, end ?? at]);
@@ -75,6 +98,17 @@ export function createClustersState(ctx: StateContext) {
   }
 
   return {
+    /**
+     * The provisioning log of a cluster (its last `PROVISION_LOG_MAX_BYTES`), from the file its row
+     * names; null when none is recorded or the file is gone.
+     */
+    async getClusterProvisionLog(clusterName: string): Promise<string | null> {
+      const store = await ctx.db();
+      const row = await store.kysely.selectFrom('clusters').select('provision_log_path')
+        .where('name', '=', clusterName).executeTakeFirst();
+      return row?.provision_log_path ? readTail(row.provision_log_path, PROVISION_LOG_MAX_BYTES) : null;
+    },
+
     getClusters,
 
     /** Upserts the live row (UP when ready, else INIT) and its history row; returns the record. */

@@ -12,6 +12,8 @@ import type { StateContext } from './stateContext';
 import type { StateSchema } from './stateSchema';
 
 const WORKSPACES_KEY = 'workspaces';
+/** The rest of the server config (upstream's `~/.sky/config.yaml` without `workspaces`). */
+const SERVER_CONFIG_KEY = 'server_config';
 
 async function getConfigValue<T>(db: Kysely<StateSchema>, key: string, fallback: T): Promise<T> {
   const row = await db.selectFrom('config').select('value').where('key', '=', key).executeTakeFirst();
@@ -64,6 +66,23 @@ export function createConfigState(ctx: StateContext) {
         await setConfigValue(trx, WORKSPACES_KEY, all);
         return existed;
       });
+    },
+
+    /** The server config's sections other than `workspaces`, as stored: may hold secrets. */
+    async getServerConfig(): Promise<Record<string, unknown>> {
+      const store = await ctx.db();
+      return getConfigValue<Record<string, unknown>>(store.kysely, SERVER_CONFIG_KEY, {});
+    },
+
+    async setServerConfig(config: Record<string, unknown>): Promise<void> {
+      const store = await ctx.db();
+      await store.writeTransaction((trx) => setConfigValue(trx, SERVER_CONFIG_KEY, config));
+    },
+
+    /** Replaces the whole workspaces map (a config save); `default` is kept whatever the map says. */
+    async setWorkspaces(all: WorkspacesMap): Promise<void> {
+      const store = await ctx.db();
+      await store.writeTransaction((trx) => setConfigValue(trx, WORKSPACES_KEY, all));
     },
 
     async getSshNodePools(): Promise<Record<string, unknown>> {

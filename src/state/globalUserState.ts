@@ -19,8 +19,10 @@ import { type ClustersState, createClustersState } from './clustersState';
 import { type ConfigState, createConfigState } from './configState';
 import { createHistoryState, type HistoryState } from './historyState';
 import { createLifecycle, type Lifecycle } from './lifecycle';
+import { createRecipesState, type RecipesState } from './recipesState';
 import { createSshKeysState, type SshKeysState } from './sshKeysState';
 import type { StateContext } from './stateContext';
+import { createStorageState, type StorageState } from './storageState';
 import { stateStore } from './stateStore';
 import { createUsersState, type UsersState } from './usersState';
 import { createVolumesState, type VolumesState } from './volumesState';
@@ -36,10 +38,12 @@ export const globalUserStateFamilies = {
   clusterJobs: createClusterJobsState(context),
   volumes: createVolumesState(context),
   sshKeys: createSshKeysState(context),
+  storage: createStorageState(context),
+  recipes: createRecipesState(context),
 };
 
 export type GlobalUserState = Lifecycle & ClustersState & HistoryState & UsersState & ConfigState
-  & ClusterJobsState & VolumesState & SshKeysState;
+  & ClusterJobsState & VolumesState & SshKeysState & StorageState & RecipesState;
 
 export const globalUserState = assembleSeam<GlobalUserState>('globalUserState', globalUserStateFamilies);
 
@@ -58,9 +62,10 @@ export const UPSTREAM_PARITY_FUNCTIONS: readonly string[] = [
   'globalUserState.addClusterJob',
   'globalUserState.appendClusterJobLog',
   'globalUserState.addVolume',
-  'globalUserState.deleteVolume',
-  'globalUserState.setClusterJobStatus',
   'globalUserState.setSshKeys',
+  'globalUserState.addOrUpdateStorage',
+  'globalUserState.removeStorage',
+  'globalUserState.upsertRecipe',
   'managedJobsState.addJob',
   'managedJobsState.appendJobLog',
 ];

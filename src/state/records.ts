@@ -3,6 +3,7 @@
  * Routes turn them into SkyPilot's snake_case wire records (src/api/wireRecords.ts).
  */
 import type {
+  RecipeType, StorageStatus, StoreType,
   CloudCapability, ClusterEventType, ManagedJobScheduleState, ClusterJobStatus, ClusterStatus, ManagedJobStatus, UserRole, UserType, VolumeStatus,
 } from '../vocab/statuses';
 import type { WorkspaceConfig, WorkspacesMap } from '../vocab/workspaces';
@@ -196,4 +197,27 @@ export interface NewManagedJob {
   launchedResources?: Resources | null;
   priority?: number;
   pool?: string | null;
+}
+
+/** A storage object (bucket) SkyPilot created or attached (`sky storage ls`). */
+export interface StorageRecord {
+  name: string;
+  launchedAt: number;
+  stores: StoreType[];
+  lastUse: string;
+  status: StorageStatus;
+  userHash: string | null;
+}
+
+/** A saved, shareable task YAML (the dashboard's Recipes page). */
+export interface Recipe {
+  name: string;
+  description: string | null;
+  content: string;
+  recipeType: RecipeType;
+  pinned: boolean;
+  userHash: string | null;
+  userName: string | null;
+  createdAt: number;
+  updatedAt: number;
 }

@@ -50,8 +50,16 @@ export function parseAccelerators(spec: string): Record<string, number> {
   return { [match[1]]: match[2] ? Number(match[2]) : 1 };
 }
 
+/** Python's `repr` of a str: single quotes unless the text has one and no double quote. */
+function pythonStr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  const escaped = text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+  return quote + (quote === "'" ? escaped.replace(/'/g, "\\'") : escaped) + quote;
+}
+
+/** Python's `repr` of an accelerators dict: `{'A100': 8}`, as upstream prints and stores it. */
 function pythonDict(acc: Record<string, number>): string {
-  return `{${Object.entries(acc).map(([k, v]) => `'${k}': ${v}`).join(', ')}}`;
+  return `{${Object.entries(acc).map(([k, v]) => `${pythonStr(k)}: ${v}`).join(', ')}}`;
 }
 
 export class Resources {
@@ -107,6 +115,15 @@ export class Resources {
     return info ? String(info.memoryGb) : null;
   }
 
+  /**
+   * The Python dict repr `{'A100': 8}`, or null without accelerators: what upstream's `/status` and
+   * cost report carry, and what the official dashboard parses (quotes swapped, then JSON) to count GPUs.
+   */
+  get acceleratorsRepr(): string | null {
+    const acc = this.accelerators;
+    return acc ? pythonDict(acc) : null;
+  }
+
   /** `A100:8`, or null without accelerators. */
   get acceleratorsDisplay(): string | null {
     const acc = this.accelerators;
@@ -138,7 +155,7 @@ export class Resources {
     const acc = this.accelerators;
     if (acc && !(this.cloud instanceof Kubernetes && this.instanceType)) details.push(pythonDict(acc));
     if (this.diskSize !== DEFAULT_DISK_SIZE_GB || full) details.push(`disk_size=${this.diskSize}`);
-    if (this.ports?.length) details.push(`ports=${JSON.stringify(this.ports)}`);
+    if (this.ports?.length) details.push(`ports=[${this.ports.map(pythonStr).join(', ')}]`);
     return `${this.cloud ? this.cloud.name : 'Resources'}(${details.join(', ')})`;
   }
 

@@ -162,4 +162,28 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
         .columns(['name', 'type']).execute();
     },
   },
+  {
+    version: 6,
+    name: 'storage objects and recipes',
+    async up(db) {
+      await db.schema.createTable('storage')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('launched_at', 'bigint', (c) => c.notNull())
+        .addColumn('store', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('last_use', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('user_hash', 'text')
+        .execute();
+      await db.schema.createTable('recipes')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('description', 'text')
+        .addColumn('content', 'text', (c) => c.notNull())
+        .addColumn('recipe_type', 'text', (c) => c.notNull())
+        .addColumn('pinned', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('user_hash', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 ];

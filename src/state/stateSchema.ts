@@ -130,6 +130,27 @@ export interface SshKeyTable {
   ssh_private_key: string;
 }
 
+export interface StorageTable {
+  name: string;
+  launched_at: number;
+  /** JSON list of store types (`["S3"]`). */
+  store: string;
+  last_use: string;
+  status: string;
+  user_hash: string | null;
+}
+
+export interface RecipesTable {
+  name: string;
+  description: string | null;
+  content: string;
+  recipe_type: string;
+  pinned: number;
+  user_hash: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface StateSchema {
   clusters: ClustersTable;
   cluster_history: ClusterHistoryTable;
@@ -141,4 +162,6 @@ export interface StateSchema {
   volumes: VolumesTable;
   managed_jobs: ManagedJobsTable;
   ssh_key: SshKeyTable;
+  storage: StorageTable;
+  recipes: RecipesTable;
 }

@@ -17,6 +17,8 @@ export const REQUEST_ERROR_TYPES = [
   'WorkspaceInUseError',
   'ManagedJobNotFoundError',
   'JobNotFoundError',
+  'VolumeNotFoundError',
+  'VolumeInUseError',
   'PermissionDeniedError',
   'RequestCancelled',
   'ServerRestarted',
@@ -42,3 +44,57 @@ export const HTTP_ERROR_TYPES = [
 export type HttpErrorType = (typeof HTTP_ERROR_TYPES)[number] | RequestErrorType;
 
 export type ErrorType = HttpErrorType;
+
+/**
+ * The Python class the official client rebuilds for each error type (`error.object.type`): upstream
+ * raises these for the same conditions. The client looks the name up in `builtins`, then in
+ * `sky.exceptions`; a name found in neither becomes a bare `Exception("<type>: <message>")`, so every
+ * type we record maps to one it knows. `type` in the JSON stays ours: dashboards switch on it.
+ */
+export const PYTHON_EXCEPTION_CLASS: Readonly<Record<ErrorType, string>> = {
+  // sky.exceptions, same name.
+  ClusterDoesNotExist: 'ClusterDoesNotExist',
+  ClusterNotUpError: 'ClusterNotUpError',
+  NotSupportedError: 'NotSupportedError',
+  PermissionDeniedError: 'PermissionDeniedError',
+  RequestCancelled: 'RequestCancelled',
+  // Upstream's core raises ValueError for a bad or unknown name, a clash, or a resource in use.
+  InvalidInstanceTypeError: 'ValueError',
+  UserNotFoundError: 'ValueError',
+  UserInUseError: 'ValueError',
+  UserExistsError: 'ValueError',
+  WorkspaceExistsError: 'ValueError',
+  WorkspaceNotFoundError: 'ValueError',
+  WorkspaceInUseError: 'ValueError',
+  ManagedJobNotFoundError: 'ValueError',
+  JobNotFoundError: 'ValueError',
+  VolumeNotFoundError: 'ValueError',
+  VolumeInUseError: 'ValueError',
+  ValidationError: 'ValueError',
+  NotFoundError: 'ValueError',
+  PayloadTooLarge: 'ValueError',
+  MethodNotAllowed: 'ValueError',
+  // A read-only demo refuses as RBAC does.
+  DemoModeError: 'PermissionDeniedError',
+  // Conditions of the server, not of the request.
+  ServerRestarted: 'RuntimeError',
+  RateLimited: 'RuntimeError',
+  DatabaseBusy: 'RuntimeError',
+  ServerBusy: 'RuntimeError',
+  RequestTimeout: 'RuntimeError',
+  DashboardNotBuilt: 'RuntimeError',
+  InternalError: 'RuntimeError',
+};
+
+/**
+ * Keyword arguments a class needs besides its message: `ClusterNotUpError(message, cluster_status,
+ * handle=None)` has a required `cluster_status` in older clients, and the jobs code reads it.
+ */
+export const PYTHON_EXCEPTION_ATTRIBUTES: Readonly<Partial<Record<string, Readonly<Record<string, null>>>>> = {
+  ClusterNotUpError: { cluster_status: null, handle: null },
+};
+
+/** The Python class for a recorded error type; one we do not know (an older record) is a RuntimeError. */
+export function pythonExceptionClass(type: string): string {
+  return Object.hasOwn(PYTHON_EXCEPTION_CLASS, type) ? PYTHON_EXCEPTION_CLASS[type as ErrorType] : 'RuntimeError';
+}

@@ -68,3 +68,32 @@ export type StatusRefreshMode = (typeof STATUS_REFRESH_MODES)[number];
 
 export const CLOUD_CAPABILITIES = ['compute', 'storage'] as const;
 export type CloudCapability = (typeof CLOUD_CAPABILITIES)[number];
+
+/**
+ * What `sky logs` and `sky jobs logs` exit with (upstream's `JobExitCode`): the request behind a
+ * streamed log returns it, and the official CLI passes it to `sys.exit`.
+ */
+export const JOB_EXIT_CODES = { SUCCEEDED: 0, FAILED: 100, NOT_FINISHED: 101, NOT_FOUND: 102, CANCELLED: 103 } as const;
+export type JobExitCode = (typeof JOB_EXIT_CODES)[keyof typeof JOB_EXIT_CODES];
+
+export function clusterJobExitCode(status: ClusterJobStatus): JobExitCode {
+  if (status === 'SUCCEEDED') return JOB_EXIT_CODES.SUCCEEDED;
+  if (status === 'CANCELLED') return JOB_EXIT_CODES.CANCELLED;
+  return isActiveClusterJob(status) ? JOB_EXIT_CODES.NOT_FINISHED : JOB_EXIT_CODES.FAILED;
+}
+
+export function managedJobExitCode(status: ManagedJobStatus): JobExitCode {
+  if (status === 'SUCCEEDED') return JOB_EXIT_CODES.SUCCEEDED;
+  if (status === 'CANCELLED') return JOB_EXIT_CODES.CANCELLED;
+  return isTerminalManagedJob(status) ? JOB_EXIT_CODES.FAILED : JOB_EXIT_CODES.NOT_FINISHED;
+}
+
+/** Storage objects (`sky storage ls`): upstream's `StorageStatus` and `StoreType` values. */
+export const STORAGE_STATUSES = ['INIT', 'INIT_FAILED', 'UPLOAD_FAILED', 'READY'] as const;
+export type StorageStatus = (typeof STORAGE_STATUSES)[number];
+export const STORE_TYPES = ['S3', 'GCS', 'AZURE', 'R2', 'IBM', 'OCI', 'NEBIUS', 'COREWEAVE'] as const;
+export type StoreType = (typeof STORE_TYPES)[number];
+
+/** What a recipe launches (the dashboard's Recipes page filters on it). */
+export const RECIPE_TYPES = ['cluster', 'job', 'pool', 'volume'] as const;
+export type RecipeType = (typeof RECIPE_TYPES)[number];

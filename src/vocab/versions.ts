@@ -18,3 +18,20 @@ export function parseApiVersion(value: unknown): number | undefined {
   if (typeof value !== 'string' || !/^\s*\d+\s*$/.test(value)) return undefined;
   return Number.parseInt(value, 10);
 }
+
+/**
+ * Handles and Resources go to clients declaring at least this API version as dicts, to older ones as
+ * base64 pickles (docs/decisions/0008-object-encoding.md). Upstream PR #9302 (merged 2026-04, no API
+ * bump) taught the client to accept a dict; it landed while upstream was at API 5x, so 60 is the
+ * first version certain to have it. Pickles are what every client, old or new, can decode.
+ */
+export const DICT_OBJECTS_MIN_API_VERSION = 60;
+
+/**
+ * `KubernetesNodeInfo` is a dataclass in the Python client: a key it does not know raises TypeError.
+ * Keys past the first five (`cpu_count`, `memory_gb`, `is_ready`, ...) came later; the version that
+ * added them is not pinned, so Python clients below this one get the first five only. The dashboard
+ * reads them as JSON and gets every key.
+ */
+export const EXTENDED_NODE_INFO_MIN_API_VERSION = 60;
+export const BASIC_NODE_INFO_KEYS = ['name', 'accelerator_type', 'total', 'free', 'ip_address'] as const;

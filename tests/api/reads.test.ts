@@ -59,7 +59,7 @@ describe('/status', () => {
     expect(byName['r-aws']).toMatchObject({ cloud: 'AWS', status: 'UP', nodes: 1, resources_str: '1x AWS(m6i.2xlarge)',
       user_name: 'alice', workspace: 'default', region: 'us-east-1', cpus: '8', memory: '32' });
     expect(byName['r-gcp']).toMatchObject({ cloud: 'GCP', nodes: 4, resources_str: "4x GCP(a2-highgpu-8g, {'A100': 8})",
-      accelerators: 'A100:8', user_name: 'bob', workspace: 'ml' });
+      accelerators: "{'A100': 8}", user_name: 'bob', workspace: 'ml' });
     expect(byName['r-k8s']).toMatchObject({ cloud: 'Kubernetes', status: 'INIT', cluster_ever_up: false,
       resources_str: '2x Kubernetes(2CPU--8GB--1H100)', region: 'kind-ctx' });
   });

@@ -120,7 +120,9 @@ describe.each(PREFIXES)('routes (%s) %s', (tag, prefix) => {
     '%s %s -> %d', async (_m, _p, status, row) => {
       const res = await send(row, prefix, tag);
       expect(res.status).toBe(status);
-      if (row.method === 'post' && res.headers[REQUEST_ID_HEADER]) expect(res.text).toBe('null');
+      // Scheduled POSTs answer `null`; streamed ones (logs) answer their text under the id.
+      const json = /json/.test(String(res.headers['content-type']));
+      if (row.method === 'post' && res.headers[REQUEST_ID_HEADER] && json) expect(res.text).toBe('null');
     });
 
   it.each(WRONG_METHOD.map((r) => [r.method.toUpperCase(), r.path, r.status, r] as const))(

@@ -21,6 +21,7 @@ export async function startDemoApp(options: DemoOptions = {}): Promise<DemoApp> 
   const store = await RequestStore.openSqlite(':memory:');
   const builtDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sky-dash-'));
   fs.writeFileSync(path.join(builtDir, 'index.html'), '<!doctype html><title>dashboard</title>');
+  fs.copyFileSync(path.resolve(__dirname, '..', '..', 'src', 'dashboard', 'ui', 'favicon.ico'), path.join(builtDir, 'favicon.ico'));
   const app = createApp({ requests: store, dashboard: { builtDir }, getTimeoutMs: 5000 });
   return { app, demo, store, close: async () => { demo.restore(); await store.close(); } };
 }

@@ -127,10 +127,19 @@ describe('a copy of the tree, built with and without the patch', () => {
     const url = await serve(home);
     expect(await statusNames(url)).toEqual(
       ['dev-cluster-alice', 'inference-cluster', 'lambda-k8s', 'nebius-k8s', 'training-multinode-1']);
-    for (const write of ['/down', '/stop', '/launch', '/users/delete', '/workspaces/create']) {
+    for (const write of ['/launch', '/users/delete']) {
       const res = await fetch(`${url}${write}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"cluster_name":"lambda-k8s"}' });
       expect(res.status).toBe(403);
       expect(((await res.json()) as { error: { type: string } }).error.type).toBe('DemoModeError');
+    }
+    // Scheduled writes are accepted as requests that already failed, as SkyPilot's clients expect.
+    for (const write of ['/down', '/stop', '/workspaces/create']) {
+      const res = await fetch(`${url}${write}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"cluster_name":"lambda-k8s"}' });
+      expect(res.status).toBe(200);
+      const result = await fetch(`${url}/api/get?request_id=${res.headers.get('x-skypilot-request-id')}`);
+      expect(result.status).toBe(500);
+      const { detail } = (await result.json()) as { detail: { error: string } };
+      expect(JSON.parse(detail.error).type).toBe('PermissionDeniedError');
     }
     expect(fs.existsSync(path.join(home, '.sky', 'state.db'))).toBe(false);
   }, 90_000);

@@ -37,6 +37,12 @@ describe('fixture validation', () => {
     ['workspaces.yaml', 'default: {}', 'defaults: {}', /^workspaces\.yaml: the "default" workspace must exist/],
     ['history.yaml', 'nodes: 2', 'nodes: 0', /^history\.yaml: \[0\]\.nodes: /],
     ['clusters.yaml', '- name: training-multinode-1', '- name: [training', /^clusters\.yaml: not valid YAML/],
+    ['server_config.yaml', '    team: ml-platform', '    team: ml-platform\n  secret_access_key: AKIA', /^server_config\.yaml: .*'aws\.secret_access_key' looks like a secret/],
+    ['server_config.yaml', 'allowed_clouds:', 'workspaces: {}\nallowed_clouds:', /^server_config\.yaml: workspaces belong in workspaces\.yaml/],
+    ['workspaces.yaml', '    project_id: ml-team-prod', '    project_id: ml-team-prod\n    api_token: t', /^workspaces\.yaml: .*'ml-team\.gcp\.api_token' looks like a secret/],
+    ['storage.yaml', 'store: [S3]', 'store: [DROPBOX]', /^storage\.yaml: \[2\]\.store\[0\]: /],
+    ['recipes.yaml', 'type: job', 'type: notebook', /^recipes\.yaml: \[1\]\.type: /],
+    ['clusters.yaml', 'provision_log: logs/provision/lambda-k8s.log', 'provision_log: logs/provision/none.log', /^clusters\.yaml: \[2\]\.provision_log: file 'logs\/provision\/none\.log' does not exist/],
   ])('%s: "%s" -> "%s" is reported with the file and field', (file, from, to, message) => {
     const dir = copyFixtures();
     edit(dir, file, from, to);

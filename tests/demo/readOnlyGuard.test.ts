@@ -17,20 +17,28 @@ afterEach(() => {
   expect(stateStore.openedTarget()).toBeNull();
 });
 
-type Case = [method: string, path: string, headers: Record<string, string>, expected: number];
+/**
+ * `FAILED`: accepted (200 and a request id) as a request that already failed with the read-only
+ * message, what SkyPilot's clients show for a refused scheduled call; 403: the typed refusal.
+ */
+type Expected = number | 'FAILED';
+type Case = [method: string, path: string, headers: Record<string, string>, expected: Expected];
 
-const WRITES = ['/launch', '/exec', '/stop', '/start', '/down', '/autostop', '/cancel', '/users/create',
-  '/users/update', '/users/delete', '/workspaces/create', '/workspaces/update', '/workspaces/delete',
-  '/workspaces/config', '/jobs/launch', '/jobs/cancel', '/volumes/delete', '/volumes/apply', '/check',
-  '/api/cancel', '/users/import', '/ssh_node_pools', '/upload', '/local_up', '/serve/up'];
+/** Writes on scheduled endpoints of ours; the rest have no endpoint here or are direct. */
+const SCHEDULED_WRITES = ['/stop', '/start', '/down', '/autostop', '/cancel', '/workspaces/create',
+  '/workspaces/update', '/workspaces/delete', '/workspaces/config', '/jobs/cancel', '/volumes/delete', '/api/cancel'];
+const OTHER_WRITES = ['/launch', '/exec', '/users/create', '/users/update', '/users/delete', '/jobs/launch',
+  '/volumes/apply', '/users/import', '/ssh_node_pools', '/upload', '/local_up', '/serve/up', '/recipes/create'];
 
 const refused: Case[] = [
-  ...WRITES.map((p): Case => ['POST', p, {}, 403]),
-  ...WRITES.map((p): Case => ['POST', `/internal/dashboard${p}`, {}, 403]),
-  ['POST', '/DOWN', {}, 403],
-  ['POST', '/Stop/', {}, 403],
-  ['POST', '/down/', {}, 403],
-  ['POST', '/INTERNAL/DASHBOARD/DOWN/', {}, 403],
+  ...SCHEDULED_WRITES.map((p): Case => ['POST', p, {}, 'FAILED']),
+  ...SCHEDULED_WRITES.map((p): Case => ['POST', `/internal/dashboard${p}`, {}, 'FAILED']),
+  ...OTHER_WRITES.map((p): Case => ['POST', p, {}, 403]),
+  ...OTHER_WRITES.map((p): Case => ['POST', `/internal/dashboard${p}`, {}, 403]),
+  ['POST', '/DOWN', {}, 'FAILED'],
+  ['POST', '/Stop/', {}, 'FAILED'],
+  ['POST', '/down/', {}, 'FAILED'],
+  ['POST', '/INTERNAL/DASHBOARD/DOWN/', {}, 'FAILED'],
   ['POST', '/%64own', {}, 403],
   ['POST', '/st%61tus', {}, 403],
   ['POST', '//down', {}, 403],
@@ -48,7 +56,6 @@ const refused: Case[] = [
   ['POST', '/status', { 'X-Method-Override': 'PUT' }, 403],
   ['POST', '/status?_method=DELETE', {}, 403],
   ['POST', '/status', { 'X-Original-URL': '/down' }, 200],
-  ['GET', '/workspaces/config', {}, 403],
   ['GET', '/users/export', {}, 403],
   ['GET', '/users/service-account-tokens', {}, 403],
   ['POST', '/status', { Upgrade: 'websocket', Connection: 'Upgrade' }, 403],
@@ -67,6 +74,11 @@ const allowed: Case[] = [
   ['GET', '/enabled_clouds', {}, 200],
   ['GET', '/volumes', {}, 200],
   ['GET', '/api/plugins', {}, 200],
+  ['GET', '/workspaces/config', {}, 200],
+  ['POST', '/check', {}, 200],
+  ['GET', '/storage/ls', {}, 200],
+  ['POST', '/recipes/list', {}, 200],
+  ['GET', '/grafana/api/health', {}, 404],
   ['GET', '/dashboard/', {}, 200],
   ['GET', '/dashboard/clusters/lambda-k8s', {}, 200],
   ['OPTIONS', '/down', { Origin: 'http://example.test', 'Access-Control-Request-Method': 'POST' }, 204],
@@ -79,11 +91,28 @@ describe('read-only guard', () => {
       req = req.send(path.includes('status') ? {} : { cluster_name: 'lambda-k8s', username: 'eve' });
     }
     const res = await req;
+    if (expected === 'FAILED') {
+      expect(res.status).toBe(200);
+      const id = res.headers['x-skypilot-request-id'];
+      const result = await request(demo.app).get(`/api/get?request_id=${id}`);
+      expect(result.status).toBe(500);
+      expect(result.body.detail.status).toBe('FAILED');
+      expect(JSON.parse(result.body.detail.error)).toMatchObject({ type: 'PermissionDeniedError', message: expect.stringMatching(/read-only demo/) });
+      return;
+    }
     expect(res.status).toBe(expected);
     if (expected === 403 && method !== 'HEAD') { // a HEAD answer has no body
       expect(res.body.error).toMatchObject({ type: 'DemoModeError', code: 'demo_read_only' });
       expect(res.body.detail).toMatch(/read-only demo/);
     }
+  });
+
+  it('a refused scheduled write is a failed request of its own name, kept in memory only, with no body', async () => {
+    const res = await request(demo.app).post('/down').send({ cluster_name: 'lambda-k8s' });
+    const id = res.headers['x-skypilot-request-id'];
+    expect((await request(demo.app).get(`/api/get?request_id=${id}`)).body.detail).toMatchObject({ name: 'sky.down', status: 'FAILED' });
+    const record = await demo.store.get(id);
+    expect(record).toMatchObject({ durable: false, status: 'FAILED', body: '{}' });
   });
 
   it.each(['PURGE', 'QUERY', 'PROPFIND', 'LOCK'])('refuses the unknown method %s', async (method) => {

@@ -52,8 +52,8 @@ describe('sky on the demo', () => {
     expect(byName['lambda-k8s']).toEqual(['lambda-k8s', 'Kubernetes (lambda-k8s-ctx)', '1x Kubernetes(8CPU--32GB--H100:1)', 'UP', '-', '45 mins ago']);
     expect(byName['nebius-k8s']).toEqual(['nebius-k8s', 'Kubernetes (nebius-mk8s-ctx)', '2x Kubernetes(4CPU--16GB)', 'STOPPED', '-', '3 days ago']);
     expect(byName['training-multinode-1']).toEqual(['training-multinode-1', 'GCP (us-central1)', "4x GCP(a2-highgpu-8g, {'A100': 8})", 'UP', '60m', '5 hrs ago']);
-    expect(byName['inference-cluster']).toEqual(['inference-cluster', 'GCP (us-west1)', "1x GCP(a2-highgpu-1g, {'A100': 1})", 'UP', '30m (down)', '2 days ago']);
-    expect(byName['dev-cluster-alice']).toEqual(['dev-cluster-alice', 'AWS (us-east-1)', '1x AWS(m6i.2xlarge)', 'STOPPED', '120m', '6 days ago']);
+    expect(byName['inference-cluster']).toEqual(['inference-cluster', 'GCP (us-west1)', "1x GCP(a2-highgpu-1g, {'A100': 1}, ports=['8000'])", 'UP', '30m (down)', '2 days ago']);
+    expect(byName['dev-cluster-alice']).toEqual(['dev-cluster-alice', 'AWS (us-east-1)', "1x AWS(m6i.2xlarge, ports=['8888'])", 'STOPPED', '120m', '6 days ago']);
   });
 
   it.each([-1, -0.4, 0.4, 1])('the times do not flip when the CLI clock is %d s off the server', async (drift) => {

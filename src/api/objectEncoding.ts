@@ -1,0 +1,82 @@
+/**
+ * How the two domain objects of the protocol, a cluster's `CloudVmRayResourceHandle` and a
+ * `Resources`, are written into results, chosen by the client's declared API version (see
+ * docs/decisions/0008-object-encoding.md):
+ * - `pickle`: base64 pickles, what the official Python client unpickles before upstream PR #9302
+ *   (a dict would crash it);
+ * - `dict`: upstream's dict layout (`CloudVmRayResourceHandle.to_dict`, `Resources.to_yaml_config`),
+ *   which clients with #9302 rebuild with `from_dict` / `_from_yaml_config_single`;
+ * - `json`: our storage JSON, for clients that declare no version (scripts, curl): what they got
+ *   before versions were looked at.
+ */
+import { pickleHandle, pickleResources } from '../pickle/skypilotPickles';
+import { toBase64Pickle } from '../pickle/pickleWriter';
+import type { CloudVmRayResourceHandle } from '../state/cloudVmRayResourceHandle';
+import type { Resources } from '../state/resources';
+import { DICT_OBJECTS_MIN_API_VERSION } from '../vocab/versions';
+
+export type ObjectEncoding = 'json' | 'dict' | 'pickle';
+
+export function objectEncodingFor(clientApiVersion: number | null): ObjectEncoding {
+  if (clientApiVersion === null) return 'json';
+  return clientApiVersion >= DICT_OBJECTS_MIN_API_VERSION ? 'dict' : 'pickle';
+}
+
+/** Disk tiers upstream's schema accepts; anything else is left out rather than failing the client. */
+const DISK_TIERS: ReadonlySet<string> = new Set(['low', 'medium', 'high', 'ultra', 'best']);
+
+/**
+ * `Resources.to_yaml_config` layout: only the keys that are set, since the client validates the dict
+ * against upstream's resources schema, which rejects nulls.
+ */
+export function resourcesConfig(r: Resources): Record<string, unknown> {
+  const tier = r.diskTier?.trim().toLowerCase();
+  const entries: [string, unknown][] = [
+    ['cloud', r.cloud?.name ?? null],
+    ['instance_type', r.instanceType],
+    ['cpus', r.cpus],
+    ['memory', r.memory],
+    ['accelerators', r.accelerators],
+    ['use_spot', r.useSpot],
+    ['disk_size', r.diskSize],
+    ['disk_tier', tier && DISK_TIERS.has(tier) ? tier : null],
+    ['region', r.region],
+    ['zone', r.zone],
+    ['image_id', r.imageId],
+    ['ports', r.ports],
+    ['labels', r.labels],
+  ];
+  return Object.fromEntries(entries.filter(([, value]) => value !== null && value !== undefined));
+}
+
+/** `CloudVmRayResourceHandle.to_dict` layout, the keys its `from_dict` reads. */
+export function handleDict(h: CloudVmRayResourceHandle): Record<string, unknown> {
+  return {
+    cluster_name: h.clusterName,
+    cluster_name_on_cloud: h.clusterNameOnCloud,
+    cluster_yaml: h.clusterYaml,
+    launched_nodes: h.launchedNodes,
+    launched_resources: resourcesConfig(h.launchedResources),
+    stable_internal_external_ips: h.stableInternalExternalIps,
+    stable_ssh_ports: h.stableSshPorts,
+    docker_user: h.dockerUser,
+    is_grpc_enabled: h.isGrpcEnabled,
+    ssh_user: h.sshUser,
+  };
+}
+
+export function encodeHandle(h: CloudVmRayResourceHandle, encoding: ObjectEncoding): unknown {
+  switch (encoding) {
+    case 'pickle': return toBase64Pickle(pickleHandle(h));
+    case 'dict': return handleDict(h);
+    case 'json': return h.toJSON();
+  }
+}
+
+export function encodeResources(r: Resources, encoding: ObjectEncoding): unknown {
+  switch (encoding) {
+    case 'pickle': return toBase64Pickle(pickleResources(r));
+    case 'dict': return resourcesConfig(r);
+    case 'json': return r.toJSON();
+  }
+}

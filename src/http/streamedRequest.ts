@@ -1,0 +1,55 @@
+/**
+ * Streamed answers backed by a stored request (`/logs`, `/jobs/logs`): upstream schedules these too
+ * and streams the request's output in the POST's answer, with `X-Skypilot-Request-ID`. The official
+ * CLI requires that header, prints the stream, then fetches the request from `/api/get` for the exit
+ * code (an int) or the error. So the request is recorded like a read (memory only, owned by the
+ * caller); a failure (no such cluster) is an empty 200 stream whose request FAILED, which the CLI
+ * prints as one line, where a 4xx would have been a traceback.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { serializeError } from '../requests/executor';
+import { HEADERS } from '../vocab/headers';
+import type { AppContext } from './appContext';
+import { resolveCaller } from './caller';
+import type { HttpCall } from './httpCall';
+import { startTextStream } from './streamText';
+
+export interface StreamedOutput {
+  text: string;
+  /** The request's return value. */
+  result: unknown;
+}
+
+export async function streamAsRequest(call: HttpCall, app: AppContext, res: ServerResponse, options: {
+  name: string;
+  clusterName?: string | null;
+  envVars?: Record<string, unknown> | null;
+  produce: () => Promise<StreamedOutput>;
+}): Promise<void> {
+  const caller = await resolveCaller(call, app, options.envVars ?? null);
+  const { record } = await app.store.create({
+    requestId: randomUUID(),
+    name: options.name,
+    body: null,
+    userId: caller.identity.id,
+    userName: caller.identity.name,
+    owner: caller.viewer.principal,
+    clusterName: options.clusterName ?? null,
+    scheduleType: 'short',
+    durable: false,
+  }, randomUUID);
+  await app.store.setRunning(record);
+  let output: StreamedOutput | null = null;
+  try {
+    output = await options.produce();
+  } catch (error) {
+    await app.store.finish(record, 'FAILED', 'null', serializeError(error));
+  }
+  startTextStream(res, { [HEADERS.requestId]: record.requestId, [HEADERS.genericRequestId]: record.requestId });
+  if (output) {
+    res.write(output.text);
+    await app.store.finish(record, 'SUCCEEDED', JSON.stringify(output.result ?? null), null);
+  }
+  res.end();
+}

@@ -1,0 +1,30 @@
+/**
+ * `/download`: the job-log folders named by `/download_logs` and `/jobs/download_logs`, as zip
+ * entries. `relative=home` names entries by their path under the home directory (the CLI unpacks
+ * them into its own `~`), `relative=items` by each folder's last part (the dashboard's download).
+ * A folder that names no job this caller can read is an error, never an empty archive.
+ */
+import { NotFoundError } from '../errors';
+import { globalUserState } from '../state/globalUserState';
+import { managedJobsState } from '../state/managedJobsState';
+import { LOG_FILE, parseLogFolder } from './logFolders';
+
+export interface DownloadEntry {
+  name: string;
+  text: string;
+}
+
+export async function downloadFolders(folderPaths: readonly string[], relative: 'home' | 'items'): Promise<DownloadEntry[]> {
+  const entries: DownloadEntry[] = [];
+  for (const folder of folderPaths) {
+    const parsed = parseLogFolder(folder);
+    const log = !parsed ? null : parsed.kind === 'cluster'
+      ? await globalUserState.getClusterJobLog(parsed.clusterName, parsed.jobId)
+      : await managedJobsState.getJobLog(parsed.jobId);
+    if (log === null) throw new NotFoundError(`No logs at '${folder}'.`, 'logs_not_found');
+    const clean = folder.replace(/\/+$/, '');
+    const base = relative === 'home' ? clean.replace(/^~\//, '') : clean.slice(clean.lastIndexOf('/') + 1);
+    entries.push({ name: `${base}/${LOG_FILE}`, text: log });
+  }
+  return entries;
+}

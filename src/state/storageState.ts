@@ -1,0 +1,37 @@
+/** Storage objects (SkyPilot's `storage` table): buckets that tasks mount, listed by `sky storage ls`. */
+import type { StorageStatus, StoreType } from '../vocab/statuses';
+import type { StorageRecord } from './records';
+import { parseJson } from './rowCodecs';
+import type { StateContext } from './stateContext';
+
+export function createStorageState(ctx: StateContext) {
+  return {
+    /** Newest first. */
+    async getStorage(): Promise<StorageRecord[]> {
+      const store = await ctx.db();
+      const rows = await store.kysely.selectFrom('storage').selectAll().orderBy('launched_at', 'desc').orderBy('name').execute();
+      return rows.map((r) => ({
+        name: r.name, launchedAt: r.launched_at, stores: parseJson<StoreType[]>(r.store, []), lastUse: r.last_use,
+        status: r.status as StorageStatus, userHash: r.user_hash,
+      }));
+    },
+
+    async addOrUpdateStorage(record: StorageRecord): Promise<void> {
+      const store = await ctx.db();
+      const values = { store: JSON.stringify(record.stores), last_use: record.lastUse, status: record.status };
+      await store.writeTransaction(async (trx) => {
+        await trx.insertInto('storage').values({
+          name: record.name, launched_at: record.launchedAt, user_hash: record.userHash, ...values,
+        }).onConflict((oc) => oc.column('name').doUpdateSet(values)).execute();
+      });
+    },
+
+    async removeStorage(name: string): Promise<boolean> {
+      const store = await ctx.db();
+      return store.writeTransaction(async (trx) =>
+        (await trx.deleteFrom('storage').where('name', '=', name).executeTakeFirst()).numDeletedRows > 0n);
+    },
+  };
+}
+
+export type StorageState = ReturnType<typeof createStorageState>;
