@@ -37,9 +37,19 @@ export interface LayoutOptions {
   runEnv?: Record<string, string>;
 }
 
+/**
+ * This machine's environment without what the test run adds: npm's own variables when run by
+ * `npm test`, jest's NODE_ENV, NODE_PATH. A RUN step sees only the user's npm configuration files,
+ * as a build in a fresh image would.
+ */
+function baseEnvironment(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env)
+    .filter((e): e is [string, string] => e[1] !== undefined && !/^(npm_|NODE_(ENV|PATH|OPTIONS)$)/i.test(e[0])));
+}
+
 function runShell(command: string, cwd: string, env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', command], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('sh', ['-c', command], { cwd, env: { ...baseEnvironment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
