@@ -49,7 +49,10 @@ function localEnvironment(environment: Record<string, string>): Record<string, s
   return local;
 }
 
-/** GETs until the first 429 (or `max` requests): the number of that request, else null. */
+/**
+ * GETs an ordinary read (`/api/status`, counted by the per-client rate limit like any request) until
+ * the first 429, or `max` requests: the number of that request, else null.
+ */
 async function firstLimited(url: string, max: number, options: { localAddress: string; forwardedFor: (i: number) => string }) {
   for (let i = 1; i <= max; i++) {
     const reply = await request(url, { localAddress: options.localAddress, headers: { 'X-Forwarded-For': options.forwardedFor(i) } });
@@ -108,16 +111,16 @@ async function firstLimited(url: string, max: number, options: { localAddress: s
   it('believes X-Forwarded-For from the balancer, and from nobody else', async () => {
     // Through the balancer: one client's budget on each replica, whatever it writes in the header
     // (a new address each time would be a new budget each time if the header were passed on as is).
-    const viaBalancer = await firstLimited(`${front.url}/api/health`, 3 * LIMIT, {
+    const viaBalancer = await firstLimited(`${front.url}/api/status`, 3 * LIMIT, {
       localAddress: '127.0.0.7', forwardedFor: (i) => `127.0.2.${i}`,
     });
     expect(viaBalancer).toBeGreaterThan(LIMIT + 1);
     expect(viaBalancer).toBeLessThanOrEqual(2 * LIMIT + 1);
     // Another client behind the same balancer is another client: the replicas did not count the
     // first one's requests against the balancer's own address.
-    expect(await request(`${front.url}/api/health`, { localAddress: '127.0.0.8' })).toMatchObject({ status: 200 });
+    expect(await request(`${front.url}/api/status`, { localAddress: '127.0.0.8' })).toMatchObject({ status: 200 });
     // Straight to a replica: the header is not believed, so a new value per request does not help.
-    const direct = await firstLimited(`${[...replicas.values()][0].url}/api/health`, 3 * LIMIT, {
+    const direct = await firstLimited(`${[...replicas.values()][0].url}/api/status`, 3 * LIMIT, {
       localAddress: '127.0.0.9', forwardedFor: (i) => `127.0.1.${i}`,
     });
     expect(direct).toBe(LIMIT + 1);
