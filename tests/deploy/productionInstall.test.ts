@@ -96,7 +96,8 @@ const demoClusters = (YAML.parse(fs.readFileSync(path.join(ROOT, 'src/demo/fixtu
 describe.each(['nightly', 'demo'] as const)('the %s image', (name) => {
   it('starts with its CMD and ENV, serves the probes, the protocol and the dashboard, and stops on SIGTERM', async () => {
     const image = images[name];
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), `skyts-${name}-home-`));
+    // Inside the layout's directory, so afterAll removes it even when the server never started.
+    const home = fs.mkdtempSync(path.join(work, `home-${name}-`));
     // The image's environment, and only that (no NODE_PATH or NODE_OPTIONS from this test run), on
     // loopback and an ephemeral port instead of 0.0.0.0:46580.
     const env = { PATH: process.env.PATH ?? '', ...image.env, HOME: home, SKYPILOT_HOST: '127.0.0.1', SKYPILOT_PORT: '0' };
