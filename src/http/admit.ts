@@ -12,6 +12,8 @@ import type { HttpCall, HttpReply } from './httpCall';
 import { preflightReply, protocolHeadersFor } from './protocolHeaders';
 import { refusalFor } from './refusal';
 
+const PROBE_PATHS = new Set(['/healthz', '/readyz']);
+
 export interface Admission {
   headers: Record<string, string>;
   reply: HttpReply | null;
@@ -29,7 +31,9 @@ export async function admit(call: HttpCall, app: AppContext): Promise<Admission>
   }
   const preflight = preflightReply(call, app.cors);
   if (preflight) return { headers, reply: preflight };
-  if (app.rateLimit) {
+  // Probes are never throttled: a kubelet or balancer sharing an address with busy clients (NAT)
+  // must not see a 429 and restart a healthy replica.
+  if (app.rateLimit && !PROBE_PATHS.has(call.path)) {
     try {
       await app.rateLimit.take(address);
     } catch (error) {

@@ -29,6 +29,9 @@ describe('per-client rate limit', () => {
       expect(res.body.error).toMatchObject({ type: 'RateLimited', code: 'rate_limited' });
     }
     expect((await request(app).get('/api/health').set({ 'X-Forwarded-For': '203.0.113.6' })).status).toBe(200);
+    // Probes are never throttled, so a balancer behind the same address cannot restart a healthy replica.
+    expect((await request(app).get('/healthz').set(one)).status).toBe(200);
+    expect((await request(app).get('/readyz').set(one)).status).toBe(200);
   });
 
   it('counts an IPv6 client per /64 and IPv4-mapped addresses as IPv4', () => {

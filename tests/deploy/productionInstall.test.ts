@@ -126,7 +126,12 @@ describe.each(['nightly', 'demo'] as const)('the %s image', (name) => {
 
       if (name === 'demo') {
         expect(server.output()).toContain('[demo] read-only demo installed');
-        expect(await request(`${server.url}/down`, { method: 'POST', body: { cluster_name: clusters[0] } })).toMatchObject({ status: 403 });
+        // A refused write is a failed request (how the official CLI prints a refusal as one line).
+        const refused = await request(`${server.url}/down`, { method: 'POST', body: { cluster_name: clusters[0] } });
+        expect(refused.status).toBe(200);
+        const outcome = await request(`${server.url}/api/get?request_id=${String(refused.headers['x-skypilot-request-id'])}`);
+        expect(outcome.status).toBe(500);
+        expect(JSON.parse(JSON.parse(outcome.body).detail.error).type).toBe('PermissionDeniedError');
         // The demo never opens the state database; the nightly keeps it under HOME.
         expect(fs.existsSync(path.join(home, '.sky', 'state.db'))).toBe(false);
       } else {
