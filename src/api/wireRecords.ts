@@ -84,7 +84,8 @@ export function toCostReportRecord(h: ClusterHistoryRecord, encoding: ObjectEnco
   return {
     name: h.name,
     launched_at: Math.floor(h.launchedAt),
-    duration: Math.floor(h.durationSeconds),
+    // Rounded, as the CLI and the dashboard round (src/common/readableTime.ts): never 4h 29m 59s.
+    duration: Math.round(h.durationSeconds),
     num_nodes: h.numNodes,
     cluster_hash: h.clusterHash,
     status: h.status,

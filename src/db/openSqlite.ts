@@ -49,7 +49,9 @@ function checkFile(db: Database.Database, options: SqliteOpenOptions): void {
     fail(options, `not a skypilot-ts ${options.what} (it holds other tables: ${shown}); refusing to change it`);
   }
   const problems = db.prepare('PRAGMA quick_check(3)').pluck().all() as string[];
-  if (problems.length !== 1 || problems[0] !== 'ok') fail(options, `damaged (${problems.join('; ')})`);
+  if (problems.length !== 1 || problems[0] !== 'ok') {
+    fail(options, `damaged (${problems.join('; ').replace(/\s+/g, ' ').slice(0, 200)})`);
+  }
 }
 
 export function openSqlite<S>(options: SqliteOpenOptions): Db<S> {

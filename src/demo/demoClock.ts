@@ -35,5 +35,7 @@ export const RELATIVE_TIME = /^(\d+\s*[mhd]\s*)+ago$/;
 export function resolveAgo(text: string, now: dayjs.Dayjs): number {
   let at = now;
   for (const [, amount, unit] of text.matchAll(/(\d+)\s*([mhd])/g)) at = at.subtract(Number(amount), UNIT[unit]);
-  return at.unix();
+  // Rounded, not floored: with a clock between whole seconds a time written `45m ago` must not come
+  // out a second short (44m 59s), which readable times would show as 44 minutes.
+  return Math.round(at.valueOf() / 1000);
 }

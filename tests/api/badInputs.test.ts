@@ -86,6 +86,13 @@ const CASES: BadCase[] = [
   { what: 'cluster name too long', method: 'post', path: '/stop', body: { cluster_name: 'k'.repeat(300) }, status: 400 },
   { what: 'cluster name with SQL', method: 'post', path: '/down', body: { cluster_name: "x'; DROP TABLE clusters; --" }, status: 400 },
   { what: 'empty username', method: 'post', path: '/users/create', body: { username: '   ' }, status: 400 },
+  // Hostile text: nothing stored may drive a terminal that prints it later.
+  { what: 'username clearing the terminal', method: 'post', path: '/users/create', body: { username: 'eve\u001b[2J' }, status: 400 },
+  { what: 'username with a bidi override', method: 'post', path: '/users/create', body: { username: 'admin\u202egnp.exe' }, status: 400 },
+  { what: 'username with a newline', method: 'post', path: '/users/create', body: { username: 'eve\nroot' }, status: 400 },
+  { what: 'cluster name with an escape', method: 'post', path: '/stop', body: { cluster_name: 'keep\u001b[2J' }, status: 400 },
+  { what: 'cluster name starting with a digit', method: 'post', path: '/stop', body: { cluster_name: '1keep' }, status: 400 },
+  { what: 'workspace name with an escape', method: 'post', path: '/workspaces/create', body: { workspace_name: 'w\u0007', config: {} }, status: 400 },
   { what: 'workspace name upper case', method: 'post', path: '/workspaces/create', body: { workspace_name: 'Team A', config: {} }, status: 400 },
   { what: 'enabled_clouds workspace with a path', method: 'get', path: '/enabled_clouds?workspace=../x', status: 400 },
   { what: 'enabled_clouds expand maybe', method: 'get', path: '/enabled_clouds?expand=maybe', status: 400 },

@@ -1,27 +1,98 @@
-/** Bad server options get one readable line and exit code 2, never a stack trace. Needs `npm run build`. */
+/**
+ * Bad configuration gets one readable line naming what is wrong and exit code 2, never a stack
+ * trace, never a server quietly started on the wrong thing, and nothing written to a file that is
+ * not ours. Needs `npm run build`.
+ */
+import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
+import { makeTempDir, removeDir } from '../helpers/tempState';
 
 const SERVER = path.resolve(__dirname, '..', '..', 'dist', 'src', 'server.js');
+let dir: string;
+beforeAll(() => { dir = makeTempDir('skyts-config-'); });
+afterAll(() => removeDir(dir));
 
-function startServer(args: string[]): Promise<{ code: number; stderr: string }> {
+function startServer(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [SERVER, ...args], { timeout: 15_000 }, (error, _stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stderr }));
+    execFile(process.execPath, [SERVER, ...args], { timeout: 15_000, env: { PATH: process.env.PATH ?? '', HOME: dir, ...env } },
+      (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }));
   });
 }
 
+async function expectOneLine(args: string[], message: RegExp, env: Record<string, string> = {}): Promise<void> {
+  // A free port unless the case is about the port itself, so a good setting would start, not fail.
+  const port = args.includes('--port') || env.SKYPILOT_PORT !== undefined ? [] : ['--port', '0'];
+  const { code, stderr } = await startServer([...port, ...args], env);
+  expect(code).toBe(2);
+  const lines = stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^skypilot-ts: error: /);
+  expect(lines[0]).toMatch(message);
+}
+
+const digest = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
 describe('server options', () => {
   it.each([
-    [['--port', 'abc'], /--port must be an integer/],
-    [['--port', '70000'], /--port must be an integer/],
-    [['--bogus'], /Unknown option '--bogus'/],
-  ])('%j is refused with one line', async (args, message) => {
-    const { code, stderr } = await startServer(args);
-    expect(code).toBe(2);
-    const lines = stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^skypilot-ts: error: /);
-    expect(lines[0]).toMatch(message);
+    [['--port', 'abc'], {}, /--port must be an integer from 0 to 65535, got 'abc'/],
+    [['--port', '70000'], {}, /--port must be an integer/],
+    [['--port', '-1'], {}, /--port must be an integer from 0 to 65535, got '-1'/],
+    [['--port', ''], {}, /--port must be an integer from 0 to 65535, got ''/],
+    [[], { SKYPILOT_PORT: '' }, /SKYPILOT_PORT must be an integer from 0 to 65535, got ''/],
+    [['--bogus'], {}, /Unknown option '--bogus'/],
+    [['--db-path', ''], {}, /--db-path must not be empty/],
+    [[], { SKYPILOT_DB_CONNECTION_URI: 'mysql://x' }, /SKYPILOT_DB_CONNECTION_URI must be a postgresql:\/\/ URI/],
+    [[], { SKYPILOT_CORS_ORIGINS: 'dashboard.example.com' }, /SKYPILOT_CORS_ORIGINS: 'dashboard.example.com' is not an origin/],
+    [[], { SKYPILOT_RATE_LIMIT: 'fast' }, /SKYPILOT_RATE_LIMIT must be/],
+    [[], { SKYPILOT_ACCESS_LOG: 'maybe' }, /SKYPILOT_ACCESS_LOG must be 1 or 0/],
+    [[], { SKYPILOT_REPLICA_LEASE_SECONDS: '0' }, /SKYPILOT_REPLICA_LEASE_SECONDS must be/],
+  ])('%j %j is refused with one line', async (args, env, message) => {
+    await expectOneLine(args, message, env as Record<string, string>);
+  });
+});
+
+describe('database files', () => {
+  it('an explicit path in a directory that does not exist is refused, and nothing is created', async () => {
+    const missing = path.join(dir, 'no-such-dir', 'state.db');
+    await expectOneLine(['--db-path', missing], /state database .*no-such-dir\/state\.db: directory .*no-such-dir does not exist/);
+    expect(fs.existsSync(path.dirname(missing))).toBe(false);
+    await expectOneLine(['--db-path', path.join(dir, 'ok.db'), '--requests-db', path.join(dir, 'nope', 'r.db')],
+      /requests database .*nope\/r\.db: directory .*nope does not exist/);
+  });
+
+  it('an SQLite file of another program is refused before anything is written to it', async () => {
+    const foreign = path.join(dir, 'foreign.db');
+    const db = new Database(foreign);
+    db.exec("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5);");
+    db.close();
+    const before = digest(foreign);
+    await expectOneLine(['--db-path', foreign], /state database .*foreign\.db: not a skypilot-ts state database \(it holds other tables: invoices\); refusing to change it/);
+    expect(digest(foreign)).toBe(before);
+    expect(fs.existsSync(`${foreign}-wal`)).toBe(false);
+  });
+
+  it('a file that is not SQLite at all is refused naming the file', async () => {
+    const text = path.join(dir, 'notes.txt');
+    fs.writeFileSync(text, 'these are notes, not a database\n'.repeat(200));
+    await expectOneLine(['--db-path', text], /state database .*notes\.txt: not an SQLite database/);
+  });
+
+  it('a damaged state database is refused at start, naming the file', async () => {
+    const damaged = path.join(dir, 'damaged.db');
+    const db = new Database(damaged);
+    db.pragma('journal_mode = DELETE');
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    db.exec('CREATE TABLE clusters (name TEXT PRIMARY KEY, data TEXT)');
+    const insert = db.prepare('INSERT INTO clusters VALUES (?, ?)');
+    for (let i = 0; i < 400; i++) insert.run(`c${i}`, 'x'.repeat(200));
+    db.close();
+    // Keep the header (page 1) valid; scribble over the pages holding the table's b-tree.
+    const bytes = fs.readFileSync(damaged);
+    for (let offset = 4096 * 2; offset < bytes.length - 100; offset += 4096) bytes.fill(0xff, offset, offset + 64);
+    fs.writeFileSync(damaged, bytes);
+    await expectOneLine(['--db-path', damaged], /state database .*damaged\.db: damaged \(/);
   });
 });
