@@ -7,8 +7,7 @@
  */
 import type { Server } from 'node:http';
 import { createApp } from './app';
-import { createAccessLog } from './observability/accessLog';
-import { Metrics } from './observability/metrics';
+import type { Metrics } from './observability/metrics';
 import { RequestJanitor } from './requests/requestJanitor';
 import {
   DEFAULT_DURABLE_RETENTION_SECONDS, DEFAULT_MAX_DB_BYTES, DEFAULT_READ_RETENTION_SECONDS, RequestStore,
@@ -41,12 +40,19 @@ function listen(server: Server, config: ServerConfig): Promise<void> {
 }
 
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
-  await globalUserState.init({ target: config.state });
-  const requests = await RequestStore.open({ target: config.requests, replicaId: config.replicaId }).catch(async (error) => {
+  // Both stores open at once: start-up is a cost every restart and every new replica pays.
+  const [state, opened] = await Promise.allSettled([
+    globalUserState.init({ target: config.state }),
+    RequestStore.open({ target: config.requests, replicaId: config.replicaId }),
+  ]);
+  if (state.status === 'rejected' || opened.status === 'rejected') {
+    if (opened.status === 'fulfilled') await opened.value.close();
     await globalUserState.close();
-    throw error;
-  });
-  const metrics = config.metrics ? new Metrics({
+    throw state.status === 'rejected' ? state.reason : (opened as PromiseRejectedResult).reason;
+  }
+  const requests = opened.value;
+  // Loaded only when asked for: prom-client and pino cost start-up time nobody else should pay.
+  const metrics: Metrics | null = config.metrics ? new (await import('./observability/metrics')).Metrics({
     queues: () => app.context.executor.load(),
     liveRequests: () => requests.liveCount(),
     memoryTier: () => ({ entries: requests.memory.size, bytes: requests.memory.totalBytes }),
@@ -54,7 +60,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const app = createApp({
     requests,
     metrics,
-    accessLog: createAccessLog(config.accessLog),
+    accessLog: config.accessLog ? (await import('./observability/accessLog')).createAccessLog(true) : null,
     authUserHeader: config.authUserHeader,
     cors: config.cors,
     trustProxy: config.trustProxy,

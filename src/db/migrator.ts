@@ -8,7 +8,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Db } from './database';
 import type { DbKind } from './dbTarget';
-import { advisoryKey } from './openPostgres';
+import { advisoryKey } from './advisoryKey';
 
 export interface Migration {
   version: number;

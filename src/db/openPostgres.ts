@@ -12,6 +12,7 @@ import { DatabaseBusyError } from './databaseBusy';
 import { countDbError } from './dbErrors';
 import { describeTarget } from './dbTarget';
 import { StoreOpenError } from './openSqlite';
+import { advisoryKey } from './advisoryKey';
 
 export interface PostgresOpenOptions {
   uri: string;
@@ -42,13 +43,6 @@ function mapPgError(what: string, error: unknown): unknown {
   }
   countDbError(what, 'error');
   return error;
-}
-
-/** A stable 32-bit key per channel for pg_advisory_xact_lock. */
-export function advisoryKey(name: string): number {
-  let h = 0;
-  for (const ch of name) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
-  return h;
 }
 
 function assertChannel(channel: string): void {

@@ -17,7 +17,6 @@ import { EventEmitter } from 'node:events';
 import type { Db } from '../db/database';
 import { type DbTarget, isPostgresUri } from '../db/dbTarget';
 import { migrate } from '../db/migrator';
-import { openPostgres } from '../db/openPostgres';
 import { openSqlite } from '../db/openSqlite';
 import { isFinishedRequest, type RequestStatus } from '../vocab/statuses';
 import { DEFAULT_MEMORY_LIMITS, type MemoryLimits, MemoryRequests } from './memoryRequests';
@@ -112,7 +111,7 @@ export class RequestStore {
         // request records (clients retry) is worth a much cheaper commit than FULL.
         synchronous: 'NORMAL',
       })
-      : await openPostgres<RequestsSchema>({
+      : await (await import('../db/openPostgres')).openPostgres<RequestsSchema>({
         uri: target.uri, what: 'requests database', channel: REQUESTS_CHANGED_CHANNEL, serializeWrites: false,
         notifyChanges: false,
       });

@@ -10,7 +10,6 @@ import path from 'node:path';
 import type { Db } from '../db/database';
 import { type DbTarget, describeTarget, isPostgresUri } from '../db/dbTarget';
 import { migrate } from '../db/migrator';
-import { openPostgres } from '../db/openPostgres';
 import { openSqlite } from '../db/openSqlite';
 import { STATE_MIGRATIONS, STATE_MIGRATIONS_TABLE } from './stateMigrations';
 import type { StateSchema } from './stateSchema';
@@ -29,7 +28,7 @@ export async function openStateDb(target: DbTarget): Promise<Db<StateSchema>> {
       path: target.path, createDir: target.createDir, what: 'state database',
       ownTables: [STATE_MIGRATIONS_TABLE], synchronous: 'FULL',
     })
-    : await openPostgres<StateSchema>({ uri: target.uri, what: 'state database', channel: STATE_CHANGED_CHANNEL });
+    : await (await import('../db/openPostgres')).openPostgres<StateSchema>({ uri: target.uri, what: 'state database', channel: STATE_CHANGED_CHANNEL });
   try {
     await migrate(db, STATE_MIGRATIONS_TABLE, STATE_MIGRATIONS);
   } catch (error) {
