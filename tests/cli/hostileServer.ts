@@ -4,8 +4,7 @@
  * API version, direct GETs, and scheduled requests answered through `GET /api/get`.
  */
 import express from 'express';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { ListeningApp } from '../helpers/listeningApp';
 
 /** ESC[2J (clear screen), BEL, a right-to-left override, and a newline that would forge a row. */
 export const HOSTILE = 'ev\u001b[2Jil\u0007\u202egnp.exe\nforged-row';
@@ -28,9 +27,7 @@ export const HOSTILE_CLUSTER = {
 
 type Result = { ok: true; value: unknown } | { ok: false; type: string; message: string };
 
-export class HostileServer {
-  url = '';
-  private server?: Server;
+export class HostileServer extends ListeningApp {
   private readonly results = new Map<string, Result>();
   private next = 0;
 
@@ -41,7 +38,7 @@ export class HostileServer {
     res.json(null);
   }
 
-  private app(): express.Express {
+  protected app(): express.Express {
     const app = express();
     app.use(express.json());
     app.get('/api/health', (_req, res) => {
@@ -64,23 +61,5 @@ export class HostileServer {
       }
     });
     return app;
-  }
-
-  async start(): Promise<this> {
-    const server = this.app().listen(0, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => {
-      server.once('listening', resolve);
-      server.once('error', reject);
-    });
-    this.server = server;
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }

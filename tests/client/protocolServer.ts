@@ -12,8 +12,7 @@
 import express from 'express';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { ListeningApp } from '../helpers/listeningApp';
 
 export type FailureMode = '503' | 'reset' | 'reset-after-run' | 'http';
 
@@ -41,8 +40,7 @@ export interface ProtocolServerOptions {
   clusters?: Record<string, unknown>[];
 }
 
-export class ProtocolServer {
-  url = '';
+export class ProtocolServer extends ListeningApp {
   /** Attempts per "METHOD path". */
   readonly attempts = new Map<string, number>();
   /** How many times each cluster's write really ran. */
@@ -54,9 +52,10 @@ export class ProtocolServer {
   healthCalls = 0;
   private readonly plans = new Map<string, FailurePlan>();
   private readonly store = new Map<string, StoredRequest>();
-  private server?: Server;
 
-  constructor(private readonly options: ProtocolServerOptions = {}) {}
+  constructor(private readonly options: ProtocolServerOptions = {}) {
+    super();
+  }
 
   failNext(route: string, plan: FailurePlan): void {
     this.plans.set(route, { ...plan });
@@ -120,7 +119,7 @@ export class ProtocolServer {
     });
   }
 
-  private app(): express.Express {
+  protected app(): express.Express {
     const app = express();
     app.use(express.json());
     app.get('/api/health', (req, res) => {
@@ -156,23 +155,5 @@ export class ProtocolServer {
       else res.json(stored);
     });
     return app;
-  }
-
-  async start(): Promise<this> {
-    const server = this.app().listen(0, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => {
-      server.once('listening', resolve);
-      server.once('error', reject);
-    });
-    this.server = server;
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
