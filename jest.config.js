@@ -20,6 +20,8 @@ const POSTGRES_SUITES = [
   'tests/state/users.test.ts',
   'tests/state/managedJobs.test.ts',
   'tests/state/handles.test.ts',
+  'tests/state/managedJobQueryContract.test.ts',
+  'tests/operations/**/*.test.ts',
   'tests/requests/**/*.test.ts',
   'tests/api/protocol.test.ts',
   'tests/api/reads.test.ts',
