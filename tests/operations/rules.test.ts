@@ -19,7 +19,7 @@ function as(userId: string): OpContext {
   return {
     requestId: 'r', signal: new AbortController().signal, log: () => {},
     user: { id: userId, name: userId },
-    caller: { identity: { id: userId, name: userId }, viewer: { principal: userId, admin: false }, clientApiVersion: null, address: '127.0.0.1' },
+    caller: { identity: { id: userId, name: userId }, viewer: { principal: userId, admin: false }, clientApiVersion: null, clientVersion: null, address: '127.0.0.1' },
     requests: undefined as never,
   };
 }

@@ -1,0 +1,59 @@
+/**
+ * The nightly stands on its own: a copy of the tree without src/demo/ (and without the tests that
+ * exercise the demo) type-checks, builds, serves, and passes its state, request, API and operation
+ * suites. Nothing outside src/demo may import it; the bench starts the demo only by preloading the
+ * built module when it exists.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeTempDir, removeDir } from '../helpers/tempState';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const COPY = ['src', 'bench', 'tests', 'scripts', 'patches', 'package.json', 'tsconfig.json', 'tsconfig.test.json', 'jest.config.js'];
+const SUITES = ['tests/state', 'tests/requests', 'tests/api', 'tests/operations', 'tests/structure/structure.test.ts'];
+
+let dir: string;
+
+beforeAll(() => {
+  dir = makeTempDir('skyts-nightly-only-');
+  for (const entry of COPY) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  fs.rmSync(path.join(dir, 'src', 'demo'), { recursive: true });
+  // Tests of the demo go with it.
+  const demoTests = execFileSync('grep', ['-rlE', "from '[./]+(src/demo|demo/demoApp|browser/demoServer)", path.join(dir, 'tests')])
+    .toString().trim().split('\n');
+  for (const file of demoTests) fs.rmSync(file);
+  fs.rmSync(path.join(dir, 'tests', 'demo'), { recursive: true, force: true });
+});
+afterAll(() => removeDir(dir));
+
+describe('the nightly without src/demo', () => {
+  it('nothing outside src/demo imports it', () => {
+    const importers = spawnSync('grep', ['-rlE', "from '(\\.\\./)+demo/|from '\\./demo/|import '\\./demo/", path.join(ROOT, 'src'), path.join(ROOT, 'bench')])
+      .stdout.toString().trim().split('\n').filter(Boolean)
+      .map((f) => path.relative(ROOT, f)).filter((f) => !f.startsWith(`src${path.sep}demo${path.sep}`));
+    expect(importers).toEqual([]);
+  });
+
+  it('type-checks and builds', () => {
+    const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json', '--noEmit'],
+      { cwd: dir, encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
+      { cwd: dir, encoding: 'utf8' });
+    expect(build.status).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'dist', 'src', 'server.js'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'dist', 'src', 'demo'))).toBe(false);
+  }, 120_000);
+
+  it('passes its own state, request, API and operation suites', () => {
+    const jest = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', ...SUITES], {
+      cwd: dir, encoding: 'utf8', env: { ...process.env, SKYPILOT_TEST_POSTGRES: '0' },
+    });
+    const summary = /Tests:\s+(.*)/.exec(jest.stderr)?.[1] ?? jest.stderr.slice(-2000);
+    expect(jest.status).toBe(0);
+    expect(summary).toMatch(/\d+ passed/);
+    expect(summary).not.toMatch(/failed/);
+  }, 240_000);
+});
