@@ -1,0 +1,70 @@
+/**
+ * Which session a request belongs to: the `X-Demo-Session-Id` header (API clients, the CLI), else the
+ * cookie (browsers). A malformed header is the client's mistake and gets a typed 400; a malformed
+ * cookie is ignored. An id the store does not know (expired, ended, or never issued) is replaced by a
+ * fresh session when the request may have one, marked so the visitor is told why.
+ *
+ * Creating is what the caps guard: new sessions per address per minute, then the store's live cap.
+ * Refused, or with the store down, the visitor simply has no session: the read-only world, with the
+ * reason as the notice. Nothing here throws for a store failure.
+ */
+import { header, type HttpCall } from '../../http/httpCall';
+import { HEADERS } from '../../vocab/headers';
+import type { NewSessionLimiter } from './newSessionLimiter';
+import type { Session, SessionNotice } from './session';
+import { readSessionCookie } from './sessionCookie';
+import { isSessionId } from './sessionId';
+import type { SessionStore } from './sessionStore';
+
+/**
+ * - `existing`: only a live session the request names;
+ * - `renew`: that, or a fresh one in place of an expired one;
+ * - `create`: that, or a fresh one for a visitor without any.
+ */
+export type SessionPolicy = 'existing' | 'renew' | 'create';
+
+export type Resolution =
+  | { kind: 'bad-id' }
+  | { kind: 'resolved'; session: Session | null; notice: SessionNotice | null; fresh: boolean };
+
+export interface ResolverDeps {
+  store: SessionStore;
+  newSessions: NewSessionLimiter;
+  log: (line: string) => void;
+}
+
+const none = (notice: SessionNotice | null = null): Resolution => ({ kind: 'resolved', session: null, notice, fresh: false });
+
+/** A fresh session, or why there is none. */
+export async function createSession(deps: ResolverDeps, address: string, replacedExpired: boolean): Promise<Resolution> {
+  try {
+    if (!(await deps.newSessions.take(address))) {
+      deps.store.count('refused_rate');
+      return none('rate');
+    }
+    const created = await deps.store.create({ replacedExpired });
+    if ('refused' in created) return none('capacity');
+    return { kind: 'resolved', session: created.session, notice: replacedExpired ? 'expired' : 'created', fresh: true };
+  } catch {
+    return none('unavailable');
+  }
+}
+
+export async function resolveSession(call: HttpCall, address: string, policy: SessionPolicy, deps: ResolverDeps):
+  Promise<Resolution> {
+  const fromHeader = header(call, HEADERS.demoSession);
+  if (fromHeader !== undefined && !isSessionId(fromHeader)) return { kind: 'bad-id' };
+  const fromCookie = readSessionCookie(call);
+  const id = fromHeader ?? (isSessionId(fromCookie) ? fromCookie : null);
+  if (id) {
+    let session: Session | null;
+    try {
+      session = await deps.store.get(id);
+    } catch {
+      return none('unavailable');
+    }
+    if (session) return { kind: 'resolved', session, notice: null, fresh: false };
+    return policy === 'existing' ? none() : createSession(deps, address, true);
+  }
+  return policy === 'create' ? createSession(deps, address, false) : none();
+}

@@ -1,0 +1,62 @@
+/**
+ * Where sandbox sessions live: in this process (`memorySessionStore.ts`, the default) or in Redis
+ * (`redisSessionStore.ts`, shared by replicas). Both enforce the same limits, so a cap holds however
+ * the sandbox is deployed:
+ * - at most `maxSessions` live sessions; when full, an expired or idle one (the least recently seen)
+ *   is reclaimed for a newcomer, otherwise the newcomer is refused (and sees the read-only world);
+ * - at most `hardMaxChanges` changes and `maxBytes` of them per session;
+ * - a session ends `ttlMs` after its creation or last extension, extended at most `maxExtensions` times.
+ * Counters for `GET /demo/stats` are kept where the sessions are.
+ */
+import type { Session } from './session';
+import type { Change } from './sessionChanges';
+
+export interface SessionLimits {
+  ttlMs: number;
+  maxExtensions: number;
+  maxSessions: number;
+  /** The door refuses a session write past `maxChanges`; this bound (a little higher) is the store's. */
+  hardMaxChanges: number;
+  maxBytes: number;
+  reclaimIdleMs: number;
+}
+
+/** Milliseconds since the epoch; injected so tests can pin and move time. */
+export type Clock = () => number;
+
+export type CreateResult = { session: Session } | { refused: 'capacity' };
+
+export interface StoreStats {
+  live: number;
+  counters: Record<string, number>;
+}
+
+export interface SessionStore {
+  readonly kind: 'memory' | 'redis';
+  readonly limits: SessionLimits;
+  create(options?: { replacedExpired?: boolean }): Promise<CreateResult>;
+  /** The live session, or null when there is none by that id (never was, expired, ended). */
+  get(id: string): Promise<Session | null>;
+  /** Records a change (and adds it to `session.changes`); throws DemoModeError past a limit. */
+  append(session: Session, change: Change): Promise<void>;
+  /** Null when the session is gone; throws DemoSessionError when it has no extension left. */
+  extend(id: string): Promise<Session | null>;
+  reset(id: string): Promise<Session | null>;
+  end(id: string): Promise<boolean>;
+  /** Removes expired sessions; returns how many. */
+  sweep(): Promise<number>;
+  stats(): Promise<StoreStats>;
+  /** Adds to a counter (fire and forget: counting never fails a request). */
+  count(counter: string, by?: number): void;
+  close(): Promise<void>;
+}
+
+export const COUNTERS = [
+  'created', 'expired', 'reclaimed', 'extended', 'reset', 'ended', 'refused_capacity', 'refused_rate',
+  'refused_unavailable', 'refused_writes',
+] as const;
+
+/** A change's size as stored. */
+export function changeBytes(json: string): number {
+  return Buffer.byteLength(json);
+}
