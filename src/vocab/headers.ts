@@ -6,6 +6,7 @@ export const HEADERS = {
   streamRequestId: 'X-SkyPilot-Stream-Request-ID',
   apiVersion: 'X-SkyPilot-API-Version',
   version: 'X-SkyPilot-Version',
+  /** `true` on the read-only demo, `sandbox` on the demo with sandbox sessions. */
   demo: 'X-SkyPilot-Demo',
   demoSession: 'X-Demo-Session-Id',
   /** Why a sandbox visitor has the session they have: `created`, `expired`, or why they have none. */

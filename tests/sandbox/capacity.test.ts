@@ -23,8 +23,8 @@ describe('live-session cap', () => {
     expect(page.status).toBe(200);
     expect(page.headers['x-demo-session-notice']).toBe('capacity');
     expect(page.headers['set-cookie']).toBeUndefined();
-    const banner = await request(s.app).get('/demo/session');
-    expect(banner.body).toEqual({ session_id: null, notice: null, message: null });
+    const banner = await request(s.app).get('/internal/dashboard/demo/session');
+    expect(banner.body).toMatchObject({ session_id: null, notice: 'capacity', message: expect.stringMatching(/sandbox is full right now/) });
     const write = await request(s.app).post('/stop').send({ cluster_name: 'lambda-k8s' });
     expect(write.headers['x-demo-session-notice']).toBe('capacity');
     const failed = await request(s.app).get('/api/get').query({ request_id: write.headers['x-skypilot-request-id'] });

@@ -76,8 +76,10 @@ describe('session lifetime', () => {
     expect(gone.headers['x-demo-session-id']).not.toBe(id);
   });
 
-  it('reports no session to a visitor without one', async () => {
+  it('gives a visitor without one a session when asked, with what can be launched', async () => {
     const res = await request(s.app).get('/demo/session');
-    expect(res.body).toEqual({ session_id: null, notice: null, message: null });
+    expect(res.body).toMatchObject({ session_id: res.headers['x-demo-session-id'], notice: 'created', seconds_left: 1800 });
+    expect(res.body.launchable).toEqual(['llama-finetune', 'nightly-eval', 'dev-box', 'vllm-inference']);
+    expect(res.headers['set-cookie'][0]).toMatch(/^skyts_demo_session=/);
   });
 });

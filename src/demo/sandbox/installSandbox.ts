@@ -77,7 +77,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   }));
   // The cookie outlives every session, so a returning browser learns its session expired.
   const cookieSeconds = (limits.ttlMs * (settings.maxExtensions + 1)) / 1000 + 86_400;
-  const deps = { store, newSessions, log, maxChanges: settings.maxChanges, cookieSeconds, settings };
+  const deps = { store, newSessions, log, maxChanges: settings.maxChanges, cookieSeconds, settings, clock: options.clock ?? Date.now };
   const sweep = async () => {
     try {
       return await store.sweep();

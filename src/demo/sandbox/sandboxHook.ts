@@ -8,7 +8,7 @@
  * - the session endpoints pass; everything else is refused as in the read-only demo;
  * - a page navigation creates a session (that is how a browser gets its cookie); static files skip
  *   all of this.
- * Every answer carries `X-SkyPilot-Demo`, the session id header when there is a session, the cookie
+ * Every answer carries `X-SkyPilot-Demo: sandbox`, the session id header when there is a session, the cookie
  * when the session is new, and `X-Demo-Session-Notice` when there is something to tell.
  */
 import type { HookResult, RequestHook } from '../../appExtensions';
@@ -33,7 +33,9 @@ export interface SandboxHookDeps extends ResolverDeps {
 }
 
 const POLICY_OF_API: Record<string, SessionPolicy | null> = {
-  'GET /demo/session': 'renew',
+  // The dashboard's banner asks this: a browser turned away when the sandbox was full gets a session
+  // here as soon as there is room.
+  'GET /demo/session': 'create',
   'POST /demo/session': null,
   'DELETE /demo/session': 'existing',
   'POST /demo/session/extend': 'renew',
@@ -46,7 +48,7 @@ function isNavigation(call: HttpCall): boolean {
 }
 
 export function sessionHeaders(session: Session | null, notice: string | null, cookie: string | null): Record<string, string> {
-  const headers: Record<string, string> = { [HEADERS.demo]: 'true' };
+  const headers: Record<string, string> = { [HEADERS.demo]: 'sandbox' };
   if (session) headers[HEADERS.demoSession] = session.id;
   if (notice) headers[HEADERS.demoSessionNotice] = notice;
   if (cookie) headers['Set-Cookie'] = cookie;

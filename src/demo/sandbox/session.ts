@@ -25,16 +25,19 @@ export interface Session {
 export interface SessionView {
   session_id: string;
   expires_at: string;
+  /** Seconds left by the server's clock: a page counts down from it, whatever its own clock says. */
+  seconds_left: number;
   extensions_left: number;
   changes: number;
   max_changes: number;
   replaced_expired: boolean;
 }
 
-export function viewOf(session: Session, maxChanges: number): SessionView {
+export function viewOf(session: Session, maxChanges: number, now: number): SessionView {
   return {
     session_id: session.id,
     expires_at: new Date(session.expiresAt).toISOString(),
+    seconds_left: Math.max(0, Math.floor((session.expiresAt - now) / 1000)),
     extensions_left: session.extensionsLeft,
     changes: session.changes.length,
     max_changes: maxChanges,

@@ -1,7 +1,9 @@
 /**
  * The session's own endpoints. The request hook has already found the visitor's session (header or
  * cookie) and entered its scope, so each endpoint reads it from there.
- * - `GET /demo/session`: the session (`session_id: null` and the reason when there is none);
+ * - `GET /demo/session`: the visitor's session, created when they have none (what the dashboard's
+ *   banner asks; `session_id: null` and the reason when none can be had), and the recipes a launch
+ *   may name;
  * - `POST /demo/session`: a new session, 201 `{session_id, expires_at, extensions_left, ...}`;
  * - `POST /demo/session/extend` (at most `max_extensions` times), `/reset` (start over);
  * - `DELETE /demo/session`: end it now;
@@ -19,11 +21,12 @@ import { currentScope } from './sessionContext';
 import { clearedSessionCookie, isSecure, sessionCookie } from './sessionCookie';
 import { DemoSessionError, NO_SESSION_MESSAGES, noSession } from './sessionErrors';
 import { createSession, type ResolverDeps } from './sessionResolver';
-import { COUNTERS, type SessionStore } from './sessionStore';
+import { type Clock, COUNTERS, type SessionStore } from './sessionStore';
 
 export interface SessionEndpointDeps extends ResolverDeps {
   settings: SandboxSettings;
   cookieSeconds: number;
+  clock: Clock;
 }
 
 const NO_SESSION_STATUS = { capacity: 503, rate: 429, unavailable: 503 } as const;
@@ -65,19 +68,21 @@ async function statsOf(store: SessionStore, settings: SandboxSettings) {
 
 export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
   const { store, settings } = deps;
+  const view = (session: Session) => viewOf(session, settings.maxChanges, deps.clock());
+  const launchable = Object.keys(settings.launch);
   const answer = (call: HttpCall, session: Session, status = 200, fresh = false): HttpReply => ({
     status,
     headers: sessionHeaders(session, null, fresh ? sessionCookie(session.id, deps.cookieSeconds, isSecure(call)) : null),
-    json: viewOf(session, settings.maxChanges),
+    json: view(session),
   });
   return [
     {
       method: 'GET', path: '/demo/session',
       direct: async (call) => {
         const scope = currentScope();
-        if (scope?.session) return { ...answer(call, scope.session), json: { ...viewOf(scope.session, settings.maxChanges), notice: scope.notice } };
+        if (scope?.session) return { ...answer(call, scope.session), json: { ...view(scope.session), notice: scope.notice, launchable } };
         const reason = scope?.notice === 'capacity' || scope?.notice === 'rate' || scope?.notice === 'unavailable' ? scope.notice : null;
-        return { status: 200, json: { session_id: null, notice: reason, message: reason ? NO_SESSION_MESSAGES[reason] : null } };
+        return { status: 200, json: { session_id: null, notice: reason, message: reason ? NO_SESSION_MESSAGES[reason] : null, launchable } };
       },
     },
     {
