@@ -45,7 +45,7 @@ export interface DemoOptions {
   /** Wrap every fake in a sinon spy (tests only: spies keep every call's arguments forever). */
   spy?: boolean;
   /** Sandbox settings over those of sandbox.yaml and the environment (tests), or false to keep it off. */
-  sandbox?: (Partial<SandboxSettings> & { clock?: Clock; redisPrefix?: string }) | false;
+  sandbox?: (Partial<SandboxSettings> & { clock?: Clock }) | false;
 }
 
 export interface DemoInstallation {
@@ -109,7 +109,7 @@ export function installDemo(options: DemoOptions = {}): DemoInstallation {
   const sandboxOverrides = options.sandbox === false ? { enabled: false } : options.sandbox ?? {};
   const settings = { ...loadSandboxSettings(fixtures.dir), ...sandboxOverrides };
   const sessions = settings.enabled
-    ? createSandbox({ settings, fixtures, world: baseWorld, log, clock: sandboxOverrides.clock, redisPrefix: sandboxOverrides.redisPrefix })
+    ? createSandbox({ settings, fixtures, world: baseWorld, log, clock: sandboxOverrides.clock })
     : null;
   const world = sessions?.world ?? baseWorld;
   const manifest: DemoManifest = sessions ? withSessionWrites(buildManifest(world), world) : buildManifest(world);

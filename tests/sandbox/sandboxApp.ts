@@ -26,7 +26,7 @@ export interface SandboxApp {
   close(): Promise<void>;
 }
 
-export async function startSandboxApp(settings: Partial<SandboxSettings> & { redisPrefix?: string } = {}): Promise<SandboxApp> {
+export async function startSandboxApp(settings: Partial<SandboxSettings> = {}): Promise<SandboxApp> {
   const clock = { now: Date.now() };
   const demo = installDemo({
     reloadMs: 0, log: () => {}, spy: true,

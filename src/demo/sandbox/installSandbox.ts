@@ -11,7 +11,7 @@ import type { WorldCache } from '../worldCache';
 import { launchEndpoint } from './launchEndpoint';
 import { MemorySessionStore } from './memorySessionStore';
 import { memoryNewSessionLimiter, type NewSessionLimiter, redisNewSessionLimiter } from './newSessionLimiter';
-import { connectRedis, DEFAULT_REDIS_PREFIX, RedisSessionStore } from './redisSessionStore';
+import { connectRedis, RedisSessionStore } from './redisSessionStore';
 import { sandboxHook, sessionVisitor } from './sandboxHook';
 import { type SandboxSettings, SandboxSettingsError } from './sandboxSettings';
 import { sessionEndpoints } from './sessionEndpoints';
@@ -27,8 +27,6 @@ export interface SandboxOptions {
   world: WorldCache;
   log: (line: string) => void;
   clock?: Clock;
-  /** Redis key prefix (tests keep runs apart with their own). */
-  redisPrefix?: string;
 }
 
 export interface Sandbox {
@@ -64,7 +62,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   let store: SessionStore;
   let newSessions: NewSessionLimiter;
   if (settings.redisUrl) {
-    const prefix = options.redisPrefix ?? DEFAULT_REDIS_PREFIX;
+    const prefix = settings.redisPrefix;
     const redis = connectRedis(settings.redisUrl, log);
     store = new RedisSessionStore(redis, limits, options.clock, prefix);
     newSessions = redisNewSessionLimiter(redis, prefix, settings.newSessionsPerMinute);

@@ -55,6 +55,8 @@ export interface SandboxSettings {
   startSeconds: number;
   launch: Record<string, LaunchSpec>;
   redisUrl: string | null;
+  /** Prefix of every Redis key, so several demos can share one Redis. */
+  redisPrefix: string;
   statsToken: string | null;
 }
 
@@ -132,6 +134,10 @@ export function loadSandboxSettings(fixturesDir: string, env: NodeJS.ProcessEnv 
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
     throw new SandboxSettingsError(`SKYPILOT_DEMO_REDIS_URL must start with redis:// or rediss://, got '${redisUrl}'`);
   }
+  const redisPrefix = env.SKYPILOT_DEMO_REDIS_PREFIX?.trim() || 'skyts:demo:';
+  if (!/^[\w:.-]{1,64}$/.test(redisPrefix)) {
+    throw new SandboxSettingsError(`SKYPILOT_DEMO_REDIS_PREFIX must be 1 to 64 letters, digits, ':', '.', '_' or '-', got '${redisPrefix}'`);
+  }
   return {
     enabled: s.enabled,
     sessionMinutes: s.session_minutes,
@@ -145,6 +151,7 @@ export function loadSandboxSettings(fixturesDir: string, env: NodeJS.ProcessEnv 
     startSeconds: s.start_seconds,
     launch: s.launch,
     redisUrl,
+    redisPrefix,
     statsToken,
   };
 }
