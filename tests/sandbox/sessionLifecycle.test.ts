@@ -48,6 +48,11 @@ describe('session lifetime', () => {
     expect(fresh).not.toBe(id);
     expect(res.headers['x-demo-session-notice']).toBe('expired');
     expect(await statusOf(fresh, 'lambda-k8s')).toBe('UP');
+    // A client that keeps sending the old id stays in that one fresh session (its round trips work).
+    const again = await s.inSession<{ name: string; status: string }[]>(id, '/stop', { cluster_name: 'inference-cluster' });
+    expect(again.payload.status).toBe('SUCCEEDED');
+    expect((await s.inSession<{ name: string; status: string }[]>(fresh, '/status', {})).value
+      .find((c) => c.name === 'inference-cluster')?.status).toBe('STOPPED');
     const banner = await request(s.app).get('/internal/dashboard/demo/session').set(SESSION_HEADER, fresh);
     expect(banner.body).toMatchObject({ session_id: fresh, replaced_expired: true, extensions_left: 3 });
   });

@@ -143,6 +143,20 @@ describe.each(kinds)('%s session store', (_kind, open) => {
     expect(await h.store.get(old.id)).toBeNull();
   });
 
+  it('finds the session that replaced an expired one by the old id, and makes only one', async () => {
+    const old = await create();
+    h.clock.now += 31 * MINUTE;
+    expect(await h.store.get(old.id)).toBeNull();
+    const first = await h.store.create({ replaces: old.id });
+    const second = await h.store.create({ replaces: old.id });
+    if (!('session' in first) || !('session' in second)) throw new Error('refused');
+    expect(second.session.id).toBe(first.session.id);
+    expect(first.session.replacedExpired).toBe(true);
+    expect((await h.store.get(old.id))?.id).toBe(first.session.id);
+    h.clock.now += 31 * MINUTE; // the replacement expired too: the old id leads nowhere
+    expect(await h.store.get(old.id)).toBeNull();
+  });
+
   it('resets to no changes and ends on request', async () => {
     const s = await create();
     await h.store.append(s, stop('a'));

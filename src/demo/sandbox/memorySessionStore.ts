@@ -22,21 +22,30 @@ const SWEEP_SLICE = 5000;
 export class MemorySessionStore implements SessionStore {
   readonly kind = 'memory' as const;
   private readonly entries = new Map<string, Entry>();
+  /** Expired id -> the session that replaced it; bounded like the sessions, oldest dropped first. */
+  private readonly replacements = new Map<string, string>();
   private readonly counters = new Map<string, number>();
 
   constructor(readonly limits: SessionLimits, private readonly clock: Clock = Date.now) {}
 
-  async create(options: { replacedExpired?: boolean } = {}): Promise<CreateResult> {
+  async create(options: { replaces?: string | null } = {}): Promise<CreateResult> {
     const now = this.clock();
+    const prior = options.replaces ? this.replacement(options.replaces, now) : null;
+    if (prior) return { session: prior.session };
     if (this.entries.size >= this.limits.maxSessions && !this.reclaimOldest(now)) {
       this.count('refused_capacity');
       return { refused: 'capacity' };
     }
     const session: Session = {
       id: newSessionId(), createdAt: now, expiresAt: now + this.limits.ttlMs, extensionsLeft: this.limits.maxExtensions,
-      replacedExpired: options.replacedExpired ?? false, changes: [], bytes: 0, generation: 0,
+      replacedExpired: Boolean(options.replaces), changes: [], bytes: 0, generation: 0,
     };
     this.entries.set(session.id, { session, lastSeenAt: now });
+    if (options.replaces) {
+      this.replacements.delete(options.replaces);
+      if (this.replacements.size >= this.limits.maxSessions) this.replacements.delete(this.replacements.keys().next().value!);
+      this.replacements.set(options.replaces, session.id);
+    }
     this.count('created');
     return { session };
   }
@@ -63,13 +72,18 @@ export class MemorySessionStore implements SessionStore {
     return entry;
   }
 
+  private replacement(id: string, now: number): Entry | null {
+    const to = this.replacements.get(id);
+    return to ? this.live(to, now) : null;
+  }
+
   async get(id: string): Promise<Session | null> {
     const now = this.clock();
-    const entry = this.live(id, now);
+    const entry = this.live(id, now) ?? this.replacement(id, now);
     if (!entry) return null;
     entry.lastSeenAt = now;
-    this.entries.delete(id);
-    this.entries.set(id, entry);
+    this.entries.delete(entry.session.id);
+    this.entries.set(entry.session.id, entry);
     return entry.session;
   }
 
@@ -141,5 +155,6 @@ export class MemorySessionStore implements SessionStore {
 
   async close(): Promise<void> {
     this.entries.clear();
+    this.replacements.clear();
   }
 }

@@ -5,7 +5,8 @@
  * expire with the session; the shared sets and counters are refreshed on use and expire when unused.
  *
  * Keys: `<prefix>s:<id>` (hash: c created, e expires, x extensions left, g generation, b bytes,
- * r replaced an expired one), `<prefix>s:<id>:log` (list of change JSON), and the shared
+ * r replaced an expired one), `<prefix>s:<id>:log` (list of change JSON), `<prefix>r:<old id>` (the
+ * session that replaced an expired one), and the shared
  * KEYS: live (zset id -> last seen), exp (zset id -> expires), stats (hash of counters).
  * Every script takes those three KEYS. Session keys are derived from ARGV, so this targets a single
  * Redis server (or a primary with replicas), not a Redis Cluster.
@@ -17,10 +18,21 @@ local function keep(keysTtl)
 end
 `;
 
-/** ARGV: prefix, id, now, ttl, extensions, max sessions, reclaim idle ms, replaced (0/1), shared keys' ttl. */
+/**
+ * ARGV: prefix, id, now, ttl, extensions, max sessions, reclaim idle ms, the expired id it replaces
+ * (or ''), shared keys' ttl. Returns 1 created, 0 refused (full), or the id of the live session that
+ * already replaced that expired id.
+ */
 export const CREATE = `${SHARED_TTL}
 local prefix, id, now, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local max, idle, keysTtl = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[9])
+local max, idle, replaces, keysTtl = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], tonumber(ARGV[9])
+if replaces ~= '' then
+  local prior = redis.call('GET', prefix .. 'r:' .. replaces)
+  if prior then
+    local e = redis.call('HGET', prefix .. 's:' .. prior, 'e')
+    if e and tonumber(e) > now then return prior end
+  end
+end
 if redis.call('ZCARD', KEYS[1]) >= max then
   local victim, why = nil, nil
   local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1)
@@ -41,8 +53,9 @@ if redis.call('ZCARD', KEYS[1]) >= max then
 end
 local key = prefix .. 's:' .. id
 local expires = now + ttl
-redis.call('HSET', key, 'c', now, 'e', expires, 'x', ARGV[5], 'g', 0, 'b', 0, 'r', ARGV[8])
+redis.call('HSET', key, 'c', now, 'e', expires, 'x', ARGV[5], 'g', 0, 'b', 0, 'r', replaces ~= '' and 1 or 0)
 redis.call('PEXPIREAT', key, expires)
+if replaces ~= '' then redis.call('SET', prefix .. 'r:' .. replaces, id, 'PX', keysTtl) end
 redis.call('ZADD', KEYS[1], now, id) redis.call('ZADD', KEYS[2], expires, id)
 redis.call('HINCRBY', KEYS[3], 'created', 1)
 keep(keysTtl)
@@ -50,20 +63,29 @@ return 1
 `;
 
 /**
- * The session and the changes the caller lacks: all of them when its copy is of another generation,
- * else those after the `len` it has. Touches last-seen at most every `touch` ms.
+ * The session (or the one that replaced it, when `id` expired) and the changes the caller lacks: all
+ * of them when its copy is of another generation, else those after the `len` it has. Touches
+ * last-seen at most every `touch` ms. Returns the session's own id last.
  * ARGV: prefix, id, now, known generation, known length, touch ms.
  */
 export const GET = `
 local prefix, id, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local key = prefix .. 's:' .. id
 local h = redis.call('HMGET', key, 'c', 'e', 'x', 'g', 'b', 'r')
-if not h[1] or tonumber(h[2]) <= now then return false end
+if not h[1] or tonumber(h[2]) <= now then
+  local to = redis.call('GET', prefix .. 'r:' .. id)
+  if not to then return false end
+  id = to
+  ARGV[4] = 'followed' -- the caller's copy was of the expired session: send every change
+  key = prefix .. 's:' .. id
+  h = redis.call('HMGET', key, 'c', 'e', 'x', 'g', 'b', 'r')
+  if not h[1] or tonumber(h[2]) <= now then return false end
+end
 local seen = redis.call('ZSCORE', KEYS[1], id)
 if not seen or now - tonumber(seen) >= tonumber(ARGV[6]) then redis.call('ZADD', KEYS[1], now, id) end
 local from = 0
 if h[4] == ARGV[4] then from = tonumber(ARGV[5]) end
-return { h[1], h[2], h[3], h[4], h[5], h[6], from, redis.call('LRANGE', key .. ':log', from, -1) }
+return { h[1], h[2], h[3], h[4], h[5], h[6], from, redis.call('LRANGE', key .. ':log', from, -1), id }
 `;
 
 /** ARGV: prefix, id, now, change JSON, its bytes, max changes, max bytes, kind, shared keys' ttl. Returns the new length, or -1 gone, -2 full. */

@@ -46,7 +46,7 @@ const SCRIPTS = {
   sandboxSweep: scripts.SWEEP,
 } as const;
 
-type GetReply = [string, string, string, string, string, string, number, string[]] | null;
+type GetReply = [string, string, string, string, string, string, number, string[], string] | null;
 
 export interface RedisStoreOptions {
   url: string;
@@ -97,15 +97,20 @@ export class RedisSessionStore implements SessionStore {
     this.copies.set(session.id, session);
   }
 
-  async create(options: { replacedExpired?: boolean } = {}): Promise<CreateResult> {
+  async create(options: { replaces?: string | null } = {}): Promise<CreateResult> {
     const now = this.clock();
     const id = newSessionId();
-    const created = await this.run<number>('sandboxCreate', id, now, this.limits.ttlMs, this.limits.maxExtensions,
-      this.limits.maxSessions, this.limits.reclaimIdleMs, options.replacedExpired ? 1 : 0, this.sharedTtlMs);
-    if (!created) return { refused: 'capacity' };
+    const created = await this.run<number | string>('sandboxCreate', id, now, this.limits.ttlMs, this.limits.maxExtensions,
+      this.limits.maxSessions, this.limits.reclaimIdleMs, options.replaces ?? '', this.sharedTtlMs);
+    if (created === 0) return { refused: 'capacity' };
+    if (typeof created === 'string') {
+      // Another request replaced the same expired session a moment ago: join that one.
+      const prior = await this.get(created);
+      return prior ? { session: prior } : { refused: 'capacity' };
+    }
     const session: Session = {
       id, createdAt: now, expiresAt: now + this.limits.ttlMs, extensionsLeft: this.limits.maxExtensions,
-      replacedExpired: options.replacedExpired ?? false, changes: [], bytes: 0, generation: 0,
+      replacedExpired: Boolean(options.replaces), changes: [], bytes: 0, generation: 0,
     };
     this.remember(session);
     return { session };
@@ -119,10 +124,11 @@ export class RedisSessionStore implements SessionStore {
       this.copies.delete(id);
       return null;
     }
-    const [createdAt, expiresAt, extensionsLeft, generation, bytes, replaced, from, tail] = reply;
+    const [createdAt, expiresAt, extensionsLeft, generation, bytes, replaced, from, tail, ownId] = reply;
+    if (ownId !== id) this.copies.delete(id);
     const changes = tail.map(parseChange).filter((c): c is Change => c !== null);
-    const session: Session = copy && Number(from) > 0 ? copy : {
-      id, createdAt: Number(createdAt), expiresAt: 0, extensionsLeft: 0, replacedExpired: replaced === '1',
+    const session: Session = copy && ownId === id && Number(from) > 0 ? copy : {
+      id: ownId, createdAt: Number(createdAt), expiresAt: 0, extensionsLeft: 0, replacedExpired: replaced === '1',
       changes: [], bytes: 0, generation: 0,
     };
     // Updated in place: requests of this session running now share the copy and see the new state.

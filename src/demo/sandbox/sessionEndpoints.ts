@@ -88,7 +88,7 @@ export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
     {
       method: 'POST', path: '/demo/session',
       direct: async (call, app) => {
-        const created = await createSession(deps, clientAddress(call.raw, app.trustProxy), false);
+        const created = await createSession(deps, clientAddress(call.raw, app.trustProxy), null);
         if (created.kind === 'resolved' && created.session) return answer(call, created.session, 201, true);
         const why = created.kind === 'resolved' && (created.notice === 'capacity' || created.notice === 'rate') ? created.notice : 'unavailable';
         throw new DemoSessionError(NO_SESSION_STATUS[why], `sandbox_${why}`, NO_SESSION_MESSAGES[why]);

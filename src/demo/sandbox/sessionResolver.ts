@@ -35,16 +35,16 @@ export interface ResolverDeps {
 
 const none = (notice: SessionNotice | null = null): Resolution => ({ kind: 'resolved', session: null, notice, fresh: false });
 
-/** A fresh session, or why there is none. */
-export async function createSession(deps: ResolverDeps, address: string, replacedExpired: boolean): Promise<Resolution> {
+/** A fresh session (with `replaces`, in place of that expired one), or why there is none. */
+export async function createSession(deps: ResolverDeps, address: string, replaces: string | null): Promise<Resolution> {
   try {
     if (!(await deps.newSessions.take(address))) {
       deps.store.count('refused_rate');
       return none('rate');
     }
-    const created = await deps.store.create({ replacedExpired });
+    const created = await deps.store.create({ replaces });
     if ('refused' in created) return none('capacity');
-    return { kind: 'resolved', session: created.session, notice: replacedExpired ? 'expired' : 'created', fresh: true };
+    return { kind: 'resolved', session: created.session, notice: replaces ? 'expired' : 'created', fresh: true };
   } catch {
     return none('unavailable');
   }
@@ -63,8 +63,9 @@ export async function resolveSession(call: HttpCall, address: string, policy: Se
     } catch {
       return none('unavailable');
     }
-    if (session) return { kind: 'resolved', session, notice: null, fresh: false };
-    return policy === 'existing' ? none() : createSession(deps, address, true);
+    // Found under an expired id: the session that replaced it. The client is told (again) to switch.
+    if (session) return { kind: 'resolved', session, notice: session.id === id ? null : 'expired', fresh: session.id !== id };
+    return policy === 'existing' ? none() : createSession(deps, address, id);
   }
-  return policy === 'create' ? createSession(deps, address, false) : none();
+  return policy === 'create' ? createSession(deps, address, null) : none();
 }

@@ -5,7 +5,10 @@
  * - at most `maxSessions` live sessions; when full, an expired or idle one (the least recently seen)
  *   is reclaimed for a newcomer, otherwise the newcomer is refused (and sees the read-only world);
  * - at most `hardMaxChanges` changes and `maxBytes` of them per session;
- * - a session ends `ttlMs` after its creation or last extension, extended at most `maxExtensions` times.
+ * - a session ends `ttlMs` after its creation or last extension, extended at most `maxExtensions` times;
+ * - a session created to replace an expired one is found by the old id too, for as long as a session
+ *   may live, so a client still sending the old id (a script, the CLI) stays in one session, not a
+ *   new one per request; two requests replacing the same id at once get the same replacement.
  * Counters for `GET /demo/stats` are kept where the sessions are.
  */
 import type { Session } from './session';
@@ -34,8 +37,12 @@ export interface StoreStats {
 export interface SessionStore {
   readonly kind: 'memory' | 'redis';
   readonly limits: SessionLimits;
-  create(options?: { replacedExpired?: boolean }): Promise<CreateResult>;
-  /** The live session, or null when there is none by that id (never was, expired, ended). */
+  /** A new session; with `replaces`, the one replacing that expired id (which may exist already). */
+  create(options?: { replaces?: string | null }): Promise<CreateResult>;
+  /**
+   * The live session with that id, or the live one that replaced it (its `id` then differs), or null
+   * (never was, expired, ended).
+   */
   get(id: string): Promise<Session | null>;
   /** Records a change (and adds it to `session.changes`); throws DemoModeError past a limit. */
   append(session: Session, change: Change): Promise<void>;
