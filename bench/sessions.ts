@@ -4,7 +4,8 @@
  * that memory is bounded by the caps, not by the number of visitors:
  *   1. N sessions, each making 4 writes (stop, autostop, a launch, a workspace) and reading /status;
  *   2. N more at the cap (max sessions = N): none is admitted past it (the live count stays N);
- *   3. every session expires and the sweep removes it (Redis keeps only its shared counters);
+ *   3. every session expires and the sweep removes it (Redis keeps only its shared counters); the
+ *      sessions live a minute per 2000 of them, so none expires while the sandbox is being filled;
  *   4. N fresh sessions again: memory is reused, it does not climb.
  * Resident memory, V8 heap, event-loop p99 (the server's own metrics; its resolution is 10 ms), the
  * sessions' change bytes, the request store's memory tier (which holds every write's request for a
@@ -19,8 +20,12 @@ import { rssBytes } from './children';
 import { makeTmp, startServer } from './variants';
 
 const TOKEN = 'bench-sessions-stats-token';
-const SESSION_MINUTES = 0.5;
 const CONCURRENCY = 64;
+
+/** Long enough that no session expires while the sandbox is filled (the cap phase needs them all live). */
+function sessionMinutes(n: number): number {
+  return Math.max(1, Math.ceil(n / 2000));
+}
 const REDIS_URL = process.env.SKYPILOT_BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
 
 interface Phase {
@@ -88,6 +93,8 @@ async function visitor(url: string, i: number, failures: string[]): Promise<bool
     ['/launch', { task: 'recipes:llama-finetune', cluster_name: `ft-${i}` }],
     ['/workspaces/create', { workspace_name: `team-${i}`, config: { gcp: { project_id: `p-${i}` } } }],
   ];
+  // One request at a time per visitor, as a person clicking: 64 visitors keep 64 requests in flight,
+  // comparable with the soak's 50 connections.
   for (const [path, payload] of writes) {
     const status = await scheduled(url, id, path, payload);
     if (status !== 'SUCCEEDED' && failures.length < 5) failures.push(`${path}: ${status}`);
@@ -105,7 +112,7 @@ async function runStore(kind: 'memory' | 'redis', n: number): Promise<string> {
     tmp, label: `sessions-${kind}`, demo: true, nodeArgs: ['--expose-gc', '-r', './dist/bench/gcOnSignal.js'],
     env: {
       SKYPILOT_DEMO_SANDBOX: '1', SKYPILOT_DEMO_MAX_SESSIONS: String(n), SKYPILOT_DEMO_NEW_SESSIONS_PER_MINUTE: '100000',
-      SKYPILOT_DEMO_SESSION_MINUTES: String(SESSION_MINUTES), SKYPILOT_DEMO_SWEEP_SECONDS: '5', SKYPILOT_DEMO_STATS_TOKEN: TOKEN,
+      SKYPILOT_DEMO_SESSION_MINUTES: String(sessionMinutes(n)), SKYPILOT_DEMO_SWEEP_SECONDS: '5', SKYPILOT_DEMO_STATS_TOKEN: TOKEN,
       SKYPILOT_RATE_LIMIT: 'off', SKYPILOT_METRICS_PORT: String(metricsPort),
       ...(redis ? { SKYPILOT_DEMO_REDIS_URL: REDIS_URL, SKYPILOT_DEMO_REDIS_PREFIX: prefix } : {}),
     },
@@ -148,7 +155,7 @@ async function runStore(kind: 'memory' | 'redis', n: number): Promise<string> {
     await inParallel(n, async (i) => { if (await visitor(child.url, n + i, failures)) beyond++; });
     const afterCap = await stats();
     await record(`${n} more at the cap (${beyond} in)`);
-    await new Promise((resolve) => setTimeout(resolve, SESSION_MINUTES * 60_000 + 7_000));
+    await new Promise((resolve) => setTimeout(resolve, sessionMinutes(n) * 60_000 + 7_000));
     const afterSweep = await stats();
     await record('expired and swept');
     let again = 0;
@@ -165,7 +172,7 @@ async function runStore(kind: 'memory' | 'redis', n: number): Promise<string> {
       + `live_at_cap=${capped.live} admitted_past_cap=${beyond} refused_capacity=${afterCap.refused_capacity} `
       + `live_after_sweep=${swept.live} rss_reused_mb=${reused.rssMb.toFixed(0)} loop_p99_max_ms=${Math.max(...phases.map((p) => p.loopP99Ms)).toFixed(1)}`
       + (redis ? ` redis_keys_peak=${Math.max(...phases.map((p) => p.redisKeys ?? 0))} redis_keys_after_sweep=${swept.redisKeys} `
-        + `redis_mb_peak=${Math.max(...phases.map((p) => p.redisMb ?? 0)).toFixed(1)}` : '')
+        + `redis_keys_bound=${2 * n + 3} redis_mb_peak=${Math.max(...phases.map((p) => p.redisMb ?? 0)).toFixed(1)}` : '')
       + ` seconds=${((Date.now() - started) / 1000).toFixed(0)}`;
   } finally {
     await child.stop();
@@ -178,7 +185,7 @@ async function runStore(kind: 'memory' | 'redis', n: number): Promise<string> {
 }
 
 export async function runSessionsSoak(n: number): Promise<void> {
-  console.log(`skypilot-ts bench: ${n} sandbox sessions per store (4 writes and a read each), sessions live ${SESSION_MINUTES} min`);
+  console.log(`skypilot-ts bench: ${n} sandbox sessions per store (4 writes and a read each), sessions live ${sessionMinutes(n)} min`);
   const lines = [await runStore('memory', n)];
   if (await redisAvailable()) lines.push(await runStore('redis', n));
   else console.log(`Redis not reachable at ${REDIS_URL}: memory store only`);

@@ -210,3 +210,20 @@ redisSuite('redis session store, shared', () => {
     for (const key of keys) expect([key, await store.redis.pttl(key) > 0]).toEqual([key, true]);
   });
 });
+
+describe('memory session store, accounting', () => {
+  it('keeps the bytes of live changes as they come and go, without walking the sessions', async () => {
+    const clock = { now: Date.now() };
+    const store = new MemorySessionStore(LIMITS, () => clock.now);
+    const [a, b] = [await store.create(), await store.create()].map((r) => ('session' in r ? r.session : null)!);
+    await store.append(a, stop('a'));
+    await store.append(b, stop('bb'));
+    const bytes = (c: Change) => Buffer.byteLength(JSON.stringify(c));
+    expect((await store.stats()).changeBytes).toBe(bytes(stop('a')) + bytes(stop('bb')));
+    await store.reset(a.id);
+    expect((await store.stats()).changeBytes).toBe(bytes(stop('bb')));
+    clock.now += 31 * MINUTE;
+    await store.sweep();
+    expect((await store.stats()).changeBytes).toBe(0);
+  });
+});

@@ -54,7 +54,8 @@ export function launchEndpoint(settings: SandboxSettings, world: WorldCache): En
       const spec = settings.launch[recipe];
       ctx.log(`Launching recipes:${recipe} as cluster ${name} on ${spec.cloud} ${spec.region} (${spec.nodes}x ${spec.instance_type}).\n`
         + `Provisioning takes about ${spec.provision_seconds}s; follow it with \`sky status ${name}\` and \`sky logs ${name} 1\`.\n`);
-      const cluster = world.current().clusters.find((c) => c.name === name)!;
+      const cluster = world.current().clusters.find((c) => c.name === name);
+      if (!cluster) throw new SkyPilotError('ClusterDoesNotExist', `Cluster '${name}' could not be launched.`);
       return [1, encodeHandle(cluster.handle, objectEncodingFor(ctx.caller.clientApiVersion))];
     },
   });

@@ -25,6 +25,8 @@ export class MemorySessionStore implements SessionStore {
   /** Expired id -> the session that replaced it; bounded like the sessions, oldest dropped first. */
   private readonly replacements = new Map<string, string>();
   private readonly counters = new Map<string, number>();
+  /** Bytes of changes held by live sessions, kept as they change (stats never walk every session). */
+  private changeBytes = 0;
 
   constructor(readonly limits: SessionLimits, private readonly clock: Clock = Date.now) {}
 
@@ -57,7 +59,7 @@ export class MemorySessionStore implements SessionStore {
     if (oldest.session.expiresAt <= now) this.count('expired');
     else if (now - oldest.lastSeenAt >= this.limits.reclaimIdleMs) this.count('reclaimed');
     else return false;
-    this.entries.delete(oldest.session.id);
+    this.drop(oldest.session.id);
     return true;
   }
 
@@ -65,11 +67,18 @@ export class MemorySessionStore implements SessionStore {
     const entry = this.entries.get(id);
     if (!entry) return null;
     if (entry.session.expiresAt <= now) {
-      this.entries.delete(id);
+      this.drop(id);
       this.count('expired');
       return null;
     }
     return entry;
+  }
+
+  private drop(id: string): boolean {
+    const entry = this.entries.get(id);
+    if (!entry) return false;
+    this.changeBytes -= entry.session.bytes;
+    return this.entries.delete(id);
   }
 
   private replacement(id: string, now: number): Entry | null {
@@ -97,6 +106,7 @@ export class MemorySessionStore implements SessionStore {
     }
     stored.changes.push(change);
     stored.bytes += bytes;
+    this.changeBytes += bytes;
     // A caller holding another copy (there is none in memory, but the contract allows it) sees it too.
     if (session !== stored) session.changes.push(change);
     this.count(`writes:${change.kind}`);
@@ -117,6 +127,7 @@ export class MemorySessionStore implements SessionStore {
   async reset(id: string): Promise<Session | null> {
     const entry = this.live(id, this.clock());
     if (!entry) return null;
+    this.changeBytes -= entry.session.bytes;
     entry.session.changes = [];
     entry.session.bytes = 0;
     entry.session.generation += 1;
@@ -125,7 +136,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async end(id: string): Promise<boolean> {
-    const existed = this.entries.delete(id);
+    const existed = this.drop(id);
     if (existed) this.count('ended');
     return existed;
   }
@@ -136,7 +147,7 @@ export class MemorySessionStore implements SessionStore {
     let seen = 0;
     for (const [id, entry] of this.entries) {
       if (entry.session.expiresAt <= now) {
-        this.entries.delete(id);
+        this.drop(id);
         removed += 1;
       }
       if (++seen % SWEEP_SLICE === 0) await new Promise((resolve) => { setImmediate(resolve); });
@@ -146,7 +157,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async stats(): Promise<StoreStats> {
-    return { live: this.entries.size, counters: Object.fromEntries(this.counters) };
+    return { live: this.entries.size, counters: Object.fromEntries(this.counters), changeBytes: this.changeBytes };
   }
 
   count(counter: string, by = 1): void {
@@ -156,5 +167,6 @@ export class MemorySessionStore implements SessionStore {
   async close(): Promise<void> {
     this.entries.clear();
     this.replacements.clear();
+    this.changeBytes = 0;
   }
 }

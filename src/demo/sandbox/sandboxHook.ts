@@ -8,8 +8,9 @@
  * - the session endpoints pass; everything else is refused as in the read-only demo;
  * - a page navigation creates a session (that is how a browser gets its cookie); static files skip
  *   all of this.
- * Every answer carries `X-SkyPilot-Demo: sandbox`, the session id header when there is a session, the cookie
- * when the session is new, and `X-Demo-Session-Notice` when there is something to tell.
+ * Every answer carries `X-SkyPilot-Demo: sandbox`, the cookie when the session is new, the session id
+ * header to clients that do not use the cookie (so page scripts never see a browser's id, which the
+ * cookie keeps HttpOnly), and `X-Demo-Session-Notice` when there is something to tell.
  */
 import type { HookResult, RequestHook } from '../../appExtensions';
 import { errorReply } from '../../http/errorReply';
@@ -71,7 +72,8 @@ export function sandboxHook(deps: SandboxHookDeps): RequestHook {
     const session = resolution?.session ?? null;
     const notice = resolution?.notice ?? null;
     const cookie = session && resolution?.fresh ? sessionCookie(session.id, deps.cookieSeconds, isSecure(call)) : null;
-    const headers = sessionHeaders(session, notice, cookie);
+    const apiClient = resolution?.source === 'header' || (resolution?.source === 'none' && !isNavigation(call));
+    const headers = sessionHeaders(apiClient ? session : null, notice, cookie);
     const scope: SessionScope = { session, notice, store: deps.store, world: null };
     const refuse = async (error: DemoModeError | SandboxRefusal) => {
       if (call.method !== 'GET' && call.method !== 'HEAD') deps.store.count('refused_writes');

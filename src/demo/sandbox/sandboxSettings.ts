@@ -112,7 +112,7 @@ export function loadSandboxSettings(fixturesDir: string, env: NodeJS.ProcessEnv 
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.map(String).join('.');
-    const where = fromEnv.get(String(issue.path[0])) ?? `${SETTINGS_FILE}: ${field}`;
+    const where = fromEnv.get(String(issue.path[0])) ?? (field ? `${SETTINGS_FILE}: ${field}` : SETTINGS_FILE);
     throw new SandboxSettingsError(`${where}: ${issue.message}`);
   }
   const s = parsed.data;

@@ -50,12 +50,13 @@ function authorizeStats(call: HttpCall, token: string | null): void {
 }
 
 async function statsOf(store: SessionStore, settings: SandboxSettings) {
-  const { live, counters } = await store.stats();
+  const { live, counters, changeBytes } = await store.stats();
   const counter = (name: string) => counters[name] ?? 0;
   const writes = Object.fromEntries(Object.entries(counters).filter(([k]) => k.startsWith('writes:')).map(([k, v]) => [k.slice(7), v]));
   return {
     store: store.kind,
     live_sessions: live,
+    change_bytes: changeBytes,
     ...Object.fromEntries(COUNTERS.map((name) => [name, counter(name)])),
     writes,
     capacity: {

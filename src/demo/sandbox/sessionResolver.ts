@@ -23,9 +23,12 @@ import type { SessionStore } from './sessionStore';
  */
 export type SessionPolicy = 'existing' | 'renew' | 'create';
 
+/** How the request named its session: the header (API clients), the cookie (browsers), or not at all. */
+export type SessionSource = 'header' | 'cookie' | 'none';
+
 export type Resolution =
   | { kind: 'bad-id' }
-  | { kind: 'resolved'; session: Session | null; notice: SessionNotice | null; fresh: boolean };
+  | { kind: 'resolved'; session: Session | null; notice: SessionNotice | null; fresh: boolean; source?: SessionSource };
 
 export interface ResolverDeps {
   store: SessionStore;
@@ -56,6 +59,11 @@ export async function resolveSession(call: HttpCall, address: string, policy: Se
   if (fromHeader !== undefined && !isSessionId(fromHeader)) return { kind: 'bad-id' };
   const fromCookie = readSessionCookie(call);
   const id = fromHeader ?? (isSessionId(fromCookie) ? fromCookie : null);
+  const source: SessionSource = fromHeader !== undefined ? 'header' : id ? 'cookie' : 'none';
+  return { ...(await resolveId(deps, address, policy, id)), source } as Resolution;
+}
+
+async function resolveId(deps: ResolverDeps, address: string, policy: SessionPolicy, id: string | null): Promise<Resolution> {
   if (id) {
     let session: Session | null;
     try {

@@ -32,6 +32,8 @@ export type CreateResult = { session: Session } | { refused: 'capacity' };
 export interface StoreStats {
   live: number;
   counters: Record<string, number>;
+  /** Bytes of changes held (JSON), when the store knows without a scan (memory). */
+  changeBytes: number | null;
 }
 
 export interface SessionStore {
