@@ -110,9 +110,12 @@ async function runBench(options: { rounds: number; seconds: number; connections:
       variants.push({ label: 'demo', children: [demo.child], requestsDb: demo.requestsDb });
       const limited = await startServer({ tmp, label: 'demo+ratelimit', demo: true, env: { SKYPILOT_RATE_LIMIT: '1000000000/60' } });
       variants.push({ label: 'demo+ratelimit', children: [limited.child] });
+      // Two servers: a request in a session turns AsyncLocalStorage on for the whole process, and the
+      // first variant measures the sandbox's door without it.
       const sandbox = await startServer({ tmp, label: 'demo+sandbox', demo: true, env: { ...off, SKYPILOT_DEMO_SANDBOX: '1' } });
       variants.push({ label: 'demo+sandbox', children: [sandbox.child] });
-      variants.push({ label: 'demo+session', children: [sandbox.child], headers: await sessionWithChanges(sandbox.child.url) });
+      const inSession = await startServer({ tmp, label: 'demo+session', demo: true, env: { ...off, SKYPILOT_DEMO_SANDBOX: '1' } });
+      variants.push({ label: 'demo+session', children: [inSession.child], headers: await sessionWithChanges(inSession.child.url) });
     }
     pgDb = await postgresDatabase();
     if (pgDb) {
@@ -122,7 +125,7 @@ async function runBench(options: { rounds: number; seconds: number; connections:
     } else {
       console.log(`PostgreSQL not reachable at ${POSTGRES_URI}: no replicas variant`);
     }
-    for (const c of new Set(variants.flatMap((v) => v.children))) stops.push(() => c.stop());
+    for (const v of variants) for (const c of v.children) stops.push(() => c.stop());
 
     const captured = await capture(nightly.child.url);
     console.log(`nightly: /status returns ${captured.clusters} cluster(s), /api/get payload ${captured.getBody.length} bytes`);

@@ -6,9 +6,9 @@
  *   does), rate limit off, so the round trip itself is measured;
  * - demo+ratelimit: the demo with its per-client limiter on, budget above the bench's rate, to show
  *   what the limiter costs;
- * - demo+sandbox: the demo with sandbox sessions on, a visitor without a session (the request hook
- *   and its context on every request, the shared world); demo+session: the same server, every round
- *   trip in one session that has changes (the session's world is derived and served);
+ * - demo+sandbox: the demo with sandbox sessions on, visitors without a session (the sandbox's door
+ *   on every request, the shared world); demo+session: another such server, every round trip in one
+ *   session that has changes (its context through the request, its world derived and served);
  * - replicas (when PostgreSQL is reachable): two nightly processes on one PostgreSQL database, half
  *   the connections each, beside one SQLite nightly.
  * The bench never imports src/demo: the nightly builds and benches without it.

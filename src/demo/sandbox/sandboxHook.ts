@@ -91,7 +91,9 @@ export function sandboxHook(deps: SandboxHookDeps): RequestHook {
       }
       if (session.changes.length >= deps.maxChanges) return refuse(changeLimit(deps.maxChanges));
     }
-    return { headers, scope: (run) => runInScope(scope, run) };
+    // A plain read without a session has nothing for the fakes to find: no context to enter, and none to
+    // pay for (AsyncLocalStorage, once entered, costs every promise of the process a little).
+    return session || notice ? { headers, scope: (run) => runInScope(scope, run) } : { headers };
   };
 }
 
