@@ -6,7 +6,8 @@
  * clusters page in a real browser. It ends with one line scripts can read:
  *   bench summary: nightly=0.97x demo=0.91x p99_nightly_ms=21 ... load_avg=1.20
  *
- * `npm run bench -- --soak SECONDS` runs the soak instead (bench/soak.ts).
+ * `npm run bench -- --soak SECONDS` runs the soak instead (bench/soak.ts);
+ * `npm run bench -- --sessions N` the sandbox sessions soak (bench/sessions.ts).
  * Options: --rounds N (3), --seconds N per measurement (4), --connections N (50), --no-page.
  * The demo variants run with the per-client rate limit off (SKYPILOT_RATE_LIMIT=off), except
  * `demo+ratelimit`, whose limiter is on with a budget above the bench's rate: it shows the
@@ -21,6 +22,7 @@ import pg from 'pg';
 import type { BaselineFixture } from './baseline';
 import { type Child, ROOT, rssBytes, startChild } from './children';
 import { concurrent, measureRoundTrips, percentile, pool, rate, type Sample } from './roundTrip';
+import { runSessionsSoak } from './sessions';
 import { soak, type SoakTarget } from './soak';
 import { demoAvailable, makeTmp, startServer, type Variant } from './variants';
 
@@ -51,6 +53,18 @@ async function postgresDatabase(): Promise<{ uri: string; drop(): Promise<void> 
   };
 }
 
+/** A sandbox session with a few changes (so its own world is derived), as the header to send. */
+async function sessionWithChanges(url: string): Promise<Record<string, string>> {
+  const created = await fetch(`${url}/demo/session`, { method: 'POST' });
+  const id = ((await created.json()) as { session_id: string }).session_id;
+  const headers = { 'content-type': 'application/json', 'X-Demo-Session-Id': id };
+  for (const [path, body] of [['/stop', { cluster_name: 'lambda-k8s' }], ['/autostop', { cluster_name: 'inference-cluster', idle_minutes: 5 }]] as const) {
+    const post = await fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    await fetch(`${url}/api/get?request_id=${post.headers.get('x-skypilot-request-id')}`, { headers });
+  }
+  return { 'X-Demo-Session-Id': id };
+}
+
 async function capture(url: string): Promise<BaselineFixture & { clusters: number }> {
   const post = await fetch(`${url}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   const statusBody = await post.text();
@@ -63,7 +77,7 @@ async function capture(url: string): Promise<BaselineFixture & { clusters: numbe
 }
 
 function measureVariant(v: Variant, connections: number, seconds: number): Promise<Sample> {
-  if (v.children.length === 1) return measureRoundTrips(v.children[0].url, connections, seconds);
+  if (v.children.length === 1) return measureRoundTrips(v.children[0].url, connections, seconds, v.headers);
   const each = Math.max(1, Math.floor(connections / v.children.length));
   return Promise.all(v.children.map((c) => measureRoundTrips(c.url, each, seconds))).then(concurrent);
 }
@@ -96,6 +110,12 @@ async function runBench(options: { rounds: number; seconds: number; connections:
       variants.push({ label: 'demo', children: [demo.child], requestsDb: demo.requestsDb });
       const limited = await startServer({ tmp, label: 'demo+ratelimit', demo: true, env: { SKYPILOT_RATE_LIMIT: '1000000000/60' } });
       variants.push({ label: 'demo+ratelimit', children: [limited.child] });
+      // Two servers: a request in a session turns AsyncLocalStorage on for the whole process, and the
+      // first variant measures the sandbox's door without it.
+      const sandbox = await startServer({ tmp, label: 'demo+sandbox', demo: true, env: { ...off, SKYPILOT_DEMO_SANDBOX: '1' } });
+      variants.push({ label: 'demo+sandbox', children: [sandbox.child] });
+      const inSession = await startServer({ tmp, label: 'demo+session', demo: true, env: { ...off, SKYPILOT_DEMO_SANDBOX: '1' } });
+      variants.push({ label: 'demo+session', children: [inSession.child], headers: await sessionWithChanges(inSession.child.url) });
     }
     pgDb = await postgresDatabase();
     if (pgDb) {
@@ -158,7 +178,9 @@ async function runBench(options: { rounds: number; seconds: number; connections:
     console.log(`\nbench summary: nightly=${summary.nightly}x demo=${summary.demo ?? '-'}x `
       + `p99_nightly_ms=${summary.p99_nightly} p99_demo_ms=${summary.p99_demo ?? '-'} p99_baseline_ms=${summary.p99_baseline} `
       + `p99_nightly_10c_ms=${summary.p99_10c_nightly} p99_demo_10c_ms=${summary.p99_10c_demo ?? '-'} `
-      + `demo_ratelimit=${summary['demo+ratelimit'] ?? '-'}x replicas_pg=${replicas ? summary[replicas.label] : '-'}x `
+      + `demo_ratelimit=${summary['demo+ratelimit'] ?? '-'}x demo_sandbox=${summary['demo+sandbox'] ?? '-'}x `
+      + `demo_session=${summary['demo+session'] ?? '-'}x p99_demo_session_ms=${summary['p99_demo+session'] ?? '-'} `
+      + `replicas_pg=${replicas ? summary[replicas.label] : '-'}x `
       + `cold_start_ms=${variants[0].children[0].coldStartMs.toFixed(0)} load_avg=${os.loadavg()[0].toFixed(2)}`);
   } finally {
     for (const stop of stops) await stop().catch(() => {});
@@ -195,7 +217,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
     options: {
-      soak: { type: 'string' }, rounds: { type: 'string' }, seconds: { type: 'string' },
+      soak: { type: 'string' }, sessions: { type: 'string' }, rounds: { type: 'string' }, seconds: { type: 'string' },
       connections: { type: 'string' }, 'no-page': { type: 'boolean' },
     },
   });
@@ -207,6 +229,7 @@ async function main(): Promise<void> {
   };
   const connections = int(values.connections, 'connections', 50);
   if (values.soak !== undefined) return runSoak(int(values.soak, 'soak', 600), connections);
+  if (values.sessions !== undefined) return runSessionsSoak(int(values.sessions, 'sessions', 2000));
   return runBench({
     rounds: int(values.rounds, 'rounds', 3), seconds: int(values.seconds, 'seconds', Number(process.env.BENCH_SECONDS ?? 4)),
     connections, page: !values['no-page'],

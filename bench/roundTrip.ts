@@ -28,7 +28,8 @@ function requestIdOf(headers: Record<string, unknown>): string | null {
   return null;
 }
 
-export async function measureRoundTrips(url: string, connections: number, seconds: number): Promise<Sample> {
+export async function measureRoundTrips(url: string, connections: number, seconds: number,
+  headers: Record<string, string> = {}): Promise<Sample> {
   const latenciesMs: number[] = [];
   let limited = 0;
   const result = await autocannon({
@@ -39,7 +40,7 @@ export async function measureRoundTrips(url: string, connections: number, second
       {
         method: 'POST',
         path: '/status',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body: '{}',
         setupRequest: (req, context) => {
           (context as RoundTripContext).t0 = performance.now();
@@ -53,6 +54,7 @@ export async function measureRoundTrips(url: string, connections: number, second
       {
         method: 'GET',
         path: '/api/get',
+        headers,
         setupRequest: (req, context) => {
           const rid = (context as RoundTripContext).rid;
           return { ...req, path: rid ? `/api/get?request_id=${encodeURIComponent(rid)}` : '/api/get' };

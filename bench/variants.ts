@@ -6,6 +6,9 @@
  *   does), rate limit off, so the round trip itself is measured;
  * - demo+ratelimit: the demo with its per-client limiter on, budget above the bench's rate, to show
  *   what the limiter costs;
+ * - demo+sandbox: the demo with sandbox sessions on, visitors without a session (the sandbox's door
+ *   on every request, the shared world); demo+session: another such server, every round trip in one
+ *   session that has changes (its context through the request, its world derived and served);
  * - replicas (when PostgreSQL is reachable): two nightly processes on one PostgreSQL database, half
  *   the connections each, beside one SQLite nightly.
  * The bench never imports src/demo: the nightly builds and benches without it.
@@ -21,6 +24,8 @@ export interface Variant {
   children: Child[];
   /** Extra files to report the size of (the requests database). */
   requestsDb?: string;
+  /** Sent with every request of the round trip (a sandbox session's id). */
+  headers?: Record<string, string>;
 }
 
 const DEMO_PRELOAD = 'dist/src/demo/demo.js';
@@ -37,6 +42,8 @@ export interface ServerOptions {
   postgresUri?: string;
   replicaId?: string;
   seed?: boolean;
+  /** Node options and preloads before the demo's and the server's (bench instrumentation). */
+  nodeArgs?: string[];
 }
 
 export async function startServer(options: ServerOptions): Promise<{ child: Child; requestsDb: string }> {
@@ -48,6 +55,7 @@ export async function startServer(options: ServerOptions): Promise<{ child: Chil
     await seedState(options.postgresUri ? { kind: 'postgres', uri: options.postgresUri } : { kind: 'sqlite', path: stateDb, createDir: false });
   }
   const args = [
+    ...(options.nodeArgs ?? []),
     ...(options.demo ? ['-r', `./${DEMO_PRELOAD}`] : []),
     'dist/src/server.js', '--port', '0',
     ...(options.postgresUri ? [] : ['--db-path', stateDb, '--requests-db', requestsDb]),

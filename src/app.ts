@@ -98,7 +98,7 @@ export function createApp(deps: AppDeps): SkyApp {
     next();
   });
   ex.use(express.json({ limit: context.bodyLimitBytes, verify: (_req, _res, buf) => checkJsonDepth(buf) }));
-  ex.use(mountEndpoints(ALL_ENDPOINTS, context));
+  ex.use(mountEndpoints([...ALL_ENDPOINTS, ...appExtensions.endpoints], context));
   ex.use((req, _res, next) => {
     if (req.path === '/' || req.path.toLowerCase().startsWith('/dashboard')) labelEndpoint(req, 'dashboard');
     next();

@@ -6,8 +6,10 @@
  */
 import type { Server } from 'node:http';
 import type { HttpError } from './errors';
+import type { Endpoint } from './http/endpoint';
 import type { HttpCall, HttpReply } from './http/httpCall';
 import type { RateLimitSpec } from './http/rateLimit';
+import type { RequestScope } from './http/requestScope';
 import type { Viewer } from './requests/requestRecord';
 
 export interface HookResult {
@@ -15,6 +17,8 @@ export interface HookResult {
   headers?: Record<string, string>;
   /** An answer given instead of the endpoint's (a refusal). */
   reply?: HttpReply;
+  /** Runs the request's endpoint code inside this wrapper (an async context the hook set up). */
+  scope?: RequestScope;
 }
 
 /** What the app offers a hook besides the request. */
@@ -39,6 +43,8 @@ export interface AppExtensions {
   identifyVisitor: (args: { call: HttpCall; address: string }) => Viewer | null;
   /** The rate limit when `SKYPILOT_RATE_LIMIT` is unset: none on the nightly. */
   defaultRateLimit: RateLimitSpec | null;
+  /** Endpoints an extension serves besides the app's own (mounted after them, on the Express path). */
+  endpoints: readonly Endpoint[];
 }
 
 export const appExtensions: AppExtensions = {
@@ -46,4 +52,5 @@ export const appExtensions: AppExtensions = {
   serverHooks: [],
   identifyVisitor: () => null,
   defaultRateLimit: null,
+  endpoints: [],
 };

@@ -15,6 +15,7 @@ import { resolveNow } from './relativeTime';
 import { sanitize } from './sanitize';
 import { spawnLocalServer } from './serverProcess';
 import { withSpinner } from './spinner';
+import { HEADERS } from '../vocab/headers';
 
 export interface CliContext {
   io: CliIo;
@@ -35,10 +36,22 @@ export function terminalLine(line: string): string {
   return renderColors(sanitize(line));
 }
 
+/** The demo replaced the session the CLI named (it had expired): say so once, with the new id. */
+function demoSessionNotices(io: CliIo): (res: Response) => void {
+  let told = false;
+  return (res) => {
+    if (told || res.headers.get(HEADERS.demoSessionNotice) !== 'expired') return;
+    told = true;
+    const id = res.headers.get(HEADERS.demoSession) ?? '';
+    io.stderr.write(`${terminalLine(`sky: the demo session has expired; this command ran in a new one: export SKYPILOT_DEMO_SESSION=${id}`)}\n`);
+  };
+}
+
 export function newClient(io: CliIo, env: Env, debug: boolean, overrides: ConstructorParameters<typeof SkyClient>[0] = {}): SkyApi {
   if (io.createClient) return io.createClient(env);
   return new SkyClient({
     env,
+    onResponse: demoSessionNotices(io),
     onRetry: debug
       ? ({ attempt, delayMs, error }) =>
           io.stderr.write(`${terminalLine(`sky: debug: attempt ${attempt} failed (${(error as Error).message}); retrying in ${delayMs} ms`)}\n`)
@@ -89,7 +102,7 @@ export function createContext(io: CliIo): CliContext {
     err: (line) => void io.stderr.write(`${terminalLine(line)}\n`),
     async client(options = {}) {
       if (!client) {
-        const created = newClient(io, env, debug);
+        const created = newClient(io, ctx.env, debug);
         if (options.autoStart !== false) await autoStart(ctx, created);
         client = created;
       }

@@ -24,6 +24,11 @@ export function buildProgram(ctx: CliContext, done: ExitSetter): Command {
   program
     .description('SkyPilot CLI for a SkyPilot-compatible API server.')
     .version(VERSION, '-v, --version')
+    .option('--demo-session <id>', 'act in this sandbox session of a demo server (default: $SKYPILOT_DEMO_SESSION)')
+    .hook('preAction', () => {
+      const id = program.opts<{ demoSession?: string }>().demoSession;
+      if (id !== undefined) ctx.env = { ...ctx.env, SKYPILOT_DEMO_SESSION: id };
+    })
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void ctx.io.stdout.write(text),

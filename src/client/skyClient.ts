@@ -41,6 +41,7 @@ import type {
   StatusOptions,
   StopDownOptions,
 } from './types';
+import { HEADERS } from '../vocab/headers';
 import { MIN_COMPATIBLE_API_VERSION, parseApiVersion } from '../vocab/versions';
 
 export interface SkyClientOptions {
@@ -63,6 +64,10 @@ export interface SkyClientOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   onRetry?: RetryHooks['onRetry'];
+  /** A demo sandbox session to act in (`X-Demo-Session-Id`); default `SKYPILOT_DEMO_SESSION`. */
+  demoSession?: string;
+  /** Sees every answer (e.g. the demo's `X-Demo-Session-Notice`). */
+  onResponse?: (res: Response) => void;
 }
 
 type Body = Record<string, unknown>;
@@ -78,6 +83,7 @@ export class SkyClient {
 
   constructor(options: SkyClientOptions = {}) {
     const env = options.env ?? process.env;
+    const demoSession = options.demoSession ?? env.SKYPILOT_DEMO_SESSION?.trim();
     const resolved = resolveEndpoint({ endpoint: options.endpoint, token: options.token, env, home: options.home });
     this.endpoint = resolved.url;
     this.auth = resolved.authKind;
@@ -89,6 +95,8 @@ export class SkyClient {
       fetch: options.fetch ?? globalThis.fetch,
       retry: resolveRetryPolicy(options.retry),
       hooks: { sleep: options.sleep, random: options.random, onRetry: options.onRetry },
+      headers: demoSession ? { [HEADERS.demoSession]: demoSession } : undefined,
+      onResponse: options.onResponse,
     });
   }
 

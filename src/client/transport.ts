@@ -29,6 +29,10 @@ export interface TransportOptions {
   fetch: typeof fetch;
   retry: RetryPolicy;
   hooks?: RetryHooks;
+  /** Sent with every request (the demo sandbox's session id). */
+  headers?: Record<string, string>;
+  /** Sees every answer's headers, whatever its status (the demo says when it replaced a session). */
+  onResponse?: (res: Response) => void;
 }
 
 export const REQUEST_ID_HEADER = 'X-Skypilot-Request-ID';
@@ -60,6 +64,7 @@ export class Transport {
       Accept: 'application/json',
       'X-SkyPilot-API-Version': String(API_VERSION),
       'X-SkyPilot-Version': VERSION,
+      ...(this.options.headers ?? {}),
       ...(req.headers ?? {}),
     };
     if (req.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -80,6 +85,7 @@ export class Transport {
     } catch (err) {
       throw errorFromNetwork(err, this.endpoint);
     }
+    this.options.onResponse?.(res);
     if (res.ok) return res;
     let text = '';
     try {

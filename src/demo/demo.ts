@@ -7,7 +7,10 @@ import { installDemo } from './installDemo';
 
 try {
   const demo = installDemo();
-  console.log(`[demo] read-only demo installed: fake world from ${demo.fixtures.dir}`);
+  const kind = demo.sessions
+    ? `sandbox demo installed (sessions in ${demo.sessions.store.kind === 'redis' ? 'Redis' : 'memory'}, at most ${demo.sessions.settings.maxSessions})`
+    : 'read-only demo installed';
+  console.log(`[demo] ${kind}: fake world from ${demo.fixtures.dir}`);
 } catch (error) {
   console.error(`skypilot-ts demo: cannot start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

@@ -16,6 +16,7 @@ import { queryManagedJobs } from '../state/managedJobQuery';
 import type { ManagedJobsState } from '../state/managedJobsState';
 import type { ClusterFilter, ClusterRecord } from '../state/records';
 import { DEFAULT_WORKSPACE } from '../vocab/workspaces';
+import { DemoModeError } from './demoModeError';
 import type { World } from './world';
 import type { WorldCache } from './worldCache';
 
@@ -70,16 +71,17 @@ export function buildManifest(cache: WorldCache): DemoManifest {
       getClusterEvents: async (nameOrHash, type = 'STATUS_CHANGE') => read((w) => {
         const c = w.clusters.find((r) => r.name === nameOrHash || r.clusterHash === nameOrHash);
         if (!c || type !== 'STATUS_CHANGE') return [];
-        return [
-          { clusterHash: c.clusterHash, name: c.name, startingStatus: null, endingStatus: 'INIT' as const, reason: 'Cluster launch initiated.', transitionedAt: c.launchedAt, type },
-          { clusterHash: c.clusterHash, name: c.name, startingStatus: 'INIT' as const, endingStatus: c.status, reason: c.lastEvent ?? 'Cluster is up.', transitionedAt: c.statusUpdatedAt ?? c.launchedAt, type },
-        ];
+        return w.clusterEvents.get(c.name) ?? [];
       }),
       getAllUsers: async () => read((w) => w.users),
       getUser: async (id) => read((w) => w.users.find((u) => u.id === id) ?? null),
       getUserByName: async (name) => read((w) => w.users.filter((u) => u.name === name)),
       // Registering a caller is bookkeeping, not a change a visitor asked for: skipped, not refused.
-      addOrUpdateUser: async () => false,
+      // Setting a password is a change, and a silent skip would report it done: refused.
+      addOrUpdateUser: async (user) => {
+        if (user.password != null) throw new DemoModeError('globalUserState.addOrUpdateUser would set a password');
+        return false;
+      },
       deleteUser: REFUSE,
       getUserRole: async (id) => cache.current().users.find((u) => u.id === id)?.role || null,
       setUserRole: REFUSE,

@@ -7,6 +7,10 @@
  * Fail closed: a seam function the manifest does not know is replaced by a thrower too, and reported;
  * nothing can reach a database. The served process records nothing about calls (memory stays flat);
  * tests that want to inspect calls install with `spy: true`.
+ *
+ * With the sandbox on (sandbox.yaml or SKYPILOT_DEMO_SANDBOX=1; src/demo/sandbox/), the fakes read
+ * the current visitor's session world, the session writes record into the session, and the sandbox's
+ * door replaces the read-only guard (it judges with the same guard, plus the session's writes).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -23,6 +27,10 @@ import { DemoModeError } from './demoModeError';
 import { type DemoManifest, REFUSE, buildManifest } from './fakes';
 import { FixtureSource } from './fixtureLoader';
 import { readOnlyGuardHook } from './readOnlyGuard';
+import { createSandbox, type Sandbox } from './sandbox/installSandbox';
+import { loadSandboxSettings, type SandboxSettings } from './sandbox/sandboxSettings';
+import type { Clock } from './sandbox/sessionStore';
+import { withSessionWrites } from './sandbox/sessionWrites';
 import { createWorldCache, type WorldCache } from './worldCache';
 
 /** Every object the API reads state through. */
@@ -36,6 +44,8 @@ export interface DemoOptions {
   log?: (line: string) => void;
   /** Wrap every fake in a sinon spy (tests only: spies keep every call's arguments forever). */
   spy?: boolean;
+  /** Sandbox settings over those of sandbox.yaml and the environment (tests), or false to keep it off. */
+  sandbox?: (Partial<SandboxSettings> & { clock?: Clock }) | false;
 }
 
 export interface DemoInstallation {
@@ -48,6 +58,9 @@ export interface DemoInstallation {
   missing: string[];
   fixtures: FixtureSource;
   world: WorldCache;
+  /** The sandbox's sessions when the sandbox is on, else null. */
+  sessions: Sandbox | null;
+  /** Undoes everything; with the sandbox on, also stops its sweep and closes its store. */
   restore(): void;
 }
 
@@ -76,7 +89,7 @@ const visitors = new Map<string, { principal: string; admin: false }>();
  * Demo visitors are told apart by address (hashed: principals show up in request rows); none of them
  * is an admin of anyone else's requests. The hash is remembered for a bounded number of addresses.
  */
-function visitorOf({ address }: { address: string }) {
+export function visitorOf({ address }: { address: string }) {
   let visitor = visitors.get(address);
   if (!visitor) {
     if (visitors.size >= VISITOR_CACHE_MAX) visitors.clear();
@@ -92,8 +105,14 @@ export function installDemo(options: DemoOptions = {}): DemoInstallation {
     reloadMs: options.reloadMs ?? Number(process.env.SKYPILOT_DEMO_RELOAD_MS ?? 1000),
     log,
   });
-  const world = createWorldCache(fixtures);
-  const manifest: DemoManifest = buildManifest(world);
+  const baseWorld = createWorldCache(fixtures);
+  const sandboxOverrides = options.sandbox === false ? { enabled: false } : options.sandbox ?? {};
+  const settings = { ...loadSandboxSettings(fixtures.dir), ...sandboxOverrides };
+  const sessions = settings.enabled
+    ? createSandbox({ settings, fixtures, world: baseWorld, log, clock: sandboxOverrides.clock })
+    : null;
+  const world = sessions?.world ?? baseWorld;
+  const manifest: DemoManifest = sessions ? withSessionWrites(buildManifest(world), world) : buildManifest(world);
   const sandbox = sinon.createSandbox();
   const fakes = {} as DemoInstallation['fakes'];
   const refused: string[] = [];
@@ -125,9 +144,17 @@ export function installDemo(options: DemoOptions = {}): DemoInstallation {
   }
   if (missing.length) log(`[demo] no fake for ${missing.join(', ')}: these refuse every call`);
 
-  sandbox.replace(appExtensions, 'requestHooks', [readOnlyGuardHook, ...appExtensions.requestHooks]);
+  sandbox.replace(appExtensions, 'requestHooks', [sessions?.hook ?? readOnlyGuardHook, ...appExtensions.requestHooks]);
   sandbox.replace(appExtensions, 'serverHooks', [...appExtensions.serverHooks, refuseUpgrades]);
-  sandbox.replace(appExtensions, 'identifyVisitor', visitorOf);
+  sandbox.replace(appExtensions, 'identifyVisitor', sessions
+    ? (args: { address: string }) => sessions.identifyVisitor() ?? visitorOf(args) : visitorOf);
   sandbox.replace(appExtensions, 'defaultRateLimit', DEMO_RATE_LIMIT);
-  return { sandbox, fakes, refused, missing, fixtures, world, restore: () => sandbox.restore() };
+  if (sessions) sandbox.replace(appExtensions, 'endpoints', [...appExtensions.endpoints, ...sessions.endpoints]);
+  return {
+    sandbox, fakes, refused, missing, fixtures, world, sessions,
+    restore: () => {
+      sandbox.restore();
+      void sessions?.close();
+    },
+  };
 }

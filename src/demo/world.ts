@@ -13,7 +13,7 @@ import { CloudVmRayResourceHandle } from '../state/cloudVmRayResourceHandle';
 import { type Cloud, cloudRegistry } from '../state/clouds';
 import { userHashForName } from '../state/currentUser';
 import type {
-  ClusterHistoryRecord, ClusterJob, ClusterRecord, ManagedJob, Recipe, StorageRecord, UserWithRole, Volume,
+  ClusterEvent, ClusterHistoryRecord, ClusterJob, ClusterRecord, ManagedJob, Recipe, StorageRecord, UserWithRole, Volume,
 } from '../state/records';
 import { Resources } from '../state/resources';
 import { resolveAgo } from './demoClock';
@@ -39,9 +39,35 @@ export interface World {
   serverConfig: Record<string, unknown>;
   /** Provisioning logs by cluster name. */
   provisionLogs: Map<string, string>;
+  /** Status changes by cluster name, oldest first. */
+  clusterEvents: Map<string, ClusterEvent[]>;
 }
 
-function hashOf(text: string): string {
+/** A fixture cluster's story: launched (INIT), then its current status. */
+export function fixtureClusterEvents(c: ClusterRecord): ClusterEvent[] {
+  const type = 'STATUS_CHANGE' as const;
+  return [
+    { clusterHash: c.clusterHash, name: c.name, startingStatus: null, endingStatus: 'INIT', reason: 'Cluster launch initiated.', transitionedAt: c.launchedAt, type },
+    { clusterHash: c.clusterHash, name: c.name, startingStatus: 'INIT', endingStatus: c.status, reason: c.lastEvent ?? 'Cluster is up.', transitionedAt: c.statusUpdatedAt ?? c.launchedAt, type },
+  ];
+}
+
+/**
+ * A live cluster's cost-report row: one usage interval from its launch, closed when it stopped, or at
+ * `terminatedAt` (then it reads as terminated: no status).
+ */
+export function historyOf(c: ClusterRecord, now: number, terminatedAt: number | null = null): ClusterHistoryRecord {
+  const end = terminatedAt ?? (c.status === 'STOPPED' ? c.statusUpdatedAt ?? now : null);
+  return {
+    clusterHash: c.clusterHash, name: c.name, launchedAt: c.launchedAt, durationSeconds: (end ?? now) - c.launchedAt,
+    numNodes: c.handle.launchedNodes, requestedResources: null, launchedResources: c.handle.launchedResources,
+    usageIntervals: [[c.launchedAt, end]], status: terminatedAt === null ? c.status : null, userHash: c.userHash,
+    userName: c.userName, workspace: c.workspace, lastCreationYaml: c.lastCreationYaml,
+    lastCreationCommand: c.lastCreationCommand, lastEvent: terminatedAt === null ? c.lastEvent : 'Cluster terminated.',
+  };
+}
+
+export function hashOf(text: string): string {
   // A stable uuid-shaped id per name, so a cluster keeps its hash across reloads.
   const hex = Array.from({ length: 4 }, (_, i) => userHashForName(`${text}#${i}`)).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
@@ -109,16 +135,7 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
   }));
 
   const history = lazy((): ClusterHistoryRecord[] => {
-    const liveHistory: ClusterHistoryRecord[] = clusters().map((c) => {
-      const end = c.status === 'STOPPED' ? c.statusUpdatedAt ?? now : null;
-      return {
-        clusterHash: c.clusterHash, name: c.name, launchedAt: c.launchedAt, durationSeconds: (end ?? now) - c.launchedAt,
-        numNodes: c.handle.launchedNodes, requestedResources: null, launchedResources: c.handle.launchedResources,
-        usageIntervals: [[c.launchedAt, end]], status: c.status, userHash: c.userHash, userName: c.userName,
-        workspace: c.workspace, lastCreationYaml: c.lastCreationYaml, lastCreationCommand: c.lastCreationCommand,
-        lastEvent: c.lastEvent,
-      };
-  });
+    const liveHistory = clusters().map((c) => historyOf(c, now));
   const terminated: ClusterHistoryRecord[] = cloneDeep(source.history).map((h) => {
     const start = ago(h.launched);
     const end = ago(h.terminated);
@@ -204,6 +221,7 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
   })).sort((a, b) => Number(b.pinned) - Number(a.pinned) || (a.name < b.name ? -1 : 1)));
   const provisionLogs = lazy(() => new Map(source.clusters.filter((c) => c.provision_log)
     .map((c) => [c.name, texts[c.provision_log!] ?? ''])));
+  const clusterEvents = lazy(() => new Map(clusters().map((c) => [c.name, fixtureClusterEvents(c)])));
 
   const current = source.users.current_user;
   return {
@@ -224,5 +242,6 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
     get recipes() { return recipes(); },
     get serverConfig() { return cloneDeep(source.serverConfig); },
     get provisionLogs() { return provisionLogs(); },
+    get clusterEvents() { return clusterEvents(); },
   };
 }

@@ -11,6 +11,7 @@ import { errorReply } from './errorReply';
 import type { HttpCall, HttpReply } from './httpCall';
 import { preflightReply, protocolHeadersFor } from './protocolHeaders';
 import { refusalFor } from './refusal';
+import { setRequestScope } from './requestScope';
 
 const PROBE_PATHS = new Set(['/healthz', '/readyz']);
 
@@ -28,6 +29,7 @@ export async function admit(call: HttpCall, app: AppContext): Promise<Admission>
     if (!result) continue;
     if (result.headers) headers = { ...headers, ...result.headers };
     if (result.reply) return { headers, reply: result.reply };
+    if (result.scope) setRequestScope(call.raw, result.scope);
   }
   const preflight = preflightReply(call, app.cors);
   if (preflight) return { headers, reply: preflight };

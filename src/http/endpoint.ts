@@ -8,9 +8,10 @@ import { type Request, type Response, Router } from 'express';
 import { labelEndpoint } from '../observability/requestObserver';
 import type { AppContext } from './appContext';
 import { writeReply, type HttpCall, type HttpReply } from './httpCall';
+import { inRequestScope } from './requestScope';
 import { runScheduled, type ScheduledSpec } from './scheduled';
 
-type Method = 'GET' | 'POST';
+type Method = 'GET' | 'POST' | 'DELETE';
 
 export type Endpoint = { method: Method; path: string } & (
   | { scheduled: ScheduledSpec }
@@ -35,11 +36,13 @@ export function callFromExpress(req: Request): HttpCall {
   };
 }
 
-export async function answer(endpoint: Endpoint, call: HttpCall, app: AppContext, res: ServerResponse): Promise<void> {
+export function answer(endpoint: Endpoint, call: HttpCall, app: AppContext, res: ServerResponse): Promise<void> {
   labelEndpoint(call.raw, `${endpoint.method} ${endpoint.path}`);
-  if ('scheduled' in endpoint) writeReply(res, await runScheduled(endpoint.scheduled, call, app));
-  else if ('direct' in endpoint) writeReply(res, await endpoint.direct(call, app));
-  else await endpoint.stream(call, app, res);
+  return inRequestScope(call.raw, async () => {
+    if ('scheduled' in endpoint) writeReply(res, await runScheduled(endpoint.scheduled, call, app));
+    else if ('direct' in endpoint) writeReply(res, await endpoint.direct(call, app));
+    else await endpoint.stream(call, app, res);
+  });
 }
 
 export function mountEndpoints(endpoints: readonly Endpoint[], app: AppContext): Router {
@@ -47,6 +50,7 @@ export function mountEndpoints(endpoints: readonly Endpoint[], app: AppContext):
   for (const endpoint of endpoints) {
     const handler = (req: Request, res: Response) => answer(endpoint, callFromExpress(req), app, res);
     if (endpoint.method === 'GET') router.get(endpoint.path, handler);
+    else if (endpoint.method === 'DELETE') router.delete(endpoint.path, handler);
     else router.post(endpoint.path, handler);
   }
   return router;

@@ -10,6 +10,7 @@
  * Bounded: the failed request is a read-tier record (memory only, never durable, evicted like any
  * finished read), and each one takes a token from the per-client rate limit first.
  */
+import { appExtensions } from '../appExtensions';
 import type { HttpError } from '../errors';
 import { ALL_ENDPOINTS } from '../routes/endpoints';
 import { pythonExceptionClass } from '../vocab/errorTypes';
@@ -20,7 +21,7 @@ import { failedRequestReply } from './scheduled';
 
 export function refusalFor(call: HttpCall, app: AppContext, address: string) {
   return async (error: HttpError, target: { method: string; path: string }): Promise<HttpReply> => {
-    const endpoint = ALL_ENDPOINTS.find((e) => e.method === target.method && e.path === target.path);
+    const endpoint = [...ALL_ENDPOINTS, ...appExtensions.endpoints].find((e) => e.method === target.method && e.path === target.path);
     if (!endpoint || !('scheduled' in endpoint)) return errorReply(error);
     if (app.rateLimit) {
       try {

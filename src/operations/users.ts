@@ -3,7 +3,8 @@
  * without HTTP: a user who still has clusters or active managed jobs cannot be deleted; passwords
  * are stored as scrypt hashes, never as given; callers are registered as SkyPilot registers them.
  */
-import { randomBytes, scryptSync } from 'node:crypto';
+import { randomBytes, scrypt } from 'node:crypto';
+import { promisify } from 'node:util';
 import { toUserRecord } from '../api/wireRecords';
 import type { UserRecord, UserRoleRecord } from '../api/wireTypes';
 import { HttpError } from '../errors';
@@ -12,9 +13,12 @@ import { globalUserState } from '../state/globalUserState';
 import { managedJobsState } from '../state/managedJobsState';
 import type { UserRole } from '../vocab/statuses';
 
-function hashPassword(password: string): string {
+const scryptAsync = promisify(scrypt) as (password: string, salt: string, length: number) => Promise<Buffer>;
+
+/** In the thread pool: scrypt takes tens of milliseconds by design, which must not be the event loop's. */
+async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16).toString('hex');
-  return `scrypt$${salt}$${scryptSync(password, salt, 32).toString('hex')}`;
+  return `scrypt$${salt}$${(await scryptAsync(password, salt, 32)).toString('hex')}`;
 }
 
 async function requireUser(userId: string) {
@@ -58,7 +62,7 @@ export async function createUser(input: { username: string; password?: string | 
     throw new HttpError(409, 'user_exists', 'UserExistsError', `User '${input.username}' already exists.`);
   }
   await globalUserState.addOrUpdateUser({
-    id, name: input.username, password: input.password ? hashPassword(input.password) : null, userType: 'basic',
+    id, name: input.username, password: input.password ? await hashPassword(input.password) : null, userType: 'basic',
   });
   await globalUserState.setUserRole(id, input.role ?? 'user');
 }
@@ -69,7 +73,7 @@ export async function updateUser(input: { user_id: string; role?: UserRole | nul
     throw new HttpError(400, 'nothing_to_update', 'ValidationError', 'Give a role or a password to update.');
   }
   if (input.password) {
-    await globalUserState.addOrUpdateUser({ id: user.id, name: user.name ?? user.id, password: hashPassword(input.password) });
+    await globalUserState.addOrUpdateUser({ id: user.id, name: user.name ?? user.id, password: await hashPassword(input.password) });
   }
   if (input.role) await globalUserState.setUserRole(user.id, input.role);
 }

@@ -4,6 +4,7 @@
  * has a bounded queue: past it, new requests are refused with a typed 503 before they are accepted,
  * so a flood cannot grow memory without bound. Outcomes go to the request store.
  */
+import { AsyncResource } from 'node:async_hooks';
 import { HttpError, SkyPilotError } from '../errors';
 import type { Identity } from '../state/currentUser';
 import type { ScheduleType } from '../vocab/statuses';
@@ -82,7 +83,10 @@ class Pool {
   }
 
   push(job: Job): void {
-    this.queue.push(job);
+    // A job that has to wait starts later from another job's completion, in that job's async
+    // context; bound here, it runs in its submitter's (the request's scope, e.g. a demo session).
+    // A job with a free slot starts now, synchronously, already in the right context.
+    this.queue.push(this.running < this.size ? job : { ...job, body: AsyncResource.bind(job.body) });
     this.drain();
   }
 

@@ -32,6 +32,9 @@ export const HTTP_ERROR_TYPES = [
   'NotFoundError',
   'PayloadTooLarge',
   'DemoModeError',
+  'DemoSessionError',
+  'Unauthorized',
+  'Forbidden',
   'RateLimited',
   'DatabaseBusy',
   'ServerBusy',
@@ -76,6 +79,9 @@ export const PYTHON_EXCEPTION_CLASS: Readonly<Record<ErrorType, string>> = {
   MethodNotAllowed: 'ValueError',
   // A read-only demo refuses as RBAC does.
   DemoModeError: 'PermissionDeniedError',
+  DemoSessionError: 'ValueError',
+  Unauthorized: 'PermissionDeniedError',
+  Forbidden: 'PermissionDeniedError',
   // Conditions of the server, not of the request.
   ServerRestarted: 'RuntimeError',
   RateLimited: 'RuntimeError',

@@ -11,7 +11,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { createApp } from '../../src/app';
 import { appExtensions } from '../../src/appExtensions';
-import { installDemo } from '../../src/demo/installDemo';
+import { type DemoInstallation, type DemoOptions, installDemo } from '../../src/demo/installDemo';
 import { RequestStore } from '../../src/requests/requestStore';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -20,6 +20,7 @@ export const BUILT_DASHBOARD_DIR = path.join(REPO_ROOT, 'dist', 'dashboard');
 export interface DemoServer {
   /** Base URL without a trailing slash, e.g. http://127.0.0.1:41234 */
   url: string;
+  demo: DemoInstallation;
   close(): Promise<void>;
 }
 
@@ -28,6 +29,8 @@ export interface DemoServerOptions {
   builtDir?: string;
   /** Where demo log lines go; default: dropped (tests keep their output clean). */
   log?: (line: string) => void;
+  /** The sandbox's settings (on when given); default: the read-only demo. */
+  sandbox?: DemoOptions['sandbox'];
 }
 
 /** Throws a clear message when the dashboard has not been built. */
@@ -42,7 +45,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const builtDir = options.builtDir ?? BUILT_DASHBOARD_DIR;
   assertDashboardBuilt(builtDir);
 
-  const demo = installDemo({ log: options.log ?? (() => undefined) });
+  const demo = installDemo({ log: options.log ?? (() => undefined), sandbox: options.sandbox ?? false });
   let store: RequestStore | null = null;
   let server: Server | null = null;
   try {
@@ -66,6 +69,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   let closed = false;
   return {
     url: `http://127.0.0.1:${port}`,
+    demo,
     async close() {
       if (closed) return;
       closed = true;

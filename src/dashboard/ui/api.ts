@@ -25,6 +25,18 @@ export function setIdentity(id: string, name: string): void {
   identity.name = name;
 }
 
+/**
+ * Whether the server is the demo with sandbox sessions (set by the layout from /api/health): there,
+ * clusters and jobs change by themselves after a start or a launch, and pages watch them closely.
+ */
+let sandboxMode = false;
+export function setSandboxMode(on: boolean): void {
+  sandboxMode = on;
+}
+export function isSandboxMode(): boolean {
+  return sandboxMode;
+}
+
 function tryJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -94,6 +106,11 @@ export async function directWithHeaders<T>(path: string): Promise<{ data: T; hea
 
 export async function direct<T>(path: string): Promise<T> {
   return (await directWithHeaders<T>(path)).data;
+}
+
+/** A direct POST (the sandbox session's extend and reset): the JSON body at once. */
+export async function directPost<T>(path: string, body: Record<string, unknown> = {}): Promise<T> {
+  return (await (await send('POST', path, body)).json()) as T;
 }
 
 /** A streaming POST: calls onChunk with the text so far as it arrives; resolves with all of it. */

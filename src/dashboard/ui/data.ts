@@ -13,17 +13,39 @@ import type {
   UserRoleRecord,
   WorkspacesMap,
 } from '../../api/wireTypes';
-import { direct, directWithHeaders, scheduled, streamText } from './api';
+import { direct, directPost, directWithHeaders, scheduled, streamText } from './api';
 
 /** `demo` is our server's addition to the health answer (not in wireTypes.HealthResponse). */
 export type Health = Partial<HealthResponse> & { demo?: boolean };
 export type ManagedJob = Partial<ManagedJobRecord> & { job_id: number };
 
-export async function fetchHealth(): Promise<{ health: Health; demo: boolean }> {
+/** `X-SkyPilot-Demo` is `true` on the read-only demo and `sandbox` on the demo with sessions. */
+export async function fetchHealth(): Promise<{ health: Health; demo: boolean; sandbox: boolean }> {
   const { data, headers } = await directWithHeaders<Health>('/api/health');
-  const header = (headers.get('X-SkyPilot-Demo') ?? '').toLowerCase() === 'true';
-  return { health: data ?? {}, demo: data?.demo === true || header };
+  const mode = (headers.get('X-SkyPilot-Demo') ?? '').toLowerCase();
+  return { health: data ?? {}, demo: data?.demo === true || mode === 'true' || mode === 'sandbox', sandbox: mode === 'sandbox' };
 }
+
+/** The visitor's sandbox session (src/demo/sandbox/sessionEndpoints.ts); `session_id` null when none could be had. */
+export interface SandboxSession {
+  session_id: string | null;
+  seconds_left?: number;
+  extensions_left?: number;
+  changes?: number;
+  max_changes?: number;
+  replaced_expired?: boolean;
+  notice?: string | null;
+  message?: string | null;
+  launchable: string[];
+}
+
+export const fetchSandboxSession = () => direct<SandboxSession>('/demo/session');
+export const extendSandboxSession = () => directPost<SandboxSession>('/demo/session/extend');
+export const resetSandboxSession = () => directPost<SandboxSession>('/demo/session/reset');
+
+/** A launch of one of the demo's recipes; resolves once the launch is recorded (the cluster then provisions). */
+export const launchRecipe = (recipe: string, clusterName: string) =>
+  scheduled<unknown>('POST', '/launch', { task: `recipes:${recipe}`, cluster_name: clusterName });
 
 export const fetchRole = () => direct<UserRoleRecord>('/users/role');
 export const fetchUsers = async () => (await direct<UserRecord[]>('/users')) ?? [];

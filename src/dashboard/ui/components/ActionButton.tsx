@@ -4,6 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { errorMessage } from '../hooks';
+import { announceWrite } from '../writes';
 import { showToast } from '../toast';
 
 interface Props {
@@ -22,6 +23,7 @@ export function ActionButton({ label, testId, variant = 'default', run, success,
     try {
       await run();
       showToast('success', success);
+      announceWrite();
       onDone?.();
     } catch (e) {
       showToast('error', errorMessage(e));

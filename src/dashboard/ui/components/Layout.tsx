@@ -1,14 +1,16 @@
 /**
- * The page frame: header (logo, nav, demo badge, current user), main area, footer (version, commit).
+ * The page frame: header (logo, nav, demo badge, current user), the sandbox session banner (on the
+ * demo with sandbox sessions), main area, footer (version, commit).
  * Test hooks: data-testid="demo-badge" (only in demo mode), data-testid="current-user",
  * data-testid="nav-<page>" on nav links, data-testid="footer-version".
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { UserRoleRecord } from '../../../api/wireTypes';
-import { setIdentity } from '../api';
+import { setIdentity, setSandboxMode } from '../api';
 import { fetchHealth, fetchRole, type Health } from '../data';
 import { Link } from '../router';
+import { SessionBanner } from './SessionBanner';
 
 const NAV: { to: string; label: string; id: string }[] = [
   { to: '/clusters', label: 'Clusters', id: 'clusters' },
@@ -30,6 +32,7 @@ function Logo() {
 export function Layout({ route, children }: { route: string; children: ComponentChildren }) {
   const [health, setHealth] = useState<Health | null>(null);
   const [demo, setDemo] = useState(false);
+  const [sandbox, setSandbox] = useState(false);
   const [user, setUser] = useState<UserRoleRecord | null>(null);
 
   useEffect(() => {
@@ -37,6 +40,8 @@ export function Layout({ route, children }: { route: string; children: Component
       (r) => {
         setHealth(r.health);
         setDemo(r.demo);
+        setSandbox(r.sandbox);
+        setSandboxMode(r.sandbox);
       },
       () => setHealth({}),
     );
@@ -68,8 +73,12 @@ export function Layout({ route, children }: { route: string; children: Component
           </nav>
           <div class="topbar-right">
             {demo && (
-              <span class="demo-badge" data-testid="demo-badge" title="Write actions are refused by the server">
-                read-only demo
+              <span
+                class="demo-badge"
+                data-testid="demo-badge"
+                title={sandbox ? 'Your changes stay in your own session' : 'Write actions are refused by the server'}
+              >
+                {sandbox ? 'sandbox demo' : 'read-only demo'}
               </span>
             )}
             {user && (
@@ -84,6 +93,7 @@ export function Layout({ route, children }: { route: string; children: Component
           </div>
         </div>
       </header>
+      {sandbox && <SessionBanner />}
       <main class="main">{children}</main>
       <footer class="footer" data-testid="footer-version">
         <span>SkyPilot API server</span>

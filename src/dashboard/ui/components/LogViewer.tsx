@@ -20,9 +20,11 @@ interface Props {
   streamKey: string;
   /** Scroll the panel into view when it opens (for logs opened from a table). */
   reveal?: boolean;
+  /** Fetch the log again this often while set (a job still running): new lines appear as they come. */
+  refreshMs?: number;
 }
 
-export function LogViewer({ title, stream, streamKey, reveal }: Props) {
+export function LogViewer({ title, stream, streamKey, reveal, refreshMs }: Props) {
   const [text, setText] = useState('');
   const [state, setState] = useState<'loading' | 'done' | 'error'>('loading');
   const [error, setError] = useState('');
@@ -31,6 +33,40 @@ export function LogViewer({ title, stream, streamKey, reveal }: Props) {
   const panel = useRef<HTMLDivElement>(null);
   const streamRef = useRef(stream);
   streamRef.current = stream;
+
+  const [polls, setPolls] = useState(0);
+
+  useEffect(() => {
+    setPolls(0);
+  }, [streamKey, round]);
+
+  // While the job runs, the log is fetched again every `refreshMs` (a slow fetch is dropped for the
+  // next); the text on screen stays until the new one has arrived, so lines are added, never blanked.
+  useEffect(() => {
+    if (!refreshMs || state !== 'done') return undefined;
+    const timer = window.setTimeout(() => setPolls((p) => p + 1), refreshMs);
+    return () => window.clearTimeout(timer);
+  }, [refreshMs, state, polls]);
+
+  // The job just finished: fetch once more, for the lines it wrote since the last fetch.
+  const wasLive = useRef(false);
+  useEffect(() => {
+    if (refreshMs) wasLive.current = true;
+    else if (wasLive.current) {
+      wasLive.current = false;
+      setPolls((p) => p + 1);
+    }
+  }, [refreshMs]);
+
+  useEffect(() => {
+    if (!polls) return undefined;
+    const ctl = new AbortController();
+    streamRef.current(() => undefined, ctl.signal).then(
+      (t) => !ctl.signal.aborted && setText(t),
+      () => undefined,
+    );
+    return () => ctl.abort();
+  }, [polls]);
 
   useEffect(() => {
     const ctl = new AbortController();

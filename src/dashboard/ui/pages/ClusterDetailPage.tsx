@@ -5,19 +5,27 @@
  *        POST /queue {cluster_name, skip_finished: false, all_users: true} (skipped while STOPPED);
  *        POST /logs {cluster_name, job_id, follow: false, tail: 10000} (streamed text) for the chosen job;
  *        buttons: POST /stop, /start, /down {cluster_name}.
+ * On the sandbox demo, while the cluster is INIT or a job is unfinished, the page and the open log
+ * refresh every 2 s (while the tab is visible), so a start or a launch is seen going INIT -> UP and
+ * its log growing. Elsewhere nothing changes by itself, and the page refreshes every 30 s.
  * Test hooks: data-testid="job-row" (data-key = job id), "job-log-link", "action-stop", "action-start",
  *             "action-down", "log-viewer", "log-text", "cluster-not-found", "error-banner", "toast".
  */
+import { useEffect } from 'preact/hooks';
 import type { ClusterJobRecord, StatusRecord } from '../../../api/wireTypes';
 import { ActionButton } from '../components/ActionButton';
 import { DataTable, type Column } from '../components/DataTable';
 import { Details, ErrorBanner, PageHeader, Spinner } from '../components/Feedback';
 import { LogViewer } from '../components/LogViewer';
 import { StatusBadge } from '../components/StatusBadge';
+import { isSandboxMode } from '../api';
 import { clusterAction, fetchCluster, fetchClusterJobs, streamClusterLog } from '../data';
+import { ACTIVE_CLUSTER_JOB_STATUSES } from '../../../vocab/statuses';
 import { dateTime, infra, relativeTime, span } from '../format';
 import { errorMessage, useData, useTick } from '../hooks';
 import { Link } from '../router';
+
+const LIVE_REFRESH_MS = 2000;
 
 interface Loaded {
   cluster: StatusRecord | null;
@@ -63,6 +71,14 @@ export function ClusterDetailPage({ name, job }: { name: string; job?: string })
   useTick();
   const c = data?.cluster;
   const jobId = job !== undefined && /^\d+$/.test(job) ? Number(job) : undefined;
+  const isLive = (status: string | undefined) => (ACTIVE_CLUSTER_JOB_STATUSES as readonly string[]).includes(status ?? '');
+  const changing = isSandboxMode() && (c?.status === 'INIT' || (data?.jobs ?? []).some((j) => isLive(j.status)));
+  const jobLive = isSandboxMode() && jobId !== undefined && isLive(data?.jobs?.find((j) => j.job_id === jobId)?.status);
+  useEffect(() => {
+    if (!changing) return undefined;
+    const timer = window.setTimeout(() => document.visibilityState !== 'hidden' && reload(), LIVE_REFRESH_MS);
+    return () => window.clearTimeout(timer);
+  }, [changing, updatedAt]);
 
   const actions = (
     <>
@@ -141,6 +157,7 @@ export function ClusterDetailPage({ name, job }: { name: string; job?: string })
           streamKey={`${name}/${jobId}`}
           reveal
           stream={(onChunk, signal) => streamClusterLog(name, jobId, onChunk, signal)}
+          refreshMs={jobLive ? LIVE_REFRESH_MS : undefined}
         />
       )}
     </>

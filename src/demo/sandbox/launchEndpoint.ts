@@ -1,0 +1,62 @@
+/**
+ * `POST /launch` in a sandbox session: one of the demo's recipes, on the infrastructure sandbox.yaml
+ * gives it. The task is `recipes:<name>` (what `sky launch recipes:<name>` names) or the recipe's
+ * YAML as the recipe page shows it; anything else is refused, naming what can be launched. The
+ * request finishes at once, as the launch is recorded; the cluster then provisions (INIT -> UP) and
+ * its job runs (PENDING -> RUNNING -> SUCCEEDED, log lines appearing) on the clock, in the session.
+ * Upstream's answer is `(job_id, handle)`; so is this one.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { encodeHandle, objectEncodingFor } from '../../api/objectEncoding';
+import { SkyPilotError } from '../../errors';
+import { type Endpoint, scheduledEndpoint } from '../../http/endpoint';
+import { baseBody, clusterName } from '../../http/validate';
+import { DEFAULT_WORKSPACE } from '../../vocab/workspaces';
+import { DemoModeError } from '../demoModeError';
+import type { WorldCache } from '../worldCache';
+import type { SandboxSettings } from './sandboxSettings';
+import { recordChange } from './sessionWrites';
+
+const MAX_TASK_BYTES = 64 * 1024;
+
+const launchBody = z.looseObject({
+  ...baseBody,
+  task: z.string().min(1).max(MAX_TASK_BYTES, `at most ${MAX_TASK_BYTES / 1024} KiB`),
+  cluster_name: clusterName.nullish(),
+});
+
+function recipeNamed(task: string, recipes: { name: string; content: string }[]): string | null {
+  const ref = /^recipes:([\w.-]+)$/.exec(task.trim());
+  if (ref) return recipes.some((r) => r.name === ref[1]) ? ref[1] : null;
+  return recipes.find((r) => r.content.trim() === task.trim())?.name ?? null;
+}
+
+export function launchEndpoint(settings: SandboxSettings, world: WorldCache): Endpoint {
+  return scheduledEndpoint('POST', '/launch', {
+    name: 'sky.launch', effect: 'write', schema: launchBody, scheduleType: 'long', clusterName: (b) => b.cluster_name ?? null,
+    run: async (input, ctx) => {
+      const launchable = Object.keys(settings.launch);
+      const recipe = recipeNamed(input.task, world.current().recipes);
+      if (!recipe || !settings.launch[recipe]) {
+        throw new DemoModeError(`only the demo's recipes can be launched: ${launchable.map((r) => `recipes:${r}`).join(', ')}`);
+      }
+      const name = input.cluster_name ?? `${recipe}-${randomBytes(2).toString('hex')}`;
+      if (world.current().clusters.some((c) => c.name === name)) {
+        throw new SkyPilotError('NotSupportedError', `Cluster '${name}' already exists in this session: pick another name, or down it first.`);
+      }
+      const wanted = input.override_skypilot_config?.active_workspace;
+      const workspace = typeof wanted === 'string' && wanted ? wanted : DEFAULT_WORKSPACE;
+      if (!Object.hasOwn(world.current().workspaces, workspace)) {
+        throw new SkyPilotError('WorkspaceNotFoundError', `Workspace '${workspace}' does not exist.`);
+      }
+      await recordChange('launch', { kind: 'launch', cluster: name, recipe, workspace });
+      const spec = settings.launch[recipe];
+      ctx.log(`Launching recipes:${recipe} as cluster ${name} on ${spec.cloud} ${spec.region} (${spec.nodes}x ${spec.instance_type}).\n`
+        + `Provisioning takes about ${spec.provision_seconds}s; follow it with \`sky status ${name}\` and \`sky logs ${name} 1\`.\n`);
+      const cluster = world.current().clusters.find((c) => c.name === name);
+      if (!cluster) throw new SkyPilotError('ClusterDoesNotExist', `Cluster '${name}' could not be launched.`);
+      return [1, encodeHandle(cluster.handle, objectEncodingFor(ctx.caller.clientApiVersion))];
+    },
+  });
+}

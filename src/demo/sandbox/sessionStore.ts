@@ -1,0 +1,71 @@
+/**
+ * Where sandbox sessions live: in this process (`memorySessionStore.ts`, the default) or in Redis
+ * (`redisSessionStore.ts`, shared by replicas). Both enforce the same limits, so a cap holds however
+ * the sandbox is deployed:
+ * - at most `maxSessions` live sessions; when full, an expired or idle one (the least recently seen)
+ *   is reclaimed for a newcomer, otherwise the newcomer is refused (and sees the read-only world);
+ * - at most `hardMaxChanges` changes and `maxBytes` of them per session;
+ * - a session ends `ttlMs` after its creation or last extension, extended at most `maxExtensions` times;
+ * - a session created to replace an expired one is found by the old id too, for as long as a session
+ *   may live, so a client still sending the old id (a script, the CLI) stays in one session, not a
+ *   new one per request; two requests replacing the same id at once get the same replacement.
+ * Counters for `GET /demo/stats` are kept where the sessions are.
+ */
+import type { Session } from './session';
+import type { Change } from './sessionChanges';
+
+export interface SessionLimits {
+  ttlMs: number;
+  maxExtensions: number;
+  maxSessions: number;
+  /** The door refuses a session write past `maxChanges`; this bound (a little higher) is the store's. */
+  hardMaxChanges: number;
+  maxBytes: number;
+  reclaimIdleMs: number;
+}
+
+/** Milliseconds since the epoch; injected so tests can pin and move time. */
+export type Clock = () => number;
+
+export type CreateResult = { session: Session } | { refused: 'capacity' };
+
+export interface StoreStats {
+  live: number;
+  counters: Record<string, number>;
+  /** Bytes of changes held (JSON), when the store knows without a scan (memory). */
+  changeBytes: number | null;
+}
+
+export interface SessionStore {
+  readonly kind: 'memory' | 'redis';
+  readonly limits: SessionLimits;
+  /** A new session; with `replaces`, the one replacing that expired id (which may exist already). */
+  create(options?: { replaces?: string | null }): Promise<CreateResult>;
+  /**
+   * The live session with that id, or the live one that replaced it (its `id` then differs), or null
+   * (never was, expired, ended).
+   */
+  get(id: string): Promise<Session | null>;
+  /** Records a change (and adds it to `session.changes`); throws DemoModeError past a limit. */
+  append(session: Session, change: Change): Promise<void>;
+  /** Null when the session is gone; throws DemoSessionError when it has no extension left. */
+  extend(id: string): Promise<Session | null>;
+  reset(id: string): Promise<Session | null>;
+  end(id: string): Promise<boolean>;
+  /** Removes expired sessions; returns how many. */
+  sweep(): Promise<number>;
+  stats(): Promise<StoreStats>;
+  /** Adds to a counter (fire and forget: counting never fails a request). */
+  count(counter: string, by?: number): void;
+  close(): Promise<void>;
+}
+
+/** What `GET /demo/stats` counts (writes are counted by kind, as `writes:<kind>`). */
+export const COUNTERS = [
+  'created', 'expired', 'reclaimed', 'extended', 'reset', 'ended', 'refused_capacity', 'refused_rate', 'refused_writes',
+] as const;
+
+/** A change's size as stored. */
+export function changeBytes(json: string): number {
+  return Buffer.byteLength(json);
+}
