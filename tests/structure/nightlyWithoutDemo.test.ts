@@ -4,7 +4,7 @@
  * suites. Nothing outside src/demo may import it; the bench starts the demo only by preloading the
  * built module when it exists.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeTempDir, removeDir } from '../helpers/tempState';
@@ -15,16 +15,39 @@ const SUITES = ['tests/state', 'tests/requests', 'tests/api', 'tests/operations'
 
 let dir: string;
 
+function testFiles(root: string): string[] {
+  return fs.readdirSync(root, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(root, e.name);
+    return e.isDirectory() ? testFiles(full) : /\.ts$/.test(e.name) ? [full] : [];
+  });
+}
+
+/** Deletes, until nothing changes, every file under `root` importing a path under `gone` or a deleted file. */
+function removeDependents(root: string, gone: string): void {
+  const missing = (spec: string, from: string) => {
+    if (!spec.startsWith('.')) return false;
+    const base = path.resolve(path.dirname(from), spec);
+    return base.startsWith(gone) || !['.ts', '.tsx', '/index.ts'].some((ext) => fs.existsSync(base + ext)) && !fs.existsSync(base);
+  };
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const file of testFiles(root)) {
+      const specs = [...fs.readFileSync(file, 'utf8').matchAll(/from '([^']+)'|import\('([^']+)'\)/g)].map((m) => m[1] ?? m[2]);
+      if (specs.some((spec) => missing(spec, file))) {
+        fs.rmSync(file);
+        changed = true;
+      }
+    }
+  }
+}
+
 beforeAll(() => {
   dir = makeTempDir('skyts-nightly-only-');
   for (const entry of COPY) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   fs.rmSync(path.join(dir, 'src', 'demo'), { recursive: true });
-  // Tests of the demo go with it.
-  const demoTests = execFileSync('grep', ['-rlE', "from '[./]+(src/demo|demo/demoApp|browser/demoServer)", path.join(dir, 'tests')])
-    .toString().trim().split('\n');
-  for (const file of demoTests) fs.rmSync(file);
-  fs.rmSync(path.join(dir, 'tests', 'demo'), { recursive: true, force: true });
+  // Tests of the demo go with it: every test file that imports, directly or through helpers, what is gone.
+  removeDependents(path.join(dir, 'tests'), path.join(dir, 'src', 'demo'));
 });
 afterAll(() => removeDir(dir));
 
