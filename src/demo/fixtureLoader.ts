@@ -5,9 +5,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import { cloudRegistry } from '../state/clouds';
 import { FIXTURE_FILES, type Fixtures } from './fixtureSchema';
+import { parseYamlText } from './yamlFiles';
 
 export class FixtureError extends Error {
   override readonly name = 'FixtureError';
@@ -24,7 +24,7 @@ function parseYaml(dir: string, file: string): unknown {
   const full = path.join(dir, file);
   if (!fs.existsSync(full)) throw new FixtureError(`${file}: file is missing`);
   try {
-    return YAML.parse(fs.readFileSync(full, 'utf8'));
+    return parseYamlText(fs.readFileSync(full, 'utf8'));
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new FixtureError(`${file}: not valid YAML: ${message}`);

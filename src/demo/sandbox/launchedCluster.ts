@@ -3,7 +3,6 @@
  * so every endpoint and client treats it alike) on the infrastructure `sandbox.yaml` names for the
  * recipe, owned by the visitor (the demo's current user), and the job that runs the recipe's task.
  */
-import YAML from 'yaml';
 import { CloudVmRayResourceHandle } from '../../state/cloudVmRayResourceHandle';
 import { cloudRegistry } from '../../state/clouds';
 import type { ClusterJob, ClusterRecord, Recipe } from '../../state/records';
@@ -12,6 +11,7 @@ import { hashOf } from '../world';
 import type { LaunchChange } from './overlay';
 import type { LaunchSpec } from './sandboxSettings';
 import type { ClusterStory, JobTimeline } from './simulation';
+import { parseYamlText } from '../yamlFiles';
 
 /** Stable addresses for a cluster that is up: private from its hash, public from the documentation range. */
 export function addressesFor(clusterHash: string, nodes: number): [string, string][] {
@@ -23,7 +23,7 @@ export function addressesFor(clusterHash: string, nodes: number): [string, strin
 export function taskSummary(recipe: Recipe | undefined, nodes: number): { jobName: string; resources: string } {
   let doc: { name?: unknown; resources?: { accelerators?: unknown; cpus?: unknown } } = {};
   try {
-    doc = (YAML.parse(recipe?.content ?? '') as typeof doc) ?? {};
+    doc = (parseYamlText(recipe?.content ?? '') as typeof doc) ?? {};
   } catch {
     // A recipe edited into bad YAML still launches, under its own name.
   }

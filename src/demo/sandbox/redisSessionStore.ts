@@ -7,7 +7,7 @@
  * Redis being down is not fatal: calls fail fast (a short command timeout, no endless retries) and
  * the caller degrades to the read-only world. Connection errors are logged at most once a minute.
  */
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { Session } from './session';
 import { type Change, parseChange } from './sessionChanges';
 import { changeLimit, noExtensionsLeft, sessionEnded } from './sessionErrors';
@@ -56,7 +56,10 @@ export interface RedisStoreOptions {
 
 export function connectRedis(url: string, log: (line: string) => void): Redis {
   let loggedAt = 0;
-  const redis = new Redis(url, {
+  // Loaded here: a demo without Redis never pays for the client.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const RedisClient = require('ioredis') as typeof import('ioredis').default;
+  const redis = new RedisClient(url, {
     connectTimeout: 2000,
     commandTimeout: COMMAND_TIMEOUT_MS,
     maxRetriesPerRequest: 1,

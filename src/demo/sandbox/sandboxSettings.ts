@@ -5,9 +5,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import { z } from 'zod';
 import { cloudRegistry } from '../../state/clouds';
+import { parseYamlText } from '../yamlFiles';
 
 const SETTINGS_FILE = 'sandbox.yaml';
 
@@ -83,7 +83,7 @@ function readFile(dir: string): unknown {
   const file = path.join(dir, SETTINGS_FILE);
   if (!fs.existsSync(file)) return {};
   try {
-    return YAML.parse(fs.readFileSync(file, 'utf8')) ?? {};
+    return parseYamlText(fs.readFileSync(file, 'utf8')) ?? {};
   } catch (error) {
     throw new SandboxSettingsError(`${SETTINGS_FILE}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
