@@ -64,6 +64,10 @@ export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<
     } as pg.CustomTypesConfig,
   });
   pool.on('error', () => { /* an idle client died; the pool replaces it */ });
+  // The pool listens for errors only on idle clients. A connection cut while checked out (a
+  // transaction between statements, a database dropped or failed over) would emit 'error' with no
+  // listener and end the process; its statement fails on its own and the pool drops the client.
+  pool.on('connect', (client) => { client.on('error', () => {}); });
   try {
     await pool.query('SELECT 1');
   } catch (error) {
