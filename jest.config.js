@@ -33,15 +33,16 @@ const POSTGRES_SUITES = [
 
 function postgresReachable() {
   if (process.env.SKYPILOT_TEST_POSTGRES === '0') return 'SKYPILOT_TEST_POSTGRES=0';
-  const probe = spawnSync(process.execPath, [path.join(__dirname, 'tests/helpers/postgresProbe.js')],
-    { encoding: 'utf8', timeout: 5000 });
+  const probe = spawnSync(process.execPath, [path.join(__dirname, 'tests/helpers/postgresProbe.js')], { encoding: 'utf8', timeout: 5000 });
   return probe.stdout === 'ok' ? null : (probe.stdout || probe.stderr || 'no answer').trim();
 }
 
 const missing = postgresReachable();
 if (missing) {
-  console.log(`PostgreSQL is not reachable (${missing}): skipping the state, request and API suites on PostgreSQL; `
-    + 'they run on SQLite only. Start PostgreSQL (see .ci/run) to run them on both.');
+  console.log(
+    `PostgreSQL is not reachable (${missing}): skipping the state, request and API suites on PostgreSQL; ` +
+      'they run on SQLite only. Start PostgreSQL (see .ci/run) to run them on both.',
+  );
 }
 
 module.exports = {
@@ -50,11 +51,15 @@ module.exports = {
   testTimeout: 30000,
   projects: [
     { ...base, displayName: 'sqlite', testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/postgres/'] },
-    ...(missing ? [] : [{
-      ...base,
-      displayName: 'postgres',
-      testMatch: POSTGRES_SUITES.map((p) => `<rootDir>/${p}`),
-      setupFiles: ['<rootDir>/tests/helpers/usePostgres.js'],
-    }]),
+    ...(missing
+      ? []
+      : [
+          {
+            ...base,
+            displayName: 'postgres',
+            testMatch: POSTGRES_SUITES.map((p) => `<rootDir>/${p}`),
+            setupFiles: ['<rootDir>/tests/helpers/usePostgres.js'],
+          },
+        ]),
   ],
 };

@@ -26,8 +26,8 @@ import { runSessionsSoak } from './sessions';
 import { soak, type SoakTarget } from './soak';
 import { demoAvailable, makeTmp, startServer, type Variant } from './variants';
 
-const POSTGRES_URI = process.env.SKYPILOT_BENCH_POSTGRES_URI || process.env.SKYPILOT_TEST_POSTGRES_URI
-  || 'postgresql://sky:sky@127.0.0.1:5432/sky';
+const POSTGRES_URI =
+  process.env.SKYPILOT_BENCH_POSTGRES_URI || process.env.SKYPILOT_TEST_POSTGRES_URI || 'postgresql://sky:sky@127.0.0.1:5432/sky';
 
 async function postgresDatabase(): Promise<{ uri: string; drop(): Promise<void> } | null> {
   const admin = new pg.Client({ connectionString: POSTGRES_URI, connectionTimeoutMillis: 2000 });
@@ -58,7 +58,10 @@ async function sessionWithChanges(url: string): Promise<Record<string, string>> 
   const created = await fetch(`${url}/demo/session`, { method: 'POST' });
   const id = ((await created.json()) as { session_id: string }).session_id;
   const headers = { 'content-type': 'application/json', 'X-Demo-Session-Id': id };
-  for (const [path, body] of [['/stop', { cluster_name: 'lambda-k8s' }], ['/autostop', { cluster_name: 'inference-cluster', idle_minutes: 5 }]] as const) {
+  for (const [path, body] of [
+    ['/stop', { cluster_name: 'lambda-k8s' }],
+    ['/autostop', { cluster_name: 'inference-cluster', idle_minutes: 5 }],
+  ] as const) {
     const post = await fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
     await fetch(`${url}/api/get?request_id=${post.headers.get('x-skypilot-request-id')}`, { headers });
   }
@@ -99,9 +102,14 @@ async function runBench(options: { rounds: number; seconds: number; connections:
   const stops: (() => Promise<void>)[] = [];
   let pgDb: Awaited<ReturnType<typeof postgresDatabase>> = null;
   try {
-    console.log(`skypilot-ts bench: /status round trip, ${options.connections} connections, ${options.rounds} interleaved `
-      + `rounds of ${options.seconds}s per variant, node ${process.version}, ${os.cpus().length} CPUs, `
-      + `load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `skypilot-ts bench: /status round trip, ${options.connections} connections, ${options.rounds} interleaved ` +
+        `rounds of ${options.seconds}s per variant, node ${process.version}, ${os.cpus().length} CPUs, ` +
+        `load average ${os
+          .loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
+    );
     const off = { SKYPILOT_RATE_LIMIT: 'off' };
     const nightly = await startServer({ tmp, label: 'nightly', env: off });
     variants.push({ label: 'nightly', children: [nightly.child], requestsDb: nightly.requestsDb });
@@ -131,7 +139,10 @@ async function runBench(options: { rounds: number; seconds: number; connections:
     console.log(`nightly: /status returns ${captured.clusters} cluster(s), /api/get payload ${captured.getBody.length} bytes`);
     const fixturePath = path.join(tmp, 'baseline-fixture.json');
     fs.writeFileSync(fixturePath, JSON.stringify(captured));
-    const baselineChild: Child = await startChild('baseline', [path.join(__dirname, 'baseline.js'), fixturePath], { ...process.env, HOME: tmp });
+    const baselineChild: Child = await startChild('baseline', [path.join(__dirname, 'baseline.js'), fixturePath], {
+      ...process.env,
+      HOME: tmp,
+    });
     stops.push(() => baselineChild.stop());
     const baseline: Variant = { label: 'baseline (bare express 5)', children: [baselineChild] };
     const all = [baseline, ...variants];
@@ -146,15 +157,23 @@ async function runBench(options: { rounds: number; seconds: number; connections:
     for (const v of all.slice(0, 3)) at10.set(v, await measureVariant(v, 10, options.seconds));
 
     const base = pool(samples.get(baseline)!);
-    const rows = [['variant', 'round trips/s', 'vs baseline', 'p50 ms', 'p99 ms', 'p99 ms @10c', 'errors', 'non-2xx', 'cold start ms', 'rss MB']];
+    const rows = [
+      ['variant', 'round trips/s', 'vs baseline', 'p50 ms', 'p99 ms', 'p99 ms @10c', 'errors', 'non-2xx', 'cold start ms', 'rss MB'],
+    ];
     const summary: Record<string, string> = {};
     for (const v of all) {
       const s = pool(samples.get(v)!);
       const ten = at10.get(v);
       rows.push([
-        v.label, rate(s).toFixed(0), `${(rate(s) / rate(base)).toFixed(2)}x`, percentile(s.latenciesMs, 50).toFixed(2),
-        percentile(s.latenciesMs, 99).toFixed(2), ten ? percentile(ten.latenciesMs, 99).toFixed(2) : '-',
-        String(s.errors), String(s.non2xx), v.children.map((c) => c.coldStartMs.toFixed(0)).join('/'),
+        v.label,
+        rate(s).toFixed(0),
+        `${(rate(s) / rate(base)).toFixed(2)}x`,
+        percentile(s.latenciesMs, 50).toFixed(2),
+        percentile(s.latenciesMs, 99).toFixed(2),
+        ten ? percentile(ten.latenciesMs, 99).toFixed(2) : '-',
+        String(s.errors),
+        String(s.non2xx),
+        v.children.map((c) => c.coldStartMs.toFixed(0)).join('/'),
         v.children.map((c) => (rssBytes(c.process.pid!) / 1048576).toFixed(0)).join('/'),
       ]);
       const key = v === baseline ? 'baseline' : v.label;
@@ -164,24 +183,33 @@ async function runBench(options: { rounds: number; seconds: number; connections:
     }
     console.log('');
     printTable(rows);
-    const failed = all.filter((v) => { const s = pool(samples.get(v)!); return s.errors > 0 || s.non2xx > 0; });
+    const failed = all.filter((v) => {
+      const s = pool(samples.get(v)!);
+      return s.errors > 0 || s.non2xx > 0;
+    });
     if (failed.length) {
       console.log(`\nwarning: errors or non-2xx answers in: ${failed.map((v) => v.label).join(', ')}`);
       process.exitCode = 1;
     }
     if (options.page && demoAvailable()) {
       console.log('');
-      const timing = spawnSync(process.execPath, [path.join(__dirname, 'pageTiming.js')], { stdio: 'inherit', timeout: 180_000, cwd: ROOT });
+      const timing = spawnSync(process.execPath, [path.join(__dirname, 'pageTiming.js')], {
+        stdio: 'inherit',
+        timeout: 180_000,
+        cwd: ROOT,
+      });
       if (timing.status !== 0) console.log('warning: the clusters page timing did not complete');
     }
     const replicas = variants.find((v) => v.children.length > 1);
-    console.log(`\nbench summary: nightly=${summary.nightly}x demo=${summary.demo ?? '-'}x `
-      + `p99_nightly_ms=${summary.p99_nightly} p99_demo_ms=${summary.p99_demo ?? '-'} p99_baseline_ms=${summary.p99_baseline} `
-      + `p99_nightly_10c_ms=${summary.p99_10c_nightly} p99_demo_10c_ms=${summary.p99_10c_demo ?? '-'} `
-      + `demo_ratelimit=${summary['demo+ratelimit'] ?? '-'}x demo_sandbox=${summary['demo+sandbox'] ?? '-'}x `
-      + `demo_session=${summary['demo+session'] ?? '-'}x p99_demo_session_ms=${summary['p99_demo+session'] ?? '-'} `
-      + `replicas_pg=${replicas ? summary[replicas.label] : '-'}x `
-      + `cold_start_ms=${variants[0].children[0].coldStartMs.toFixed(0)} load_avg=${os.loadavg()[0].toFixed(2)}`);
+    console.log(
+      `\nbench summary: nightly=${summary.nightly}x demo=${summary.demo ?? '-'}x ` +
+        `p99_nightly_ms=${summary.p99_nightly} p99_demo_ms=${summary.p99_demo ?? '-'} p99_baseline_ms=${summary.p99_baseline} ` +
+        `p99_nightly_10c_ms=${summary.p99_10c_nightly} p99_demo_10c_ms=${summary.p99_10c_demo ?? '-'} ` +
+        `demo_ratelimit=${summary['demo+ratelimit'] ?? '-'}x demo_sandbox=${summary['demo+sandbox'] ?? '-'}x ` +
+        `demo_session=${summary['demo+session'] ?? '-'}x p99_demo_session_ms=${summary['p99_demo+session'] ?? '-'} ` +
+        `replicas_pg=${replicas ? summary[replicas.label] : '-'}x ` +
+        `cold_start_ms=${variants[0].children[0].coldStartMs.toFixed(0)} load_avg=${os.loadavg()[0].toFixed(2)}`,
+    );
   } finally {
     for (const stop of stops) await stop().catch(() => {});
     await pgDb?.drop().catch(() => {});
@@ -197,15 +225,37 @@ async function runSoak(seconds: number, connections: number): Promise<void> {
     const metrics = (label: string) => ({ SKYPILOT_METRICS_PORT: String(port++), label });
     const n = metrics('nightly');
     const nightly = await startServer({ tmp, label: 'nightly', env: { SKYPILOT_METRICS_PORT: n.SKYPILOT_METRICS_PORT } });
-    targets.push({ label: 'nightly', children: [nightly.child], requestsDb: nightly.requestsDb, metricsPort: Number(n.SKYPILOT_METRICS_PORT), demo: false });
+    targets.push({
+      label: 'nightly',
+      children: [nightly.child],
+      requestsDb: nightly.requestsDb,
+      metricsPort: Number(n.SKYPILOT_METRICS_PORT),
+      demo: false,
+    });
     if (demoAvailable()) {
       const d = metrics('demo');
       // The soak drives the demo from one address: the limiter would answer most of it with 429.
-      const demo = await startServer({ tmp, label: 'demo', demo: true, env: { SKYPILOT_METRICS_PORT: d.SKYPILOT_METRICS_PORT, SKYPILOT_RATE_LIMIT: 'off' } });
-      targets.push({ label: 'demo', children: [demo.child], requestsDb: demo.requestsDb, metricsPort: Number(d.SKYPILOT_METRICS_PORT), demo: true });
+      const demo = await startServer({
+        tmp,
+        label: 'demo',
+        demo: true,
+        env: { SKYPILOT_METRICS_PORT: d.SKYPILOT_METRICS_PORT, SKYPILOT_RATE_LIMIT: 'off' },
+      });
+      targets.push({
+        label: 'demo',
+        children: [demo.child],
+        requestsDb: demo.requestsDb,
+        metricsPort: Number(d.SKYPILOT_METRICS_PORT),
+        demo: true,
+      });
     }
-    console.log(`skypilot-ts soak: ${seconds}s, ${connections} connections per server, mixed reads${demoAvailable() ? ' and refused writes on the demo' : ''}, `
-      + `load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `skypilot-ts soak: ${seconds}s, ${connections} connections per server, mixed reads${demoAvailable() ? ' and refused writes on the demo' : ''}, ` +
+        `load average ${os
+          .loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
+    );
     await soak(targets, seconds, connections, (t) => (t.demo ? 'dev-cluster-alice' : 'dev'));
   } finally {
     for (const t of targets) for (const c of t.children) await c.stop().catch(() => {});
@@ -217,8 +267,12 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
     options: {
-      soak: { type: 'string' }, sessions: { type: 'string' }, rounds: { type: 'string' }, seconds: { type: 'string' },
-      connections: { type: 'string' }, 'no-page': { type: 'boolean' },
+      soak: { type: 'string' },
+      sessions: { type: 'string' },
+      rounds: { type: 'string' },
+      seconds: { type: 'string' },
+      connections: { type: 'string' },
+      'no-page': { type: 'boolean' },
     },
   });
   const int = (v: string | undefined, name: string, fallback: number) => {
@@ -231,8 +285,10 @@ async function main(): Promise<void> {
   if (values.soak !== undefined) return runSoak(int(values.soak, 'soak', 600), connections);
   if (values.sessions !== undefined) return runSessionsSoak(int(values.sessions, 'sessions', 2000));
   return runBench({
-    rounds: int(values.rounds, 'rounds', 3), seconds: int(values.seconds, 'seconds', Number(process.env.BENCH_SECONDS ?? 4)),
-    connections, page: !values['no-page'],
+    rounds: int(values.rounds, 'rounds', 3),
+    seconds: int(values.seconds, 'seconds', Number(process.env.BENCH_SECONDS ?? 4)),
+    connections,
+    page: !values['no-page'],
   });
 }
 

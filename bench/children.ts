@@ -70,13 +70,23 @@ export function startChild(label: string, nodeArgs: string[], env: NodeJS.Proces
       child.stderr!.resume();
       const port = Number(match[1]);
       const url = `http://127.0.0.1:${port}`;
-      firstHealthy(url, Date.now() + 10_000).then(() => resolve({
-        label, process: child, port, url, coldStartMs: performance.now() - spawned,
-        stop: () => stopChild(child),
-      }), reject);
+      firstHealthy(url, Date.now() + 10_000).then(
+        () =>
+          resolve({
+            label,
+            process: child,
+            port,
+            url,
+            coldStartMs: performance.now() - spawned,
+            stop: () => stopChild(child),
+          }),
+        reject,
+      );
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       children.delete(child);

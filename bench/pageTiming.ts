@@ -14,7 +14,6 @@
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import express from 'express';
 import { chromium, type Browser } from 'playwright-core';
@@ -94,9 +93,15 @@ export async function measureClustersPage(options: { url: string; runs: number; 
 }
 
 const BASELINE_PATH = '/bench-baseline/clusters';
-const BASELINE_HTML = `<!doctype html><html><head><title>baseline</title></head><body><table>${
-  ['lambda-k8s', 'training-multinode-1', 'inference-cluster', 'nebius-k8s', 'dev-cluster-alice']
-    .map((name) => `<tr data-testid="cluster-row"><td>${name}</td></tr>`).join('')}</table></body></html>`;
+const BASELINE_HTML = `<!doctype html><html><head><title>baseline</title></head><body><table>${[
+  'lambda-k8s',
+  'training-multinode-1',
+  'inference-cluster',
+  'nebius-k8s',
+  'dev-cluster-alice',
+]
+  .map((name) => `<tr data-testid="cluster-row"><td>${name}</td></tr>`)
+  .join('')}</table></body></html>`;
 
 /** The read-only demo as its own process (the built server with the demo preloaded), and a bare
  * Express app serving the same five rows as a static page: the baseline. */
@@ -104,7 +109,9 @@ async function startDemo(): Promise<{ url: string; baselineUrl: string; close():
   const tmp = makeTmp();
   const { child } = await startServer({ tmp, label: 'demo-page', demo: true, env: { SKYPILOT_RATE_LIMIT: 'off' } });
   const front = express();
-  front.get(BASELINE_PATH, (_req, res) => { res.type('html').send(BASELINE_HTML); });
+  front.get(BASELINE_PATH, (_req, res) => {
+    res.type('html').send(BASELINE_HTML);
+  });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = front.listen(0, '127.0.0.1');
     s.once('listening', () => resolve(s));
@@ -134,8 +141,8 @@ export async function main(runs = 10): Promise<PageTiming> {
       `clusters page: median ${Math.round(timing.medianMs)} ms, p90 ${Math.round(timing.p90Ms)} ms over ${timing.samples.length} runs`,
     );
     console.log(
-      `static page with the same rows (baseline): median ${Math.round(baseline.medianMs)} ms, `
-      + `p90 ${Math.round(baseline.p90Ms)} ms; clusters page = ${(timing.medianMs / baseline.medianMs).toFixed(1)}x baseline`,
+      `static page with the same rows (baseline): median ${Math.round(baseline.medianMs)} ms, ` +
+        `p90 ${Math.round(baseline.p90Ms)} ms; clusters page = ${(timing.medianMs / baseline.medianMs).toFixed(1)}x baseline`,
     );
     return timing;
   } finally {

@@ -28,8 +28,12 @@ function requestIdOf(headers: Record<string, unknown>): string | null {
   return null;
 }
 
-export async function measureRoundTrips(url: string, connections: number, seconds: number,
-  headers: Record<string, string> = {}): Promise<Sample> {
+export async function measureRoundTrips(
+  url: string,
+  connections: number,
+  seconds: number,
+  headers: Record<string, string> = {},
+): Promise<Sample> {
   const latenciesMs: number[] = [];
   let limited = 0;
   const result = await autocannon({
@@ -68,8 +72,12 @@ export async function measureRoundTrips(url: string, connections: number, second
     ],
   });
   return {
-    roundTrips: latenciesMs.length, seconds: result.duration, latenciesMs,
-    errors: result.errors + result.timeouts, non2xx: result.non2xx, limited,
+    roundTrips: latenciesMs.length,
+    seconds: result.duration,
+    latenciesMs,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    limited,
   };
 }
 

@@ -31,7 +31,12 @@ export async function seedState(target: DbTarget): Promise<void> {
   await globalUserState.addOrUpdateUser({ id: 'b0b0b0b0', name: 'bench' });
   for (const [name, h, workspace] of clusters) {
     await globalUserState.addOrUpdateCluster({
-      clusterName: name, handle: h, requestedResources: null, ready: true, userHash: 'b0b0b0b0', workspace,
+      clusterName: name,
+      handle: h,
+      requestedResources: null,
+      ready: true,
+      userHash: 'b0b0b0b0',
+      workspace,
       command: `sky launch -c ${name}`,
     });
   }

@@ -68,9 +68,11 @@ async function redisAvailable(): Promise<boolean> {
 /** Runs `work` for 0..n-1, `CONCURRENCY` at a time. */
 async function inParallel(n: number, work: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < n) await work(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < n) await work(next++);
+    }),
+  );
 }
 
 async function scheduled(url: string, id: string, path: string, body: object): Promise<string> {
@@ -109,17 +111,31 @@ async function runStore(kind: 'memory' | 'redis', n: number): Promise<string> {
   const prefix = `skyts-bench:${randomBytes(4).toString('hex')}:`;
   const redis = kind === 'redis' ? new Redis(REDIS_URL) : null;
   const { child } = await startServer({
-    tmp, label: `sessions-${kind}`, demo: true, nodeArgs: ['--expose-gc', '-r', './dist/bench/gcOnSignal.js'],
+    tmp,
+    label: `sessions-${kind}`,
+    demo: true,
+    nodeArgs: ['--expose-gc', '-r', './dist/bench/gcOnSignal.js'],
     env: {
-      SKYPILOT_DEMO_SANDBOX: '1', SKYPILOT_DEMO_MAX_SESSIONS: String(n), SKYPILOT_DEMO_NEW_SESSIONS_PER_MINUTE: '100000',
-      SKYPILOT_DEMO_SESSION_MINUTES: String(sessionMinutes(n)), SKYPILOT_DEMO_SWEEP_SECONDS: '5', SKYPILOT_DEMO_STATS_TOKEN: TOKEN,
-      SKYPILOT_RATE_LIMIT: 'off', SKYPILOT_METRICS_PORT: String(metricsPort),
+      SKYPILOT_DEMO_SANDBOX: '1',
+      SKYPILOT_DEMO_MAX_SESSIONS: String(n),
+      SKYPILOT_DEMO_NEW_SESSIONS_PER_MINUTE: '100000',
+      SKYPILOT_DEMO_SESSION_MINUTES: String(sessionMinutes(n)),
+      SKYPILOT_DEMO_SWEEP_SECONDS: '5',
+      SKYPILOT_DEMO_STATS_TOKEN: TOKEN,
+      SKYPILOT_RATE_LIMIT: 'off',
+      SKYPILOT_METRICS_PORT: String(metricsPort),
       ...(redis ? { SKYPILOT_DEMO_REDIS_URL: REDIS_URL, SKYPILOT_DEMO_REDIS_PREFIX: prefix } : {}),
     },
   });
-  const stats = async () => (await (await fetch(`${child.url}/demo/stats`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as
-    { live_sessions: number; change_bytes: number | null; refused_capacity: number; reclaimed: number; expired: number;
-      writes: Record<string, number> };
+  const stats = async () =>
+    (await (await fetch(`${child.url}/demo/stats`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as {
+      live_sessions: number;
+      change_bytes: number | null;
+      refused_capacity: number;
+      reclaimed: number;
+      expired: number;
+      writes: Record<string, number>;
+    };
   const phases: Phase[] = [];
   const started = Date.now();
   let phaseStart = Date.now();
@@ -131,50 +147,71 @@ async function runStore(kind: 'memory' | 'redis', n: number): Promise<string> {
     const metric = await metrics(metricsPort);
     const now = await stats();
     const phase: Phase = {
-      name, seconds: (Date.now() - phaseStart) / 1000, rssMb: rssBytes(child.process.pid!) / 1048576,
-      heapMb: metric('nodejs_heap_size_used_bytes') / 1048576, loopP99Ms: metric('nodejs_eventloop_lag_p99_seconds') * 1000,
-      live: now.live_sessions, changeKb: now.change_bytes === null ? null : now.change_bytes / 1024,
-      requestTierMb: metric('skypilot_request_memory_bytes') / 1048576, redisKeys: keys, redisMb: used,
+      name,
+      seconds: (Date.now() - phaseStart) / 1000,
+      rssMb: rssBytes(child.process.pid!) / 1048576,
+      heapMb: metric('nodejs_heap_size_used_bytes') / 1048576,
+      loopP99Ms: metric('nodejs_eventloop_lag_p99_seconds') * 1000,
+      live: now.live_sessions,
+      changeKb: now.change_bytes === null ? null : now.change_bytes / 1024,
+      requestTierMb: metric('skypilot_request_memory_bytes') / 1048576,
+      redisKeys: keys,
+      redisMb: used,
     };
     phases.push(phase);
-    console.log(`sessions ${kind.padEnd(6)} ${name.padEnd(30)} ${phase.seconds.toFixed(1).padStart(6)}s  rss=${phase.rssMb.toFixed(1)}MB `
-      + `heap=${phase.heapMb.toFixed(1)}MB loop_p99=${phase.loopP99Ms.toFixed(1)}ms live=${phase.live}`
-      + (phase.changeKb !== null ? ` changes=${phase.changeKb.toFixed(0)}KB` : '')
-      + ` request_tier=${phase.requestTierMb.toFixed(1)}MB`
-      + (keys !== null ? ` redis_keys=${keys} redis_used=${used!.toFixed(1)}MB` : ''));
+    console.log(
+      `sessions ${kind.padEnd(6)} ${name.padEnd(30)} ${phase.seconds.toFixed(1).padStart(6)}s  rss=${phase.rssMb.toFixed(1)}MB ` +
+        `heap=${phase.heapMb.toFixed(1)}MB loop_p99=${phase.loopP99Ms.toFixed(1)}ms live=${phase.live}` +
+        (phase.changeKb !== null ? ` changes=${phase.changeKb.toFixed(0)}KB` : '') +
+        ` request_tier=${phase.requestTierMb.toFixed(1)}MB` +
+        (keys !== null ? ` redis_keys=${keys} redis_used=${used!.toFixed(1)}MB` : ''),
+    );
     phaseStart = Date.now();
   };
   const failures: string[] = [];
   try {
-    for (let i = 0; i < 20; i++) await (await fetch(`${child.url}/status`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).arrayBuffer();
+    for (let i = 0; i < 20; i++)
+      await (
+        await fetch(`${child.url}/status`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })
+      ).arrayBuffer();
     await record('before');
     let admitted = 0;
-    await inParallel(n, async (i) => { if (await visitor(child.url, i, failures)) admitted++; });
+    await inParallel(n, async (i) => {
+      if (await visitor(child.url, i, failures)) admitted++;
+    });
     await record(`${admitted} sessions, 4 writes each`);
     let beyond = 0;
-    await inParallel(n, async (i) => { if (await visitor(child.url, n + i, failures)) beyond++; });
+    await inParallel(n, async (i) => {
+      if (await visitor(child.url, n + i, failures)) beyond++;
+    });
     const afterCap = await stats();
     await record(`${n} more at the cap (${beyond} in)`);
     await new Promise((resolve) => setTimeout(resolve, sessionMinutes(n) * 60_000 + 7_000));
     const afterSweep = await stats();
     await record('expired and swept');
     let again = 0;
-    await inParallel(n, async (i) => { if (await visitor(child.url, 2 * n + i, failures)) again++; });
+    await inParallel(n, async (i) => {
+      if (await visitor(child.url, 2 * n + i, failures)) again++;
+    });
     await record(`${again} fresh sessions again`);
     if (failures.length) console.log(`sessions ${kind}: failed writes, e.g. ${failures.join('; ')}`);
     const [before, full, capped, swept, reused] = phases;
     const writes = Object.values(afterSweep.writes).reduce((a, b) => a + b, 0);
-    return `store=${kind} sessions=${admitted} writes=${writes} rss_before_mb=${before.rssMb.toFixed(0)} `
-      + `rss_sessions_mb=${full.rssMb.toFixed(0)} heap_sessions_mb=${full.heapMb.toFixed(0)} `
-      + `change_bytes_per_session=${full.changeKb === null ? '-' : ((full.changeKb * 1024) / Math.max(1, admitted)).toFixed(0)} `
-      + `heap_kb_per_live_session=${(((full.heapMb - swept.heapMb) * 1024) / Math.max(1, admitted)).toFixed(1)} `
-      + `rss_swept_mb=${swept.rssMb.toFixed(0)} heap_swept_mb=${swept.heapMb.toFixed(0)} request_tier_mb=${swept.requestTierMb.toFixed(0)} `
-      + `live_at_cap=${capped.live} admitted_past_cap=${beyond} refused_capacity=${afterCap.refused_capacity} `
-      + `live_after_sweep=${swept.live} rss_reused_mb=${reused.rssMb.toFixed(0)} loop_p99_max_ms=${Math.max(...phases.map((p) => p.loopP99Ms)).toFixed(1)}`
-      + (redis ? ` redis_keys_peak=${Math.max(...phases.map((p) => p.redisKeys ?? 0))} redis_keys_after_sweep=${swept.redisKeys} `
-        // Two keys per session, three shared ones, one per client address that made a session this minute.
-        + `redis_keys_bound=${2 * n + 3 + 1} redis_mb_peak=${Math.max(...phases.map((p) => p.redisMb ?? 0)).toFixed(1)}` : '')
-      + ` seconds=${((Date.now() - started) / 1000).toFixed(0)}`;
+    return (
+      `store=${kind} sessions=${admitted} writes=${writes} rss_before_mb=${before.rssMb.toFixed(0)} ` +
+      `rss_sessions_mb=${full.rssMb.toFixed(0)} heap_sessions_mb=${full.heapMb.toFixed(0)} ` +
+      `change_bytes_per_session=${full.changeKb === null ? '-' : ((full.changeKb * 1024) / Math.max(1, admitted)).toFixed(0)} ` +
+      `heap_kb_per_live_session=${(((full.heapMb - swept.heapMb) * 1024) / Math.max(1, admitted)).toFixed(1)} ` +
+      `rss_swept_mb=${swept.rssMb.toFixed(0)} heap_swept_mb=${swept.heapMb.toFixed(0)} request_tier_mb=${swept.requestTierMb.toFixed(0)} ` +
+      `live_at_cap=${capped.live} admitted_past_cap=${beyond} refused_capacity=${afterCap.refused_capacity} ` +
+      `live_after_sweep=${swept.live} rss_reused_mb=${reused.rssMb.toFixed(0)} loop_p99_max_ms=${Math.max(...phases.map((p) => p.loopP99Ms)).toFixed(1)}` +
+      (redis
+        ? ` redis_keys_peak=${Math.max(...phases.map((p) => p.redisKeys ?? 0))} redis_keys_after_sweep=${swept.redisKeys} ` +
+          // Two keys per session, three shared ones, one per client address that made a session this minute.
+          `redis_keys_bound=${2 * n + 3 + 1} redis_mb_peak=${Math.max(...phases.map((p) => p.redisMb ?? 0)).toFixed(1)}`
+        : '') +
+      ` seconds=${((Date.now() - started) / 1000).toFixed(0)}`
+    );
   } finally {
     await child.stop();
     if (redis) {

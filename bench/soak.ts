@@ -17,7 +17,9 @@ export interface SoakTarget extends Variant {
   demo: boolean;
 }
 
-interface Ctx { rid?: string | null }
+interface Ctx {
+  rid?: string | null;
+}
 
 function ridOf(headers: Record<string, unknown>): string | null {
   const v = headers['x-skypilot-request-id'];
@@ -27,11 +29,17 @@ function ridOf(headers: Record<string, unknown>): string | null {
 function scheduled(method: 'POST' | 'GET', path: string, body?: string): autocannon.Request[] {
   return [
     {
-      method, path, headers: { 'content-type': 'application/json' }, body,
-      onResponse: (_s, _b, context, headers) => { (context as Ctx).rid = ridOf(headers as Record<string, unknown>); },
+      method,
+      path,
+      headers: { 'content-type': 'application/json' },
+      body,
+      onResponse: (_s, _b, context, headers) => {
+        (context as Ctx).rid = ridOf(headers as Record<string, unknown>);
+      },
     },
     {
-      method: 'GET', path: '/api/get',
+      method: 'GET',
+      path: '/api/get',
       setupRequest: (req, context) => {
         const rid = (context as Ctx).rid;
         return { ...req, path: rid ? `/api/get?request_id=${encodeURIComponent(rid)}` : '/api/get' };
@@ -48,10 +56,17 @@ function mix(demo: boolean, cluster: string): autocannon.Request[] {
     ...scheduled('POST', '/jobs/queue/v2', '{"limit": 10, "page": 1}'),
     { method: 'GET', path: '/users' },
     { method: 'POST', path: '/logs', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cluster_name: cluster }) },
-    ...(demo ? [
-      { method: 'POST' as const, path: '/down', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cluster_name: cluster }) },
-      { method: 'POST' as const, path: '/users/delete', headers: { 'content-type': 'application/json' }, body: '{"user_id": "x"}' },
-    ] : []),
+    ...(demo
+      ? [
+          {
+            method: 'POST' as const,
+            path: '/down',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ cluster_name: cluster }),
+          },
+          { method: 'POST' as const, path: '/users/delete', headers: { 'content-type': 'application/json' }, body: '{"user_id": "x"}' },
+        ]
+      : []),
   ];
 }
 
@@ -72,9 +87,11 @@ async function report(targets: SoakTarget[], elapsedS: number, counts: Map<strin
     const pid = t.children[0].process.pid!;
     const lag = await eventLoopP99Ms(t.metricsPort);
     const c = counts.get(t.label)!;
-    console.log(`soak t=${String(Math.round(elapsedS)).padStart(5)}s ${t.label.padEnd(8)} rss=${mb(rssBytes(pid))}MB `
-      + `loop_p99=${lag.toFixed(1)}ms requests_db=${t.requestsDb ? mb(sqliteBytes(t.requestsDb)) : '-'}MB `
-      + `responses=${c.done} errors=${c.errors}`);
+    console.log(
+      `soak t=${String(Math.round(elapsedS)).padStart(5)}s ${t.label.padEnd(8)} rss=${mb(rssBytes(pid))}MB ` +
+        `loop_p99=${lag.toFixed(1)}ms requests_db=${t.requestsDb ? mb(sqliteBytes(t.requestsDb)) : '-'}MB ` +
+        `responses=${c.done} errors=${c.errors}`,
+    );
   }
 }
 
@@ -82,15 +99,27 @@ export async function soak(targets: SoakTarget[], seconds: number, connections: 
   const counts = new Map(targets.map((t) => [t.label, { done: 0, errors: 0 }]));
   const started = Date.now();
   await report(targets, 0, counts);
-  const timer = setInterval(() => { void report(targets, (Date.now() - started) / 1000, counts); }, 60_000);
+  const timer = setInterval(() => {
+    void report(targets, (Date.now() - started) / 1000, counts);
+  }, 60_000);
   try {
     const runs = targets.map((t) => {
-      const instance = autocannon({
-        url: t.children[0].url, connections, duration: seconds, requests: mix(t.demo, clusterOf(t)),
-      }, () => undefined);
+      const instance = autocannon(
+        {
+          url: t.children[0].url,
+          connections,
+          duration: seconds,
+          requests: mix(t.demo, clusterOf(t)),
+        },
+        () => undefined,
+      );
       const c = counts.get(t.label)!;
-      instance.on('response', () => { c.done++; });
-      instance.on('reqError', () => { c.errors++; });
+      instance.on('response', () => {
+        c.done++;
+      });
+      instance.on('reqError', () => {
+        c.errors++;
+      });
       return instance;
     });
     await Promise.all(runs.map((r) => new Promise<void>((resolve) => r.on('done', () => resolve()))));

@@ -52,16 +52,22 @@ export async function startServer(options: ServerOptions): Promise<{ child: Chil
   const stateDb = path.join(dir, 'state.db');
   const requestsDb = path.join(dir, 'requests.db');
   if (options.seed !== false && !options.demo) {
-    await seedState(options.postgresUri ? { kind: 'postgres', uri: options.postgresUri } : { kind: 'sqlite', path: stateDb, createDir: false });
+    await seedState(
+      options.postgresUri ? { kind: 'postgres', uri: options.postgresUri } : { kind: 'sqlite', path: stateDb, createDir: false },
+    );
   }
   const args = [
     ...(options.nodeArgs ?? []),
     ...(options.demo ? ['-r', `./${DEMO_PRELOAD}`] : []),
-    'dist/src/server.js', '--port', '0',
+    'dist/src/server.js',
+    '--port',
+    '0',
     ...(options.postgresUri ? [] : ['--db-path', stateDb, '--requests-db', requestsDb]),
   ];
   const env: NodeJS.ProcessEnv = {
-    ...process.env, HOME: dir, ...options.env,
+    ...process.env,
+    HOME: dir,
+    ...options.env,
     ...(options.postgresUri ? { SKYPILOT_DB_CONNECTION_URI: options.postgresUri } : {}),
     ...(options.replicaId ? { SKYPILOT_REPLICA_ID: options.replicaId } : {}),
   };

@@ -7,7 +7,7 @@
  * The port is SKYPILOT_PORT (46580 by default); the host is SKYPILOT_HOST unless that is a wildcard
  * address, in which case loopback.
  */
-'use strict';
+
 const http = require('node:http');
 
 const WILDCARDS = new Set(['', '0.0.0.0', '::', '[::]']);

@@ -4,10 +4,10 @@
  * One minified JS bundle and one CSS file; index.html gets a content hash as a cache buster.
  * Usage: node scripts/build-dashboard.js [--dev]   (--dev: no minification, inline source maps)
  */
-'use strict';
-const crypto = require('crypto');
-const fs = require('fs');
-const path = require('path');
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
 const esbuild = require('esbuild');
 
 const root = path.resolve(__dirname, '..');
@@ -47,10 +47,12 @@ async function main() {
 
   const kb = (b) => `${(b.length / 1024).toFixed(1)} kB`;
   const warnings = result.warnings.length ? `, ${result.warnings.length} warning(s)` : '';
-  console.log(`dashboard built in ${Date.now() - started} ms: app.js ${kb(js)}, app.css ${kb(css)} → ${path.relative(root, outDir)}${warnings}`);
+  console.log(
+    `dashboard built in ${Date.now() - started} ms: app.js ${kb(js)}, app.css ${kb(css)} → ${path.relative(root, outDir)}${warnings}`,
+  );
 }
 
 main().catch((err) => {
-  console.error(err && err.message ? err.message : err);
+  console.error(err?.message ? err.message : err);
   process.exit(1);
 });

@@ -7,9 +7,9 @@
  * build-dashboard`), so a tsc run that failed — after emitting JavaScript anyway — leaves it older
  * than the edit, and the next start builds again instead of running unchecked code.
  */
-'use strict';
-const fs = require('fs');
-const path = require('path');
+
+const fs = require('node:fs');
+const path = require('node:path');
 
 const LAYOUT = {
   sourceDirs: ['src'],

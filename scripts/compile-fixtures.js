@@ -5,9 +5,9 @@
  * parser for files that did not change since the build (see src/demo/yamlFiles.ts). The demo still
  * validates every file on start; this only skips the parsing.
  */
-'use strict';
-const fs = require('fs');
-const path = require('path');
+
+const fs = require('node:fs');
+const path = require('node:path');
 const YAML = require('yaml');
 
 const root = path.resolve(__dirname, '..');

@@ -7,9 +7,9 @@
  *   --nightly   the real state, without the demo preload
  * Server options, signals and the exit status pass through.
  */
-'use strict';
-const { spawn, spawnSync } = require('child_process');
-const path = require('path');
+
+const { spawn, spawnSync } = require('node:child_process');
+const path = require('node:path');
 const { staleReason } = require('./buildFreshness');
 
 const root = path.resolve(__dirname, '..');

@@ -103,10 +103,12 @@ export function createApp(deps: AppDeps): SkyApp {
     if (req.path === '/' || req.path.toLowerCase().startsWith('/dashboard')) labelEndpoint(req, 'dashboard');
     next();
   });
-  ex.use(createDashboardRouter({
-    builtDir: deps.dashboard?.builtDir ?? DEFAULT_DASHBOARD_DIR,
-    officialDir: deps.dashboard?.officialDir ?? undefined,
-  }));
+  ex.use(
+    createDashboardRouter({
+      builtDir: deps.dashboard?.builtDir ?? DEFAULT_DASHBOARD_DIR,
+      officialDir: deps.dashboard?.officialDir ?? undefined,
+    }),
+  );
   ex.use((req) => {
     throw new NotFoundError(`No endpoint ${req.method} ${req.path}.`, 'unknown_endpoint');
   });
@@ -119,7 +121,9 @@ export function createApp(deps: AppDeps): SkyApp {
     if (!fastPath(req, res)) ex(req, res);
   }) as SkyApp;
   listener.context = context;
-  listener.startDraining = () => { draining = true; };
+  listener.startDraining = () => {
+    draining = true;
+  };
   listener.express = ex;
   listener.listen = (port: number, host?: string) => {
     const server = http.createServer(listener);

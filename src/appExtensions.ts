@@ -33,8 +33,7 @@ export interface HookContext {
 }
 
 /** Runs on every request before the body is read or any endpoint code runs. */
-export type RequestHook = (call: HttpCall, address: string, context: HookContext)
-  => HookResult | null | Promise<HookResult | null>;
+export type RequestHook = (call: HttpCall, address: string, context: HookContext) => HookResult | null | Promise<HookResult | null>;
 
 export interface AppExtensions {
   requestHooks: readonly RequestHook[];

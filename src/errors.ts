@@ -1,6 +1,7 @@
 /**
  * Typed errors. Every error the API can answer with has a literal `code` and a SkyPilot error `type`;
- * `httpErrorBoundary` (src/http/errorBoundary.ts) is the one place that turns them into responses.
+ * `errorReply` and `errorBoundary` (src/http/errorReply.ts) are the one place that turns them into
+ * responses.
  *
  * - `HttpError`: the request itself is refused (400, 403, 404, 413, ...): answered at once.
  * - `SkyPilotError`: a scheduled request ran and failed; recorded in the request's `error` field with
@@ -42,7 +43,10 @@ export class NotFoundError extends HttpError {
 }
 
 export class SkyPilotError extends Error {
-  constructor(readonly type: RequestErrorType, message: string) {
+  constructor(
+    readonly type: RequestErrorType,
+    message: string,
+  ) {
     super(message);
     this.name = type;
   }

@@ -10,7 +10,10 @@ import { createApp } from './app';
 import type { Metrics } from './observability/metrics';
 import { RequestJanitor } from './requests/requestJanitor';
 import {
-  DEFAULT_DURABLE_RETENTION_SECONDS, DEFAULT_MAX_DB_BYTES, DEFAULT_READ_RETENTION_SECONDS, RequestStore,
+  DEFAULT_DURABLE_RETENTION_SECONDS,
+  DEFAULT_MAX_DB_BYTES,
+  DEFAULT_READ_RETENTION_SECONDS,
+  RequestStore,
 } from './requests/requestStore';
 import { ConfigError, parseServerConfig, type ServerConfig } from './serverConfig';
 import { globalUserState } from './state/globalUserState';
@@ -27,9 +30,13 @@ export interface RunningServer {
 function listen(server: Server, config: ServerConfig): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      reject(new ConfigError(error.code === 'EADDRINUSE'
-        ? `port ${config.port} on ${config.host} is already in use`
-        : `cannot listen on ${config.host}:${config.port} (${error.message})`));
+      reject(
+        new ConfigError(
+          error.code === 'EADDRINUSE'
+            ? `port ${config.port} on ${config.host} is already in use`
+            : `cannot listen on ${config.host}:${config.port} (${error.message})`,
+        ),
+      );
     };
     server.once('error', onError);
     server.once('listening', () => {
@@ -52,11 +59,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
   const requests = opened.value;
   // Loaded only when asked for: prom-client and pino cost start-up time nobody else should pay.
-  const metrics: Metrics | null = config.metrics ? new (await import('./observability/metrics')).Metrics({
-    queues: () => app.context.executor.load(),
-    liveRequests: () => requests.liveCount(),
-    memoryTier: () => ({ entries: requests.memory.size, bytes: requests.memory.totalBytes }),
-  }) : null;
+  const metrics: Metrics | null = config.metrics
+    ? new (await import('./observability/metrics')).Metrics({
+        queues: () => app.context.executor.load(),
+        liveRequests: () => requests.liveCount(),
+        memoryTier: () => ({ entries: requests.memory.size, bytes: requests.memory.totalBytes }),
+      })
+    : null;
   const app = createApp({
     requests,
     metrics,
@@ -87,17 +96,18 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   if (interrupted) console.log(`[skypilot-ts] marked ${interrupted} interrupted request(s) as FAILED`);
 
   let stopping: Promise<void> | null = null;
-  const stop = (graceMs = 10_000) => stopping ??= (async () => {
-    app.startDraining();
-    server.close();
-    server.closeIdleConnections();
-    await app.context.executor.drain(graceMs);
-    server.closeAllConnections();
-    metricsServer?.close();
-    await janitor.stop();
-    await requests.close();
-    await globalUserState.close();
-  })();
+  const stop = (graceMs = 10_000) =>
+    (stopping ??= (async () => {
+      app.startDraining();
+      server.close();
+      server.closeIdleConnections();
+      await app.context.executor.drain(graceMs);
+      server.closeAllConnections();
+      metricsServer?.close();
+      await janitor.stop();
+      await requests.close();
+      await globalUserState.close();
+    })());
   return { server, config, stop };
 }
 
@@ -113,7 +123,10 @@ export async function runServer(argv: string[]): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : running.config.port;
   console.log(`[skypilot-ts] SkyPilot API server listening on http://${running.config.host}:${port}`);
   const shutdown = () => {
-    void running.stop().then(() => process.exit(0), () => process.exit(1));
+    void running.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

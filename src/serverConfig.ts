@@ -89,18 +89,24 @@ function wrap<T>(what: () => T): T {
 }
 
 export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const { values } = wrap(() => parseArgs({
-    args: joinNegativeValues(argv),
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'db-path': { type: 'string' },
-      'requests-db': { type: 'string' },
-    },
-    strict: true,
-  }));
-  const port = values.port !== undefined ? parsePort(values.port, '--port')
-    : env.SKYPILOT_PORT !== undefined ? parsePort(env.SKYPILOT_PORT, 'SKYPILOT_PORT') : DEFAULT_PORT;
+  const { values } = wrap(() =>
+    parseArgs({
+      args: joinNegativeValues(argv),
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'db-path': { type: 'string' },
+        'requests-db': { type: 'string' },
+      },
+      strict: true,
+    }),
+  );
+  const port =
+    values.port !== undefined
+      ? parsePort(values.port, '--port')
+      : env.SKYPILOT_PORT !== undefined
+        ? parsePort(env.SKYPILOT_PORT, 'SKYPILOT_PORT')
+        : DEFAULT_PORT;
   const host = values.host ?? env.SKYPILOT_HOST ?? '127.0.0.1';
   if (!host.trim()) throw new ConfigError('--host must not be empty');
 
@@ -108,15 +114,22 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
   if (env.SKYPILOT_DB_CONNECTION_URI && !postgres) {
     throw new ConfigError('SKYPILOT_DB_CONNECTION_URI must be a postgresql:// URI');
   }
-  for (const [flag, value] of [['--db-path', values['db-path']], ['--requests-db', values['requests-db']]] as const) {
+  for (const [flag, value] of [
+    ['--db-path', values['db-path']],
+    ['--requests-db', values['requests-db']],
+  ] as const) {
     if (value !== undefined && !value.trim()) throw new ConfigError(`${flag} must not be empty`);
   }
-  const state: DbTarget = values['db-path'] ? { kind: 'sqlite', path: path.resolve(values['db-path']), createDir: false }
+  const state: DbTarget = values['db-path']
+    ? { kind: 'sqlite', path: path.resolve(values['db-path']), createDir: false }
     : defaultStateTarget(env);
   const requestsPath = values['requests-db'] ?? env.SKYPILOT_REQUESTS_DB;
-  const requests: DbTarget = postgres && !requestsPath ? { kind: 'postgres', uri: env.SKYPILOT_DB_CONNECTION_URI! }
-    : requestsPath ? { kind: 'sqlite', path: path.resolve(requestsPath), createDir: false }
-      : { kind: 'sqlite', path: path.join(os.homedir(), '.sky', 'api_server', 'requests.db'), createDir: true };
+  const requests: DbTarget =
+    postgres && !requestsPath
+      ? { kind: 'postgres', uri: env.SKYPILOT_DB_CONNECTION_URI! }
+      : requestsPath
+        ? { kind: 'sqlite', path: path.resolve(requestsPath), createDir: false }
+        : { kind: 'sqlite', path: path.join(os.homedir(), '.sky', 'api_server', 'requests.db'), createDir: true };
 
   return {
     host,
@@ -130,9 +143,10 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
     rateLimit: wrap(() => parseRateLimit(env.SKYPILOT_RATE_LIMIT, appExtensions.defaultRateLimit)),
     replicaId: env.SKYPILOT_REPLICA_ID || `${os.hostname()}:${port === 0 ? `ephemeral-${process.pid}` : port}`,
     leaseSeconds: parseLease(env.SKYPILOT_REPLICA_LEASE_SECONDS),
-    metrics: env.SKYPILOT_METRICS_PORT !== undefined
-      ? { port: parsePort(env.SKYPILOT_METRICS_PORT, 'SKYPILOT_METRICS_PORT'), host: env.SKYPILOT_METRICS_HOST || '127.0.0.1' }
-      : null,
+    metrics:
+      env.SKYPILOT_METRICS_PORT !== undefined
+        ? { port: parsePort(env.SKYPILOT_METRICS_PORT, 'SKYPILOT_METRICS_PORT'), host: env.SKYPILOT_METRICS_HOST || '127.0.0.1' }
+        : null,
     accessLog: parseFlag(env.SKYPILOT_ACCESS_LOG, 'SKYPILOT_ACCESS_LOG'),
   };
 }

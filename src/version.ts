@@ -11,7 +11,10 @@ function headCommit(gitDir: string): string | null {
   if (fs.existsSync(loose)) return fs.readFileSync(loose, 'utf8').trim();
   const packed = path.join(gitDir, 'packed-refs');
   if (!fs.existsSync(packed)) return null;
-  const line = fs.readFileSync(packed, 'utf8').split('\n').find((l) => l.endsWith(` ${ref}`));
+  const line = fs
+    .readFileSync(packed, 'utf8')
+    .split('\n')
+    .find((l) => l.endsWith(` ${ref}`));
   return line ? line.split(' ')[0] : null;
 }
 
@@ -23,7 +26,13 @@ function buildCommit(): string {
     const dotGit = [1, 2, 3].map((up) => path.resolve(__dirname, ...Array(up).fill('..'), '.git')).find((p) => fs.existsSync(p));
     if (!dotGit) return 'unknown';
     const gitDir = fs.statSync(dotGit).isFile()
-      ? path.resolve(path.dirname(dotGit), fs.readFileSync(dotGit, 'utf8').replace(/^gitdir:\s*/, '').trim())
+      ? path.resolve(
+          path.dirname(dotGit),
+          fs
+            .readFileSync(dotGit, 'utf8')
+            .replace(/^gitdir:\s*/, '')
+            .trim(),
+        )
       : dotGit;
     const commit = headCommit(gitDir);
     return commit && /^[0-9a-f]{40}$/.test(commit) ? commit : 'unknown';

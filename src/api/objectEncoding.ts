@@ -67,16 +67,22 @@ export function handleDict(h: CloudVmRayResourceHandle): Record<string, unknown>
 
 export function encodeHandle(h: CloudVmRayResourceHandle, encoding: ObjectEncoding): unknown {
   switch (encoding) {
-    case 'pickle': return toBase64Pickle(pickleHandle(h));
-    case 'dict': return handleDict(h);
-    case 'json': return h.toJSON();
+    case 'pickle':
+      return toBase64Pickle(pickleHandle(h));
+    case 'dict':
+      return handleDict(h);
+    case 'json':
+      return h.toJSON();
   }
 }
 
 export function encodeResources(r: Resources, encoding: ObjectEncoding): unknown {
   switch (encoding) {
-    case 'pickle': return toBase64Pickle(pickleResources(r));
-    case 'dict': return resourcesConfig(r);
-    case 'json': return r.toJSON();
+    case 'pickle':
+      return toBase64Pickle(pickleResources(r));
+    case 'dict':
+      return resourcesConfig(r);
+    case 'json':
+      return r.toJSON();
   }
 }

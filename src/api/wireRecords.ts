@@ -2,12 +2,8 @@
  * Domain records -> SkyPilot's wire records. `launched_at` is integer epoch seconds and `cloud` is
  * always a display name: the official dashboard blanks a whole page on a single row without them.
  */
-import type {
-  ClusterJobRecord, CostReportRecord, ManagedJobRecord, StatusRecord, UserRecord, VolumeRecord,
-} from './wireTypes';
-import type {
-  ClusterHistoryRecord, ClusterJob, ClusterRecord, ManagedJob, UserWithRole, Volume,
-} from '../state/records';
+import type { ClusterJobRecord, CostReportRecord, ManagedJobRecord, StatusRecord, UserRecord, VolumeRecord } from './wireTypes';
+import type { ClusterHistoryRecord, ClusterJob, ClusterRecord, ManagedJob, UserWithRole, Volume } from '../state/records';
 import { Kubernetes } from '../state/clouds';
 import { PICKLED_NONE_BASE64 } from '../pickle/skypilotPickles';
 import { encodeHandle, encodeResources, type ObjectEncoding } from './objectEncoding';
@@ -130,7 +126,12 @@ function clusterResources(job: ManagedJob, full: boolean): string {
   if (!r) return '-';
   const parts: string[] = [];
   const acc = r.accelerators;
-  if (acc) parts.push(`gpus=${Object.entries(acc).map(([k, v]) => `${k}:${v}`).join(',')}`);
+  if (acc)
+    parts.push(
+      `gpus=${Object.entries(acc)
+        .map(([k, v]) => `${k}:${v}`)
+        .join(',')}`,
+    );
   if (full || !acc || r.cloud instanceof Kubernetes) {
     if (r.cpusDisplay) parts.push(`cpus=${r.cpusDisplay}`);
     if (r.memoryDisplay) parts.push(`mem=${r.memoryDisplay}`);

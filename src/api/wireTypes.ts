@@ -9,7 +9,13 @@
  */
 
 import type {
-  ClusterJobStatus, ClusterStatus, ManagedJobScheduleState, ManagedJobStatus, RequestStatus, ScheduleType, VolumeStatus,
+  ClusterJobStatus,
+  ClusterStatus,
+  ManagedJobScheduleState,
+  ManagedJobStatus,
+  RequestStatus,
+  ScheduleType,
+  VolumeStatus,
 } from '../vocab/statuses';
 import type { WorkspaceConfig, WorkspacesMap } from '../vocab/workspaces';
 
@@ -184,7 +190,6 @@ export interface UserRoleRecord {
   name: string;
   role: string;
 }
-
 
 export interface NodeInfo {
   name: string;

@@ -7,10 +7,10 @@
  * it is shown as `\n`, never printed.
  */
 import { ApiError } from '../client/apiError';
-import { Env, isLocalEndpoint } from '../client/endpoint';
+import { type Env, isLocalEndpoint } from '../client/endpoint';
 import { SkyClient } from '../client/skyClient';
 import { colorEnabled, renderColors } from './colors';
-import { CliIo, SkyApi } from './io';
+import type { CliIo, SkyApi } from './io';
 import { resolveNow } from './relativeTime';
 import { sanitize } from './sanitize';
 import { spawnLocalServer } from './serverProcess';
@@ -43,7 +43,9 @@ function demoSessionNotices(io: CliIo): (res: Response) => void {
     if (told || res.headers.get(HEADERS.demoSessionNotice) !== 'expired') return;
     told = true;
     const id = res.headers.get(HEADERS.demoSession) ?? '';
-    io.stderr.write(`${terminalLine(`sky: the demo session has expired; this command ran in a new one: export SKYPILOT_DEMO_SESSION=${id}`)}\n`);
+    io.stderr.write(
+      `${terminalLine(`sky: the demo session has expired; this command ran in a new one: export SKYPILOT_DEMO_SESSION=${id}`)}\n`,
+    );
   };
 }
 
@@ -54,7 +56,9 @@ export function newClient(io: CliIo, env: Env, debug: boolean, overrides: Constr
     onResponse: demoSessionNotices(io),
     onRetry: debug
       ? ({ attempt, delayMs, error }) =>
-          io.stderr.write(`${terminalLine(`sky: debug: attempt ${attempt} failed (${(error as Error).message}); retrying in ${delayMs} ms`)}\n`)
+          io.stderr.write(
+            `${terminalLine(`sky: debug: attempt ${attempt} failed (${(error as Error).message}); retrying in ${delayMs} ms`)}\n`,
+          )
       : undefined,
     ...overrides,
   });

@@ -8,7 +8,10 @@ export const EXIT_USAGE = 2;
 
 /** An error the CLI raises itself, with the exit code it implies. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: number = EXIT_ERROR) {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_ERROR,
+  ) {
     super(message);
     this.name = 'CliError';
   }
@@ -47,6 +50,9 @@ export function exitCodeFor(err: unknown): number {
 /** The stack trace, for `SKY_DEBUG=1`, as lines (each printed line is one line; see context.ts). */
 export function debugDetails(err: unknown): string[] {
   if (!(err instanceof Error)) return [];
-  const extra = err instanceof ApiError ? ` [status=${err.status} type=${err.type} code=${err.code}${err.requestId ? ` request_id=${err.requestId}` : ''}]` : '';
+  const extra =
+    err instanceof ApiError
+      ? ` [status=${err.status} type=${err.type} code=${err.code}${err.requestId ? ` request_id=${err.requestId}` : ''}]`
+      : '';
   return `${err.stack ?? err.message}${extra}`.split('\n');
 }

@@ -29,7 +29,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return EXIT_USAGE; // commander already printed its one line (or the help)
     }
     ctx.err(errorLine(err));
-    if (ctx.debug) debugDetails(err).forEach((line) => ctx.err(line));
+    if (ctx.debug) for (const line of debugDetails(err)) ctx.err(line);
     return exitCodeFor(err) || EXIT_ERROR;
   }
 }

@@ -20,7 +20,7 @@ export async function forEachCluster(
       if (!(err instanceof ApiError) || err.isNetworkError() || err.type === 'VersionMismatch') throw err;
       failed += 1;
       ctx.err(errorLine(err));
-      if (ctx.debug) debugDetails(err).forEach((line) => ctx.err(line));
+      if (ctx.debug) for (const line of debugDetails(err)) ctx.err(line);
     }
   }
   return failed > 0 ? 1 : 0;

@@ -36,7 +36,16 @@ export function buildProgram(ctx: CliContext, done: ExitSetter): Command {
       outputError: (text, write) => write(`${terminalLine(errorLine(oneLine(text.replace(/^error:\s*/, ''))))}\n`),
     });
 
-  for (const register of [registerStatus, registerQueue, registerLogs, registerStop, registerStart, registerDown, registerAutostop, registerCostReport]) {
+  for (const register of [
+    registerStatus,
+    registerQueue,
+    registerLogs,
+    registerStop,
+    registerStart,
+    registerDown,
+    registerAutostop,
+    registerCostReport,
+  ]) {
     register(program, ctx, done);
   }
 

@@ -10,7 +10,6 @@
  */
 
 /** C0 (incl. ESC, newline, tab), DEL, C1, and the bidi embeddings, overrides and isolates. */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };

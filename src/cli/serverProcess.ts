@@ -6,7 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Env, homeDir } from '../client/endpoint';
+import { type Env, homeDir } from '../client/endpoint';
 import { CliError } from './errors';
 
 export interface ServerFiles {
@@ -64,7 +64,10 @@ export function commandLineOf(pid: number): string | undefined {
     // no /proc (macOS), or no such process
   }
   try {
-    return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+    return (
+      execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() ||
+      undefined
+    );
   } catch {
     return undefined;
   }

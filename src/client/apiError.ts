@@ -116,9 +116,7 @@ export function errorFromRequestPayload(status: number, payload: Json): ApiError
   const parsed = parseJsonString(payload.error);
   const type = isObject(parsed) && typeof parsed.type === 'string' ? parsed.type : 'RequestFailed';
   const message =
-    isObject(parsed) && typeof parsed.message === 'string'
-      ? parsed.message
-      : `Request ${requestId ?? ''} failed`.replace('  ', ' ');
+    isObject(parsed) && typeof parsed.message === 'string' ? parsed.message : `Request ${requestId ?? ''} failed`.replace('  ', ' ');
   return new ApiError({ status, type, code: 'request_failed', message, requestId });
 }
 

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Env, homeDir } from './endpoint';
+import { type Env, homeDir } from './endpoint';
 
 export interface UserIdentity {
   /** 8 lower-case hex characters. */

@@ -54,7 +54,11 @@ export interface RetryHooks {
 }
 
 export class RetryExhausted extends Error {
-  constructor(readonly lastError: unknown, readonly attempts: number, readonly elapsedMs: number) {
+  constructor(
+    readonly lastError: unknown,
+    readonly attempts: number,
+    readonly elapsedMs: number,
+  ) {
     super(`gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${(elapsedMs / 1000).toFixed(1)} s`);
     this.name = 'RetryExhausted';
   }

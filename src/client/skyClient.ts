@@ -19,10 +19,10 @@ import type {
   WorkspacesMap,
 } from '../api/wireTypes';
 import { ApiError, errorFromNetwork, errorFromRequestPayload, withRequestId } from './apiError';
-import { Env, resolveEndpoint, ResolvedEndpoint } from './endpoint';
-import { envVarsFor, resolveIdentity, UserIdentity } from './identity';
-import { RetryHooks, RetryPolicy, resolveRetryPolicy } from './retry';
-import { HttpRequest, QueryValue, REQUEST_ID_HEADER, requestIdOf, Transport } from './transport';
+import { type Env, resolveEndpoint, type ResolvedEndpoint } from './endpoint';
+import { envVarsFor, resolveIdentity, type UserIdentity } from './identity';
+import { type RetryHooks, type RetryPolicy, resolveRetryPolicy } from './retry';
+import { type HttpRequest, type QueryValue, REQUEST_ID_HEADER, requestIdOf, Transport } from './transport';
 import type {
   ApiRequestSummary,
   ApiStatusOptions,
@@ -115,7 +115,7 @@ export class SkyClient {
 
   private async probeVersion(): Promise<ServerVersionInfo> {
     const { body, headers } = await this.fetchHealth();
-    const fromHeader = parseApiVersion(headers.get('X-SkyPilot-API-Version'));
+    const fromHeader = parseApiVersion(headers.get(HEADERS.apiVersion));
     const apiVersion = fromHeader ?? parseApiVersion(body.api_version);
     if (apiVersion === undefined || apiVersion < MIN_COMPATIBLE_API_VERSION) {
       throw new ApiError({
@@ -129,7 +129,7 @@ export class SkyClient {
     }
     return {
       apiVersion,
-      version: headers.get('X-SkyPilot-Version') ?? (typeof body.version === 'string' ? body.version : null),
+      version: headers.get(HEADERS.version) ?? (typeof body.version === 'string' ? body.version : null),
       commit: typeof body.commit === 'string' ? body.commit : null,
     };
   }
@@ -281,7 +281,7 @@ export class SkyClient {
   // ---- clusters -------------------------------------------------------------------------------
 
   status(options: StatusOptions = {}): Promise<StatusRecord[]> {
-    const refresh = options.refresh === true ? 'FORCE' : options.refresh === false ? 'NONE' : options.refresh ?? 'NONE';
+    const refresh = options.refresh === true ? 'FORCE' : options.refresh === false ? 'NONE' : (options.refresh ?? 'NONE');
     return this.scheduled('POST', '/status', {
       cluster_names: options.clusterNames && options.clusterNames.length > 0 ? options.clusterNames : null,
       refresh,

@@ -3,9 +3,10 @@
  * failure into an `ApiError`. Knows nothing about SkyPilot endpoints.
  */
 import { ApiError, errorFromHttpBody, errorFromNetwork } from './apiError';
-import { ResolvedEndpoint } from './endpoint';
-import { RetryExhausted, RetryHooks, RetryPolicy, withRetry } from './retry';
+import type { ResolvedEndpoint } from './endpoint';
+import { RetryExhausted, type RetryHooks, type RetryPolicy, withRetry } from './retry';
 import { API_VERSION, VERSION } from '../vocab/versions';
+import { HEADERS } from '../vocab/headers';
 
 export type QueryValue = string | number | boolean | null | undefined | readonly string[];
 
@@ -35,11 +36,10 @@ export interface TransportOptions {
   onResponse?: (res: Response) => void;
 }
 
-export const REQUEST_ID_HEADER = 'X-Skypilot-Request-ID';
-export const LEGACY_REQUEST_ID_HEADER = 'X-Request-ID';
+export const REQUEST_ID_HEADER = HEADERS.requestId;
 
 export function requestIdOf(res: Response): string | undefined {
-  return res.headers.get(REQUEST_ID_HEADER) ?? res.headers.get(LEGACY_REQUEST_ID_HEADER) ?? undefined;
+  return res.headers.get(REQUEST_ID_HEADER) ?? res.headers.get(HEADERS.genericRequestId) ?? undefined;
 }
 
 export function buildUrl(base: string, path: string, query?: Record<string, QueryValue>): string {
@@ -62,8 +62,8 @@ export class Transport {
   private headers(req: HttpRequest): Record<string, string> {
     const headers: Record<string, string> = {
       Accept: 'application/json',
-      'X-SkyPilot-API-Version': String(API_VERSION),
-      'X-SkyPilot-Version': VERSION,
+      [HEADERS.apiVersion]: String(API_VERSION),
+      [HEADERS.version]: VERSION,
       ...(this.options.headers ?? {}),
       ...(req.headers ?? {}),
     };

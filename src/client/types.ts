@@ -96,8 +96,7 @@ export interface LaunchResult {
 }
 
 /** A row of `GET /api/status` (display form of a request payload). */
-export type ApiRequestSummary = Pick<RequestPayload, 'request_id' | 'name' | 'status' | 'created_at'> &
-  Partial<RequestPayload>;
+export type ApiRequestSummary = Pick<RequestPayload, 'request_id' | 'name' | 'status' | 'created_at'> & Partial<RequestPayload>;
 
 /** What the one-time version check learnt about the server. */
 export interface ServerVersionInfo {

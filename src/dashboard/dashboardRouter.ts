@@ -12,9 +12,9 @@
  * Grafana probe makes the official dashboard embed Grafana iframes). Only GET and HEAD are served; paths
  * that try to leave the directory answer 404.
  */
-import express, { NextFunction, Request, Response } from 'express';
-import fs from 'fs';
-import path from 'path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import fs from 'node:fs';
+import path from 'node:path';
 import { HttpError } from '../errors';
 import type { HttpErrorType } from '../vocab/errorTypes';
 import { errorReply } from '../http/errorReply';

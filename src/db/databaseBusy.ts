@@ -8,8 +8,14 @@ import { countDbError } from './dbErrors';
 
 export class DatabaseBusyError extends HttpError {
   constructor(what: string, waitedMs: number) {
-    super(503, 'database_busy', 'DatabaseBusy',
-      `The ${what} is locked by another process (waited ${waitedMs} ms); try again shortly.`, undefined, 1);
+    super(
+      503,
+      'database_busy',
+      'DatabaseBusy',
+      `The ${what} is locked by another process (waited ${waitedMs} ms); try again shortly.`,
+      undefined,
+      1,
+    );
   }
 }
 
@@ -19,7 +25,10 @@ export function isSqliteBusy(error: unknown): boolean {
   return typeof error === 'object' && error !== null && BUSY_CODES.has((error as { code?: string }).code ?? '');
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms); });
+export const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms);
+  });
 
 /**
  * Runs `attempt` (a whole transaction) until it does not fail with DatabaseBusyError, sleeping a

@@ -3,7 +3,7 @@
  * database (`SKYPILOT_DB_CONNECTION_URI`, upstream's variable), shared by every replica.
  */
 export type DbTarget =
-  | { kind: 'sqlite'; path: string; /** The default location may be created; an explicit one must exist. */ createDir: boolean }
+  | { kind: 'sqlite'; path: string /** The default location may be created; an explicit one must exist. */; createDir: boolean }
   | { kind: 'postgres'; uri: string };
 
 export type DbKind = DbTarget['kind'];

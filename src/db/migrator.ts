@@ -10,21 +10,24 @@ import type { Db } from './database';
 import type { DbKind } from './dbTarget';
 import { advisoryKey } from './advisoryKey';
 
+// biome-ignore lint/suspicious/noExplicitAny: a migration builds the schema that the typed stores then describe
+type UntypedDb = Kysely<any>;
+
 export interface Migration {
   version: number;
   name: string;
-  up(db: Kysely<any>, kind: DbKind): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  up(db: UntypedDb, kind: DbKind): Promise<void>;
 }
 
-async function applyPending(db: Kysely<any>, kind: DbKind, table: string, migrations: readonly Migration[]) { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function applyPending(db: UntypedDb, kind: DbKind, table: string, migrations: readonly Migration[]) {
   const ran: number[] = [];
   for (const migration of migrations) {
     await db.transaction().execute(async (trx) => {
-      const applied = await trx.selectFrom(table).select('version').where('version', '=', migration.version)
-        .executeTakeFirst();
+      const applied = await trx.selectFrom(table).select('version').where('version', '=', migration.version).executeTakeFirst();
       if (applied) return;
       await migration.up(trx, kind);
-      await trx.insertInto(table)
+      await trx
+        .insertInto(table)
         .values({ version: migration.version, name: migration.name, applied_at: Math.floor(Date.now() / 1000) })
         .execute();
       ran.push(migration.version);
@@ -35,9 +38,11 @@ async function applyPending(db: Kysely<any>, kind: DbKind, table: string, migrat
 
 /** Applies what is missing; returns the versions applied now. */
 export async function migrate<S>(store: Db<S>, table: string, migrations: readonly Migration[]): Promise<number[]> {
-  const db = store.kysely as unknown as Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const db = store.kysely as unknown as UntypedDb;
   if (store.kind === 'sqlite') {
-    await db.schema.createTable(table).ifNotExists()
+    await db.schema
+      .createTable(table)
+      .ifNotExists()
       .addColumn('version', 'integer', (c) => c.primaryKey())
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('applied_at', 'integer', (c) => c.notNull())
@@ -47,7 +52,9 @@ export async function migrate<S>(store: Db<S>, table: string, migrations: readon
   return db.connection().execute(async (conn) => {
     await sql`SELECT pg_advisory_lock(${advisoryKey(table)})`.execute(conn);
     try {
-      await conn.schema.createTable(table).ifNotExists()
+      await conn.schema
+        .createTable(table)
+        .ifNotExists()
         .addColumn('version', 'integer', (c) => c.primaryKey())
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('applied_at', 'bigint', (c) => c.notNull())

@@ -59,15 +59,18 @@ export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<
     idleTimeoutMillis: 30_000,
     options: `-c lock_timeout=${LOCK_TIMEOUT_MS} -c statement_timeout=${STATEMENT_TIMEOUT_MS}`,
     types: {
-      getTypeParser: (oid: number, format?: string) =>
-        (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text')),
+      getTypeParser: (oid: number, format?: string) => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text')),
     } as pg.CustomTypesConfig,
   });
-  pool.on('error', () => { /* an idle client died; the pool replaces it */ });
+  pool.on('error', () => {
+    /* an idle client died; the pool replaces it */
+  });
   // The pool listens for errors only on idle clients. A connection cut while checked out (a
   // transaction between statements, a database dropped or failed over) would emit 'error' with no
   // listener and end the process; its statement fails on its own and the pool drops the client.
-  pool.on('connect', (client) => { client.on('error', () => {}); });
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   try {
     await pool.query('SELECT 1');
   } catch (error) {
@@ -90,7 +93,10 @@ export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<
     client.on('error', () => {});
     client.on('end', () => {
       if (listener === client) listener = null;
-      if (!closed) setTimeout(() => { void listen(); }, RELISTEN_MS).unref();
+      if (!closed)
+        setTimeout(() => {
+          void listen();
+        }, RELISTEN_MS).unref();
     });
     client.on('notification', (message) => {
       if (message.channel === options.channel) counter++;
@@ -147,9 +153,13 @@ export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<
         listener?.query(`LISTEN ${channel}`).catch(() => {});
       }
       events.on(channel, handler);
-      return () => { events.off(channel, handler); };
+      return () => {
+        events.off(channel, handler);
+      };
     },
-    ping: async () => { await pool.query('SELECT 1'); },
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
     close: async () => {
       closed = true;
       const client = listener;

@@ -33,8 +33,9 @@ function fail(options: SqliteOpenOptions, why: string): never {
 }
 
 function tablesOf(db: Database.Database): string[] {
-  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as
-    { name: string }[]).map((r) => r.name);
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map(
+    (r) => r.name,
+  );
 }
 
 function checkFile(db: Database.Database, options: SqliteOpenOptions): void {
@@ -102,12 +103,20 @@ export function openSqlite<S>(options: SqliteOpenOptions): Db<S> {
     },
     changeCounter: () => localWrites * 2 ** 20 + (raw.open ? Number(dataVersion.get()) : 0),
     crossProcessEvents: false,
-    publish: async (channel, payload) => { events.emit(channel, payload); },
+    publish: async (channel, payload) => {
+      events.emit(channel, payload);
+    },
     subscribe: (channel, handler) => {
       events.on(channel, handler);
-      return () => { events.off(channel, handler); };
+      return () => {
+        events.off(channel, handler);
+      };
     },
-    ping: async () => { raw.prepare('SELECT 1').get(); },
-    close: async () => { await kysely.destroy(); },
+    ping: async () => {
+      raw.prepare('SELECT 1').get();
+    },
+    close: async () => {
+      await kysely.destroy();
+    },
   };
 }

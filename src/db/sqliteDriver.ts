@@ -8,8 +8,15 @@
  */
 import type Database from 'better-sqlite3';
 import {
-  CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult,
-  SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryResult,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
 } from 'kysely';
 import { DatabaseBusyError, isSqliteBusy } from './databaseBusy';
 
@@ -52,7 +59,7 @@ class SqliteConnection implements DatabaseConnection {
     }
   }
 
-  // eslint-disable-next-line require-yield
+  // biome-ignore lint/correctness/useYield: kysely's driver interface wants a generator; this one is never used
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('streaming queries are not used by this server');
   }
@@ -66,7 +73,9 @@ class ConnectionLock {
   async acquire(): Promise<void> {
     const previous = this.tail;
     let release!: () => void;
-    this.tail = new Promise<void>((resolve) => { release = resolve; });
+    this.tail = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     await previous;
     this.release = release;
   }

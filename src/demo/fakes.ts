@@ -32,10 +32,12 @@ export interface DemoManifest {
 }
 
 function matches(c: ClusterRecord, filter: ClusterFilter): boolean {
-  return (!filter.excludeManagedClusters || !c.isManaged)
-    && (!filter.workspaces || filter.workspaces.includes(c.workspace))
-    && (!filter.userHashes || filter.userHashes.includes(c.userHash))
-    && (!filter.clusterNames || filter.clusterNames.includes(c.name));
+  return (
+    (!filter.excludeManagedClusters || !c.isManaged) &&
+    (!filter.workspaces || filter.workspaces.includes(c.workspace)) &&
+    (!filter.userHashes || filter.userHashes.includes(c.userHash)) &&
+    (!filter.clusterNames || filter.clusterNames.includes(c.name))
+  );
 }
 
 /** Newest launch first, then by name: the order the real `getClusters` answers in. */
@@ -63,16 +65,18 @@ export function buildManifest(cache: WorldCache): DemoManifest {
       updateLastUse: REFUSE,
       updateClusterHandle: REFUSE,
       removeCluster: REFUSE,
-      getClustersFromHistory: async (options = {}) => read((w) => {
-        const cutoff = options.days == null ? null : w.now - options.days * 86400;
-        return w.history.filter((h) => cutoff === null || h.usageIntervals.some(([, end]) => end === null || end >= cutoff));
-      }),
+      getClustersFromHistory: async (options = {}) =>
+        read((w) => {
+          const cutoff = options.days == null ? null : w.now - options.days * 86400;
+          return w.history.filter((h) => cutoff === null || h.usageIntervals.some(([, end]) => end === null || end >= cutoff));
+        }),
       addClusterEvent: REFUSE,
-      getClusterEvents: async (nameOrHash, type = 'STATUS_CHANGE') => read((w) => {
-        const c = w.clusters.find((r) => r.name === nameOrHash || r.clusterHash === nameOrHash);
-        if (!c || type !== 'STATUS_CHANGE') return [];
-        return w.clusterEvents.get(c.name) ?? [];
-      }),
+      getClusterEvents: async (nameOrHash, type = 'STATUS_CHANGE') =>
+        read((w) => {
+          const c = w.clusters.find((r) => r.name === nameOrHash || r.clusterHash === nameOrHash);
+          if (!c || type !== 'STATUS_CHANGE') return [];
+          return w.clusterEvents.get(c.name) ?? [];
+        }),
       getAllUsers: async () => read((w) => w.users),
       getUser: async (id) => read((w) => w.users.find((u) => u.id === id) ?? null),
       getUserByName: async (name) => read((w) => w.users.filter((u) => u.name === name)),
@@ -93,8 +97,7 @@ export function buildManifest(cache: WorldCache): DemoManifest {
       getSshNodePools: async () => ({}),
       getSshKeys: async () => null,
       setSshKeys: REFUSE,
-      getClusterJobs: async (name) => read((w) => w.clusterJobs.filter((j) => j.clusterName === name)
-        .sort((a, b) => b.jobId - a.jobId)),
+      getClusterJobs: async (name) => read((w) => w.clusterJobs.filter((j) => j.clusterName === name).sort((a, b) => b.jobId - a.jobId)),
       addClusterJob: REFUSE,
       setClusterJobStatus: REFUSE,
       appendClusterJobLog: REFUSE,
@@ -127,28 +130,32 @@ export function buildManifest(cache: WorldCache): DemoManifest {
     },
     kubernetesInfra: {
       getAllContexts: async () => Object.keys(cache.current().kubernetesNodes),
-      getNodeInfo: async (context) => read((w) => {
-        const nodes = context ? w.kubernetesNodes[context] : undefined;
-        return {
-          node_info_dict: Object.fromEntries((nodes ?? []).map((n) => [n.name, n])),
-          hint: nodes ? '' : `Kubernetes context '${context ?? ''}' is not part of the demo.`,
-        };
-      }),
-      getGpuAvailability: async (context) => Object.entries(cache.current().kubernetesNodes)
-        .filter(([name]) => !context || name === context)
-        .map(([name, nodes]) => {
-          const byGpu = new Map<string, { counts: Set<number>; capacity: number; available: number }>();
-          for (const n of nodes) {
-            if (!n.accelerator_type) continue;
-            const entry = byGpu.get(n.accelerator_type) ?? { counts: new Set<number>(), capacity: 0, available: 0 };
-            entry.counts.add(n.total.accelerator_count);
-            entry.capacity += n.total.accelerator_count;
-            entry.available += n.free.accelerators_available;
-            byGpu.set(n.accelerator_type, entry);
-          }
-          return [name, [...byGpu].map(([gpu, e]) => [gpu, [...e.counts].sort((a, b) => a - b), e.capacity, e.available])] as
-            [string, [string, number[], number, number][]];
+      getNodeInfo: async (context) =>
+        read((w) => {
+          const nodes = context ? w.kubernetesNodes[context] : undefined;
+          return {
+            node_info_dict: Object.fromEntries((nodes ?? []).map((n) => [n.name, n])),
+            hint: nodes ? '' : `Kubernetes context '${context ?? ''}' is not part of the demo.`,
+          };
         }),
+      getGpuAvailability: async (context) =>
+        Object.entries(cache.current().kubernetesNodes)
+          .filter(([name]) => !context || name === context)
+          .map(([name, nodes]) => {
+            const byGpu = new Map<string, { counts: Set<number>; capacity: number; available: number }>();
+            for (const n of nodes) {
+              if (!n.accelerator_type) continue;
+              const entry = byGpu.get(n.accelerator_type) ?? { counts: new Set<number>(), capacity: 0, available: 0 };
+              entry.counts.add(n.total.accelerator_count);
+              entry.capacity += n.total.accelerator_count;
+              entry.available += n.free.accelerators_available;
+              byGpu.set(n.accelerator_type, entry);
+            }
+            return [name, [...byGpu].map(([gpu, e]) => [gpu, [...e.counts].sort((a, b) => a - b), e.capacity, e.available])] as [
+              string,
+              [string, number[], number, number][],
+            ];
+          }),
     },
   };
 }

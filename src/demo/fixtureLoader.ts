@@ -32,13 +32,18 @@ function parseYaml(dir: string, file: string): unknown {
 }
 
 function fieldPath(segments: PropertyKey[]): string {
-  return segments.map((s) => (typeof s === 'number' ? `[${s}]` : `.${String(s)}`)).join('').replace(/^\./, '');
+  return segments
+    .map((s) => (typeof s === 'number' ? `[${s}]` : `.${String(s)}`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 /** Checks that cannot be expressed per file: references between files and instance types. */
 function crossCheck(f: Omit<Fixtures, 'texts'>, dir: string): void {
   const users = new Set(f.users.users.map((u) => u.name));
-  const fail = (where: string, message: string) => { throw new FixtureError(`${where}: ${message}`); };
+  const fail = (where: string, message: string) => {
+    throw new FixtureError(`${where}: ${message}`);
+  };
   const needFile = (where: string, rel: string) => {
     if (!fs.existsSync(path.join(dir, rel))) fail(where, `file '${rel}' does not exist under src/demo/fixtures`);
   };
@@ -82,8 +87,8 @@ function crossCheck(f: Omit<Fixtures, 'texts'>, dir: string): void {
       }
     }
   });
-  f.volumes.forEach((v, i) => needUser(`volumes.yaml: [${i}].user`, v.user));
-  f.storage.forEach((b, i) => needUser(`storage.yaml: [${i}].user`, b.user));
+  for (const [i, v] of f.volumes.entries()) needUser(`volumes.yaml: [${i}].user`, v.user);
+  for (const [i, b] of f.storage.entries()) needUser(`storage.yaml: [${i}].user`, b.user);
   f.recipes.forEach((r, i) => {
     needUser(`recipes.yaml: [${i}].user`, r.user);
     needFile(`recipes.yaml: [${i}].file`, r.file);
@@ -132,10 +137,13 @@ export class FixtureSource {
   }
 
   private currentSignature(): string {
-    return listFiles(this.dir).sort().map((f) => {
-      const stat = fs.statSync(f);
-      return `${f}:${stat.size}:${stat.mtimeMs}`;
-    }).join('|');
+    return listFiles(this.dir)
+      .sort()
+      .map((f) => {
+        const stat = fs.statSync(f);
+        return `${f}:${stat.size}:${stat.mtimeMs}`;
+      })
+      .join('|');
   }
 
   current(): Fixtures {

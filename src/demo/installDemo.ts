@@ -77,8 +77,10 @@ function refuser(name: string, why: string) {
 
 function refuseUpgrades(server: Server): void {
   server.on('upgrade', (_req, socket) => {
-    socket.end('HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n'
-      + JSON.stringify({ detail: new DemoModeError('protocol upgrades').message }));
+    socket.end(
+      'HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n' +
+        JSON.stringify({ detail: new DemoModeError('protocol upgrades').message }),
+    );
   });
 }
 
@@ -106,11 +108,9 @@ export function installDemo(options: DemoOptions = {}): DemoInstallation {
     log,
   });
   const baseWorld = createWorldCache(fixtures);
-  const sandboxOverrides = options.sandbox === false ? { enabled: false } : options.sandbox ?? {};
+  const sandboxOverrides = options.sandbox === false ? { enabled: false } : (options.sandbox ?? {});
   const settings = { ...loadSandboxSettings(fixtures.dir), ...sandboxOverrides };
-  const sessions = settings.enabled
-    ? createSandbox({ settings, fixtures, world: baseWorld, log, clock: sandboxOverrides.clock })
-    : null;
+  const sessions = settings.enabled ? createSandbox({ settings, fixtures, world: baseWorld, log, clock: sandboxOverrides.clock }) : null;
   const world = sessions?.world ?? baseWorld;
   const manifest: DemoManifest = sessions ? withSessionWrites(buildManifest(world), world) : buildManifest(world);
   const sandbox = sinon.createSandbox();
@@ -146,12 +146,21 @@ export function installDemo(options: DemoOptions = {}): DemoInstallation {
 
   sandbox.replace(appExtensions, 'requestHooks', [sessions?.hook ?? readOnlyGuardHook, ...appExtensions.requestHooks]);
   sandbox.replace(appExtensions, 'serverHooks', [...appExtensions.serverHooks, refuseUpgrades]);
-  sandbox.replace(appExtensions, 'identifyVisitor', sessions
-    ? (args: { address: string }) => sessions.identifyVisitor() ?? visitorOf(args) : visitorOf);
+  sandbox.replace(
+    appExtensions,
+    'identifyVisitor',
+    sessions ? (args: { address: string }) => sessions.identifyVisitor() ?? visitorOf(args) : visitorOf,
+  );
   sandbox.replace(appExtensions, 'defaultRateLimit', DEMO_RATE_LIMIT);
   if (sessions) sandbox.replace(appExtensions, 'endpoints', [...appExtensions.endpoints, ...sessions.endpoints]);
   return {
-    sandbox, fakes, refused, missing, fixtures, world, sessions,
+    sandbox,
+    fakes,
+    refused,
+    missing,
+    fixtures,
+    world,
+    sessions,
     restore: () => {
       sandbox.restore();
       void sessions?.close();

@@ -37,8 +37,8 @@ export function judge(method: string, url: string, headers: Record<string, strin
     return { allow: false, reason: 'method overrides' };
   }
   if (method === 'OPTIONS') return { allow: true }; // CORS preflight, answered without reaching a route
-  const staticFile = (method === 'GET' || method === 'HEAD') && rawPath.toLowerCase().startsWith(STATIC_PREFIX)
-    && !/\/\.\.?(\/|$)/.test(rawPath);
+  const staticFile =
+    (method === 'GET' || method === 'HEAD') && rawPath.toLowerCase().startsWith(STATIC_PREFIX) && !/\/\.\.?(\/|$)/.test(rawPath);
   if (staticFile) return { allow: true }; // the dashboard router serves files only, and refuses traversal
   const path = normalisePath(rawPath);
   if (path === null) return { allow: false, reason: `${method} on an unusual path spelling` };

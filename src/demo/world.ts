@@ -13,7 +13,15 @@ import { CloudVmRayResourceHandle } from '../state/cloudVmRayResourceHandle';
 import { type Cloud, cloudRegistry } from '../state/clouds';
 import { userHashForName } from '../state/currentUser';
 import type {
-  ClusterEvent, ClusterHistoryRecord, ClusterJob, ClusterRecord, ManagedJob, Recipe, StorageRecord, UserWithRole, Volume,
+  ClusterEvent,
+  ClusterHistoryRecord,
+  ClusterJob,
+  ClusterRecord,
+  ManagedJob,
+  Recipe,
+  StorageRecord,
+  UserWithRole,
+  Volume,
 } from '../state/records';
 import { Resources } from '../state/resources';
 import { resolveAgo } from './demoClock';
@@ -47,8 +55,24 @@ export interface World {
 export function fixtureClusterEvents(c: ClusterRecord): ClusterEvent[] {
   const type = 'STATUS_CHANGE' as const;
   return [
-    { clusterHash: c.clusterHash, name: c.name, startingStatus: null, endingStatus: 'INIT', reason: 'Cluster launch initiated.', transitionedAt: c.launchedAt, type },
-    { clusterHash: c.clusterHash, name: c.name, startingStatus: 'INIT', endingStatus: c.status, reason: c.lastEvent ?? 'Cluster is up.', transitionedAt: c.statusUpdatedAt ?? c.launchedAt, type },
+    {
+      clusterHash: c.clusterHash,
+      name: c.name,
+      startingStatus: null,
+      endingStatus: 'INIT',
+      reason: 'Cluster launch initiated.',
+      transitionedAt: c.launchedAt,
+      type,
+    },
+    {
+      clusterHash: c.clusterHash,
+      name: c.name,
+      startingStatus: 'INIT',
+      endingStatus: c.status,
+      reason: c.lastEvent ?? 'Cluster is up.',
+      transitionedAt: c.statusUpdatedAt ?? c.launchedAt,
+      type,
+    },
   ];
 }
 
@@ -57,13 +81,23 @@ export function fixtureClusterEvents(c: ClusterRecord): ClusterEvent[] {
  * `terminatedAt` (then it reads as terminated: no status).
  */
 export function historyOf(c: ClusterRecord, now: number, terminatedAt: number | null = null): ClusterHistoryRecord {
-  const end = terminatedAt ?? (c.status === 'STOPPED' ? c.statusUpdatedAt ?? now : null);
+  const end = terminatedAt ?? (c.status === 'STOPPED' ? (c.statusUpdatedAt ?? now) : null);
   return {
-    clusterHash: c.clusterHash, name: c.name, launchedAt: c.launchedAt, durationSeconds: (end ?? now) - c.launchedAt,
-    numNodes: c.handle.launchedNodes, requestedResources: null, launchedResources: c.handle.launchedResources,
-    usageIntervals: [[c.launchedAt, end]], status: terminatedAt === null ? c.status : null, userHash: c.userHash,
-    userName: c.userName, workspace: c.workspace, lastCreationYaml: c.lastCreationYaml,
-    lastCreationCommand: c.lastCreationCommand, lastEvent: terminatedAt === null ? c.lastEvent : 'Cluster terminated.',
+    clusterHash: c.clusterHash,
+    name: c.name,
+    launchedAt: c.launchedAt,
+    durationSeconds: (end ?? now) - c.launchedAt,
+    numNodes: c.handle.launchedNodes,
+    requestedResources: null,
+    launchedResources: c.handle.launchedResources,
+    usageIntervals: [[c.launchedAt, end]],
+    status: terminatedAt === null ? c.status : null,
+    userHash: c.userHash,
+    userName: c.userName,
+    workspace: c.workspace,
+    lastCreationYaml: c.lastCreationYaml,
+    lastCreationCommand: c.lastCreationCommand,
+    lastEvent: terminatedAt === null ? c.lastEvent : 'Cluster terminated.',
   };
 }
 
@@ -76,7 +110,10 @@ export function hashOf(text: string): string {
 /** A value computed on first read. */
 function lazy<T>(compute: () => T): () => T {
   let value: { v: T } | null = null;
-  return () => (value ??= { v: compute() }).v;
+  return () => {
+    value ??= { v: compute() };
+    return value.v;
+  };
 }
 
 export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
@@ -87,70 +124,93 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
   const names = new Map(source.users.users.map((u) => [u.name, userHashForName(u.name)]));
   const idOf = (email: string) => names.get(email) ?? userHashForName(email);
 
-  const users = lazy((): UserWithRole[] => cloneDeep(source.users.users).map((u) => ({
-    id: idOf(u.name), name: u.name, password: null, createdAt: ago(u.created), userType: 'basic', role: u.role,
-  })));
+  const users = lazy((): UserWithRole[] =>
+    cloneDeep(source.users.users).map((u) => ({
+      id: idOf(u.name),
+      name: u.name,
+      password: null,
+      createdAt: ago(u.created),
+      userType: 'basic',
+      role: u.role,
+    })),
+  );
 
-  const clusters = lazy((): ClusterRecord[] => cloneDeep(source.clusters).map((c, index) => {
-    const resources = new Resources({
-      cloud: cloudRegistry.fromName(c.cloud), instanceType: c.instance_type, region: c.region ?? null,
-      zone: c.zone ?? null, ports: c.ports ?? null,
-    });
-    const up = c.status !== 'STOPPED';
-    const handle = new CloudVmRayResourceHandle({
-      clusterName: c.name,
-      clusterNameOnCloud: `${c.name}-${idOf(c.user).slice(0, 4)}`,
-      clusterYaml: `~/.sky/generated/${c.name}.yml`,
-      launchedNodes: c.nodes,
-      launchedResources: resources,
-      stableInternalExternalIps: up
-        ? Array.from({ length: c.nodes }, (_, n): [string, string] => [`10.${index + 1}.0.${n + 2}`, `203.0.113.${index * 16 + n + 10}`])
-        : null,
-      stableSshPorts: Array.from({ length: c.nodes }, () => 22),
-      sshUser: c.cloud === 'Kubernetes' ? 'sky' : c.cloud === 'GCP' ? 'gcpuser' : 'ubuntu',
-    });
-    return {
-      name: c.name,
-      launchedAt: ago(c.launched),
-      handle,
-      lastUse: c.command,
-      status: c.status,
-      autostop: c.autostop,
-      toDown: c.autostop_down ?? false,
-      owner: [idOf(c.user)],
-      metadata: {},
-      clusterHash: hashOf(c.name),
-      clusterEverUp: c.status !== 'INIT',
-      statusUpdatedAt: c.stopped ? ago(c.stopped) : ago(c.launched),
-      configHash: null,
-      userHash: idOf(c.user),
-      userName: c.user,
-      workspace: c.workspace,
-      lastCreationYaml: texts[c.task] ?? null,
-      lastCreationCommand: c.command,
-      isManaged: false,
-      provisionLogPath: c.provision_log ?? null,
-      lastEvent: c.status === 'STOPPED' ? 'Cluster stopped by autostop.' : c.status === 'UP' ? 'Cluster is up.' : 'Provisioning.',
-    };
-  }));
+  const clusters = lazy((): ClusterRecord[] =>
+    cloneDeep(source.clusters).map((c, index) => {
+      const resources = new Resources({
+        cloud: cloudRegistry.fromName(c.cloud),
+        instanceType: c.instance_type,
+        region: c.region ?? null,
+        zone: c.zone ?? null,
+        ports: c.ports ?? null,
+      });
+      const up = c.status !== 'STOPPED';
+      const handle = new CloudVmRayResourceHandle({
+        clusterName: c.name,
+        clusterNameOnCloud: `${c.name}-${idOf(c.user).slice(0, 4)}`,
+        clusterYaml: `~/.sky/generated/${c.name}.yml`,
+        launchedNodes: c.nodes,
+        launchedResources: resources,
+        stableInternalExternalIps: up
+          ? Array.from({ length: c.nodes }, (_, n): [string, string] => [`10.${index + 1}.0.${n + 2}`, `203.0.113.${index * 16 + n + 10}`])
+          : null,
+        stableSshPorts: Array.from({ length: c.nodes }, () => 22),
+        sshUser: c.cloud === 'Kubernetes' ? 'sky' : c.cloud === 'GCP' ? 'gcpuser' : 'ubuntu',
+      });
+      return {
+        name: c.name,
+        launchedAt: ago(c.launched),
+        handle,
+        lastUse: c.command,
+        status: c.status,
+        autostop: c.autostop,
+        toDown: c.autostop_down ?? false,
+        owner: [idOf(c.user)],
+        metadata: {},
+        clusterHash: hashOf(c.name),
+        clusterEverUp: c.status !== 'INIT',
+        statusUpdatedAt: c.stopped ? ago(c.stopped) : ago(c.launched),
+        configHash: null,
+        userHash: idOf(c.user),
+        userName: c.user,
+        workspace: c.workspace,
+        lastCreationYaml: texts[c.task] ?? null,
+        lastCreationCommand: c.command,
+        isManaged: false,
+        provisionLogPath: c.provision_log ?? null,
+        lastEvent: c.status === 'STOPPED' ? 'Cluster stopped by autostop.' : c.status === 'UP' ? 'Cluster is up.' : 'Provisioning.',
+      };
+    }),
+  );
 
   const history = lazy((): ClusterHistoryRecord[] => {
     const liveHistory = clusters().map((c) => historyOf(c, now));
-  const terminated: ClusterHistoryRecord[] = cloneDeep(source.history).map((h) => {
-    const start = ago(h.launched);
-    const end = ago(h.terminated);
-    return {
-      clusterHash: hashOf(h.name), name: h.name, launchedAt: start, durationSeconds: end - start, numNodes: h.nodes,
-      requestedResources: null,
-      launchedResources: new Resources({
-        cloud: cloudRegistry.fromName(h.cloud), instanceType: h.instance_type, region: h.region ?? null,
-      }),
-      usageIntervals: [[start, end]], status: null, userHash: idOf(h.user), userName: h.user, workspace: h.workspace,
-      lastCreationYaml: texts[h.task] ?? null, lastCreationCommand: `sky launch -c ${h.name} ${h.task.split('/').pop()}`,
-      lastEvent: 'Cluster terminated.',
-    };
-  });
-  return [...liveHistory, ...terminated].sort((a, b) => b.launchedAt - a.launchedAt);
+    const terminated: ClusterHistoryRecord[] = cloneDeep(source.history).map((h) => {
+      const start = ago(h.launched);
+      const end = ago(h.terminated);
+      return {
+        clusterHash: hashOf(h.name),
+        name: h.name,
+        launchedAt: start,
+        durationSeconds: end - start,
+        numNodes: h.nodes,
+        requestedResources: null,
+        launchedResources: new Resources({
+          cloud: cloudRegistry.fromName(h.cloud),
+          instanceType: h.instance_type,
+          region: h.region ?? null,
+        }),
+        usageIntervals: [[start, end]],
+        status: null,
+        userHash: idOf(h.user),
+        userName: h.user,
+        workspace: h.workspace,
+        lastCreationYaml: texts[h.task] ?? null,
+        lastCreationCommand: `sky launch -c ${h.name} ${h.task.split('/').pop()}`,
+        lastEvent: 'Cluster terminated.',
+      };
+    });
+    return [...liveHistory, ...terminated].sort((a, b) => b.launchedAt - a.launchedAt);
   });
 
   const clusterJobsAndLogs = lazy(() => {
@@ -159,9 +219,18 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
     for (const [cluster, jobs] of Object.entries(cloneDeep(source.clusterJobs))) {
       for (const j of jobs) {
         clusterJobs.push({
-          clusterName: cluster, jobId: j.id, jobName: j.name, userHash: idOf(j.user), userName: j.user,
-          submittedAt: ago(j.submitted), startAt: maybeAgo(j.started), endAt: maybeAgo(j.ended), resources: j.resources,
-          status: j.status as ClusterJobStatus, logPath: `~/sky_logs/${cluster}/${j.id}/run.log`, metadata: {},
+          clusterName: cluster,
+          jobId: j.id,
+          jobName: j.name,
+          userHash: idOf(j.user),
+          userName: j.user,
+          submittedAt: ago(j.submitted),
+          startAt: maybeAgo(j.started),
+          endAt: maybeAgo(j.ended),
+          resources: j.resources,
+          status: j.status as ClusterJobStatus,
+          logPath: `~/sky_logs/${cluster}/${j.id}/run.log`,
+          metadata: {},
         });
         clusterJobLogs.set(`${cluster}/${j.id}`, texts[j.log] ?? '');
       }
@@ -176,72 +245,170 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
       const start = maybeAgo(j.started);
       const end = maybeAgo(j.ended);
       return {
-        jobId: j.id, taskId: 0, name: j.name, taskName: j.name, userHash: idOf(j.user), userName: j.user,
-        workspace: j.workspace, entrypoint: `sky jobs launch -n ${j.name} ${j.task.split('/').pop()}`,
-        userYaml: texts[j.task] ?? null, status: j.status as ManagedJobStatus,
-        scheduleState: end ? 'DONE' : start ? 'ALIVE' : 'WAITING', submittedAt: ago(j.submitted), startAt: start,
-        endAt: end, lastRecoveredAt: start ?? -1, recoveryCount: j.recoveries,
-        jobDuration: start ? (end ?? now) - start : 0, failureReason: j.failure_reason ?? null, resources: j.resources,
+        jobId: j.id,
+        taskId: 0,
+        name: j.name,
+        taskName: j.name,
+        userHash: idOf(j.user),
+        userName: j.user,
+        workspace: j.workspace,
+        entrypoint: `sky jobs launch -n ${j.name} ${j.task.split('/').pop()}`,
+        userYaml: texts[j.task] ?? null,
+        status: j.status as ManagedJobStatus,
+        scheduleState: end ? 'DONE' : start ? 'ALIVE' : 'WAITING',
+        submittedAt: ago(j.submitted),
+        startAt: start,
+        endAt: end,
+        lastRecoveredAt: start ?? -1,
+        recoveryCount: j.recoveries,
+        jobDuration: start ? (end ?? now) - start : 0,
+        failureReason: j.failure_reason ?? null,
+        resources: j.resources,
         numNodes: j.nodes ?? 1,
         launchedResources: j.cloud
           ? new Resources({ cloud: cloudRegistry.fromName(j.cloud), instanceType: j.instance_type ?? null, region: j.region ?? null })
           : null,
-        priority: 0, pool: null, currentClusterName: start && !end ? `${j.name}-${j.id}` : null,
+        priority: 0,
+        pool: null,
+        currentClusterName: start && !end ? `${j.name}-${j.id}` : null,
       };
+    });
+    return { managedJobs, managedJobLogs };
   });
-  return { managedJobs, managedJobLogs };
-  });
 
-  const volumes = lazy((): Volume[] => cloneDeep(source.volumes).map((v) => ({
-    name: v.name, type: v.type, launchedAt: ago(v.created), cloud: cloudRegistry.fromName(v.cloud),
-    region: v.region ?? null, zone: null, sizeGb: v.size,
-    config: { storage_class_name: v.storage_class, access_mode: v.access_mode, namespace: 'default' },
-    nameOnCloud: `${v.name}-${idOf(v.user).slice(0, 4)}`, userHash: idOf(v.user), userName: v.user,
-    workspace: v.workspace, lastAttachedAt: maybeAgo(v.last_attached), lastUse: `sky volumes apply ${v.name}`,
-    status: v.status, usedbyPods: v.used_by.map((c) => `${c}-head`), usedbyClusters: v.used_by,
-  })));
+  const volumes = lazy((): Volume[] =>
+    cloneDeep(source.volumes).map((v) => ({
+      name: v.name,
+      type: v.type,
+      launchedAt: ago(v.created),
+      cloud: cloudRegistry.fromName(v.cloud),
+      region: v.region ?? null,
+      zone: null,
+      sizeGb: v.size,
+      config: { storage_class_name: v.storage_class, access_mode: v.access_mode, namespace: 'default' },
+      nameOnCloud: `${v.name}-${idOf(v.user).slice(0, 4)}`,
+      userHash: idOf(v.user),
+      userName: v.user,
+      workspace: v.workspace,
+      lastAttachedAt: maybeAgo(v.last_attached),
+      lastUse: `sky volumes apply ${v.name}`,
+      status: v.status,
+      usedbyPods: v.used_by.map((c) => `${c}-head`),
+      usedbyClusters: v.used_by,
+    })),
+  );
 
-  const workspaces = lazy((): WorkspacesMap =>
-    Object.fromEntries(Object.entries(cloneDeep(source.workspaces)).map(([k, v]) => [k, v ?? {}])));
-  const enabledClouds = lazy((): Record<string, Cloud[]> => Object.fromEntries(Object.entries(source.infra.enabled_clouds)
-    .map(([ws, list]) => [ws, list.map((c) => cloudRegistry.fromName(c))])));
-  const kubernetesNodes = lazy((): Record<string, NodeInfo[]> => Object.fromEntries(
-    cloneDeep(source.infra.kubernetes_contexts).map((ctx) => [ctx.name, ctx.nodes.map((n): NodeInfo => ({
-      name: n.name, accelerator_type: n.gpu, total: { accelerator_count: n.gpus },
-      free: { accelerators_available: n.gpus_free }, ip_address: n.ip, cpu_count: n.cpus, memory_gb: n.memory_gb,
-      is_ready: true,
-    }))])));
+  const workspaces = lazy(
+    (): WorkspacesMap => Object.fromEntries(Object.entries(cloneDeep(source.workspaces)).map(([k, v]) => [k, v ?? {}])),
+  );
+  const enabledClouds = lazy(
+    (): Record<string, Cloud[]> =>
+      Object.fromEntries(Object.entries(source.infra.enabled_clouds).map(([ws, list]) => [ws, list.map((c) => cloudRegistry.fromName(c))])),
+  );
+  const kubernetesNodes = lazy(
+    (): Record<string, NodeInfo[]> =>
+      Object.fromEntries(
+        cloneDeep(source.infra.kubernetes_contexts).map((ctx) => [
+          ctx.name,
+          ctx.nodes.map(
+            (n): NodeInfo => ({
+              name: n.name,
+              accelerator_type: n.gpu,
+              total: { accelerator_count: n.gpus },
+              free: { accelerators_available: n.gpus_free },
+              ip_address: n.ip,
+              cpu_count: n.cpus,
+              memory_gb: n.memory_gb,
+              is_ready: true,
+            }),
+          ),
+        ]),
+      ),
+  );
 
-  const storage = lazy((): StorageRecord[] => cloneDeep(source.storage).map((b) => ({
-    name: b.name, launchedAt: ago(b.created), stores: b.store, lastUse: b.last_use, status: b.status, userHash: idOf(b.user),
-  })).sort((a, b) => b.launchedAt - a.launchedAt));
-  const recipes = lazy((): Recipe[] => cloneDeep(source.recipes).map((r) => ({
-    name: r.name, description: r.description ?? null, content: texts[r.file] ?? '', recipeType: r.type, pinned: r.pinned,
-    userHash: idOf(r.user), userName: r.user, createdAt: ago(r.created), updatedAt: ago(r.updated),
-  })).sort((a, b) => Number(b.pinned) - Number(a.pinned) || (a.name < b.name ? -1 : 1)));
-  const provisionLogs = lazy(() => new Map(source.clusters.filter((c) => c.provision_log)
-    .map((c) => [c.name, texts[c.provision_log!] ?? ''])));
+  const storage = lazy((): StorageRecord[] =>
+    cloneDeep(source.storage)
+      .map((b) => ({
+        name: b.name,
+        launchedAt: ago(b.created),
+        stores: b.store,
+        lastUse: b.last_use,
+        status: b.status,
+        userHash: idOf(b.user),
+      }))
+      .sort((a, b) => b.launchedAt - a.launchedAt),
+  );
+  const recipes = lazy((): Recipe[] =>
+    cloneDeep(source.recipes)
+      .map((r) => ({
+        name: r.name,
+        description: r.description ?? null,
+        content: texts[r.file] ?? '',
+        recipeType: r.type,
+        pinned: r.pinned,
+        userHash: idOf(r.user),
+        userName: r.user,
+        createdAt: ago(r.created),
+        updatedAt: ago(r.updated),
+      }))
+      .sort((a, b) => Number(b.pinned) - Number(a.pinned) || (a.name < b.name ? -1 : 1)),
+  );
+  const provisionLogs = lazy(
+    () => new Map(source.clusters.filter((c) => c.provision_log).map((c) => [c.name, texts[c.provision_log!] ?? ''])),
+  );
   const clusterEvents = lazy(() => new Map(clusters().map((c) => [c.name, fixtureClusterEvents(c)])));
 
   const current = source.users.current_user;
   return {
     now,
     currentUser: { id: idOf(current), name: current },
-    get users() { return users(); },
-    get clusters() { return clusters(); },
-    get history() { return history(); },
-    get clusterJobs() { return clusterJobsAndLogs().clusterJobs; },
-    get clusterJobLogs() { return clusterJobsAndLogs().clusterJobLogs; },
-    get managedJobs() { return managedJobsAndLogs().managedJobs; },
-    get managedJobLogs() { return managedJobsAndLogs().managedJobLogs; },
-    get volumes() { return volumes(); },
-    get workspaces() { return workspaces(); },
-    get enabledClouds() { return enabledClouds(); },
-    get kubernetesNodes() { return kubernetesNodes(); },
-    get storage() { return storage(); },
-    get recipes() { return recipes(); },
-    get serverConfig() { return cloneDeep(source.serverConfig); },
-    get provisionLogs() { return provisionLogs(); },
-    get clusterEvents() { return clusterEvents(); },
+    get users() {
+      return users();
+    },
+    get clusters() {
+      return clusters();
+    },
+    get history() {
+      return history();
+    },
+    get clusterJobs() {
+      return clusterJobsAndLogs().clusterJobs;
+    },
+    get clusterJobLogs() {
+      return clusterJobsAndLogs().clusterJobLogs;
+    },
+    get managedJobs() {
+      return managedJobsAndLogs().managedJobs;
+    },
+    get managedJobLogs() {
+      return managedJobsAndLogs().managedJobLogs;
+    },
+    get volumes() {
+      return volumes();
+    },
+    get workspaces() {
+      return workspaces();
+    },
+    get enabledClouds() {
+      return enabledClouds();
+    },
+    get kubernetesNodes() {
+      return kubernetesNodes();
+    },
+    get storage() {
+      return storage();
+    },
+    get recipes() {
+      return recipes();
+    },
+    get serverConfig() {
+      return cloneDeep(source.serverConfig);
+    },
+    get provisionLogs() {
+      return provisionLogs();
+    },
+    get clusterEvents() {
+      return clusterEvents();
+    },
   };
 }

@@ -17,7 +17,8 @@ export interface WorldCache {
 export function createWorldCache(fixtures: FixtureSource): WorldCache {
   let built: { key: string; world: World } | null = null;
   const key = () => {
-    const fixtureVersion = (fixtures.current(), fixtures.version);
+    fixtures.current(); // picks up an edited fixtures folder, moving the version
+    const fixtureVersion = fixtures.version;
     return `${fixtureVersion}:${demoNowSeconds()}`;
   };
   return {

@@ -33,7 +33,6 @@ function compiled(): Map<string, string> {
 export function parseYamlText(text: string): unknown {
   const hit = compiled().get(textKey(text));
   if (hit !== undefined) return JSON.parse(hit);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const YAML = require('yaml') as typeof import('yaml');
   return YAML.parse(text);
 }

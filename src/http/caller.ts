@@ -62,7 +62,10 @@ export async function resolveCaller(call: HttpCall, app: AppContext, envVars?: R
   else if (authUser) viewer = { principal: `user:${authUser.id}`, admin: await isAdmin(authUser.id) };
   else viewer = { principal: 'local', admin: true };
   return {
-    identity, viewer, clientApiVersion: parseApiVersion(header(call, HEADERS.apiVersion)) ?? null,
-    clientVersion: header(call, HEADERS.version) ?? null, address,
+    identity,
+    viewer,
+    clientApiVersion: parseApiVersion(header(call, HEADERS.apiVersion)) ?? null,
+    clientVersion: header(call, HEADERS.version) ?? null,
+    address,
   };
 }

@@ -10,7 +10,10 @@ import proxyaddr from 'proxy-addr';
 export type TrustProxy = ((address: string, hop: number) => boolean) | null;
 
 export function parseTrustedProxies(value: string | undefined): TrustProxy {
-  const items = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const items = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!items.length) return null;
   try {
     return proxyaddr.compile(items);

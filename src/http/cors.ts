@@ -11,7 +11,10 @@ import { EXPOSED_HEADERS } from '../vocab/headers';
 export type CorsPolicy = { kind: 'none' } | { kind: 'any' } | { kind: 'list'; origins: ReadonlySet<string> };
 
 export function parseCorsOrigins(value: string | undefined): CorsPolicy {
-  const items = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const items = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!items.length) return { kind: 'none' };
   if (items.includes('*')) return { kind: 'any' };
   for (const origin of items) {

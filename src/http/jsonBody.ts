@@ -18,7 +18,9 @@ const BACKSLASH = 0x5c;
 
 export class JsonTooDeepError extends ValidationError {
   constructor() {
-    super(`Request body nests deeper than ${MAX_JSON_DEPTH} levels.`, [{ path: 'body', message: `at most ${MAX_JSON_DEPTH} levels of nesting` }]);
+    super(`Request body nests deeper than ${MAX_JSON_DEPTH} levels.`, [
+      { path: 'body', message: `at most ${MAX_JSON_DEPTH} levels of nesting` },
+    ]);
   }
 }
 

@@ -23,11 +23,13 @@ export function preflightReply(call: Pick<HttpCall, 'method' | 'headers'>, cors:
   const granted = corsHeaders(cors, header(call, 'origin'))['Access-Control-Allow-Origin'] !== undefined;
   return {
     status: 204,
-    headers: granted ? {
-      'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-      'Access-Control-Allow-Headers': header(call, 'access-control-request-headers') ?? 'Content-Type',
-      'Access-Control-Max-Age': '600',
-    } : {},
+    headers: granted
+      ? {
+          'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+          'Access-Control-Allow-Headers': header(call, 'access-control-request-headers') ?? 'Content-Type',
+          'Access-Control-Max-Age': '600',
+        }
+      : {},
   };
 }
 

@@ -28,8 +28,7 @@ export function parseRateLimit(value: string | undefined, fallback: RateLimitSpe
 
 export class RateLimitedError extends HttpError {
   constructor(retryAfterSeconds: number) {
-    super(429, 'rate_limited', 'RateLimited', 'Too many requests from this client; slow down and retry.', undefined,
-      retryAfterSeconds);
+    super(429, 'rate_limited', 'RateLimited', 'Too many requests from this client; slow down and retry.', undefined, retryAfterSeconds);
   }
 }
 
@@ -38,7 +37,10 @@ export function clientKey(address: string): string {
   if (!ipaddr.isValid(address)) return address;
   const parsed = ipaddr.process(address);
   if (parsed.kind() === 'ipv4') return parsed.toString();
-  return `${(parsed as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16)).join(':')}::/64`;
+  return `${(parsed as ipaddr.IPv6).parts
+    .slice(0, 4)
+    .map((p) => p.toString(16))
+    .join(':')}::/64`;
 }
 
 type RateLimiterModule = typeof import('rate-limiter-flexible');
@@ -49,7 +51,6 @@ export class RateLimit {
 
   constructor(readonly spec: RateLimitSpec) {
     // Required here, not at the top: a server without a rate limit never pays for loading it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const flexible = require('rate-limiter-flexible') as RateLimiterModule;
     this.limiter = new flexible.RateLimiterMemory({ points: spec.points, duration: spec.seconds });
     this.resultClass = flexible.RateLimiterRes;

@@ -42,45 +42,49 @@ export function requestIdReply(requestId: string): HttpReply {
  * A request of `spec` that failed before running (a refusal): stored like a read (memory only, owned
  * by the caller), so `/api/get` answers it as FAILED with `error`. Nothing is executed.
  */
-export async function failedRequestReply(spec: ScheduledSpec, call: HttpCall, app: AppContext, error: RequestError):
-  Promise<HttpReply> {
+export async function failedRequestReply(spec: ScheduledSpec, call: HttpCall, app: AppContext, error: RequestError): Promise<HttpReply> {
   const caller = await resolveCaller(call, app);
-  const { record } = await app.store.create({
-    requestId: randomUUID(),
-    name: spec.name,
-    body: null,
-    userId: caller.identity.id,
-    userName: caller.identity.name,
-    owner: caller.viewer.principal,
-    clusterName: null,
-    scheduleType: 'short',
-    durable: false,
-  }, randomUUID);
+  const { record } = await app.store.create(
+    {
+      requestId: randomUUID(),
+      name: spec.name,
+      body: null,
+      userId: caller.identity.id,
+      userName: caller.identity.name,
+      owner: caller.viewer.principal,
+      clusterName: null,
+      scheduleType: 'short',
+      durable: false,
+    },
+    randomUUID,
+  );
   await app.store.finish(record, 'FAILED', 'null', error);
   return requestIdReply(record.requestId);
 }
 
-export async function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, call: HttpCall, app: AppContext):
-  Promise<HttpReply> {
+export async function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, call: HttpCall, app: AppContext): Promise<HttpReply> {
   const input = parseInput(spec.schema, spec.from === 'query' ? call.query : call.body, spec.from ?? 'body');
   const envVars = (input as { env_vars?: Record<string, unknown> | null }).env_vars ?? null;
   const caller = await resolveCaller(call, app, envVars);
-  const scheduleType = typeof spec.scheduleType === 'function' ? spec.scheduleType(input) : spec.scheduleType ?? 'short';
+  const scheduleType = typeof spec.scheduleType === 'function' ? spec.scheduleType(input) : (spec.scheduleType ?? 'short');
   app.executor.assertRoom(scheduleType);
   const wanted = header(call, HEADERS.requestId);
   const clientChosen = wanted !== undefined && CLIENT_REQUEST_ID.test(wanted);
-  const { record, created } = await app.store.create({
-    requestId: clientChosen ? wanted : randomUUID(),
-    clientChosen,
-    name: spec.name,
-    body: input,
-    userId: caller.identity.id,
-    userName: caller.identity.name,
-    owner: caller.viewer.principal,
-    clusterName: spec.clusterName?.(input) ?? null,
-    scheduleType,
-    durable: spec.effect === 'write' || scheduleType === 'long',
-  }, randomUUID);
+  const { record, created } = await app.store.create(
+    {
+      requestId: clientChosen ? wanted : randomUUID(),
+      clientChosen,
+      name: spec.name,
+      body: input,
+      userId: caller.identity.id,
+      userName: caller.identity.name,
+      owner: caller.viewer.principal,
+      clusterName: spec.clusterName?.(input) ?? null,
+      scheduleType,
+      durable: spec.effect === 'write' || scheduleType === 'long',
+    },
+    randomUUID,
+  );
   if (created) {
     app.executor.submit(record, caller.identity, async (run) => {
       // SkyPilot registers every caller it sees, so the users page lists them.

@@ -21,24 +21,32 @@ export interface StreamedOutput {
   result: unknown;
 }
 
-export async function streamAsRequest(call: HttpCall, app: AppContext, res: ServerResponse, options: {
-  name: string;
-  clusterName?: string | null;
-  envVars?: Record<string, unknown> | null;
-  produce: () => Promise<StreamedOutput>;
-}): Promise<void> {
+export async function streamAsRequest(
+  call: HttpCall,
+  app: AppContext,
+  res: ServerResponse,
+  options: {
+    name: string;
+    clusterName?: string | null;
+    envVars?: Record<string, unknown> | null;
+    produce: () => Promise<StreamedOutput>;
+  },
+): Promise<void> {
   const caller = await resolveCaller(call, app, options.envVars ?? null);
-  const { record } = await app.store.create({
-    requestId: randomUUID(),
-    name: options.name,
-    body: null,
-    userId: caller.identity.id,
-    userName: caller.identity.name,
-    owner: caller.viewer.principal,
-    clusterName: options.clusterName ?? null,
-    scheduleType: 'short',
-    durable: false,
-  }, randomUUID);
+  const { record } = await app.store.create(
+    {
+      requestId: randomUUID(),
+      name: options.name,
+      body: null,
+      userId: caller.identity.id,
+      userName: caller.identity.name,
+      owner: caller.viewer.principal,
+      clusterName: options.clusterName ?? null,
+      scheduleType: 'short',
+      durable: false,
+    },
+    randomUUID,
+  );
   await app.store.setRunning(record);
   let output: StreamedOutput | null = null;
   try {

@@ -29,13 +29,19 @@ export const baseBody = {
 };
 
 /** A cluster name as SkyPilot allows it: no path, glob, space, quote or control character gets further. */
-export const clusterName = z.string().min(1, 'cluster name must not be empty').max(CLUSTER_NAME_MAX_LENGTH)
+export const clusterName = z
+  .string()
+  .min(1, 'cluster name must not be empty')
+  .max(CLUSTER_NAME_MAX_LENGTH)
   .regex(CLUSTER_NAME_PATTERN, `cluster names ${CLUSTER_NAME_RULE}`);
 
 /** Job ids arrive as ints or numeric strings (the dashboard sends `["3"]`). */
 export const jobId = z.union([
   z.number().int().nonnegative(),
-  z.string().regex(/^\d{1,15}$/, 'must be a job id').transform(Number),
+  z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be a job id')
+    .transform(Number),
 ]);
 
 /**
@@ -44,5 +50,8 @@ export const jobId = z.union([
  */
 export const queryBool = z.union([
   z.boolean(),
-  z.string().regex(/^(true|false|1|0|)$/i, 'must be true or false').transform((v) => /^(true|1)$/i.test(v)),
+  z
+    .string()
+    .regex(/^(true|false|1|0|)$/i, 'must be true or false')
+    .transform((v) => /^(true|1)$/i.test(v)),
 ]);

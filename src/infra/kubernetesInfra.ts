@@ -18,7 +18,6 @@ export const kubernetesInfra = {
   async getAllContexts(): Promise<string[]> {
     try {
       // Loaded here: a server without a kubeconfig never pays for the YAML parser.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const YAML = require('yaml') as typeof import('yaml');
       const config = YAML.parse(fs.readFileSync(kubeconfigPath(), 'utf8')) as { contexts?: { name?: string }[] };
       return (config?.contexts ?? []).map((c) => c.name).filter((n): n is string => typeof n === 'string');

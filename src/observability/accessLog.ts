@@ -23,7 +23,13 @@ export function createAccessLog(enabled: boolean, destination: NodeJS.WritableSt
   // Lines are written in 4 KB batches under load; at low traffic, at most a second late.
   if ('flush' in sink && typeof sink.flush === 'function') {
     const flush = sink.flush.bind(sink) as () => void;
-    setInterval(() => { try { flush(); } catch { /* nothing buffered or the stream is closing */ } }, 1000).unref();
+    setInterval(() => {
+      try {
+        flush();
+      } catch {
+        /* nothing buffered or the stream is closing */
+      }
+    }, 1000).unref();
   }
   const logger = pino({ base: null, messageKey: 'msg', timestamp: pino.stdTimeFunctions.isoTime }, sink);
   return (line) => logger.info(line, 'request');

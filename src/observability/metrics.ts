@@ -20,12 +20,16 @@ export interface MetricsSources {
 export class Metrics {
   readonly registry = new client.Registry();
   readonly requests = new client.Counter({
-    name: 'skypilot_http_requests_total', help: 'HTTP requests answered, by endpoint and status.',
-    labelNames: ['endpoint', 'method', 'status'] as const, registers: [this.registry],
+    name: 'skypilot_http_requests_total',
+    help: 'HTTP requests answered, by endpoint and status.',
+    labelNames: ['endpoint', 'method', 'status'] as const,
+    registers: [this.registry],
   });
   readonly latency = new client.Histogram({
-    name: 'skypilot_http_request_duration_seconds', help: 'Time to answer, by endpoint.',
-    labelNames: ['endpoint'] as const, buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
+    name: 'skypilot_http_request_duration_seconds',
+    help: 'Time to answer, by endpoint.',
+    labelNames: ['endpoint'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
     registers: [this.registry],
   });
 
@@ -33,25 +37,38 @@ export class Metrics {
     client.collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
     const registers = [this.registry];
     new client.Gauge({
-      name: 'skypilot_request_queue_depth', help: 'Scheduled requests waiting, by queue.', labelNames: ['queue'] as const,
-      registers, collect() {
+      name: 'skypilot_request_queue_depth',
+      help: 'Scheduled requests waiting, by queue.',
+      labelNames: ['queue'] as const,
+      registers,
+      collect() {
         for (const [queue, load] of Object.entries(sources.queues())) this.set({ queue }, load.queued);
       },
     });
     new client.Gauge({
-      name: 'skypilot_requests_running', help: 'Scheduled requests running, by queue.', labelNames: ['queue'] as const,
-      registers, collect() {
+      name: 'skypilot_requests_running',
+      help: 'Scheduled requests running, by queue.',
+      labelNames: ['queue'] as const,
+      registers,
+      collect() {
         for (const [queue, load] of Object.entries(sources.queues())) this.set({ queue }, load.running);
       },
     });
     new client.Gauge({
-      name: 'skypilot_requests_live', help: 'Requests of this process that have not finished.', registers,
-      collect() { this.set(sources.liveRequests()); },
+      name: 'skypilot_requests_live',
+      help: 'Requests of this process that have not finished.',
+      registers,
+      collect() {
+        this.set(sources.liveRequests());
+      },
     });
     const reported = new Map<string, number>();
     new client.Counter({
-      name: 'skypilot_db_errors_total', help: 'Database errors and lock timeouts past their wait, by store.',
-      labelNames: ['store', 'kind'] as const, registers, collect() {
+      name: 'skypilot_db_errors_total',
+      help: 'Database errors and lock timeouts past their wait, by store.',
+      labelNames: ['store', 'kind'] as const,
+      registers,
+      collect() {
         for (const { store, kind, count } of dbErrorCounts()) {
           const key = `${store}/${kind}`;
           this.inc({ store, kind }, count - (reported.get(key) ?? 0));
@@ -60,12 +77,20 @@ export class Metrics {
       },
     });
     new client.Gauge({
-      name: 'skypilot_request_memory_entries', help: 'Requests held in the in-memory tier.', registers,
-      collect() { this.set(sources.memoryTier().entries); },
+      name: 'skypilot_request_memory_entries',
+      help: 'Requests held in the in-memory tier.',
+      registers,
+      collect() {
+        this.set(sources.memoryTier().entries);
+      },
     });
     new client.Gauge({
-      name: 'skypilot_request_memory_bytes', help: 'Approximate bytes held by the in-memory request tier.', registers,
-      collect() { this.set(sources.memoryTier().bytes); },
+      name: 'skypilot_request_memory_bytes',
+      help: 'Approximate bytes held by the in-memory request tier.',
+      registers,
+      collect() {
+        this.set(sources.memoryTier().bytes);
+      },
     });
   }
 
@@ -82,13 +107,16 @@ export class Metrics {
         res.end();
         return;
       }
-      this.registry.metrics().then((text) => {
-        res.setHeader('Content-Type', this.registry.contentType);
-        res.end(text);
-      }, () => {
-        res.statusCode = 500;
-        res.end();
-      });
+      this.registry.metrics().then(
+        (text) => {
+          res.setHeader('Content-Type', this.registry.contentType);
+          res.end(text);
+        },
+        () => {
+          res.statusCode = 500;
+          res.end();
+        },
+      );
     });
     return server.listen(port, host);
   }

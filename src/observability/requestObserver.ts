@@ -28,8 +28,12 @@ export function observeRequests(metrics: Metrics | null, accessLog: AccessLog | 
         const url = req.url ?? '';
         const requestId = res.getHeader(HEADERS.requestId);
         accessLog({
-          method: req.method ?? '', path: url.split('?')[0].slice(0, 256), endpoint, status: res.statusCode,
-          ms: Math.round(seconds * 1e4) / 10, requestId: typeof requestId === 'string' ? requestId : undefined,
+          method: req.method ?? '',
+          path: url.split('?')[0].slice(0, 256),
+          endpoint,
+          status: res.statusCode,
+          ms: Math.round(seconds * 1e4) / 10,
+          requestId: typeof requestId === 'string' ? requestId : undefined,
           client: req.socket.remoteAddress,
         });
       }

@@ -10,7 +10,16 @@ export type InstanceTypeRow = [string, string, string, number, number, number | 
 
 /** GPU memory per device, GiB, for the accelerators the catalogs carry. */
 const DEVICE_MEMORY_GIB: Readonly<Record<string, number>> = {
-  A10: 24, A10G: 24, A100: 40, 'A100-80GB': 80, H100: 80, H200: 141, L4: 24, L40S: 48, T4: 16, V100: 16,
+  A10: 24,
+  A10G: 24,
+  A100: 40,
+  'A100-80GB': 80,
+  H100: 80,
+  H200: 141,
+  L4: 24,
+  L40S: 48,
+  T4: 16,
+  V100: 16,
 };
 
 export interface AcceleratorFilter {
@@ -24,7 +33,10 @@ export interface AcceleratorFilter {
 
 function catalogClouds(clouds: string[] | string | null | undefined): Cloud[] {
   const named = typeof clouds === 'string' ? [clouds] : clouds;
-  const all = cloudRegistry.names().map((n) => cloudRegistry.fromName(n)).filter((c) => !(c instanceof Kubernetes));
+  const all = cloudRegistry
+    .names()
+    .map((n) => cloudRegistry.fromName(n))
+    .filter((c) => !(c instanceof Kubernetes));
   if (!named?.length) return all;
   const wanted = new Set(named.map((n) => n.toLowerCase()));
   return all.filter((c) => wanted.has(c.canonicalName));
@@ -50,8 +62,18 @@ function rows(input: AcceleratorFilter): InstanceTypeRow[] {
     for (const [type, info] of cloud.instanceTypes()) {
       for (const [acc, count] of Object.entries(info.accelerators ?? {})) {
         if (!matches(acc) || (input.quantity_filter != null && count !== input.quantity_filter)) continue;
-        out.push([cloud.name, type, acc, count, info.cpus, DEVICE_MEMORY_GIB[acc] ?? null, info.memoryGb,
-          info.pricePerHour, Math.round(info.pricePerHour * SPOT_DISCOUNT * 1000) / 1000, cloud.catalogRegion]);
+        out.push([
+          cloud.name,
+          type,
+          acc,
+          count,
+          info.cpus,
+          DEVICE_MEMORY_GIB[acc] ?? null,
+          info.memoryGb,
+          info.pricePerHour,
+          Math.round(info.pricePerHour * SPOT_DISCOUNT * 1000) / 1000,
+          cloud.catalogRegion,
+        ]);
       }
     }
   }
@@ -61,13 +83,19 @@ function rows(input: AcceleratorFilter): InstanceTypeRow[] {
 /** `{"A100": [rows...]}`; `{}` when nothing matches (the CLI says the accelerator was not found). */
 export async function listAccelerators(input: AcceleratorFilter): Promise<Record<string, InstanceTypeRow[]>> {
   const grouped: Record<string, InstanceTypeRow[]> = {};
-  for (const row of rows(input)) (grouped[row[2]] ??= []).push(row);
+  for (const row of rows(input)) {
+    grouped[row[2]] ??= [];
+    grouped[row[2]].push(row);
+  }
   return grouped;
 }
 
 /** `{"A100": [1, 8]}`: the counts each accelerator comes in. */
 export async function listAcceleratorCounts(input: AcceleratorFilter): Promise<Record<string, number[]>> {
   const counts: Record<string, Set<number>> = {};
-  for (const row of rows(input)) (counts[row[2]] ??= new Set()).add(row[3]);
+  for (const row of rows(input)) {
+    counts[row[2]] ??= new Set();
+    counts[row[2]].add(row[3]);
+  }
   return Object.fromEntries(Object.entries(counts).map(([acc, set]) => [acc, [...set].sort((a, b) => a - b)]));
 }

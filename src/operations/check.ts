@@ -25,11 +25,14 @@ export async function check(input: CheckInput, ctx: OpContext): Promise<Record<s
     for (const capability of CLOUD_CAPABILITIES) {
       for (const cloud of await globalUserState.getCachedEnabledClouds(workspace, capability)) {
         if (only && !only.has(cloud.canonicalName)) continue;
-        (enabled[cloud.name] ??= []).push(capability);
+        enabled[cloud.name] ??= [];
+        enabled[cloud.name].push(capability);
       }
     }
     result[workspace] = enabled;
-    const names = Object.entries(enabled).map(([cloud, caps]) => `  ${cloud} [${caps.join(', ')}]\n`).join('');
+    const names = Object.entries(enabled)
+      .map(([cloud, caps]) => `  ${cloud} [${caps.join(', ')}]\n`)
+      .join('');
     ctx.log(`\n🎉 Enabled infra 🎉 (workspace: ${workspace})\n${names || '  none\n'}`);
   }
   return result;

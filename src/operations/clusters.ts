@@ -33,7 +33,7 @@ export interface StatusInput {
 }
 
 async function statusRecords(input: StatusInput, ctx: OpContext, encoding: ObjectEncoding) {
-  const names = typeof input.cluster_names === 'string' ? [input.cluster_names] : input.cluster_names ?? null;
+  const names = typeof input.cluster_names === 'string' ? [input.cluster_names] : (input.cluster_names ?? null);
   const patterns = names?.map(compileNamePattern) ?? null;
   const all = await globalUserState.getClusters({ userHashes: input.all_users === false ? [ctx.caller.identity.id] : null });
   const matching = patterns ? all.filter((c) => patterns.some((p) => p.test(c.name))) : all;
@@ -47,13 +47,19 @@ export async function status(input: StatusInput, ctx: OpContext): Promise<unknow
     // SSH credentials are the caller's own: other users' clusters get none.
     const keys = await globalUserState.getSshKeys(ctx.caller.identity.id);
     records.forEach((r, i) => {
-      r.credentials = keys && matching[i].userHash === ctx.caller.identity.id
-        ? { ssh_user: matching[i].handle.sshUser, ssh_private_key: keys.privateKey } : null;
+      r.credentials =
+        keys && matching[i].userHash === ctx.caller.identity.id
+          ? { ssh_user: matching[i].handle.sshUser, ssh_private_key: keys.privateKey }
+          : null;
     });
     return records;
   }
-  const key = JSON.stringify([input.cluster_names ?? null, input.all_users === false ? ctx.caller.identity.id : null,
-    input.include_handle ?? null, encoding]);
+  const key = JSON.stringify([
+    input.cluster_names ?? null,
+    input.all_users === false ? ctx.caller.identity.id : null,
+    input.include_handle ?? null,
+    encoding,
+  ]);
   return cachedStatus(key, async () => JSON.stringify((await statusRecords(input, ctx, encoding)).records));
 }
 
@@ -73,8 +79,10 @@ export async function down(input: { cluster_name: string }): Promise<null> {
 /** A started cluster gets addresses again; this build assigns stable private ones from its hash. */
 function addressesFor(record: ClusterRecord): [string, string][] {
   const seed = parseInt(record.clusterHash.replace(/-/g, '').slice(0, 4), 16) || 1;
-  return Array.from({ length: record.handle.launchedNodes }, (_, i) =>
-    [`10.${seed % 250}.${i}.${(seed >> 8) + 2}`, `192.0.2.${(seed + i) % 250 + 1}`]);
+  return Array.from({ length: record.handle.launchedNodes }, (_, i) => [
+    `10.${seed % 250}.${i}.${(seed >> 8) + 2}`,
+    `192.0.2.${((seed + i) % 250) + 1}`,
+  ]);
 }
 
 export interface StartInput {
@@ -92,8 +100,13 @@ export async function start(input: StartInput, ctx: OpContext): Promise<unknown>
     const handle = record.handle;
     handle.stableInternalExternalIps = addressesFor(record);
     await globalUserState.addOrUpdateCluster({
-      clusterName: record.name, handle, requestedResources: null, ready: true, isLaunch: true,
-      command: `sky start ${record.name}`, userHash: record.userHash,
+      clusterName: record.name,
+      handle,
+      requestedResources: null,
+      ready: true,
+      isLaunch: true,
+      command: `sky start ${record.name}`,
+      userHash: record.userHash,
     });
     ctx.log(`Cluster ${record.name} started.\n`);
   }
@@ -107,15 +120,16 @@ export async function start(input: StartInput, ctx: OpContext): Promise<unknown>
 export async function autostop(input: { cluster_name: string; idle_minutes: number; down?: boolean | null }): Promise<null> {
   const record = await requireCluster(input.cluster_name);
   if (record.status !== 'UP') {
-    throw new SkyPilotError('ClusterNotUpError',
-      `Cluster '${record.name}' is ${record.status}: autostop needs a cluster that is UP.`);
+    throw new SkyPilotError('ClusterNotUpError', `Cluster '${record.name}' is ${record.status}: autostop needs a cluster that is UP.`);
   }
   await globalUserState.setClusterAutostopValue(record.name, input.idle_minutes, input.down === true);
   return null;
 }
 
-export async function queue(input: { cluster_name: string; skip_finished?: boolean | null; all_users?: boolean | null },
-  ctx: OpContext): Promise<ClusterJobRecord[]> {
+export async function queue(
+  input: { cluster_name: string; skip_finished?: boolean | null; all_users?: boolean | null },
+  ctx: OpContext,
+): Promise<ClusterJobRecord[]> {
   await requireCluster(input.cluster_name);
   let jobs = await globalUserState.getClusterJobs(input.cluster_name);
   if (input.all_users === false) jobs = jobs.filter((j) => j.userHash === ctx.caller.identity.id);
@@ -134,15 +148,17 @@ export async function jobStatus(input: { cluster_name: string; job_ids?: number[
  * The log of a job on a cluster (the latest job when none is named), its last `tail` lines (all for
  * 0), and the exit code `sky logs` ends with: the job's outcome, or "not finished" for a live job.
  */
-export async function jobLog(input: { cluster_name: string; job_id?: number | null; tail?: number | null }):
-  Promise<{ text: string; result: JobExitCode }> {
+export async function jobLog(input: {
+  cluster_name: string;
+  job_id?: number | null;
+  tail?: number | null;
+}): Promise<{ text: string; result: JobExitCode }> {
   await requireCluster(input.cluster_name);
   const jobs = await globalUserState.getClusterJobs(input.cluster_name);
   const job = input.job_id == null ? jobs[0] : jobs.find((j) => j.jobId === input.job_id);
   const log = job ? await globalUserState.getClusterJobLog(input.cluster_name, job.jobId) : null;
   if (!job || log == null) {
-    throw new SkyPilotError('JobNotFoundError',
-      `Job ${input.job_id ?? '(latest)'} not found on cluster '${input.cluster_name}'.`);
+    throw new SkyPilotError('JobNotFoundError', `Job ${input.job_id ?? '(latest)'} not found on cluster '${input.cluster_name}'.`);
   }
   return { text: tailLines(log, input.tail ?? 0), result: clusterJobExitCode(job.status) };
 }
@@ -162,7 +178,10 @@ export interface CancelInput {
 export async function cancel(input: CancelInput, ctx: OpContext): Promise<number[]> {
   const cluster = await requireCluster(input.cluster_name);
   if (cluster.status !== 'UP') {
-    throw new SkyPilotError('ClusterNotUpError', `Cluster '${cluster.name}' is ${cluster.status}: cancelling jobs needs a cluster that is UP.`);
+    throw new SkyPilotError(
+      'ClusterNotUpError',
+      `Cluster '${cluster.name}' is ${cluster.status}: cancelling jobs needs a cluster that is UP.`,
+    );
   }
   const jobs = await globalUserState.getClusterJobs(cluster.name);
   let targets: typeof jobs;
@@ -180,7 +199,11 @@ export async function cancel(input: CancelInput, ctx: OpContext): Promise<number
     await globalUserState.setClusterJobStatus(cluster.name, job.jobId, 'CANCELLED');
     cancelled.push(job.jobId);
   }
-  ctx.log(cancelled.length ? `Cancelled job(s) ${cancelled.join(', ')} on ${cluster.name}.\n` : `No unfinished job to cancel on ${cluster.name}.\n`);
+  ctx.log(
+    cancelled.length
+      ? `Cancelled job(s) ${cancelled.join(', ')} on ${cluster.name}.\n`
+      : `No unfinished job to cancel on ${cluster.name}.\n`,
+  );
   return cancelled;
 }
 
@@ -219,7 +242,9 @@ export async function provisionLog(input: { cluster_name: string; worker?: numbe
   const cluster = await stateQueries.getClusterFromName(input.cluster_name);
   if (!cluster) throw new NotFoundError(`Cluster '${input.cluster_name}' does not exist.`, 'cluster_not_found');
   if (input.worker != null && (input.worker < 1 || input.worker >= cluster.handle.launchedNodes)) {
-    throw new ValidationError(`Worker ${input.worker} does not exist: cluster '${cluster.name}' has workers 1 to ${cluster.handle.launchedNodes - 1}.`);
+    throw new ValidationError(
+      `Worker ${input.worker} does not exist: cluster '${cluster.name}' has workers 1 to ${cluster.handle.launchedNodes - 1}.`,
+    );
   }
   const log = await globalUserState.getClusterProvisionLog(cluster.name);
   if (log === null) throw new NotFoundError(NO_PROVISION_LOG, 'provision_log_not_found');
@@ -238,8 +263,10 @@ export async function downloadLogs(input: { cluster_name: string; job_ids?: stri
   return Object.fromEntries(chosen.map((j) => [String(j.jobId), clusterJobFolder(cluster.name, j.jobId)]));
 }
 
-export async function costReport(input: { days?: number | null; dashboard_summary_response?: boolean | null;
-  cluster_hashes?: string[] | null }, ctx: OpContext): Promise<CostReportRecord[]> {
+export async function costReport(
+  input: { days?: number | null; dashboard_summary_response?: boolean | null; cluster_hashes?: string[] | null },
+  ctx: OpContext,
+): Promise<CostReportRecord[]> {
   const encoding = objectEncodingFor(ctx.caller.clientApiVersion);
   let history = await globalUserState.getClustersFromHistory({ days: input.days ?? 30 });
   if (input.cluster_hashes) history = history.filter((h) => input.cluster_hashes!.includes(h.clusterHash));
@@ -250,13 +277,20 @@ export async function costReport(input: { days?: number | null; dashboard_summar
   });
 }
 
-export async function clusterEvents(input: { cluster_name?: string | null; cluster_hash?: string | null;
-  event_type?: 'STATUS_CHANGE' | 'DEBUG' | null; include_timestamps?: boolean | null; limit?: number | null }): Promise<unknown[]> {
+export async function clusterEvents(input: {
+  cluster_name?: string | null;
+  cluster_hash?: string | null;
+  event_type?: 'STATUS_CHANGE' | 'DEBUG' | null;
+  include_timestamps?: boolean | null;
+  limit?: number | null;
+}): Promise<unknown[]> {
   const key = input.cluster_hash ?? input.cluster_name;
   if (!key) throw new SkyPilotError('NotSupportedError', 'cluster_name or cluster_hash is required.');
   let events = await globalUserState.getClusterEvents(key, input.event_type ?? 'STATUS_CHANGE');
   if (input.limit) events = events.slice(-input.limit);
-  return events.map((e) => (input.include_timestamps
-    ? { reason: e.reason, transitioned_at: e.transitionedAt, starting_status: e.startingStatus, ending_status: e.endingStatus }
-    : e.reason));
+  return events.map((e) =>
+    input.include_timestamps
+      ? { reason: e.reason, transitioned_at: e.transitionedAt, starting_status: e.startingStatus, ending_status: e.endingStatus }
+      : e.reason,
+  );
 }

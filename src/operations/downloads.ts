@@ -18,9 +18,11 @@ export async function downloadFolders(folderPaths: readonly string[], relative: 
   const entries: DownloadEntry[] = [];
   for (const folder of folderPaths) {
     const parsed = parseLogFolder(folder);
-    const log = !parsed ? null : parsed.kind === 'cluster'
-      ? await globalUserState.getClusterJobLog(parsed.clusterName, parsed.jobId)
-      : await managedJobsState.getJobLog(parsed.jobId);
+    const log = !parsed
+      ? null
+      : parsed.kind === 'cluster'
+        ? await globalUserState.getClusterJobLog(parsed.clusterName, parsed.jobId)
+        : await managedJobsState.getJobLog(parsed.jobId);
     if (log === null) throw new NotFoundError(`No logs at '${folder}'.`, 'logs_not_found');
     const clean = folder.replace(/\/+$/, '');
     const base = relative === 'home' ? clean.replace(/^~\//, '') : clean.slice(clean.lastIndexOf('/') + 1);

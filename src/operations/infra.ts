@@ -26,7 +26,12 @@ export async function enabledCloudNames(workspace: string, expand: boolean): Pro
 
 /** Enabled clouds of each named workspace, or of every workspace. */
 export async function enabledCloudsBatch(workspaces: string | null | undefined, expand: boolean): Promise<Record<string, string[]>> {
-  const requested = workspaces ? workspaces.split(',').map((w) => w.trim()).filter(Boolean).slice(0, 100)
+  const requested = workspaces
+    ? workspaces
+        .split(',')
+        .map((w) => w.trim())
+        .filter(Boolean)
+        .slice(0, 100)
     : Object.keys(await globalUserState.getWorkspaces());
   const entries = await Promise.all(requested.map(async (w) => [w, await enabledCloudNames(w, expand)] as const));
   return Object.fromEntries(entries);
@@ -43,7 +48,11 @@ export async function nodeInfo(input: { context?: string | null }, ctx: OpContex
   const keep = new Set<string>(BASIC_NODE_INFO_KEYS);
   return {
     hint: result.hint,
-    node_info_dict: Object.fromEntries(Object.entries(result.node_info_dict).map(([name, node]) =>
-      [name, Object.fromEntries(Object.entries(node).filter(([k]) => keep.has(k))) as unknown as NodeInfo])),
+    node_info_dict: Object.fromEntries(
+      Object.entries(result.node_info_dict).map(([name, node]) => [
+        name,
+        Object.fromEntries(Object.entries(node).filter(([k]) => keep.has(k))) as unknown as NodeInfo,
+      ]),
+    ),
   };
 }

@@ -60,19 +60,24 @@ export async function queueV2(input: QueueInput, ctx: OpContext): Promise<Manage
   };
 }
 
-export async function cancel(input: { name?: string | null; job_ids?: number[] | null; all?: boolean | null;
-  all_users?: boolean | null }, ctx: OpContext): Promise<number[]> {
+export async function cancel(
+  input: { name?: string | null; job_ids?: number[] | null; all?: boolean | null; all_users?: boolean | null },
+  ctx: OpContext,
+): Promise<number[]> {
   if (!input.job_ids?.length && !input.name && !input.all) {
     throw new SkyPilotError('NotSupportedError', 'Specify job_ids, name or all to cancel managed jobs.');
   }
   const { jobs } = await managedJobsState.getJobs({
-    userHashes: input.all_users ? null : [ctx.caller.identity.id], skipFinished: true,
+    userHashes: input.all_users ? null : [ctx.caller.identity.id],
+    skipFinished: true,
   });
   const targets = jobs.filter((j) => input.all || input.job_ids?.includes(j.jobId) || (input.name && j.name === input.name));
   const missing = (input.job_ids ?? []).filter((id) => !targets.some((j) => j.jobId === id));
   if (missing.length) {
-    throw new SkyPilotError('ManagedJobNotFoundError',
-      `No cancellable managed job with id ${missing.join(', ')} (it may have finished or belong to another user).`);
+    throw new SkyPilotError(
+      'ManagedJobNotFoundError',
+      `No cancellable managed job with id ${missing.join(', ')} (it may have finished or belong to another user).`,
+    );
   }
   for (const job of targets) await managedJobsState.setJobStatus(job.jobId, 'CANCELLED');
   ctx.log(`Cancelled managed job(s): ${targets.map((j) => j.jobId).join(', ') || 'none'}\n`);
@@ -80,10 +85,14 @@ export async function cancel(input: { name?: string | null; job_ids?: number[] |
 }
 
 /** A managed job's log (its last `tail` lines), with the outcome once finished, and its exit code. */
-export async function jobLog(input: { name?: string | null; job_id?: number | null; tail?: number | null }):
-  Promise<{ text: string; result: JobExitCode }> {
-  const { jobs } = await managedJobsState.getJobs(input.job_id != null ? { jobIds: [input.job_id] }
-    : input.name ? { nameMatch: input.name } : { limit: 1 });
+export async function jobLog(input: {
+  name?: string | null;
+  job_id?: number | null;
+  tail?: number | null;
+}): Promise<{ text: string; result: JobExitCode }> {
+  const { jobs } = await managedJobsState.getJobs(
+    input.job_id != null ? { jobIds: [input.job_id] } : input.name ? { nameMatch: input.name } : { limit: 1 },
+  );
   const job = input.name ? jobs.find((j) => j.name === input.name) : jobs[0];
   if (!job) {
     const which = input.job_id != null ? `id ${input.job_id}` : input.name ? `name '${input.name}'` : 'any id';
@@ -96,8 +105,9 @@ export async function jobLog(input: { name?: string | null; job_id?: number | nu
 
 /** Where a managed job's logs are on the server (`sky jobs logs -s`, the dashboard's download). */
 export async function downloadLogs(input: { name?: string | null; job_id?: number | null }): Promise<Record<string, string>> {
-  const { jobs } = await managedJobsState.getJobs(input.job_id != null ? { jobIds: [input.job_id] }
-    : input.name ? { nameMatch: input.name } : { limit: 1 });
+  const { jobs } = await managedJobsState.getJobs(
+    input.job_id != null ? { jobIds: [input.job_id] } : input.name ? { nameMatch: input.name } : { limit: 1 },
+  );
   const job = input.name ? jobs.find((j) => j.name === input.name) : jobs[0];
   return job ? { [String(job.jobId)]: managedJobFolder(job.jobId) } : {};
 }

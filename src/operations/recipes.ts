@@ -21,17 +21,31 @@ export interface RecipeRecord {
 
 function toRecord(r: Recipe): RecipeRecord {
   return {
-    name: r.name, description: r.description, content: r.content, recipe_type: r.recipeType, pinned: r.pinned,
-    user_id: r.userHash, user_name: r.userName, created_at: Math.floor(r.createdAt), updated_at: Math.floor(r.updatedAt),
+    name: r.name,
+    description: r.description,
+    content: r.content,
+    recipe_type: r.recipeType,
+    pinned: r.pinned,
+    user_id: r.userHash,
+    user_name: r.userName,
+    created_at: Math.floor(r.createdAt),
+    updated_at: Math.floor(r.updatedAt),
   };
 }
 
-export async function listRecipes(input: { pinned_only?: boolean | null; my_recipes_only?: boolean | null;
-  recipe_type?: RecipeType | null }, ctx: OpContext): Promise<RecipeRecord[]> {
+export async function listRecipes(
+  input: { pinned_only?: boolean | null; my_recipes_only?: boolean | null; recipe_type?: RecipeType | null },
+  ctx: OpContext,
+): Promise<RecipeRecord[]> {
   const recipes = await globalUserState.getRecipes();
-  return recipes.filter((r) => (!input.pinned_only || r.pinned)
-    && (!input.my_recipes_only || r.userHash === ctx.caller.identity.id)
-    && (!input.recipe_type || r.recipeType === input.recipe_type)).map(toRecord);
+  return recipes
+    .filter(
+      (r) =>
+        (!input.pinned_only || r.pinned) &&
+        (!input.my_recipes_only || r.userHash === ctx.caller.identity.id) &&
+        (!input.recipe_type || r.recipeType === input.recipe_type),
+    )
+    .map(toRecord);
 }
 
 /** The recipe, or null when there is none by that name (the page shows "not found"). */

@@ -35,7 +35,12 @@ export async function getResult(store: RequestStore, id: string, viewer: Viewer,
   if (!record) throw new NotFoundError(`Request '${id}' not found.`, 'request_not_found');
   if (!isFinishedRequest(record.status)) {
     // Clients retry 504, so a long request is simply waited for again.
-    throw new HttpError(504, 'request_not_finished', 'RequestTimeout', `Request '${record.requestId}' is still ${record.status}; try again.`);
+    throw new HttpError(
+      504,
+      'request_not_finished',
+      'RequestTimeout',
+      `Request '${record.requestId}' is still ${record.status}; try again.`,
+    );
   }
   const payload = wirePayloadJson(record);
   return record.status === 'FAILED' ? { status: 500, jsonText: `{"detail":${payload}}` } : { status: 200, jsonText: payload };
@@ -55,12 +60,21 @@ export async function listRequests(store: RequestStore, query: StatusQuery, view
 }
 
 /** Cancels the caller's unfinished requests (the named ones, or all of the user's); returns those cancelled. */
-export async function cancelRequests(store: RequestStore, executor: RequestExecutor, input: {
-  requestIds: string[] | null; userId: string; selfId: string; viewer: Viewer;
-}): Promise<string[]> {
-  const targets = input.requestIds
-    ?? (await store.list({ viewer: input.viewer, allStatus: false, limit: MAX_STATUS_LIMIT }))
-      .filter((r) => r.userId === input.userId).map((r) => r.requestId);
+export async function cancelRequests(
+  store: RequestStore,
+  executor: RequestExecutor,
+  input: {
+    requestIds: string[] | null;
+    userId: string;
+    selfId: string;
+    viewer: Viewer;
+  },
+): Promise<string[]> {
+  const targets =
+    input.requestIds ??
+    (await store.list({ viewer: input.viewer, allStatus: false, limit: MAX_STATUS_LIMIT }))
+      .filter((r) => r.userId === input.userId)
+      .map((r) => r.requestId);
   const cancelled: string[] = [];
   for (const id of targets) {
     if (id === input.selfId) continue;
@@ -71,8 +85,12 @@ export async function cancelRequests(store: RequestStore, executor: RequestExecu
 }
 
 /** `/api/stream`: the request's log, following it until it finishes unless `follow` is false. */
-export async function streamRequestLog(store: RequestStore, res: ServerResponse, target: RequestRecord,
-  options: { follow: boolean; viewer: Viewer; closed: () => boolean; headers: Record<string, string> }): Promise<void> {
+export async function streamRequestLog(
+  store: RequestStore,
+  res: ServerResponse,
+  target: RequestRecord,
+  options: { follow: boolean; viewer: Viewer; closed: () => boolean; headers: Record<string, string> },
+): Promise<void> {
   const id = target.requestId;
   startTextStream(res, { ...options.headers, [HEADERS.streamRequestId]: id });
   let sent = 0;

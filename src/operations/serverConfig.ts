@@ -14,7 +14,8 @@ import { roleOf } from './users';
 
 async function requireAdmin(ctx: OpContext, what: string): Promise<void> {
   const { role } = await roleOf(ctx.caller.identity);
-  if (role !== 'admin') throw new SkyPilotError('PermissionDeniedError', `Only admins can ${what}; ${ctx.caller.identity.name} is a ${role}.`);
+  if (role !== 'admin')
+    throw new SkyPilotError('PermissionDeniedError', `Only admins can ${what}; ${ctx.caller.identity.name} is a ${role}.`);
 }
 
 async function storedConfig(): Promise<Record<string, unknown>> {
@@ -27,8 +28,7 @@ export async function getServerConfig(_input: unknown, ctx: OpContext): Promise<
   return redactSecrets(await storedConfig());
 }
 
-export async function updateServerConfig(input: { config: Record<string, unknown> }, ctx: OpContext):
-  Promise<Record<string, unknown>> {
+export async function updateServerConfig(input: { config: Record<string, unknown> }, ctx: OpContext): Promise<Record<string, unknown>> {
   await requireAdmin(ctx, 'change the server config');
   const stored = await storedConfig();
   const { workspaces, ...rest } = restoreRedacted(input.config, stored) as Record<string, unknown> & { workspaces?: WorkspacesMap };
@@ -37,7 +37,10 @@ export async function updateServerConfig(input: { config: Record<string, unknown
     for (const dropped of Object.keys(stored.workspaces as WorkspacesMap).filter((w) => !Object.hasOwn(next, w))) {
       const clusters = await globalUserState.getClusters({ workspaces: [dropped] });
       if (clusters.length) {
-        throw new SkyPilotError('WorkspaceInUseError', `Workspace '${dropped}' still has ${clusters.length} cluster(s); it cannot be removed.`);
+        throw new SkyPilotError(
+          'WorkspaceInUseError',
+          `Workspace '${dropped}' still has ${clusters.length} cluster(s); it cannot be removed.`,
+        );
       }
     }
     await globalUserState.setWorkspaces(next);

@@ -12,6 +12,10 @@ export interface StorageListRecord {
 
 export async function listStorage(): Promise<StorageListRecord[]> {
   return (await globalUserState.getStorage()).map((s) => ({
-    name: s.name, launched_at: Math.floor(s.launchedAt), store: s.stores, last_use: s.lastUse, status: s.status,
+    name: s.name,
+    launched_at: Math.floor(s.launchedAt),
+    store: s.stores,
+    last_use: s.lastUse,
+    status: s.status,
   }));
 }

@@ -62,7 +62,10 @@ export async function createUser(input: { username: string; password?: string | 
     throw new HttpError(409, 'user_exists', 'UserExistsError', `User '${input.username}' already exists.`);
   }
   await globalUserState.addOrUpdateUser({
-    id, name: input.username, password: input.password ? await hashPassword(input.password) : null, userType: 'basic',
+    id,
+    name: input.username,
+    password: input.password ? await hashPassword(input.password) : null,
+    userType: 'basic',
   });
   await globalUserState.setUserRole(id, input.role ?? 'user');
 }
@@ -83,8 +86,12 @@ export async function deleteUser(input: { user_id: string }): Promise<void> {
   const clusters = await globalUserState.getClusters({ userHashes: [user.id] });
   const { jobs } = await managedJobsState.getJobs({ userHashes: [user.id], skipFinished: true });
   if (clusters.length || jobs.length) {
-    throw new HttpError(409, 'user_in_use', 'UserInUseError',
-      `User '${user.name}' still has ${clusters.length} cluster(s) and ${jobs.length} active managed job(s).`);
+    throw new HttpError(
+      409,
+      'user_in_use',
+      'UserInUseError',
+      `User '${user.name}' still has ${clusters.length} cluster(s) and ${jobs.length} active managed job(s).`,
+    );
   }
   await globalUserState.deleteUser(user.id);
 }

@@ -20,8 +20,7 @@ export async function deleteVolumes(input: { names: string[] }, ctx: OpContext):
   for (const name of input.names) {
     const users = volumes.get(name)!.usedbyClusters.filter((c) => liveClusters.has(c));
     if (users.length) {
-      throw new SkyPilotError('VolumeInUseError', `Volume '${name}' is in use by cluster(s) ${users.join(', ')}; `
-        + 'terminate them first.');
+      throw new SkyPilotError('VolumeInUseError', `Volume '${name}' is in use by cluster(s) ${users.join(', ')}; terminate them first.`);
     }
   }
   for (const name of input.names) {

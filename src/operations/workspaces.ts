@@ -32,8 +32,10 @@ export async function deleteWorkspace(input: { workspace_name: string }): Promis
   if (!Object.hasOwn(all, ws)) throw new SkyPilotError('WorkspaceNotFoundError', `Workspace '${ws}' does not exist.`);
   const clusters = await globalUserState.getClusters({ workspaces: [ws] });
   if (clusters.length) {
-    throw new SkyPilotError('WorkspaceInUseError',
-      `Workspace '${ws}' still has ${clusters.length} cluster(s): ${clusters.map((c) => c.name).join(', ')}.`);
+    throw new SkyPilotError(
+      'WorkspaceInUseError',
+      `Workspace '${ws}' still has ${clusters.length} cluster(s): ${clusters.map((c) => c.name).join(', ')}.`,
+    );
   }
   await globalUserState.deleteWorkspace(ws);
   return globalUserState.getWorkspaces();

@@ -38,11 +38,11 @@ export function knownCloudClassNames(): string[] {
 
 /** The upstream class for a canonical cloud name; throws for a cloud upstream would not recognise. */
 export function cloudClass(canonicalName: string): PyGlobal {
-  const row = Object.prototype.hasOwnProperty.call(CLOUD_MODULES, canonicalName)
-    ? CLOUD_MODULES[canonicalName] : undefined;
+  const row = Object.hasOwn(CLOUD_MODULES, canonicalName) ? CLOUD_MODULES[canonicalName] : undefined;
   if (!row) {
-    throw new TypeError(`pickle: no upstream SkyPilot class for cloud '${canonicalName}'; `
-      + `known: ${knownCloudClassNames().join(', ')}`);
+    throw new TypeError(
+      `pickle: no upstream SkyPilot class for cloud '${canonicalName}'; ` + `known: ${knownCloudClassNames().join(', ')}`,
+    );
   }
   return new PyGlobal(`sky.clouds.${row[0]}`, row[1]);
 }

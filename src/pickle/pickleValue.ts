@@ -49,7 +49,10 @@ export class PyDict {
 
 /** A reference to a class (or any global) by module and qualified name. */
 export class PyGlobal {
-  constructor(readonly module: string, readonly name: string) {}
+  constructor(
+    readonly module: string,
+    readonly name: string,
+  ) {}
 
   toString(): string {
     return `${this.module}.${this.name}`;
@@ -62,14 +65,20 @@ export class PyGlobal {
  * which is how Python pickles an instance whose `__dict__` is empty.
  */
 export class PyObject {
-  constructor(readonly cls: PyGlobal, readonly state?: PickleValue) {}
+  constructor(
+    readonly cls: PyGlobal,
+    readonly state?: PickleValue,
+  ) {}
 }
 
 /** `cls(*args)` at load time; how Python pickles enum members (`DiskTier('low')`). */
 export class PyReduce {
   readonly args: readonly PickleValue[];
 
-  constructor(readonly callable: PyGlobal, args: readonly PickleValue[]) {
+  constructor(
+    readonly callable: PyGlobal,
+    args: readonly PickleValue[],
+  ) {
     this.args = args;
   }
 }

@@ -4,18 +4,39 @@
  * cyclic), no framing (optional for readers), no bytes or sets. Inputs come from our own state, so
  * nesting is capped rather than made iterative: a deeper value (or a cycle) is a bug worth a throw.
  */
-import { PickleDict, PickleValue, PyDict, PyFloat, PyGlobal, PyObject, PyReduce, PyTuple } from './pickleValue';
+import { type PickleDict, type PickleValue, PyDict, PyFloat, type PyGlobal, PyObject, PyReduce, PyTuple } from './pickleValue';
 
 export const PICKLE_PROTOCOL = 4;
 export const MAX_PICKLE_DEPTH = 100;
 
 const OP = {
-  PROTO: 0x80, STOP: 0x2e, NONE: 0x4e, NEWTRUE: 0x88, NEWFALSE: 0x89,
-  BININT1: 0x4b, BININT2: 0x4d, BININT: 0x4a, LONG1: 0x8a, LONG4: 0x8b, BINFLOAT: 0x47,
-  SHORT_BINUNICODE: 0x8c, BINUNICODE: 0x58,
-  MARK: 0x28, EMPTY_LIST: 0x5d, APPENDS: 0x65, EMPTY_DICT: 0x7d, SETITEMS: 0x75,
-  EMPTY_TUPLE: 0x29, TUPLE1: 0x85, TUPLE2: 0x86, TUPLE3: 0x87, TUPLE: 0x74,
-  STACK_GLOBAL: 0x93, NEWOBJ: 0x81, BUILD: 0x62, REDUCE: 0x52,
+  PROTO: 0x80,
+  STOP: 0x2e,
+  NONE: 0x4e,
+  NEWTRUE: 0x88,
+  NEWFALSE: 0x89,
+  BININT1: 0x4b,
+  BININT2: 0x4d,
+  BININT: 0x4a,
+  LONG1: 0x8a,
+  LONG4: 0x8b,
+  BINFLOAT: 0x47,
+  SHORT_BINUNICODE: 0x8c,
+  BINUNICODE: 0x58,
+  MARK: 0x28,
+  EMPTY_LIST: 0x5d,
+  APPENDS: 0x65,
+  EMPTY_DICT: 0x7d,
+  SETITEMS: 0x75,
+  EMPTY_TUPLE: 0x29,
+  TUPLE1: 0x85,
+  TUPLE2: 0x86,
+  TUPLE3: 0x87,
+  TUPLE: 0x74,
+  STACK_GLOBAL: 0x93,
+  NEWOBJ: 0x81,
+  BUILD: 0x62,
+  REDUCE: 0x52,
 } as const;
 
 const SHORT_TUPLE_OPS = [OP.EMPTY_TUPLE, OP.TUPLE1, OP.TUPLE2, OP.TUPLE3] as const;
@@ -58,13 +79,19 @@ class Encoder {
     }
     if (v === null) return this.op(OP.NONE);
     switch (typeof v) {
-      case 'boolean': return this.op(v ? OP.NEWTRUE : OP.NEWFALSE);
-      case 'bigint': return this.int(v);
+      case 'boolean':
+        return this.op(v ? OP.NEWTRUE : OP.NEWFALSE);
+      case 'bigint':
+        return this.int(v);
       // Beyond 2**53 a number is no longer an exact integer; ask for a bigint to mean one.
-      case 'number': return Number.isSafeInteger(v) ? this.int(BigInt(v)) : this.float(v);
-      case 'string': return this.str(v);
-      case 'object': return this.compound(v, depth);
-      default: throw new TypeError(`pickle: cannot encode ${typeof v} at ${this.where()}`);
+      case 'number':
+        return Number.isSafeInteger(v) ? this.int(BigInt(v)) : this.float(v);
+      case 'string':
+        return this.str(v);
+      case 'object':
+        return this.compound(v, depth);
+      default:
+        throw new TypeError(`pickle: cannot encode ${typeof v} at ${this.where()}`);
     }
   }
 
@@ -135,7 +162,7 @@ class Encoder {
   }
 
   private items(items: readonly PickleValue[], depth: number): void {
-    items.forEach((item, i) => this.nested(`[${i}]`, item, depth));
+    for (const [i, item] of items.entries()) this.nested(`[${i}]`, item, depth);
   }
 
   private dict(entries: readonly (readonly [PickleValue, PickleValue])[], depth: number): void {

@@ -9,7 +9,7 @@ import type { CloudVmRayResourceHandle } from '../state/cloudVmRayResourceHandle
 import type { Cloud } from '../state/clouds';
 import type { Resources } from '../state/resources';
 import { cloudClass } from './cloudClasses';
-import { PickleDict, PickleValue, PyDict, PyGlobal, PyObject, PyReduce, PyTuple } from './pickleValue';
+import { type PickleDict, type PickleValue, PyDict, PyGlobal, PyObject, PyReduce, PyTuple } from './pickleValue';
 import { toBase64Pickle } from './pickleWriter';
 import { PYTHON_EXCEPTION_ATTRIBUTES, pythonExceptionClass } from '../vocab/errorTypes';
 

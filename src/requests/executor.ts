@@ -68,7 +68,11 @@ class Pool {
   private running = 0;
   private readonly queue: Job[] = [];
 
-  constructor(private readonly size: number, readonly queueLimit: number, private readonly run: (job: Job) => Promise<void>) {}
+  constructor(
+    private readonly size: number,
+    readonly queueLimit: number,
+    private readonly run: (job: Job) => Promise<void>,
+  ) {}
 
   get depth(): number {
     return this.queue.length;
@@ -106,7 +110,10 @@ export class RequestExecutor {
   private readonly controllers = new Map<string, AbortController>();
   private readonly pools: Record<ScheduleType, Pool>;
 
-  constructor(readonly store: RequestStore, options: ExecutorOptions = {}) {
+  constructor(
+    readonly store: RequestStore,
+    options: ExecutorOptions = {},
+  ) {
     this.pools = {
       short: new Pool(options.shortConcurrency ?? 16, options.shortQueueLimit ?? 2000, (job) => this.execute(job)),
       long: new Pool(options.longConcurrency ?? 4, options.longQueueLimit ?? 200, (job) => this.execute(job)),
@@ -166,15 +173,21 @@ export class RequestExecutor {
    */
   async drain(graceMs: number): Promise<void> {
     const deadline = Date.now() + graceMs;
-    while (this.controllers.size && Date.now() < deadline) await new Promise((resolve) => { setTimeout(resolve, 20); });
+    while (this.controllers.size && Date.now() < deadline)
+      await new Promise((resolve) => {
+        setTimeout(resolve, 20);
+      });
     for (const id of [...this.controllers.keys()]) {
       this.controllers.get(id)?.abort();
       const record = await this.store.get(id);
       if (record) {
         record.shouldRetry = true;
-        await this.store.finish(record, 'FAILED', 'null', {
-          type: 'ServerRestarted', message: 'The API server stopped before this request finished; retry it.',
-        }).catch(() => {});
+        await this.store
+          .finish(record, 'FAILED', 'null', {
+            type: 'ServerRestarted',
+            message: 'The API server stopped before this request finished; retry it.',
+          })
+          .catch(() => {});
       }
     }
   }

@@ -30,7 +30,10 @@ export class RequestJanitor {
   private running = false;
   private readonly startedAt = Date.now() / 1000;
 
-  constructor(private readonly store: RequestStore, private readonly options: JanitorOptions) {}
+  constructor(
+    private readonly store: RequestStore,
+    private readonly options: JanitorOptions,
+  ) {}
 
   private get leaseSeconds(): number {
     return this.options.leaseSeconds ?? 20;
@@ -41,7 +44,9 @@ export class RequestJanitor {
     await this.store.table.heartbeat(this.store.replicaId, this.startedAt);
     const failed = await this.store.table.failOrphans([this.store.replicaId], INTERRUPTED);
     const interval = this.options.intervalMs ?? Math.min(5000, (this.leaseSeconds * 1000) / 4);
-    this.timer = setInterval(() => { void this.pass(); }, interval);
+    this.timer = setInterval(() => {
+      void this.pass();
+    }, interval);
     this.timer.unref();
     return failed;
   }
@@ -54,8 +59,7 @@ export class RequestJanitor {
       const { table } = this.store;
       this.store.memory.evict();
       await table.heartbeat(this.store.replicaId, this.startedAt);
-      const expired = (await table.expiredReplicas(Date.now() / 1000 - this.leaseSeconds))
-        .filter((id) => id !== this.store.replicaId);
+      const expired = (await table.expiredReplicas(Date.now() / 1000 - this.leaseSeconds)).filter((id) => id !== this.store.replicaId);
       if (expired.length) {
         const failed = await table.failOrphans(expired, INTERRUPTED);
         await table.forgetReplicas(expired);

@@ -51,8 +51,7 @@ export function canSee(viewer: Viewer, record: Pick<RequestRecord, 'owner'>): bo
 
 /** Rough memory held by a record, for the in-memory tier's byte bound. */
 export function recordBytes(record: RequestRecord): number {
-  return 256 + record.body.length + record.returnValue.length + record.log.length
-    + (record.error ? record.error.message.length + 64 : 0);
+  return 256 + record.body.length + record.returnValue.length + record.log.length + (record.error ? record.error.message.length + 64 : 0);
 }
 
 function errorText(error: RequestError | null): string {
@@ -73,12 +72,14 @@ const q = JSON.stringify;
  * the two to the same bytes.
  */
 export function wirePayloadJson(record: RequestRecord): string {
-  return `{"request_id":${q(record.requestId)},"name":${q(record.name)},"entrypoint":${q(PICKLED_NONE_BASE64)},`
-    + `"request_body":${q(PICKLED_NONE_BASE64)},"status":${q(record.status)},"created_at":${q(record.createdAt)},`
-    + `"finished_at":${q(record.finishedAt)},"user_id":${q(record.userId)},"user_name":${q(record.userName)},`
-    + `"return_value":${record.returnValueQuoted ?? q(record.returnValue)},"error":${q(errorText(record.error))},`
-    + `"pid":${process.pid},"schedule_type":${q(record.scheduleType)},"cluster_name":${q(record.clusterName)},`
-    + `"status_msg":${q(record.statusMsg)},"should_retry":${record.shouldRetry}}`;
+  return (
+    `{"request_id":${q(record.requestId)},"name":${q(record.name)},"entrypoint":${q(PICKLED_NONE_BASE64)},` +
+    `"request_body":${q(PICKLED_NONE_BASE64)},"status":${q(record.status)},"created_at":${q(record.createdAt)},` +
+    `"finished_at":${q(record.finishedAt)},"user_id":${q(record.userId)},"user_name":${q(record.userName)},` +
+    `"return_value":${record.returnValueQuoted ?? q(record.returnValue)},"error":${q(errorText(record.error))},` +
+    `"pid":${process.pid},"schedule_type":${q(record.scheduleType)},"cluster_name":${q(record.clusterName)},` +
+    `"status_msg":${q(record.statusMsg)},"should_retry":${record.shouldRetry}}`
+  );
 }
 
 export interface PayloadOptions {

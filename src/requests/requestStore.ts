@@ -89,32 +89,43 @@ export class RequestStore {
   private readonly unsubscribe: (() => void)[] = [];
   private closed = false;
 
-  private constructor(readonly db: Db<RequestsSchema>, readonly options: RequestStoreOptions) {
+  private constructor(
+    readonly db: Db<RequestsSchema>,
+    readonly options: RequestStoreOptions,
+  ) {
     this.memory = new MemoryRequests({ ...DEFAULT_MEMORY_LIMITS, ...options.memory });
     this.table = new RequestsTableOps(db);
     this.persistReads = options.persistReads ?? db.kind === 'postgres';
     this.replicaId = options.replicaId ?? `pid-${process.pid}`;
     this.events.setMaxListeners(0);
     // One notification may name several requests (a batch of finished reads).
-    this.unsubscribe.push(db.subscribe(REQUEST_DONE_CHANNEL, (ids) => {
-      for (const id of ids.split(',')) this.events.emit(id);
-    }));
+    this.unsubscribe.push(
+      db.subscribe(REQUEST_DONE_CHANNEL, (ids) => {
+        for (const id of ids.split(',')) this.events.emit(id);
+      }),
+    );
   }
 
   static async open(options: RequestStoreOptions): Promise<RequestStore> {
     const { target } = options;
-    const db = target.kind === 'sqlite'
-      ? openSqlite<RequestsSchema>({
-        path: target.path, createDir: target.createDir, what: 'requests database',
-        ownTables: ['requests', REQUESTS_MIGRATIONS_TABLE],
-        // WAL with NORMAL never corrupts; it may lose the last commits on power loss, which for
-        // request records (clients retry) is worth a much cheaper commit than FULL.
-        synchronous: 'NORMAL',
-      })
-      : await (await import('../db/openPostgres')).openPostgres<RequestsSchema>({
-        uri: target.uri, what: 'requests database', channel: REQUESTS_CHANGED_CHANNEL, serializeWrites: false,
-        notifyChanges: false,
-      });
+    const db =
+      target.kind === 'sqlite'
+        ? openSqlite<RequestsSchema>({
+            path: target.path,
+            createDir: target.createDir,
+            what: 'requests database',
+            ownTables: ['requests', REQUESTS_MIGRATIONS_TABLE],
+            // WAL with NORMAL never corrupts; it may lose the last commits on power loss, which for
+            // request records (clients retry) is worth a much cheaper commit than FULL.
+            synchronous: 'NORMAL',
+          })
+        : await (await import('../db/openPostgres')).openPostgres<RequestsSchema>({
+            uri: target.uri,
+            what: 'requests database',
+            channel: REQUESTS_CHANGED_CHANNEL,
+            serializeWrites: false,
+            notifyChanges: false,
+          });
     try {
       await migrate(db, REQUESTS_MIGRATIONS_TABLE, REQUESTS_MIGRATIONS);
     } catch (error) {
@@ -140,8 +151,7 @@ export class RequestStore {
    * the request gets a fresh id instead (`freshId()`).
    */
   async create(input: NewRequest, freshId: () => string): Promise<{ record: RequestRecord; created: boolean }> {
-    const existing = input.clientChosen
-      ? this.memory.get(input.requestId) ?? (await this.table.get(input.requestId)) : undefined;
+    const existing = input.clientChosen ? (this.memory.get(input.requestId) ?? (await this.table.get(input.requestId))) : undefined;
     if (existing) {
       const sameCaller = existing.owner === input.owner && existing.userId === input.userId && existing.name === input.name;
       if (sameCaller) return { record: existing, created: false };
@@ -221,8 +231,7 @@ export class RequestStore {
    * Records the outcome once; false when the request already finished (cancelled meanwhile). A
    * stored request is finished in the database first: nobody sees it finished before it is stored.
    */
-  async finish(record: RequestRecord, status: RequestStatus, returnValue: string, error: RequestError | null):
-    Promise<boolean> {
+  async finish(record: RequestRecord, status: RequestStatus, returnValue: string, error: RequestError | null): Promise<boolean> {
     if (isFinishedRequest(record.status)) return false;
     this.takePendingLog(record.requestId);
     const finished: RequestRecord = { ...record, status, returnValue, error, finishedAt: Date.now() / 1000 };
@@ -253,7 +262,10 @@ export class RequestStore {
   private queueRead(record: RequestRecord): void {
     this.pendingReads.push(record);
     if (this.pendingReads.length >= READ_BATCH_MAX) void this.flushReads();
-    else this.readTimer ??= setTimeout(() => { void this.flushReads(); }, READ_BATCH_MS);
+    else
+      this.readTimer ??= setTimeout(() => {
+        void this.flushReads();
+      }, READ_BATCH_MS);
   }
 
   async flushReads(): Promise<void> {
@@ -264,7 +276,13 @@ export class RequestStore {
     try {
       await this.table.insertMany(batch);
       for (let i = 0; i < batch.length; i += NOTIFY_IDS_MAX) {
-        await this.db.publish(REQUEST_DONE_CHANNEL, batch.slice(i, i + NOTIFY_IDS_MAX).map((r) => r.requestId).join(','));
+        await this.db.publish(
+          REQUEST_DONE_CHANNEL,
+          batch
+            .slice(i, i + NOTIFY_IDS_MAX)
+            .map((r) => r.requestId)
+            .join(','),
+        );
       }
     } catch (error) {
       // This replica still answers them from memory; other replicas will not find them.
@@ -297,7 +315,9 @@ export class RequestStore {
     this.memory.touch(record);
     if (record.durable) {
       this.pendingLogs.set(record.requestId, (this.pendingLogs.get(record.requestId) ?? '') + chunk);
-      this.logTimer ??= setTimeout(() => { void this.flushLogs(); }, LOG_FLUSH_MS);
+      this.logTimer ??= setTimeout(() => {
+        void this.flushLogs();
+      }, LOG_FLUSH_MS);
     }
     this.events.emit(`log:${record.requestId}`);
   }
@@ -331,10 +351,13 @@ export class RequestStore {
   /** Newest first, without results, only what the viewer may see. */
   async list(query: ListQuery): Promise<RequestRecord[]> {
     const ids = query.requestIds ? new Set(query.requestIds) : null;
-    const fromMemory = this.memory.filter((r) => canSee(query.viewer, r)
-      && (!ids || ids.has(r.requestId))
-      && (query.allStatus || !isFinishedRequest(r.status))
-      && (query.before == null || r.createdAt < query.before));
+    const fromMemory = this.memory.filter(
+      (r) =>
+        canSee(query.viewer, r) &&
+        (!ids || ids.has(r.requestId)) &&
+        (query.allStatus || !isFinishedRequest(r.status)) &&
+        (query.before == null || r.createdAt < query.before),
+    );
     // What this process holds is the freshest copy: a stored row of it may lag by a write.
     const fromDb = (await this.table.list(query)).filter((r) => this.memory.get(r.requestId) === undefined);
     const merged = new Map<string, RequestRecord>();

@@ -12,7 +12,9 @@ export const REQUESTS_MIGRATIONS: readonly Migration[] = [
     version: 1,
     name: 'requests',
     async up(db) {
-      await db.schema.createTable('requests').ifNotExists()
+      await db.schema
+        .createTable('requests')
+        .ifNotExists()
         .addColumn('request_id', 'text', (c) => c.primaryKey())
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('request_body', 'text', (c) => c.notNull())
@@ -39,10 +41,14 @@ export const REQUESTS_MIGRATIONS: readonly Migration[] = [
     async up(db) {
       await db.schema.alterTable('requests').addColumn('owner', 'text').execute();
       await db.schema.alterTable('requests').addColumn('replica_id', 'text').execute();
-      await db.schema.alterTable('requests').addColumn('durable', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+      await db.schema
+        .alterTable('requests')
+        .addColumn('durable', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
       await db.schema.createIndex('requests_owner_created').on('requests').columns(['owner', 'created_at']).execute();
       await db.schema.createIndex('requests_finished').on('requests').columns(['durable', 'finished_at']).execute();
-      await db.schema.createTable('replicas')
+      await db.schema
+        .createTable('replicas')
         .addColumn('replica_id', 'text', (c) => c.primaryKey())
         .addColumn('started_at', 'double precision', (c) => c.notNull())
         .addColumn('heartbeat_at', 'double precision', (c) => c.notNull())

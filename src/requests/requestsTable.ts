@@ -11,8 +11,21 @@ import type { RequestsSchema, RequestsTable } from './requestsSchema';
 
 const FINISHED = [...FINISHED_REQUEST_STATUSES];
 const SUMMARY_COLUMNS = [
-  'request_id', 'name', 'status', 'created_at', 'finished_at', 'user_id', 'user_name', 'cluster_name',
-  'schedule_type', 'status_msg', 'should_retry', 'owner', 'replica_id', 'durable', 'error',
+  'request_id',
+  'name',
+  'status',
+  'created_at',
+  'finished_at',
+  'user_id',
+  'user_name',
+  'cluster_name',
+  'schedule_type',
+  'status_msg',
+  'should_retry',
+  'owner',
+  'replica_id',
+  'durable',
+  'error',
 ] as const;
 
 type SummaryRow = Pick<Selectable<RequestsTable>, (typeof SUMMARY_COLUMNS)[number]>;
@@ -96,14 +109,24 @@ export class RequestsTableOps {
   /** Finished reads of a shared store, written in one statement; ids already there are skipped. */
   async insertMany(records: RequestRecord[]): Promise<void> {
     if (!records.length) return;
-    await this.write((db) => db.insertInto('requests').values(records.map(rowFromRecord))
-      .onConflict((oc) => oc.column('request_id').doNothing()).execute());
+    await this.write((db) =>
+      db
+        .insertInto('requests')
+        .values(records.map(rowFromRecord))
+        .onConflict((oc) => oc.column('request_id').doNothing())
+        .execute(),
+    );
   }
 
   /** False when the id is taken. */
   async insert(record: RequestRecord): Promise<boolean> {
-    const result = await this.write((db) => db.insertInto('requests').values(rowFromRecord(record))
-      .onConflict((oc) => oc.column('request_id').doNothing()).executeTakeFirst());
+    const result = await this.write((db) =>
+      db
+        .insertInto('requests')
+        .values(rowFromRecord(record))
+        .onConflict((oc) => oc.column('request_id').doNothing())
+        .executeTakeFirst(),
+    );
     return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
   }
 
@@ -114,24 +137,44 @@ export class RequestsTableOps {
 
   /** Up to two requests the viewer may see whose id starts with `prefix` (two means ambiguous). */
   async findByPrefix(prefix: string, viewer: Viewer): Promise<RequestRecord[]> {
-    let query = this.db.selectFrom('requests').select(SUMMARY_COLUMNS)
-      .where('request_id', '>=', prefix).where('request_id', '<', `${prefix}\uffff`);
+    let query = this.db
+      .selectFrom('requests')
+      .select(SUMMARY_COLUMNS)
+      .where('request_id', '>=', prefix)
+      .where('request_id', '<', `${prefix}\uffff`);
     if (!viewer.admin) query = query.where('owner', '=', viewer.principal);
     return (await query.limit(2).execute()).map(recordFromRow);
   }
 
   async setRunning(requestId: string): Promise<void> {
-    await this.write((db) => db.updateTable('requests').set({ status: 'RUNNING' })
-      .where('request_id', '=', requestId).where('status', 'not in', FINISHED).execute());
+    await this.write((db) =>
+      db
+        .updateTable('requests')
+        .set({ status: 'RUNNING' })
+        .where('request_id', '=', requestId)
+        .where('status', 'not in', FINISHED)
+        .execute(),
+    );
   }
 
   /** Records the outcome once; false when the request had already finished (e.g. cancelled). */
   async finish(record: RequestRecord): Promise<boolean> {
-    const result = await this.write((db) => db.updateTable('requests').set({
-      status: record.status, return_value: record.returnValue,
-      error: record.error ? JSON.stringify(record.error) : 'null', finished_at: record.finishedAt,
-      status_msg: record.statusMsg, should_retry: record.shouldRetry ? 1 : 0, log: record.log,
-    }).where('request_id', '=', record.requestId).where('status', 'not in', FINISHED).executeTakeFirst());
+    const result = await this.write((db) =>
+      db
+        .updateTable('requests')
+        .set({
+          status: record.status,
+          return_value: record.returnValue,
+          error: record.error ? JSON.stringify(record.error) : 'null',
+          finished_at: record.finishedAt,
+          status_msg: record.statusMsg,
+          should_retry: record.shouldRetry ? 1 : 0,
+          log: record.log,
+        })
+        .where('request_id', '=', record.requestId)
+        .where('status', 'not in', FINISHED)
+        .executeTakeFirst(),
+    );
     return result.numUpdatedRows > 0n;
   }
 
@@ -139,8 +182,11 @@ export class RequestsTableOps {
     if (!chunks.size) return;
     await this.store.writeTransaction(async (trx) => {
       for (const [id, text] of chunks) {
-        await trx.updateTable('requests').set({ log: sql<string>`${sql.ref('log')} || ${text}` })
-          .where('request_id', '=', id).execute();
+        await trx
+          .updateTable('requests')
+          .set({ log: sql<string>`${sql.ref('log')} || ${text}` })
+          .where('request_id', '=', id)
+          .execute();
       }
     });
   }
@@ -157,29 +203,44 @@ export class RequestsTableOps {
   /** Unfinished requests of replicas that are gone: ours from before a restart, or past their lease. */
   async failOrphans(replicaIds: string[], error: RequestError): Promise<number> {
     if (!replicaIds.length) return 0;
-    const result = await this.write((db) => db.updateTable('requests')
-      .set({ status: 'FAILED', error: JSON.stringify(error), finished_at: Date.now() / 1000 })
-      .where('status', 'in', ['PENDING', 'RUNNING'])
-      .where((eb) => eb.or([eb('replica_id', 'in', replicaIds), eb('replica_id', 'is', null)]))
-      .executeTakeFirst());
+    const result = await this.write((db) =>
+      db
+        .updateTable('requests')
+        .set({ status: 'FAILED', error: JSON.stringify(error), finished_at: Date.now() / 1000 })
+        .where('status', 'in', ['PENDING', 'RUNNING'])
+        .where((eb) => eb.or([eb('replica_id', 'in', replicaIds), eb('replica_id', 'is', null)]))
+        .executeTakeFirst(),
+    );
     return Number(result.numUpdatedRows);
   }
 
   /** Deletes finished requests older than their retention; at most `batch` rows a call. */
   async prune(durableBefore: number, readsBefore: number, batch: number): Promise<number> {
-    const ids = await this.db.selectFrom('requests').select('request_id')
+    const ids = await this.db
+      .selectFrom('requests')
+      .select('request_id')
       .where('status', 'in', FINISHED)
-      .where((eb) => eb.or([
-        eb.and([eb('durable', '=', 1), eb('finished_at', '<', durableBefore)]),
-        eb.and([eb('durable', '=', 0), eb('finished_at', '<', readsBefore)]),
-      ])).limit(batch).execute();
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('durable', '=', 1), eb('finished_at', '<', durableBefore)]),
+          eb.and([eb('durable', '=', 0), eb('finished_at', '<', readsBefore)]),
+        ]),
+      )
+      .limit(batch)
+      .execute();
     return this.deleteIds(ids.map((r) => r.request_id));
   }
 
   /** Deletes the oldest finished requests, reads first: the size bound's last resort. */
   async pruneOldest(batch: number): Promise<number> {
-    const ids = await this.db.selectFrom('requests').select('request_id').where('status', 'in', FINISHED)
-      .orderBy('durable').orderBy('finished_at').limit(batch).execute();
+    const ids = await this.db
+      .selectFrom('requests')
+      .select('request_id')
+      .where('status', 'in', FINISHED)
+      .orderBy('durable')
+      .orderBy('finished_at')
+      .limit(batch)
+      .execute();
     return this.deleteIds(ids.map((r) => r.request_id));
   }
 
@@ -202,8 +263,13 @@ export class RequestsTableOps {
 
   async heartbeat(replicaId: string, startedAt: number): Promise<void> {
     const now = Date.now() / 1000;
-    await this.write((db) => db.insertInto('replicas').values({ replica_id: replicaId, started_at: startedAt, heartbeat_at: now })
-      .onConflict((oc) => oc.column('replica_id').doUpdateSet({ heartbeat_at: now, started_at: startedAt })).execute());
+    await this.write((db) =>
+      db
+        .insertInto('replicas')
+        .values({ replica_id: replicaId, started_at: startedAt, heartbeat_at: now })
+        .onConflict((oc) => oc.column('replica_id').doUpdateSet({ heartbeat_at: now, started_at: startedAt }))
+        .execute(),
+    );
   }
 
   /** Replicas whose last heartbeat is older than `before` (their requests can no longer finish). */

@@ -9,7 +9,13 @@ import { resolveCaller } from '../http/caller';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
 import { baseBody, parseInput, queryBool } from '../http/validate';
 import {
-  DEFAULT_STATUS_LIMIT, MAX_STATUS_LIMIT, cancelRequests, findRequest, getResult, listRequests, streamRequestLog,
+  DEFAULT_STATUS_LIMIT,
+  MAX_STATUS_LIMIT,
+  cancelRequests,
+  findRequest,
+  getResult,
+  listRequests,
+  streamRequestLog,
 } from '../operations/requests';
 import { stateQueries } from '../state/stateQueries';
 import { COMMIT } from '../version';
@@ -30,12 +36,15 @@ const streamQuery = z.looseObject({
   format: z.enum(['auto', 'plain', 'html', 'console']).nullish(),
 });
 const cancelBody = z.looseObject({
-  ...baseBody, request_ids: z.array(z.string().max(128)).max(MAX_STATUS_LIMIT).nullish(), user_id: z.string().nullish(),
+  ...baseBody,
+  request_ids: z.array(z.string().max(128)).max(MAX_STATUS_LIMIT).nullish(),
+  user_id: z.string().nullish(),
 });
 
 export const apiEndpoints: Endpoint[] = [
   {
-    method: 'GET', path: '/api/health',
+    method: 'GET',
+    path: '/api/health',
     direct: async (call, app) => {
       const { identity } = await resolveCaller(call, app);
       const body: HealthResponse = {
@@ -55,7 +64,8 @@ export const apiEndpoints: Endpoint[] = [
     },
   },
   {
-    method: 'GET', path: '/api/get',
+    method: 'GET',
+    path: '/api/get',
     direct: async (call, app) => {
       const { request_id: id } = parseInput(getQuery, call.query, 'query');
       const { viewer } = await resolveCaller(call, app);
@@ -63,17 +73,24 @@ export const apiEndpoints: Endpoint[] = [
     },
   },
   {
-    method: 'GET', path: '/api/status',
+    method: 'GET',
+    path: '/api/status',
     direct: async (call, app) => {
       const q = parseInput(statusQuery, call.query, 'query');
       const { viewer } = await resolveCaller(call, app);
-      const ids = typeof q.request_ids === 'string' ? q.request_ids.split(',') : q.request_ids ?? null;
+      const ids = typeof q.request_ids === 'string' ? q.request_ids.split(',') : (q.request_ids ?? null);
       return {
         status: 200,
-        json: await listRequests(app.store, {
-          requestIds: ids?.slice(0, MAX_STATUS_LIMIT) ?? null, allStatus: q.all_status === true,
-          limit: q.limit ?? DEFAULT_STATUS_LIMIT, before: q.before ?? null,
-        }, viewer),
+        json: await listRequests(
+          app.store,
+          {
+            requestIds: ids?.slice(0, MAX_STATUS_LIMIT) ?? null,
+            allStatus: q.all_status === true,
+            limit: q.limit ?? DEFAULT_STATUS_LIMIT,
+            before: q.before ?? null,
+          },
+          viewer,
+        ),
       };
     },
   },
@@ -81,27 +98,35 @@ export const apiEndpoints: Endpoint[] = [
     name: 'sky.api_cancel',
     effect: 'write',
     schema: cancelBody,
-    run: (body, ctx) => cancelRequests(ctx.requests.store, ctx.requests.executor, {
-      requestIds: body.request_ids ?? null, userId: body.user_id ?? ctx.caller.identity.id, selfId: ctx.requestId,
-      viewer: ctx.caller.viewer,
-    }),
+    run: (body, ctx) =>
+      cancelRequests(ctx.requests.store, ctx.requests.executor, {
+        requestIds: body.request_ids ?? null,
+        userId: body.user_id ?? ctx.caller.identity.id,
+        selfId: ctx.requestId,
+        viewer: ctx.caller.viewer,
+      }),
   }),
   {
-    method: 'GET', path: '/api/stream',
+    method: 'GET',
+    path: '/api/stream',
     stream: async (call, app, res) => {
       const q = parseInput(streamQuery, call.query, 'query');
       const { viewer } = await resolveCaller(call, app);
-      const target = q.request_id ? await findRequest(app.store, q.request_id, viewer)
+      const target = q.request_id
+        ? await findRequest(app.store, q.request_id, viewer)
         : (await app.store.list({ viewer, allStatus: true, limit: 1 }))[0];
       if (!target) throw new NotFoundError('No request to stream.', 'request_not_found');
       let closed = false;
-      call.raw.on('close', () => { closed = true; });
+      call.raw.on('close', () => {
+        closed = true;
+      });
       await streamRequestLog(app.store, res, target, { follow: q.follow !== false, viewer, closed: () => closed, headers: {} });
     },
   },
   { method: 'GET', path: '/api/plugins', direct: () => ({ status: 200, json: { plugins: [] } }) },
   {
-    method: 'GET', path: '/api/completion/cluster_name',
+    method: 'GET',
+    path: '/api/completion/cluster_name',
     direct: async (call) => {
       const incomplete = typeof call.query.incomplete === 'string' ? call.query.incomplete.slice(0, 255) : '';
       return { status: 200, json: await stateQueries.getClusterNamesStartWith(incomplete) };

@@ -40,7 +40,10 @@ const autostopBody = z.looseObject({
 });
 
 const queueBody = z.looseObject({
-  ...baseBody, cluster_name: clusterName, skip_finished: z.boolean().nullish(), all_users: z.boolean().nullish(),
+  ...baseBody,
+  cluster_name: clusterName,
+  skip_finished: z.boolean().nullish(),
+  all_users: z.boolean().nullish(),
 });
 
 const jobStatusBody = z.looseObject({ ...baseBody, cluster_name: clusterName, job_ids: z.array(jobId).max(1000).nullish() });
@@ -79,21 +82,31 @@ const cancelBody = z.looseObject({
 });
 
 const endpointsBody = z.looseObject({
-  ...baseBody, cluster: clusterName, port: z.union([z.number().int().min(1).max(65535), z.string().regex(/^\d{1,5}$/)]).nullish(),
+  ...baseBody,
+  cluster: clusterName,
+  port: z.union([z.number().int().min(1).max(65535), z.string().regex(/^\d{1,5}$/)]).nullish(),
 });
 
 const provisionLogsBody = z.looseObject({ ...baseBody, cluster_name: clusterName, worker: z.number().int().min(0).nullish() });
 const provisionLogsQuery = z.looseObject({ follow: queryBool.nullish(), tail: z.coerce.number().int().min(0).nullish() });
 
 const downloadLogsBody = z.looseObject({
-  ...baseBody, cluster_name: clusterName, job_ids: z.array(z.union([z.string().max(32), z.number().int()]).transform(String)).max(1000).nullish(),
+  ...baseBody,
+  cluster_name: clusterName,
+  job_ids: z
+    .array(z.union([z.string().max(32), z.number().int()]).transform(String))
+    .max(1000)
+    .nullish(),
   local_dir: z.string().max(4096).nullish(),
 });
 
 const byName = (b: { cluster_name: string }) => b.cluster_name;
 
 export const statusSpec = {
-  name: 'sky.status', effect: 'read', schema: statusBody, run: clusters.status,
+  name: 'sky.status',
+  effect: 'read',
+  schema: statusBody,
+  run: clusters.status,
 } as const;
 
 export const clusterEndpoints: Endpoint[] = [
@@ -101,38 +114,68 @@ export const clusterEndpoints: Endpoint[] = [
   scheduledEndpoint('POST', '/stop', { name: 'sky.stop', effect: 'write', schema: clusterBody, clusterName: byName, run: clusters.stop }),
   scheduledEndpoint('POST', '/down', { name: 'sky.down', effect: 'write', schema: clusterBody, clusterName: byName, run: clusters.down }),
   scheduledEndpoint('POST', '/start', {
-    name: 'sky.start', effect: 'write', schema: startBody, scheduleType: 'long', clusterName: byName, run: clusters.start,
+    name: 'sky.start',
+    effect: 'write',
+    schema: startBody,
+    scheduleType: 'long',
+    clusterName: byName,
+    run: clusters.start,
   }),
   scheduledEndpoint('POST', '/autostop', {
-    name: 'sky.autostop', effect: 'write', schema: autostopBody, clusterName: byName, run: clusters.autostop,
+    name: 'sky.autostop',
+    effect: 'write',
+    schema: autostopBody,
+    clusterName: byName,
+    run: clusters.autostop,
   }),
   scheduledEndpoint('POST', '/queue', { name: 'sky.queue', effect: 'read', schema: queueBody, clusterName: byName, run: clusters.queue }),
   scheduledEndpoint('POST', '/job_status', {
-    name: 'sky.job_status', effect: 'read', schema: jobStatusBody, clusterName: byName, run: clusters.jobStatus,
+    name: 'sky.job_status',
+    effect: 'read',
+    schema: jobStatusBody,
+    clusterName: byName,
+    run: clusters.jobStatus,
   }),
   {
     // Streams the job's log in the POST response, as SkyPilot's `/logs` does, behind a stored request.
-    method: 'POST', path: '/logs',
+    method: 'POST',
+    path: '/logs',
     stream: async (call, app, res) => {
       const body = parseInput(logsBody, call.body);
       await streamAsRequest(call, app, res, {
-        name: 'sky.logs', clusterName: body.cluster_name, envVars: body.env_vars, produce: () => clusters.jobLog(body),
+        name: 'sky.logs',
+        clusterName: body.cluster_name,
+        envVars: body.env_vars,
+        produce: () => clusters.jobLog(body),
       });
     },
   },
   scheduledEndpoint('POST', '/cost_report', { name: 'sky.cost_report', effect: 'read', schema: costReportBody, run: clusters.costReport }),
   scheduledEndpoint('POST', '/cancel', {
-    name: 'sky.cancel', effect: 'write', schema: cancelBody, clusterName: byName, run: clusters.cancel,
+    name: 'sky.cancel',
+    effect: 'write',
+    schema: cancelBody,
+    clusterName: byName,
+    run: clusters.cancel,
   }),
   scheduledEndpoint('POST', '/endpoints', {
-    name: 'sky.endpoints', effect: 'read', schema: endpointsBody, clusterName: (b) => b.cluster, run: clusters.endpoints,
+    name: 'sky.endpoints',
+    effect: 'read',
+    schema: endpointsBody,
+    clusterName: (b) => b.cluster,
+    run: clusters.endpoints,
   }),
   scheduledEndpoint('POST', '/download_logs', {
-    name: 'sky.download_logs', effect: 'read', schema: downloadLogsBody, clusterName: byName, run: clusters.downloadLogs,
+    name: 'sky.download_logs',
+    effect: 'read',
+    schema: downloadLogsBody,
+    clusterName: byName,
+    run: clusters.downloadLogs,
   }),
   {
     // A plain stream with no request behind it, as upstream's (the CLI passes no request id).
-    method: 'POST', path: '/provision_logs',
+    method: 'POST',
+    path: '/provision_logs',
     stream: async (call, _app, res) => {
       const body = parseInput(provisionLogsBody, call.body);
       const query = parseInput(provisionLogsQuery, call.query, 'query');
@@ -140,6 +183,9 @@ export const clusterEndpoints: Endpoint[] = [
     },
   },
   scheduledEndpoint('POST', '/cluster_events', {
-    name: 'sky.cluster_events', effect: 'read', schema: eventsBody, run: clusters.clusterEvents,
+    name: 'sky.cluster_events',
+    effect: 'read',
+    schema: eventsBody,
+    run: clusters.clusterEvents,
   }),
 ];

@@ -14,7 +14,8 @@ const query = z.looseObject({ relative: z.enum(['home', 'items']).nullish() });
 
 export const downloadEndpoints: Endpoint[] = [
   {
-    method: 'POST', path: '/download',
+    method: 'POST',
+    path: '/download',
     stream: async (call, app, res) => {
       const { folder_paths: folders } = parseInput(body, call.body);
       const { relative } = parseInput(query, call.query, 'query');

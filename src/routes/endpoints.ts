@@ -12,8 +12,16 @@ import { userEndpoints } from './userRoutes';
 import { workspaceEndpoints } from './workspaceRoutes';
 
 export const ALL_ENDPOINTS: readonly Endpoint[] = [
-  ...probeEndpoints, ...apiEndpoints, ...clusterEndpoints, ...infraEndpoints, ...jobsEndpoints, ...userEndpoints,
-  ...workspaceEndpoints, ...recipeEndpoints, ...serveEndpoints, ...downloadEndpoints,
+  ...probeEndpoints,
+  ...apiEndpoints,
+  ...clusterEndpoints,
+  ...infraEndpoints,
+  ...jobsEndpoints,
+  ...userEndpoints,
+  ...workspaceEndpoints,
+  ...recipeEndpoints,
+  ...serveEndpoints,
+  ...downloadEndpoints,
 ];
 
 export function findEndpoint(method: string, path: string): Endpoint {

@@ -46,23 +46,34 @@ export const jobsEndpoints: Endpoint[] = [
   scheduledEndpoint('POST', '/jobs/queue/v2', { name: 'sky.jobs.queue_v2', effect: 'read', schema: queueBody, run: managedJobs.queueV2 }),
   scheduledEndpoint('POST', '/jobs/cancel', { name: 'sky.jobs.cancel', effect: 'write', schema: cancelBody, run: managedJobs.cancel }),
   {
-    method: 'POST', path: '/jobs/logs',
+    method: 'POST',
+    path: '/jobs/logs',
     stream: async (call, app, res) => {
       const body = parseInput(logsBody, call.body);
       await streamAsRequest(call, app, res, {
-        name: 'sky.jobs.logs', envVars: body.env_vars, produce: () => managedJobs.jobLog(body),
+        name: 'sky.jobs.logs',
+        envVars: body.env_vars,
+        produce: () => managedJobs.jobLog(body),
       });
     },
   },
   scheduledEndpoint('POST', '/jobs/download_logs', {
-    name: 'sky.jobs.download_logs', effect: 'read',
-    schema: z.looseObject({ ...baseBody, name: z.string().max(256).nullish(), job_id: jobId.nullish(), refresh: z.boolean().nullish(),
-      controller: z.boolean().nullish(), local_dir: z.string().max(4096).nullish() }),
+    name: 'sky.jobs.download_logs',
+    effect: 'read',
+    schema: z.looseObject({
+      ...baseBody,
+      name: z.string().max(256).nullish(),
+      job_id: jobId.nullish(),
+      refresh: z.boolean().nullish(),
+      controller: z.boolean().nullish(),
+      local_dir: z.string().max(4096).nullish(),
+    }),
     run: managedJobs.downloadLogs,
   }),
   // This build runs no pools or services: both listings are empty, which the CLI prints as "none".
   scheduledEndpoint('POST', '/jobs/pool_status', {
-    name: 'sky.jobs.pool_status', effect: 'read',
+    name: 'sky.jobs.pool_status',
+    effect: 'read',
     schema: z.looseObject({ ...baseBody, pool_names: z.union([z.array(z.string()), z.string()]).nullish() }),
     run: async () => [],
   }),

@@ -10,14 +10,13 @@ import { globalUserState } from '../state/globalUserState';
 export const probeEndpoints: Endpoint[] = [
   { method: 'GET', path: '/healthz', direct: () => ({ status: 200, json: { status: 'ok' } }) },
   {
-    method: 'GET', path: '/readyz',
+    method: 'GET',
+    path: '/readyz',
     direct: async (_call, app) => {
       if (app.draining()) return { status: 503, json: { status: 'draining' } };
       const checks = await Promise.allSettled([globalUserState.ping(), app.store.db.ping()]);
       const failed = checks.map((c, i) => (c.status === 'rejected' ? ['state', 'requests'][i] : null)).filter(Boolean);
-      return failed.length
-        ? { status: 503, json: { status: 'unavailable', failed } }
-        : { status: 200, json: { status: 'ready' } };
+      return failed.length ? { status: 503, json: { status: 'unavailable', failed } } : { status: 200, json: { status: 'ready' } };
     },
   },
 ];

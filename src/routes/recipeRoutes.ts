@@ -7,13 +7,19 @@ import { RECIPE_TYPES } from '../vocab/statuses';
 
 export const recipeEndpoints: Endpoint[] = [
   scheduledEndpoint('POST', '/recipes/list', {
-    name: 'sky.recipes.list', effect: 'read',
-    schema: z.looseObject({ ...baseBody, pinned_only: z.boolean().nullish(), my_recipes_only: z.boolean().nullish(),
-      recipe_type: z.enum(RECIPE_TYPES).nullish() }),
+    name: 'sky.recipes.list',
+    effect: 'read',
+    schema: z.looseObject({
+      ...baseBody,
+      pinned_only: z.boolean().nullish(),
+      my_recipes_only: z.boolean().nullish(),
+      recipe_type: z.enum(RECIPE_TYPES).nullish(),
+    }),
     run: recipes.listRecipes,
   }),
   scheduledEndpoint('POST', '/recipes/get', {
-    name: 'sky.recipes.get', effect: 'read',
+    name: 'sky.recipes.get',
+    effect: 'read',
     schema: z.looseObject({ ...baseBody, recipe_name: z.string().min(1).max(256) }),
     run: recipes.getRecipe,
   }),

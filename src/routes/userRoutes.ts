@@ -13,13 +13,20 @@ import { USER_ROLES } from '../vocab/statuses';
 const role = z.enum(USER_ROLES);
 const createBody = z.looseObject({
   ...baseBody,
-  username: z.string().trim().min(1, 'username must not be empty').max(USER_NAME_MAX_LENGTH)
+  username: z
+    .string()
+    .trim()
+    .min(1, 'username must not be empty')
+    .max(USER_NAME_MAX_LENGTH)
     .refine((v) => !UNSAFE_TEXT_PATTERN.test(v), `username: ${USER_NAME_RULE}`),
   password: z.string().min(1).max(256).nullish(),
   role: role.nullish(),
 });
 const updateBody = z.looseObject({
-  ...baseBody, user_id: z.string().min(1).max(256), role: role.nullish(), password: z.string().min(1).max(256).nullish(),
+  ...baseBody,
+  user_id: z.string().min(1).max(256),
+  role: role.nullish(),
+  password: z.string().min(1).max(256).nullish(),
 });
 const deleteBody = z.looseObject({ ...baseBody, user_id: z.string().min(1).max(256) });
 
@@ -28,10 +35,32 @@ const done = { status: 200, json: null };
 export const userEndpoints: Endpoint[] = [
   { method: 'GET', path: '/users', direct: async () => ({ status: 200, json: await users.listUsers() }) },
   {
-    method: 'GET', path: '/users/role',
+    method: 'GET',
+    path: '/users/role',
     direct: async (call, app) => ({ status: 200, json: await users.roleOf((await resolveCaller(call, app)).identity) }),
   },
-  { method: 'POST', path: '/users/create', direct: async (call) => { await users.createUser(parseInput(createBody, call.body)); return done; } },
-  { method: 'POST', path: '/users/update', direct: async (call) => { await users.updateUser(parseInput(updateBody, call.body)); return done; } },
-  { method: 'POST', path: '/users/delete', direct: async (call) => { await users.deleteUser(parseInput(deleteBody, call.body)); return done; } },
+  {
+    method: 'POST',
+    path: '/users/create',
+    direct: async (call) => {
+      await users.createUser(parseInput(createBody, call.body));
+      return done;
+    },
+  },
+  {
+    method: 'POST',
+    path: '/users/update',
+    direct: async (call) => {
+      await users.updateUser(parseInput(updateBody, call.body));
+      return done;
+    },
+  },
+  {
+    method: 'POST',
+    path: '/users/delete',
+    direct: async (call) => {
+      await users.deleteUser(parseInput(deleteBody, call.body));
+      return done;
+    },
+  },
 ];

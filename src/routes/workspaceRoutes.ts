@@ -7,35 +7,64 @@ import * as workspaces from '../operations/workspaces';
 import { globalUserState } from '../state/globalUserState';
 import { WORKSPACE_NAME_MAX_LENGTH, WORKSPACE_NAME_PATTERN, WORKSPACE_NAME_RULE } from '../vocab/names';
 
-export const workspaceName = z.string().min(1).max(WORKSPACE_NAME_MAX_LENGTH)
+export const workspaceName = z
+  .string()
+  .min(1)
+  .max(WORKSPACE_NAME_MAX_LENGTH)
   .regex(WORKSPACE_NAME_PATTERN, `workspace names ${WORKSPACE_NAME_RULE}`);
 const config = z.record(z.string().max(256), z.unknown());
 const upsertBody = z.looseObject({ ...baseBody, workspace_name: workspaceName, config });
 const deleteBody = z.looseObject({ ...baseBody, workspace_name: workspaceName });
 const configBody = z.looseObject({
   ...baseBody,
-  config: z.looseObject({ workspaces: z.record(workspaceName, config.nullable().transform((c) => c ?? {})).optional() }),
+  config: z.looseObject({
+    workspaces: z
+      .record(
+        workspaceName,
+        config.nullable().transform((c) => c ?? {}),
+      )
+      .optional(),
+  }),
 });
 
 export const workspaceEndpoints: Endpoint[] = [
   scheduledEndpoint('GET', '/workspaces', {
-    name: 'sky.workspaces.get', effect: 'read', from: 'query', schema: z.looseObject({}),
+    name: 'sky.workspaces.get',
+    effect: 'read',
+    from: 'query',
+    schema: z.looseObject({}),
     run: () => globalUserState.getWorkspaces(),
   }),
   scheduledEndpoint('POST', '/workspaces/create', {
-    name: 'sky.workspaces.create', effect: 'write', schema: upsertBody, run: workspaces.createWorkspace,
+    name: 'sky.workspaces.create',
+    effect: 'write',
+    schema: upsertBody,
+    run: workspaces.createWorkspace,
   }),
   scheduledEndpoint('POST', '/workspaces/update', {
-    name: 'sky.workspaces.update', effect: 'write', schema: upsertBody, run: workspaces.updateWorkspace,
+    name: 'sky.workspaces.update',
+    effect: 'write',
+    schema: upsertBody,
+    run: workspaces.updateWorkspace,
   }),
   scheduledEndpoint('POST', '/workspaces/delete', {
-    name: 'sky.workspaces.delete', effect: 'write', schema: deleteBody, run: workspaces.deleteWorkspace,
+    name: 'sky.workspaces.delete',
+    effect: 'write',
+    schema: deleteBody,
+    run: workspaces.deleteWorkspace,
   }),
   // The whole server config (the dashboard's settings page): admins only, secrets redacted.
   scheduledEndpoint('GET', '/workspaces/config', {
-    name: 'sky.workspaces.get_config', effect: 'read', from: 'query', schema: z.looseObject({}), run: serverConfig.getServerConfig,
+    name: 'sky.workspaces.get_config',
+    effect: 'read',
+    from: 'query',
+    schema: z.looseObject({}),
+    run: serverConfig.getServerConfig,
   }),
   scheduledEndpoint('POST', '/workspaces/config', {
-    name: 'sky.workspaces.update_config', effect: 'write', schema: configBody, run: serverConfig.updateServerConfig,
+    name: 'sky.workspaces.update_config',
+    effect: 'write',
+    schema: configBody,
+    run: serverConfig.updateServerConfig,
   }),
 ];

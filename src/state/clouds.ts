@@ -40,8 +40,10 @@ export abstract class Cloud {
 
   validateInstanceType(instanceType: string): void {
     if (!this.instanceTypeInfo(instanceType)) {
-      throw new SkyPilotError('InvalidInstanceTypeError',
-        `Unknown ${this.name} instance type '${instanceType}'; known: ${Object.keys(this.catalog).join(', ')}.`);
+      throw new SkyPilotError(
+        'InvalidInstanceTypeError',
+        `Unknown ${this.name} instance type '${instanceType}'; known: ${Object.keys(this.catalog).join(', ')}.`,
+      );
     }
   }
 
@@ -157,8 +159,7 @@ export const cloudRegistry = {
       const cloud = new C();
       if (cloud.canonicalName === wanted) return cloud;
     }
-    throw new SkyPilotError('NotSupportedError',
-      `Unknown cloud '${name}'; known clouds: ${cloudRegistry.names().join(', ')}.`);
+    throw new SkyPilotError('NotSupportedError', `Unknown cloud '${name}'; known clouds: ${cloudRegistry.names().join(', ')}.`);
   },
   isKnown(name: string): boolean {
     return CLOUD_CLASSES.some((C) => new C().canonicalName === name.trim().toLowerCase());

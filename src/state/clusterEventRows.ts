@@ -24,17 +24,26 @@ export interface NewClusterEvent {
 }
 
 export async function insertClusterEvent(db: Kysely<StateSchema>, event: NewClusterEvent): Promise<void> {
-  const previous = await db.selectFrom('cluster_events').select('ending_status')
+  const previous = await db
+    .selectFrom('cluster_events')
+    .select('ending_status')
     .where('cluster_hash', '=', event.clusterHash)
-    .orderBy('transitioned_at', 'desc').orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  await db.insertInto('cluster_events').values({
-    cluster_hash: event.clusterHash,
-    name: event.name,
-    starting_status: previous?.ending_status ?? null,
-    ending_status: event.endingStatus,
-    reason: event.reason,
-    transitioned_at: nowSeconds(),
-    type: event.type,
-    seq: nextEventSeq(),
-  }).onConflict((oc) => oc.doNothing()).execute();
+    .orderBy('transitioned_at', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  await db
+    .insertInto('cluster_events')
+    .values({
+      cluster_hash: event.clusterHash,
+      name: event.name,
+      starting_status: previous?.ending_status ?? null,
+      ending_status: event.endingStatus,
+      reason: event.reason,
+      transitioned_at: nowSeconds(),
+      type: event.type,
+      seq: nextEventSeq(),
+    })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }

@@ -22,10 +22,26 @@ export function createClusterJobsState(ctx: StateContext) {
     /** Newest first. */
     async getClusterJobs(clusterName: string): Promise<ClusterJob[]> {
       const store = await ctx.db();
-      const rows = await store.kysely.selectFrom('cluster_jobs as j').leftJoin('users as u', 'u.id', 'j.user_hash')
-        .select(['j.cluster_name', 'j.job_id', 'j.job_name', 'j.user_hash', 'u.name as user_name', 'j.submitted_at',
-          'j.start_at', 'j.end_at', 'j.resources', 'j.status', 'j.log_path', 'j.metadata'])
-        .where('j.cluster_name', '=', clusterName).orderBy('j.job_id', 'desc').execute();
+      const rows = await store.kysely
+        .selectFrom('cluster_jobs as j')
+        .leftJoin('users as u', 'u.id', 'j.user_hash')
+        .select([
+          'j.cluster_name',
+          'j.job_id',
+          'j.job_name',
+          'j.user_hash',
+          'u.name as user_name',
+          'j.submitted_at',
+          'j.start_at',
+          'j.end_at',
+          'j.resources',
+          'j.status',
+          'j.log_path',
+          'j.metadata',
+        ])
+        .where('j.cluster_name', '=', clusterName)
+        .orderBy('j.job_id', 'desc')
+        .execute();
       return rows.map((r) => ({
         clusterName: r.cluster_name,
         jobId: r.job_id,
@@ -45,15 +61,29 @@ export function createClusterJobsState(ctx: StateContext) {
     async addClusterJob(job: NewClusterJob): Promise<number> {
       const store = await ctx.db();
       return store.writeTransaction(async (trx) => {
-        const row = await trx.selectFrom('cluster_jobs').select((eb) => eb.fn.max('job_id').as('m'))
-          .where('cluster_name', '=', job.clusterName).executeTakeFirst();
+        const row = await trx
+          .selectFrom('cluster_jobs')
+          .select((eb) => eb.fn.max('job_id').as('m'))
+          .where('cluster_name', '=', job.clusterName)
+          .executeTakeFirst();
         const jobId = Number(row?.m ?? 0) + 1;
-        await trx.insertInto('cluster_jobs').values({
-          cluster_name: job.clusterName, job_id: jobId, job_name: job.jobName, user_hash: job.userHash,
-          submitted_at: nowSeconds(), start_at: null, end_at: null, resources: job.resources,
-          status: job.status ?? 'PENDING', log_path: `~/sky_logs/${job.clusterName}/${jobId}/run.log`,
-          metadata: JSON.stringify(job.metadata ?? {}), log: '',
-        }).execute();
+        await trx
+          .insertInto('cluster_jobs')
+          .values({
+            cluster_name: job.clusterName,
+            job_id: jobId,
+            job_name: job.jobName,
+            user_hash: job.userHash,
+            submitted_at: nowSeconds(),
+            start_at: null,
+            end_at: null,
+            resources: job.resources,
+            status: job.status ?? 'PENDING',
+            log_path: `~/sky_logs/${job.clusterName}/${jobId}/run.log`,
+            metadata: JSON.stringify(job.metadata ?? {}),
+            log: '',
+          })
+          .execute();
         return jobId;
       });
     },
@@ -61,29 +91,48 @@ export function createClusterJobsState(ctx: StateContext) {
     async setClusterJobStatus(clusterName: string, jobId: number, status: ClusterJobStatus): Promise<void> {
       const store = await ctx.db();
       await store.writeTransaction(async (trx) => {
-        const row = await trx.selectFrom('cluster_jobs').select(['start_at', 'end_at'])
-          .where('cluster_name', '=', clusterName).where('job_id', '=', jobId).executeTakeFirst();
+        const row = await trx
+          .selectFrom('cluster_jobs')
+          .select(['start_at', 'end_at'])
+          .where('cluster_name', '=', clusterName)
+          .where('job_id', '=', jobId)
+          .executeTakeFirst();
         if (!row) return;
         const now = nowSeconds();
-        await trx.updateTable('cluster_jobs').set({
-          status,
-          start_at: status === 'RUNNING' && row.start_at == null ? now : row.start_at,
-          end_at: isActiveClusterJob(status) ? row.end_at : now,
-        }).where('cluster_name', '=', clusterName).where('job_id', '=', jobId).execute();
+        await trx
+          .updateTable('cluster_jobs')
+          .set({
+            status,
+            start_at: status === 'RUNNING' && row.start_at == null ? now : row.start_at,
+            end_at: isActiveClusterJob(status) ? row.end_at : now,
+          })
+          .where('cluster_name', '=', clusterName)
+          .where('job_id', '=', jobId)
+          .execute();
       });
     },
 
     async appendClusterJobLog(clusterName: string, jobId: number, text: string): Promise<void> {
       const store = await ctx.db();
-      await store.writeTransaction((trx) => trx.updateTable('cluster_jobs').set({ log: sql<string>`${sql.ref('log')} || ${text}` })
-        .where('cluster_name', '=', clusterName).where('job_id', '=', jobId).execute());
+      await store.writeTransaction((trx) =>
+        trx
+          .updateTable('cluster_jobs')
+          .set({ log: sql<string>`${sql.ref('log')} || ${text}` })
+          .where('cluster_name', '=', clusterName)
+          .where('job_id', '=', jobId)
+          .execute(),
+      );
     },
 
     /** Null when the job does not exist. */
     async getClusterJobLog(clusterName: string, jobId: number): Promise<string | null> {
       const store = await ctx.db();
-      const row = await store.kysely.selectFrom('cluster_jobs').select('log')
-        .where('cluster_name', '=', clusterName).where('job_id', '=', jobId).executeTakeFirst();
+      const row = await store.kysely
+        .selectFrom('cluster_jobs')
+        .select('log')
+        .where('cluster_name', '=', clusterName)
+        .where('job_id', '=', jobId)
+        .executeTakeFirst();
       return row ? row.log : null;
     },
 

@@ -114,8 +114,9 @@ function matchTokens(tokens: Token[], name: string): boolean {
 /** Compiles a pattern; a pattern over the length cap is a ValidationError (400). */
 export function compileNamePattern(pattern: string): NamePattern {
   if (pattern.length > MAX_PATTERN_LENGTH) {
-    throw new ValidationError(`Cluster name pattern is longer than ${MAX_PATTERN_LENGTH} characters.`,
-      [{ path: 'cluster_names', message: `at most ${MAX_PATTERN_LENGTH} characters` }]);
+    throw new ValidationError(`Cluster name pattern is longer than ${MAX_PATTERN_LENGTH} characters.`, [
+      { path: 'cluster_names', message: `at most ${MAX_PATTERN_LENGTH} characters` },
+    ]);
   }
   const tokens = tokenize(pattern);
   return { source: pattern, test: (name) => matchTokens(tokens, name) };

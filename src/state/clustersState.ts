@@ -45,10 +45,19 @@ function closeOpenInterval(intervals: UsageInterval[], at: number): UsageInterva
   return intervals.map(([start, end]) => [start, end ?? at]);
 }
 
-async function upsertHistory(trx: Kysely<StateSchema>, clusterHash: string, input: AddOrUpdateClusterInput,
-  owner: { userHash: string; workspace: string }, now: number, isLaunch: boolean): Promise<void> {
-  const history = await trx.selectFrom('cluster_history').select('usage_intervals')
-    .where('cluster_hash', '=', clusterHash).executeTakeFirst();
+async function upsertHistory(
+  trx: Kysely<StateSchema>,
+  clusterHash: string,
+  input: AddOrUpdateClusterInput,
+  owner: { userHash: string; workspace: string },
+  now: number,
+  isLaunch: boolean,
+): Promise<void> {
+  const history = await trx
+    .selectFrom('cluster_history')
+    .select('usage_intervals')
+    .where('cluster_hash', '=', clusterHash)
+    .executeTakeFirst();
   const intervals = parseJson<UsageInterval[]>(history?.usage_intervals, []);
   if (isLaunch && !intervals.some(([, end]) => end === null)) intervals.push([now, null]);
   const requested = input.requestedResources ? JSON.stringify(input.requestedResources) : null;
@@ -59,26 +68,33 @@ async function upsertHistory(trx: Kysely<StateSchema>, clusterHash: string, inpu
     usage_intervals: JSON.stringify(intervals),
   };
   if (history) {
-    await trx.updateTable('cluster_history').set({
-      num_nodes: values.num_nodes,
-      launched_resources: values.launched_resources,
-      usage_intervals: values.usage_intervals,
-      ...(requested ? { requested_resources: requested } : {}),
-      ...(input.taskYaml != null ? { last_creation_yaml: input.taskYaml } : {}),
-      ...(input.command != null ? { last_creation_command: input.command } : {}),
-    }).where('cluster_hash', '=', clusterHash).execute();
+    await trx
+      .updateTable('cluster_history')
+      .set({
+        num_nodes: values.num_nodes,
+        launched_resources: values.launched_resources,
+        usage_intervals: values.usage_intervals,
+        ...(requested ? { requested_resources: requested } : {}),
+        ...(input.taskYaml != null ? { last_creation_yaml: input.taskYaml } : {}),
+        ...(input.command != null ? { last_creation_command: input.command } : {}),
+      })
+      .where('cluster_hash', '=', clusterHash)
+      .execute();
     return;
   }
-  await trx.insertInto('cluster_history').values({
-    cluster_hash: clusterHash,
-    ...values,
-    requested_resources: requested,
-    user_hash: owner.userHash,
-    last_creation_yaml: input.taskYaml ?? null,
-    last_creation_command: input.command ?? null,
-    workspace: owner.workspace,
-    provision_log_path: input.provisionLogPath ?? null,
-  }).execute();
+  await trx
+    .insertInto('cluster_history')
+    .values({
+      cluster_hash: clusterHash,
+      ...values,
+      requested_resources: requested,
+      user_hash: owner.userHash,
+      last_creation_yaml: input.taskYaml ?? null,
+      last_creation_command: input.command ?? null,
+      workspace: owner.workspace,
+      provision_log_path: input.provisionLogPath ?? null,
+    })
+    .execute();
 }
 
 export function createClustersState(ctx: StateContext) {
@@ -92,7 +108,7 @@ export function createClustersState(ctx: StateContext) {
     if (filter.workspaces) query = filter.workspaces.length ? query.where('c.workspace', 'in', filter.workspaces) : query.where(nothing);
     if (filter.userHashes) query = filter.userHashes.length ? query.where('c.user_hash', 'in', filter.userHashes) : query.where(nothing);
     if (filter.clusterNames) query = filter.clusterNames.length ? query.where('c.name', 'in', filter.clusterNames) : query.where(nothing);
-    const rows = await query.orderBy('c.launched_at', 'desc').orderBy('c.name').execute() as ClusterRow[];
+    const rows = (await query.orderBy('c.launched_at', 'desc').orderBy('c.name').execute()) as ClusterRow[];
     const fallbackHash = currentUser.getUserHash();
     return rows.map((r) => clusterFromRow(r, fallbackHash));
   }
@@ -104,8 +120,7 @@ export function createClustersState(ctx: StateContext) {
      */
     async getClusterProvisionLog(clusterName: string): Promise<string | null> {
       const store = await ctx.db();
-      const row = await store.kysely.selectFrom('clusters').select('provision_log_path')
-        .where('name', '=', clusterName).executeTakeFirst();
+      const row = await store.kysely.selectFrom('clusters').select('provision_log_path').where('name', '=', clusterName).executeTakeFirst();
       return row?.provision_log_path ? readTail(row.provision_log_path, PROVISION_LOG_MAX_BYTES) : null;
     },
 
@@ -118,8 +133,7 @@ export function createClustersState(ctx: StateContext) {
       const status: ClusterStatus = input.ready ? 'UP' : 'INIT';
       const isLaunch = input.isLaunch ?? true;
       await store.writeTransaction(async (trx) => {
-        const existing = await trx.selectFrom('clusters').selectAll().where('name', '=', input.clusterName)
-          .executeTakeFirst();
+        const existing = await trx.selectFrom('clusters').selectAll().where('name', '=', input.clusterName).executeTakeFirst();
         const clusterHash = existing?.cluster_hash ?? randomUUID();
         const owner = {
           userHash: existing?.user_hash ?? input.userHash,
@@ -130,42 +144,52 @@ export function createClustersState(ctx: StateContext) {
         const row = {
           launched_at: isLaunch || !existing ? now : existing.launched_at,
           handle: JSON.stringify(input.handle),
-          last_use: isLaunch ? input.command ?? '' : existing?.last_use ?? '',
+          last_use: isLaunch ? (input.command ?? '') : (existing?.last_use ?? ''),
           status,
           autostop: resetAutostop || !existing ? -1 : existing.autostop,
           to_down: resetAutostop || !existing ? 0 : existing.to_down,
           status_updated_at: now,
         };
         if (existing) {
-          await trx.updateTable('clusters').set({
-            ...row,
-            cluster_ever_up: Math.max(existing.cluster_ever_up, input.ready ? 1 : 0),
-            ...(input.configHash != null ? { config_hash: input.configHash } : {}),
-            ...(input.taskYaml != null ? { last_creation_yaml: input.taskYaml } : {}),
-            ...(input.command != null ? { last_creation_command: input.command } : {}),
-            ...(input.provisionLogPath != null ? { provision_log_path: input.provisionLogPath } : {}),
-          }).where('name', '=', input.clusterName).execute();
+          await trx
+            .updateTable('clusters')
+            .set({
+              ...row,
+              cluster_ever_up: Math.max(existing.cluster_ever_up, input.ready ? 1 : 0),
+              ...(input.configHash != null ? { config_hash: input.configHash } : {}),
+              ...(input.taskYaml != null ? { last_creation_yaml: input.taskYaml } : {}),
+              ...(input.command != null ? { last_creation_command: input.command } : {}),
+              ...(input.provisionLogPath != null ? { provision_log_path: input.provisionLogPath } : {}),
+            })
+            .where('name', '=', input.clusterName)
+            .execute();
         } else {
-          await trx.insertInto('clusters').values({
-            name: input.clusterName,
-            ...row,
-            metadata: '{}',
-            owner: null,
-            cluster_hash: clusterHash,
-            storage_mounts_metadata: null,
-            cluster_ever_up: input.ready ? 1 : 0,
-            config_hash: input.configHash ?? null,
-            user_hash: owner.userHash,
-            workspace: owner.workspace,
-            last_creation_yaml: input.taskYaml ?? null,
-            last_creation_command: input.command ?? null,
-            is_managed: input.isManaged ? 1 : 0,
-            provision_log_path: input.provisionLogPath ?? null,
-          }).execute();
+          await trx
+            .insertInto('clusters')
+            .values({
+              name: input.clusterName,
+              ...row,
+              metadata: '{}',
+              owner: null,
+              cluster_hash: clusterHash,
+              storage_mounts_metadata: null,
+              cluster_ever_up: input.ready ? 1 : 0,
+              config_hash: input.configHash ?? null,
+              user_hash: owner.userHash,
+              workspace: owner.workspace,
+              last_creation_yaml: input.taskYaml ?? null,
+              last_creation_command: input.command ?? null,
+              is_managed: input.isManaged ? 1 : 0,
+              provision_log_path: input.provisionLogPath ?? null,
+            })
+            .execute();
         }
         await upsertHistory(trx, clusterHash, input, owner, now, isLaunch);
         await insertClusterEvent(trx, {
-          clusterHash, name: input.clusterName, endingStatus: status, type: 'STATUS_CHANGE',
+          clusterHash,
+          name: input.clusterName,
+          endingStatus: status,
+          type: 'STATUS_CHANGE',
           reason: input.ready ? 'Cluster is up.' : 'Cluster launch initiated.',
         });
       });
@@ -177,22 +201,40 @@ export function createClustersState(ctx: StateContext) {
     async setClusterStatus(name: string, status: ClusterStatus): Promise<void> {
       const store = await ctx.db();
       await store.writeTransaction(async (trx) => {
-        const row = await trx.selectFrom('clusters').select(['cluster_hash', 'cluster_ever_up'])
-          .where('name', '=', name).executeTakeFirst();
+        const row = await trx
+          .selectFrom('clusters')
+          .select(['cluster_hash', 'cluster_ever_up'])
+          .where('name', '=', name)
+          .executeTakeFirst();
         if (!row) throw clusterDoesNotExist(name);
-        await trx.updateTable('clusters').set({
-          status, status_updated_at: nowSeconds(), cluster_ever_up: Math.max(row.cluster_ever_up, status === 'UP' ? 1 : 0),
-        }).where('name', '=', name).execute();
+        await trx
+          .updateTable('clusters')
+          .set({
+            status,
+            status_updated_at: nowSeconds(),
+            cluster_ever_up: Math.max(row.cluster_ever_up, status === 'UP' ? 1 : 0),
+          })
+          .where('name', '=', name)
+          .execute();
         await insertClusterEvent(trx, {
-          clusterHash: row.cluster_hash, name, endingStatus: status, reason: `Status set to ${status}.`, type: 'STATUS_CHANGE',
+          clusterHash: row.cluster_hash,
+          name,
+          endingStatus: status,
+          reason: `Status set to ${status}.`,
+          type: 'STATUS_CHANGE',
         });
       });
     },
 
     async setClusterAutostopValue(name: string, idleMinutes: number, toDown: boolean): Promise<void> {
       const store = await ctx.db();
-      const result = await store.writeTransaction((trx) => trx.updateTable('clusters')
-        .set({ autostop: idleMinutes, to_down: toDown ? 1 : 0 }).where('name', '=', name).executeTakeFirst());
+      const result = await store.writeTransaction((trx) =>
+        trx
+          .updateTable('clusters')
+          .set({ autostop: idleMinutes, to_down: toDown ? 1 : 0 })
+          .where('name', '=', name)
+          .executeTakeFirst(),
+      );
       if (result.numUpdatedRows === 0n) throw clusterDoesNotExist(name);
     },
 
@@ -203,8 +245,13 @@ export function createClustersState(ctx: StateContext) {
 
     async updateClusterHandle(name: string, handle: CloudVmRayResourceHandle): Promise<void> {
       const store = await ctx.db();
-      const result = await store.writeTransaction((trx) => trx.updateTable('clusters').set({ handle: JSON.stringify(handle) })
-        .where('name', '=', name).executeTakeFirst());
+      const result = await store.writeTransaction((trx) =>
+        trx
+          .updateTable('clusters')
+          .set({ handle: JSON.stringify(handle) })
+          .where('name', '=', name)
+          .executeTakeFirst(),
+      );
       if (result.numUpdatedRows === 0n) throw clusterDoesNotExist(name);
     },
 
@@ -215,24 +262,35 @@ export function createClustersState(ctx: StateContext) {
         const row = await trx.selectFrom('clusters').selectAll().where('name', '=', name).executeTakeFirst();
         if (!row) throw clusterDoesNotExist(name);
         const now = nowSeconds();
-        const history = await trx.selectFrom('cluster_history').select('usage_intervals')
-          .where('cluster_hash', '=', row.cluster_hash).executeTakeFirst();
+        const history = await trx
+          .selectFrom('cluster_history')
+          .select('usage_intervals')
+          .where('cluster_hash', '=', row.cluster_hash)
+          .executeTakeFirst();
         if (history) {
           const closed = closeOpenInterval(parseJson<UsageInterval[]>(history.usage_intervals, []), now);
-          await trx.updateTable('cluster_history').set({ usage_intervals: JSON.stringify(closed) })
-            .where('cluster_hash', '=', row.cluster_hash).execute();
+          await trx
+            .updateTable('cluster_history')
+            .set({ usage_intervals: JSON.stringify(closed) })
+            .where('cluster_hash', '=', row.cluster_hash)
+            .execute();
         }
         if (terminate) {
           await trx.deleteFrom('clusters').where('name', '=', name).execute();
         } else {
           const handle = JSON.parse(row.handle) as { stable_internal_external_ips: unknown };
           handle.stable_internal_external_ips = null;
-          await trx.updateTable('clusters')
+          await trx
+            .updateTable('clusters')
             .set({ status: 'STOPPED', status_updated_at: now, handle: JSON.stringify(handle) })
-            .where('name', '=', name).execute();
+            .where('name', '=', name)
+            .execute();
         }
         await insertClusterEvent(trx, {
-          clusterHash: row.cluster_hash, name, endingStatus: terminate ? null : 'STOPPED', type: 'STATUS_CHANGE',
+          clusterHash: row.cluster_hash,
+          name,
+          endingStatus: terminate ? null : 'STOPPED',
+          type: 'STATUS_CHANGE',
           reason: terminate ? 'Cluster terminated.' : 'Cluster stopped.',
         });
       });

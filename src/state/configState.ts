@@ -22,8 +22,11 @@ async function getConfigValue<T>(db: Kysely<StateSchema>, key: string, fallback:
 
 async function setConfigValue(db: Kysely<StateSchema>, key: string, value: unknown): Promise<void> {
   const text = JSON.stringify(value);
-  await db.insertInto('config').values({ key, value: text })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: text })).execute();
+  await db
+    .insertInto('config')
+    .values({ key, value: text })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: text }))
+    .execute();
 }
 
 export function createConfigState(ctx: StateContext) {
@@ -35,8 +38,11 @@ export function createConfigState(ctx: StateContext) {
       return names.filter((n) => cloudRegistry.isKnown(n)).map((n) => cloudRegistry.fromName(n));
     },
 
-    async setEnabledClouds(clouds: (Cloud | string)[], workspace = DEFAULT_WORKSPACE,
-      capability: CloudCapability = 'compute'): Promise<void> {
+    async setEnabledClouds(
+      clouds: (Cloud | string)[],
+      workspace = DEFAULT_WORKSPACE,
+      capability: CloudCapability = 'compute',
+    ): Promise<void> {
       const names = clouds.map((c) => (typeof c === 'string' ? cloudRegistry.fromName(c) : c).canonicalName);
       const store = await ctx.db();
       await store.writeTransaction((trx) => setConfigValue(trx, `enabled_clouds_${workspace}_${capability}`, [...new Set(names)]));

@@ -42,8 +42,16 @@ export const globalUserStateFamilies = {
   recipes: createRecipesState(context),
 };
 
-export type GlobalUserState = Lifecycle & ClustersState & HistoryState & UsersState & ConfigState
-  & ClusterJobsState & VolumesState & SshKeysState & StorageState & RecipesState;
+export type GlobalUserState = Lifecycle &
+  ClustersState &
+  HistoryState &
+  UsersState &
+  ConfigState &
+  ClusterJobsState &
+  VolumesState &
+  SshKeysState &
+  StorageState &
+  RecipesState;
 
 export const globalUserState = assembleSeam<GlobalUserState>('globalUserState', globalUserStateFamilies);
 

@@ -21,14 +21,23 @@ export function createHistoryState(ctx: StateContext) {
     async getClustersFromHistory(options: { days?: number | null } = {}): Promise<ClusterHistoryRecord[]> {
       const store = await ctx.db();
       const now = nowSeconds();
-      const rows = await store.kysely.selectFrom('cluster_history as h')
+      const rows = await store.kysely
+        .selectFrom('cluster_history as h')
         .leftJoin('users as u', 'u.id', 'h.user_hash')
         .leftJoin('clusters as c', 'c.cluster_hash', 'h.cluster_hash')
         .selectAll('h')
         .select(['u.name as user_name', 'c.status as status'])
-        .select((eb) => eb.selectFrom('cluster_events as e').select('e.reason')
-          .whereRef('e.cluster_hash', '=', 'h.cluster_hash').where('e.type', '=', 'STATUS_CHANGE')
-          .orderBy('e.transitioned_at', 'desc').orderBy('e.seq', 'desc').limit(1).as('last_event'))
+        .select((eb) =>
+          eb
+            .selectFrom('cluster_events as e')
+            .select('e.reason')
+            .whereRef('e.cluster_hash', '=', 'h.cluster_hash')
+            .where('e.type', '=', 'STATUS_CHANGE')
+            .orderBy('e.transitioned_at', 'desc')
+            .orderBy('e.seq', 'desc')
+            .limit(1)
+            .as('last_event'),
+        )
         .execute();
       const cutoff = options.days == null ? null : now - options.days * 86400;
       const fallbackHash = currentUser.getUserHash();
@@ -41,8 +50,7 @@ export function createHistoryState(ctx: StateContext) {
             launchedAt: intervals.length ? Math.max(...intervals.map(([start]) => start)) : 0,
             durationSeconds: usageDuration(intervals, now),
             numNodes: row.num_nodes,
-            requestedResources: row.requested_resources
-              ? Resources.fromJSON(JSON.parse(row.requested_resources) as ResourcesJSON) : null,
+            requestedResources: row.requested_resources ? Resources.fromJSON(JSON.parse(row.requested_resources) as ResourcesJSON) : null,
             launchedResources: Resources.fromJSON(JSON.parse(row.launched_resources) as ResourcesJSON),
             usageIntervals: intervals,
             status: (row.status as ClusterStatus | null) ?? null,
@@ -59,12 +67,18 @@ export function createHistoryState(ctx: StateContext) {
     },
 
     /** Records an event on a live cluster (by name) or a terminated one (by hash); a no-op for neither. */
-    async addClusterEvent(clusterName: string, endingStatus: ClusterStatus | null, reason: string,
-      type: ClusterEventType, clusterHash?: string): Promise<void> {
+    async addClusterEvent(
+      clusterName: string,
+      endingStatus: ClusterStatus | null,
+      reason: string,
+      type: ClusterEventType,
+      clusterHash?: string,
+    ): Promise<void> {
       const store = await ctx.db();
       await store.writeTransaction(async (trx) => {
-        const hash = clusterHash ?? (await trx.selectFrom('clusters').select('cluster_hash')
-          .where('name', '=', clusterName).executeTakeFirst())?.cluster_hash;
+        const hash =
+          clusterHash ??
+          (await trx.selectFrom('clusters').select('cluster_hash').where('name', '=', clusterName).executeTakeFirst())?.cluster_hash;
         if (hash) await insertClusterEvent(trx, { clusterHash: hash, name: clusterName, endingStatus, reason, type });
       });
     },
@@ -72,10 +86,14 @@ export function createHistoryState(ctx: StateContext) {
     /** Oldest first. */
     async getClusterEvents(clusterNameOrHash: string, type: ClusterEventType = 'STATUS_CHANGE'): Promise<ClusterEvent[]> {
       const store = await ctx.db();
-      const rows = await store.kysely.selectFrom('cluster_events').selectAll()
+      const rows = await store.kysely
+        .selectFrom('cluster_events')
+        .selectAll()
         .where((eb) => eb.or([eb('name', '=', clusterNameOrHash), eb('cluster_hash', '=', clusterNameOrHash)]))
         .where('type', '=', type)
-        .orderBy('transitioned_at').orderBy('seq').execute();
+        .orderBy('transitioned_at')
+        .orderBy('seq')
+        .execute();
       return rows.map((r) => ({
         clusterHash: r.cluster_hash,
         name: r.name,

@@ -26,8 +26,7 @@ export class KubernetesInstanceType {
     const current = CURRENT.exec(name);
     if (current) {
       const [, cpus, mem, acc, count] = current;
-      return new KubernetesInstanceType(
-        Number(cpus), Number(mem), acc ? acc.replace(/_/g, ' ') : null, count ? Number(count) : 0);
+      return new KubernetesInstanceType(Number(cpus), Number(mem), acc ? acc.replace(/_/g, ' ') : null, count ? Number(count) : 0);
     }
     const legacy = LEGACY.exec(name);
     if (legacy) {

@@ -32,4 +32,3 @@ export function createLifecycle() {
 }
 
 export type Lifecycle = ReturnType<typeof createLifecycle>;
-

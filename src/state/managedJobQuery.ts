@@ -18,10 +18,12 @@ export function queryManagedJobs(all: ManagedJob[], query: ManagedJobQuery): Man
   if (query.workspaces) visible = visible.filter((j) => query.workspaces!.includes(j.workspace));
   if (query.jobIds) visible = visible.filter((j) => query.jobIds!.includes(j.jobId));
   if (query.skipFinished) visible = visible.filter((j) => !TERMINAL_MANAGED_JOB_STATUSES.has(j.status));
-  const filtered = visible.filter((j) =>
-    containsIgnoreCase(j.name, query.nameMatch)
-    && (containsIgnoreCase(j.userName, query.userMatch) || containsIgnoreCase(j.userHash, query.userMatch))
-    && containsIgnoreCase(j.workspace, query.workspaceMatch));
+  const filtered = visible.filter(
+    (j) =>
+      containsIgnoreCase(j.name, query.nameMatch) &&
+      (containsIgnoreCase(j.userName, query.userMatch) || containsIgnoreCase(j.userHash, query.userMatch)) &&
+      containsIgnoreCase(j.workspace, query.workspaceMatch),
+  );
   const statusCounts: ManagedJobPage['statusCounts'] = {};
   for (const job of filtered) statusCounts[job.status] = (statusCounts[job.status] ?? 0) + 1;
   const byStatus = query.statuses ? filtered.filter((j) => query.statuses!.includes(j.status)) : filtered;

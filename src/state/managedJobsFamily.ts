@@ -10,7 +10,10 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { SkyPilotError } from '../errors';
 import {
-  MANAGED_JOB_STATUSES, type ManagedJobScheduleState, type ManagedJobStatus, TERMINAL_MANAGED_JOB_STATUSES,
+  MANAGED_JOB_STATUSES,
+  type ManagedJobScheduleState,
+  type ManagedJobStatus,
+  TERMINAL_MANAGED_JOB_STATUSES,
   isTerminalManagedJob,
 } from '../vocab/statuses';
 import { DEFAULT_WORKSPACE } from '../vocab/workspaces';
@@ -50,7 +53,8 @@ function jobFromRow(r: JobRow, now: number): ManagedJob {
     resources: r.resources,
     numNodes: r.num_nodes,
     launchedResources: r.launched_resources
-      ? Resources.fromJSON(parseJson<ResourcesJSON>(r.launched_resources, {} as ResourcesJSON)) : null,
+      ? Resources.fromJSON(parseJson<ResourcesJSON>(r.launched_resources, {} as ResourcesJSON))
+      : null,
     priority: r.priority,
     pool: r.pool,
     currentClusterName: r.current_cluster_name,
@@ -92,21 +96,49 @@ export function createManagedJobsState(ctx: StateContext) {
       const store = await ctx.db();
       const visible = baseQuery(store.kysely, query);
       const filtered = matchQuery(visible, query);
-      const byStatus = !query.statuses ? filtered
-        : query.statuses.length ? filtered.where('j.status', 'in', query.statuses) : filtered.where(NOTHING);
+      const byStatus = !query.statuses
+        ? filtered
+        : query.statuses.length
+          ? filtered.where('j.status', 'in', query.statuses)
+          : filtered.where(NOTHING);
       const [{ n: totalNoFilter }] = await visible.select((eb) => eb.fn.countAll<number>().as('n')).execute();
-      const counts = await filtered.select(['j.status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('j.status').execute();
+      const counts = await filtered
+        .select(['j.status', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('j.status')
+        .execute();
       const statusCounts: ManagedJobPage['statusCounts'] = {};
       for (const { status, n } of counts) statusCounts[status as ManagedJobStatus] = Number(n);
       const total = query.statuses
         ? query.statuses.reduce((sum, s) => sum + (statusCounts[s] ?? 0), 0)
         : counts.reduce((sum, c) => sum + Number(c.n), 0);
-      let page = byStatus.select([
-        'j.job_id', 'j.task_id', 'j.name', 'j.task_name', 'j.user_hash', 'u.name as user_name', 'j.workspace',
-        'j.entrypoint', 'j.user_yaml', 'j.status', 'j.schedule_state', 'j.submitted_at', 'j.start_at', 'j.end_at',
-        'j.last_recovered_at', 'j.recovery_count', 'j.job_duration', 'j.failure_reason', 'j.resources',
-        'j.num_nodes', 'j.launched_resources', 'j.priority', 'j.pool', 'j.current_cluster_name',
-      ]).orderBy('j.job_id', 'desc');
+      let page = byStatus
+        .select([
+          'j.job_id',
+          'j.task_id',
+          'j.name',
+          'j.task_name',
+          'j.user_hash',
+          'u.name as user_name',
+          'j.workspace',
+          'j.entrypoint',
+          'j.user_yaml',
+          'j.status',
+          'j.schedule_state',
+          'j.submitted_at',
+          'j.start_at',
+          'j.end_at',
+          'j.last_recovered_at',
+          'j.recovery_count',
+          'j.job_duration',
+          'j.failure_reason',
+          'j.resources',
+          'j.num_nodes',
+          'j.launched_resources',
+          'j.priority',
+          'j.pool',
+          'j.current_cluster_name',
+        ])
+        .orderBy('j.job_id', 'desc');
       if (query.limit != null) page = page.limit(query.limit).offset((Math.max(1, query.page ?? 1) - 1) * query.limit);
       const now = nowFloat();
       const jobs = (await page.execute()).map((r) => jobFromRow(r as JobRow, now));
@@ -116,14 +148,35 @@ export function createManagedJobsState(ctx: StateContext) {
     async addJob(job: NewManagedJob): Promise<number> {
       const store = await ctx.db();
       return store.writeTransaction(async (trx) => {
-        const row = await trx.insertInto('managed_jobs').values({
-          task_id: 0, name: job.name, task_name: job.name, user_hash: job.userHash,
-          workspace: job.workspace ?? DEFAULT_WORKSPACE, entrypoint: job.entrypoint ?? '', user_yaml: job.userYaml ?? null,
-          status: 'PENDING', schedule_state: 'WAITING', submitted_at: nowFloat(), start_at: null, end_at: null,
-          last_recovered_at: -1, recovery_count: 0, job_duration: 0, failure_reason: null, resources: job.resources,
-          num_nodes: job.numNodes ?? 1, launched_resources: job.launchedResources ? JSON.stringify(job.launchedResources) : null,
-          priority: job.priority ?? 0, pool: job.pool ?? null, current_cluster_name: null, log: '',
-        }).returning('job_id').executeTakeFirstOrThrow();
+        const row = await trx
+          .insertInto('managed_jobs')
+          .values({
+            task_id: 0,
+            name: job.name,
+            task_name: job.name,
+            user_hash: job.userHash,
+            workspace: job.workspace ?? DEFAULT_WORKSPACE,
+            entrypoint: job.entrypoint ?? '',
+            user_yaml: job.userYaml ?? null,
+            status: 'PENDING',
+            schedule_state: 'WAITING',
+            submitted_at: nowFloat(),
+            start_at: null,
+            end_at: null,
+            last_recovered_at: -1,
+            recovery_count: 0,
+            job_duration: 0,
+            failure_reason: null,
+            resources: job.resources,
+            num_nodes: job.numNodes ?? 1,
+            launched_resources: job.launchedResources ? JSON.stringify(job.launchedResources) : null,
+            priority: job.priority ?? 0,
+            pool: job.pool ?? null,
+            current_cluster_name: null,
+            log: '',
+          })
+          .returning('job_id')
+          .executeTakeFirstOrThrow();
         return Number(row.job_id);
       });
     },
@@ -147,23 +200,32 @@ export function createManagedJobsState(ctx: StateContext) {
         }
         if (status === 'RUNNING' && row.status !== 'RUNNING') lastRecoveredAt = now;
         if (status === 'RECOVERING' && row.status !== 'RECOVERING') recoveries += 1;
-        await trx.updateTable('managed_jobs').set({
-          status,
-          failure_reason: failureReason ?? row.failure_reason,
-          start_at: row.start_at ?? (status === 'RUNNING' ? now : null),
-          end_at: terminal ? now : null,
-          job_duration: duration,
-          last_recovered_at: lastRecoveredAt,
-          recovery_count: recoveries,
-          schedule_state: terminal ? 'DONE' : status === 'PENDING' ? 'WAITING' : 'ALIVE',
-        }).where('job_id', '=', jobId).execute();
+        await trx
+          .updateTable('managed_jobs')
+          .set({
+            status,
+            failure_reason: failureReason ?? row.failure_reason,
+            start_at: row.start_at ?? (status === 'RUNNING' ? now : null),
+            end_at: terminal ? now : null,
+            job_duration: duration,
+            last_recovered_at: lastRecoveredAt,
+            recovery_count: recoveries,
+            schedule_state: terminal ? 'DONE' : status === 'PENDING' ? 'WAITING' : 'ALIVE',
+          })
+          .where('job_id', '=', jobId)
+          .execute();
       });
     },
 
     async appendJobLog(jobId: number, text: string): Promise<void> {
       const store = await ctx.db();
-      await store.writeTransaction((trx) => trx.updateTable('managed_jobs').set({ log: sql<string>`${sql.ref('log')} || ${text}` })
-        .where('job_id', '=', jobId).execute());
+      await store.writeTransaction((trx) =>
+        trx
+          .updateTable('managed_jobs')
+          .set({ log: sql<string>`${sql.ref('log')} || ${text}` })
+          .where('job_id', '=', jobId)
+          .execute(),
+      );
     },
 
     async getJobLog(jobId: number): Promise<string | null> {

@@ -8,24 +8,47 @@ export function createRecipesState(ctx: StateContext) {
     /** Pinned first, then by name, with each owner's name. */
     async getRecipes(): Promise<Recipe[]> {
       const store = await ctx.db();
-      const rows = await store.kysely.selectFrom('recipes as r').leftJoin('users as u', 'u.id', 'r.user_hash')
-        .selectAll('r').select('u.name as user_name').orderBy('r.pinned', 'desc').orderBy('r.name').execute();
+      const rows = await store.kysely
+        .selectFrom('recipes as r')
+        .leftJoin('users as u', 'u.id', 'r.user_hash')
+        .selectAll('r')
+        .select('u.name as user_name')
+        .orderBy('r.pinned', 'desc')
+        .orderBy('r.name')
+        .execute();
       return rows.map((r) => ({
-        name: r.name, description: r.description, content: r.content, recipeType: r.recipe_type as RecipeType,
-        pinned: r.pinned === 1, userHash: r.user_hash, userName: r.user_name, createdAt: r.created_at, updatedAt: r.updated_at,
+        name: r.name,
+        description: r.description,
+        content: r.content,
+        recipeType: r.recipe_type as RecipeType,
+        pinned: r.pinned === 1,
+        userHash: r.user_hash,
+        userName: r.user_name,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
       }));
     },
 
     async upsertRecipe(recipe: Omit<Recipe, 'userName'>): Promise<void> {
       const store = await ctx.db();
       const values = {
-        description: recipe.description, content: recipe.content, recipe_type: recipe.recipeType,
-        pinned: recipe.pinned ? 1 : 0, updated_at: recipe.updatedAt,
+        description: recipe.description,
+        content: recipe.content,
+        recipe_type: recipe.recipeType,
+        pinned: recipe.pinned ? 1 : 0,
+        updated_at: recipe.updatedAt,
       };
       await store.writeTransaction(async (trx) => {
-        await trx.insertInto('recipes').values({
-          name: recipe.name, user_hash: recipe.userHash, created_at: recipe.createdAt, ...values,
-        }).onConflict((oc) => oc.column('name').doUpdateSet(values)).execute();
+        await trx
+          .insertInto('recipes')
+          .values({
+            name: recipe.name,
+            user_hash: recipe.userHash,
+            created_at: recipe.createdAt,
+            ...values,
+          })
+          .onConflict((oc) => oc.column('name').doUpdateSet(values))
+          .execute();
       });
     },
   };

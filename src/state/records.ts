@@ -3,8 +3,18 @@
  * Routes turn them into SkyPilot's snake_case wire records (src/api/wireRecords.ts).
  */
 import type {
-  RecipeType, StorageStatus, StoreType,
-  CloudCapability, ClusterEventType, ManagedJobScheduleState, ClusterJobStatus, ClusterStatus, ManagedJobStatus, UserRole, UserType, VolumeStatus,
+  RecipeType,
+  StorageStatus,
+  StoreType,
+  CloudCapability,
+  ClusterEventType,
+  ManagedJobScheduleState,
+  ClusterJobStatus,
+  ClusterStatus,
+  ManagedJobStatus,
+  UserRole,
+  UserType,
+  VolumeStatus,
 } from '../vocab/statuses';
 import type { WorkspaceConfig, WorkspacesMap } from '../vocab/workspaces';
 import type { CloudVmRayResourceHandle } from './cloudVmRayResourceHandle';

@@ -5,7 +5,7 @@
  * record. JSON is snake_case, as SkyPilot names the fields, with the cloud as its display name.
  */
 import { SkyPilotError } from '../errors';
-import { Cloud, Kubernetes, cloudRegistry } from './clouds';
+import { type Cloud, Kubernetes, cloudRegistry } from './clouds';
 
 export const DEFAULT_DISK_SIZE_GB = 256;
 
@@ -59,7 +59,9 @@ function pythonStr(text: string): string {
 
 /** Python's `repr` of an accelerators dict: `{'A100': 8}`, as upstream prints and stores it. */
 function pythonDict(acc: Record<string, number>): string {
-  return `{${Object.entries(acc).map(([k, v]) => `${pythonStr(k)}: ${v}`).join(', ')}}`;
+  return `{${Object.entries(acc)
+    .map(([k, v]) => `${pythonStr(k)}: ${v}`)
+    .join(', ')}}`;
 }
 
 export class Resources {
@@ -81,8 +83,7 @@ export class Resources {
     this.cloud = init.cloud ?? null;
     this.instanceType = init.instanceType ?? null;
     if (this.cloud && this.instanceType) this.cloud.validateInstanceType(this.instanceType);
-    this.explicitAccelerators = typeof init.accelerators === 'string'
-      ? parseAccelerators(init.accelerators) : init.accelerators ?? null;
+    this.explicitAccelerators = typeof init.accelerators === 'string' ? parseAccelerators(init.accelerators) : (init.accelerators ?? null);
     this.cpus = init.cpus == null ? null : String(init.cpus);
     this.memory = init.memory == null ? null : String(init.memory);
     this.region = init.region ?? null;
@@ -127,7 +128,11 @@ export class Resources {
   /** `A100:8`, or null without accelerators. */
   get acceleratorsDisplay(): string | null {
     const acc = this.accelerators;
-    return acc ? Object.entries(acc).map(([k, v]) => `${k}:${v}`).join(', ') : null;
+    return acc
+      ? Object.entries(acc)
+          .map(([k, v]) => `${k}:${v}`)
+          .join(', ')
+      : null;
   }
 
   /** `<region>` for clouds; the context for Kubernetes (SkyPilot keeps the context in `region`). */

@@ -22,14 +22,22 @@ export type ClusterRow = ClustersTable & { user_name: string | null; last_event:
 
 /** Clusters with the owner's name and the latest status-change reason joined in. */
 export function selectClusters(db: Kysely<StateSchema>) {
-  return db.selectFrom('clusters as c')
+  return db
+    .selectFrom('clusters as c')
     .leftJoin('users as u', 'u.id', 'c.user_hash')
     .selectAll('c')
     .select('u.name as user_name')
-    .select((eb) => eb.selectFrom('cluster_events as e').select('e.reason')
-      .whereRef('e.cluster_hash', '=', 'c.cluster_hash').where('e.type', '=', 'STATUS_CHANGE')
-      .orderBy('e.transitioned_at', 'desc').orderBy('e.seq', 'desc').limit(1)
-      .as('last_event'));
+    .select((eb) =>
+      eb
+        .selectFrom('cluster_events as e')
+        .select('e.reason')
+        .whereRef('e.cluster_hash', '=', 'c.cluster_hash')
+        .where('e.type', '=', 'STATUS_CHANGE')
+        .orderBy('e.transitioned_at', 'desc')
+        .orderBy('e.seq', 'desc')
+        .limit(1)
+        .as('last_event'),
+    );
 }
 
 export function clusterFromRow(row: ClusterRow, fallbackUserHash: string): ClusterRecord {

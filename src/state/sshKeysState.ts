@@ -10,8 +10,11 @@ export function createSshKeysState(ctx: StateContext) {
   return {
     async getSshKeys(userHash: string): Promise<SshKeyPair | null> {
       const store = await ctx.db();
-      const row = await store.kysely.selectFrom('ssh_key').select(['ssh_public_key', 'ssh_private_key'])
-        .where('user_hash', '=', userHash).executeTakeFirst();
+      const row = await store.kysely
+        .selectFrom('ssh_key')
+        .select(['ssh_public_key', 'ssh_private_key'])
+        .where('user_hash', '=', userHash)
+        .executeTakeFirst();
       return row ? { publicKey: row.ssh_public_key, privateKey: row.ssh_private_key } : null;
     },
 
@@ -19,8 +22,11 @@ export function createSshKeysState(ctx: StateContext) {
       const store = await ctx.db();
       const values = { ssh_public_key: keys.publicKey, ssh_private_key: keys.privateKey };
       await store.writeTransaction(async (trx) => {
-        await trx.insertInto('ssh_key').values({ user_hash: userHash, ...values })
-          .onConflict((oc) => oc.column('user_hash').doUpdateSet(values)).execute();
+        await trx
+          .insertInto('ssh_key')
+          .values({ user_hash: userHash, ...values })
+          .onConflict((oc) => oc.column('user_hash').doUpdateSet(values))
+          .execute();
       });
     },
   };

@@ -12,7 +12,8 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
     version: 1,
     name: 'clusters, history, events, users, config',
     async up(db) {
-      await db.schema.createTable('clusters')
+      await db.schema
+        .createTable('clusters')
         .addColumn('name', 'text', (c) => c.primaryKey())
         .addColumn('launched_at', 'bigint', (c) => c.notNull())
         .addColumn('handle', 'text', (c) => c.notNull())
@@ -34,7 +35,8 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
         .addColumn('is_managed', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('provision_log_path', 'text')
         .execute();
-      await db.schema.createTable('cluster_history')
+      await db.schema
+        .createTable('cluster_history')
         .addColumn('cluster_hash', 'text', (c) => c.primaryKey())
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('num_nodes', 'integer', (c) => c.notNull())
@@ -47,7 +49,8 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
         .addColumn('workspace', 'text', (c) => c.notNull().defaultTo('default'))
         .addColumn('provision_log_path', 'text')
         .execute();
-      await db.schema.createTable('cluster_events')
+      await db.schema
+        .createTable('cluster_events')
         .addColumn('cluster_hash', 'text', (c) => c.notNull())
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('starting_status', 'text')
@@ -57,18 +60,21 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
         .addColumn('type', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('cluster_events_pk', ['cluster_hash', 'reason', 'transitioned_at'])
         .execute();
-      await db.schema.createTable('users')
+      await db.schema
+        .createTable('users')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('name', 'text')
         .addColumn('password', 'text')
         .addColumn('created_at', 'bigint')
         .addColumn('user_type', 'text', (c) => c.notNull().defaultTo('legacy'))
         .execute();
-      await db.schema.createTable('user_roles')
+      await db.schema
+        .createTable('user_roles')
         .addColumn('user_id', 'text', (c) => c.primaryKey())
         .addColumn('role', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('config')
+      await db.schema
+        .createTable('config')
         .addColumn('key', 'text', (c) => c.primaryKey())
         .addColumn('value', 'text', (c) => c.notNull())
         .execute();
@@ -78,7 +84,8 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: 'cluster jobs and volumes',
     async up(db) {
-      await db.schema.createTable('cluster_jobs')
+      await db.schema
+        .createTable('cluster_jobs')
         .addColumn('cluster_name', 'text', (c) => c.notNull())
         .addColumn('job_id', 'integer', (c) => c.notNull())
         .addColumn('job_name', 'text', (c) => c.notNull().defaultTo(''))
@@ -93,7 +100,8 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
         .addColumn('log', 'text', (c) => c.notNull().defaultTo(''))
         .addPrimaryKeyConstraint('cluster_jobs_pk', ['cluster_name', 'job_id'])
         .execute();
-      await db.schema.createTable('volumes')
+      await db.schema
+        .createTable('volumes')
         .addColumn('name', 'text', (c) => c.primaryKey())
         .addColumn('launched_at', 'bigint', (c) => c.notNull())
         .addColumn('config', 'text', (c) => c.notNull())
@@ -109,9 +117,11 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'managed jobs',
     async up(db, kind) {
-      await db.schema.createTable('managed_jobs')
+      await db.schema
+        .createTable('managed_jobs')
         .addColumn('job_id', kind === 'postgres' ? 'serial' : 'integer', (c) =>
-          (kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
         .addColumn('task_id', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('task_name', 'text', (c) => c.notNull())
@@ -143,7 +153,8 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'ssh keys',
     async up(db) {
-      await db.schema.createTable('ssh_key')
+      await db.schema
+        .createTable('ssh_key')
         .addColumn('user_hash', 'text', (c) => c.primaryKey())
         .addColumn('ssh_public_key', 'text', (c) => c.notNull())
         .addColumn('ssh_private_key', 'text', (c) => c.notNull())
@@ -155,18 +166,25 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
     name: 'event order within a second; indexes for event lookups',
     async up(db) {
       // Two transitions in one second (launch, then stop) must still come back in order.
-      await db.schema.alterTable('cluster_events').addColumn('seq', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
-      await db.schema.createIndex('cluster_events_by_hash').ifNotExists().on('cluster_events')
-        .columns(['cluster_hash', 'type', 'transitioned_at']).execute();
-      await db.schema.createIndex('cluster_events_by_name').ifNotExists().on('cluster_events')
-        .columns(['name', 'type']).execute();
+      await db.schema
+        .alterTable('cluster_events')
+        .addColumn('seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createIndex('cluster_events_by_hash')
+        .ifNotExists()
+        .on('cluster_events')
+        .columns(['cluster_hash', 'type', 'transitioned_at'])
+        .execute();
+      await db.schema.createIndex('cluster_events_by_name').ifNotExists().on('cluster_events').columns(['name', 'type']).execute();
     },
   },
   {
     version: 6,
     name: 'storage objects and recipes',
     async up(db) {
-      await db.schema.createTable('storage')
+      await db.schema
+        .createTable('storage')
         .addColumn('name', 'text', (c) => c.primaryKey())
         .addColumn('launched_at', 'bigint', (c) => c.notNull())
         .addColumn('store', 'text', (c) => c.notNull().defaultTo('[]'))
@@ -174,7 +192,8 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('user_hash', 'text')
         .execute();
-      await db.schema.createTable('recipes')
+      await db.schema
+        .createTable('recipes')
         .addColumn('name', 'text', (c) => c.primaryKey())
         .addColumn('description', 'text')
         .addColumn('content', 'text', (c) => c.notNull())

@@ -22,14 +22,20 @@ export const stateQueries = {
   /** Sorted names beginning with `prefix` (shell completion). */
   async getClusterNamesStartWith(prefix: string): Promise<string[]> {
     const clusters = await globalUserState.getClusters();
-    return clusters.map((c) => c.name).filter((n) => n.startsWith(prefix)).sort();
+    return clusters
+      .map((c) => c.name)
+      .filter((n) => n.startsWith(prefix))
+      .sort();
   },
 
   /** Sorted names matching a shell-style pattern (see clusterNamePattern.ts). */
   async getGlobClusterNames(pattern: string): Promise<string[]> {
     const compiled = compileNamePattern(pattern);
     const clusters = await globalUserState.getClusters();
-    return clusters.map((c) => c.name).filter((n) => compiled.test(n)).sort();
+    return clusters
+      .map((c) => c.name)
+      .filter((n) => compiled.test(n))
+      .sort();
   },
 
   async getLastClusterEvent(clusterNameOrHash: string, type: ClusterEventType = 'STATUS_CHANGE'): Promise<string | null> {

@@ -23,12 +23,20 @@ export function defaultStateTarget(env: NodeJS.ProcessEnv = process.env): DbTarg
 }
 
 export async function openStateDb(target: DbTarget): Promise<Db<StateSchema>> {
-  const db = target.kind === 'sqlite'
-    ? openSqlite<StateSchema>({
-      path: target.path, createDir: target.createDir, what: 'state database',
-      ownTables: [STATE_MIGRATIONS_TABLE], synchronous: 'FULL',
-    })
-    : await (await import('../db/openPostgres')).openPostgres<StateSchema>({ uri: target.uri, what: 'state database', channel: STATE_CHANGED_CHANNEL });
+  const db =
+    target.kind === 'sqlite'
+      ? openSqlite<StateSchema>({
+          path: target.path,
+          createDir: target.createDir,
+          what: 'state database',
+          ownTables: [STATE_MIGRATIONS_TABLE],
+          synchronous: 'FULL',
+        })
+      : await (await import('../db/openPostgres')).openPostgres<StateSchema>({
+          uri: target.uri,
+          what: 'state database',
+          channel: STATE_CHANGED_CHANNEL,
+        });
   try {
     await migrate(db, STATE_MIGRATIONS_TABLE, STATE_MIGRATIONS);
   } catch (error) {

@@ -11,8 +11,12 @@ export function createStorageState(ctx: StateContext) {
       const store = await ctx.db();
       const rows = await store.kysely.selectFrom('storage').selectAll().orderBy('launched_at', 'desc').orderBy('name').execute();
       return rows.map((r) => ({
-        name: r.name, launchedAt: r.launched_at, stores: parseJson<StoreType[]>(r.store, []), lastUse: r.last_use,
-        status: r.status as StorageStatus, userHash: r.user_hash,
+        name: r.name,
+        launchedAt: r.launched_at,
+        stores: parseJson<StoreType[]>(r.store, []),
+        lastUse: r.last_use,
+        status: r.status as StorageStatus,
+        userHash: r.user_hash,
       }));
     },
 
@@ -20,16 +24,24 @@ export function createStorageState(ctx: StateContext) {
       const store = await ctx.db();
       const values = { store: JSON.stringify(record.stores), last_use: record.lastUse, status: record.status };
       await store.writeTransaction(async (trx) => {
-        await trx.insertInto('storage').values({
-          name: record.name, launched_at: record.launchedAt, user_hash: record.userHash, ...values,
-        }).onConflict((oc) => oc.column('name').doUpdateSet(values)).execute();
+        await trx
+          .insertInto('storage')
+          .values({
+            name: record.name,
+            launched_at: record.launchedAt,
+            user_hash: record.userHash,
+            ...values,
+          })
+          .onConflict((oc) => oc.column('name').doUpdateSet(values))
+          .execute();
       });
     },
 
     async removeStorage(name: string): Promise<boolean> {
       const store = await ctx.db();
-      return store.writeTransaction(async (trx) =>
-        (await trx.deleteFrom('storage').where('name', '=', name).executeTakeFirst()).numDeletedRows > 0n);
+      return store.writeTransaction(
+        async (trx) => (await trx.deleteFrom('storage').where('name', '=', name).executeTakeFirst()).numDeletedRows > 0n,
+      );
     },
   };
 }

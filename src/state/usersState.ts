@@ -61,17 +61,27 @@ export function createUsersState(ctx: StateContext) {
       return store.writeTransaction(async (trx) => {
         const existing = await trx.selectFrom('users').select('id').where('id', '=', user.id).executeTakeFirst();
         if (existing) {
-          await trx.updateTable('users').set({
-            name,
-            ...(user.password != null ? { password: user.password } : {}),
-            ...(user.userType != null ? { user_type: user.userType } : {}),
-          }).where('id', '=', user.id).execute();
+          await trx
+            .updateTable('users')
+            .set({
+              name,
+              ...(user.password != null ? { password: user.password } : {}),
+              ...(user.userType != null ? { user_type: user.userType } : {}),
+            })
+            .where('id', '=', user.id)
+            .execute();
           return false;
         }
-        await trx.insertInto('users').values({
-          id: user.id, name, password: user.password ?? null, created_at: user.createdAt ?? nowSeconds(),
-          user_type: user.userType ?? 'legacy',
-        }).execute();
+        await trx
+          .insertInto('users')
+          .values({
+            id: user.id,
+            name,
+            password: user.password ?? null,
+            created_at: user.createdAt ?? nowSeconds(),
+            user_type: user.userType ?? 'legacy',
+          })
+          .execute();
         return true;
       });
     },
@@ -87,16 +97,18 @@ export function createUsersState(ctx: StateContext) {
 
     async getUserRole(userId: string): Promise<UserRole | null> {
       const store = await ctx.db();
-      const row = await store.kysely.selectFrom('user_roles').select('role').where('user_id', '=', userId)
-        .executeTakeFirst();
+      const row = await store.kysely.selectFrom('user_roles').select('role').where('user_id', '=', userId).executeTakeFirst();
       return (row?.role as UserRole | undefined) ?? null;
     },
 
     async setUserRole(userId: string, role: UserRole): Promise<void> {
       const store = await ctx.db();
       await store.writeTransaction(async (trx) => {
-        await trx.insertInto('user_roles').values({ user_id: userId, role })
-          .onConflict((oc) => oc.column('user_id').doUpdateSet({ role })).execute();
+        await trx
+          .insertInto('user_roles')
+          .values({ user_id: userId, role })
+          .onConflict((oc) => oc.column('user_id').doUpdateSet({ role }))
+          .execute();
       });
     },
   };

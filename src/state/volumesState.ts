@@ -23,8 +23,13 @@ export function createVolumesState(ctx: StateContext) {
     /** Newest first. */
     async getVolumes(): Promise<Volume[]> {
       const store = await ctx.db();
-      const rows = await store.kysely.selectFrom('volumes as v').leftJoin('users as u', 'u.id', 'v.user_hash')
-        .selectAll('v').select('u.name as user_name').orderBy('v.launched_at', 'desc').execute();
+      const rows = await store.kysely
+        .selectFrom('volumes as v')
+        .leftJoin('users as u', 'u.id', 'v.user_hash')
+        .selectAll('v')
+        .select('u.name as user_name')
+        .orderBy('v.launched_at', 'desc')
+        .execute();
       return rows.map((r) => {
         const c = parseJson<StoredVolumeConfig>(r.config, {} as StoredVolumeConfig);
         return {
@@ -64,17 +69,28 @@ export function createVolumesState(ctx: StateContext) {
       const store = await ctx.db();
       const text = JSON.stringify(config);
       await store.writeTransaction(async (trx) => {
-        await trx.insertInto('volumes').values({
-          name: volume.name, launched_at: volume.launchedAt, config: text, user_hash: volume.userHash,
-          workspace: volume.workspace, last_attached_at: volume.lastAttachedAt, last_use: volume.lastUse, status: volume.status,
-        }).onConflict((oc) => oc.column('name').doUpdateSet({ config: text, status: volume.status })).execute();
+        await trx
+          .insertInto('volumes')
+          .values({
+            name: volume.name,
+            launched_at: volume.launchedAt,
+            config: text,
+            user_hash: volume.userHash,
+            workspace: volume.workspace,
+            last_attached_at: volume.lastAttachedAt,
+            last_use: volume.lastUse,
+            status: volume.status,
+          })
+          .onConflict((oc) => oc.column('name').doUpdateSet({ config: text, status: volume.status }))
+          .execute();
       });
     },
 
     async deleteVolume(name: string): Promise<boolean> {
       const store = await ctx.db();
-      return store.writeTransaction(async (trx) =>
-        (await trx.deleteFrom('volumes').where('name', '=', name).executeTakeFirst()).numDeletedRows > 0n);
+      return store.writeTransaction(
+        async (trx) => (await trx.deleteFrom('volumes').where('name', '=', name).executeTakeFirst()).numDeletedRows > 0n,
+      );
     },
   };
 }

@@ -16,6 +16,13 @@ export const HEADERS = {
 
 /** What browsers may read from a cross-origin answer (the dashboard reads the request ids). */
 export const EXPOSED_HEADERS = [
-  HEADERS.requestId, HEADERS.genericRequestId, HEADERS.apiVersion, HEADERS.version, HEADERS.streamRequestId,
-  HEADERS.demo, HEADERS.retryAfter, HEADERS.demoSession, HEADERS.demoSessionNotice,
+  HEADERS.requestId,
+  HEADERS.genericRequestId,
+  HEADERS.apiVersion,
+  HEADERS.version,
+  HEADERS.streamRequestId,
+  HEADERS.demo,
+  HEADERS.retryAfter,
+  HEADERS.demoSession,
+  HEADERS.demoSessionNotice,
 ] as const;

@@ -14,7 +14,6 @@ export const WORKSPACE_NAME_MAX_LENGTH = 128;
 export const WORKSPACE_NAME_RULE = 'use letters, digits, "-" and "_", starting and ending with a letter or digit';
 
 /** User names: printable text (an e-mail, a login), no control or bidi-override characters. */
-// eslint-disable-next-line no-control-regex
 export const UNSAFE_TEXT_PATTERN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 export const USER_NAME_MAX_LENGTH = 128;
 export const USER_NAME_RULE = 'printable characters only (no control characters), at most 128';

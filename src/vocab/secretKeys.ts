@@ -4,7 +4,8 @@
  * fixture may not contain them at all. A key is secret when a word of it says so: `password`,
  * `aws_secret_access_key`, `api_token`, `private_key`, `credentials` (a file of them).
  */
-export const SECRET_KEY_PATTERN = /(^|[_\-.])(pass(word|wd)?|secrets?|tokens?|private[_\-.]?key|credentials?|api[_\-.]?key|access[_\-.]?key|client[_\-.]?secret)([_\-.]|$)/i;
+export const SECRET_KEY_PATTERN =
+  /(^|[_\-.])(pass(word|wd)?|secrets?|tokens?|private[_\-.]?key|credentials?|api[_\-.]?key|access[_\-.]?key|client[_\-.]?secret)([_\-.]|$)/i;
 
 /** What a secret value is replaced with; a config saved back with it keeps the stored value. */
 export const REDACTED = '<redacted>';
@@ -28,7 +29,7 @@ export function restoreRedacted(incoming: unknown, stored: unknown): unknown {
   if (incoming === REDACTED) return stored;
   if (Array.isArray(incoming)) return incoming.map((v, i) => restoreRedacted(v, Array.isArray(stored) ? stored[i] : undefined));
   if (incoming === null || typeof incoming !== 'object') return incoming;
-  const from = stored !== null && typeof stored === 'object' && !Array.isArray(stored) ? stored as Record<string, unknown> : {};
+  const from = stored !== null && typeof stored === 'object' && !Array.isArray(stored) ? (stored as Record<string, unknown>) : {};
   return Object.fromEntries(Object.entries(incoming).map(([k, v]) => [k, restoreRedacted(v, from[k])]));
 }
 

@@ -10,7 +10,15 @@ export type ClusterStatus = (typeof CLUSTER_STATUSES)[number];
 
 /** Jobs on a cluster (SkyPilot's `job_lib.JobStatus`), in lifecycle order. */
 export const CLUSTER_JOB_STATUSES = [
-  'INIT', 'PENDING', 'SETTING_UP', 'RUNNING', 'SUCCEEDED', 'FAILED', 'FAILED_SETUP', 'FAILED_DRIVER', 'CANCELLED',
+  'INIT',
+  'PENDING',
+  'SETTING_UP',
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'FAILED_SETUP',
+  'FAILED_DRIVER',
+  'CANCELLED',
 ] as const;
 export type ClusterJobStatus = (typeof CLUSTER_JOB_STATUSES)[number];
 export const ACTIVE_CLUSTER_JOB_STATUSES: readonly ClusterJobStatus[] = ['INIT', 'PENDING', 'SETTING_UP', 'RUNNING'];
@@ -21,12 +29,29 @@ export function isActiveClusterJob(status: ClusterJobStatus): boolean {
 
 /** Managed jobs (SkyPilot's `jobs.state.ManagedJobStatus`). */
 export const MANAGED_JOB_STATUSES = [
-  'PENDING', 'SUBMITTED', 'STARTING', 'RUNNING', 'RECOVERING', 'CANCELLING',
-  'SUCCEEDED', 'CANCELLED', 'FAILED', 'FAILED_SETUP', 'FAILED_PRECHECKS', 'FAILED_NO_RESOURCE', 'FAILED_CONTROLLER',
+  'PENDING',
+  'SUBMITTED',
+  'STARTING',
+  'RUNNING',
+  'RECOVERING',
+  'CANCELLING',
+  'SUCCEEDED',
+  'CANCELLED',
+  'FAILED',
+  'FAILED_SETUP',
+  'FAILED_PRECHECKS',
+  'FAILED_NO_RESOURCE',
+  'FAILED_CONTROLLER',
 ] as const;
 export type ManagedJobStatus = (typeof MANAGED_JOB_STATUSES)[number];
 export const TERMINAL_MANAGED_JOB_STATUSES: ReadonlySet<ManagedJobStatus> = new Set([
-  'SUCCEEDED', 'CANCELLED', 'FAILED', 'FAILED_SETUP', 'FAILED_PRECHECKS', 'FAILED_NO_RESOURCE', 'FAILED_CONTROLLER',
+  'SUCCEEDED',
+  'CANCELLED',
+  'FAILED',
+  'FAILED_SETUP',
+  'FAILED_PRECHECKS',
+  'FAILED_NO_RESOURCE',
+  'FAILED_CONTROLLER',
 ]);
 
 export function isTerminalManagedJob(status: ManagedJobStatus): boolean {
@@ -34,7 +59,14 @@ export function isTerminalManagedJob(status: ManagedJobStatus): boolean {
 }
 
 export const MANAGED_JOB_SCHEDULE_STATES = [
-  'INVALID', 'INACTIVE', 'WAITING', 'ALIVE_WAITING', 'LAUNCHING', 'ALIVE_BACKOFF', 'ALIVE', 'DONE',
+  'INVALID',
+  'INACTIVE',
+  'WAITING',
+  'ALIVE_WAITING',
+  'LAUNCHING',
+  'ALIVE_BACKOFF',
+  'ALIVE',
+  'DONE',
 ] as const;
 export type ManagedJobScheduleState = (typeof MANAGED_JOB_SCHEDULE_STATES)[number];
 

@@ -30,9 +30,27 @@ const MB = 1024 * 1024;
 const CASES: BadCase[] = [
   // wrong types
   { what: 'cluster_name is a number', method: 'post', path: '/stop', body: { cluster_name: 123 }, status: 400, code: 'invalid_request' },
-  { what: 'idle_minutes is a string', method: 'post', path: '/autostop', body: { cluster_name: 'keep-1', idle_minutes: '30' }, status: 400 },
-  { what: 'idle_minutes is fractional', method: 'post', path: '/autostop', body: { cluster_name: 'keep-1', idle_minutes: 1.5 }, status: 400 },
-  { what: 'down is a string', method: 'post', path: '/autostop', body: { cluster_name: 'keep-1', idle_minutes: 5, down: 'yes' }, status: 400 },
+  {
+    what: 'idle_minutes is a string',
+    method: 'post',
+    path: '/autostop',
+    body: { cluster_name: 'keep-1', idle_minutes: '30' },
+    status: 400,
+  },
+  {
+    what: 'idle_minutes is fractional',
+    method: 'post',
+    path: '/autostop',
+    body: { cluster_name: 'keep-1', idle_minutes: 1.5 },
+    status: 400,
+  },
+  {
+    what: 'down is a string',
+    method: 'post',
+    path: '/autostop',
+    body: { cluster_name: 'keep-1', idle_minutes: 5, down: 'yes' },
+    status: 400,
+  },
   { what: 'all_users is a string', method: 'post', path: '/status', body: { all_users: 'yes' }, status: 400 },
   { what: 'cluster_names holds numbers', method: 'post', path: '/status', body: { cluster_names: [1, 2] }, status: 400 },
   { what: 'env_vars is a string', method: 'post', path: '/status', body: { env_vars: 'USER=me' }, status: 400 },
@@ -41,7 +59,13 @@ const CASES: BadCase[] = [
   { what: 'job_ids holds a non-numeric string', method: 'post', path: '/jobs/queue/v2', body: { job_ids: ['abc'] }, status: 400 },
   { what: 'request_ids is a string', method: 'post', path: '/api/cancel', body: { request_ids: 'abc' }, status: 400 },
   { what: 'tail is a string', method: 'post', path: '/logs', body: { cluster_name: 'keep-1', tail: 'all' }, status: 400 },
-  { what: 'workspace config is a string', method: 'post', path: '/workspaces/create', body: { workspace_name: 'w', config: 'x' }, status: 400 },
+  {
+    what: 'workspace config is a string',
+    method: 'post',
+    path: '/workspaces/create',
+    body: { workspace_name: 'w', config: 'x' },
+    status: 400,
+  },
   // missing required fields
   { what: '/stop without cluster_name', method: 'post', path: '/stop', body: {}, status: 400 },
   { what: '/autostop without idle_minutes', method: 'post', path: '/autostop', body: { cluster_name: 'keep-1' }, status: 400 },
@@ -52,14 +76,44 @@ const CASES: BadCase[] = [
   { what: '/queue without cluster_name', method: 'post', path: '/queue', body: {}, status: 400 },
   { what: '/stop with no body at all', method: 'post', path: '/stop', status: 400 },
   // invalid and non-object JSON
-  { what: 'invalid JSON', method: 'post', path: '/status', body: '{"cluster_names": [', contentType: 'application/json', status: 400, code: 'invalid_json' },
-  { what: 'trailing garbage', method: 'post', path: '/stop', body: '{"cluster_name": "keep-1"} x', contentType: 'application/json', status: 400, code: 'invalid_json' },
+  {
+    what: 'invalid JSON',
+    method: 'post',
+    path: '/status',
+    body: '{"cluster_names": [',
+    contentType: 'application/json',
+    status: 400,
+    code: 'invalid_json',
+  },
+  {
+    what: 'trailing garbage',
+    method: 'post',
+    path: '/stop',
+    body: '{"cluster_name": "keep-1"} x',
+    contentType: 'application/json',
+    status: 400,
+    code: 'invalid_json',
+  },
   { what: 'JSON string', method: 'post', path: '/status', body: '"hello"', contentType: 'application/json', status: 400 },
   { what: 'JSON number', method: 'post', path: '/status', body: '42', contentType: 'application/json', status: 400 },
   { what: 'JSON null', method: 'post', path: '/stop', body: 'null', contentType: 'application/json', status: 400 },
   { what: 'JSON array', method: 'post', path: '/status', body: '[1, 2]', contentType: 'application/json', status: 400 },
-  { what: 'unsupported charset', method: 'post', path: '/status', body: '{}', contentType: 'application/json; charset=ebcdic', status: 415 },
-  { what: 'text body to a JSON endpoint', method: 'post', path: '/stop', body: 'cluster_name=keep-1', contentType: 'text/plain', status: 400 },
+  {
+    what: 'unsupported charset',
+    method: 'post',
+    path: '/status',
+    body: '{}',
+    contentType: 'application/json; charset=ebcdic',
+    status: 415,
+  },
+  {
+    what: 'text body to a JSON endpoint',
+    method: 'post',
+    path: '/stop',
+    body: 'cluster_name=keep-1',
+    contentType: 'text/plain',
+    status: 400,
+  },
   // unknown enum values
   { what: 'refresh SOMETIMES', method: 'post', path: '/status', body: { refresh: 'SOMETIMES' }, status: 400 },
   { what: 'managed job status BOGUS', method: 'post', path: '/jobs/queue/v2', body: { statuses: ['BOGUS'] }, status: 400 },
@@ -69,7 +123,13 @@ const CASES: BadCase[] = [
   { what: 'stream format pdf', method: 'get', path: '/api/stream?format=pdf', status: 400 },
   // numbers out of range
   { what: 'negative idle_minutes', method: 'post', path: '/autostop', body: { cluster_name: 'keep-1', idle_minutes: -5 }, status: 400 },
-  { what: 'negative idle_minutes_to_autostop', method: 'post', path: '/start', body: { cluster_name: 'keep-1', idle_minutes_to_autostop: -2 }, status: 400 },
+  {
+    what: 'negative idle_minutes_to_autostop',
+    method: 'post',
+    path: '/start',
+    body: { cluster_name: 'keep-1', idle_minutes_to_autostop: -2 },
+    status: 400,
+  },
   { what: 'days 0', method: 'post', path: '/cost_report', body: { days: 0 }, status: 400 },
   { what: 'page 0', method: 'post', path: '/jobs/queue/v2', body: { page: 0, limit: 10 }, status: 400 },
   { what: 'limit 5000', method: 'post', path: '/jobs/queue/v2', body: { limit: 5000 }, status: 400 },
@@ -92,8 +152,20 @@ const CASES: BadCase[] = [
   { what: 'username with a newline', method: 'post', path: '/users/create', body: { username: 'eve\nroot' }, status: 400 },
   { what: 'cluster name with an escape', method: 'post', path: '/stop', body: { cluster_name: 'keep\u001b[2J' }, status: 400 },
   { what: 'cluster name starting with a digit', method: 'post', path: '/stop', body: { cluster_name: '1keep' }, status: 400 },
-  { what: 'workspace name with an escape', method: 'post', path: '/workspaces/create', body: { workspace_name: 'w\u0007', config: {} }, status: 400 },
-  { what: 'workspace name upper case', method: 'post', path: '/workspaces/create', body: { workspace_name: 'Team A', config: {} }, status: 400 },
+  {
+    what: 'workspace name with an escape',
+    method: 'post',
+    path: '/workspaces/create',
+    body: { workspace_name: 'w\u0007', config: {} },
+    status: 400,
+  },
+  {
+    what: 'workspace name upper case',
+    method: 'post',
+    path: '/workspaces/create',
+    body: { workspace_name: 'Team A', config: {} },
+    status: 400,
+  },
   { what: 'enabled_clouds workspace with a path', method: 'get', path: '/enabled_clouds?workspace=../x', status: 400 },
   { what: 'enabled_clouds expand maybe', method: 'get', path: '/enabled_clouds?expand=maybe', status: 400 },
   // /api/get
@@ -101,8 +173,22 @@ const CASES: BadCase[] = [
   { what: '/api/get with an empty request_id', method: 'get', path: '/api/get?request_id=', status: 400 },
   { what: '/api/get with two request_ids', method: 'get', path: '/api/get?request_id=a&request_id=b', status: 400 },
   // size
-  { what: 'body over 1 MB', method: 'post', path: '/status', body: { env_vars: { BIG: 'x'.repeat(MB + 10) } }, status: 413, code: 'payload_too_large' },
-  { what: 'raw body over 1 MB', method: 'post', path: '/stop', body: `{"cluster_name": "${'k'.repeat(MB + 10)}"}`, contentType: 'application/json', status: 413 },
+  {
+    what: 'body over 1 MB',
+    method: 'post',
+    path: '/status',
+    body: { env_vars: { BIG: 'x'.repeat(MB + 10) } },
+    status: 413,
+    code: 'payload_too_large',
+  },
+  {
+    what: 'raw body over 1 MB',
+    method: 'post',
+    path: '/stop',
+    body: `{"cluster_name": "${'k'.repeat(MB + 10)}"}`,
+    contentType: 'application/json',
+    status: 413,
+  },
 ];
 
 function send(c: BadCase) {
@@ -114,7 +200,8 @@ function send(c: BadCase) {
 
 describe('bad inputs', () => {
   it.each(CASES.map((c) => [c.what, c.method.toUpperCase(), c.path, c.status, c] as const))(
-    '%s: %s %s -> %d', async (_what, _m, _p, status, c) => {
+    '%s: %s %s -> %d',
+    async (_what, _m, _p, status, c) => {
       const res = await send(c);
       expect(res.status).toBe(status);
       expect(res.status).not.toBe(500);
@@ -127,7 +214,8 @@ describe('bad inputs', () => {
       if (c.code) expect(res.body.error.code).toBe(c.code);
       expect(STACK_TRACE.test(res.text)).toBe(false);
       expect(res.text).not.toMatch(/node_modules|\/src\//);
-    });
+    },
+  );
 
   it('validation errors name each bad field', async () => {
     const res = await request(h.app).post('/autostop').send({ cluster_name: 'bad name', idle_minutes: -9 });

@@ -21,19 +21,42 @@ const h = useApiHarness();
 beforeAll(async () => {
   await seedCluster('jobs');
   await seedCluster('down-one', { ready: false });
-  for (const [name, user] of [['a', USER_A], ['b', USER_B], ['done', USER_A]] as const) {
+  for (const [name, user] of [
+    ['a', USER_A],
+    ['b', USER_B],
+    ['done', USER_A],
+  ] as const) {
     const id = await globalUserState.addClusterJob({ clusterName: 'jobs', jobName: name, userHash: user, resources: '1x' });
     await globalUserState.appendClusterJobLog('jobs', id, `log of ${name}\n`);
     await globalUserState.setClusterJobStatus('jobs', id, name === 'done' ? 'SUCCEEDED' : 'RUNNING');
   }
-  const volume = { type: 'k8s-pvc', launchedAt: 1, cloud: new AWS(), region: null, zone: null, sizeGb: 10, config: {},
-    nameOnCloud: 'x', userHash: USER_A, workspace: 'default', lastAttachedAt: null, lastUse: '', status: 'READY' as const, usedbyPods: [] };
+  const volume = {
+    type: 'k8s-pvc',
+    launchedAt: 1,
+    cloud: new AWS(),
+    region: null,
+    zone: null,
+    sizeGb: 10,
+    config: {},
+    nameOnCloud: 'x',
+    userHash: USER_A,
+    workspace: 'default',
+    lastAttachedAt: null,
+    lastUse: '',
+    status: 'READY' as const,
+    usedbyPods: [],
+  };
   await globalUserState.addVolume({ ...volume, name: 'free-vol', usedbyClusters: [] });
   await globalUserState.addVolume({ ...volume, name: 'busy-vol', usedbyClusters: ['jobs'] });
 });
 
-const statusOfJobs = async () => Object.fromEntries(
-  (await call<{ job_id: number; status: string }[]>(h.app, '/queue', { body: { cluster_name: 'jobs' } })).map((j) => [j.job_id, j.status]));
+const statusOfJobs = async () =>
+  Object.fromEntries(
+    (await call<{ job_id: number; status: string }[]>(h.app, '/queue', { body: { cluster_name: 'jobs' } })).map((j) => [
+      j.job_id,
+      j.status,
+    ]),
+  );
 
 describe('/cancel (cluster jobs)', () => {
   it.each([
@@ -82,9 +105,14 @@ describe('/workspaces/config', () => {
   });
 
   it('a save keeps redacted secrets, replaces the rest and the workspaces', async () => {
-    const saved = await call(h.app, '/workspaces/config', { body: { config: {
-      aws: { profile: 'prod', secret_access_key: REDACTED }, workspaces: { team: { private: true } },
-    } } });
+    const saved = await call(h.app, '/workspaces/config', {
+      body: {
+        config: {
+          aws: { profile: 'prod', secret_access_key: REDACTED },
+          workspaces: { team: { private: true } },
+        },
+      },
+    });
     expect(saved).toEqual({ aws: { profile: 'prod', secret_access_key: REDACTED }, workspaces: { default: {}, team: { private: true } } });
     expect(await globalUserState.getServerConfig()).toEqual({ aws: { profile: 'prod', secret_access_key: 'AKIA-secret' } });
   });
@@ -113,8 +141,15 @@ describe('/endpoints and /download', () => {
   it('/download_logs names a folder that /download zips', async () => {
     const folders = await call<Record<string, string>>(h.app, '/download_logs', { body: { cluster_name: 'jobs', job_ids: ['2'] } });
     expect(folders).toEqual({ 2: '~/sky_logs/jobs/2' });
-    const res = await request(h.app).post('/download?relative=items').send({ folder_paths: Object.values(folders) })
-      .buffer(true).parse((r, done) => { const b: Buffer[] = []; r.on('data', (c: Buffer) => b.push(c)); r.on('end', () => done(null, Buffer.concat(b))); });
+    const res = await request(h.app)
+      .post('/download?relative=items')
+      .send({ folder_paths: Object.values(folders) })
+      .buffer(true)
+      .parse((r, done) => {
+        const b: Buffer[] = [];
+        r.on('data', (c: Buffer) => b.push(c));
+        r.on('end', () => done(null, Buffer.concat(b)));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/zip');
     const zip = res.body as Buffer;
@@ -126,7 +161,9 @@ describe('/endpoints and /download', () => {
   });
 
   it('/download refuses a folder that names no job', async () => {
-    const res = await request(h.app).post('/download').send({ folder_paths: ['/etc'] });
+    const res = await request(h.app)
+      .post('/download')
+      .send({ folder_paths: ['/etc'] });
     expect(res.status).toBe(404);
   });
 });
@@ -144,7 +181,9 @@ describe('handles and resources by the declared API version', () => {
     const [row] = await status(headers);
     const [report] = await cost(headers);
     if (kind === 'pickle') {
-      expect(unpickle(row.handle as string).value).toMatchObject({ __object__: 'sky.backends.cloud_vm_ray_backend.CloudVmRayResourceHandle' });
+      expect(unpickle(row.handle as string).value).toMatchObject({
+        __object__: 'sky.backends.cloud_vm_ray_backend.CloudVmRayResourceHandle',
+      });
       expect(unpickle(report.resources as string).value).toMatchObject({ __object__: 'sky.resources.Resources' });
       expect(row.storage_mounts_metadata).toBe('gAROLg==');
     } else if (kind === 'dict') {
@@ -159,7 +198,8 @@ describe('handles and resources by the declared API version', () => {
 
   it('a pickle client that does not ask for the handle still gets a pickled None under the key', async () => {
     const [row] = await call<StatusRecord[]>(h.app, '/status', {
-      body: { cluster_names: ['jobs'], include_handle: false }, headers: { 'X-SkyPilot-API-Version': '30' },
+      body: { cluster_names: ['jobs'], include_handle: false },
+      headers: { 'X-SkyPilot-API-Version': '30' },
     });
     expect(row.handle).toBe('gAROLg==');
   });

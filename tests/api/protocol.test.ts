@@ -7,7 +7,15 @@ import { RequestStore } from '../../src/requests/requestStore';
 import { stateQueries } from '../../src/state/stateQueries';
 import { globalUserState } from '../../src/state/globalUserState';
 import {
-  ADMIN, REQUEST_ID_HEADER, call, closeApiHarness, drainRequests, fetchResult, openApiHarness, roundTrip, schedule,
+  ADMIN,
+  REQUEST_ID_HEADER,
+  call,
+  closeApiHarness,
+  drainRequests,
+  fetchResult,
+  openApiHarness,
+  roundTrip,
+  schedule,
   type ApiHarness,
 } from '../helpers/api';
 import { seedCluster } from '../helpers/fixtures';
@@ -53,7 +61,13 @@ describe('scheduled requests and /api/get', () => {
     const id = await schedule(h.app, '/stop', { body: { cluster_name: 'nope' } });
     const res = await request(h.app).get('/api/get').query({ request_id: id });
     expect(res.status).toBe(500);
-    expect(res.body.detail).toMatchObject({ request_id: id, name: 'sky.stop', status: 'FAILED', return_value: 'null', cluster_name: 'nope' });
+    expect(res.body.detail).toMatchObject({
+      request_id: id,
+      name: 'sky.stop',
+      status: 'FAILED',
+      return_value: 'null',
+      cluster_name: 'nope',
+    });
     expect(typeof res.body.detail.error).toBe('string');
     const error = JSON.parse(res.body.detail.error);
     expect(error.type).toBe('ClusterDoesNotExist');
@@ -83,7 +97,14 @@ describe('scheduled requests and /api/get', () => {
     const app = createApp({ requests: store, getTimeoutMs: 50, dashboard: { builtDir: storeDir } });
     const sandbox = sinon.createSandbox();
     let release: () => void = () => undefined;
-    sandbox.replace(globalUserState, 'getClusters', () => new Promise((resolve) => { release = () => resolve([]); }));
+    sandbox.replace(
+      globalUserState,
+      'getClusters',
+      () =>
+        new Promise((resolve) => {
+          release = () => resolve([]);
+        }),
+    );
     try {
       const id = await schedule(app, '/status');
       const res = await request(app).get('/api/get').query({ request_id: id });
@@ -116,7 +137,14 @@ describe('/api/status, /api/cancel, /api/stream', () => {
   it('/api/cancel cancels a pending request; its /api/get answers 200 CANCELLED with error "null"', async () => {
     const sandbox = sinon.createSandbox();
     let release: () => void = () => undefined;
-    sandbox.replace(globalUserState, 'getClusters', () => new Promise((resolve) => { release = () => resolve([]); }));
+    sandbox.replace(
+      globalUserState,
+      'getClusters',
+      () =>
+        new Promise((resolve) => {
+          release = () => resolve([]);
+        }),
+    );
     try {
       const slow = await schedule(h.app, '/status');
       const cancelled = await call<string[]>(h.app, '/api/cancel', { body: { request_ids: [slow] } });

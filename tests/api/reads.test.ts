@@ -1,9 +1,7 @@
 /** Reads carry the fields the dashboard needs; the state seam reaches them from the API. */
 import request from 'supertest';
 import sinon from 'sinon';
-import type {
-  ClusterJobRecord, CostReportRecord, ManagedJobsPage, StatusRecord, UserRecord, VolumeRecord,
-} from '../../src/api/wireTypes';
+import type { ClusterJobRecord, CostReportRecord, ManagedJobsPage, StatusRecord, UserRecord, VolumeRecord } from '../../src/api/wireTypes';
 import { GCP, Kubernetes } from '../../src/state/clouds';
 import { globalUserState } from '../../src/state/globalUserState';
 import { managedJobsState } from '../../src/state/managedJobsState';
@@ -26,24 +24,63 @@ beforeAll(async () => {
   await globalUserState.setWorkspace('ml', { private: false });
   const j1 = await globalUserState.addClusterJob({ clusterName: 'r-aws', jobName: 'prep', userHash: USER_A, resources: '1x[CPU:1]' });
   await globalUserState.setClusterJobStatus('r-aws', j1, 'SUCCEEDED');
-  await globalUserState.addClusterJob({ clusterName: 'r-aws', jobName: 'train', userHash: USER_B, resources: '1x[CPU:1]', status: 'RUNNING' });
-  for (const [name, user] of [['mj-a', USER_A], ['mj-b', USER_B], ['mj-c', USER_A], ['mj-d', USER_B]] as const) {
+  await globalUserState.addClusterJob({
+    clusterName: 'r-aws',
+    jobName: 'train',
+    userHash: USER_B,
+    resources: '1x[CPU:1]',
+    status: 'RUNNING',
+  });
+  for (const [name, user] of [
+    ['mj-a', USER_A],
+    ['mj-b', USER_B],
+    ['mj-c', USER_A],
+    ['mj-d', USER_B],
+  ] as const) {
     const id = await managedJobsState.addJob({
-      name, userHash: user, resources: '1x[A100:8]', launchedResources: makeHandle(name, gcpA100()).launchedResources, numNodes: 4,
+      name,
+      userHash: user,
+      resources: '1x[A100:8]',
+      launchedResources: makeHandle(name, gcpA100()).launchedResources,
+      numNodes: 4,
     });
     if (name !== 'mj-d') await managedJobsState.setJobStatus(id, 'RUNNING');
     if (name === 'mj-b') await managedJobsState.setJobStatus(id, 'SUCCEEDED');
   }
   await globalUserState.addVolume({
-    name: 'vol-1', type: 'k8s-pvc', launchedAt: 1_760_000_000, cloud: new Kubernetes(), region: 'kind-ctx', zone: null,
-    sizeGb: 100, config: { storage_class_name: 'standard', access_mode: 'ReadWriteOnce', namespace: 'default' },
-    nameOnCloud: 'vol-1-aaaa', userHash: USER_A, workspace: 'default', lastAttachedAt: null, lastUse: 'sky volumes apply',
-    status: 'READY', usedbyPods: [], usedbyClusters: ['r-k8s'],
+    name: 'vol-1',
+    type: 'k8s-pvc',
+    launchedAt: 1_760_000_000,
+    cloud: new Kubernetes(),
+    region: 'kind-ctx',
+    zone: null,
+    sizeGb: 100,
+    config: { storage_class_name: 'standard', access_mode: 'ReadWriteOnce', namespace: 'default' },
+    nameOnCloud: 'vol-1-aaaa',
+    userHash: USER_A,
+    workspace: 'default',
+    lastAttachedAt: null,
+    lastUse: 'sky volumes apply',
+    status: 'READY',
+    usedbyPods: [],
+    usedbyClusters: ['r-k8s'],
   });
 });
 
-const REQUIRED_STATUS_FIELDS = ['name', 'launched_at', 'status', 'autostop', 'to_down', 'cluster_hash', 'cluster_ever_up',
-  'user_hash', 'user_name', 'workspace', 'is_managed', 'nodes'];
+const REQUIRED_STATUS_FIELDS = [
+  'name',
+  'launched_at',
+  'status',
+  'autostop',
+  'to_down',
+  'cluster_hash',
+  'cluster_ever_up',
+  'user_hash',
+  'user_name',
+  'workspace',
+  'is_managed',
+  'nodes',
+];
 
 describe('/status', () => {
   it('rows have the required fields, integer launched_at and a non-null cloud', async () => {
@@ -56,12 +93,32 @@ describe('/status', () => {
       expect(row.handle).toBeUndefined();
     }
     const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
-    expect(byName['r-aws']).toMatchObject({ cloud: 'AWS', status: 'UP', nodes: 1, resources_str: '1x AWS(m6i.2xlarge)',
-      user_name: 'alice', workspace: 'default', region: 'us-east-1', cpus: '8', memory: '32' });
-    expect(byName['r-gcp']).toMatchObject({ cloud: 'GCP', nodes: 4, resources_str: "4x GCP(a2-highgpu-8g, {'A100': 8})",
-      accelerators: "{'A100': 8}", user_name: 'bob', workspace: 'ml' });
-    expect(byName['r-k8s']).toMatchObject({ cloud: 'Kubernetes', status: 'INIT', cluster_ever_up: false,
-      resources_str: '2x Kubernetes(2CPU--8GB--1H100)', region: 'kind-ctx' });
+    expect(byName['r-aws']).toMatchObject({
+      cloud: 'AWS',
+      status: 'UP',
+      nodes: 1,
+      resources_str: '1x AWS(m6i.2xlarge)',
+      user_name: 'alice',
+      workspace: 'default',
+      region: 'us-east-1',
+      cpus: '8',
+      memory: '32',
+    });
+    expect(byName['r-gcp']).toMatchObject({
+      cloud: 'GCP',
+      nodes: 4,
+      resources_str: "4x GCP(a2-highgpu-8g, {'A100': 8})",
+      accelerators: "{'A100': 8}",
+      user_name: 'bob',
+      workspace: 'ml',
+    });
+    expect(byName['r-k8s']).toMatchObject({
+      cloud: 'Kubernetes',
+      status: 'INIT',
+      cluster_ever_up: false,
+      resources_str: '2x Kubernetes(2CPU--8GB--1H100)',
+      region: 'kind-ctx',
+    });
   });
 
   it('filters by cluster_names (globs) and all_users=false', async () => {
@@ -86,7 +143,13 @@ describe('the seam from the API', () => {
   it('replacing getClusters changes what /status returns', async () => {
     const record = makeClusterRecord('stubbed-only', {
       handle: makeHandle('stubbed-only', { cloud: new GCP(), instanceType: 'n2-standard-8', region: 'europe-west4', nodes: 3 }),
-      status: 'STOPPED', autostop: 45, toDown: true, userHash: USER_B, userName: 'bob', workspace: 'ml', launchedAt: 1_750_000_000.7,
+      status: 'STOPPED',
+      autostop: 45,
+      toDown: true,
+      userHash: USER_B,
+      userName: 'bob',
+      workspace: 'ml',
+      launchedAt: 1_750_000_000.7,
     });
     const fake = sinon.fake.resolves([record]);
     sandbox.replace(globalUserState, 'getClusters', fake);
@@ -96,8 +159,17 @@ describe('the seam from the API', () => {
     expect(fake.called).toBe(true);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
-      name: 'stubbed-only', status: 'STOPPED', autostop: 45, to_down: true, cloud: 'GCP', region: 'europe-west4', nodes: 3,
-      resources_str: '3x GCP(n2-standard-8)', user_name: 'bob', workspace: 'ml', launched_at: 1_750_000_000,
+      name: 'stubbed-only',
+      status: 'STOPPED',
+      autostop: 45,
+      to_down: true,
+      cloud: 'GCP',
+      region: 'europe-west4',
+      nodes: 3,
+      resources_str: '3x GCP(n2-standard-8)',
+      user_name: 'bob',
+      workspace: 'ml',
+      launched_at: 1_750_000_000,
       cluster_hash: record.clusterHash,
     });
   });
@@ -141,14 +213,18 @@ describe('other reads', () => {
   });
 
   it('/enabled_clouds/batch?workspaces=default,ml', async () => {
-    expect(await call(h.app, '/enabled_clouds/batch?workspaces=default,ml', { method: 'get' }))
-      .toEqual({ default: ['aws', 'gcp', 'kubernetes'], ml: ['gcp'] });
+    expect(await call(h.app, '/enabled_clouds/batch?workspaces=default,ml', { method: 'get' })).toEqual({
+      default: ['aws', 'gcp', 'kubernetes'],
+      ml: ['gcp'],
+    });
   });
 
   it('/queue lists the cluster jobs, newest first; skip_finished drops finished ones', async () => {
     const jobs = await call<ClusterJobRecord[]>(h.app, '/queue', { body: { cluster_name: 'r-aws' } });
     expect(jobs.map((j) => [j.job_id, j.job_name, j.status, j.username])).toEqual([
-      [2, 'train', 'RUNNING', 'bob'], [1, 'prep', 'SUCCEEDED', 'alice']]);
+      [2, 'train', 'RUNNING', 'bob'],
+      [1, 'prep', 'SUCCEEDED', 'alice'],
+    ]);
     const active = await call<ClusterJobRecord[]>(h.app, '/queue', { body: { cluster_name: 'r-aws', skip_finished: true } });
     expect(active.map((j) => j.job_id)).toEqual([2]);
     const missing = await roundTrip(h.app, '/queue', { body: { cluster_name: 'no-such' } });
@@ -163,14 +239,19 @@ describe('other reads', () => {
     expect(page.status_counts).toEqual({ RUNNING: 2, SUCCEEDED: 1, PENDING: 1 });
     expect(page.jobs[0]).toMatchObject({ job_id: 4, _job_id: 4, job_name: 'mj-d', status: 'PENDING', user_name: 'bob' });
     expect(page.jobs.find((j) => j.job_id === 1)).toMatchObject({
-      cloud: 'GCP', resources: '1x[A100:8]', cluster_resources: '4x(gpus=A100:8, ...)', accelerators: { A100: 8 } });
+      cloud: 'GCP',
+      resources: '1x[A100:8]',
+      cluster_resources: '4x(gpus=A100:8, ...)',
+      accelerators: { A100: 8 },
+    });
 
     const byId = await call<ManagedJobsPage>(h.app, '/jobs/queue/v2', { body: { job_ids: ['3'] } });
     expect(byId.jobs.map((j) => j.job_id)).toEqual([3]);
     expect(byId.jobs[0].job_name).toBe('mj-c');
 
-    const paged = await call<ManagedJobsPage>(h.app, '/jobs/queue/v2',
-      { body: { page: 2, limit: 2, statuses: ['RUNNING', 'PENDING', 'SUCCEEDED'], fields: ['status'] } });
+    const paged = await call<ManagedJobsPage>(h.app, '/jobs/queue/v2', {
+      body: { page: 2, limit: 2, statuses: ['RUNNING', 'PENDING', 'SUCCEEDED'], fields: ['status'] },
+    });
     expect(paged.jobs.map((j) => j.job_id)).toEqual([2, 1]);
     expect(Object.keys(paged.jobs[0]).sort()).toEqual(['_job_id', 'job_id', 'job_name', 'status']);
     expect(paged.total).toBe(4);
@@ -198,8 +279,15 @@ describe('other reads', () => {
   it('/volumes', async () => {
     const volumes = await call<VolumeRecord[]>(h.app, '/volumes', { method: 'get' });
     expect(volumes).toHaveLength(1);
-    expect(volumes[0]).toMatchObject({ name: 'vol-1', type: 'k8s-pvc', cloud: 'Kubernetes', size: '100',
-      user_name: 'alice', usedby_clusters: ['r-k8s'], launched_at: 1_760_000_000 });
+    expect(volumes[0]).toMatchObject({
+      name: 'vol-1',
+      type: 'k8s-pvc',
+      cloud: 'Kubernetes',
+      size: '100',
+      user_name: 'alice',
+      usedby_clusters: ['r-k8s'],
+      launched_at: 1_760_000_000,
+    });
   });
 
   it('/ssh_node_pools and /api/plugins', async () => {
@@ -208,8 +296,7 @@ describe('other reads', () => {
   });
 
   it('/api/completion/cluster_name', async () => {
-    expect((await request(h.app).get('/api/completion/cluster_name?incomplete=r-').expect(200)).body)
-      .toEqual(['r-aws', 'r-gcp', 'r-k8s']);
+    expect((await request(h.app).get('/api/completion/cluster_name?incomplete=r-').expect(200)).body).toEqual(['r-aws', 'r-gcp', 'r-k8s']);
   });
 
   it('a scheduled request with env_vars registers the caller as a user', async () => {

@@ -107,7 +107,10 @@ const WRONG_METHOD: Row[] = [
   { method: 'get', path: '/no/such/endpoint', status: 404 },
 ];
 
-const PREFIXES: [string, string][] = [['d', ''], ['i', '/internal/dashboard']];
+const PREFIXES: [string, string][] = [
+  ['d', ''],
+  ['i', '/internal/dashboard'],
+];
 
 function send(row: Row, prefix: string, tag: string) {
   const url = prefix + row.path.replace('{rid}', finishedId);
@@ -116,27 +119,32 @@ function send(row: Row, prefix: string, tag: string) {
 }
 
 describe.each(PREFIXES)('routes (%s) %s', (tag, prefix) => {
-  it.each(ROUTES.map((r) => [r.method.toUpperCase(), r.path, r.status, r] as const))(
-    '%s %s -> %d', async (_m, _p, status, row) => {
-      const res = await send(row, prefix, tag);
-      expect(res.status).toBe(status);
-      // Scheduled POSTs answer `null`; streamed ones (logs) answer their text under the id.
-      const json = /json/.test(String(res.headers['content-type']));
-      if (row.method === 'post' && res.headers[REQUEST_ID_HEADER] && json) expect(res.text).toBe('null');
-    });
+  it.each(ROUTES.map((r) => [r.method.toUpperCase(), r.path, r.status, r] as const))('%s %s -> %d', async (_m, _p, status, row) => {
+    const res = await send(row, prefix, tag);
+    expect(res.status).toBe(status);
+    // Scheduled POSTs answer `null`; streamed ones (logs) answer their text under the id.
+    const json = /json/.test(String(res.headers['content-type']));
+    if (row.method === 'post' && res.headers[REQUEST_ID_HEADER] && json) expect(res.text).toBe('null');
+  });
 
   it.each(WRONG_METHOD.map((r) => [r.method.toUpperCase(), r.path, r.status, r] as const))(
-    '%s %s -> %d with a JSON error body', async (_m, _p, status, row) => {
+    '%s %s -> %d with a JSON error body',
+    async (_m, _p, status, row) => {
       const res = await send(row, prefix, tag);
       expect(res.status).toBe(status);
       expect(res.body.error).toMatchObject({ type: 'NotFoundError', code: 'unknown_endpoint' });
       expect(typeof res.body.detail).toBe('string');
-    });
+    },
+  );
 });
 
 describe('scheduled and direct endpoints', () => {
   it.each([
-    ['post', '/status'], ['get', '/enabled_clouds'], ['get', '/volumes'], ['get', '/workspaces'], ['post', '/jobs/queue/v2'],
+    ['post', '/status'],
+    ['get', '/enabled_clouds'],
+    ['get', '/volumes'],
+    ['get', '/workspaces'],
+    ['post', '/jobs/queue/v2'],
   ] as const)('%s %s is scheduled: body null and a request id header', async (method, path) => {
     const res = await (method === 'post' ? request(h.app).post(path).send({}) : request(h.app).get(path));
     expect(res.status).toBe(200);
@@ -146,12 +154,14 @@ describe('scheduled and direct endpoints', () => {
   });
 
   it.each([['/users'], ['/users/role'], ['/ssh_node_pools'], ['/api/plugins'], ['/api/health']])(
-    'GET %s is direct: JSON at once, no request id', async (path) => {
+    'GET %s is direct: JSON at once, no request id',
+    async (path) => {
       const res = await request(h.app).get(path);
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/application\/json/);
       expect(res.headers[REQUEST_ID_HEADER]).toBeUndefined();
-    });
+    },
+  );
 });
 
 describe('health, versions and CORS', () => {
@@ -167,8 +177,7 @@ describe('health, versions and CORS', () => {
   });
 
   it('accepts client version headers without requiring them', async () => {
-    const res = await request(h.app).get('/api/health')
-      .set('X-SkyPilot-API-Version', '58').set('X-SkyPilot-Version', 'dashboard;');
+    const res = await request(h.app).get('/api/health').set('X-SkyPilot-API-Version', '58').set('X-SkyPilot-Version', 'dashboard;');
     expect(res.status).toBe(200);
   });
 
@@ -176,8 +185,7 @@ describe('health, versions and CORS', () => {
     const res = await request(h.app).post('/status').set('Origin', 'http://localhost:3000').send({});
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
     expect(res.headers['access-control-allow-credentials']).toBeUndefined();
-    const pre = await request(h.app).options('/status').set('Origin', 'http://localhost:3000')
-      .set('Access-Control-Request-Method', 'POST');
+    const pre = await request(h.app).options('/status').set('Origin', 'http://localhost:3000').set('Access-Control-Request-Method', 'POST');
     expect(pre.status).toBe(204);
     expect(pre.headers['access-control-allow-methods']).toBeUndefined();
   });
@@ -191,8 +199,11 @@ describe('health, versions and CORS', () => {
     expect(res.headers['access-control-expose-headers']).toMatch(/X-Skypilot-Request-ID/i);
     expect(res.headers['access-control-allow-credentials']).toBe('true');
     expect(res.headers.vary).toMatch(/Origin/);
-    const pre = await request(app).options('/status').set('Origin', 'http://localhost:3000')
-      .set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'content-type');
+    const pre = await request(app)
+      .options('/status')
+      .set('Origin', 'http://localhost:3000')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'content-type');
     expect(pre.status).toBe(204);
     expect(pre.headers['access-control-allow-methods']).toMatch(/POST/);
   });

@@ -37,8 +37,9 @@ describe('cluster lifecycle', () => {
   });
 
   it('/start -> UP with addresses again; the result is the handle as JSON', async () => {
-    const result = await roundTrip<{ cluster_name: string; stable_internal_external_ips: unknown[] }>(
-      h.app, '/start', { body: { cluster_name: 'life' } });
+    const result = await roundTrip<{ cluster_name: string; stable_internal_external_ips: unknown[] }>(h.app, '/start', {
+      body: { cluster_name: 'life' },
+    });
     expect(result.payload.status).toBe('SUCCEEDED');
     expect(result.payload.schedule_type).toBe('long');
     expect(result.value.cluster_name).toBe('life');
@@ -145,13 +146,13 @@ describe('users', () => {
 
 describe('workspaces', () => {
   it('create, update and delete; each returns the workspaces after the change', async () => {
-    const created = await call<WorkspacesMap>(h.app, '/workspaces/create',
-      { body: { workspace_name: 'ml', config: { private: true, allowed_users: ['carol'] } } });
+    const created = await call<WorkspacesMap>(h.app, '/workspaces/create', {
+      body: { workspace_name: 'ml', config: { private: true, allowed_users: ['carol'] } },
+    });
     expect(created).toEqual({ default: {}, ml: { private: true, allowed_users: ['carol'] } });
     expect(await call(h.app, '/workspaces', { method: 'get' })).toEqual(created);
 
-    const updated = await call<WorkspacesMap>(h.app, '/workspaces/update',
-      { body: { workspace_name: 'ml', config: { private: false } } });
+    const updated = await call<WorkspacesMap>(h.app, '/workspaces/update', { body: { workspace_name: 'ml', config: { private: false } } });
     expect(updated.ml).toEqual({ private: false });
 
     const deleted = await call<WorkspacesMap>(h.app, '/workspaces/delete', { body: { workspace_name: 'ml' } });
@@ -185,8 +186,9 @@ describe('workspaces', () => {
     });
 
     it('can be created (it does not exist yet)', async () => {
-      const result = await roundTrip<WorkspacesMap>(h.app, '/workspaces/create',
-        { body: { workspace_name: 'constructor', config: { private: true } } });
+      const result = await roundTrip<WorkspacesMap>(h.app, '/workspaces/create', {
+        body: { workspace_name: 'constructor', config: { private: true } },
+      });
       expect(result.payload.status).toBe('SUCCEEDED');
       expect(Object.hasOwn(result.value, 'constructor')).toBe(true);
     });

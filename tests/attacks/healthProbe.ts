@@ -13,17 +13,20 @@ export function probeHealth(port: number, intervalMs = 10): HealthProbe {
   let maxMs = 0;
   let count = 0;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const once = () => new Promise<void>((resolve) => {
-    const started = performance.now();
-    http.get({ host: '127.0.0.1', port, path: '/api/health', agent }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        maxMs = Math.max(maxMs, performance.now() - started);
-        count++;
-        resolve();
-      });
-    }).on('error', () => resolve());
-  });
+  const once = () =>
+    new Promise<void>((resolve) => {
+      const started = performance.now();
+      http
+        .get({ host: '127.0.0.1', port, path: '/api/health', agent }, (res) => {
+          res.resume();
+          res.on('end', () => {
+            maxMs = Math.max(maxMs, performance.now() - started);
+            count++;
+            resolve();
+          });
+        })
+        .on('error', () => resolve());
+    });
   const loop = (async () => {
     while (running) {
       await once();

@@ -19,12 +19,19 @@ const h = useApiHarness();
 
 /** Another process holding SQLite's write lock on `file` until killed. */
 async function holdWriteLock(file: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-e', `
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `
     const db = new (require(${JSON.stringify(require.resolve('better-sqlite3'))}))(${JSON.stringify(file)});
     db.exec('BEGIN EXCLUSIVE');
     process.stdout.write('locked\\n');
     setInterval(() => {}, 1000);
-  `], { stdio: ['ignore', 'pipe', 'inherit'] });
+  `,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout!.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`lock holder exited with ${code}`)));
@@ -49,8 +56,12 @@ beforeAll(async () => {
 
 describe('the state database locked by another process', () => {
   let holder: ChildProcess;
-  beforeAll(async () => { holder = await holdWriteLock(h.state.dbPath); });
-  afterAll(() => { holder.kill('SIGKILL'); });
+  beforeAll(async () => {
+    holder = await holdWriteLock(h.state.dbPath);
+  });
+  afterAll(() => {
+    holder.kill('SIGKILL');
+  });
 
   it('a direct write answers 503 DatabaseBusy with Retry-After within a second; health stays fast', async () => {
     await withServer(h.app, async (port) => {
@@ -68,7 +79,10 @@ describe('the state database locked by another process', () => {
   });
 
   it('reads of the same database are not held up by a write waiting for the lock', async () => {
-    const write = request(h.app).post('/users/create').send({ username: 'waiting-user' }).then((r) => r);
+    const write = request(h.app)
+      .post('/users/create')
+      .send({ username: 'waiting-user' })
+      .then((r) => r);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const { value: read, ms } = await timed(async () => fetchResult(h.app, await schedule(h.app, '/cost_report', { body: {} })));
     expect(read.payload.status).toBe('SUCCEEDED');
@@ -78,7 +92,8 @@ describe('the state database locked by another process', () => {
 
   it('a scheduled write fails as a typed request, fast; reads keep working', async () => {
     const { value: result, ms } = await timed(async () =>
-      fetchResult(h.app, await schedule(h.app, '/workspaces/create', { body: { workspace_name: 'blocked', config: {} } })));
+      fetchResult(h.app, await schedule(h.app, '/workspaces/create', { body: { workspace_name: 'blocked', config: {} } })),
+    );
     expect(result.payload.status).toBe('FAILED');
     expect(result.error).toMatchObject({ type: 'DatabaseBusy' });
     expect(ms).toBeLessThan(1500);

@@ -17,7 +17,11 @@ const A = { 'X-Forwarded-For': '203.0.113.10' };
 const B = { 'X-Forwarded-For': '198.51.100.77' };
 
 async function scheduleAs(app: SkyApp, who: Record<string, string>, path: string, body: object = {}, id?: string) {
-  const res = await request(app).post(path).set(who).set(id ? { [REQUEST_ID_HEADER]: id } : {}).send(body);
+  const res = await request(app)
+    .post(path)
+    .set(who)
+    .set(id ? { [REQUEST_ID_HEADER]: id } : {})
+    .send(body);
   expect(res.status).toBe(200);
   return res.headers[REQUEST_ID_HEADER] as string;
 }
@@ -47,7 +51,14 @@ describe('in the demo, visitors told apart by address', () => {
     const got = await request(app).get('/api/get').set(B).query({ request_id: id });
     expect(got.status).toBe(404);
     expect(got.body.error.code).toBe('request_not_found');
-    expect((await request(app).get('/api/get').set(B).query({ request_id: id.slice(0, 8) })).status).toBe(404);
+    expect(
+      (
+        await request(app)
+          .get('/api/get')
+          .set(B)
+          .query({ request_id: id.slice(0, 8) })
+      ).status,
+    ).toBe(404);
     const listed = await request(app).get('/api/status').set(B).query({ all_status: 'true' });
     expect(listed.body.map((r: { request_id: string }) => r.request_id)).not.toContain(id);
     expect((await request(app).get('/api/stream').set(B).query({ request_id: id })).status).toBe(404);

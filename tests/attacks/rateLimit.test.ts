@@ -15,8 +15,12 @@ const h = useApiHarness();
 
 describe('per-client rate limit', () => {
   it('answers 429 with Retry-After and the typed body past the budget, on every path', async () => {
-    const app = createApp({ requests: h.store, dashboard: { builtDir: h.dashboardDir }, rateLimit: { points: 4, seconds: 60 },
-      trustProxy: parseTrustedProxies('loopback') });
+    const app = createApp({
+      requests: h.store,
+      dashboard: { builtDir: h.dashboardDir },
+      rateLimit: { points: 4, seconds: 60 },
+      trustProxy: parseTrustedProxies('loopback'),
+    });
     const one = { 'X-Forwarded-For': '203.0.113.5' };
     for (let i = 0; i < 4; i++) expect((await request(app).get('/api/health').set(one)).status).toBe(200);
     for (const res of [
@@ -53,11 +57,13 @@ describe('per-client rate limit', () => {
   });
 
   it('a bad setting is one line', () => {
-    expect(() => parseRateLimit('lots', null)).toThrow("SKYPILOT_RATE_LIMIT must be <requests>/<seconds> (e.g. 1200/60) or off, got 'lots'");
+    expect(() => parseRateLimit('lots', null)).toThrow(
+      "SKYPILOT_RATE_LIMIT must be <requests>/<seconds> (e.g. 1200/60) or off, got 'lots'",
+    );
     expect(() => parseServerConfig([], { SKYPILOT_TRUSTED_PROXIES: 'not-an-ip' })).toThrow(/^SKYPILOT_TRUSTED_PROXIES: /);
   });
 
   it('the demo default lets a person click through a dashboard: 20 page loads of 30 calls in a minute', () => {
-    expect(DEMO_RATE_LIMIT.points / DEMO_RATE_LIMIT.seconds * 60).toBeGreaterThanOrEqual(20 * 30);
+    expect((DEMO_RATE_LIMIT.points / DEMO_RATE_LIMIT.seconds) * 60).toBeGreaterThanOrEqual(20 * 30);
   });
 });

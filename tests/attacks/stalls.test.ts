@@ -66,12 +66,16 @@ describe('cluster name patterns', () => {
     const ab = names(await call(h.app, '/status', { body: { cluster_names: ['[ab]*'] } }));
     expect(ab).toEqual(expect.arrayContaining(['alpha', 'beta']));
     expect(ab.filter((n) => !/^[ab]/.test(n))).toEqual([]);
-    expect(names(await call(h.app, '/status', { body: { cluster_names: ['[!ab]*'] } }))).toEqual(expect.arrayContaining(['gamma-1', 'zulu']));
+    expect(names(await call(h.app, '/status', { body: { cluster_names: ['[!ab]*'] } }))).toEqual(
+      expect.arrayContaining(['gamma-1', 'zulu']),
+    );
     expect(names(await call(h.app, '/status', { body: { cluster_names: ['gamma-?'] } }))).toEqual(['gamma-1']);
   });
 
   it('a pattern over the length cap is a 400 at the door', async () => {
-    const res = await request(h.app).post('/status').send({ cluster_names: ['*'.repeat(300)] });
+    const res = await request(h.app)
+      .post('/status')
+      .send({ cluster_names: ['*'.repeat(300)] });
     expect(res.status).toBe(400);
     expect(res.body.error.type).toBe('ValidationError');
   });
@@ -80,28 +84,39 @@ describe('cluster name patterns', () => {
 describe('deep and huge JSON', () => {
   const deep = (depth: number) => `{"cluster_names": ${'['.repeat(depth)}${']'.repeat(depth)}}`;
 
-  it.each(['/status', '/internal/dashboard/status', '/stop', '/cost_report'])('5,000 levels on %s: 400 before any parsing', async (path) => {
-    const res = await underAttack(() => request(h.app).post(path).set('Content-Type', 'application/json').send(deep(5000)));
-    expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ type: 'ValidationError' });
-    expect(res.text).not.toMatch(STACK_TRACE);
-  });
+  it.each(['/status', '/internal/dashboard/status', '/stop', '/cost_report'])(
+    '5,000 levels on %s: 400 before any parsing',
+    async (path) => {
+      const res = await underAttack(() => request(h.app).post(path).set('Content-Type', 'application/json').send(deep(5000)));
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ type: 'ValidationError' });
+      expect(res.text).not.toMatch(STACK_TRACE);
+    },
+  );
 
   it('64 levels are still accepted (and then judged by the schema)', async () => {
-    const res = await request(h.app).post('/status').set('Content-Type', 'application/json')
+    const res = await request(h.app)
+      .post('/status')
+      .set('Content-Type', 'application/json')
       .send(`{"x": ${'['.repeat(60)}${']'.repeat(60)}}`);
     expect(res.status).toBe(200);
   });
 
   it('brackets inside strings do not count as nesting', async () => {
-    const res = await request(h.app).post('/status').set('Content-Type', 'application/json')
+    const res = await request(h.app)
+      .post('/status')
+      .set('Content-Type', 'application/json')
       .send(JSON.stringify({ note: '['.repeat(5000) }));
     expect(res.status).toBe(200);
   });
 
   it.each(['/status', '/stop'])('2 MB on %s: 413', async (path) => {
-    const res = await underAttack(() => request(h.app).post(path).set('Content-Type', 'application/json')
-      .send(JSON.stringify({ note: 'x'.repeat(2 * 1024 * 1024) })));
+    const res = await underAttack(() =>
+      request(h.app)
+        .post(path)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ note: 'x'.repeat(2 * 1024 * 1024) })),
+    );
     expect(res.status).toBe(413);
     expect(res.body.error.type).toBe('PayloadTooLarge');
   });
@@ -113,15 +128,34 @@ describe('/api/status over a large history', () => {
   beforeAll(async () => {
     // 3,000 finished requests of 50 KB results each (150 MB if loaded), written straight to the table.
     const rows = Array.from({ length: 3000 }, (_, i) => ({
-      request_id: `hist-${String(i).padStart(5, '0')}`, name: 'sky.stop', request_body: '{}', status: 'SUCCEEDED',
-      created_at: 1_700_000_000 + i, finished_at: 1_700_000_000 + i, return_value: RESULT, error: 'null',
-      user_id: 'aaaa0001', user_name: 'a', cluster_name: null, schedule_type: 'short', status_msg: null,
-      should_retry: 0, log: '', owner: 'local', replica_id: null, durable: 1,
+      request_id: `hist-${String(i).padStart(5, '0')}`,
+      name: 'sky.stop',
+      request_body: '{}',
+      status: 'SUCCEEDED',
+      created_at: 1_700_000_000 + i,
+      finished_at: 1_700_000_000 + i,
+      return_value: RESULT,
+      error: 'null',
+      user_id: 'aaaa0001',
+      user_name: 'a',
+      cluster_name: null,
+      schedule_type: 'short',
+      status_msg: null,
+      should_retry: 0,
+      log: '',
+      owner: 'local',
+      replica_id: null,
+      durable: 1,
     }));
     for (let i = 0; i < rows.length; i += 200) {
-      await h.store.db.kysely.insertInto('requests').values(rows.slice(i, i + 200)).execute();
+      await h.store.db.kysely
+        .insertInto('requests')
+        .values(rows.slice(i, i + 200))
+        .execute();
     }
-    expect(Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM requests`.execute(h.store.db.kysely)).rows[0].n)).toBeGreaterThanOrEqual(3000);
+    expect(
+      Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM requests`.execute(h.store.db.kysely)).rows[0].n),
+    ).toBeGreaterThanOrEqual(3000);
   });
 
   it('answers one page, fast, without loading the results', async () => {

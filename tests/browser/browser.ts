@@ -16,9 +16,7 @@ export function isCI(): boolean {
   return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
 }
 
-export type BrowserAvailability =
-  | { run: true; path: string }
-  | { run: false; path: string; reason: string };
+export type BrowserAvailability = { run: true; path: string } | { run: false; path: string; reason: string };
 
 /**
  * Browser tests run when chromium exists. Without it they are skipped, with a reason, outside CI only;

@@ -231,7 +231,9 @@ suite(suiteTitle, () => {
 
     const expected: Record<string, { nodes: string[]; total: number; free: number }> = {
       'lambda-k8s-ctx': {
-        nodes: ['lambda-cpu-node-1', ...[1, 2, 3, 4, 5, 6].map((n) => `lambda-gpu-node-${n}`)], total: 48, free: 15,
+        nodes: ['lambda-cpu-node-1', ...[1, 2, 3, 4, 5, 6].map((n) => `lambda-gpu-node-${n}`)],
+        total: 48,
+        free: 15,
       },
       'nebius-mk8s-ctx': { nodes: ['nebius-h200-node-1', 'nebius-h200-node-2', 'nebius-l40s-node-1'], total: 20, free: 10 },
     };

@@ -10,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { createApp } from '../../src/app';
-import { appExtensions } from '../../src/appExtensions';
 import { type DemoInstallation, type DemoOptions, installDemo } from '../../src/demo/installDemo';
 import { RequestStore } from '../../src/requests/requestStore';
 

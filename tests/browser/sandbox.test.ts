@@ -39,7 +39,11 @@ suite(availability.run ? 'sandbox sessions in the built-in dashboard (browser)' 
     const shipped = loadSandboxSettings(FIXTURES_DIR, {});
     server = await startDemoServer({
       sandbox: {
-        enabled: true, maxSessions: 4, newSessionsPerMinute: 100, startSeconds: 3, clock: () => clock.now,
+        enabled: true,
+        maxSessions: 4,
+        newSessionsPerMinute: 100,
+        startSeconds: 3,
+        clock: () => clock.now,
         launch: { ...shipped.launch, 'llama-finetune': { ...shipped.launch['llama-finetune'], provision_seconds: 3, line_seconds: 0.5 } },
       },
     });
@@ -77,10 +81,21 @@ suite(availability.run ? 'sandbox sessions in the built-in dashboard (browser)' 
   async function waitForBadge(page: Page, label: string): Promise<void> {
     const deadline = Date.now() + WAIT_MS;
     while (Date.now() < deadline) {
-      if ((await headerBadge(page).innerText().catch(() => '')).trim() === label) return;
+      if (
+        (
+          await headerBadge(page)
+            .innerText()
+            .catch(() => '')
+        ).trim() === label
+      )
+        return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`the cluster never showed ${label}; it shows ${await headerBadge(page).innerText().catch(() => '?')}`);
+    throw new Error(
+      `the cluster never showed ${label}; it shows ${await headerBadge(page)
+        .innerText()
+        .catch(() => '?')}`,
+    );
   }
 
   test('two visitors side by side: a stop in one shows STOPPED there and RUNNING in the other', async () => {
@@ -92,7 +107,10 @@ suite(availability.run ? 'sandbox sessions in the built-in dashboard (browser)' 
       expect((await page.getByTestId('demo-badge').innerText()).trim()).toBe('sandbox demo');
     }
     const cookies = [(await a.cookies())[0], (await b.cookies())[0]];
-    expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([['skyts_demo_session', true, 'Lax'], ['skyts_demo_session', true, 'Lax']]);
+    expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([
+      ['skyts_demo_session', true, 'Lax'],
+      ['skyts_demo_session', true, 'Lax'],
+    ]);
     expect(cookies[0].value).not.toBe(cookies[1].value);
 
     await pa.page.getByTestId('action-stop').click();
@@ -146,8 +164,11 @@ suite(availability.run ? 'sandbox sessions in the built-in dashboard (browser)' 
     expect(seen.length).toBeGreaterThan(2); // the log grew in steps, not all at once
     await page.reload({ waitUntil: 'domcontentloaded' });
     await job.waitFor({ state: 'visible', timeout: WAIT_MS });
-    await page.waitForFunction('document.querySelector(\'[data-testid="job-row"][data-key="1"]\')?.textContent?.includes("SUCCEEDED")',
-      undefined, { timeout: WAIT_MS });
+    await page.waitForFunction(
+      'document.querySelector(\'[data-testid="job-row"][data-key="1"]\')?.textContent?.includes("SUCCEEDED")',
+      undefined,
+      { timeout: WAIT_MS },
+    );
     await shoot(page, 'sandbox-launch-succeeded');
     expect(errors.page).toEqual([]);
   });

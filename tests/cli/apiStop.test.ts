@@ -54,7 +54,9 @@ describe('sky api stop refuses, saying why', () => {
     const { code, out, err } = await apiStop();
     expect(code).toBe(1);
     expect(out).toEqual([]);
-    expect(err).toEqual([`sky: error: The server at ${url} reports pid ${sleeper.pid}, which is not a skypilot-ts server here (sleep 60); not stopping it.`]);
+    expect(err).toEqual([
+      `sky: error: The server at ${url} reports pid ${sleeper.pid}, which is not a skypilot-ts server here (sleep 60); not stopping it.`,
+    ]);
     expect(isAlive(sleeper.pid ?? 0)).toBe(true);
   });
 
@@ -71,20 +73,26 @@ describe('sky api stop refuses, saying why', () => {
     reported = { pid: gone.pid };
     const { code, err } = await apiStop();
     expect(code).toBe(1);
-    expect(err).toEqual([`sky: error: The server at ${url} reports pid ${gone.pid}, which is no process here (a container or a port-forward?); stop it where it runs.`]);
+    expect(err).toEqual([
+      `sky: error: The server at ${url} reports pid ${gone.pid}, which is no process here (a container or a port-forward?); stop it where it runs.`,
+    ]);
   });
 
   test('a server that reports no pid', async () => {
     reported = {};
     const { code, err } = await apiStop();
     expect(code).toBe(1);
-    expect(err).toEqual([`sky: error: The server at ${url} does not report its pid (not skypilot-ts, or an older one); stop it where it was started.`]);
+    expect(err).toEqual([
+      `sky: error: The server at ${url} does not report its pid (not skypilot-ts, or an older one); stop it where it was started.`,
+    ]);
   });
 
   test('a remote endpoint, without asking it anything', async () => {
     const { code, err } = await apiStop('http://sky.invalid:46580');
     expect(code).toBe(1);
-    expect(err).toEqual(['sky: error: The API server at http://sky.invalid:46580 is not on this machine; `sky api stop` only stops local servers.']);
+    expect(err).toEqual([
+      'sky: error: The API server at http://sky.invalid:46580 is not on this machine; `sky api stop` only stops local servers.',
+    ]);
   });
 });
 

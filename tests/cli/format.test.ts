@@ -56,7 +56,14 @@ const K8S = record({
   launched_at: NOW_S - 2 * 3600,
 });
 const AWS = record({ name: 'dev', status: 'STOPPED', autostop: 10, to_down: true, launched_at: NOW_S - 5 * 60 - 20 });
-const INIT = record({ name: 'gpu-box', status: 'INIT', cloud: 'GCP', region: null, resources_str: '1x GCP(a2-highgpu-1g)', launched_at: NOW_S - 3 * 86400 });
+const INIT = record({
+  name: 'gpu-box',
+  status: 'INIT',
+  cloud: 'GCP',
+  region: null,
+  resources_str: '1x GCP(a2-highgpu-1g)',
+  launched_at: NOW_S - 3 * 86400,
+});
 
 describe('sky status formatting', () => {
   test('exact lines for fixed records', () => {
@@ -87,7 +94,6 @@ describe('sky status formatting', () => {
     expect(coloured[2]).toContain('\u001b[32mUP\u001b[0m');
     expect(coloured[3]).toContain('\u001b[33mSTOPPED\u001b[0m');
     expect(coloured[4]).toContain('\u001b[34mINIT\u001b[0m');
-    // eslint-disable-next-line no-control-regex
     expect(coloured.map((line) => line.replace(/\u001b\[\d+m/g, ''))).toEqual(plain);
     expect(formatStatus([K8S], { now: NOW, color: true }).map(stripColors)).toEqual(formatStatus([K8S], { now: NOW, color: false }));
   });
@@ -104,7 +110,15 @@ describe('sky status formatting', () => {
 
 describe('table', () => {
   test('upper-case headers, two-space gaps, no trailing spaces', () => {
-    expect(formatTable(['id', 'name'], [['1', 'a'], ['22', 'bbb']])).toEqual(['ID  NAME', '1   a', '22  bbb']);
+    expect(
+      formatTable(
+        ['id', 'name'],
+        [
+          ['1', 'a'],
+          ['22', 'bbb'],
+        ],
+      ),
+    ).toEqual(['ID  NAME', '1   a', '22  bbb']);
   });
 });
 

@@ -32,7 +32,8 @@ export class HostileServer extends ListeningApp {
   private next = 0;
 
   private schedule(res: express.Response, result: Result): void {
-    const id = `req-${(this.next += 1)}`;
+    this.next += 1;
+    const id = `req-${this.next}`;
     this.results.set(id, result);
     res.setHeader('X-Skypilot-Request-ID', id);
     res.json(null);
@@ -47,7 +48,9 @@ export class HostileServer extends ListeningApp {
     });
     app.get('/users', (_req, res) => res.json([HOSTILE_USER]));
     app.post('/status', (_req, res) => this.schedule(res, { ok: true, value: [HOSTILE_CLUSTER] }));
-    app.post('/down', (_req, res) => this.schedule(res, { ok: false, type: 'ClusterDoesNotExist', message: `Cluster '${HOSTILE}' does not exist.` }));
+    app.post('/down', (_req, res) =>
+      this.schedule(res, { ok: false, type: 'ClusterDoesNotExist', message: `Cluster '${HOSTILE}' does not exist.` }),
+    );
     app.get('/api/get', (req, res) => {
       const id = String(req.query.request_id);
       const result = this.results.get(id);

@@ -10,9 +10,7 @@ import { Capture } from '../helpers/capture';
 import { HOSTILE, HOSTILE_CLUSTER, HOSTILE_SHOWN, HOSTILE_USER, HostileServer } from './hostileServer';
 
 /** Any character that could steer a terminal, except the newline ending each line. */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-// eslint-disable-next-line no-control-regex
 const OUR_COLOURS = /\u001b\[\d+m/g;
 
 let server: HostileServer;
@@ -27,7 +25,12 @@ async function sky(argv: string[], tty = false) {
   const stdout = new Capture();
   const stderr = new Capture();
   stdout.isTTY = tty;
-  const env = { SKYPILOT_API_SERVER_ENDPOINT: server.url, SKYPILOT_NO_AUTOSTART: '1', SKYPILOT_NOW: '2026-05-01T12:00:00Z', HOME: '/nonexistent' };
+  const env = {
+    SKYPILOT_API_SERVER_ENDPOINT: server.url,
+    SKYPILOT_NO_AUTOSTART: '1',
+    SKYPILOT_NOW: '2026-05-01T12:00:00Z',
+    HOME: '/nonexistent',
+  };
   const code = await run(argv, { stdout, stderr, env });
   return { code, out: stdout.text, err: stderr.text };
 }
@@ -57,7 +60,16 @@ describe('hostile names from the server', () => {
     expect(seen).not.toMatch(CONTROL);
     const lines = seen.trimEnd().split('\n');
     expect(lines).toHaveLength(3); // title, header, one cluster
-    expectAligned(lines[1], lines[2], [HOSTILE_SHOWN, HOSTILE_SHOWN, 'default', 'AWS (us-east-1)', '1x AWS(m6i.2xlarge)', 'UP', '-', '2 years ago']);
+    expectAligned(lines[1], lines[2], [
+      HOSTILE_SHOWN,
+      HOSTILE_SHOWN,
+      'default',
+      'AWS (us-east-1)',
+      '1x AWS(m6i.2xlarge)',
+      'UP',
+      '-',
+      '2 years ago',
+    ]);
   });
 
   test('sky api info: the user name from /api/health is escaped', async () => {
@@ -101,7 +113,7 @@ describe('sanitize', () => {
   });
 
   test('a colour marker from the server cannot be forged: without the per-process key it stays text', () => {
-    const forged = '\ue000' + '0'.repeat(16) + ':31\ue001red?';
+    const forged = `\ue000${'0'.repeat(16)}:31\ue001red?`;
     expect(renderColors(sanitize(forged))).toBe(forged);
     expect(renderColors(paint('ok', 'green', true))).toBe('\u001b[32mok\u001b[0m');
   });

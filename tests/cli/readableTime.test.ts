@@ -78,7 +78,11 @@ describe('the boundaries sit half a unit off whole units', () => {
   });
 
   test('nearestUnit on its own', () => {
-    const units = [{ name: 'h', seconds: HOUR }, { name: 'm', seconds: MINUTE }, { name: 's', seconds: 1 }];
+    const units = [
+      { name: 'h', seconds: HOUR },
+      { name: 'm', seconds: MINUTE },
+      { name: 's', seconds: 1 },
+    ];
     expect(nearestUnit(3570, units)).toEqual({ count: 1, unit: units[0] });
     expect(nearestUnit(3569, units)).toEqual({ count: 59, unit: units[1] });
     expect(nearestUnit(-90, units)).toEqual({ count: 2, unit: units[1] });
@@ -128,7 +132,11 @@ describe('durations', () => {
   });
 
   test('durationParts keeps zero counts for the caller', () => {
-    const units = [{ name: 'h', seconds: HOUR }, { name: 'm', seconds: MINUTE }, { name: 's', seconds: 1 }];
+    const units = [
+      { name: 'h', seconds: HOUR },
+      { name: 'm', seconds: MINUTE },
+      { name: 's', seconds: 1 },
+    ];
     expect(durationParts(HOUR + 0.3, units).map((p) => p.count)).toEqual([1, 0, 0]);
     expect(durationParts(0.2, units)).toEqual([]);
   });

@@ -45,7 +45,13 @@ async function sky(argv: string[], client: Partial<SkyApi> = {}, env: Record<str
 }
 
 const notFound = (name: string) =>
-  new ApiError({ status: 500, type: 'ClusterDoesNotExist', code: 'request_failed', message: `Cluster '${name}' does not exist.`, requestId: 'r1' });
+  new ApiError({
+    status: 500,
+    type: 'ClusterDoesNotExist',
+    code: 'request_failed',
+    message: `Cluster '${name}' does not exist.`,
+    requestId: 'r1',
+  });
 
 describe('error lines', () => {
   test('an API error: one stderr line, exit 1', async () => {
@@ -56,7 +62,12 @@ describe('error lines', () => {
   });
 
   test("a demo refusal uses the server's message", async () => {
-    const refusal = new ApiError({ status: 403, type: 'DemoModeError', code: 'read_only', message: 'This is a read-only demo: stopping clusters is disabled.' });
+    const refusal = new ApiError({
+      status: 403,
+      type: 'DemoModeError',
+      code: 'read_only',
+      message: 'This is a read-only demo: stopping clusters is disabled.',
+    });
     const { code, stderr } = await sky(['down', '-y', 'dev'], { down: async () => Promise.reject(refusal) });
     expect(code).toBe(1);
     expect(stderr.lines).toEqual(['sky: error: This is a read-only demo: stopping clusters is disabled.']);
@@ -64,7 +75,15 @@ describe('error lines', () => {
 
   test('an error from a read command: one line, exit 1, no stack', async () => {
     const { code, stderr } = await sky(['status'], {
-      status: async () => Promise.reject(new ApiError({ status: 0, type: 'NetworkError', code: 'ECONNREFUSED', message: 'Could not reach the SkyPilot API server at http://127.0.0.1:46580: connect ECONNREFUSED' })),
+      status: async () =>
+        Promise.reject(
+          new ApiError({
+            status: 0,
+            type: 'NetworkError',
+            code: 'ECONNREFUSED',
+            message: 'Could not reach the SkyPilot API server at http://127.0.0.1:46580: connect ECONNREFUSED',
+          }),
+        ),
     });
     expect(code).toBe(1);
     expect(stderr.lines).toEqual(['sky: error: Could not reach the SkyPilot API server at http://127.0.0.1:46580: connect ECONNREFUSED']);
@@ -146,7 +165,7 @@ describe('commands', () => {
     ]);
   });
 
-  test('sky status --mine asks for the caller\'s clusters only', async () => {
+  test("sky status --mine asks for the caller's clusters only", async () => {
     let seen: { allUsers?: boolean } | undefined;
     const { code } = await sky(['status', '--mine'], {
       status: async (options) => {
@@ -202,7 +221,18 @@ describe('commands', () => {
   test('sky jobs queue and sky users ls', async () => {
     const jobs = await sky(['jobs', 'queue'], {
       jobsQueue: async () => ({
-        jobs: [{ job_id: 1, job_name: 'train', resources: '4x[H200:8]', submitted_at: NOW_S - 3600, end_at: null, job_duration: 1800, recovery_count: 0, status: 'RUNNING' }],
+        jobs: [
+          {
+            job_id: 1,
+            job_name: 'train',
+            resources: '4x[H200:8]',
+            submitted_at: NOW_S - 3600,
+            end_at: null,
+            job_duration: 1800,
+            recovery_count: 0,
+            status: 'RUNNING',
+          },
+        ],
         total: 1,
         total_no_filter: 1,
         status_counts: { RUNNING: 1 },

@@ -4,15 +4,30 @@ describe('errorFromHttpBody', () => {
   test("this server's typed body", () => {
     const err = errorFromHttpBody(
       403,
-      JSON.stringify({ detail: 'x', error: { type: 'DemoModeError', code: 'read_only', message: 'This is a read-only demo: launching is disabled.' } }),
+      JSON.stringify({
+        detail: 'x',
+        error: { type: 'DemoModeError', code: 'read_only', message: 'This is a read-only demo: launching is disabled.' },
+      }),
     );
-    expect(err).toMatchObject({ status: 403, type: 'DemoModeError', code: 'read_only', message: 'This is a read-only demo: launching is disabled.' });
+    expect(err).toMatchObject({
+      status: 403,
+      type: 'DemoModeError',
+      code: 'read_only',
+      message: 'This is a read-only demo: launching is disabled.',
+    });
     expect(err.isReadOnly()).toBe(true);
     expect(err.isRetryable()).toBe(false);
   });
 
   test('a failed request payload in detail (error is a JSON string)', () => {
-    const body = { detail: { request_id: 'r1', status: 'FAILED', return_value: 'null', error: JSON.stringify({ type: 'ClusterNotUpError', message: 'not up', object: 'gAROLg==' }) } };
+    const body = {
+      detail: {
+        request_id: 'r1',
+        status: 'FAILED',
+        return_value: 'null',
+        error: JSON.stringify({ type: 'ClusterNotUpError', message: 'not up', object: 'gAROLg==' }),
+      },
+    };
     const err = errorFromHttpBody(500, JSON.stringify(body));
     expect(err).toMatchObject({ status: 500, type: 'ClusterNotUpError', message: 'not up', requestId: 'r1', code: 'request_failed' });
   });

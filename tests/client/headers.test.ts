@@ -29,7 +29,9 @@ function scriptedFetch(options: { apiVersionHeader?: string | null; apiVersionBo
       return new Response('null', { status: 200, headers: { 'X-Request-ID': 'legacy-id-1' } });
     }
     if (path === '/api/get') {
-      return new Response(JSON.stringify({ request_id: 'legacy-id-1', status: 'SUCCEEDED', return_value: '[]', error: 'null' }), { status: 200 });
+      return new Response(JSON.stringify({ request_id: 'legacy-id-1', status: 'SUCCEEDED', return_value: '[]', error: 'null' }), {
+        status: 200,
+      });
     }
     if (path === '/users') return new Response('[]', { status: 200 });
     return new Response('{"detail":"Not Found"}', { status: 404 });
@@ -60,7 +62,11 @@ describe('request headers', () => {
 
   test('basic auth from the URL: header sent, credentials not in the fetched URL', async () => {
     const { calls, fetchImpl } = scriptedFetch();
-    const client = new SkyClient({ env: { SKYPILOT_API_SERVER_ENDPOINT: 'http://alice:pw@sky.test:1' }, identity: IDENTITY, fetch: fetchImpl });
+    const client = new SkyClient({
+      env: { SKYPILOT_API_SERVER_ENDPOINT: 'http://alice:pw@sky.test:1' },
+      identity: IDENTITY,
+      fetch: fetchImpl,
+    });
     await client.users();
     expect(client.endpoint).toBe('http://sky.test:1');
     for (const call of calls) {
@@ -87,9 +93,7 @@ describe('version check', () => {
     expect(errors).toHaveLength(2);
     expect(errors[0]).toBeInstanceOf(ApiError);
     expect(errors[0].type).toBe('VersionMismatch');
-    expect(errors[0].message).toBe(
-      'The server at http://old.test:1 is not a compatible SkyPilot API server (api version 9, need >= 11).',
-    );
+    expect(errors[0].message).toBe('The server at http://old.test:1 is not a compatible SkyPilot API server (api version 9, need >= 11).');
     expect(errors[1]).toBe(errors[0]);
     expect(calls.filter((c) => c.url.endsWith('/api/health'))).toHaveLength(1);
     expect(calls).toHaveLength(1);
@@ -98,7 +102,10 @@ describe('version check', () => {
   test('no API version at all: not a SkyPilot server', async () => {
     const { fetchImpl } = scriptedFetch({ apiVersionHeader: null, apiVersionBody: null });
     const client = new SkyClient({ endpoint: 'http://web.test:1', env: {}, identity: IDENTITY, fetch: fetchImpl });
-    await expect(client.users()).rejects.toMatchObject({ type: 'VersionMismatch', message: expect.stringContaining('api version missing') });
+    await expect(client.users()).rejects.toMatchObject({
+      type: 'VersionMismatch',
+      message: expect.stringContaining('api version missing'),
+    });
   });
 
   test('the body api_version is enough when the header is missing', async () => {

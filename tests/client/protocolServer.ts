@@ -90,7 +90,7 @@ export class ProtocolServer extends ListeningApp {
     const plan = this.failBefore(route, res);
     if (plan && plan.mode !== 'reset-after-run') return;
     const clientId = req.get('X-Skypilot-Request-ID');
-    const requestId = clientId && this.store.has(clientId) ? clientId : clientId ?? randomUUID();
+    const requestId = clientId && this.store.has(clientId) ? clientId : (clientId ?? randomUUID());
     if (!this.store.has(requestId)) {
       this.bodies.push(req.body);
       const outcome = work();

@@ -1,5 +1,5 @@
 import { ApiError } from '../../src/client/apiError';
-import { SkyClient, SkyClientOptions } from '../../src/client/skyClient';
+import { SkyClient, type SkyClientOptions } from '../../src/client/skyClient';
 import { ProtocolServer } from './protocolServer';
 
 const FAST_RETRY = { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 20, maxTotalMs: 5_000 };
@@ -50,8 +50,24 @@ describe('SkyClient retries (against a local protocol server)', () => {
   });
 
   test.each([
-    [400, { detail: 'bad', error: { type: 'ValidationError', code: 'invalid_request', message: 'cluster_name: Required', issues: [{ path: 'cluster_name', message: 'Required' }] } }, 'ValidationError'],
-    [403, { detail: 'read-only', error: { type: 'DemoModeError', code: 'read_only', message: 'This is a read-only demo: stop is disabled.' } }, 'DemoModeError'],
+    [
+      400,
+      {
+        detail: 'bad',
+        error: {
+          type: 'ValidationError',
+          code: 'invalid_request',
+          message: 'cluster_name: Required',
+          issues: [{ path: 'cluster_name', message: 'Required' }],
+        },
+      },
+      'ValidationError',
+    ],
+    [
+      403,
+      { detail: 'read-only', error: { type: 'DemoModeError', code: 'read_only', message: 'This is a read-only demo: stop is disabled.' } },
+      'DemoModeError',
+    ],
     [404, { detail: 'Not Found' }, 'NotFound'],
   ])('never retries HTTP %i', async (status, body, type) => {
     server.failNext('POST /stop', { mode: 'http', times: 5, status, body });
@@ -129,7 +145,11 @@ describe('SkyClient retries (against a local protocol server)', () => {
 
   test('bodies carry env_vars with the user hash and name', async () => {
     await clientFor(server).stop('c1');
-    expect(server.bodies[0]).toEqual({ cluster_name: 'c1', purge: false, env_vars: { SKYPILOT_USER_ID: 'abcd1234', SKYPILOT_USER: 'tester' } });
+    expect(server.bodies[0]).toEqual({
+      cluster_name: 'c1',
+      purge: false,
+      env_vars: { SKYPILOT_USER_ID: 'abcd1234', SKYPILOT_USER: 'tester' },
+    });
   });
 
   test('logs() streams text chunks', async () => {

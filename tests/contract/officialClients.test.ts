@@ -32,8 +32,12 @@ const DASHBOARD_HEADERS = { 'X-SkyPilot-API-Version': '58', 'X-SkyPilot-Version'
 /** `RequestBody`'s base fields: the CLI sends every field, defaults and nulls included. */
 const CLI_BASE = {
   env_vars: { SKYPILOT_USER_ID: 'abcd1234', SKYPILOT_USER: 'alice@skypilot.co' },
-  entrypoint: 'sky', entrypoint_command: 'sky', using_remote_api_server: true,
-  override_skypilot_config: null, override_skypilot_config_path: null, file_mounts_blob_id: null,
+  entrypoint: 'sky',
+  entrypoint_command: 'sky',
+  using_remote_api_server: true,
+  override_skypilot_config: null,
+  override_skypilot_config_path: null,
+  file_mounts_blob_id: null,
 };
 const DASHBOARD_ENV = { env_vars: { SKYPILOT_IS_FROM_DASHBOARD: 'true', SKYPILOT_USER_ID: 'local', SKYPILOT_USER: 'local' } };
 
@@ -50,11 +54,13 @@ interface Target {
 type Kind =
   | 'scheduled' // 200 + request id, then /api/get, decoded by the Python client
   | 'streamed' // a text stream with X-Skypilot-Request-ID, then /api/get
-  | 'health' | 'api_status' // direct JSON the Python client parses
+  | 'health'
+  | 'api_status' // direct JSON the Python client parses
   | 'dashboard' // scheduled, read by the dashboard's connector: JSON.parse(return_value)
   | 'dashboard_error' // scheduled, failed: the dashboard shows JSON.parse(detail.error).message
   | 'direct' // direct JSON (status checked)
-  | 'text' | 'file'; // a direct stream or file (status and content type checked)
+  | 'text'
+  | 'file'; // a direct stream or file (status and content type checked)
 
 interface Call {
   client: 'cli' | 'dashboard';
@@ -72,131 +78,447 @@ interface Call {
   check?: (summary: any, t: Target) => void;
 }
 
-const cli = (what: string, kind: Kind, method: 'GET' | 'POST', p: string | ((t: Target) => string), name: string | undefined,
-  body?: (t: Target) => object, check?: Call['check'], only?: Target['name']): Call => ({
-  client: 'cli', what, kind, method, path: typeof p === 'string' ? () => p : p, name,
-  body: body ? (t) => ({ ...CLI_BASE, ...body(t) }) : method === 'POST' ? () => CLI_BASE : undefined, check, only,
+const cli = (
+  what: string,
+  kind: Kind,
+  method: 'GET' | 'POST',
+  p: string | ((t: Target) => string),
+  name: string | undefined,
+  body?: (t: Target) => object,
+  check?: Call['check'],
+  only?: Target['name'],
+): Call => ({
+  client: 'cli',
+  what,
+  kind,
+  method,
+  path: typeof p === 'string' ? () => p : p,
+  name,
+  body: body ? (t) => ({ ...CLI_BASE, ...body(t) }) : method === 'POST' ? () => CLI_BASE : undefined,
+  check,
+  only,
 });
 
-const STATUS_FIELDS = ['job_id', 'task_id', 'workspace', 'job_name', 'task_name', 'resources', 'submitted_at', 'end_at',
-  'job_duration', 'recovery_count', 'status', 'pool'];
-const VERBOSE_FIELDS = [...STATUS_FIELDS, 'current_cluster_name', 'job_id_on_pool_cluster', 'start_at', 'infra', 'cloud',
-  'region', 'zone', 'cluster_resources', 'schedule_state', 'details', 'failure_reason', 'metadata', 'user_name', 'user_hash'];
+const STATUS_FIELDS = [
+  'job_id',
+  'task_id',
+  'workspace',
+  'job_name',
+  'task_name',
+  'resources',
+  'submitted_at',
+  'end_at',
+  'job_duration',
+  'recovery_count',
+  'status',
+  'pool',
+];
+const VERBOSE_FIELDS = [
+  ...STATUS_FIELDS,
+  'current_cluster_name',
+  'job_id_on_pool_cluster',
+  'start_at',
+  'infra',
+  'cloud',
+  'region',
+  'zone',
+  'cluster_resources',
+  'schedule_state',
+  'details',
+  'failure_reason',
+  'metadata',
+  'user_name',
+  'user_hash',
+];
 const jobsQueueBody = (fields: string[], limit: number | null) => () => ({
-  refresh: false, skip_finished: false, all_users: true, job_ids: null, limit, page: null, fields, user_match: null,
-  workspace_match: null, name_match: null, pool_match: null, statuses: null,
+  refresh: false,
+  skip_finished: false,
+  all_users: true,
+  job_ids: null,
+  limit,
+  page: null,
+  fields,
+  user_match: null,
+  workspace_match: null,
+  name_match: null,
+  pool_match: null,
+  statuses: null,
 });
 
 const CALLS: Call[] = [
   // sky api info / sky api status
-  cli('sky api info', 'health', 'GET', '/api/health', undefined, undefined, (s) => expect(Number(s.api_version)).toBeGreaterThanOrEqual(24)),
-  cli('sky api status', 'api_status', 'GET', '/api/status?all_status=True&limit=50&fields=request_id&fields=name&fields=user_id&fields=status&fields=created_at', undefined),
+  cli('sky api info', 'health', 'GET', '/api/health', undefined, undefined, (s) =>
+    expect(Number(s.api_version)).toBeGreaterThanOrEqual(24),
+  ),
+  cli(
+    'sky api status',
+    'api_status',
+    'GET',
+    '/api/status?all_status=True&limit=50&fields=request_id&fields=name&fields=user_id&fields=status&fields=created_at',
+    undefined,
+  ),
   // sky status: jobs, services, pools, workspaces, enabled infra, then the clusters
   cli('sky status', 'scheduled', 'POST', '/jobs/queue/v2', 'sky.jobs.queue_v2', jobsQueueBody(STATUS_FIELDS, 5)),
-  cli('sky status', 'scheduled', 'POST', '/serve/status', 'sky.serve.status', () => ({ service_names: null }), (s) => expect(s.value).toEqual([])),
+  cli(
+    'sky status',
+    'scheduled',
+    'POST',
+    '/serve/status',
+    'sky.serve.status',
+    () => ({ service_names: null }),
+    (s) => expect(s.value).toEqual([]),
+  ),
   cli('sky status', 'scheduled', 'POST', '/jobs/pool_status', 'sky.jobs.pool_status', () => ({ pool_names: null })),
   cli('sky status', 'scheduled', 'GET', '/workspaces', 'sky.workspaces.get'),
-  cli('sky status', 'scheduled', 'GET', '/enabled_clouds?workspace=default&expand=True', 'sky.enabled_clouds', undefined,
-    (s) => expect(s.value.length).toBeGreaterThan(0)),
-  cli('sky status', 'scheduled', 'POST', '/status', 'sky.status', () => ({
-    cluster_names: null, refresh: 'NONE', all_users: true, include_credentials: true, summary_response: true, include_handle: true,
-  }), (s, t) => {
-    const row = s.value.find((r: { name: string }) => r.name === t.cluster);
-    expect(row.handle).toMatchObject({ kind: 'pickle', head_ip: expect.any(String) });
-    expect(row.accelerators).toMatch(/^\{'[^']+': \d+\}$/);
-  }),
+  cli('sky status', 'scheduled', 'GET', '/enabled_clouds?workspace=default&expand=True', 'sky.enabled_clouds', undefined, (s) =>
+    expect(s.value.length).toBeGreaterThan(0),
+  ),
+  cli(
+    'sky status',
+    'scheduled',
+    'POST',
+    '/status',
+    'sky.status',
+    () => ({
+      cluster_names: null,
+      refresh: 'NONE',
+      all_users: true,
+      include_credentials: true,
+      summary_response: true,
+      include_handle: true,
+    }),
+    (s, t) => {
+      const row = s.value.find((r: { name: string }) => r.name === t.cluster);
+      expect(row.handle).toMatchObject({ kind: 'pickle', head_ip: expect.any(String) });
+      expect(row.accelerators).toMatch(/^\{'[^']+': \d+\}$/);
+    },
+  ),
   cli('sky status -v -r', 'scheduled', 'POST', '/status', 'sky.status', () => ({
-    cluster_names: null, refresh: 'FORCE', all_users: false, include_credentials: true, summary_response: false, include_handle: true,
+    cluster_names: null,
+    refresh: 'FORCE',
+    all_users: false,
+    include_credentials: true,
+    summary_response: false,
+    include_handle: true,
   })),
   // sky status --endpoints
-  cli('sky status --endpoints', 'scheduled', 'POST', '/status', 'sky.status', (t) => ({
-    cluster_names: [t.cluster], refresh: 'NONE', all_users: true, include_credentials: true, summary_response: true, include_handle: true,
-  }), (s) => expect(s.value).toHaveLength(1)),
-  cli('sky status --endpoints', 'scheduled', 'POST', '/endpoints', 'sky.endpoints', (t) => ({ cluster: t.cluster, port: null }),
-    (s) => expect(Object.keys(s.value)).toEqual(['8000'])),
+  cli(
+    'sky status --endpoints',
+    'scheduled',
+    'POST',
+    '/status',
+    'sky.status',
+    (t) => ({
+      cluster_names: [t.cluster],
+      refresh: 'NONE',
+      all_users: true,
+      include_credentials: true,
+      summary_response: true,
+      include_handle: true,
+    }),
+    (s) => expect(s.value).toHaveLength(1),
+  ),
+  cli(
+    'sky status --endpoints',
+    'scheduled',
+    'POST',
+    '/endpoints',
+    'sky.endpoints',
+    (t) => ({ cluster: t.cluster, port: null }),
+    (s) => expect(Object.keys(s.value)).toEqual(['8000']),
+  ),
   // sky queue
-  cli('sky queue', 'scheduled', 'POST', '/queue', 'sky.queue', (t) => ({ cluster_name: t.cluster, skip_finished: false, all_users: true }),
-    (s) => expect(s.value.length).toBeGreaterThan(0)),
-  cli('sky queue (no such cluster)', 'scheduled', 'POST', '/queue', 'sky.queue', () => ({ cluster_name: 'no-such-cluster', skip_finished: true, all_users: false }),
-    (s) => expect(s).toMatchObject({ exception: 'ClusterDoesNotExist', module: 'sky.exceptions' })),
+  cli(
+    'sky queue',
+    'scheduled',
+    'POST',
+    '/queue',
+    'sky.queue',
+    (t) => ({ cluster_name: t.cluster, skip_finished: false, all_users: true }),
+    (s) => expect(s.value.length).toBeGreaterThan(0),
+  ),
+  cli(
+    'sky queue (no such cluster)',
+    'scheduled',
+    'POST',
+    '/queue',
+    'sky.queue',
+    () => ({ cluster_name: 'no-such-cluster', skip_finished: true, all_users: false }),
+    (s) => expect(s).toMatchObject({ exception: 'ClusterDoesNotExist', module: 'sky.exceptions' }),
+  ),
   // sky logs
-  cli('sky logs', 'streamed', 'POST', '/logs', 'sky.logs', (t) => ({ cluster_name: t.cluster, job_id: null, follow: true, tail: 1000 }),
-    (s) => expect(typeof s.value).toBe('number')),
-  cli('sky logs --no-follow', 'streamed', 'POST', '/logs', 'sky.logs', (t) => ({ cluster_name: t.cluster, job_id: 1, follow: false, tail: 0 })),
-  cli('sky logs (no such cluster)', 'streamed', 'POST', '/logs', 'sky.logs', () => ({ cluster_name: 'no-such-cluster', job_id: null, follow: true, tail: 1000 }),
-    (s) => expect(s).toMatchObject({ exception: 'ClusterDoesNotExist' })),
+  cli(
+    'sky logs',
+    'streamed',
+    'POST',
+    '/logs',
+    'sky.logs',
+    (t) => ({ cluster_name: t.cluster, job_id: null, follow: true, tail: 1000 }),
+    (s) => expect(typeof s.value).toBe('number'),
+  ),
+  cli('sky logs --no-follow', 'streamed', 'POST', '/logs', 'sky.logs', (t) => ({
+    cluster_name: t.cluster,
+    job_id: 1,
+    follow: false,
+    tail: 0,
+  })),
+  cli(
+    'sky logs (no such cluster)',
+    'streamed',
+    'POST',
+    '/logs',
+    'sky.logs',
+    () => ({ cluster_name: 'no-such-cluster', job_id: null, follow: true, tail: 1000 }),
+    (s) => expect(s).toMatchObject({ exception: 'ClusterDoesNotExist' }),
+  ),
   cli('sky logs --status', 'scheduled', 'POST', '/job_status', 'sky.job_status', (t) => ({ cluster_name: t.cluster, job_ids: null })),
-  cli('sky logs --provision', 'text', 'POST', (t) => '/provision_logs?follow=false&tail=0', undefined, (t) => ({ cluster_name: t.cluster, worker: null })),
+  cli(
+    'sky logs --provision',
+    'text',
+    'POST',
+    () => '/provision_logs?follow=false&tail=0',
+    undefined,
+    (t) => ({ cluster_name: t.cluster, worker: null }),
+  ),
   // sky jobs queue / sky jobs logs
   cli('sky jobs queue', 'scheduled', 'POST', '/jobs/queue/v2', 'sky.jobs.queue_v2', jobsQueueBody(STATUS_FIELDS, 50)),
-  cli('sky jobs queue -v -u', 'scheduled', 'POST', '/jobs/queue/v2', 'sky.jobs.queue_v2', jobsQueueBody(VERBOSE_FIELDS, 50),
-    (s) => expect(s.value.keys).toContain('metadata')),
-  cli('sky jobs logs', 'streamed', 'POST', '/jobs/logs', 'sky.jobs.logs', (t) => ({
-    name: null, job_id: t.managedJobId, follow: true, controller: false, refresh: false, tail: null,
-  }), (s) => expect(typeof s.value).toBe('number')),
+  cli('sky jobs queue -v -u', 'scheduled', 'POST', '/jobs/queue/v2', 'sky.jobs.queue_v2', jobsQueueBody(VERBOSE_FIELDS, 50), (s) =>
+    expect(s.value.keys).toContain('metadata'),
+  ),
+  cli(
+    'sky jobs logs',
+    'streamed',
+    'POST',
+    '/jobs/logs',
+    'sky.jobs.logs',
+    (t) => ({
+      name: null,
+      job_id: t.managedJobId,
+      follow: true,
+      controller: false,
+      refresh: false,
+      tail: null,
+    }),
+    (s) => expect(typeof s.value).toBe('number'),
+  ),
   // sky cost-report
-  cli('sky cost-report', 'scheduled', 'POST', '/cost_report', 'sky.cost_report', () => ({ days: 30, cluster_hashes: null }),
-    (s) => expect(s.value.every((r: { resources: string }) => r.resources === 'pickle')).toBe(true)),
+  cli(
+    'sky cost-report',
+    'scheduled',
+    'POST',
+    '/cost_report',
+    'sky.cost_report',
+    () => ({ days: 30, cluster_hashes: null }),
+    (s) => expect(s.value.every((r: { resources: string }) => r.resources === 'pickle')).toBe(true),
+  ),
   // sky check, sky gpus list, sky storage ls
   cli('sky check', 'scheduled', 'POST', '/check', 'sky.check', () => ({ clouds: null, verbose: false, workspace: null })),
   cli('sky gpus list', 'scheduled', 'GET', '/enabled_clouds?workspace=default&expand=False', 'sky.enabled_clouds'),
-  cli('sky gpus list', 'scheduled', 'POST', '/realtime_kubernetes_gpu_availability', 'sky.realtime_kubernetes_gpu_availability',
-    () => ({ context: null, name_filter: null, quantity_filter: null, is_ssh: false })),
-  cli('sky gpus list', 'scheduled', 'POST', '/list_accelerator_counts', 'sky.list_accelerator_counts',
+  cli('sky gpus list', 'scheduled', 'POST', '/realtime_kubernetes_gpu_availability', 'sky.realtime_kubernetes_gpu_availability', () => ({
+    context: null,
+    name_filter: null,
+    quantity_filter: null,
+    is_ssh: false,
+  })),
+  cli(
+    'sky gpus list',
+    'scheduled',
+    'POST',
+    '/list_accelerator_counts',
+    'sky.list_accelerator_counts',
     () => ({ gpus_only: true, clouds: ['aws', 'gcp'], name_filter: null, region_filter: null, quantity_filter: null }),
-    (s) => expect(s.value.A100).toEqual(expect.arrayContaining([1, 8]))),
-  cli('sky gpus list A100', 'scheduled', 'POST', '/list_accelerators', 'sky.list_accelerators', () => ({
-    gpus_only: true, name_filter: 'A100', quantity_filter: null, region_filter: null, clouds: null, case_sensitive: false,
-    all_regions: false, require_price: true,
-  }), (s) => expect(s.value.A100).toBeGreaterThan(0)),
+    (s) => expect(s.value.A100).toEqual(expect.arrayContaining([1, 8])),
+  ),
+  cli(
+    'sky gpus list A100',
+    'scheduled',
+    'POST',
+    '/list_accelerators',
+    'sky.list_accelerators',
+    () => ({
+      gpus_only: true,
+      name_filter: 'A100',
+      quantity_filter: null,
+      region_filter: null,
+      clouds: null,
+      case_sensitive: false,
+      all_regions: false,
+      require_price: true,
+    }),
+    (s) => expect(s.value.A100).toBeGreaterThan(0),
+  ),
   cli('sky storage ls', 'scheduled', 'GET', '/storage/ls', 'sky.storage_ls', undefined, (s) => expect(s.value.length).toBeGreaterThan(0)),
   // Refusals: one readable line, exit 1.
-  cli('sky down (demo)', 'scheduled', 'POST', '/down', 'sky.down', (t) => ({ cluster_name: t.cluster, purge: false, graceful: false, graceful_timeout: null }),
-    (s) => expect(s).toMatchObject({ exception: 'PermissionDeniedError', module: 'sky.exceptions', message: expect.stringMatching(/read-only demo/) }), 'demo'),
-  cli('sky autostop (demo)', 'scheduled', 'POST', '/autostop', 'sky.autostop', (t) => ({ cluster_name: t.cluster, idle_minutes: 5, wait_for: null, down: false, hook: null, hook_timeout: null }),
-    (s) => expect(s.exception).toBe('PermissionDeniedError'), 'demo'),
+  cli(
+    'sky down (demo)',
+    'scheduled',
+    'POST',
+    '/down',
+    'sky.down',
+    (t) => ({ cluster_name: t.cluster, purge: false, graceful: false, graceful_timeout: null }),
+    (s) =>
+      expect(s).toMatchObject({
+        exception: 'PermissionDeniedError',
+        module: 'sky.exceptions',
+        message: expect.stringMatching(/read-only demo/),
+      }),
+    'demo',
+  ),
+  cli(
+    'sky autostop (demo)',
+    'scheduled',
+    'POST',
+    '/autostop',
+    'sky.autostop',
+    (t) => ({ cluster_name: t.cluster, idle_minutes: 5, wait_for: null, down: false, hook: null, hook_timeout: null }),
+    (s) => expect(s.exception).toBe('PermissionDeniedError'),
+    'demo',
+  ),
 
   // The official dashboard's pages.
-  { client: 'dashboard', what: 'every page: shell', kind: 'direct', method: 'GET', path: () => '/internal/dashboard/users/role', status: 200,
-    check: (b) => expect(b).toMatchObject({ id: expect.any(String), name: expect.any(String), role: expect.any(String) }) },
+  {
+    client: 'dashboard',
+    what: 'every page: shell',
+    kind: 'direct',
+    method: 'GET',
+    path: () => '/internal/dashboard/users/role',
+    status: 200,
+    check: (b) => expect(b).toMatchObject({ id: expect.any(String), name: expect.any(String), role: expect.any(String) }),
+  },
   { client: 'dashboard', what: 'every page: icon', kind: 'file', method: 'GET', path: () => '/favicon.ico', status: 200 },
-  { client: 'dashboard', what: 'cluster and job pages: Grafana probe', kind: 'direct', method: 'GET', path: () => '/internal/dashboard/grafana/api/health', status: 404 },
-  { client: 'dashboard', what: 'users page', kind: 'dashboard', method: 'POST', path: () => '/status',
-    body: () => ({ ...DASHBOARD_ENV, cluster_names: null, all_users: true, include_credentials: false, include_handle: false, summary_response: true }),
+  {
+    client: 'dashboard',
+    what: 'cluster and job pages: Grafana probe',
+    kind: 'direct',
+    method: 'GET',
+    path: () => '/internal/dashboard/grafana/api/health',
+    status: 404,
+  },
+  {
+    client: 'dashboard',
+    what: 'users page',
+    kind: 'dashboard',
+    method: 'POST',
+    path: () => '/status',
+    body: () => ({
+      ...DASHBOARD_ENV,
+      cluster_names: null,
+      all_users: true,
+      include_credentials: false,
+      include_handle: false,
+      summary_response: true,
+    }),
     check: (rows) => {
       // users.jsx getGPUCount: quotes swapped, None -> null, then JSON.parse.
-      const gpus = rows.filter((r: { accelerators: string | null }) => r.accelerators)
+      const gpus = rows
+        .filter((r: { accelerators: string | null }) => r.accelerators)
         .map((r: { accelerators: string }) => JSON.parse(r.accelerators.replace(/'/g, '"').replace(/None/g, 'null')));
       expect(gpus.length).toBeGreaterThan(0);
       for (const g of gpus) expect(Number(Object.values(g)[0])).toBeGreaterThan(0);
-    } },
-  { client: 'dashboard', what: 'recipes page', kind: 'dashboard', method: 'POST', path: () => '/recipes/list',
+    },
+  },
+  {
+    client: 'dashboard',
+    what: 'recipes page',
+    kind: 'dashboard',
+    method: 'POST',
+    path: () => '/recipes/list',
     body: () => ({ pinned_only: false, my_recipes_only: false, recipe_type: null }),
-    check: (list) => expect(list[0]).toMatchObject({ name: expect.any(String), content: expect.any(String), recipe_type: expect.any(String) }) },
-  { client: 'dashboard', what: 'settings page', kind: 'dashboard', method: 'GET', path: () => '/workspaces/config',
+    check: (list) =>
+      expect(list[0]).toMatchObject({ name: expect.any(String), content: expect.any(String), recipe_type: expect.any(String) }),
+  },
+  {
+    client: 'dashboard',
+    what: 'settings page',
+    kind: 'dashboard',
+    method: 'GET',
+    path: () => '/workspaces/config',
     check: (config) => {
       expect(config.workspaces.default).toEqual({});
       expect(JSON.stringify(config)).not.toMatch(/hunter2|sk-live/);
-    } },
-  { client: 'dashboard', what: 'cluster page: provisioning log', kind: 'text', method: 'POST', path: () => '/internal/dashboard/provision_logs?follow=false&tail=0',
-    body: (t) => ({ cluster_name: t.cluster, worker: null }) },
-  { client: 'dashboard', what: 'cluster job page: download', kind: 'dashboard', method: 'POST', path: () => '/download_logs',
-    body: (t) => ({ ...DASHBOARD_ENV, cluster_name: t.cluster, job_ids: ['1'] }), check: (v) => expect(Object.keys(v)).toEqual(['1']) },
-  { client: 'dashboard', what: 'managed job page: download', kind: 'dashboard', method: 'POST', path: () => '/jobs/download_logs',
+    },
+  },
+  {
+    client: 'dashboard',
+    what: 'cluster page: provisioning log',
+    kind: 'text',
+    method: 'POST',
+    path: () => '/internal/dashboard/provision_logs?follow=false&tail=0',
+    body: (t) => ({ cluster_name: t.cluster, worker: null }),
+  },
+  {
+    client: 'dashboard',
+    what: 'cluster job page: download',
+    kind: 'dashboard',
+    method: 'POST',
+    path: () => '/download_logs',
+    body: (t) => ({ ...DASHBOARD_ENV, cluster_name: t.cluster, job_ids: ['1'] }),
+    check: (v) => expect(Object.keys(v)).toEqual(['1']),
+  },
+  {
+    client: 'dashboard',
+    what: 'managed job page: download',
+    kind: 'dashboard',
+    method: 'POST',
+    path: () => '/jobs/download_logs',
     body: (t) => ({ ...DASHBOARD_ENV, job_id: t.managedJobId, name: null, controller: false, refresh: false }),
-    check: (v, t) => expect(Object.keys(v)).toEqual([String(t.managedJobId)]) },
-  { client: 'dashboard', what: 'cluster job page: logs', kind: 'text', method: 'POST', path: () => '/internal/dashboard/logs',
-    body: (t) => ({ follow: false, cluster_name: t.cluster, job_id: 1, tail: 10000 }) },
-  { client: 'dashboard', what: 'volumes page: delete (demo)', kind: 'dashboard_error', method: 'POST', path: () => '/volumes/delete',
-    body: (t) => ({ names: [t.volume] }), only: 'demo' },
-  { client: 'dashboard', what: 'workspace page: update (demo)', kind: 'dashboard_error', method: 'POST', path: () => '/workspaces/update',
-    body: () => ({ workspace_name: 'ml-team', config: {} }), only: 'demo' },
-  { client: 'dashboard', what: 'workspaces page: delete (demo)', kind: 'dashboard_error', method: 'POST', path: () => '/workspaces/delete',
-    body: () => ({ workspace_name: 'ml-team' }), only: 'demo' },
-  { client: 'dashboard', what: 'settings page: save (demo)', kind: 'dashboard_error', method: 'POST', path: () => '/workspaces/config',
-    body: () => ({ config: { workspaces: { default: {} } } }), only: 'demo' },
-  { client: 'dashboard', what: 'users page: delete (demo)', kind: 'direct', method: 'POST', path: () => '/internal/dashboard/users/delete',
-    body: () => ({ user_id: 'abcd' }), status: 403, only: 'demo', check: (b) => expect(b.detail).toMatch(/read-only demo/) },
+    check: (v, t) => expect(Object.keys(v)).toEqual([String(t.managedJobId)]),
+  },
+  {
+    client: 'dashboard',
+    what: 'cluster job page: logs',
+    kind: 'text',
+    method: 'POST',
+    path: () => '/internal/dashboard/logs',
+    body: (t) => ({ follow: false, cluster_name: t.cluster, job_id: 1, tail: 10000 }),
+  },
+  {
+    client: 'dashboard',
+    what: 'volumes page: delete (demo)',
+    kind: 'dashboard_error',
+    method: 'POST',
+    path: () => '/volumes/delete',
+    body: (t) => ({ names: [t.volume] }),
+    only: 'demo',
+  },
+  {
+    client: 'dashboard',
+    what: 'workspace page: update (demo)',
+    kind: 'dashboard_error',
+    method: 'POST',
+    path: () => '/workspaces/update',
+    body: () => ({ workspace_name: 'ml-team', config: {} }),
+    only: 'demo',
+  },
+  {
+    client: 'dashboard',
+    what: 'workspaces page: delete (demo)',
+    kind: 'dashboard_error',
+    method: 'POST',
+    path: () => '/workspaces/delete',
+    body: () => ({ workspace_name: 'ml-team' }),
+    only: 'demo',
+  },
+  {
+    client: 'dashboard',
+    what: 'settings page: save (demo)',
+    kind: 'dashboard_error',
+    method: 'POST',
+    path: () => '/workspaces/config',
+    body: () => ({ config: { workspaces: { default: {} } } }),
+    only: 'demo',
+  },
+  {
+    client: 'dashboard',
+    what: 'users page: delete (demo)',
+    kind: 'direct',
+    method: 'POST',
+    path: () => '/internal/dashboard/users/delete',
+    body: () => ({ user_id: 'abcd' }),
+    status: 403,
+    only: 'demo',
+    check: (b) => expect(b.detail).toMatch(/read-only demo/),
+  },
 ];
 
 /** One call's answer, made ready for the decoder (Python) or checked at once (dashboard). */
@@ -208,14 +530,24 @@ interface Answer {
 
 async function send(app: SkyApp, c: Call, t: Target) {
   const headers = c.client === 'cli' ? CLI_HEADERS : DASHBOARD_HEADERS;
-  const url = c.client === 'dashboard' && !c.path(t).startsWith('/internal') && c.kind.startsWith('dashboard')
-    ? `/internal/dashboard${c.path(t)}` : c.path(t);
-  const req = c.method === 'GET' ? request(app).get(url) : request(app).post(url).send(c.body?.(t) ?? {});
-  return req.set(headers).buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (chunk: Buffer) => chunks.push(chunk));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  });
+  const url =
+    c.client === 'dashboard' && !c.path(t).startsWith('/internal') && c.kind.startsWith('dashboard')
+      ? `/internal/dashboard${c.path(t)}`
+      : c.path(t);
+  const req =
+    c.method === 'GET'
+      ? request(app).get(url)
+      : request(app)
+          .post(url)
+          .send(c.body?.(t) ?? {});
+  return req
+    .set(headers)
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
 }
 
 async function apiGet(app: SkyApp, id: string, headers: Record<string, string>) {
@@ -272,7 +604,10 @@ async function answer(c: Call, t: Target): Promise<Answer> {
 
 function decodeInPython(items: object[]): { ok: boolean; summary?: any; error?: string }[] {
   const run = spawnSync('python3', [DECODER], {
-    input: JSON.stringify(items), encoding: 'utf8', timeout: 60_000, cwd: path.dirname(DECODER),
+    input: JSON.stringify(items),
+    encoding: 'utf8',
+    timeout: 60_000,
+    cwd: path.dirname(DECODER),
     env: { ...process.env, PYTHONPATH: path.dirname(DECODER) },
   });
   if (run.error || run.status !== 0) throw new Error(`officialDecode.py failed: ${run.error?.message ?? run.stderr}`);
@@ -294,7 +629,7 @@ async function replay(t: Target): Promise<Map<Call, Outcome>> {
     else if (a.item) forPython.push([c, a.item]);
     else outcomes.set(c, { ok: true, summary: a.value });
   }
-  decodeInPython(forPython.map(([, item]) => item)).forEach((result, i) => outcomes.set(forPython[i][0], result));
+  for (const [i, result] of decodeInPython(forPython.map(([, item]) => item)).entries()) outcomes.set(forPython[i][0], result);
   return outcomes;
 }
 
@@ -316,22 +651,60 @@ describe('the official clients against the nightly (seeded)', () => {
     fs.writeFileSync(provisionLog, 'Launching on GCP us-central1\nCluster train is up.\n');
     const resources = new Resources({ cloud: new GCP(), instanceType: 'a2-highgpu-8g', region: 'us-central1', ports: ['8000'] });
     await globalUserState.addOrUpdateCluster({
-      clusterName: 'train', userHash: USER_A, requestedResources: null, ready: true, isLaunch: true, provisionLogPath: provisionLog,
-      handle: new CloudVmRayResourceHandle({ clusterName: 'train', clusterNameOnCloud: 'train-2ea4', launchedNodes: 2, launchedResources: resources,
-        stableInternalExternalIps: [['10.0.0.1', '198.51.100.1'], ['10.0.0.2', '198.51.100.2']], stableSshPorts: [22, 22], sshUser: 'gcpuser' }),
+      clusterName: 'train',
+      userHash: USER_A,
+      requestedResources: null,
+      ready: true,
+      isLaunch: true,
+      provisionLogPath: provisionLog,
+      handle: new CloudVmRayResourceHandle({
+        clusterName: 'train',
+        clusterNameOnCloud: 'train-2ea4',
+        launchedNodes: 2,
+        launchedResources: resources,
+        stableInternalExternalIps: [
+          ['10.0.0.1', '198.51.100.1'],
+          ['10.0.0.2', '198.51.100.2'],
+        ],
+        stableSshPorts: [22, 22],
+        sshUser: 'gcpuser',
+      }),
     });
     await seedCluster('idle', { ready: false });
     await globalUserState.addOrUpdateUser({ id: USER_A, name: 'alice@skypilot.co' });
-    const jobId = await globalUserState.addClusterJob({ clusterName: 'train', jobName: 'train', userHash: USER_A, resources: '2x[A100:8]' });
+    const jobId = await globalUserState.addClusterJob({
+      clusterName: 'train',
+      jobName: 'train',
+      userHash: USER_A,
+      resources: '2x[A100:8]',
+    });
     await globalUserState.appendClusterJobLog('train', jobId, 'epoch 1\nepoch 2\n');
     await globalUserState.setClusterJobStatus('train', jobId, 'SUCCEEDED');
     const managed = await managedJobsState.addJob({ name: 'pretrain', userHash: USER_A, resources: '1x[A100:8]' });
     await managedJobsState.appendJobLog(managed, 'step 1\n');
     await globalUserState.setEnabledClouds(['gcp', 'aws', 'kubernetes']);
-    await globalUserState.addOrUpdateStorage({ name: 'bucket', launchedAt: 1_760_000_000, stores: ['GCS'], lastUse: 'sky launch', status: 'READY', userHash: USER_A });
-    await globalUserState.upsertRecipe({ name: 'dev', description: null, content: 'run: echo hi', recipeType: 'cluster', pinned: true,
-      userHash: USER_A, createdAt: 1_760_000_000, updatedAt: 1_760_000_000 });
-    await globalUserState.setServerConfig({ aws: { labels: { team: 'ml' } }, api_server: { auth: { password: 'hunter2', api_key: 'sk-live-1' } } });
+    await globalUserState.addOrUpdateStorage({
+      name: 'bucket',
+      launchedAt: 1_760_000_000,
+      stores: ['GCS'],
+      lastUse: 'sky launch',
+      status: 'READY',
+      userHash: USER_A,
+    });
+    await globalUserState.upsertRecipe({
+      name: 'dev',
+      description: null,
+      content: 'run: echo hi',
+      recipeType: 'cluster',
+      pinned: true,
+      userHash: USER_A,
+      createdAt: 1_760_000_000,
+      updatedAt: 1_760_000_000,
+    });
+    await globalUserState.setServerConfig({
+      aws: { labels: { team: 'ml' } },
+      api_server: { auth: { password: 'hunter2', api_key: 'sk-live-1' } },
+    });
     Object.assign(target, { name: 'nightly', app: h.app, cluster: 'train', managedJobId: managed, volume: 'none' });
     outcomes = await replay(target);
   }, 60_000);

@@ -1,7 +1,7 @@
 import express from 'express';
-import fs from 'fs';
-import os from 'os';
-import path from 'path';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { createDashboardRouter, safeSegments } from '../../src/dashboard/dashboardRouter';
 

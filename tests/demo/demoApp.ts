@@ -23,7 +23,15 @@ export async function startDemoApp(options: DemoOptions = {}): Promise<DemoApp> 
   fs.writeFileSync(path.join(builtDir, 'index.html'), '<!doctype html><title>dashboard</title>');
   fs.copyFileSync(path.resolve(__dirname, '..', '..', 'src', 'dashboard', 'ui', 'favicon.ico'), path.join(builtDir, 'favicon.ico'));
   const app = createApp({ requests: store, dashboard: { builtDir }, getTimeoutMs: 5000 });
-  return { app, demo, store, close: async () => { demo.restore(); await store.close(); } };
+  return {
+    app,
+    demo,
+    store,
+    close: async () => {
+      demo.restore();
+      await store.close();
+    },
+  };
 }
 
 /** A copy of the fixtures in a temp dir, for tests that edit them. */

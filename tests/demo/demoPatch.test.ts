@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { makeDemoPatch } = require('../../scripts/make-demo-patch.js') as { makeDemoPatch: (source: string) => string };
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -43,11 +42,17 @@ describe('demo patch', () => {
   });
 
   const unrelatedChanges: [string, (s: string) => string][] = [
-    ['a rewritten header comment', (s) => s.replace(/\/\*\*[\s\S]*?\*\//, '/**\n * The nightly entry point (reworded).\n * More words.\n */')],
+    [
+      'a rewritten header comment',
+      (s) => s.replace(/\/\*\*[\s\S]*?\*\//, '/**\n * The nightly entry point (reworded).\n * More words.\n */'),
+    ],
     ['lines added at the top', (s) => `// SPDX-License-Identifier: Apache-2.0\n'use strict';\n${s}`],
     ['code added at the end', (s) => `${s}\nprocess.on('warning', (w) => console.warn(w.message));\nexport {};\n`],
-    ['another import before the anchor', (s) => s.replace("import { runServer }", "import os from 'node:os';\nimport { runServer }")],
-    ['a changed call below the imports', (s) => s.replace('void runServer(process.argv.slice(2));', 'void runServer(process.argv.slice(2)).then(() => undefined);')],
+    ['another import before the anchor', (s) => s.replace('import { runServer }', "import os from 'node:os';\nimport { runServer }")],
+    [
+      'a changed call below the imports',
+      (s) => s.replace('void runServer(process.argv.slice(2));', 'void runServer(process.argv.slice(2)).then(() => undefined);'),
+    ],
   ];
 
   it.each(unrelatedChanges)('still applies after %s', (_name, change) => {
@@ -81,13 +86,24 @@ describe('a copy of the tree, built with and without the patch', () => {
   });
 
   function build(): void {
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json',
-      '--incremental', '--tsBuildInfoFile', path.join(copy, 'build.tsbuildinfo')], { cwd: copy, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '-p',
+        'tsconfig.json',
+        '--incremental',
+        '--tsBuildInfoFile',
+        path.join(copy, 'build.tsbuildinfo'),
+      ],
+      { cwd: copy, stdio: 'pipe' },
+    );
   }
 
   async function serve(home: string): Promise<string> {
     const child = spawn(process.execPath, ['dist/src/server.js', '--port', '0'], {
-      cwd: copy, env: { ...process.env, HOME: home, SKYPILOT_STATE_DB: '', SKYPILOT_NOW: '2026-11-22T12:00:00Z' },
+      cwd: copy,
+      env: { ...process.env, HOME: home, SKYPILOT_STATE_DB: '', SKYPILOT_NOW: '2026-11-22T12:00:00Z' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
@@ -97,17 +113,25 @@ describe('a copy of the tree, built with and without the patch', () => {
       child.stdout!.on('data', (chunk) => {
         out += chunk;
         const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-        if (match) { clearTimeout(timer); resolve(match[1]); }
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
       });
-      child.stderr!.on('data', (chunk) => { out += chunk; });
-      child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}: ${out}`)); });
+      child.stderr!.on('data', (chunk) => {
+        out += chunk;
+      });
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited with ${code}: ${out}`));
+      });
     });
   }
 
   async function statusNames(url: string): Promise<string[]> {
     const res = await fetch(`${url}/status`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     const id = res.headers.get('x-skypilot-request-id');
-    const result = await (await fetch(`${url}/api/get?request_id=${id}`)).json() as { return_value: string };
+    const result = (await (await fetch(`${url}/api/get?request_id=${id}`)).json()) as { return_value: string };
     return (JSON.parse(result.return_value) as { name: string }[]).map((r) => r.name).sort();
   }
 
@@ -116,7 +140,11 @@ describe('a copy of the tree, built with and without the patch', () => {
     const url = await serve(home);
     expect(await statusNames(url)).toEqual([]);
     expect(fs.existsSync(path.join(home, '.sky', 'state.db'))).toBe(true);
-    const down = await fetch(`${url}/down`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"cluster_name":"lambda-k8s"}' });
+    const down = await fetch(`${url}/down`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"cluster_name":"lambda-k8s"}',
+    });
     expect(down.status).toBe(200); // scheduled, then fails because the cluster does not exist
   }, 60_000);
 
@@ -125,16 +153,23 @@ describe('a copy of the tree, built with and without the patch', () => {
     build();
     const home = tmp('sky-home-');
     const url = await serve(home);
-    expect(await statusNames(url)).toEqual(
-      ['dev-cluster-alice', 'inference-cluster', 'lambda-k8s', 'nebius-k8s', 'training-multinode-1']);
+    expect(await statusNames(url)).toEqual(['dev-cluster-alice', 'inference-cluster', 'lambda-k8s', 'nebius-k8s', 'training-multinode-1']);
     for (const write of ['/launch', '/users/delete']) {
-      const res = await fetch(`${url}${write}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"cluster_name":"lambda-k8s"}' });
+      const res = await fetch(`${url}${write}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"cluster_name":"lambda-k8s"}',
+      });
       expect(res.status).toBe(403);
       expect(((await res.json()) as { error: { type: string } }).error.type).toBe('DemoModeError');
     }
     // Scheduled writes are accepted as requests that already failed, as SkyPilot's clients expect.
     for (const write of ['/down', '/stop', '/workspaces/create']) {
-      const res = await fetch(`${url}${write}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"cluster_name":"lambda-k8s"}' });
+      const res = await fetch(`${url}${write}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"cluster_name":"lambda-k8s"}',
+      });
       expect(res.status).toBe(200);
       const result = await fetch(`${url}/api/get?request_id=${res.headers.get('x-skypilot-request-id')}`);
       expect(result.status).toBe(500);

@@ -35,8 +35,13 @@ const NOW = Date.parse(PINNED_NOW) / 1000;
 describe('fake world', () => {
   it('serves the five clusters as real domain objects', async () => {
     const clusters = await globalUserState.getClusters();
-    expect(clusters.map((c) => c.name).sort()).toEqual(
-      ['dev-cluster-alice', 'inference-cluster', 'lambda-k8s', 'nebius-k8s', 'training-multinode-1']);
+    expect(clusters.map((c) => c.name).sort()).toEqual([
+      'dev-cluster-alice',
+      'inference-cluster',
+      'lambda-k8s',
+      'nebius-k8s',
+      'training-multinode-1',
+    ]);
     for (const c of clusters) {
       expect(c.handle).toBeInstanceOf(CloudVmRayResourceHandle);
       expect(c.handle.launchedResources).toBeInstanceOf(Resources);
@@ -90,10 +95,12 @@ describe('fake world', () => {
     const results = await Promise.all(Array.from({ length: 50 }, () => globalUserState.getClusters()));
     const handles = new Set(results.flatMap((list) => list.map((c) => c.handle)));
     expect(handles.size).toBe(50 * 5);
-    await Promise.all(results.map(async (list, i) => {
-      list[0].handle.launchedNodes = 1000 + i;
-      list[0].autostop = i;
-    }));
+    await Promise.all(
+      results.map(async (list, i) => {
+        list[0].handle.launchedNodes = 1000 + i;
+        list[0].autostop = i;
+      }),
+    );
     const again = await globalUserState.getClusters();
     expect(again.map((c) => c.handle.launchedNodes).every((n) => n < 1000)).toBe(true);
   });
@@ -107,21 +114,27 @@ describe('fake world', () => {
   });
 
   it('fakes the current user as alice, whatever the client sends', () => {
-    expect(currentUser.getCurrentUser({ envVars: { SKYPILOT_USER_ID: 'deadbeef', SKYPILOT_USER: 'eve' } }))
-      .toEqual({ id: currentUser.getUserHash(), name: 'alice@skypilot.co' });
+    expect(currentUser.getCurrentUser({ envVars: { SKYPILOT_USER_ID: 'deadbeef', SKYPILOT_USER: 'eve' } })).toEqual({
+      id: currentUser.getUserHash(),
+      name: 'alice@skypilot.co',
+    });
   });
 
   it('has users, roles, clouds and Kubernetes nodes', async () => {
     const users = await globalUserState.getAllUsers();
     expect(users.map((u) => [u.name, u.role])).toEqual([
-      ['alice@skypilot.co', 'admin'], ['bob@skypilot.co', 'user'], ['mike@skypilot.co', 'viewer']]);
+      ['alice@skypilot.co', 'admin'],
+      ['bob@skypilot.co', 'user'],
+      ['mike@skypilot.co', 'viewer'],
+    ]);
     for (const u of users) expect(u.id).toMatch(/^[0-9a-f]{8}$/);
     const clouds = await globalUserState.getCachedEnabledClouds('default');
     expect(clouds.map((c) => c.name)).toEqual(['GCP', 'AWS', 'Kubernetes']);
     expect(clouds[0]).toBeInstanceOf(GCP);
     const { jobs, statusCounts } = await managedJobsState.getJobs();
-    expect(new Set(jobs.map((j) => j.status))).toEqual(new Set(
-      ['RUNNING', 'SUCCEEDED', 'FAILED', 'PENDING', 'CANCELLED', 'RECOVERING', 'STARTING']));
+    expect(new Set(jobs.map((j) => j.status))).toEqual(
+      new Set(['RUNNING', 'SUCCEEDED', 'FAILED', 'PENDING', 'CANCELLED', 'RECOVERING', 'STARTING']),
+    );
     expect(statusCounts.RUNNING).toBe(1);
   });
 

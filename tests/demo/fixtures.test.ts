@@ -7,7 +7,6 @@ import path from 'node:path';
 import { FixtureError, loadFixtures } from '../../src/demo/fixtureLoader';
 import { installDemo } from '../../src/demo/installDemo';
 import { stateQueries } from '../../src/state/stateQueries';
-import { globalUserState } from '../../src/state/globalUserState';
 import { FIXTURES_DIR, copyFixtures } from './demoApp';
 
 function edit(dir: string, file: string, from: string | RegExp, to: string): void {
@@ -28,21 +27,56 @@ describe('fixture validation', () => {
     ['clusters.yaml', 'instance_type: 4CPU--16GB', 'instance_type: 4CPU-16GB', /^clusters\.yaml: \[3\]\.instance_type: .*4CPU-16GB.*CPU--/],
     ['clusters.yaml', 'launched: 45m ago', 'launched: yesterday', /^clusters\.yaml: \[2\]\.launched: expected a time like/],
     ['clusters.yaml', 'cloud: AWS', 'cloud: AWZ', /^clusters\.yaml: \[4\]\.cloud: expected one of/],
-    ['clusters.yaml', '  user: mike@skypilot.co', '  user: zed@skypilot.co', /^clusters\.yaml: \[3\]\.user: unknown user 'zed@skypilot.co'/],
+    [
+      'clusters.yaml',
+      '  user: mike@skypilot.co',
+      '  user: zed@skypilot.co',
+      /^clusters\.yaml: \[3\]\.user: unknown user 'zed@skypilot.co'/,
+    ],
     ['users.yaml', 'role: viewer', 'role: superuser', /^users\.yaml: users\[2\]\.role: /],
     ['managed_jobs.yaml', 'status: RECOVERING', 'status: RESTARTING', /^managed_jobs\.yaml: \[5\]\.status: /],
-    ['infra.yaml', 'gpus_free: 7', 'gpus_free: 70', /^infra\.yaml: kubernetes_contexts\[0\].nodes\[4\].gpus_free: gpus_free cannot exceed gpus/],
-    ['cluster_jobs.yaml', 'log: logs/vllm-serve.log', 'log: logs/missing.log', /^cluster_jobs\.yaml: inference-cluster\[0\]\.log: file 'logs\/missing\.log' does not exist/],
+    [
+      'infra.yaml',
+      'gpus_free: 7',
+      'gpus_free: 70',
+      /^infra\.yaml: kubernetes_contexts\[0\].nodes\[4\].gpus_free: gpus_free cannot exceed gpus/,
+    ],
+    [
+      'cluster_jobs.yaml',
+      'log: logs/vllm-serve.log',
+      'log: logs/missing.log',
+      /^cluster_jobs\.yaml: inference-cluster\[0\]\.log: file 'logs\/missing\.log' does not exist/,
+    ],
     ['volumes.yaml', 'size: 500', 'size: big', /^volumes\.yaml: \[0\]\.size: /],
     ['workspaces.yaml', 'default: {}', 'defaults: {}', /^workspaces\.yaml: the "default" workspace must exist/],
     ['history.yaml', 'nodes: 2', 'nodes: 0', /^history\.yaml: \[0\]\.nodes: /],
     ['clusters.yaml', '- name: training-multinode-1', '- name: [training', /^clusters\.yaml: not valid YAML/],
-    ['server_config.yaml', '    team: ml-platform', '    team: ml-platform\n  secret_access_key: AKIA', /^server_config\.yaml: .*'aws\.secret_access_key' looks like a secret/],
-    ['server_config.yaml', 'allowed_clouds:', 'workspaces: {}\nallowed_clouds:', /^server_config\.yaml: workspaces belong in workspaces\.yaml/],
-    ['workspaces.yaml', '    project_id: ml-team-prod', '    project_id: ml-team-prod\n    api_token: t', /^workspaces\.yaml: .*'ml-team\.gcp\.api_token' looks like a secret/],
+    [
+      'server_config.yaml',
+      '    team: ml-platform',
+      '    team: ml-platform\n  secret_access_key: AKIA',
+      /^server_config\.yaml: .*'aws\.secret_access_key' looks like a secret/,
+    ],
+    [
+      'server_config.yaml',
+      'allowed_clouds:',
+      'workspaces: {}\nallowed_clouds:',
+      /^server_config\.yaml: workspaces belong in workspaces\.yaml/,
+    ],
+    [
+      'workspaces.yaml',
+      '    project_id: ml-team-prod',
+      '    project_id: ml-team-prod\n    api_token: t',
+      /^workspaces\.yaml: .*'ml-team\.gcp\.api_token' looks like a secret/,
+    ],
     ['storage.yaml', 'store: [S3]', 'store: [DROPBOX]', /^storage\.yaml: \[2\]\.store\[0\]: /],
     ['recipes.yaml', 'type: job', 'type: notebook', /^recipes\.yaml: \[1\]\.type: /],
-    ['clusters.yaml', 'provision_log: logs/provision/lambda-k8s.log', 'provision_log: logs/provision/none.log', /^clusters\.yaml: \[2\]\.provision_log: file 'logs\/provision\/none\.log' does not exist/],
+    [
+      'clusters.yaml',
+      'provision_log: logs/provision/lambda-k8s.log',
+      'provision_log: logs/provision/none.log',
+      /^clusters\.yaml: \[2\]\.provision_log: file 'logs\/provision\/none\.log' does not exist/,
+    ],
   ])('%s: "%s" -> "%s" is reported with the file and field', (file, from, to, message) => {
     const dir = copyFixtures();
     edit(dir, file, from, to);
@@ -58,7 +92,7 @@ describe('hot reload', () => {
     const demo = installDemo({ fixturesDir: dir, reloadMs: 0, log: (line) => logged.push(line) });
     try {
       expect((await stateQueries.getClusterFromName('lambda-k8s'))!.autostop).toBe(-1);
-      edit(dir, 'clusters.yaml', /autostop: -1\n  task: tasks\/finetune.yaml/, 'autostop: 15\n  task: tasks/finetune.yaml');
+      edit(dir, 'clusters.yaml', /autostop: -1\n {2}task: tasks\/finetune.yaml/, 'autostop: 15\n  task: tasks/finetune.yaml');
       expect((await stateQueries.getClusterFromName('lambda-k8s'))!.autostop).toBe(15);
 
       edit(dir, 'clusters.yaml', 'status: UP\n  launched: 45m ago', 'status: SLEEPING\n  launched: 45m ago');

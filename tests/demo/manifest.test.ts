@@ -8,11 +8,16 @@ import { DemoModeError } from '../../src/demo/demoModeError';
 import { globalUserState } from '../../src/state/globalUserState';
 import { stateStore } from '../../src/state/stateStore';
 
-const notRead = () => { throw new Error('the world is not read while checking the manifest'); };
+const notRead = () => {
+  throw new Error('the world is not read while checking the manifest');
+};
 const manifest = buildManifest({ current: notRead, version: notRead });
 
 describe('demo manifest', () => {
-  const functionsOf = (seam: object) => Object.entries(seam).filter(([, v]) => typeof v === 'function').map(([k]) => k);
+  const functionsOf = (seam: object) =>
+    Object.entries(seam)
+      .filter(([, v]) => typeof v === 'function')
+      .map(([k]) => k);
 
   it.each(Object.keys(SEAMS) as (keyof typeof SEAMS)[])('covers every function of %s', (seamName) => {
     const entries = manifest[seamName] as Record<string, unknown>;
@@ -29,9 +34,9 @@ describe('demo manifest', () => {
     try {
       expect(demo.missing).toEqual([]);
       expect(globalUserState.getClusters).not.toBe(real);
-      expect(demo.refused).toEqual(expect.arrayContaining([
-        'globalUserState.addOrUpdateCluster', 'globalUserState.removeCluster', 'managedJobsState.setJobStatus',
-      ]));
+      expect(demo.refused).toEqual(
+        expect.arrayContaining(['globalUserState.addOrUpdateCluster', 'globalUserState.removeCluster', 'managedJobsState.setJobStatus']),
+      );
     } finally {
       demo.restore();
     }
@@ -40,7 +45,9 @@ describe('demo manifest', () => {
 
   it('refuses a state function that has no fake, without opening the database', async () => {
     const seam = globalUserState as unknown as Record<string, unknown>;
-    seam.forgottenWriter = async () => { throw new Error('the real function ran'); };
+    seam.forgottenWriter = async () => {
+      throw new Error('the real function ran');
+    };
     const logged: string[] = [];
     const demo = installDemo({ log: (line) => logged.push(line) });
     try {
@@ -58,7 +65,9 @@ describe('demo manifest', () => {
     const demo = installDemo({ log: () => {} });
     try {
       await expect(globalUserState.removeCluster('lambda-k8s', true)).rejects.toMatchObject({
-        type: 'DemoModeError', status: 403, code: 'demo_read_only',
+        type: 'DemoModeError',
+        status: 403,
+        code: 'demo_read_only',
       });
       await expect(globalUserState.setUserRole('x', 'admin')).rejects.toBeInstanceOf(DemoModeError);
       expect(stateStore.openedTarget()).toBeNull();

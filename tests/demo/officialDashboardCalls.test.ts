@@ -7,7 +7,9 @@ import { roundTrip } from '../helpers/api';
 import { type DemoApp, startDemoApp } from './demoApp';
 
 let demo: DemoApp;
-beforeAll(async () => { demo = await startDemoApp(); });
+beforeAll(async () => {
+  demo = await startDemoApp();
+});
 afterAll(async () => demo.close());
 
 const P = '/internal/dashboard';
@@ -16,7 +18,10 @@ const ENV = { env_vars: { SKYPILOT_IS_FROM_DASHBOARD: 'true', SKYPILOT_USER_ID: 
 type Scheduled = [method: 'get' | 'post', path: string, body: object, check: (value: any) => void];
 
 const scheduledCalls: Scheduled[] = [
-  ['post', '/status', { ...ENV, cluster_names: null, all_users: true, include_credentials: false, include_handle: false, summary_response: true },
+  [
+    'post',
+    '/status',
+    { ...ENV, cluster_names: null, all_users: true, include_credentials: false, include_handle: false, summary_response: true },
     (rows) => {
       expect(rows).toHaveLength(5);
       for (const r of rows) {
@@ -27,42 +32,97 @@ const scheduledCalls: Scheduled[] = [
         expect(r).toHaveProperty('user_hash');
         expect(r).toHaveProperty('workspace');
       }
-    }],
-  ['post', '/status', { ...ENV, cluster_names: ['lambda-k8s'], all_users: true, summary_response: false },
-    (rows) => expect(rows.map((r: { name: string }) => r.name)).toEqual(['lambda-k8s'])],
-  ['post', '/cost_report', { ...ENV, days: 30, dashboard_summary_response: true },
+    },
+  ],
+  [
+    'post',
+    '/status',
+    { ...ENV, cluster_names: ['lambda-k8s'], all_users: true, summary_response: false },
+    (rows) => expect(rows.map((r: { name: string }) => r.name)).toEqual(['lambda-k8s']),
+  ],
+  [
+    'post',
+    '/cost_report',
+    { ...ENV, days: 30, dashboard_summary_response: true },
     (rows) => {
       expect(rows.some((r: { status: unknown }) => r.status === null)).toBe(true);
       for (const r of rows) expect(typeof r.total_cost).toBe('number');
-    }],
-  ['post', '/queue', { ...ENV, cluster_name: 'training-multinode-1', all_users: true, override_skypilot_config: { active_workspace: 'ml-team' } },
-    (jobs) => expect(jobs.map((j: { job_name: string }) => j.job_name)).toEqual(['eval-checkpoint', 'train-llama-8b', 'data-prep'])],
-  ['post', '/jobs/queue/v2', { all_users: true, verbose: true, skip_finished: false, page: 1, limit: 10, fields: ['job_id', 'status', 'user_name'] },
+    },
+  ],
+  [
+    'post',
+    '/queue',
+    { ...ENV, cluster_name: 'training-multinode-1', all_users: true, override_skypilot_config: { active_workspace: 'ml-team' } },
+    (jobs) => expect(jobs.map((j: { job_name: string }) => j.job_name)).toEqual(['eval-checkpoint', 'train-llama-8b', 'data-prep']),
+  ],
+  [
+    'post',
+    '/jobs/queue/v2',
+    { all_users: true, verbose: true, skip_finished: false, page: 1, limit: 10, fields: ['job_id', 'status', 'user_name'] },
     (v) => {
       expect(v.total).toBe(7);
       expect(v.total_no_filter).toBe(7);
       expect(Object.keys(v.status_counts).length).toBeGreaterThan(5);
-    }],
-  ['post', '/jobs/queue/v2', { all_users: true, verbose: true, skip_finished: false, job_ids: ['1'] },
-    (v) => expect(v.jobs[0]).toMatchObject({ job_id: 1, job_name: 'llama-3-pretrain', status: 'RUNNING' })],
-  ['post', '/jobs/queue/v2', { skip_finished: true, fields: ['pool', 'status'] },
-    (v) => expect(v.jobs.every((j: { status: string }) => !['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(j.status))).toBe(true)],
-  ['post', '/jobs/queue/v2', { workspace_match: 'ml-team', fields: ['workspace', 'status'] },
-    (v) => expect(v.jobs.every((j: { workspace: string }) => j.workspace === 'ml-team')).toBe(true)],
+    },
+  ],
+  [
+    'post',
+    '/jobs/queue/v2',
+    { all_users: true, verbose: true, skip_finished: false, job_ids: ['1'] },
+    (v) => expect(v.jobs[0]).toMatchObject({ job_id: 1, job_name: 'llama-3-pretrain', status: 'RUNNING' }),
+  ],
+  [
+    'post',
+    '/jobs/queue/v2',
+    { skip_finished: true, fields: ['pool', 'status'] },
+    (v) => expect(v.jobs.every((j: { status: string }) => !['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(j.status))).toBe(true),
+  ],
+  [
+    'post',
+    '/jobs/queue/v2',
+    { workspace_match: 'ml-team', fields: ['workspace', 'status'] },
+    (v) => expect(v.jobs.every((j: { workspace: string }) => j.workspace === 'ml-team')).toBe(true),
+  ],
   ['post', '/jobs/pool_status', { pool_names: null }, (v) => expect(v).toEqual([])],
   ['get', '/workspaces', {}, (v) => expect(Object.keys(v)).toEqual(['default', 'ml-team', 'research-private'])],
-  ['get', '/enabled_clouds/batch?workspaces=default,ml-team,research-private', {},
-    (v) => expect(v['research-private']).toEqual(['gcp', 'kubernetes'])],
-  ['get', '/enabled_clouds/batch?workspaces=default&expand=true', {},
-    (v) => expect(v.default).toEqual(['gcp', 'aws', 'kubernetes/lambda-k8s-ctx', 'kubernetes/nebius-mk8s-ctx'])],
+  [
+    'get',
+    '/enabled_clouds/batch?workspaces=default,ml-team,research-private',
+    {},
+    (v) => expect(v['research-private']).toEqual(['gcp', 'kubernetes']),
+  ],
+  [
+    'get',
+    '/enabled_clouds/batch?workspaces=default&expand=true',
+    {},
+    (v) => expect(v.default).toEqual(['gcp', 'aws', 'kubernetes/lambda-k8s-ctx', 'kubernetes/nebius-mk8s-ctx']),
+  ],
   ['get', '/enabled_clouds?workspace=ml-team&expand=true', {}, (v) => expect(v).toContain('kubernetes/nebius-mk8s-ctx')],
-  ['post', '/kubernetes_node_info', { context: 'lambda-k8s-ctx' },
-    (v) => expect(v.node_info_dict['lambda-gpu-node-5']).toMatchObject({ accelerator_type: 'H100', total: { accelerator_count: 8 }, free: { accelerators_available: 7 } })],
-  ['post', '/realtime_kubernetes_gpu_availability', { context: 'nebius-mk8s-ctx' },
-    (v) => expect(v[0][1]).toContainEqual(['H200', [8], 16, 8])],
+  [
+    'post',
+    '/kubernetes_node_info',
+    { context: 'lambda-k8s-ctx' },
+    (v) =>
+      expect(v.node_info_dict['lambda-gpu-node-5']).toMatchObject({
+        accelerator_type: 'H100',
+        total: { accelerator_count: 8 },
+        free: { accelerators_available: 7 },
+      }),
+  ],
+  [
+    'post',
+    '/realtime_kubernetes_gpu_availability',
+    { context: 'nebius-mk8s-ctx' },
+    (v) => expect(v[0][1]).toContainEqual(['H200', [8], 16, 8]),
+  ],
   ['post', '/slurm_gpu_availability', {}, (v) => expect(v).toEqual([])],
   ['post', '/slurm_node_info', {}, (v) => expect(v).toEqual([])],
-  ['get', '/volumes', {}, (v) => expect(v.map((x: { name: string }) => x.name)).toEqual(['shared-workspace', 'model-checkpoints', 'ml-datasets'])],
+  [
+    'get',
+    '/volumes',
+    {},
+    (v) => expect(v.map((x: { name: string }) => x.name)).toEqual(['shared-workspace', 'model-checkpoints', 'ml-datasets']),
+  ],
 ];
 
 describe('official dashboard calls against the demo', () => {
@@ -74,10 +134,16 @@ describe('official dashboard calls against the demo', () => {
   });
 
   it.each([
-    ['/api/health', (b: any) => expect(b).toMatchObject({ version: expect.any(String), commit: expect.any(String), user: { name: 'alice@skypilot.co' } })],
+    [
+      '/api/health',
+      (b: any) => expect(b).toMatchObject({ version: expect.any(String), commit: expect.any(String), user: { name: 'alice@skypilot.co' } }),
+    ],
     ['/api/plugins', (b: any) => expect(b).toEqual({ plugins: [] })],
     ['/users/role', (b: any) => expect(b).toMatchObject({ name: 'alice@skypilot.co', role: 'admin' })],
-    ['/users', (b: any) => expect(b.map((u: { name: string }) => u.name)).toEqual(['alice@skypilot.co', 'bob@skypilot.co', 'mike@skypilot.co'])],
+    [
+      '/users',
+      (b: any) => expect(b.map((u: { name: string }) => u.name)).toEqual(['alice@skypilot.co', 'bob@skypilot.co', 'mike@skypilot.co']),
+    ],
     ['/ssh_node_pools', (b: any) => expect(b).toEqual({})],
   ])('GET %s (direct)', async (path, check) => {
     const res = await request(demo.app).get(`${P}${path}`);
@@ -86,7 +152,9 @@ describe('official dashboard calls against the demo', () => {
   });
 
   it('streams cluster and managed-job logs', async () => {
-    const logs = await request(demo.app).post(`${P}/logs`).send({ follow: false, cluster_name: 'training-multinode-1', job_id: 2, tail: 10000 });
+    const logs = await request(demo.app)
+      .post(`${P}/logs`)
+      .send({ follow: false, cluster_name: 'training-multinode-1', job_id: 2, tail: 10000 });
     expect(logs.status).toBe(200);
     expect(logs.text).toContain('loss');
     const jobLogs = await request(demo.app).post(`${P}/jobs/logs`).send({ controller: false, follow: false, job_id: 1, tail: 5000 });

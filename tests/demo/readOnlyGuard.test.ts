@@ -5,12 +5,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { appExtensions } from '../../src/appExtensions';
 import { stateStore } from '../../src/state/stateStore';
 import { type DemoApp, calledWrites, startDemoApp } from './demoApp';
 
 let demo: DemoApp;
-beforeAll(async () => { demo = await startDemoApp(); });
+beforeAll(async () => {
+  demo = await startDemoApp();
+});
 afterAll(async () => demo.close());
 afterEach(() => {
   expect(calledWrites(demo.demo)).toEqual([]);
@@ -25,10 +26,35 @@ type Expected = number | 'FAILED';
 type Case = [method: string, path: string, headers: Record<string, string>, expected: Expected];
 
 /** Writes on scheduled endpoints of ours; the rest have no endpoint here or are direct. */
-const SCHEDULED_WRITES = ['/stop', '/start', '/down', '/autostop', '/cancel', '/workspaces/create',
-  '/workspaces/update', '/workspaces/delete', '/workspaces/config', '/jobs/cancel', '/volumes/delete', '/api/cancel'];
-const OTHER_WRITES = ['/launch', '/exec', '/users/create', '/users/update', '/users/delete', '/jobs/launch',
-  '/volumes/apply', '/users/import', '/ssh_node_pools', '/upload', '/local_up', '/serve/up', '/recipes/create'];
+const SCHEDULED_WRITES = [
+  '/stop',
+  '/start',
+  '/down',
+  '/autostop',
+  '/cancel',
+  '/workspaces/create',
+  '/workspaces/update',
+  '/workspaces/delete',
+  '/workspaces/config',
+  '/jobs/cancel',
+  '/volumes/delete',
+  '/api/cancel',
+];
+const OTHER_WRITES = [
+  '/launch',
+  '/exec',
+  '/users/create',
+  '/users/update',
+  '/users/delete',
+  '/jobs/launch',
+  '/volumes/apply',
+  '/users/import',
+  '/ssh_node_pools',
+  '/upload',
+  '/local_up',
+  '/serve/up',
+  '/recipes/create',
+];
 
 const refused: Case[] = [
   ...SCHEDULED_WRITES.map((p): Case => ['POST', p, {}, 'FAILED']),
@@ -97,11 +123,15 @@ describe('read-only guard', () => {
       const result = await request(demo.app).get(`/api/get?request_id=${id}`);
       expect(result.status).toBe(500);
       expect(result.body.detail.status).toBe('FAILED');
-      expect(JSON.parse(result.body.detail.error)).toMatchObject({ type: 'PermissionDeniedError', message: expect.stringMatching(/read-only demo/) });
+      expect(JSON.parse(result.body.detail.error)).toMatchObject({
+        type: 'PermissionDeniedError',
+        message: expect.stringMatching(/read-only demo/),
+      });
       return;
     }
     expect(res.status).toBe(expected);
-    if (expected === 403 && method !== 'HEAD') { // a HEAD answer has no body
+    if (expected === 403 && method !== 'HEAD') {
+      // a HEAD answer has no body
       expect(res.body.error).toMatchObject({ type: 'DemoModeError', code: 'demo_read_only' });
       expect(res.body.detail).toMatch(/read-only demo/);
     }
@@ -127,9 +157,17 @@ describe('read-only guard', () => {
     try {
       const { port } = server.address() as AddressInfo;
       const status = await new Promise<number>((resolve, reject) => {
-        const req = http.request({ port, host: '127.0.0.1', path: '/kubernetes-pod-ssh-proxy', headers: {
-          Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13',
-          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+        const req = http.request({
+          port,
+          host: '127.0.0.1',
+          path: '/kubernetes-pod-ssh-proxy',
+          headers: {
+            Connection: 'Upgrade',
+            Upgrade: 'websocket',
+            'Sec-WebSocket-Version': '13',
+            'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          },
+        });
         req.on('response', (res) => resolve(res.statusCode ?? 0));
         req.on('upgrade', () => reject(new Error('the upgrade was accepted')));
         req.on('error', reject);
@@ -142,8 +180,7 @@ describe('read-only guard', () => {
   });
 
   it('ignores a status refresh and never returns credentials', async () => {
-    const first = await request(demo.app).post('/status')
-      .send({ refresh: 'FORCE', include_credentials: true, cluster_names: null });
+    const first = await request(demo.app).post('/status').send({ refresh: 'FORCE', include_credentials: true, cluster_names: null });
     const id = first.headers['x-skypilot-request-id'];
     const result = await request(demo.app).get(`/api/get?request_id=${id}`);
     expect(result.status).toBe(200);
@@ -158,13 +195,20 @@ function rawRequest(method: string, path: string): Promise<{ status: number; bod
   return new Promise((resolve, reject) => {
     server.once('listening', () => {
       const { port } = server.address() as AddressInfo;
-      const req = http.request({ port, host: '127.0.0.1', method, path, headers: { 'Content-Type': 'application/json' } },
-        (res) => {
-          let body = '';
-          res.on('data', (chunk) => { body += chunk; });
-          res.on('end', () => { server.close(); resolve({ status: res.statusCode ?? 0, body }); });
+      const req = http.request({ port, host: '127.0.0.1', method, path, headers: { 'Content-Type': 'application/json' } }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => {
+          body += chunk;
         });
-      req.on('error', (error) => { server.close(); reject(error); });
+        res.on('end', () => {
+          server.close();
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      });
+      req.on('error', (error) => {
+        server.close();
+        reject(error);
+      });
       req.end('{}');
     });
   });

@@ -10,7 +10,6 @@ import YAML from 'yaml';
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURES = path.join(ROOT, 'src', 'demo', 'fixtures');
 // The built module, next to the table it reads.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const built = require(path.join(ROOT, 'dist', 'src', 'demo', 'yamlFiles.js')) as typeof import('../../src/demo/yamlFiles');
 
 function yamlFiles(dir: string): string[] {

@@ -53,7 +53,9 @@ describe('docker-compose.yml', () => {
     expect(lbAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     for (const [, service] of api) expect(service.environment?.SKYPILOT_TRUSTED_PROXIES).toBe(lbAddress);
     // Fixed addresses inside the network's subnet, or Compose refuses to start.
-    const [subnet] = Object.values(compose.networks).flatMap((n) => n.ipam?.config ?? []).map((c) => c.subnet);
+    const [subnet] = Object.values(compose.networks)
+      .flatMap((n) => n.ipam?.config ?? [])
+      .map((c) => c.subnet);
     const prefix = subnet.replace(/\.0\/24$/, '.');
     expect(subnet).toMatch(/\.0\/24$/);
     for (const service of [lb.service, ...api.map(([, s]) => s)]) expect(addressOf(service)?.startsWith(prefix)).toBe(true);

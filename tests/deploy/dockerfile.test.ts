@@ -15,7 +15,10 @@ const stages = readDockerfile(text);
 const IMAGES = ['nightly', 'demo'];
 
 const stepsOf = (name: string): Step[] => lineage(stages, name).flatMap((s) => s.steps);
-const last = (name: string, keyword: string): Step | undefined => stepsOf(name).filter((s) => s.keyword === keyword).pop();
+const last = (name: string, keyword: string): Step | undefined =>
+  stepsOf(name)
+    .filter((s) => s.keyword === keyword)
+    .pop();
 /** Every stage an image's files come from, through FROM and COPY --from, itself included. */
 function sourcesOf(name: string, seen = new Set<string>()): Set<string> {
   for (const stage of lineage(stages, name)) {
@@ -81,7 +84,10 @@ describe('Dockerfile', () => {
   });
 
   it('copies only what the build context holds, and the context leaves out local files', () => {
-    const fromContext = stages.flatMap((s) => s.steps).filter((s) => s.keyword === 'COPY' && !s.flags.from).flatMap((s) => s.args.slice(0, -1));
+    const fromContext = stages
+      .flatMap((s) => s.steps)
+      .filter((s) => s.keyword === 'COPY' && !s.flags.from)
+      .flatMap((s) => s.args.slice(0, -1));
     expect(fromContext.filter((source) => !contextHas(source))).toEqual([]);
     for (const local of ['node_modules', 'dist', '.git', 'tests', 'docker-compose.yml']) expect(contextHas(local)).toBe(false);
   });

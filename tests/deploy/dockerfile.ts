@@ -29,8 +29,12 @@ export interface Stage {
   steps: Step[];
 }
 
-interface Flagged { getFlags(): { getName(): string; getValue(): string | null }[] }
-interface JsonForm { getJSONStrings(): { getJSONValue(): string }[] }
+interface Flagged {
+  getFlags(): { getName(): string; getValue(): string | null }[];
+}
+interface JsonForm {
+  getJSONStrings(): { getJSONValue(): string }[];
+}
 
 function stepOf(instruction: Instruction): Step {
   const flags: Record<string, string> = {};

@@ -19,16 +19,22 @@ const SERVER_DRAIN_SECONDS = 10;
 
 type Probe = { httpGet?: { path: string; port: string | number }; exec?: { command: string[] } };
 interface Container {
-  name: string; image: string; ports?: { name?: string; containerPort: number }[];
+  name: string;
+  image: string;
+  ports?: { name?: string; containerPort: number }[];
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string }; fieldRef?: { fieldPath: string } } }[];
   resources: { requests: Record<string, string>; limits: Record<string, string> };
-  livenessProbe?: Probe; readinessProbe?: Probe; startupProbe?: Probe;
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
   lifecycle?: { preStop?: Probe };
   securityContext?: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; capabilities?: { drop?: string[] } };
   volumeMounts?: { name: string; mountPath: string }[];
 }
 interface PodSpec {
-  containers: Container[]; terminationGracePeriodSeconds?: number; volumes?: { name: string; emptyDir?: object }[];
+  containers: Container[];
+  terminationGracePeriodSeconds?: number;
+  volumes?: { name: string; emptyDir?: object }[];
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
 }
 const podOf = (m: Manifest) => (m.spec as { template: { metadata: { labels: Record<string, string> }; spec: PodSpec } }).template;
@@ -48,13 +54,19 @@ describe('Kubernetes manifests', () => {
   });
 
   it('would report a misspelt field and a badly typed one', () => {
-    const broken = YAML.parse(fs.readFileSync(path.join(K8S, 'base', 'deployment.yaml'), 'utf8')
-      .replace('livenessProbe:', 'livenessProbes:').replace('containerPort: 46580', 'containerPort: "46580"')) as Manifest;
+    const broken = YAML.parse(
+      fs
+        .readFileSync(path.join(K8S, 'base', 'deployment.yaml'), 'utf8')
+        .replace('livenessProbe:', 'livenessProbes:')
+        .replace('containerPort: 46580', 'containerPort: "46580"'),
+    ) as Manifest;
     const problems = checkManifest(broken);
-    expect(problems).toEqual(expect.arrayContaining([
-      expect.stringMatching(/unknown field \/spec\/template\/spec\/containers\/0\/livenessProbes$/),
-      expect.stringMatching(/containerPort must be integer/),
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/unknown field \/spec\/template\/spec\/containers\/0\/livenessProbes$/),
+        expect.stringMatching(/containerPort must be integer/),
+      ]),
+    );
   });
 
   it('runs two replicas that its Service and disruption budget select', () => {
@@ -94,8 +106,15 @@ describe('Kubernetes manifests', () => {
     expect(pod.securityContext?.runAsNonRoot).toBe(true);
     const user = runtime.filter((s) => s.keyword === 'USER').pop()!.args[0];
     expect(String(pod.securityContext?.runAsUser)).toBe(user.split(':')[0]);
-    expect(api.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
-    const home = runtime.flatMap((s) => (s.keyword === 'ENV' ? s.args : [])).find((a) => a.startsWith('HOME='))!.slice('HOME='.length);
+    expect(api.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    const home = runtime
+      .flatMap((s) => (s.keyword === 'ENV' ? s.args : []))
+      .find((a) => a.startsWith('HOME='))!
+      .slice('HOME='.length);
     const mount = api.volumeMounts?.find((m) => m.mountPath === home);
     expect(pod.volumes?.find((v) => v.name === mount?.name)?.emptyDir).toBeDefined();
   });
@@ -105,10 +124,10 @@ describe('Kubernetes manifests', () => {
     expect(ref).toBeDefined();
     expect(env(api, 'SKYPILOT_REPLICA_ID')?.valueFrom?.fieldRef?.fieldPath).toBe('metadata.name');
     const secret = find(rendered.postgres, 'Secret').find((s) => s.metadata.name === ref!.name);
-    const uri = new URL((secret?.stringData as Record<string, string>)[ref!.key]);
+    const uri = new URL((secret!.stringData as Record<string, string>)[ref!.key]);
     expect(uri.protocol).toBe('postgresql:');
     const service = find(rendered.postgres, 'Service').find((s) => s.metadata.name === uri.hostname);
-    expect((service?.spec as { ports: { port: number }[] }).ports[0].port).toBe(Number(uri.port));
+    expect((service!.spec as { ports: { port: number }[] }).ports[0].port).toBe(Number(uri.port));
     // The StatefulSet's own credentials come from a Secret in the same kustomization.
     const [statefulSet] = find(rendered.postgres, 'StatefulSet');
     const envFrom = (podOf(statefulSet).spec.containers[0] as unknown as { envFrom: { secretRef: { name: string } }[] }).envFrom;

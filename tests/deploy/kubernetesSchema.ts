@@ -36,7 +36,9 @@ function watched<T>(value: T, at: string, read: Set<string>): T {
 /** Fields the validator never read (the outermost of each unknown subtree only). */
 function unread(value: unknown, read: Set<string>, at = ''): string[] {
   if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, child]) => (read.has(`${at}/${key}`) ? unread(child, read, `${at}/${key}`) : [`${at}/${key}`]));
+  return Object.entries(value).flatMap(([key, child]) =>
+    read.has(`${at}/${key}`) ? unread(child, read, `${at}/${key}`) : [`${at}/${key}`],
+  );
 }
 
 /** Schema errors and unknown fields of one manifest, as `kind name: message` lines. */

@@ -28,7 +28,8 @@ interface Kustomization {
 export function readKustomization(dir: string): Kustomization {
   const kustomization = YAML.parse(fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8')) as Kustomization;
   const unsupported = Object.keys(kustomization).filter((k) => !SUPPORTED_KEYS.includes(k));
-  if (unsupported.length) throw new Error(`${dir}/kustomization.yaml uses ${unsupported.join(', ')}, which tests/deploy/kustomize.ts does not render`);
+  if (unsupported.length)
+    throw new Error(`${dir}/kustomization.yaml uses ${unsupported.join(', ')}, which tests/deploy/kustomize.ts does not render`);
   return kustomization;
 }
 
@@ -53,7 +54,8 @@ export function render(dir: string): Manifest[] {
   const kustomization = readKustomization(dir);
   const manifests = (kustomization.resources ?? []).flatMap((resource) => {
     const full = path.join(dir, resource);
-    return fs.statSync(full).isDirectory() ? render(full)
+    return fs.statSync(full).isDirectory()
+      ? render(full)
       : YAML.parseAllDocuments(fs.readFileSync(full, 'utf8')).map((doc) => doc.toJS() as Manifest);
   });
   for (const manifest of manifests) {

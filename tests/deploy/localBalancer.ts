@@ -41,7 +41,9 @@ export async function startBalancer(shippedFile: string, replicas: Record<string
   fs.chmodSync(dir, 0o755);
   fs.writeFileSync(path.join(dir, 'default.conf'), localConfig(fs.readFileSync(shippedFile, 'utf8'), replicas, port));
   const log = path.join(dir, 'served.log');
-  fs.writeFileSync(path.join(dir, 'nginx.conf'), `
+  fs.writeFileSync(
+    path.join(dir, 'nginx.conf'),
+    `
 worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log notice;
@@ -56,26 +58,39 @@ http {
     scgi_temp_path ${dir}/scgi;
     include ${dir}/default.conf;
 }
-`);
+`,
+  );
   const args = ['-p', dir, '-e', path.join(dir, 'error.log'), '-c', path.join(dir, 'nginx.conf')];
   const check = spawnSync(NGINX, [...args, '-t'], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(`nginx -t refused the configuration:\n${check.stderr}`);
   const child = spawn(NGINX, [...args, '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 100))) {
     if (child.exitCode !== null) throw new Error(`nginx exited ${child.exitCode}:\n${output}`);
-    if (await request(`${url}/healthz`).then((r) => r.status === 200, () => false)) break;
+    if (
+      await request(`${url}/healthz`).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() - started > 10_000) throw new Error(`nginx not answering on ${url}:\n${output}`);
   }
   return {
     url,
-    served: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '').split('\n').filter(Boolean).map((line) => {
-      const [upstream, method, uri, status] = line.split('|');
-      return { upstream, method, uri, status: Number(status) };
-    }),
+    served: () =>
+      (fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [upstream, method, uri, status] = line.split('|');
+          return { upstream, method, uri, status: Number(status) };
+        }),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGQUIT');
       await exited;

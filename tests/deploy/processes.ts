@@ -18,7 +18,10 @@ export interface Started {
 
 const LISTENING = /listening on http:\/\/[^\s:]+:(\d+)/;
 
-export function startServer(command: string[], options: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<Started> {
+export function startServer(
+  command: string[],
+  options: { cwd: string; env: Record<string, string>; timeoutMs?: number },
+): Promise<Started> {
   const [program, ...args] = command;
   const child = spawn(program, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -60,24 +63,37 @@ export interface Reply {
   body: string;
 }
 
-export function request(url: string, options: {
-  method?: string; body?: unknown; headers?: Record<string, string>; localAddress?: string; timeoutMs?: number;
-} = {}): Promise<Reply> {
+export function request(
+  url: string,
+  options: {
+    method?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    localAddress?: string;
+    timeoutMs?: number;
+  } = {},
+): Promise<Reply> {
   const body = options.body === undefined ? undefined : JSON.stringify(options.body);
   return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      method: options.method ?? 'GET',
-      localAddress: options.localAddress,
-      // A fresh connection each time, so the source address and the balancer's choice are per request.
-      agent: false,
-      headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...options.headers },
-      timeout: options.timeoutMs ?? 15000,
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { text += chunk; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+    const req = http.request(
+      url,
+      {
+        method: options.method ?? 'GET',
+        localAddress: options.localAddress,
+        // A fresh connection each time, so the source address and the balancer's choice are per request.
+        agent: false,
+        headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...options.headers },
+        timeout: options.timeoutMs ?? 15000,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`${options.method ?? 'GET'} ${url}: no answer in time`)));
     req.on('error', reject);
     req.end(body);
@@ -85,15 +101,21 @@ export function request(url: string, options: {
 }
 
 /** POST /status, then GET /api/get for its request id: the protocol's round trip. */
-export async function statusRoundTrip(base: string, options: { getBase?: string; localAddress?: string } = {}): Promise<{
-  record: { status: string; return_value: string | null }; ms: number;
+export async function statusRoundTrip(
+  base: string,
+  options: { getBase?: string; localAddress?: string } = {},
+): Promise<{
+  record: { status: string; return_value: string | null };
+  ms: number;
 }> {
   const started = Date.now();
   const posted = await request(`${base}/status`, { method: 'POST', body: { all_users: true }, localAddress: options.localAddress });
   if (posted.status !== 200) throw new Error(`POST /status: ${posted.status} ${posted.body}`);
   const id = posted.headers['x-skypilot-request-id'];
   if (typeof id !== 'string' || !id) throw new Error('POST /status: no X-Skypilot-Request-ID header');
-  const got = await request(`${options.getBase ?? base}/api/get?request_id=${encodeURIComponent(id)}`, { localAddress: options.localAddress });
+  const got = await request(`${options.getBase ?? base}/api/get?request_id=${encodeURIComponent(id)}`, {
+    localAddress: options.localAddress,
+  });
   if (got.status !== 200) throw new Error(`GET /api/get: ${got.status} ${got.body}`);
   return { record: JSON.parse(got.body) as { status: string; return_value: string | null }, ms: Date.now() - started };
 }

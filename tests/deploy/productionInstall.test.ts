@@ -30,7 +30,9 @@ const images: Record<'nightly' | 'demo', LaidOut> = {} as never;
 
 /** The `deps` stage's RUN steps, done by this repository's `npm ci`: its node_modules, linked. */
 function repositoryDeps(workdir: string): void {
-  const installed = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')) as { version: string };
+  const installed = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   const locked = lock.packages['node_modules/better-sqlite3']?.version;
   // The binary belongs to the JavaScript of the version it was built with.
   if (installed.version !== locked) {
@@ -76,9 +78,12 @@ describe('the runtime image', () => {
     const script = `const out = {}; for (const [spec, from] of JSON.parse(process.argv[1])) {
       try { out[spec] = require('node:module').isBuiltin(spec) ? 'builtin' : require.resolve(spec, { paths: [require('node:path').dirname(from)] }); }
       catch (e) { out[spec] = 'MISSING: ' + e.code; } } console.log(JSON.stringify(out));`;
-    const resolved = JSON.parse(execFileSync(process.execPath, ['-e', script, JSON.stringify([...requires])], {
-      env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8',
-    })) as Record<string, string>;
+    const resolved = JSON.parse(
+      execFileSync(process.execPath, ['-e', script, JSON.stringify([...requires])], {
+        env: { PATH: process.env.PATH ?? '' },
+        encoding: 'utf8',
+      }),
+    ) as Record<string, string>;
     const outside = Object.entries(resolved).filter(([, where]) => where !== 'builtin' && !where.startsWith(images.nightly.root));
     expect(outside).toEqual([]);
   });
@@ -91,7 +96,8 @@ describe('the runtime image', () => {
 const healthcheck = stageNamed(stages, 'runtime').steps.find((s) => s.keyword === 'HEALTHCHECK')!;
 const healthcheckCommand = JSON.parse(healthcheck.text.replace(/^CMD\s+/, '')) as string[];
 const demoClusters = (YAML.parse(fs.readFileSync(path.join(ROOT, 'src/demo/fixtures/clusters.yaml'), 'utf8')) as { name: string }[])
-  .map((c) => c.name).sort();
+  .map((c) => c.name)
+  .sort();
 
 describe.each(['nightly', 'demo'] as const)('the %s image', (name) => {
   it('starts with its CMD and ENV, serves the probes, the protocol and the dashboard, and stops on SIGTERM', async () => {
@@ -104,7 +110,11 @@ describe.each(['nightly', 'demo'] as const)('the %s image', (name) => {
     const server = await startServer(image.cmd!, { cwd: image.hostPath('.'), env });
     const probe = (port: number) => {
       try {
-        execFileSync(healthcheckCommand[0], healthcheckCommand.slice(1), { cwd: image.hostPath('.'), env: { ...env, SKYPILOT_PORT: String(port) }, stdio: 'pipe' });
+        execFileSync(healthcheckCommand[0], healthcheckCommand.slice(1), {
+          cwd: image.hostPath('.'),
+          env: { ...env, SKYPILOT_PORT: String(port) },
+          stdio: 'pipe',
+        });
         return 0;
       } catch (error) {
         return (error as { status: number }).status;

@@ -43,26 +43,36 @@ export interface LayoutOptions {
  * as a build in a fresh image would.
  */
 function baseEnvironment(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env)
-    .filter((e): e is [string, string] => e[1] !== undefined && !/^(npm_|NODE_(ENV|PATH|OPTIONS)$)/i.test(e[0])));
+  return Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(npm_|NODE_(ENV|PATH|OPTIONS)$)/i.test(e[0])),
+  );
 }
 
 function runShell(command: string, cwd: string, env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('sh', ['-c', command], { cwd, env: { ...baseEnvironment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve()
-      : reject(new Error(`RUN ${command} exited ${code} in ${cwd}:\n${output.slice(-3000)}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`RUN ${command} exited ${code} in ${cwd}:\n${output.slice(-3000)}`)),
+    );
   });
 }
 
 export class StageLayout {
   private readonly built = new Map<string, Promise<LaidOut>>();
 
-  constructor(private readonly stages: Stage[], private readonly dir: string, private readonly options: LayoutOptions = {}) {}
+  constructor(
+    private readonly stages: Stage[],
+    private readonly dir: string,
+    private readonly options: LayoutOptions = {},
+  ) {}
 
   /** Lays out `name` (and what it needs, each once; independent stages at the same time). */
   build(name: string): Promise<LaidOut> {
@@ -90,7 +100,8 @@ export class StageLayout {
       hostPath: (imagePath) => path.join(root, path.posix.resolve(out.workdir, imagePath)),
     };
     const args: Record<string, string> = {};
-    const expand = (value: string) => value.replace(/\$\{(\w+)\}|\$(\w+)/g, (_m, a: string, b: string) => args[a ?? b] ?? out.env[a ?? b] ?? '');
+    const expand = (value: string) =>
+      value.replace(/\$\{(\w+)\}|\$(\w+)/g, (_m, a: string, b: string) => args[a ?? b] ?? out.env[a ?? b] ?? '');
     const substitute = this.options.substitutes?.[name];
     for (const step of stage.steps) {
       switch (step.keyword) {
@@ -121,7 +132,11 @@ export class StageLayout {
           if (!step.json) throw new Error(`CMD ${step.text}: use the exec form (JSON), so the server gets signals itself`);
           out.cmd = step.json;
           break;
-        case 'USER': case 'EXPOSE': case 'STOPSIGNAL': case 'HEALTHCHECK': case 'LABEL':
+        case 'USER':
+        case 'EXPOSE':
+        case 'STOPSIGNAL':
+        case 'HEALTHCHECK':
+        case 'LABEL':
           break; // metadata: no files
         default:
           throw new Error(`${step.keyword} ${step.text}: not understood by this layout`);

@@ -31,7 +31,9 @@ if (skipWhy) console.log(`tests/deploy/topology.test.ts skipped: ${skipWhy}`);
 const LIMIT = 30;
 const compose = readCompose();
 const lb = balancer(compose);
-const cmd = stageNamed(readDockerfile(), 'runtime').steps.filter((s) => s.keyword === 'CMD').pop()!.json!;
+const cmd = stageNamed(readDockerfile(), 'runtime')
+  .steps.filter((s) => s.keyword === 'CMD')
+  .pop()!.json!;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'skyts-topology-'));
 const replicas = new Map<string, Started>();
 let db: TestDatabase;
@@ -41,11 +43,13 @@ let front: LocalBalancer;
 function localEnvironment(environment: Record<string, string>): Record<string, string> {
   const local: Record<string, string> = { ...environment, SKYPILOT_DB_CONNECTION_URI: db.uri! };
   const addresses = new Map([[addressOf(lb.service), '127.0.0.1']]);
-  local.SKYPILOT_TRUSTED_PROXIES = environment.SKYPILOT_TRUSTED_PROXIES.split(',').map((entry) => {
-    const mapped = addresses.get(entry.trim());
-    if (!mapped) throw new Error(`SKYPILOT_TRUSTED_PROXIES names ${entry}, which is not the balancer's address`);
-    return mapped;
-  }).join(',');
+  local.SKYPILOT_TRUSTED_PROXIES = environment.SKYPILOT_TRUSTED_PROXIES.split(',')
+    .map((entry) => {
+      const mapped = addresses.get(entry.trim());
+      if (!mapped) throw new Error(`SKYPILOT_TRUSTED_PROXIES names ${entry}, which is not the balancer's address`);
+      return mapped;
+    })
+    .join(',');
   return local;
 }
 
@@ -70,8 +74,12 @@ async function firstLimited(url: string, max: number, options: { localAddress: s
       const home = path.join(work, `home-${name}`);
       fs.mkdirSync(home);
       const env = {
-        PATH: process.env.PATH ?? '', HOME: home, SKYPILOT_HOST: '127.0.0.1', SKYPILOT_PORT: '0',
-        SKYPILOT_RATE_LIMIT: `${LIMIT}/60`, ...localEnvironment(service.environment ?? {}),
+        PATH: process.env.PATH ?? '',
+        HOME: home,
+        SKYPILOT_HOST: '127.0.0.1',
+        SKYPILOT_PORT: '0',
+        SKYPILOT_RATE_LIMIT: `${LIMIT}/60`,
+        ...localEnvironment(service.environment ?? {}),
       };
       replicas.set(name, await startServer(cmd, { cwd: ROOT, env }));
     }
@@ -80,16 +88,19 @@ async function firstLimited(url: string, max: number, options: { localAddress: s
 
   afterAll(async () => {
     await front?.stop();
-    await Promise.all([...replicas.values()].map((r) => {
-      const killer = setTimeout(() => r.child.kill('SIGKILL'), 15_000);
-      return r.stop().finally(() => clearTimeout(killer));
-    }));
+    await Promise.all(
+      [...replicas.values()].map((r) => {
+        const killer = setTimeout(() => r.child.kill('SIGKILL'), 15_000);
+        return r.stop().finally(() => clearTimeout(killer));
+      }),
+    );
     await db?.drop();
     fs.rmSync(work, { recursive: true, force: true });
   }, 60_000);
 
   it('has both replicas ready, and answers through the balancer', async () => {
-    for (const replica of replicas.values()) expect(await request(`${replica.url}/readyz`, { localAddress: '127.0.0.6' })).toMatchObject({ status: 200 });
+    for (const replica of replicas.values())
+      expect(await request(`${replica.url}/readyz`, { localAddress: '127.0.0.6' })).toMatchObject({ status: 200 });
     expect(await request(`${front.url}/readyz`, { localAddress: '127.0.0.6' })).toMatchObject({ status: 200 });
     expect((await request(`${front.url}/dashboard/`, { localAddress: '127.0.0.6' })).status).toBe(200);
   });
@@ -101,7 +112,10 @@ async function firstLimited(url: string, max: number, options: { localAddress: s
       expect(record.status).toBe('SUCCEEDED');
       expect(ms).toBeLessThan(3000);
     }
-    const served = front.served().slice(before).filter((s) => s.uri === '/status' || s.uri.startsWith('/api/get'));
+    const served = front
+      .served()
+      .slice(before)
+      .filter((s) => s.uri === '/status' || s.uri.startsWith('/api/get'));
     expect(served).toHaveLength(16);
     expect(new Set(served.map((s) => s.upstream))).toEqual(new Set([...replicas.values()].map((r) => `127.0.0.1:${r.port}`)));
     const crossed = served.filter((s, i) => i % 2 === 1 && s.upstream !== served[i - 1].upstream).length;
@@ -112,7 +126,8 @@ async function firstLimited(url: string, max: number, options: { localAddress: s
     // Through the balancer: one client's budget on each replica, whatever it writes in the header
     // (a new address each time would be a new budget each time if the header were passed on as is).
     const viaBalancer = await firstLimited(`${front.url}/api/status`, 3 * LIMIT, {
-      localAddress: '127.0.0.7', forwardedFor: (i) => `127.0.2.${i}`,
+      localAddress: '127.0.0.7',
+      forwardedFor: (i) => `127.0.2.${i}`,
     });
     expect(viaBalancer).toBeGreaterThan(LIMIT + 1);
     expect(viaBalancer).toBeLessThanOrEqual(2 * LIMIT + 1);
@@ -121,7 +136,8 @@ async function firstLimited(url: string, max: number, options: { localAddress: s
     expect(await request(`${front.url}/api/status`, { localAddress: '127.0.0.8' })).toMatchObject({ status: 200 });
     // Straight to a replica: the header is not believed, so a new value per request does not help.
     const direct = await firstLimited(`${[...replicas.values()][0].url}/api/status`, 3 * LIMIT, {
-      localAddress: '127.0.0.9', forwardedFor: (i) => `127.0.1.${i}`,
+      localAddress: '127.0.0.9',
+      forwardedFor: (i) => `127.0.1.${i}`,
     });
     expect(direct).toBe(LIMIT + 1);
   });
@@ -139,7 +155,7 @@ async function firstLimited(url: string, max: number, options: { localAddress: s
     const last = [...replicas.values()].pop()!;
     await db.drop();
     let ready = await request(`${last.url}/readyz`, { localAddress: '127.0.0.11' });
-    for (const started = Date.now(); ready.status === 200 && Date.now() - started < 10_000;) {
+    for (const started = Date.now(); ready.status === 200 && Date.now() - started < 10_000; ) {
       await new Promise((r) => setTimeout(r, 200));
       ready = await request(`${last.url}/readyz`, { localAddress: '127.0.0.11' });
     }

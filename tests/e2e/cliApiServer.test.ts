@@ -22,8 +22,7 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sky-api-home-'));
-  env = { HOME: home, PATH: process.env.PATH ?? '', NO_COLOR: '1',
-    SKYPILOT_API_SERVER_ENDPOINT: `http://127.0.0.1:${await freePort()}` };
+  env = { HOME: home, PATH: process.env.PATH ?? '', NO_COLOR: '1', SKYPILOT_API_SERVER_ENDPOINT: `http://127.0.0.1:${await freePort()}` };
 });
 afterAll(async () => {
   await sky('api', 'stop'); // never leave a server behind, whatever failed

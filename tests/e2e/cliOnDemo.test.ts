@@ -49,11 +49,46 @@ describe('sky on the demo', () => {
     expect(header).toBeGreaterThanOrEqual(0);
     const rows = out.slice(header + 1).map((l) => l.trim().split(/\s{2,}/));
     const byName = Object.fromEntries(rows.map((r) => [r[0], r]));
-    expect(byName['lambda-k8s']).toEqual(['lambda-k8s', 'Kubernetes (lambda-k8s-ctx)', '1x Kubernetes(8CPU--32GB--H100:1)', 'UP', '-', '45 mins ago']);
-    expect(byName['nebius-k8s']).toEqual(['nebius-k8s', 'Kubernetes (nebius-mk8s-ctx)', '2x Kubernetes(4CPU--16GB)', 'STOPPED', '-', '3 days ago']);
-    expect(byName['training-multinode-1']).toEqual(['training-multinode-1', 'GCP (us-central1)', "4x GCP(a2-highgpu-8g, {'A100': 8})", 'UP', '60m', '5 hrs ago']);
-    expect(byName['inference-cluster']).toEqual(['inference-cluster', 'GCP (us-west1)', "1x GCP(a2-highgpu-1g, {'A100': 1}, ports=['8000'])", 'UP', '30m (down)', '2 days ago']);
-    expect(byName['dev-cluster-alice']).toEqual(['dev-cluster-alice', 'AWS (us-east-1)', "1x AWS(m6i.2xlarge, ports=['8888'])", 'STOPPED', '120m', '6 days ago']);
+    expect(byName['lambda-k8s']).toEqual([
+      'lambda-k8s',
+      'Kubernetes (lambda-k8s-ctx)',
+      '1x Kubernetes(8CPU--32GB--H100:1)',
+      'UP',
+      '-',
+      '45 mins ago',
+    ]);
+    expect(byName['nebius-k8s']).toEqual([
+      'nebius-k8s',
+      'Kubernetes (nebius-mk8s-ctx)',
+      '2x Kubernetes(4CPU--16GB)',
+      'STOPPED',
+      '-',
+      '3 days ago',
+    ]);
+    expect(byName['training-multinode-1']).toEqual([
+      'training-multinode-1',
+      'GCP (us-central1)',
+      "4x GCP(a2-highgpu-8g, {'A100': 8})",
+      'UP',
+      '60m',
+      '5 hrs ago',
+    ]);
+    expect(byName['inference-cluster']).toEqual([
+      'inference-cluster',
+      'GCP (us-west1)',
+      "1x GCP(a2-highgpu-1g, {'A100': 1}, ports=['8000'])",
+      'UP',
+      '30m (down)',
+      '2 days ago',
+    ]);
+    expect(byName['dev-cluster-alice']).toEqual([
+      'dev-cluster-alice',
+      'AWS (us-east-1)',
+      "1x AWS(m6i.2xlarge, ports=['8888'])",
+      'STOPPED',
+      '120m',
+      '6 days ago',
+    ]);
   });
 
   it.each([-1, -0.4, 0.4, 1])('the times do not flip when the CLI clock is %d s off the server', async (drift) => {
@@ -67,15 +102,22 @@ describe('sky on the demo', () => {
   it('status --mine narrows to the current user (alice)', async () => {
     const { code, out } = await sky('status', '--mine', '--json');
     expect(code).toBe(0);
-    expect((JSON.parse(out.join('\n')) as { name: string }[]).map((r) => r.name).sort()).toEqual(
-      ['dev-cluster-alice', 'training-multinode-1']);
+    expect((JSON.parse(out.join('\n')) as { name: string }[]).map((r) => r.name).sort()).toEqual([
+      'dev-cluster-alice',
+      'training-multinode-1',
+    ]);
   });
 
   it('status --json gives the records', async () => {
     const { code, out } = await sky('status', '--json');
     expect(code).toBe(0);
-    expect((JSON.parse(out.join('\n')) as { name: string }[]).map((r) => r.name).sort()).toEqual(
-      ['dev-cluster-alice', 'inference-cluster', 'lambda-k8s', 'nebius-k8s', 'training-multinode-1']);
+    expect((JSON.parse(out.join('\n')) as { name: string }[]).map((r) => r.name).sort()).toEqual([
+      'dev-cluster-alice',
+      'inference-cluster',
+      'lambda-k8s',
+      'nebius-k8s',
+      'training-multinode-1',
+    ]);
   });
 
   it('queue, jobs queue, cost-report and users ls show the fake world', async () => {
@@ -126,8 +168,9 @@ describe('sky on the demo', () => {
   it('runs as npx sky through bin/sky.js', async () => {
     const bin = path.resolve(__dirname, '..', '..', 'bin', 'sky.js');
     const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [bin, 'down', 'dev-cluster-alice', '-y'], { env: { ...process.env, ...env } },
-        (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
+      execFile(process.execPath, [bin, 'down', 'dev-cluster-alice', '-y'], { env: { ...process.env, ...env } }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+      );
     });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);

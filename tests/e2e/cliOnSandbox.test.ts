@@ -20,7 +20,9 @@ beforeAll(async () => {
   s = await startSandboxApp();
   served = await listen(s.app);
   env = {
-    SKYPILOT_API_SERVER_ENDPOINT: served.url, SKYPILOT_NO_AUTOSTART: '1', NO_COLOR: '1',
+    SKYPILOT_API_SERVER_ENDPOINT: served.url,
+    SKYPILOT_NO_AUTOSTART: '1',
+    NO_COLOR: '1',
     HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'sky-cli-home-')),
   };
 });
@@ -36,7 +38,11 @@ async function sky(extraEnv: Record<string, string>, ...argv: string[]) {
   return { code, out: stdout.lines, err: stderr.lines };
 }
 
-const statusOf = (lines: string[], cluster: string) => lines.find((l) => l.startsWith(`${cluster} `))?.trim().split(/\s{2,}/)[3];
+const statusOf = (lines: string[], cluster: string) =>
+  lines
+    .find((l) => l.startsWith(`${cluster} `))
+    ?.trim()
+    .split(/\s{2,}/)[3];
 
 describe('sky in a sandbox session', () => {
   it.each([
@@ -66,6 +72,8 @@ describe('sky in a sandbox session', () => {
     s.clock.now += 31 * 60_000;
     const { code, err } = await sky({ SKYPILOT_DEMO_SESSION: id }, 'status');
     expect(code).toBe(0);
-    expect(err).toEqual([expect.stringMatching(/^sky: the demo session has expired; this command ran in a new one: export SKYPILOT_DEMO_SESSION=[\w-]{32}$/)]);
+    expect(err).toEqual([
+      expect.stringMatching(/^sky: the demo session has expired; this command ran in a new one: export SKYPILOT_DEMO_SESSION=[\w-]{32}$/),
+    ]);
   });
 });

@@ -77,7 +77,10 @@ describe('SkyClient on the nightly', () => {
       if (!cut && req.method === 'POST' && req.url === '/stop') {
         cut = true;
         const end = res.end.bind(res);
-        res.end = ((...args: unknown[]) => { req.socket.destroy(); return end(...(args as [])); }) as typeof res.end;
+        res.end = ((...args: unknown[]) => {
+          req.socket.destroy();
+          return end(...(args as []));
+        }) as typeof res.end;
       }
       h.app(req, res);
     });
@@ -89,8 +92,11 @@ describe('SkyClient on the nightly', () => {
       expect(cut).toBe(true);
       expect(stopPosts).toBe(2); // the client did retry
       expect(lookups.getCalls().filter((c) => c.args[0] === 'k8s-dev')).toHaveLength(1);
-      expect((await h.store.list({ viewer: ADMIN, allStatus: true, limit: 1000 })).filter((r) => r.name === 'sky.stop' && r.clusterName === 'k8s-dev'))
-        .toHaveLength(1);
+      expect(
+        (await h.store.list({ viewer: ADMIN, allStatus: true, limit: 1000 })).filter(
+          (r) => r.name === 'sky.stop' && r.clusterName === 'k8s-dev',
+        ),
+      ).toHaveLength(1);
       expect((await stateQueries.getClusterFromName('k8s-dev'))!.status).toBe('STOPPED');
     } finally {
       sandbox.restore();

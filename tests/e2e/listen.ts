@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { appExtensions } from '../../src/appExtensions';
 
-export async function listen(app: Express | ((req: never, res: never) => void)): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+export async function listen(
+  app: Express | ((req: never, res: never) => void),
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const { createServer } = await import('node:http');
   const server = createServer(app as never);
   for (const hook of appExtensions.serverHooks) hook(server);
@@ -13,6 +15,10 @@ export async function listen(app: Express | ((req: never, res: never) => void)):
   return {
     url: `http://127.0.0.1:${port}`,
     server,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -26,9 +26,15 @@ let metricsPort: number;
 beforeAll(async () => {
   dir = makeTempDir('skyts-operable-');
   metricsPort = await freePort();
-  server = await startServerProcess(['--port', '0', '--db-path', path.join(dir, 'state.db'), '--requests-db', path.join(dir, 'requests.db')], {
-    HOME: dir, SKYPILOT_METRICS_PORT: String(metricsPort), SKYPILOT_ACCESS_LOG: '1', SKYPILOT_REPLICA_ID: 'operable',
-  });
+  server = await startServerProcess(
+    ['--port', '0', '--db-path', path.join(dir, 'state.db'), '--requests-db', path.join(dir, 'requests.db')],
+    {
+      HOME: dir,
+      SKYPILOT_METRICS_PORT: String(metricsPort),
+      SKYPILOT_ACCESS_LOG: '1',
+      SKYPILOT_REPLICA_ID: 'operable',
+    },
+  );
 });
 afterAll(async () => {
   await server?.stop();
@@ -55,7 +61,11 @@ describe('an operable server', () => {
   it('writes one JSON line per request', async () => {
     const { id } = await roundTripAcross(server.url, server.url, '/cost_report');
     await new Promise((resolve) => setTimeout(resolve, 1500)); // lines are flushed at least every second
-    const lines = server.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const post = lines.find((l) => l.requestId === id && l.method === 'POST');
     expect(post).toMatchObject({ msg: 'request', path: '/cost_report', endpoint: 'POST /cost_report', status: 200 });
     expect(typeof post!.ms).toBe('number');

@@ -12,13 +12,19 @@ import { makeTempDir, removeDir } from '../helpers/tempState';
 
 const SERVER = path.resolve(__dirname, '..', '..', 'dist', 'src', 'server.js');
 let dir: string;
-beforeAll(() => { dir = makeTempDir('skyts-config-'); });
+beforeAll(() => {
+  dir = makeTempDir('skyts-config-');
+});
 afterAll(() => removeDir(dir));
 
 function startServer(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [SERVER, ...args], { timeout: 15_000, env: { PATH: process.env.PATH ?? '', HOME: dir, ...env } },
-      (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }));
+    execFile(
+      process.execPath,
+      [SERVER, ...args],
+      { timeout: 15_000, env: { PATH: process.env.PATH ?? '', HOME: dir, ...env } },
+      (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
+    );
   });
 }
 
@@ -59,17 +65,22 @@ describe('database files', () => {
     const missing = path.join(dir, 'no-such-dir', 'state.db');
     await expectOneLine(['--db-path', missing], /state database .*no-such-dir\/state\.db: directory .*no-such-dir does not exist/);
     expect(fs.existsSync(path.dirname(missing))).toBe(false);
-    await expectOneLine(['--db-path', path.join(dir, 'ok.db'), '--requests-db', path.join(dir, 'nope', 'r.db')],
-      /requests database .*nope\/r\.db: directory .*nope does not exist/);
+    await expectOneLine(
+      ['--db-path', path.join(dir, 'ok.db'), '--requests-db', path.join(dir, 'nope', 'r.db')],
+      /requests database .*nope\/r\.db: directory .*nope does not exist/,
+    );
   });
 
   it('an SQLite file of another program is refused before anything is written to it', async () => {
     const foreign = path.join(dir, 'foreign.db');
     const db = new Database(foreign);
-    db.exec("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5);");
+    db.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5);');
     db.close();
     const before = digest(foreign);
-    await expectOneLine(['--db-path', foreign], /state database .*foreign\.db: not a skypilot-ts state database \(it holds other tables: invoices\); refusing to change it/);
+    await expectOneLine(
+      ['--db-path', foreign],
+      /state database .*foreign\.db: not a skypilot-ts state database \(it holds other tables: invoices\); refusing to change it/,
+    );
     expect(digest(foreign)).toBe(before);
     expect(fs.existsSync(`${foreign}-wal`)).toBe(false);
   });

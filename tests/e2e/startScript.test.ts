@@ -30,7 +30,8 @@ function write(root: string, file: string, text: string, mtime: Date): void {
 function project(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sky-start-'));
   dirs.push(root);
-  for (const script of ['start.js', 'buildFreshness.js']) write(root, `scripts/${script}`, fs.readFileSync(path.join(REPO, 'scripts', script), 'utf8'), LONG_AGO);
+  for (const script of ['start.js', 'buildFreshness.js'])
+    write(root, `scripts/${script}`, fs.readFileSync(path.join(REPO, 'scripts', script), 'utf8'), LONG_AGO);
   const build = `node -e "require('fs').writeFileSync('build-ran', '')"`;
   write(root, 'package.json', JSON.stringify({ name: 'start-fixture', private: true, scripts: { build } }), LONG_AGO);
   write(root, 'tsconfig.json', '{}', LONG_AGO);
@@ -38,17 +39,22 @@ function project(): string {
   write(root, 'src/deep/er/module.ts', '', LONG_AGO);
   write(root, 'dist/src/demo/demo.js', 'globalThis.demoPreloaded = true;', LATER);
   write(root, 'dist/dashboard/index.html', '', LATER);
-  write(root, 'dist/src/server.js', [
-    `console.log('server ' + JSON.stringify({ args: process.argv.slice(2), demo: Boolean(globalThis.demoPreloaded) }));`,
-    `const seen = {};`,
-    `for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => {`,
-    `  seen[signal] = (seen[signal] || 0) + 1;`,
-    `  console.log(signal + ' ' + seen[signal]);`,
-    `  setTimeout(() => process.exit(0), 300);`,
-    `});`,
-    `if (process.argv.includes('--exit')) process.exit(Number(process.argv[process.argv.indexOf('--exit') + 1]));`,
-    `setTimeout(() => process.exit(3), 20000); // never outlive a failed test for long`,
-  ].join('\n'), LATER);
+  write(
+    root,
+    'dist/src/server.js',
+    [
+      `console.log('server ' + JSON.stringify({ args: process.argv.slice(2), demo: Boolean(globalThis.demoPreloaded) }));`,
+      `const seen = {};`,
+      `for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => {`,
+      `  seen[signal] = (seen[signal] || 0) + 1;`,
+      `  console.log(signal + ' ' + seen[signal]);`,
+      `  setTimeout(() => process.exit(0), 300);`,
+      `});`,
+      `if (process.argv.includes('--exit')) process.exit(Number(process.argv[process.argv.indexOf('--exit') + 1]));`,
+      `setTimeout(() => process.exit(3), 20000); // never outlive a failed test for long`,
+    ].join('\n'),
+    LATER,
+  );
   return root;
 }
 
@@ -84,7 +90,8 @@ describe('staleReason', () => {
 function start(root: string, args: string[]): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [path.join(root, 'scripts', 'start.js'), ...args], { cwd: root, timeout: 20_000 }, (error, stdout) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout }));
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout }),
+    );
   });
 }
 

@@ -74,7 +74,8 @@ function tmuxDriver(tmux: string): TerminalDriver {
         await until(`"${options.prompt}"`, deadline, async () => ((await pane()).includes(options.prompt) ? true : undefined));
         await t('send-keys', '-t', 'sky', options.answer, 'Enter');
         const exitCode = await until('the command to exit', deadline, async () =>
-          fs.existsSync(exitFile) && fs.readFileSync(exitFile, 'utf8').trim() ? Number(fs.readFileSync(exitFile, 'utf8')) : undefined);
+          fs.existsSync(exitFile) && fs.readFileSync(exitFile, 'utf8').trim() ? Number(fs.readFileSync(exitFile, 'utf8')) : undefined,
+        );
         return { transcript: await pane(), exitCode };
       } finally {
         await t('kill-server').catch(() => undefined);
@@ -86,7 +87,6 @@ function tmuxDriver(tmux: string): TerminalDriver {
 
 /** Roughly what the screen shows of a raw transcript: readline's cursor moves removed, `\r\n` as `\n`. */
 function screenText(raw: string): string {
-  // eslint-disable-next-line no-control-regex
   return raw.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r\n/g, '\n');
 }
 

@@ -30,10 +30,20 @@ afterAll(async () => {
 async function pendingRow(replicaId: string, requestId: string): Promise<void> {
   const store = await RequestStore.openSqlite(path.join(dir, 'requests.db'), { replicaId });
   try {
-    await store.create({
-      requestId, name: 'sky.stop', body: {}, userId: 'aaaa0001', userName: 'a', owner: 'local', clusterName: null,
-      scheduleType: 'short', durable: true,
-    }, () => 'unused');
+    await store.create(
+      {
+        requestId,
+        name: 'sky.stop',
+        body: {},
+        userId: 'aaaa0001',
+        userName: 'a',
+        owner: 'local',
+        clusterName: null,
+        scheduleType: 'short',
+        durable: true,
+      },
+      () => 'unused',
+    );
   } finally {
     await store.close();
   }
@@ -49,7 +59,7 @@ async function statusOf(requestId: string): Promise<string | undefined> {
 }
 
 describe('two servers on one SQLite file', () => {
-  it('a second server on a taken port exits with one line and fails none of the first\'s requests', async () => {
+  it("a second server on a taken port exits with one line and fails none of the first's requests", async () => {
     await pendingRow('first', 'first-inflight-0001');
     const second = startServerProcess(['--port', String(first.port), ...files()], { HOME: dir, SKYPILOT_REPLICA_ID: 'first' });
     await expect(second).rejects.toThrow(/port \d+ on 127\.0\.0\.1 is already in use/);

@@ -82,7 +82,12 @@ export interface ScheduleOptions {
 /** Sends the scheduled request and checks the protocol's first half: 200, body null, the id header. */
 export async function schedule(app: SkyApp, path: string, options: ScheduleOptions = {}): Promise<string> {
   const method = options.method ?? 'post';
-  let req = method === 'post' ? request(app).post(path).send((options.body ?? {}) as object) : request(app).get(path);
+  let req =
+    method === 'post'
+      ? request(app)
+          .post(path)
+          .send((options.body ?? {}) as object)
+      : request(app).get(path);
   for (const [k, v] of Object.entries(options.headers ?? {})) req = req.set(k, v);
   const res = await req;
   if (res.status !== 200) {
@@ -110,8 +115,7 @@ export async function fetchResult<T = unknown>(app: SkyApp, requestId: string): 
   };
 }
 
-export async function roundTrip<T = unknown>(app: SkyApp, path: string, options: ScheduleOptions = {}):
-  Promise<RoundTrip<T>> {
+export async function roundTrip<T = unknown>(app: SkyApp, path: string, options: ScheduleOptions = {}): Promise<RoundTrip<T>> {
   return fetchResult<T>(app, await schedule(app, path, options));
 }
 

@@ -29,9 +29,10 @@ export function makeHandle(name: string, spec: HandleSpec = {}): CloudVmRayResou
     region: spec.region === undefined ? 'us-east-1' : spec.region,
     useSpot: spec.useSpot ?? false,
   });
-  const ips = spec.ips === undefined
-    ? Array.from({ length: nodes }, (_, i): [string, string] => [`10.0.0.${i + 1}`, `198.51.100.${i + 1}`])
-    : spec.ips;
+  const ips =
+    spec.ips === undefined
+      ? Array.from({ length: nodes }, (_, i): [string, string] => [`10.0.0.${i + 1}`, `198.51.100.${i + 1}`])
+      : spec.ips;
   return new CloudVmRayResourceHandle({
     clusterName: name,
     clusterNameOnCloud: `${name}-2ea4`,

@@ -3,12 +3,19 @@
  * child process, so the config stays synchronous): prints "ok" or the reason.
  * The URI: SKYPILOT_TEST_POSTGRES_URI, else postgresql://sky:sky@127.0.0.1:5432/sky (what .ci/run makes).
  */
-'use strict';
+
 const { Client } = require('pg');
 
 const uri = process.env.SKYPILOT_TEST_POSTGRES_URI || 'postgresql://sky:sky@127.0.0.1:5432/sky';
 const client = new Client({ connectionString: uri, connectionTimeoutMillis: 2000 });
-client.connect()
+client
+  .connect()
   .then(() => client.query('SELECT 1'))
-  .then(() => { process.stdout.write('ok'); return client.end(); })
-  .catch((error) => { process.stdout.write(error.message || String(error)); process.exitCode = 0; });
+  .then(() => {
+    process.stdout.write('ok');
+    return client.end();
+  })
+  .catch((error) => {
+    process.stdout.write(error.message || String(error));
+    process.exitCode = 0;
+  });

@@ -23,8 +23,10 @@ export function redisAvailability(): RedisAvailability {
   if (probed) return probed;
   const probe = spawnSync(process.execPath, [path.join(__dirname, 'redisProbe.js')], { encoding: 'utf8', timeout: 5000 });
   const answer = (probe.stdout || probe.stderr || 'no answer').trim();
-  probed = answer === 'ok' || isCI() ? { run: true }
-    : { run: false, reason: `Redis tests SKIPPED: no Redis at ${REDIS_URL} (${answer}); start redis-server (in CI this is a failure)` };
+  probed =
+    answer === 'ok' || isCI()
+      ? { run: true }
+      : { run: false, reason: `Redis tests SKIPPED: no Redis at ${REDIS_URL} (${answer}); start redis-server (in CI this is a failure)` };
   return probed;
 }
 

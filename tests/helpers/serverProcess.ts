@@ -19,11 +19,17 @@ export interface ServerProcess {
 
 export function startServerProcess(args: string[], env: NodeJS.ProcessEnv, options: { demo?: boolean } = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...(options.demo ? ['-r', './dist/src/demo/demo.js'] : []), 'dist/src/server.js', ...args], {
-    cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (c: Buffer) => { output += c.toString(); });
-  child.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
+  child.stdout!.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
@@ -36,7 +42,11 @@ export function startServerProcess(args: string[], env: NodeJS.ProcessEnv, optio
       child.stdout!.off('data', check);
       const port = Number(match[1]);
       resolve({
-        child, port, url: `http://127.0.0.1:${port}`, output: () => output, exited,
+        child,
+        port,
+        url: `http://127.0.0.1:${port}`,
+        output: () => output,
+        exited,
         async stop() {
           if (child.exitCode !== null || child.signalCode !== null) return;
           child.kill('SIGTERM');
@@ -57,10 +67,12 @@ export function startServerProcess(args: string[], env: NodeJS.ProcessEnv, optio
 /** POST (or GET) a scheduled request on one server, then its result from another. */
 export async function roundTripAcross(post: string, get: string, path: string, body: unknown = {}, headers: Record<string, string> = {}) {
   const res = await fetch(`${post}${path}`, {
-    method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
   });
   const id = res.headers.get('x-skypilot-request-id');
   if (res.status !== 200 || !id) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
   const result = await fetch(`${get}/api/get?request_id=${encodeURIComponent(id)}`, { headers });
-  return { id, status: result.status, body: await result.json() as Record<string, unknown> };
+  return { id, status: result.status, body: (await result.json()) as Record<string, unknown> };
 }

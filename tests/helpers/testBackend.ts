@@ -41,7 +41,11 @@ export interface TestDatabase {
 /** A fresh PostgreSQL database, or an SQLite file `file` in `dir`. */
 export async function createTestDatabase(dir: string, file: string, backend = testBackend()): Promise<TestDatabase> {
   if (backend === 'sqlite') {
-    return { target: { kind: 'sqlite', path: file === ':memory:' ? file : path.join(dir, file), createDir: false }, uri: null, drop: async () => {} };
+    return {
+      target: { kind: 'sqlite', path: file === ':memory:' ? file : path.join(dir, file), createDir: false },
+      uri: null,
+      drop: async () => {},
+    };
   }
   const name = `skyts_${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${name}`));
@@ -49,6 +53,9 @@ export async function createTestDatabase(dir: string, file: string, backend = te
   return {
     target: { kind: 'postgres', uri },
     uri,
-    drop: () => admin(async (c) => { await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); }),
+    drop: () =>
+      admin(async (c) => {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }),
   };
 }

@@ -8,23 +8,24 @@ import path from 'node:path';
 
 const SCRIPT = path.join(__dirname, 'unpickle.py');
 
-export type Described =
-  | null | boolean | number | string | Described[] | { [key: string]: Described };
+export type Described = null | boolean | number | string | Described[] | { [key: string]: Described };
 
-export type Loaded =
-  | { value: Described; ops: string[]; protocol: number | null; error?: undefined }
-  | { error: string };
+export type Loaded = { value: Described; ops: string[]; protocol: number | null; error?: undefined } | { error: string };
 
 /** Unpickles each base64 pickle; fails the test clearly when python3 is not installed. */
 export function unpickleAll(base64Pickles: readonly string[]): Loaded[] {
   const run = spawnSync('python3', [SCRIPT], {
-    input: JSON.stringify(base64Pickles), encoding: 'utf8', timeout: 20_000,
+    input: JSON.stringify(base64Pickles),
+    encoding: 'utf8',
+    timeout: 20_000,
   });
   if (run.error) {
     const missing = (run.error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new Error(missing
-      ? 'python3 is required for the pickle tests (CI installs it); it was not found on PATH'
-      : `running python3 failed: ${run.error.message}`);
+    throw new Error(
+      missing
+        ? 'python3 is required for the pickle tests (CI installs it); it was not found on PATH'
+        : `running python3 failed: ${run.error.message}`,
+    );
   }
   if (run.status !== 0) throw new Error(`unpickle.py exited ${run.status}: ${run.stderr}`);
   return JSON.parse(run.stdout) as Loaded[];
@@ -43,4 +44,4 @@ export const pyBigInt = (digits: string): Described => ({ __int__: digits });
 export const pyDict = (...entries: [Described, Described][]): Described => ({ __dict__: entries });
 export const pyEnum = (cls: string, value: Described): Described => ({ __enum__: cls, value });
 export const pyObject = (cls: string, state?: Described): Described =>
-  (state === undefined ? { __object__: cls } : { __object__: cls, state });
+  state === undefined ? { __object__: cls } : { __object__: cls, state };

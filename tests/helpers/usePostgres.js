@@ -1,3 +1,3 @@
 /** Jest setup for the PostgreSQL project: the test helpers read this to pick the backend. */
-'use strict';
+
 process.env.SKYPILOT_TEST_BACKEND = 'postgres';

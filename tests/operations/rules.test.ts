@@ -17,9 +17,17 @@ useTempStateDb();
 
 function as(userId: string): OpContext {
   return {
-    requestId: 'r', signal: new AbortController().signal, log: () => {},
+    requestId: 'r',
+    signal: new AbortController().signal,
+    log: () => {},
     user: { id: userId, name: userId },
-    caller: { identity: { id: userId, name: userId }, viewer: { principal: userId, admin: false }, clientApiVersion: null, clientVersion: null, address: '127.0.0.1' },
+    caller: {
+      identity: { id: userId, name: userId },
+      viewer: { principal: userId, admin: false },
+      clientApiVersion: null,
+      clientVersion: null,
+      address: '127.0.0.1',
+    },
     requests: undefined as never,
   };
 }
@@ -37,7 +45,9 @@ describe('cluster rules', () => {
   it('autostop needs an UP cluster', async () => {
     await seedCluster('rule-stopped');
     await clusters.stop({ cluster_name: 'rule-stopped' });
-    await expect(clusters.autostop({ cluster_name: 'rule-stopped', idle_minutes: 10 })).rejects.toMatchObject({ type: 'ClusterNotUpError' });
+    await expect(clusters.autostop({ cluster_name: 'rule-stopped', idle_minutes: 10 })).rejects.toMatchObject({
+      type: 'ClusterNotUpError',
+    });
   });
 
   it('a started cluster is UP with addresses again', async () => {
@@ -61,8 +71,12 @@ describe('workspace rules', () => {
     await workspaces.createWorkspace({ workspace_name: 'busy', config: {} });
     await seedCluster('rule-in-busy', { workspace: 'busy' });
     await expect(workspaces.deleteWorkspace({ workspace_name: 'busy' })).rejects.toMatchObject({ type: 'WorkspaceInUseError' });
-    await expect(workspaces.createWorkspace({ workspace_name: 'busy', config: {} })).rejects.toMatchObject({ type: 'WorkspaceExistsError' });
-    await expect(workspaces.updateWorkspace({ workspace_name: 'nope', config: {} })).rejects.toMatchObject({ type: 'WorkspaceNotFoundError' });
+    await expect(workspaces.createWorkspace({ workspace_name: 'busy', config: {} })).rejects.toMatchObject({
+      type: 'WorkspaceExistsError',
+    });
+    await expect(workspaces.updateWorkspace({ workspace_name: 'nope', config: {} })).rejects.toMatchObject({
+      type: 'WorkspaceNotFoundError',
+    });
   });
 });
 
@@ -87,7 +101,7 @@ describe('user rules', () => {
 });
 
 describe('managed job rules', () => {
-  it("a user cancels only their own unfinished jobs unless all_users", async () => {
+  it('a user cancels only their own unfinished jobs unless all_users', async () => {
     const mine = await managedJobsState.addJob({ name: 'mine', userHash: USER_A, resources: '1x[CPU:1]' });
     const theirs = await managedJobsState.addJob({ name: 'theirs', userHash: USER_B, resources: '1x[CPU:1]' });
     await expect(managedJobs.cancel({ job_ids: [theirs] }, as(USER_A))).rejects.toMatchObject({ type: 'ManagedJobNotFoundError' });

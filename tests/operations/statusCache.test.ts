@@ -44,7 +44,10 @@ describe('the /status cache', () => {
 
   it('does not keep an answer computed while the version moved', async () => {
     version = 'm1';
-    const compute = sinon.stub().callsFake(async () => { version = 'm2'; return '[moving]'; });
+    const compute = sinon.stub().callsFake(async () => {
+      version = 'm2';
+      return '[moving]';
+    });
     await cachedStatus('k3', compute);
     version = 'm1';
     await cachedStatus('k3', compute);

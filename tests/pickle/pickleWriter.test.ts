@@ -1,9 +1,7 @@
 /** The pickle writer against python3's own unpickler: every value kind, every size boundary. */
-import { PickleValue, PyDict, PyFloat, PyGlobal, PyObject, PyTuple } from '../../src/pickle/pickleValue';
+import { type PickleValue, PyDict, PyFloat, PyGlobal, PyObject, PyTuple } from '../../src/pickle/pickleValue';
 import { MAX_PICKLE_DEPTH, toBase64Pickle, writePickle } from '../../src/pickle/pickleWriter';
-import {
-  Described, Loaded, pyBigInt, pyDict, pyFloat, pyObject, pyTuple, unpickleAll,
-} from '../helpers/unpickle';
+import { type Described, type Loaded, pyBigInt, pyDict, pyFloat, pyObject, pyTuple, unpickleAll } from '../helpers/unpickle';
 
 interface Case {
   name: string;
@@ -60,13 +58,17 @@ const CASES: Case[] = [
   { name: 'empty dict', value: {}, expected: {}, op: 'EMPTY_DICT' },
   {
     name: 'nested dict',
-    value: { a: 1, b: { c: [true, { d: null }] }, 'ключ': 'значение' },
-    expected: { a: 1, b: { c: [true, { d: null }] }, 'ключ': 'значение' },
+    value: { a: 1, b: { c: [true, { d: null }] }, ключ: 'значение' },
+    expected: { a: 1, b: { c: [true, { d: null }] }, ключ: 'значение' },
     op: 'SETITEMS',
   },
   {
     name: 'dict with non-str keys',
-    value: new PyDict([[null, 'all'], [1, 'one'], [new PyTuple(['a', 2]), [3]]]),
+    value: new PyDict([
+      [null, 'all'],
+      [1, 'one'],
+      [new PyTuple(['a', 2]), [3]],
+    ]),
     expected: pyDict([null, 'all'], [1, 'one'], [pyTuple('a', 2), [3]]),
   },
   { name: 'empty tuple', value: new PyTuple([]), expected: pyTuple(), op: 'EMPTY_TUPLE' },
@@ -86,7 +88,11 @@ const CASES: Case[] = [
     expected: pyObject('sky.resources.AutostopConfig', { enabled: false, idle_minutes: 5 }),
     op: 'BUILD',
   },
-  { name: `${MAX_PICKLE_DEPTH} levels deep`, value: nested(MAX_PICKLE_DEPTH), expected: JSON.parse(JSON.stringify(nested(MAX_PICKLE_DEPTH))) as Described },
+  {
+    name: `${MAX_PICKLE_DEPTH} levels deep`,
+    value: nested(MAX_PICKLE_DEPTH),
+    expected: JSON.parse(JSON.stringify(nested(MAX_PICKLE_DEPTH))) as Described,
+  },
 ];
 
 describe('writePickle, loaded by python3', () => {

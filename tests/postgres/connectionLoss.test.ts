@@ -35,7 +35,9 @@ async function terminate(pid: number): Promise<void> {
 
 it('fails the transaction whose connection is cut, and keeps serving', async () => {
   const uncaught: unknown[] = [];
-  const onUncaught = (error: unknown) => { uncaught.push(error); };
+  const onUncaught = (error: unknown) => {
+    uncaught.push(error);
+  };
   process.on('uncaughtException', onUncaught);
   const db = await openPostgres<Record<string, never>>({ uri: database.uri!, what: 'state database', channel: 'connloss_test' });
   try {

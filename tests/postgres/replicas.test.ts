@@ -19,7 +19,10 @@ let a: ServerProcess;
 let b: ServerProcess;
 
 const env = (replica: string) => ({
-  HOME: dir, SKYPILOT_DB_CONNECTION_URI: database.uri!, SKYPILOT_REPLICA_ID: replica, SKYPILOT_REPLICA_LEASE_SECONDS: '2',
+  HOME: dir,
+  SKYPILOT_DB_CONNECTION_URI: database.uri!,
+  SKYPILOT_REPLICA_ID: replica,
+  SKYPILOT_REPLICA_LEASE_SECONDS: '2',
 });
 
 beforeAll(async () => {
@@ -57,7 +60,8 @@ describe('two replicas on one PostgreSQL', () => {
         const started = performance.now();
         const result = await roundTripAcross(post, get, i % 3 ? '/status' : '/cost_report');
         times.push(performance.now() - started);
-        if (result.status !== 200 || result.body.status !== 'SUCCEEDED') failures.push(`${i}: ${result.status} ${JSON.stringify(result.body).slice(0, 200)}`);
+        if (result.status !== 200 || result.body.status !== 'SUCCEEDED')
+          failures.push(`${i}: ${result.status} ${JSON.stringify(result.body).slice(0, 200)}`);
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
@@ -76,7 +80,7 @@ describe('two replicas on one PostgreSQL', () => {
     expect(seen.body.status).toBe('SUCCEEDED');
     const workspaces = await fetch(`${b.url}/workspaces`);
     const id = workspaces.headers.get('x-skypilot-request-id')!;
-    const result = await (await fetch(`${a.url}/api/get?request_id=${id}`)).json() as { return_value: string };
+    const result = (await (await fetch(`${a.url}/api/get?request_id=${id}`)).json()) as { return_value: string };
     expect(Object.keys(JSON.parse(result.return_value))).toContain('replicated');
     const stopped = await roundTripAcross(b.url, a.url, '/stop', { cluster_name: 'rep-2' });
     expect(stopped.body.status).toBe('SUCCEEDED');
@@ -86,7 +90,9 @@ describe('two replicas on one PostgreSQL', () => {
 
   it("streams another replica's request log", async () => {
     const res = await fetch(`${a.url}/start`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cluster_name: 'rep-2' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ cluster_name: 'rep-2' }),
     });
     const id = res.headers.get('x-skypilot-request-id')!;
     const stream = await fetch(`${b.url}/api/stream?request_id=${id}&follow=True`);
@@ -98,10 +104,20 @@ describe('two replicas on one PostgreSQL', () => {
     const store = await RequestStore.open({ target: database.target, replicaId: 'probe' });
     try {
       // An in-flight write of replica-a, as a crash would leave it.
-      const { record } = await store.create({
-        requestId: 'inflight-on-a-0001', name: 'sky.stop', body: {}, userId: 'aaaa0001', userName: 'a', owner: 'local',
-        clusterName: null, scheduleType: 'short', durable: true,
-      }, () => 'unused');
+      const { record } = await store.create(
+        {
+          requestId: 'inflight-on-a-0001',
+          name: 'sky.stop',
+          body: {},
+          userId: 'aaaa0001',
+          userName: 'a',
+          owner: 'local',
+          clusterName: null,
+          scheduleType: 'short',
+          durable: true,
+        },
+        () => 'unused',
+      );
       await store.db.kysely.updateTable('requests').set({ replica_id: 'replica-a' }).where('request_id', '=', record.requestId).execute();
       a.child.kill('SIGKILL');
       await a.exited;

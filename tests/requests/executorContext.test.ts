@@ -10,24 +10,38 @@ import { RequestStore } from '../../src/requests/requestStore';
 
 const USER = { id: 'aaaa0001', name: 'a' };
 
-it.each([1, 2])('each queued job runs in its submitter\'s context (pool of %i)', async (concurrency) => {
+it.each([1, 2])("each queued job runs in its submitter's context (pool of %i)", async (concurrency) => {
   const store = await RequestStore.openSqlite(':memory:');
   const executor = new RequestExecutor(store, { shortConcurrency: concurrency });
   const context = new AsyncLocalStorage<string>();
   const seen = new Map<string, string | undefined>();
   let release!: () => void;
-  const gate = new Promise<void>((resolve) => { release = resolve; });
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   const labels = ['first', 'second', 'third', 'fourth'];
   for (const label of labels) {
-    const { record } = await store.create({
-      requestId: `req-${label}`, name: 'sky.status', body: {}, userId: USER.id, userName: USER.name, owner: 'local',
-      clusterName: null, scheduleType: 'short', durable: false,
-    }, () => 'x');
-    context.run(label, () => executor.submit(record, USER, async () => {
-      await gate;
-      seen.set(label, context.getStore());
-      return null;
-    }));
+    const { record } = await store.create(
+      {
+        requestId: `req-${label}`,
+        name: 'sky.status',
+        body: {},
+        userId: USER.id,
+        userName: USER.name,
+        owner: 'local',
+        clusterName: null,
+        scheduleType: 'short',
+        durable: false,
+      },
+      () => 'x',
+    );
+    context.run(label, () =>
+      executor.submit(record, USER, async () => {
+        await gate;
+        seen.set(label, context.getStore());
+        return null;
+      }),
+    );
   }
   release();
   while (store.liveCount() > 0) await new Promise((resolve) => setTimeout(resolve, 5));

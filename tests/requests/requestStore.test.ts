@@ -27,8 +27,16 @@ let seq = 0;
 function newRequest(overrides: Partial<NewRequest> = {}): NewRequest {
   seq++;
   return {
-    requestId: `req-${String(seq).padStart(6, '0')}`, name: 'sky.status', body: {}, userId: 'aaaa0001', userName: 'a',
-    owner: 'local', clusterName: null, scheduleType: 'short', durable: false, ...overrides,
+    requestId: `req-${String(seq).padStart(6, '0')}`,
+    name: 'sky.status',
+    body: {},
+    userId: 'aaaa0001',
+    userName: 'a',
+    owner: 'local',
+    clusterName: null,
+    scheduleType: 'short',
+    durable: false,
+    ...overrides,
   };
 }
 
@@ -136,19 +144,32 @@ describe('janitor', () => {
       const reads = [];
       for (let i = 0; i < 30; i++) reads.push(await finished(store, {}, JSON.stringify('r'.repeat(20_000))));
       await store.flushReads();
-      const janitor = new RequestJanitor(store, { durableRetentionSeconds: 3600, readRetentionSeconds: 3600, maxDbBytes: Number.MAX_SAFE_INTEGER });
+      const janitor = new RequestJanitor(store, {
+        durableRetentionSeconds: 3600,
+        readRetentionSeconds: 3600,
+        maxDbBytes: Number.MAX_SAFE_INTEGER,
+      });
       await janitor.pass();
       expect(await store.table.get(reads[0].requestId)).not.toBeNull();
       const size = await store.table.sizeBytes();
-      const bounded = new RequestJanitor(store, { durableRetentionSeconds: 3600, readRetentionSeconds: 3600, maxDbBytes: Math.floor(size / 2) });
+      const bounded = new RequestJanitor(store, {
+        durableRetentionSeconds: 3600,
+        readRetentionSeconds: 3600,
+        maxDbBytes: Math.floor(size / 2),
+      });
       await bounded.pass();
       expect(await store.table.sizeBytes()).toBeLessThanOrEqual(Math.floor(size / 2) + 256 * 1024);
       expect(await store.table.get(reads[0].requestId)).toBeNull();
-      const expiring = new RequestJanitor(store, { durableRetentionSeconds: -1, readRetentionSeconds: -1, maxDbBytes: Number.MAX_SAFE_INTEGER });
+      const expiring = new RequestJanitor(store, {
+        durableRetentionSeconds: -1,
+        readRetentionSeconds: -1,
+        maxDbBytes: Number.MAX_SAFE_INTEGER,
+      });
       await expiring.pass();
       expect(await store.table.get(oldWrite.requestId)).toBeNull();
-      expect((await store.table.list({ viewer: ADMIN, allStatus: true, limit: 1000 })).map((r) => r.requestId))
-        .not.toContain(oldWrite.requestId);
+      expect((await store.table.list({ viewer: ADMIN, allStatus: true, limit: 1000 })).map((r) => r.requestId)).not.toContain(
+        oldWrite.requestId,
+      );
     } finally {
       await store.close();
     }
@@ -170,7 +191,12 @@ describe('replica leases', () => {
       await ja.stop();
       await a.close();
       const a2 = await open({ replicaId: 'replica-a' });
-      const ja2 = new RequestJanitor(a2, { durableRetentionSeconds: 3600, readRetentionSeconds: 600, maxDbBytes: 1e12, intervalMs: 60_000 });
+      const ja2 = new RequestJanitor(a2, {
+        durableRetentionSeconds: 3600,
+        readRetentionSeconds: 600,
+        maxDbBytes: 1e12,
+        intervalMs: 60_000,
+      });
       try {
         expect(await ja2.start()).toBe(1);
         expect(await a2.table.get(ofA.requestId)).toMatchObject({ status: 'FAILED', error: { type: 'ServerRestarted' } });
@@ -189,8 +215,20 @@ describe('replica leases', () => {
     const crashed = await open({ replicaId: 'replica-crashed' });
     const survivor = await open({ replicaId: 'replica-survivor' });
     const lease = 1;
-    const jc = new RequestJanitor(crashed, { durableRetentionSeconds: 3600, readRetentionSeconds: 600, maxDbBytes: 1e12, leaseSeconds: lease, intervalMs: 60_000 });
-    const js = new RequestJanitor(survivor, { durableRetentionSeconds: 3600, readRetentionSeconds: 600, maxDbBytes: 1e12, leaseSeconds: lease, intervalMs: 60_000 });
+    const jc = new RequestJanitor(crashed, {
+      durableRetentionSeconds: 3600,
+      readRetentionSeconds: 600,
+      maxDbBytes: 1e12,
+      leaseSeconds: lease,
+      intervalMs: 60_000,
+    });
+    const js = new RequestJanitor(survivor, {
+      durableRetentionSeconds: 3600,
+      readRetentionSeconds: 600,
+      maxDbBytes: 1e12,
+      leaseSeconds: lease,
+      intervalMs: 60_000,
+    });
     try {
       await jc.start();
       await js.start();
@@ -217,15 +255,34 @@ describe('the wire payload', () => {
   it('built by hand is byte for byte JSON.stringify of the payload object, for every kind of record', async () => {
     const { toWirePayload, wirePayloadJson } = await import('../../src/requests/requestRecord');
     const base = {
-      requestId: 'r-1', name: 'sky.status', body: '{}', status: 'SUCCEEDED' as const, createdAt: 1796000000.123,
-      finishedAt: 1796000001.5, userId: 'aaaa0001', userName: 'Ünïcode "quoted" \n', owner: 'local', replicaId: 'x',
-      clusterName: null, scheduleType: 'short' as const, durable: false, returnValue: '[{"a":"\\u2028 \\"x\\""}]',
-      error: null, statusMsg: null, shouldRetry: false, log: '',
+      requestId: 'r-1',
+      name: 'sky.status',
+      body: '{}',
+      status: 'SUCCEEDED' as const,
+      createdAt: 1796000000.123,
+      finishedAt: 1796000001.5,
+      userId: 'aaaa0001',
+      userName: 'Ünïcode "quoted" \n',
+      owner: 'local',
+      replicaId: 'x',
+      clusterName: null,
+      scheduleType: 'short' as const,
+      durable: false,
+      returnValue: '[{"a":"\\u2028 \\"x\\""}]',
+      error: null,
+      statusMsg: null,
+      shouldRetry: false,
+      log: '',
     };
     const records = [
       base,
       { ...base, returnValueQuoted: JSON.stringify(base.returnValue) },
-      { ...base, status: 'FAILED' as const, error: { type: 'ClusterDoesNotExist', message: "Cluster 'x' does not exist." }, returnValue: 'null' },
+      {
+        ...base,
+        status: 'FAILED' as const,
+        error: { type: 'ClusterDoesNotExist', message: "Cluster 'x' does not exist." },
+        returnValue: 'null',
+      },
       { ...base, status: 'PENDING' as const, finishedAt: null, clusterName: 'c', statusMsg: 'waiting', shouldRetry: true, userName: null },
     ];
     for (const record of records) expect(wirePayloadJson(record)).toBe(JSON.stringify(toWirePayload(record)));

@@ -13,7 +13,9 @@ const TOKEN = 'stats-token-0123456789';
 
 describe('live-session cap', () => {
   let s: SandboxApp;
-  beforeAll(async () => { s = await startSandboxApp({ maxSessions: 2, reclaimIdleMinutes: 5 }); });
+  beforeAll(async () => {
+    s = await startSandboxApp({ maxSessions: 2, reclaimIdleMinutes: 5 });
+  });
   afterAll(async () => s.close());
 
   it('gives a visitor past the cap the read-only world with the reason, then reclaims an idle session', async () => {
@@ -24,7 +26,11 @@ describe('live-session cap', () => {
     expect(page.headers['x-demo-session-notice']).toBe('capacity');
     expect(page.headers['set-cookie']).toBeUndefined();
     const banner = await request(s.app).get('/internal/dashboard/demo/session');
-    expect(banner.body).toMatchObject({ session_id: null, notice: 'capacity', message: expect.stringMatching(/sandbox is full right now/) });
+    expect(banner.body).toMatchObject({
+      session_id: null,
+      notice: 'capacity',
+      message: expect.stringMatching(/sandbox is full right now/),
+    });
     const write = await request(s.app).post('/stop').send({ cluster_name: 'lambda-k8s' });
     expect(write.headers['x-demo-session-notice']).toBe('capacity');
     const failed = await request(s.app).get('/api/get').query({ request_id: write.headers['x-skypilot-request-id'] });
@@ -46,7 +52,9 @@ describe('live-session cap', () => {
 
 describe('new sessions per address per minute', () => {
   let s: SandboxApp;
-  beforeAll(async () => { s = await startSandboxApp({ newSessionsPerMinute: 3 }); });
+  beforeAll(async () => {
+    s = await startSandboxApp({ newSessionsPerMinute: 3 });
+  });
   afterAll(async () => s.close());
 
   it('allows 3 a minute per address, then the read-only world with the reason', async () => {
@@ -62,7 +70,9 @@ describe('new sessions per address per minute', () => {
 
 describe('changes per session', () => {
   let s: SandboxApp;
-  beforeAll(async () => { s = await startSandboxApp({ maxChanges: 2 }); });
+  beforeAll(async () => {
+    s = await startSandboxApp({ maxChanges: 2 });
+  });
   afterAll(async () => s.close());
 
   it('refuses writes past the limit until the session is reset', async () => {
@@ -79,7 +89,9 @@ describe('changes per session', () => {
 
 describe('stats', () => {
   let s: SandboxApp;
-  beforeAll(async () => { s = await startSandboxApp({ statsToken: TOKEN }); });
+  beforeAll(async () => {
+    s = await startSandboxApp({ statsToken: TOKEN });
+  });
   afterAll(async () => s.close());
 
   it.each([
@@ -100,17 +112,22 @@ describe('stats', () => {
     const res = await request(s.app).get('/internal/dashboard/demo/stats').set('Authorization', `Bearer ${TOKEN}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
-      store: 'memory', live_sessions: 1, created: 1, extended: 1, refused_writes: 1,
+      store: 'memory',
+      live_sessions: 1,
+      created: 1,
+      extended: 1,
+      refused_writes: 1,
       writes: { stop: 1, down: 1, clear_jobs: 1 },
       capacity: { max_sessions: 2000, max_changes_per_session: 100, session_minutes: 30, max_extensions: 3 },
     });
   });
-
 });
 
 describe('stats without a token configured', () => {
   let s: SandboxApp;
-  beforeAll(async () => { s = await startSandboxApp(); });
+  beforeAll(async () => {
+    s = await startSandboxApp();
+  });
   afterAll(async () => s.close());
 
   it('are off', async () => {
@@ -122,7 +139,9 @@ describe('stats without a token configured', () => {
 describe('Redis unreachable', () => {
   let s: SandboxApp;
   // Nothing listens on port 1: every Redis call fails fast.
-  beforeAll(async () => { s = await startSandboxApp({ redisUrl: 'redis://127.0.0.1:1' }); });
+  beforeAll(async () => {
+    s = await startSandboxApp({ redisUrl: 'redis://127.0.0.1:1' });
+  });
   afterAll(async () => s.close());
 
   it('serves the read-only world with the reason, never an error', async () => {

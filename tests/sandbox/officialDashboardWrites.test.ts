@@ -15,7 +15,9 @@ const ENV = { env_vars: { SKYPILOT_IS_FROM_DASHBOARD: 'true', SKYPILOT_USER_ID: 
 const BOB = userHashForName('bob@skypilot.co');
 
 let s: SandboxApp;
-beforeAll(async () => { s = await startSandboxApp(); });
+beforeAll(async () => {
+  s = await startSandboxApp();
+});
 afterAll(async () => s.close());
 
 /** A browser: the page load gives it its session cookie, which every call then carries. */
@@ -25,13 +27,21 @@ async function browser(): Promise<string> {
 }
 
 async function scheduled(cookie: string, method: 'get' | 'post', path: string, body: object = {}) {
-  const sent = method === 'post'
-    ? request(s.app).post(`${P}${path}`).set(DASHBOARD_HEADERS).set('Cookie', cookie).send({ ...ENV, ...body })
-    : request(s.app).get(`${P}${path}`).set(DASHBOARD_HEADERS).set('Cookie', cookie);
+  const sent =
+    method === 'post'
+      ? request(s.app)
+          .post(`${P}${path}`)
+          .set(DASHBOARD_HEADERS)
+          .set('Cookie', cookie)
+          .send({ ...ENV, ...body })
+      : request(s.app).get(`${P}${path}`).set(DASHBOARD_HEADERS).set('Cookie', cookie);
   const res = await sent;
   expect(res.status).toBe(200);
-  const got = await request(s.app).get(`${P}/api/get`).query({ request_id: res.headers['x-skypilot-request-id'] })
-    .set(DASHBOARD_HEADERS).set('Cookie', cookie);
+  const got = await request(s.app)
+    .get(`${P}/api/get`)
+    .query({ request_id: res.headers['x-skypilot-request-id'] })
+    .set(DASHBOARD_HEADERS)
+    .set('Cookie', cookie);
   const payload = got.status === 500 ? got.body.detail : got.body;
   return { status: payload.status as string, value: JSON.parse(payload.return_value), error: JSON.parse(payload.error) };
 }
@@ -42,19 +52,28 @@ const volumes = async (cookie: string) => ((await scheduled(cookie, 'get', '/vol
 describe('the official dashboard in a sandbox session', () => {
   it('users page: changes a role, for this visitor only', async () => {
     const [mine, theirs] = [await browser(), await browser()];
-    const res = await request(s.app).post(`${P}/users/update`).set(DASHBOARD_HEADERS).set('Cookie', mine).send({ user_id: BOB, role: 'viewer' });
+    const res = await request(s.app)
+      .post(`${P}/users/update`)
+      .set(DASHBOARD_HEADERS)
+      .set('Cookie', mine)
+      .send({ user_id: BOB, role: 'viewer' });
     expect(res.status).toBe(200);
     const roleOf = async (cookie: string) =>
-      ((await request(s.app).get(`${P}/users`).set('Cookie', cookie)).body as { id: string; role: string }[]).find((u) => u.id === BOB)?.role;
+      ((await request(s.app).get(`${P}/users`).set('Cookie', cookie)).body as { id: string; role: string }[]).find((u) => u.id === BOB)
+        ?.role;
     expect(await roleOf(mine)).toBe('viewer');
     expect(await roleOf(theirs)).toBe('user');
   });
 
   it('workspaces page: creates, updates and deletes a workspace', async () => {
     const [mine, theirs] = [await browser(), await browser()];
-    expect((await scheduled(mine, 'post', '/workspaces/create', { workspace_name: 'demo-team', config: { gcp: { project_id: 'x' } } })).status).toBe('SUCCEEDED');
+    expect(
+      (await scheduled(mine, 'post', '/workspaces/create', { workspace_name: 'demo-team', config: { gcp: { project_id: 'x' } } })).status,
+    ).toBe('SUCCEEDED');
     expect((await workspaces(mine))['demo-team']).toEqual({ gcp: { project_id: 'x' } });
-    expect((await scheduled(mine, 'post', '/workspaces/update', { workspace_name: 'demo-team', config: { aws: { disabled: true } } })).status).toBe('SUCCEEDED');
+    expect(
+      (await scheduled(mine, 'post', '/workspaces/update', { workspace_name: 'demo-team', config: { aws: { disabled: true } } })).status,
+    ).toBe('SUCCEEDED');
     expect((await workspaces(mine))['demo-team']).toEqual({ aws: { disabled: true } });
     expect(Object.keys(await workspaces(theirs))).toEqual(['default', 'ml-team', 'research-private']);
     expect((await scheduled(mine, 'post', '/workspaces/delete', { workspace_name: 'demo-team' })).status).toBe('SUCCEEDED');

@@ -28,8 +28,12 @@ suite('two server processes sharing one Redis', () => {
     dir = makeTempDir('skyts-sandbox-replicas-');
     for (const name of ['a', 'b']) fs.mkdirSync(path.join(dir, name));
     const env = (name: string) => ({
-      HOME: path.join(dir, name), SKYPILOT_DEMO_SANDBOX: '1', SKYPILOT_DEMO_REDIS_URL: REDIS_URL, SKYPILOT_DEMO_REDIS_PREFIX: prefix,
-      SKYPILOT_DEMO_STATS_TOKEN: TOKEN, SKYPILOT_RATE_LIMIT: 'off',
+      HOME: path.join(dir, name),
+      SKYPILOT_DEMO_SANDBOX: '1',
+      SKYPILOT_DEMO_REDIS_URL: REDIS_URL,
+      SKYPILOT_DEMO_REDIS_PREFIX: prefix,
+      SKYPILOT_DEMO_STATS_TOKEN: TOKEN,
+      SKYPILOT_RATE_LIMIT: 'off',
     });
     const args = (name: string) => ['--port', '0', '--requests-db', path.join(dir, name, 'requests.db')];
     [a, b] = await Promise.all([
@@ -54,7 +58,7 @@ suite('two server processes sharing one Redis', () => {
     const requestId = post.headers.get('x-skypilot-request-id');
     expect([post.status, typeof requestId]).toEqual([200, 'string']);
     const got = await fetch(`${server.url}/api/get?request_id=${requestId}`, { headers: headers(id) });
-    const payload = await got.json() as { status?: string; return_value?: string; detail?: { status: string } };
+    const payload = (await got.json()) as { status?: string; return_value?: string; detail?: { status: string } };
     const final = payload.detail ?? payload;
     return { status: final.status as string, value: JSON.parse((final as { return_value?: string }).return_value ?? 'null') as T };
   }
@@ -89,7 +93,11 @@ suite('two server processes sharing one Redis', () => {
   it('counts on both replicas into one set of stats', async () => {
     const stats = await fetch(`${a.url}/demo/stats`, { headers: { Authorization: `Bearer ${TOKEN}` } });
     expect(await stats.json()).toMatchObject({
-      store: 'redis', live_sessions: 2, created: 2, extended: 1, writes: { stop: 1, launch: 1 },
+      store: 'redis',
+      live_sessions: 2,
+      created: 2,
+      extended: 1,
+      writes: { stop: 1, launch: 1 },
     });
   });
 
@@ -97,7 +105,7 @@ suite('two server processes sharing one Redis', () => {
     const keys = await client.keys(`${prefix}*`);
     expect(keys.length).toBeGreaterThan(4);
     for (const key of keys) expect([key, (await client.pttl(key)) > 0]).toEqual([key, true]);
-    const sessions = (await client.zrange(`${prefix}live`, 0, -1));
+    const sessions = await client.zrange(`${prefix}live`, 0, -1);
     for (const id of sessions) await fetch(`${b.url}/demo/session`, { method: 'DELETE', headers: headers(id) });
     const left = (await client.keys(`${prefix}*`)).map((k) => k.slice(prefix.length)).filter((k) => !k.startsWith('new:'));
     expect(left.sort()).toEqual(['stats']);

@@ -29,7 +29,9 @@ export interface SandboxApp {
 export async function startSandboxApp(settings: Partial<SandboxSettings> = {}): Promise<SandboxApp> {
   const clock = { now: Date.now() };
   const demo = installDemo({
-    reloadMs: 0, log: () => {}, spy: true,
+    reloadMs: 0,
+    log: () => {},
+    spy: true,
     sandbox: { enabled: true, redisUrl: null, newSessionsPerMinute: 100_000, ...settings, clock: () => clock.now },
   });
   const store = await RequestStore.openSqlite(':memory:');
@@ -37,7 +39,10 @@ export async function startSandboxApp(settings: Partial<SandboxSettings> = {}): 
   fs.writeFileSync(path.join(builtDir, 'index.html'), '<!doctype html><title>dashboard</title>');
   const app = createApp({ requests: store, dashboard: { builtDir }, getTimeoutMs: 5000 });
   return {
-    app, demo, store, clock,
+    app,
+    demo,
+    store,
+    clock,
     async newSession() {
       const res = await request(app).post('/demo/session');
       if (res.status !== 201) throw new Error(`POST /demo/session answered ${res.status}: ${res.text}`);
@@ -61,8 +66,11 @@ export async function fetchResultAs<T>(app: SkyApp, requestId: string, session: 
   if (res.status !== 200 && res.status !== 500) throw new Error(`/api/get answered ${res.status}: ${res.text}`);
   const payload = res.status === 500 ? res.body.detail : res.body;
   return {
-    requestId, status: res.status, payload,
-    value: JSON.parse(payload.return_value) as T, error: JSON.parse(payload.error) as RoundTrip['error'],
+    requestId,
+    status: res.status,
+    payload,
+    value: JSON.parse(payload.return_value) as T,
+    error: JSON.parse(payload.error) as RoundTrip['error'],
   };
 }
 

@@ -11,20 +11,42 @@ import { copyFixtures, FIXTURES_DIR } from '../demo/demoApp';
 describe('sandbox settings', () => {
   it('ships off, with the documented defaults and four launchable recipes', () => {
     expect(loadSandboxSettings(FIXTURES_DIR, {})).toMatchObject({
-      enabled: false, sessionMinutes: 30, maxExtensions: 3, maxSessions: 2000, maxChanges: 100, maxSessionBytes: 64 * 1024,
-      newSessionsPerMinute: 10, reclaimIdleMinutes: 5, sweepSeconds: 30, startSeconds: 8, redisUrl: null,
-      redisPrefix: 'skyts:demo:', statsToken: null,
+      enabled: false,
+      sessionMinutes: 30,
+      maxExtensions: 3,
+      maxSessions: 2000,
+      maxChanges: 100,
+      maxSessionBytes: 64 * 1024,
+      newSessionsPerMinute: 10,
+      reclaimIdleMinutes: 5,
+      sweepSeconds: 30,
+      startSeconds: 8,
+      redisUrl: null,
+      redisPrefix: 'skyts:demo:',
+      statsToken: null,
     });
-    expect(Object.keys(loadSandboxSettings(FIXTURES_DIR, {}).launch)).toEqual(['llama-finetune', 'nightly-eval', 'dev-box', 'vllm-inference']);
+    expect(Object.keys(loadSandboxSettings(FIXTURES_DIR, {}).launch)).toEqual([
+      'llama-finetune',
+      'nightly-eval',
+      'dev-box',
+      'vllm-inference',
+    ]);
   });
 
   it('takes the environment over the file', () => {
     const env = {
-      SKYPILOT_DEMO_SANDBOX: 'true', SKYPILOT_DEMO_MAX_SESSIONS: '50', SKYPILOT_DEMO_SESSION_MINUTES: '0.5',
-      SKYPILOT_DEMO_REDIS_URL: 'redis://cache:6379', SKYPILOT_DEMO_STATS_TOKEN: 'x'.repeat(16),
+      SKYPILOT_DEMO_SANDBOX: 'true',
+      SKYPILOT_DEMO_MAX_SESSIONS: '50',
+      SKYPILOT_DEMO_SESSION_MINUTES: '0.5',
+      SKYPILOT_DEMO_REDIS_URL: 'redis://cache:6379',
+      SKYPILOT_DEMO_STATS_TOKEN: 'x'.repeat(16),
     };
     expect(loadSandboxSettings(FIXTURES_DIR, env)).toMatchObject({
-      enabled: true, maxSessions: 50, sessionMinutes: 0.5, redisUrl: 'redis://cache:6379', statsToken: 'x'.repeat(16),
+      enabled: true,
+      maxSessions: 50,
+      sessionMinutes: 0.5,
+      redisUrl: 'redis://cache:6379',
+      statsToken: 'x'.repeat(16),
     });
   });
 
@@ -42,9 +64,24 @@ describe('sandbox settings', () => {
 
   it.each([
     ['an unknown setting', 'enabled: false', 'enabled: false\nmax_sesions: 5', 'sandbox.yaml: Unrecognized key: "max_sesions"'],
-    ['a bad instance type', 'instance_type: 8CPU--32GB--H100:1', 'instance_type: nope', 'sandbox.yaml: launch.llama-finetune.instance_type:'],
-    ['a missing log', 'log: logs/launch/nightly-eval.log', 'log: logs/launch/gone.log', "launch.nightly-eval.log: file 'logs/launch/gone.log' does not exist"],
-    ['a recipe that does not exist', 'dev-box:\n', 'dev-boxx:\n', "sandbox.yaml: launch.dev-boxx: no recipe named 'dev-boxx' in recipes.yaml"],
+    [
+      'a bad instance type',
+      'instance_type: 8CPU--32GB--H100:1',
+      'instance_type: nope',
+      'sandbox.yaml: launch.llama-finetune.instance_type:',
+    ],
+    [
+      'a missing log',
+      'log: logs/launch/nightly-eval.log',
+      'log: logs/launch/gone.log',
+      "launch.nightly-eval.log: file 'logs/launch/gone.log' does not exist",
+    ],
+    [
+      'a recipe that does not exist',
+      'dev-box:\n',
+      'dev-boxx:\n',
+      "sandbox.yaml: launch.dev-boxx: no recipe named 'dev-boxx' in recipes.yaml",
+    ],
   ])('stops the demo at start for %s in sandbox.yaml', (_what, from, to, message) => {
     const dir = copyFixtures();
     try {

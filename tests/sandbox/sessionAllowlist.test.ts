@@ -13,7 +13,9 @@ import { calledWrites } from '../demo/demoApp';
 import { SESSION_HEADER, startSandboxApp, type SandboxApp } from './sandboxApp';
 
 let s: SandboxApp;
-beforeAll(async () => { s = await startSandboxApp(); });
+beforeAll(async () => {
+  s = await startSandboxApp();
+});
 afterAll(async () => s.close());
 afterEach(() => {
   expect(calledWrites(s.demo)).toEqual([]);
@@ -26,36 +28,95 @@ const BOB = userHashForName('bob@skypilot.co');
 const status = async (id: string) => (await s.inSession<Status[]>(id, '/status', {})).value;
 const clusterIn = async (id: string, name: string) => (await status(id)).find((c) => c.name === name);
 const direct = (id: string, method: 'get' | 'post', path: string, body?: object) =>
-  (method === 'get' ? request(s.app).get(path) : request(s.app).post(path).send(body ?? {})).set(SESSION_HEADER, id);
+  (method === 'get'
+    ? request(s.app).get(path)
+    : request(s.app)
+        .post(path)
+        .send(body ?? {})
+  ).set(SESSION_HEADER, id);
 
 /** [method, path, what to send first (same session), body, what the session sees after]. */
-type Write = [method: 'POST', path: string, body: object, seen: (id: string) => Promise<unknown>, expected: unknown, before?: [string, object][]];
+type Write = [
+  method: 'POST',
+  path: string,
+  body: object,
+  seen: (id: string) => Promise<unknown>,
+  expected: unknown,
+  before?: [string, object][],
+];
 
 const writes: Write[] = [
   ['POST', '/stop', { cluster_name: 'lambda-k8s' }, async (id) => (await clusterIn(id, 'lambda-k8s'))?.status, 'STOPPED'],
   ['POST', '/start', { cluster_name: 'dev-cluster-alice' }, async (id) => (await clusterIn(id, 'dev-cluster-alice'))?.status, 'INIT'],
   ['POST', '/down', { cluster_name: 'nebius-k8s' }, async (id) => (await clusterIn(id, 'nebius-k8s')) ?? 'gone', 'gone'],
-  ['POST', '/autostop', { cluster_name: 'inference-cluster', idle_minutes: 15 },
-    async (id) => (await clusterIn(id, 'inference-cluster'))?.autostop, 15],
-  ['POST', '/cancel', { cluster_name: 'training-multinode-1', job_ids: [2] },
-    async (id) => (await s.inSession<{ job_id: number; status: string }[]>(id, '/queue', { cluster_name: 'training-multinode-1' }))
-      .value.find((j) => j.job_id === 2)?.status, 'CANCELLED'],
-  ['POST', '/jobs/cancel', { job_ids: [1] },
-    async (id) => (await s.inSession<{ jobs: { job_id: number; status: string }[] }>(id, '/jobs/queue/v2', { job_ids: [1] }))
-      .value.jobs[0].status, 'CANCELLING'],
-  ['POST', '/users/update', { user_id: BOB, role: 'admin' },
-    async (id) => ((await direct(id, 'get', '/users')).body as { id: string; role: string }[]).find((u) => u.id === BOB)?.role, 'admin'],
-  ['POST', '/workspaces/create', { workspace_name: 'sandbox-team', config: { gcp: { project_id: 'p' } } },
-    async (id) => (await s.inSession<Record<string, unknown>>(id, '/workspaces', {}, 'get')).value['sandbox-team'], { gcp: { project_id: 'p' } }],
-  ['POST', '/workspaces/update', { workspace_name: 'ml-team', config: { aws: { disabled: true } } },
-    async (id) => (await s.inSession<Record<string, unknown>>(id, '/workspaces', {}, 'get')).value['ml-team'], { aws: { disabled: true } }],
-  ['POST', '/workspaces/delete', { workspace_name: 'sandbox-team' },
-    async (id) => 'sandbox-team' in (await s.inSession<Record<string, unknown>>(id, '/workspaces', {}, 'get')).value, false,
-    [['/workspaces/create', { workspace_name: 'sandbox-team', config: {} }]]],
-  ['POST', '/volumes/delete', { names: ['model-checkpoints'] },
-    async (id) => (await s.inSession<{ name: string }[]>(id, '/volumes', {}, 'get')).value.map((v) => v.name).includes('model-checkpoints'), false],
-  ['POST', '/launch', { task: 'recipes:llama-finetune', cluster_name: 'ft-1' },
-    async (id) => (await clusterIn(id, 'ft-1'))?.status, 'INIT'],
+  [
+    'POST',
+    '/autostop',
+    { cluster_name: 'inference-cluster', idle_minutes: 15 },
+    async (id) => (await clusterIn(id, 'inference-cluster'))?.autostop,
+    15,
+  ],
+  [
+    'POST',
+    '/cancel',
+    { cluster_name: 'training-multinode-1', job_ids: [2] },
+    async (id) =>
+      (await s.inSession<{ job_id: number; status: string }[]>(id, '/queue', { cluster_name: 'training-multinode-1' })).value.find(
+        (j) => j.job_id === 2,
+      )?.status,
+    'CANCELLED',
+  ],
+  [
+    'POST',
+    '/jobs/cancel',
+    { job_ids: [1] },
+    async (id) =>
+      (await s.inSession<{ jobs: { job_id: number; status: string }[] }>(id, '/jobs/queue/v2', { job_ids: [1] })).value.jobs[0].status,
+    'CANCELLING',
+  ],
+  [
+    'POST',
+    '/users/update',
+    { user_id: BOB, role: 'admin' },
+    async (id) => ((await direct(id, 'get', '/users')).body as { id: string; role: string }[]).find((u) => u.id === BOB)?.role,
+    'admin',
+  ],
+  [
+    'POST',
+    '/workspaces/create',
+    { workspace_name: 'sandbox-team', config: { gcp: { project_id: 'p' } } },
+    async (id) => (await s.inSession<Record<string, unknown>>(id, '/workspaces', {}, 'get')).value['sandbox-team'],
+    { gcp: { project_id: 'p' } },
+  ],
+  [
+    'POST',
+    '/workspaces/update',
+    { workspace_name: 'ml-team', config: { aws: { disabled: true } } },
+    async (id) => (await s.inSession<Record<string, unknown>>(id, '/workspaces', {}, 'get')).value['ml-team'],
+    { aws: { disabled: true } },
+  ],
+  [
+    'POST',
+    '/workspaces/delete',
+    { workspace_name: 'sandbox-team' },
+    async (id) => 'sandbox-team' in (await s.inSession<Record<string, unknown>>(id, '/workspaces', {}, 'get')).value,
+    false,
+    [['/workspaces/create', { workspace_name: 'sandbox-team', config: {} }]],
+  ],
+  [
+    'POST',
+    '/volumes/delete',
+    { names: ['model-checkpoints'] },
+    async (id) => (await s.inSession<{ name: string }[]>(id, '/volumes', {}, 'get')).value.map((v) => v.name).includes('model-checkpoints'),
+    false,
+  ],
+  [
+    'POST',
+    '/launch',
+    { task: 'recipes:llama-finetune', cluster_name: 'ft-1' },
+    async (id) => (await clusterIn(id, 'ft-1'))?.status,
+    'INIT',
+  ],
 ];
 
 describe('session writes', () => {
@@ -85,8 +146,14 @@ describe('everything else is refused inside a session', () => {
   const scheduled = unlisted.filter((e) => 'scheduled' in e).map((e): [string, string] => [e.method, e.path]);
   const others = [
     ...unlisted.filter((e) => !('scheduled' in e)).map((e): [string, string] => [e.method, e.path]),
-    ['POST', '/exec'], ['POST', '/jobs/launch'], ['POST', '/users/import'], ['POST', '/volumes/apply'],
-    ['POST', '/upload'], ['DELETE', '/status'], ['PUT', '/stop'], ['GET', '/users/export'],
+    ['POST', '/exec'],
+    ['POST', '/jobs/launch'],
+    ['POST', '/users/import'],
+    ['POST', '/volumes/apply'],
+    ['POST', '/upload'],
+    ['DELETE', '/status'],
+    ['PUT', '/stop'],
+    ['GET', '/users/export'],
   ] as [string, string][];
 
   it('has refused endpoints to check', () => {

@@ -8,7 +8,9 @@ import { SESSION_HEADER, startSandboxApp, type SandboxApp } from './sandboxApp';
 
 const MINUTE = 60_000;
 let s: SandboxApp;
-beforeAll(async () => { s = await startSandboxApp(); });
+beforeAll(async () => {
+  s = await startSandboxApp();
+});
 afterAll(async () => s.close());
 
 const statusOf = async (id: string, cluster: string) =>
@@ -21,7 +23,9 @@ describe('session lifetime', () => {
     expect(res.body).toMatchObject({ session_id: expect.stringMatching(/^[\w-]{32}$/), extensions_left: 3, changes: 0, max_changes: 100 });
     expect(Date.parse(res.body.expires_at) - s.clock.now).toBe(30 * MINUTE);
     expect(res.headers['x-demo-session-id']).toBe(res.body.session_id);
-    expect(res.headers['set-cookie'][0]).toMatch(new RegExp(`^skyts_demo_session=${res.body.session_id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=\\d+$`));
+    expect(res.headers['set-cookie'][0]).toMatch(
+      new RegExp(`^skyts_demo_session=${res.body.session_id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=\\d+$`),
+    );
   });
 
   it('extends 3 times, then answers 409; each extension gives 30 minutes from then', async () => {
@@ -51,8 +55,10 @@ describe('session lifetime', () => {
     // A client that keeps sending the old id stays in that one fresh session (its round trips work).
     const again = await s.inSession<{ name: string; status: string }[]>(id, '/stop', { cluster_name: 'inference-cluster' });
     expect(again.payload.status).toBe('SUCCEEDED');
-    expect((await s.inSession<{ name: string; status: string }[]>(fresh, '/status', {})).value
-      .find((c) => c.name === 'inference-cluster')?.status).toBe('STOPPED');
+    expect(
+      (await s.inSession<{ name: string; status: string }[]>(fresh, '/status', {})).value.find((c) => c.name === 'inference-cluster')
+        ?.status,
+    ).toBe('STOPPED');
     const banner = await request(s.app).get('/internal/dashboard/demo/session').set(SESSION_HEADER, fresh);
     expect(banner.body).toMatchObject({ session_id: fresh, replaced_expired: true, extensions_left: 3 });
   });

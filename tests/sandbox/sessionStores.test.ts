@@ -13,7 +13,12 @@ import { REDIS_URL, redisAvailability, testPrefix } from '../helpers/redis';
 
 const MINUTE = 60_000;
 const LIMITS: SessionLimits = {
-  ttlMs: 30 * MINUTE, maxExtensions: 3, maxSessions: 3, hardMaxChanges: 5, maxBytes: 4096, reclaimIdleMs: 5 * MINUTE,
+  ttlMs: 30 * MINUTE,
+  maxExtensions: 3,
+  maxSessions: 3,
+  hardMaxChanges: 5,
+  maxBytes: 4096,
+  reclaimIdleMs: 5 * MINUTE,
 };
 
 interface Harness {
@@ -28,35 +33,45 @@ const redis = redisAvailability();
 if (!redis.run) console.warn(redis.reason);
 
 const kinds: [string, () => Promise<Harness>][] = [
-  ['memory', async () => {
-    const clock = { now: Date.now() };
-    const store = new MemorySessionStore(LIMITS, () => clock.now);
-    return { store, clock, twin: null, close: () => store.close() };
-  }],
+  [
+    'memory',
+    async () => {
+      const clock = { now: Date.now() };
+      const store = new MemorySessionStore(LIMITS, () => clock.now);
+      return { store, clock, twin: null, close: () => store.close() };
+    },
+  ],
 ];
 if (redis.run) {
-  kinds.push(['redis', async () => {
-    const clock = { now: Date.now() };
-    const prefix = testPrefix('store');
-    const store = new RedisSessionStore(new Redis(REDIS_URL), LIMITS, () => clock.now, prefix);
-    const twin = new RedisSessionStore(new Redis(REDIS_URL), LIMITS, () => clock.now, prefix);
-    return {
-      store, clock, twin,
-      close: async () => {
-        const keys = await store.redis.keys(`${prefix}*`);
-        if (keys.length) await store.redis.del(...keys);
-        await store.close();
-        await twin.close();
-      },
-    };
-  }]);
+  kinds.push([
+    'redis',
+    async () => {
+      const clock = { now: Date.now() };
+      const prefix = testPrefix('store');
+      const store = new RedisSessionStore(new Redis(REDIS_URL), LIMITS, () => clock.now, prefix);
+      const twin = new RedisSessionStore(new Redis(REDIS_URL), LIMITS, () => clock.now, prefix);
+      return {
+        store,
+        clock,
+        twin,
+        close: async () => {
+          const keys = await store.redis.keys(`${prefix}*`);
+          if (keys.length) await store.redis.del(...keys);
+          await store.close();
+          await twin.close();
+        },
+      };
+    },
+  ]);
 }
 
 const stop = (cluster: string, at = 1): Change => ({ kind: 'stop', cluster, at });
 
 describe.each(kinds)('%s session store', (_kind, open) => {
   let h: Harness;
-  beforeEach(async () => { h = await open(); });
+  beforeEach(async () => {
+    h = await open();
+  });
   afterEach(async () => h.close());
 
   const create = async () => {
@@ -188,7 +203,7 @@ redisSuite('redis session store, shared', () => {
     return result.session;
   };
 
-  it('shares sessions between processes, and a copy catches up on the other side\'s changes', async () => {
+  it("shares sessions between processes, and a copy catches up on the other side's changes", async () => {
     const s = await create();
     const there = (await twin.get(s.id))!;
     await twin.append(there, stop('from-twin', 1));
@@ -203,11 +218,21 @@ redisSuite('redis session store, shared', () => {
     const s = await create();
     await store.append(s, stop('a'));
     await store.extend(s.id);
-    await new Promise<void>((resolve) => { store.count('refused_writes'); setTimeout(resolve, 50); });
+    await new Promise<void>((resolve) => {
+      store.count('refused_writes');
+      setTimeout(resolve, 50);
+    });
     const keys = await store.redis.keys(`${store.prefix}*`);
-    expect(keys.sort()).toEqual([`${store.prefix}exp`, `${store.prefix}live`, `${store.prefix}s:${s.id}`, `${store.prefix}s:${s.id}:log`,
-      `${store.prefix}stats`].sort());
-    for (const key of keys) expect([key, await store.redis.pttl(key) > 0]).toEqual([key, true]);
+    expect(keys.sort()).toEqual(
+      [
+        `${store.prefix}exp`,
+        `${store.prefix}live`,
+        `${store.prefix}s:${s.id}`,
+        `${store.prefix}s:${s.id}:log`,
+        `${store.prefix}stats`,
+      ].sort(),
+    );
+    for (const key of keys) expect([key, (await store.redis.pttl(key)) > 0]).toEqual([key, true]);
   });
 });
 

@@ -11,7 +11,9 @@ import { SESSION_HEADER, startSandboxApp, type SandboxApp } from './sandboxApp';
 const T0 = Date.parse('2026-11-22T12:00:00Z') / 1000;
 let s: SandboxApp;
 let saved: string | undefined;
-const at = (seconds: number) => { process.env.SKYPILOT_NOW = String(T0 + seconds); };
+const at = (seconds: number) => {
+  process.env.SKYPILOT_NOW = String(T0 + seconds);
+};
 
 beforeAll(async () => {
   saved = process.env.SKYPILOT_NOW;
@@ -25,11 +27,11 @@ afterAll(async () => {
 beforeEach(() => at(0));
 
 type Row = { name: string; status: string; autostop: number; head_ip?: string | null };
-const cluster = async (id: string, name: string) =>
-  (await s.inSession<Row[]>(id, '/status', {})).value.find((c) => c.name === name);
+const cluster = async (id: string, name: string) => (await s.inSession<Row[]>(id, '/status', {})).value.find((c) => c.name === name);
 const events = async (id: string, name: string) =>
-  (await s.inSession<{ reason: string; ending_status: string }[]>(id, '/cluster_events', { cluster_name: name, include_timestamps: true }))
-    .value.map((e) => `${e.ending_status}: ${e.reason}`);
+  (
+    await s.inSession<{ reason: string; ending_status: string }[]>(id, '/cluster_events', { cluster_name: name, include_timestamps: true })
+  ).value.map((e) => `${e.ending_status}: ${e.reason}`);
 const provisionLog = async (id: string, name: string) =>
   (await request(s.app).post('/provision_logs').set(SESSION_HEADER, id).send({ cluster_name: name })).text;
 const jobs = async (id: string, name: string) =>
@@ -56,7 +58,11 @@ describe('start', () => {
     await s.inSession(id, '/start', { cluster_name: 'dev-cluster-alice', idle_minutes_to_autostop: 45 });
     expect((await cluster(id, 'dev-cluster-alice'))?.head_ip ?? null).toBeNull();
     at(10);
-    expect(await cluster(id, 'dev-cluster-alice')).toMatchObject({ status: 'UP', autostop: 45, head_ip: expect.stringMatching(/^198\.51\.100\./) });
+    expect(await cluster(id, 'dev-cluster-alice')).toMatchObject({
+      status: 'UP',
+      autostop: 45,
+      head_ip: expect.stringMatching(/^198\.51\.100\./),
+    });
     expect((await events(id, 'dev-cluster-alice')).slice(-2)).toEqual(['INIT: Starting the cluster (sky start).', 'UP: Cluster is up.']);
   });
 
@@ -96,7 +102,9 @@ describe('launch of a recipe', () => {
   it('names the cluster when not told, in the workspace asked for', async () => {
     const id = await s.newSession();
     await s.inSession(id, '/launch', { task: 'recipes:nightly-eval', override_skypilot_config: { active_workspace: 'ml-team' } });
-    const row = (await s.inSession<(Row & { workspace: string })[]>(id, '/status', {})).value.find((c) => c.name.startsWith('nightly-eval-'));
+    const row = (await s.inSession<(Row & { workspace: string })[]>(id, '/status', {})).value.find((c) =>
+      c.name.startsWith('nightly-eval-'),
+    );
     expect(row).toMatchObject({ status: 'INIT', workspace: 'ml-team', name: expect.stringMatching(/^nightly-eval-[0-9a-f]{4}$/) });
   });
 
@@ -136,7 +144,8 @@ describe('managed job cancel', () => {
   it('reads CANCELLING, then CANCELLED 3 s later', async () => {
     const id = await s.newSession();
     await s.inSession(id, '/jobs/cancel', { job_ids: [6] });
-    const statusOf = async () => (await s.inSession<{ jobs: { status: string }[] }>(id, '/jobs/queue/v2', { job_ids: [6] })).value.jobs[0].status;
+    const statusOf = async () =>
+      (await s.inSession<{ jobs: { status: string }[] }>(id, '/jobs/queue/v2', { job_ids: [6] })).value.jobs[0].status;
     expect(await statusOf()).toBe('CANCELLING');
     at(3);
     expect(await statusOf()).toBe('CANCELLED');

@@ -74,7 +74,10 @@ describe('terminate and stop', () => {
     expect(restarted.autostop).toBe(-1);
     expect(restarted.toDown).toBe(false);
     const entry = (await globalUserState.getClustersFromHistory()).find((h) => h.name === 'cycle')!;
-    expect(entry.usageIntervals).toEqual([[T0 / 1000, T0 / 1000 + 60], [T0 / 1000 + 120, null]]);
+    expect(entry.usageIntervals).toEqual([
+      [T0 / 1000, T0 / 1000 + 60],
+      [T0 / 1000 + 120, null],
+    ]);
     clock.tick(30_000);
     const running = (await globalUserState.getClustersFromHistory()).find((h) => h.name === 'cycle')!;
     expect(running.durationSeconds).toBe(60 + 30);
@@ -83,8 +86,7 @@ describe('terminate and stop', () => {
   it('removing or updating a missing cluster fails with ClusterDoesNotExist', async () => {
     await expect(globalUserState.removeCluster('ghost', true)).rejects.toMatchObject({ type: 'ClusterDoesNotExist' });
     await expect(globalUserState.setClusterStatus('ghost', 'UP')).rejects.toMatchObject({ type: 'ClusterDoesNotExist' });
-    await expect(globalUserState.setClusterAutostopValue('ghost', 5, false))
-      .rejects.toMatchObject({ type: 'ClusterDoesNotExist' });
+    await expect(globalUserState.setClusterAutostopValue('ghost', 5, false)).rejects.toMatchObject({ type: 'ClusterDoesNotExist' });
   });
 });
 
@@ -114,8 +116,7 @@ describe('getClusters filters', () => {
 
   it('filters by user hashes', async () => {
     expect(names(await globalUserState.getClusters({ userHashes: [USER_B] }))).toEqual(['f-mid']);
-    expect(names(await globalUserState.getClusters({ userHashes: [USER_A, USER_B] })))
-      .toEqual(['f-new', 'f-mid', 'f-old']);
+    expect(names(await globalUserState.getClusters({ userHashes: [USER_A, USER_B] }))).toEqual(['f-new', 'f-mid', 'f-old']);
   });
 
   it('filters by cluster names and combines filters', async () => {

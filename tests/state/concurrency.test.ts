@@ -31,14 +31,19 @@ parentPort.postMessage('done');
 /** Resolves `ready` once the worker's connection is open, `done` when all its rows are written. */
 function runWriter(dbPath: string): { ready: Promise<void>; done: Promise<void> } {
   let onReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => { onReady = resolve; });
+  const ready = new Promise<void>((resolve) => {
+    onReady = resolve;
+  });
   const done = new Promise<void>((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { dbPath, rows: WORKER_ROWS, sqlite: require.resolve('better-sqlite3') },
     });
     worker.on('message', (m) => (m === 'ready' ? onReady() : resolve()));
-    worker.once('error', (e) => { onReady(); reject(e); });
+    worker.once('error', (e) => {
+      onReady();
+      reject(e);
+    });
     worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited with ${code}`))));
   });
   return { ready, done };
@@ -49,9 +54,17 @@ describe('concurrent writes', () => {
     const writer = runWriter(state.dbPath);
     await writer.ready; // the worker starts writing now, while this thread writes too
     const names = Array.from({ length: N }, (_, i) => `c-${String(i).padStart(3, '0')}`);
-    await Promise.all(names.map((name) => globalUserState.addOrUpdateCluster({
-      clusterName: name, handle: makeHandle(name), requestedResources: null, ready: true, userHash: 'aaaa0001',
-    })));
+    await Promise.all(
+      names.map((name) =>
+        globalUserState.addOrUpdateCluster({
+          clusterName: name,
+          handle: makeHandle(name),
+          requestedResources: null,
+          ready: true,
+          userHash: 'aaaa0001',
+        }),
+      ),
+    );
     await Promise.all([
       ...names.map((name, i) => globalUserState.setClusterAutostopValue(name, i, i % 2 === 0)),
       ...names.map((name, i) => globalUserState.addClusterEvent(name, 'UP', `probe ${i}`, 'DEBUG')),
@@ -84,10 +97,12 @@ describe('concurrent writes', () => {
     const other = new Database(state.dbPath);
     other.pragma('busy_timeout = 5000');
     try {
-      await Promise.all(Array.from({ length: 50 }, async (_, i) => {
-        other.prepare('INSERT INTO config (key, value) VALUES (?, ?)').run(`other_${i}`, '1');
-        await globalUserState.setClusterAutostopValue('c-000', 1000 + i, false);
-      }));
+      await Promise.all(
+        Array.from({ length: 50 }, async (_, i) => {
+          other.prepare('INSERT INTO config (key, value) VALUES (?, ?)').run(`other_${i}`, '1');
+          await globalUserState.setClusterAutostopValue('c-000', 1000 + i, false);
+        }),
+      );
       expect((await stateQueries.getClusterFromName('c-000'))!.autostop).toBe(1049);
       expect(other.prepare("SELECT COUNT(*) AS n FROM config WHERE key LIKE 'other_%'").get()).toEqual({ n: 50 });
     } finally {

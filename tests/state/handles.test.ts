@@ -4,9 +4,7 @@ import { CloudVmRayResourceHandle } from '../../src/state/cloudVmRayResourceHand
 import { AWS, GCP, Kubernetes } from '../../src/state/clouds';
 import { stateQueries } from '../../src/state/stateQueries';
 import { globalUserState } from '../../src/state/globalUserState';
-import {
-  KUBERNETES_INSTANCE_TYPE_FORMAT, KubernetesInstanceType,
-} from '../../src/state/kubernetesInstanceType';
+import { KUBERNETES_INSTANCE_TYPE_FORMAT, KubernetesInstanceType } from '../../src/state/kubernetesInstanceType';
 import { Resources } from '../../src/state/resources';
 import { gcpA100, k8sH100, makeHandle, seedCluster } from '../helpers/fixtures';
 import { useTempStateDb } from '../helpers/tempState';

@@ -20,8 +20,10 @@ beforeAll(async () => {
   await globalUserState.addOrUpdateUser({ id: USER_B, name: 'bob_100%' });
   for (let i = 0; i < 40; i++) {
     const id = await managedJobsState.addJob({
-      name: i % 3 ? `train-${i}` : `Eval_${i}%`, userHash: i % 2 ? USER_A : USER_B,
-      workspace: i % 4 ? 'default' : 'ml-Team', resources: '1x[CPU:1]',
+      name: i % 3 ? `train-${i}` : `Eval_${i}%`,
+      userHash: i % 2 ? USER_A : USER_B,
+      workspace: i % 4 ? 'default' : 'ml-Team',
+      resources: '1x[CPU:1]',
     });
     const status = STATUSES[i % STATUSES.length];
     if (status !== 'PENDING') await managedJobsState.setJobStatus(id, status);
@@ -42,7 +44,18 @@ const QUERIES: [string, ManagedJobQuery][] = [
   ['workspace contains', { workspaceMatch: 'team' }],
   ['statuses, with counts before them', { statuses: ['RUNNING', 'FAILED'], limit: 5 }],
   ['job ids', { jobIds: [1, 5, 9, 400] }],
-  ['everything together', { userHashes: [USER_A, USER_B], workspaces: ['default'], skipFinished: true, nameMatch: 'train', statuses: ['RUNNING'], limit: 3, page: 1 }],
+  [
+    'everything together',
+    {
+      userHashes: [USER_A, USER_B],
+      workspaces: ['default'],
+      skipFinished: true,
+      nameMatch: 'train',
+      statuses: ['RUNNING'],
+      limit: 3,
+      page: 1,
+    },
+  ],
 ];
 
 describe('managed-job queries: SQL and the list rule agree', () => {

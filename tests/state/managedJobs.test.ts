@@ -150,8 +150,7 @@ describe('managed job queue', () => {
   });
 
   it('jobIds and workspaceMatch', async () => {
-    expect((await managedJobsState.getJobs({ jobIds: [ids[0], ids[5]] })).jobs.map((j) => j.name))
-      .toEqual(['q-other', 'q-train-1']);
+    expect((await managedJobsState.getJobs({ jobIds: [ids[0], ids[5]] })).jobs.map((j) => j.name)).toEqual(['q-other', 'q-train-1']);
     expect((await managedJobsState.getJobs({ workspaceMatch: 'side' })).jobs.map((j) => j.name)).toEqual(['q-other']);
   });
 });

@@ -28,7 +28,10 @@ const LEGACY_SQL = fs.readFileSync(path.join(__dirname, 'fixtures', 'legacy-stat
 
 function openFile(file: string) {
   return openSqlite<StateSchema>({
-    path: path.join(dir, file), createDir: false, what: 'state database', ownTables: [STATE_MIGRATIONS_TABLE],
+    path: path.join(dir, file),
+    createDir: false,
+    what: 'state database',
+    ownTables: [STATE_MIGRATIONS_TABLE],
     synchronous: 'FULL',
   });
 }
@@ -66,8 +69,10 @@ describe('migrate', () => {
     legacy.exec(LEGACY_SQL);
     for (const v of [1, 2, 3, 4]) legacy.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(v, `v${v}`);
     legacy.prepare("INSERT INTO config (key, value) VALUES ('old', '1')").run();
-    legacy.prepare(`INSERT INTO cluster_events (cluster_hash, name, starting_status, ending_status, reason, transitioned_at, type)
-      VALUES ('h1', 'c1', NULL, 'UP', 'Cluster is up.', 100, 'STATUS_CHANGE')`).run();
+    legacy
+      .prepare(`INSERT INTO cluster_events (cluster_hash, name, starting_status, ending_status, reason, transitioned_at, type)
+      VALUES ('h1', 'c1', NULL, 'UP', 'Cluster is up.', 100, 'STATUS_CHANGE')`)
+      .run();
     legacy.close();
 
     await globalUserState.init({ dbPath: file });

@@ -27,9 +27,9 @@ function removeDependents(root: string, gone: string): void {
   const missing = (spec: string, from: string) => {
     if (!spec.startsWith('.')) return false;
     const base = path.resolve(path.dirname(from), spec);
-    return base.startsWith(gone) || !['.ts', '.tsx', '/index.ts'].some((ext) => fs.existsSync(base + ext)) && !fs.existsSync(base);
+    return base.startsWith(gone) || (!['.ts', '.tsx', '/index.ts'].some((ext) => fs.existsSync(base + ext)) && !fs.existsSync(base));
   };
-  for (let changed = true; changed;) {
+  for (let changed = true; changed; ) {
     changed = false;
     for (const file of testFiles(root)) {
       const specs = [...fs.readFileSync(file, 'utf8').matchAll(/from '([^']+)'|import\('([^']+)'\)/g)].map((m) => m[1] ?? m[2]);
@@ -53,18 +53,32 @@ afterAll(() => removeDir(dir));
 
 describe('the nightly without src/demo', () => {
   it('nothing outside src/demo imports it', () => {
-    const importers = spawnSync('grep', ['-rlE', "from '(\\.\\./)+demo/|from '\\./demo/|import '\\./demo/", path.join(ROOT, 'src'), path.join(ROOT, 'bench')])
-      .stdout.toString().trim().split('\n').filter(Boolean)
-      .map((f) => path.relative(ROOT, f)).filter((f) => !f.startsWith(`src${path.sep}demo${path.sep}`));
+    const importers = spawnSync('grep', [
+      '-rlE',
+      "from '(\\.\\./)+demo/|from '\\./demo/|import '\\./demo/",
+      path.join(ROOT, 'src'),
+      path.join(ROOT, 'bench'),
+    ])
+      .stdout.toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => path.relative(ROOT, f))
+      .filter((f) => !f.startsWith(`src${path.sep}demo${path.sep}`));
     expect(importers).toEqual([]);
   });
 
   it('type-checks and builds', () => {
-    const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json', '--noEmit'],
-      { cwd: dir, encoding: 'utf8' });
+    const tsc = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json', '--noEmit'],
+      { cwd: dir, encoding: 'utf8' },
+    );
     expect(tsc.stdout + tsc.stderr).toBe('');
-    const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
-      { cwd: dir, encoding: 'utf8' });
+    const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     expect(build.status).toBe(0);
     expect(fs.existsSync(path.join(dir, 'dist', 'src', 'server.js'))).toBe(true);
     expect(fs.existsSync(path.join(dir, 'dist', 'src', 'demo'))).toBe(false);
@@ -72,7 +86,9 @@ describe('the nightly without src/demo', () => {
 
   it('passes its own state, request, API and operation suites', () => {
     const jest = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', ...SUITES], {
-      cwd: dir, encoding: 'utf8', env: { ...process.env, SKYPILOT_TEST_POSTGRES: '0' },
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, SKYPILOT_TEST_POSTGRES: '0' },
     });
     const summary = /Tests:\s+(.*)/.exec(jest.stderr)?.[1] ?? jest.stderr.slice(-2000);
     expect(jest.status).toBe(0);

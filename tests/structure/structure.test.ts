@@ -28,8 +28,7 @@ describe('structure', () => {
   });
 
   it('assembling refuses a key defined by two families', () => {
-    expect(() => assembleSeam('s', { a: { f: () => 1 }, b: { f: () => 2 } }))
-      .toThrow('s.f is defined by both the a and the b family');
+    expect(() => assembleSeam('s', { a: { f: () => 1 }, b: { f: () => 2 } })).toThrow('s.f is defined by both the a and the b family');
   });
 
   it('every seam function is called from src/ or listed as upstream parity', () => {
@@ -37,7 +36,8 @@ describe('structure', () => {
     // in the file holding the parity list (whose entries are strings).
     const sources = (fs.readdirSync(SRC, { recursive: true }) as string[])
       .filter((f) => /\.tsx?$/.test(f) && !f.startsWith(`demo${path.sep}`) && f !== path.join('state', 'globalUserState.ts'))
-      .map((f) => fs.readFileSync(path.join(SRC, f), 'utf8')).join('\n');
+      .map((f) => fs.readFileSync(path.join(SRC, f), 'utf8'))
+      .join('\n');
     const uncalled: string[] = [];
     for (const [seamName, seam] of Object.entries(SEAMS)) {
       for (const [fn, value] of Object.entries(seam)) {

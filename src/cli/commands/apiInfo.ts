@@ -1,5 +1,5 @@
 /** `sky api info [--json]`: endpoint, server version, API version, user. */
-import { printJson, RegisterCommand } from '../command';
+import { printJson, type RegisterCommand } from '../command';
 import type { CliContext } from '../context';
 
 export interface ApiInfo {

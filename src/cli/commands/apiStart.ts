@@ -1,7 +1,7 @@
 /** `sky api start [--port N]`: start a local API server in the background. */
 import { DEFAULT_ENDPOINT, isLocalEndpoint } from '../../client/endpoint';
-import { parseNonNegativeInt, RegisterCommand } from '../command';
-import { answers, CliContext, newClient } from '../context';
+import { parseNonNegativeInt, type RegisterCommand } from '../command';
+import { answers, type CliContext, newClient } from '../context';
 import { CliError } from '../errors';
 import { spawnLocalServer } from '../serverProcess';
 

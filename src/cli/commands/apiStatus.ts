@@ -1,7 +1,7 @@
 /** `sky api status [-a] [--json]`: requests on the API server (unfinished ones by default). */
 import type { ApiRequestSummary } from '../../client/types';
 import { colorStatus } from '../colors';
-import { printJson, RegisterCommand } from '../command';
+import { printJson, type RegisterCommand } from '../command';
 import type { CliContext } from '../context';
 import { formatRelative } from '../relativeTime';
 import { formatTable } from '../table';

@@ -3,7 +3,7 @@
  * whatever skypilot-ts server answers on the endpoint (e.g. `npm start`). Exit 0 when no server is
  * left running, 1 with one line saying why when one is and it cannot be stopped.
  */
-import { RegisterCommand } from '../command';
+import type { RegisterCommand } from '../command';
 import type { CliContext } from '../context';
 import { findEndpointServer } from '../endpointServer';
 import { CliError } from '../errors';

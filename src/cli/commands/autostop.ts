@@ -1,5 +1,5 @@
 /** `sky autostop [-i MINUTES | --cancel] [--down] CLUSTER...` */
-import { parseInteger, RegisterCommand } from '../command';
+import { parseInteger, type RegisterCommand } from '../command';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
 import { forEachCluster } from '../perCluster';
@@ -15,7 +15,7 @@ export interface AutostopArgs {
 
 export async function runAutostop(ctx: CliContext, clusters: string[], args: AutostopArgs): Promise<number> {
   if (args.cancel && args.idleMinutes !== undefined) throw new UsageError('Use either -i/--idle-minutes or --cancel, not both.');
-  const minutes = args.cancel ? -1 : args.idleMinutes ?? DEFAULT_IDLE_MINUTES;
+  const minutes = args.cancel ? -1 : (args.idleMinutes ?? DEFAULT_IDLE_MINUTES);
   const down = Boolean(args.down) && minutes >= 0;
   const client = await ctx.client();
   const progress =
@@ -28,7 +28,11 @@ export const registerAutostop: RegisterCommand = (parent, ctx, done) => {
     .command('autostop')
     .description('Stop (or tear down) clusters after they have been idle.')
     .argument('<clusters...>', 'cluster names')
-    .option('-i, --idle-minutes <minutes>', `idle minutes before autostop (default ${DEFAULT_IDLE_MINUTES}; negative cancels)`, parseInteger)
+    .option(
+      '-i, --idle-minutes <minutes>',
+      `idle minutes before autostop (default ${DEFAULT_IDLE_MINUTES}; negative cancels)`,
+      parseInteger,
+    )
     .option('--cancel', 'cancel autostop')
     .option('--down', 'tear down instead of stopping')
     .option('-y, --yes', 'do not ask for confirmation (accepted for compatibility)')

@@ -1,7 +1,7 @@
 /** `sky cost-report [--days N] [--json]` */
 import type { CostReportRecord } from '../../api/wireTypes';
 import { colorStatus } from '../colors';
-import { parseNonNegativeInt, printJson, RegisterCommand } from '../command';
+import { parseNonNegativeInt, printJson, type RegisterCommand } from '../command';
 import type { CliContext } from '../context';
 import { formatDuration, formatRelative } from '../relativeTime';
 import { formatTable } from '../table';
@@ -28,7 +28,12 @@ export function formatCostReport(records: readonly CostReportRecord[], options: 
     formatCost(r.total_cost),
   ]);
   const total = records.reduce((sum, r) => sum + (Number.isFinite(r.total_cost) ? r.total_cost : 0), 0);
-  return [title, ...formatTable(['NAME', 'LAUNCHED', 'DURATION', 'RESOURCES', 'STATUS', 'COST'], rows), '', `Total spend: ${formatCost(total)}`];
+  return [
+    title,
+    ...formatTable(['NAME', 'LAUNCHED', 'DURATION', 'RESOURCES', 'STATUS', 'COST'], rows),
+    '',
+    `Total spend: ${formatCost(total)}`,
+  ];
 }
 
 export interface CostReportArgs {

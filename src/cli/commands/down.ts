@@ -1,6 +1,6 @@
 /** `sky down CLUSTER... [-y] [-p]`: asks for confirmation unless `-y`. */
 import { createInterface } from 'node:readline/promises';
-import { RegisterCommand } from '../command';
+import type { RegisterCommand } from '../command';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
 import { forEachCluster } from '../perCluster';
@@ -28,7 +28,12 @@ export async function runDown(ctx: CliContext, clusters: string[], opts: { yes?:
     }
   }
   const client = await ctx.client();
-  return forEachCluster(ctx, clusters, (c) => `Terminating cluster '${c}'`, (c) => client.down(c, { purge: opts.purge }));
+  return forEachCluster(
+    ctx,
+    clusters,
+    (c) => `Terminating cluster '${c}'`,
+    (c) => client.down(c, { purge: opts.purge }),
+  );
 }
 
 export const registerDown: RegisterCommand = (parent, ctx, done) => {

@@ -1,12 +1,20 @@
 /** `sky jobs queue [-a] [-s] [--json] [--page N --limit N]`: managed jobs. */
 import type { ManagedJobRecord, ManagedJobsPage } from '../../api/wireTypes';
 import { colorStatus } from '../colors';
-import { parseNonNegativeInt, printJson, RegisterCommand } from '../command';
+import { parseNonNegativeInt, printJson, type RegisterCommand } from '../command';
 import type { CliContext } from '../context';
 import { formatDuration, formatRelative, secondsBetween } from '../relativeTime';
 import { formatTable } from '../table';
 
-const TERMINAL = new Set(['SUCCEEDED', 'CANCELLED', 'FAILED', 'FAILED_SETUP', 'FAILED_PRECHECKS', 'FAILED_NO_RESOURCE', 'FAILED_CONTROLLER']);
+const TERMINAL = new Set([
+  'SUCCEEDED',
+  'CANCELLED',
+  'FAILED',
+  'FAILED_SETUP',
+  'FAILED_PRECHECKS',
+  'FAILED_NO_RESOURCE',
+  'FAILED_CONTROLLER',
+]);
 
 export interface JobsFormatOptions {
   now: Date;
@@ -25,7 +33,17 @@ export function formatJobsQueue(page: ManagedJobsPage, options: JobsFormatOption
   if (page.jobs.length === 0) return [...lines, 'No managed jobs.'];
   const summary = inProgressSummary(page);
   if (summary) lines.push(summary);
-  const headers = ['ID', 'NAME', ...(options.allUsers ? ['USER', 'WORKSPACE'] : []), 'REQUESTED', 'SUBMITTED', 'TOT. DURATION', 'JOB DURATION', '#RECOVERIES', 'STATUS'];
+  const headers = [
+    'ID',
+    'NAME',
+    ...(options.allUsers ? ['USER', 'WORKSPACE'] : []),
+    'REQUESTED',
+    'SUBMITTED',
+    'TOT. DURATION',
+    'JOB DURATION',
+    '#RECOVERIES',
+    'STATUS',
+  ];
   const rows = page.jobs.map((job: Partial<ManagedJobRecord>) => [
     String(job.job_id ?? '-'),
     job.job_name || job.task_name || '-',

@@ -5,7 +5,7 @@
  * output (colours, `\r` progress bars), as `ssh` or `kubectl logs` would show it, and SkyPilot
  * streams it the same way.
  */
-import { parseNonNegativeInt, RegisterCommand } from '../command';
+import { parseNonNegativeInt, type RegisterCommand } from '../command';
 import type { CliContext } from '../context';
 
 export interface LogsArgs {

@@ -1,7 +1,7 @@
 /** `sky queue CLUSTER [-a] [-s] [--json]`: the job queue of a cluster. */
 import type { ClusterJobRecord } from '../../api/wireTypes';
 import { colorStatus } from '../colors';
-import { printJson, RegisterCommand } from '../command';
+import { printJson, type RegisterCommand } from '../command';
 import type { CliContext } from '../context';
 import { formatDuration, formatRelative, secondsBetween } from '../relativeTime';
 import { formatTable } from '../table';

@@ -1,11 +1,16 @@
 /** `sky start CLUSTER...` */
-import { RegisterCommand } from '../command';
+import type { RegisterCommand } from '../command';
 import type { CliContext } from '../context';
 import { forEachCluster } from '../perCluster';
 
 export async function runStart(ctx: CliContext, clusters: string[]): Promise<number> {
   const client = await ctx.client();
-  return forEachCluster(ctx, clusters, (c) => `Starting cluster '${c}'`, (c) => client.start(c));
+  return forEachCluster(
+    ctx,
+    clusters,
+    (c) => `Starting cluster '${c}'`,
+    (c) => client.start(c),
+  );
 }
 
 export const registerStart: RegisterCommand = (parent, ctx, done) => {

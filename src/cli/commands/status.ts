@@ -6,7 +6,7 @@
  */
 import type { StatusRecord } from '../../api/wireTypes';
 import { colorStatus } from '../colors';
-import { printJson, RegisterCommand } from '../command';
+import { printJson, type RegisterCommand } from '../command';
 import type { CliContext } from '../context';
 import { formatRelative } from '../relativeTime';
 import { formatTable } from '../table';
@@ -36,7 +36,13 @@ export function formatStatus(records: readonly StatusRecord[], options: StatusFo
     ? ['NAME', 'USER', 'WORKSPACE', 'INFRA', 'RESOURCES', 'STATUS', 'AUTOSTOP', 'LAUNCHED']
     : ['NAME', 'INFRA', 'RESOURCES', 'STATUS', 'AUTOSTOP', 'LAUNCHED'];
   const rows = records.map((r) => {
-    const common = [infraOf(r), r.resources_str || '-', colorStatus(r.status ?? '-', options.color), autostopOf(r), formatRelative(r.launched_at, options.now)];
+    const common = [
+      infraOf(r),
+      r.resources_str || '-',
+      colorStatus(r.status ?? '-', options.color),
+      autostopOf(r),
+      formatRelative(r.launched_at, options.now),
+    ];
     return options.allUsers ? [r.name, r.user_name || '-', r.workspace || '-', ...common] : [r.name, ...common];
   });
   return [...lines, ...formatTable(headers, rows)];
@@ -70,7 +76,7 @@ export const registerStatus: RegisterCommand = (parent, ctx, done) => {
     .command('status')
     .description('Show clusters.')
     .argument('[clusters...]', 'cluster names (default: all)')
-    .option('-a, --all-users', 'also show each cluster\'s user and workspace')
+    .option('-a, --all-users', "also show each cluster's user and workspace")
     .option('-m, --mine', 'show only your own clusters')
     .option('-r, --refresh', 'query the clouds for the latest status')
     .option('--json', 'print JSON')

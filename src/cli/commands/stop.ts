@@ -1,11 +1,16 @@
 /** `sky stop CLUSTER... [-y]` */
-import { RegisterCommand } from '../command';
+import type { RegisterCommand } from '../command';
 import type { CliContext } from '../context';
 import { forEachCluster } from '../perCluster';
 
 export async function runStop(ctx: CliContext, clusters: string[], purge = false): Promise<number> {
   const client = await ctx.client();
-  return forEachCluster(ctx, clusters, (c) => `Stopping cluster '${c}'`, (c) => client.stop(c, { purge }));
+  return forEachCluster(
+    ctx,
+    clusters,
+    (c) => `Stopping cluster '${c}'`,
+    (c) => client.stop(c, { purge }),
+  );
 }
 
 export const registerStop: RegisterCommand = (parent, ctx, done) => {

@@ -1,6 +1,6 @@
 /** `sky users ls [--json]` */
 import type { UserRecord } from '../../api/wireTypes';
-import { printJson, RegisterCommand } from '../command';
+import { printJson, type RegisterCommand } from '../command';
 import type { CliContext } from '../context';
 import { formatRelative } from '../relativeTime';
 import { formatTable } from '../table';

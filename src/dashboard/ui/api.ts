@@ -11,6 +11,7 @@
 import type { RequestPayload } from '../../api/wireTypes';
 import { ApiError, errorFromHttpBody, errorFromRequestPayload } from '../../client/apiError';
 import { basePrefix } from './router';
+import { HEADERS } from '../../vocab/headers';
 
 export { ApiError };
 
@@ -78,12 +79,17 @@ function withEnv(body: Record<string, unknown>): Record<string, unknown> {
 /** A scheduled request: its result comes from one blocking /api/get. */
 export async function scheduled<T>(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<T> {
   const res = await send(method, path, method === 'POST' ? withEnv(body ?? {}) : undefined);
-  let id = res.headers.get('X-Skypilot-Request-ID') ?? res.headers.get('X-Request-ID');
+  let id = res.headers.get(HEADERS.requestId) ?? res.headers.get(HEADERS.genericRequestId);
   if (!id) {
     const parsed = tryJson(await res.text());
     const fromBody = parsed && typeof parsed === 'object' ? (parsed as { request_id?: unknown }).request_id : null;
     if (typeof fromBody !== 'string') {
-      throw new ApiError({ status: res.status, type: 'ProtocolError', code: 'no_request_id', message: 'The server did not return a request id' });
+      throw new ApiError({
+        status: res.status,
+        type: 'ProtocolError',
+        code: 'no_request_id',
+        message: 'The server did not return a request id',
+      });
     }
     id = fromBody;
   }
@@ -129,7 +135,7 @@ export async function streamText(
       body: JSON.stringify(withEnv(body)),
       signal,
     });
-  } catch (e) {
+  } catch {
     if (signal?.aborted) return '';
     throw networkError('Cannot reach the API server');
   }

@@ -13,17 +13,17 @@ import type {
   UserRoleRecord,
   WorkspacesMap,
 } from '../../api/wireTypes';
+import { HEADERS } from '../../vocab/headers';
 import { direct, directPost, directWithHeaders, scheduled, streamText } from './api';
 
-/** `demo` is our server's addition to the health answer (not in wireTypes.HealthResponse). */
-export type Health = Partial<HealthResponse> & { demo?: boolean };
+export type Health = Partial<HealthResponse>;
 export type ManagedJob = Partial<ManagedJobRecord> & { job_id: number };
 
 /** `X-SkyPilot-Demo` is `true` on the read-only demo and `sandbox` on the demo with sessions. */
 export async function fetchHealth(): Promise<{ health: Health; demo: boolean; sandbox: boolean }> {
   const { data, headers } = await directWithHeaders<Health>('/api/health');
-  const mode = (headers.get('X-SkyPilot-Demo') ?? '').toLowerCase();
-  return { health: data ?? {}, demo: data?.demo === true || mode === 'true' || mode === 'sandbox', sandbox: mode === 'sandbox' };
+  const mode = (headers.get(HEADERS.demo) ?? '').toLowerCase();
+  return { health: data ?? {}, demo: mode === 'true' || mode === 'sandbox', sandbox: mode === 'sandbox' };
 }
 
 /** The visitor's sandbox session (src/demo/sandbox/sessionEndpoints.ts); `session_id` null when none could be had. */
@@ -112,12 +112,10 @@ export async function fetchEnabledClouds(workspaces: string[]): Promise<Record<s
   return (await scheduled<Record<string, string[]>>('GET', `/enabled_clouds/batch?workspaces=${q}&expand=true`)) ?? {};
 }
 
-export const fetchNodeInfo = (context: string) =>
-  scheduled<KubernetesNodeInfoResult>('POST', '/kubernetes_node_info', { context });
+export const fetchNodeInfo = (context: string) => scheduled<KubernetesNodeInfoResult>('POST', '/kubernetes_node_info', { context });
 
 export type ClusterAction = 'stop' | 'start' | 'down';
 export const clusterAction = (action: ClusterAction, clusterName: string) =>
   scheduled<unknown>('POST', `/${action}`, { cluster_name: clusterName });
 
-export const cancelManagedJob = (jobId: number) =>
-  scheduled<unknown>('POST', '/jobs/cancel', { job_ids: [jobId] });
+export const cancelManagedJob = (jobId: number) => scheduled<unknown>('POST', '/jobs/cancel', { job_ids: [jobId] });

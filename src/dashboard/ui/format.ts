@@ -70,9 +70,25 @@ export function infra(cloud: string | null | undefined, region?: string | null, 
 }
 
 const NAMES: Record<string, string> = {
-  aws: 'AWS', gcp: 'GCP', azure: 'Azure', ibm: 'IBM', lambda: 'Lambda', scp: 'SCP', oci: 'OCI', runpod: 'RunPod',
-  vast: 'VAST', vsphere: 'vSphere', cudo: 'Cudo', fluidstack: 'FluidStack', paperspace: 'Paperspace', do: 'DO',
-  nebius: 'Nebius', verda: 'Verda', kubernetes: 'Kubernetes', ssh: 'SSH', slurm: 'Slurm',
+  aws: 'AWS',
+  gcp: 'GCP',
+  azure: 'Azure',
+  ibm: 'IBM',
+  lambda: 'Lambda',
+  scp: 'SCP',
+  oci: 'OCI',
+  runpod: 'RunPod',
+  vast: 'VAST',
+  vsphere: 'vSphere',
+  cudo: 'Cudo',
+  fluidstack: 'FluidStack',
+  paperspace: 'Paperspace',
+  do: 'DO',
+  nebius: 'Nebius',
+  verda: 'Verda',
+  kubernetes: 'Kubernetes',
+  ssh: 'SSH',
+  slurm: 'Slurm',
 };
 /** Display name of a cloud as the server spells it ("aws" → "AWS"). */
 export const cloudName = (raw: string) => NAMES[raw.toLowerCase()] ?? raw;

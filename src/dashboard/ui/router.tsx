@@ -36,7 +36,7 @@ export function navigate(route: string): void {
     window.history.pushState(null, '', target);
     window.scrollTo(0, 0);
   }
-  listeners.forEach((l) => l());
+  for (const l of listeners) l();
 }
 
 export function useRoute(): string {

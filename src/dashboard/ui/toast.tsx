@@ -18,7 +18,7 @@ let nextId = 1;
 const listeners = new Set<(t: Toast[]) => void>();
 
 function publish(): void {
-  listeners.forEach((l) => l(toasts));
+  for (const l of listeners) l(toasts);
 }
 
 export function dismissToast(id: number): void {
@@ -45,7 +45,7 @@ export function Toaster() {
         <div key={t.id} class={`toast toast-${t.kind}`} data-testid="toast" data-kind={t.kind}>
           <span class="toast-icon" aria-hidden="true" />
           <span class="toast-message">{t.message}</span>
-          <button class="toast-close" aria-label="Dismiss" title="Dismiss" onClick={() => dismissToast(t.id)} />
+          <button type="button" class="toast-close" aria-label="Dismiss" title="Dismiss" onClick={() => dismissToast(t.id)} />
         </div>
       ))}
     </div>

@@ -71,7 +71,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     newSessions = memoryNewSessionLimiter(settings.newSessionsPerMinute);
   }
   const world = sessionWorldCache(options.world, () => ({
-    startSeconds: settings.startSeconds, launch: settings.launch, texts: fixtures.current().texts,
+    startSeconds: settings.startSeconds,
+    launch: settings.launch,
+    texts: fixtures.current().texts,
   }));
   // The cookie outlives every session, so a returning browser learns its session expired.
   const cookieSeconds = (limits.ttlMs * (settings.maxExtensions + 1)) / 1000 + 86_400;
@@ -87,8 +89,13 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const timer = setInterval(() => void sweep(), settings.sweepSeconds * 1000);
   timer.unref();
   return {
-    settings, store, world, hook: sandboxHook(deps), endpoints: [...sessionEndpoints(deps), launchEndpoint(settings, world)],
-    identifyVisitor: sessionVisitor, sweep,
+    settings,
+    store,
+    world,
+    hook: sandboxHook(deps),
+    endpoints: [...sessionEndpoints(deps), launchEndpoint(settings, world)],
+    identifyVisitor: sessionVisitor,
+    sweep,
     close: async () => {
       clearInterval(timer);
       await store.close();

@@ -22,7 +22,10 @@ const MAX_TASK_BYTES = 64 * 1024;
 
 const launchBody = z.looseObject({
   ...baseBody,
-  task: z.string().min(1).max(MAX_TASK_BYTES, `at most ${MAX_TASK_BYTES / 1024} KiB`),
+  task: z
+    .string()
+    .min(1)
+    .max(MAX_TASK_BYTES, `at most ${MAX_TASK_BYTES / 1024} KiB`),
   cluster_name: clusterName.nullish(),
 });
 
@@ -34,7 +37,11 @@ function recipeNamed(task: string, recipes: { name: string; content: string }[])
 
 export function launchEndpoint(settings: SandboxSettings, world: WorldCache): Endpoint {
   return scheduledEndpoint('POST', '/launch', {
-    name: 'sky.launch', effect: 'write', schema: launchBody, scheduleType: 'long', clusterName: (b) => b.cluster_name ?? null,
+    name: 'sky.launch',
+    effect: 'write',
+    schema: launchBody,
+    scheduleType: 'long',
+    clusterName: (b) => b.cluster_name ?? null,
     run: async (input, ctx) => {
       const launchable = Object.keys(settings.launch);
       const recipe = recipeNamed(input.task, world.current().recipes);
@@ -43,7 +50,10 @@ export function launchEndpoint(settings: SandboxSettings, world: WorldCache): En
       }
       const name = input.cluster_name ?? `${recipe}-${randomBytes(2).toString('hex')}`;
       if (world.current().clusters.some((c) => c.name === name)) {
-        throw new SkyPilotError('NotSupportedError', `Cluster '${name}' already exists in this session: pick another name, or down it first.`);
+        throw new SkyPilotError(
+          'NotSupportedError',
+          `Cluster '${name}' already exists in this session: pick another name, or down it first.`,
+        );
       }
       const wanted = input.override_skypilot_config?.active_workspace;
       const workspace = typeof wanted === 'string' && wanted ? wanted : DEFAULT_WORKSPACE;
@@ -52,8 +62,10 @@ export function launchEndpoint(settings: SandboxSettings, world: WorldCache): En
       }
       await recordChange('launch', { kind: 'launch', cluster: name, recipe, workspace });
       const spec = settings.launch[recipe];
-      ctx.log(`Launching recipes:${recipe} as cluster ${name} on ${spec.cloud} ${spec.region} (${spec.nodes}x ${spec.instance_type}).\n`
-        + `Provisioning takes about ${spec.provision_seconds}s; follow it with \`sky status ${name}\` and \`sky logs ${name} 1\`.\n`);
+      ctx.log(
+        `Launching recipes:${recipe} as cluster ${name} on ${spec.cloud} ${spec.region} (${spec.nodes}x ${spec.instance_type}).\n` +
+          `Provisioning takes about ${spec.provision_seconds}s; follow it with \`sky status ${name}\` and \`sky logs ${name} 1\`.\n`,
+      );
       const cluster = world.current().clusters.find((c) => c.name === name);
       if (!cluster) throw new SkyPilotError('ClusterDoesNotExist', `Cluster '${name}' could not be launched.`);
       return [1, encodeHandle(cluster.handle, objectEncodingFor(ctx.caller.clientApiVersion))];

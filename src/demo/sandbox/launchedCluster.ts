@@ -16,7 +16,7 @@ import { parseYamlText } from '../yamlFiles';
 /** Stable addresses for a cluster that is up: private from its hash, public from the documentation range. */
 export function addressesFor(clusterHash: string, nodes: number): [string, string][] {
   const seed = parseInt(clusterHash.replace(/-/g, '').slice(0, 4), 16) || 1;
-  return Array.from({ length: nodes }, (_, i) => [`10.${seed % 250}.${i}.${(seed >> 8) + 2}`, `198.51.100.${(seed + i) % 250 + 1}`]);
+  return Array.from({ length: nodes }, (_, i) => [`10.${seed % 250}.${i}.${(seed >> 8) + 2}`, `198.51.100.${((seed + i) % 250) + 1}`]);
 }
 
 /** The task's name and what its job asks for, as `sky queue` shows it (`1x[H100:1]`). */
@@ -30,13 +30,18 @@ export function taskSummary(recipe: Recipe | undefined, nodes: number): { jobNam
   const accelerators = typeof doc.resources?.accelerators === 'string' ? doc.resources.accelerators : null;
   const cpus = doc.resources?.cpus != null ? `CPU:${String(doc.resources.cpus).replace(/\+$/, '')}` : 'CPU:1';
   return {
-    jobName: typeof doc.name === 'string' && doc.name ? doc.name : recipe?.name ?? 'task',
+    jobName: typeof doc.name === 'string' && doc.name ? doc.name : (recipe?.name ?? 'task'),
     resources: `${nodes}x[${accelerators ?? cpus}]`,
   };
 }
 
-export function launchedClusterRecord(launch: LaunchChange, spec: LaunchSpec, recipe: Recipe | undefined,
-  user: { id: string; name: string }, story: ClusterStory): ClusterRecord {
+export function launchedClusterRecord(
+  launch: LaunchChange,
+  spec: LaunchSpec,
+  recipe: Recipe | undefined,
+  user: { id: string; name: string },
+  story: ClusterStory,
+): ClusterRecord {
   const clusterHash = hashOf(`${launch.cluster}@${launch.at}`);
   const cloud = cloudRegistry.fromName(spec.cloud);
   const handle = new CloudVmRayResourceHandle({
@@ -45,7 +50,11 @@ export function launchedClusterRecord(launch: LaunchChange, spec: LaunchSpec, re
     clusterYaml: `~/.sky/generated/${launch.cluster}.yml`,
     launchedNodes: spec.nodes,
     launchedResources: new Resources({
-      cloud, instanceType: spec.instance_type, region: spec.region, zone: spec.zone ?? null, ports: spec.ports ?? null,
+      cloud,
+      instanceType: spec.instance_type,
+      region: spec.region,
+      zone: spec.zone ?? null,
+      ports: spec.ports ?? null,
     }),
     stableInternalExternalIps: story.status === 'UP' ? addressesFor(clusterHash, spec.nodes) : null,
     stableSshPorts: Array.from({ length: spec.nodes }, () => 22),
@@ -53,19 +62,48 @@ export function launchedClusterRecord(launch: LaunchChange, spec: LaunchSpec, re
   });
   const command = `sky launch -c ${launch.cluster} recipes:${launch.recipe}`;
   return {
-    name: launch.cluster, launchedAt: launch.at, handle, lastUse: command, status: story.status, autostop: -1, toDown: false,
-    owner: [user.id], metadata: {}, clusterHash, clusterEverUp: story.transitions.some((t) => t.to === 'UP'),
-    statusUpdatedAt: story.statusUpdatedAt, configHash: null, userHash: user.id, userName: user.name,
-    workspace: launch.workspace, lastCreationYaml: recipe?.content ?? null, lastCreationCommand: command, isManaged: false,
-    provisionLogPath: `~/sky_logs/${launch.cluster}/provision.log`, lastEvent: story.lastEvent,
+    name: launch.cluster,
+    launchedAt: launch.at,
+    handle,
+    lastUse: command,
+    status: story.status,
+    autostop: -1,
+    toDown: false,
+    owner: [user.id],
+    metadata: {},
+    clusterHash,
+    clusterEverUp: story.transitions.some((t) => t.to === 'UP'),
+    statusUpdatedAt: story.statusUpdatedAt,
+    configHash: null,
+    userHash: user.id,
+    userName: user.name,
+    workspace: launch.workspace,
+    lastCreationYaml: recipe?.content ?? null,
+    lastCreationCommand: command,
+    isManaged: false,
+    provisionLogPath: `~/sky_logs/${launch.cluster}/provision.log`,
+    lastEvent: story.lastEvent,
   };
 }
 
-export function launchedJob(cluster: ClusterRecord, launch: LaunchChange, summary: { jobName: string; resources: string },
-  timeline: JobTimeline): ClusterJob {
+export function launchedJob(
+  cluster: ClusterRecord,
+  launch: LaunchChange,
+  summary: { jobName: string; resources: string },
+  timeline: JobTimeline,
+): ClusterJob {
   return {
-    clusterName: cluster.name, jobId: 1, jobName: summary.jobName, userHash: cluster.userHash, userName: cluster.userName,
-    submittedAt: launch.at, startAt: timeline.startAt, endAt: timeline.endAt, resources: summary.resources,
-    status: timeline.status, logPath: `~/sky_logs/${cluster.name}/1/run.log`, metadata: {},
+    clusterName: cluster.name,
+    jobId: 1,
+    jobName: summary.jobName,
+    userHash: cluster.userHash,
+    userName: cluster.userName,
+    submittedAt: launch.at,
+    startAt: timeline.startAt,
+    endAt: timeline.endAt,
+    resources: summary.resources,
+    status: timeline.status,
+    logPath: `~/sky_logs/${cluster.name}/1/run.log`,
+    metadata: {},
   };
 }

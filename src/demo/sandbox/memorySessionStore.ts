@@ -7,9 +7,7 @@ import type { Session } from './session';
 import type { Change } from './sessionChanges';
 import { changeLimit, noExtensionsLeft, sessionEnded } from './sessionErrors';
 import { newSessionId } from './sessionId';
-import {
-  changeBytes, type Clock, type CreateResult, type SessionLimits, type SessionStore, type StoreStats,
-} from './sessionStore';
+import { changeBytes, type Clock, type CreateResult, type SessionLimits, type SessionStore, type StoreStats } from './sessionStore';
 
 interface Entry {
   session: Session;
@@ -28,7 +26,10 @@ export class MemorySessionStore implements SessionStore {
   /** Bytes of changes held by live sessions, kept as they change (stats never walk every session). */
   private changeBytes = 0;
 
-  constructor(readonly limits: SessionLimits, private readonly clock: Clock = Date.now) {}
+  constructor(
+    readonly limits: SessionLimits,
+    private readonly clock: Clock = Date.now,
+  ) {}
 
   async create(options: { replaces?: string | null } = {}): Promise<CreateResult> {
     const now = this.clock();
@@ -39,8 +40,14 @@ export class MemorySessionStore implements SessionStore {
       return { refused: 'capacity' };
     }
     const session: Session = {
-      id: newSessionId(), createdAt: now, expiresAt: now + this.limits.ttlMs, extensionsLeft: this.limits.maxExtensions,
-      replacedExpired: Boolean(options.replaces), changes: [], bytes: 0, generation: 0,
+      id: newSessionId(),
+      createdAt: now,
+      expiresAt: now + this.limits.ttlMs,
+      extensionsLeft: this.limits.maxExtensions,
+      replacedExpired: Boolean(options.replaces),
+      changes: [],
+      bytes: 0,
+      generation: 0,
     };
     this.entries.set(session.id, { session, lastSeenAt: now });
     if (options.replaces) {
@@ -150,7 +157,10 @@ export class MemorySessionStore implements SessionStore {
         this.drop(id);
         removed += 1;
       }
-      if (++seen % SWEEP_SLICE === 0) await new Promise((resolve) => { setImmediate(resolve); });
+      if (++seen % SWEEP_SLICE === 0)
+        await new Promise((resolve) => {
+          setImmediate(resolve);
+        });
     }
     if (removed) this.count('expired', removed);
     return removed;

@@ -16,7 +16,7 @@ export interface NewSessionLimiter {
 function limiterOf(limiter: RateLimiterAbstract, unavailable: () => boolean = () => false): NewSessionLimiter {
   return {
     async take(address) {
-      if (unavailable()) throw new Error('the new-session limiter\'s store is unavailable');
+      if (unavailable()) throw new Error("the new-session limiter's store is unavailable");
       try {
         await limiter.consume(clientKey(address));
         return true;
@@ -33,6 +33,7 @@ export function memoryNewSessionLimiter(perMinute: number): NewSessionLimiter {
 }
 
 export function redisNewSessionLimiter(redis: Redis, prefix: string, perMinute: number): NewSessionLimiter {
-  return limiterOf(new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}new`, points: perMinute, duration: 60 }),
-    () => redisLost(redis));
+  return limiterOf(new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}new`, points: perMinute, duration: 60 }), () =>
+    redisLost(redis),
+  );
 }

@@ -42,14 +42,25 @@ export interface Overlay {
 
 function override(o: Overlay, cluster: string): ClusterOverride {
   let found = o.clusters.get(cluster);
-  if (!found) o.clusters.set(cluster, found = { steps: [], autostop: null });
+  if (!found) {
+    found = { steps: [], autostop: null };
+    o.clusters.set(cluster, found);
+  }
   return found;
 }
 
 export function fold(changes: readonly Change[], timing: { startSeconds: number; provisionSeconds: (recipe: string) => number }): Overlay {
   const o: Overlay = {
-    clusters: new Map(), downedFixtures: new Map(), launched: new Map(), downedLaunches: [], clearedFixtureJobs: new Set(),
-    cancelledJobs: new Map(), cancelledManagedJobs: new Map(), roles: new Map(), workspaces: new Map(), deletedVolumes: new Set(),
+    clusters: new Map(),
+    downedFixtures: new Map(),
+    launched: new Map(),
+    downedLaunches: [],
+    clearedFixtureJobs: new Set(),
+    cancelledJobs: new Map(),
+    cancelledManagedJobs: new Map(),
+    roles: new Map(),
+    workspaces: new Map(),
+    deletedVolumes: new Set(),
   };
   for (const c of changes) {
     switch (c.kind) {
@@ -104,7 +115,8 @@ export function fold(changes: readonly Change[], timing: { startSeconds: number;
       case 'launch': {
         o.launched.set(c.cluster, { launch: c, jobsCleared: false });
         o.clusters.set(c.cluster, {
-          steps: [{ kind: 'provision', why: 'launch', at: c.at, seconds: timing.provisionSeconds(c.recipe) }], autostop: null,
+          steps: [{ kind: 'provision', why: 'launch', at: c.at, seconds: timing.provisionSeconds(c.recipe) }],
+          autostop: null,
         });
         for (const key of [...o.cancelledJobs.keys()]) if (key.startsWith(`${c.cluster}/`)) o.cancelledJobs.delete(key);
         break;

@@ -13,9 +13,7 @@ import { type Change, parseChange } from './sessionChanges';
 import { changeLimit, noExtensionsLeft, sessionEnded } from './sessionErrors';
 import { newSessionId } from './sessionId';
 import * as scripts from './redisScripts';
-import {
-  changeBytes, type Clock, type CreateResult, type SessionLimits, type SessionStore, type StoreStats,
-} from './sessionStore';
+import { changeBytes, type Clock, type CreateResult, type SessionLimits, type SessionStore, type StoreStats } from './sessionStore';
 
 export const DEFAULT_REDIS_PREFIX = 'skyts:demo:';
 /** Sessions whose changes this process keeps between requests. */
@@ -57,7 +55,6 @@ export interface RedisStoreOptions {
 export function connectRedis(url: string, log: (line: string) => void): Redis {
   let loggedAt = 0;
   // Loaded here: a demo without Redis never pays for the client.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const RedisClient = require('ioredis') as typeof import('ioredis').default;
   const redis = new RedisClient(url, {
     connectTimeout: 2000,
@@ -80,7 +77,12 @@ export class RedisSessionStore implements SessionStore {
   private readonly copies = new Map<string, Session>();
   private readonly sharedTtlMs: number;
 
-  constructor(readonly redis: Redis, readonly limits: SessionLimits, private readonly clock: Clock = Date.now, prefix = DEFAULT_REDIS_PREFIX) {
+  constructor(
+    readonly redis: Redis,
+    readonly limits: SessionLimits,
+    private readonly clock: Clock = Date.now,
+    prefix = DEFAULT_REDIS_PREFIX,
+  ) {
     this.prefix = prefix;
     this.keys = [`${prefix}live`, `${prefix}exp`, `${prefix}stats`];
     // The shared keys outlive the longest possible session, then go when nobody uses the sandbox.
@@ -103,8 +105,17 @@ export class RedisSessionStore implements SessionStore {
   async create(options: { replaces?: string | null } = {}): Promise<CreateResult> {
     const now = this.clock();
     const id = newSessionId();
-    const created = await this.run<number | string>('sandboxCreate', id, now, this.limits.ttlMs, this.limits.maxExtensions,
-      this.limits.maxSessions, this.limits.reclaimIdleMs, options.replaces ?? '', this.sharedTtlMs);
+    const created = await this.run<number | string>(
+      'sandboxCreate',
+      id,
+      now,
+      this.limits.ttlMs,
+      this.limits.maxExtensions,
+      this.limits.maxSessions,
+      this.limits.reclaimIdleMs,
+      options.replaces ?? '',
+      this.sharedTtlMs,
+    );
     if (created === 0) return { refused: 'capacity' };
     if (typeof created === 'string') {
       // Another request replaced the same expired session a moment ago: join that one.
@@ -112,8 +123,14 @@ export class RedisSessionStore implements SessionStore {
       return prior ? { session: prior } : { refused: 'capacity' };
     }
     const session: Session = {
-      id, createdAt: now, expiresAt: now + this.limits.ttlMs, extensionsLeft: this.limits.maxExtensions,
-      replacedExpired: Boolean(options.replaces), changes: [], bytes: 0, generation: 0,
+      id,
+      createdAt: now,
+      expiresAt: now + this.limits.ttlMs,
+      extensionsLeft: this.limits.maxExtensions,
+      replacedExpired: Boolean(options.replaces),
+      changes: [],
+      bytes: 0,
+      generation: 0,
     };
     this.remember(session);
     return { session };
@@ -121,8 +138,14 @@ export class RedisSessionStore implements SessionStore {
 
   async get(id: string): Promise<Session | null> {
     const copy = this.copies.get(id);
-    const reply = await this.run<GetReply>('sandboxGet', id, this.clock(), copy ? copy.generation : -1,
-      copy ? copy.changes.length : 0, TOUCH_MS);
+    const reply = await this.run<GetReply>(
+      'sandboxGet',
+      id,
+      this.clock(),
+      copy ? copy.generation : -1,
+      copy ? copy.changes.length : 0,
+      TOUCH_MS,
+    );
     if (!reply) {
       this.copies.delete(id);
       return null;
@@ -130,10 +153,19 @@ export class RedisSessionStore implements SessionStore {
     const [createdAt, expiresAt, extensionsLeft, generation, bytes, replaced, from, tail, ownId] = reply;
     if (ownId !== id) this.copies.delete(id);
     const changes = tail.map(parseChange).filter((c): c is Change => c !== null);
-    const session: Session = copy && ownId === id && Number(from) > 0 ? copy : {
-      id: ownId, createdAt: Number(createdAt), expiresAt: 0, extensionsLeft: 0, replacedExpired: replaced === '1',
-      changes: [], bytes: 0, generation: 0,
-    };
+    const session: Session =
+      copy && ownId === id && Number(from) > 0
+        ? copy
+        : {
+            id: ownId,
+            createdAt: Number(createdAt),
+            expiresAt: 0,
+            extensionsLeft: 0,
+            replacedExpired: replaced === '1',
+            changes: [],
+            bytes: 0,
+            generation: 0,
+          };
     // Updated in place: requests of this session running now share the copy and see the new state.
     session.expiresAt = Number(expiresAt);
     session.extensionsLeft = Number(extensionsLeft);
@@ -147,8 +179,17 @@ export class RedisSessionStore implements SessionStore {
 
   async append(session: Session, change: Change): Promise<void> {
     const json = JSON.stringify(change);
-    const length = await this.run<number>('sandboxAppend', session.id, this.clock(), json, changeBytes(json),
-      this.limits.hardMaxChanges, this.limits.maxBytes, change.kind, this.sharedTtlMs);
+    const length = await this.run<number>(
+      'sandboxAppend',
+      session.id,
+      this.clock(),
+      json,
+      changeBytes(json),
+      this.limits.hardMaxChanges,
+      this.limits.maxBytes,
+      change.kind,
+      this.sharedTtlMs,
+    );
     if (length === -1) throw sessionEnded();
     if (length === -2) throw changeLimit(session.changes.length);
     // Another replica may have appended in between: then this copy is behind, and the next `get`
@@ -196,7 +237,12 @@ export class RedisSessionStore implements SessionStore {
 
   count(counter: string, by = 1): void {
     if (redisLost(this.redis)) return;
-    this.redis.multi().hincrby(this.keys[2], counter, by).pexpire(this.keys[2], this.sharedTtlMs).exec().catch(() => {});
+    this.redis
+      .multi()
+      .hincrby(this.keys[2], counter, by)
+      .pexpire(this.keys[2], this.sharedTtlMs)
+      .exec()
+      .catch(() => {});
   }
 
   async close(): Promise<void> {

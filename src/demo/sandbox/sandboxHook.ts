@@ -59,7 +59,7 @@ export function sessionHeaders(session: Session | null, notice: string | null, c
 export function sandboxHook(deps: SandboxHookDeps): RequestHook {
   return async (call, address, context): Promise<HookResult> => {
     const verdict = judge(call.method, call.raw.url ?? '', call.headers);
-    const target = verdict.allow ? null : verdict.target ?? null;
+    const target = verdict.allow ? null : (verdict.target ?? null);
     const isStatic = verdict.allow && (call.method === 'OPTIONS' || (call.raw.url ?? '').toLowerCase().startsWith(STATIC_PREFIX));
     let policy: SessionPolicy | null;
     if (verdict.allow) policy = isNavigation(call) ? 'create' : isStatic ? null : 'renew';

@@ -17,10 +17,16 @@ const launchSpec = z.strictObject({
   zone: z.string().min(1).nullish(),
   instance_type: z.string().min(1),
   nodes: z.number().int().min(1).max(64).default(1),
-  ports: z.array(z.string().regex(/^\d{1,5}(-\d{1,5})?$/)).max(10).nullish(),
+  ports: z
+    .array(z.string().regex(/^\d{1,5}(-\d{1,5})?$/))
+    .max(10)
+    .nullish(),
   provision_seconds: z.number().min(1).max(600).default(12),
   /** The job's output, one line revealed every `line_seconds` once it runs. */
-  log: z.string().regex(/^logs\/[\w./-]+$/, 'expected a file under logs/').refine((p) => !p.split('/').includes('..')),
+  log: z
+    .string()
+    .regex(/^logs\/[\w./-]+$/, 'expected a file under logs/')
+    .refine((p) => !p.split('/').includes('..')),
   line_seconds: z.number().min(0.1).max(60).default(1.5),
   /** False for a server (a notebook, an inference endpoint): the job keeps RUNNING. */
   finishes: z.boolean().default(true),
@@ -29,13 +35,21 @@ export type LaunchSpec = z.infer<typeof launchSpec>;
 
 const fileSchema = z.strictObject({
   enabled: z.boolean().default(false),
-  session_minutes: z.number().positive().max(24 * 60).default(30),
+  session_minutes: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(30),
   max_extensions: z.number().int().min(0).max(100).default(3),
   max_sessions: z.number().int().min(1).max(1_000_000).default(2000),
   max_changes_per_session: z.number().int().min(1).max(10_000).default(100),
   max_session_kib: z.number().int().min(4).max(4096).default(64),
   new_sessions_per_minute: z.number().int().min(1).max(100_000).default(10),
-  reclaim_idle_minutes: z.number().positive().max(24 * 60).default(5),
+  reclaim_idle_minutes: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(5),
   sweep_seconds: z.number().positive().max(3600).default(30),
   start_seconds: z.number().min(1).max(600).default(8),
   launch: z.record(z.string(), launchSpec).default({}),
@@ -136,7 +150,9 @@ export function loadSandboxSettings(fixturesDir: string, env: NodeJS.ProcessEnv 
   }
   const redisPrefix = env.SKYPILOT_DEMO_REDIS_PREFIX?.trim() || 'skyts:demo:';
   if (!/^[\w:.-]{1,64}$/.test(redisPrefix)) {
-    throw new SandboxSettingsError(`SKYPILOT_DEMO_REDIS_PREFIX must be 1 to 64 letters, digits, ':', '.', '_' or '-', got '${redisPrefix}'`);
+    throw new SandboxSettingsError(
+      `SKYPILOT_DEMO_REDIS_PREFIX must be 1 to 64 letters, digits, ':', '.', '_' or '-', got '${redisPrefix}'`,
+    );
   }
   return {
     enabled: s.enabled,

@@ -22,8 +22,10 @@ export function readSessionCookie(call: Pick<HttpCall, 'headers'>): string | nul
 
 /** Behind TLS: the socket is encrypted, or the balancer says the request came over https. */
 export function isSecure(call: Pick<HttpCall, 'headers' | 'raw'>): boolean {
-  return Boolean((call.raw.socket as { encrypted?: boolean } | undefined)?.encrypted)
-    || header(call, 'x-forwarded-proto')?.split(',')[0].trim().toLowerCase() === 'https';
+  return (
+    Boolean((call.raw.socket as { encrypted?: boolean } | undefined)?.encrypted) ||
+    header(call, 'x-forwarded-proto')?.split(',')[0].trim().toLowerCase() === 'https'
+  );
 }
 
 export function sessionCookie(id: string, maxAgeSeconds: number, secure: boolean): string {

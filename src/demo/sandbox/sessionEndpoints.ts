@@ -43,16 +43,22 @@ function hashed(text: string): Buffer {
 
 /** 401 without a token, 403 with a wrong one, or when no token is configured at all. */
 function authorizeStats(call: HttpCall, token: string | null): void {
-  if (!token) throw new HttpError(403, 'stats_disabled', 'Forbidden', 'Sandbox stats are off: set SKYPILOT_DEMO_STATS_TOKEN to turn them on.');
+  if (!token)
+    throw new HttpError(403, 'stats_disabled', 'Forbidden', 'Sandbox stats are off: set SKYPILOT_DEMO_STATS_TOKEN to turn them on.');
   const given = /^Bearer\s+(\S+)$/i.exec(header(call, 'authorization') ?? '')?.[1];
   if (!given) throw new HttpError(401, 'stats_token_required', 'Unauthorized', 'Send the stats token as "Authorization: Bearer <token>".');
-  if (!timingSafeEqual(hashed(given), hashed(token))) throw new HttpError(403, 'stats_token_wrong', 'Forbidden', 'The stats token is wrong.');
+  if (!timingSafeEqual(hashed(given), hashed(token)))
+    throw new HttpError(403, 'stats_token_wrong', 'Forbidden', 'The stats token is wrong.');
 }
 
 async function statsOf(store: SessionStore, settings: SandboxSettings) {
   const { live, counters, changeBytes } = await store.stats();
   const counter = (name: string) => counters[name] ?? 0;
-  const writes = Object.fromEntries(Object.entries(counters).filter(([k]) => k.startsWith('writes:')).map(([k, v]) => [k.slice(7), v]));
+  const writes = Object.fromEntries(
+    Object.entries(counters)
+      .filter(([k]) => k.startsWith('writes:'))
+      .map(([k, v]) => [k.slice(7), v]),
+  );
   return {
     store: store.kind,
     live_sessions: live,
@@ -60,9 +66,12 @@ async function statsOf(store: SessionStore, settings: SandboxSettings) {
     ...Object.fromEntries(COUNTERS.map((name) => [name, counter(name)])),
     writes,
     capacity: {
-      max_sessions: settings.maxSessions, used: live / settings.maxSessions,
-      max_changes_per_session: settings.maxChanges, new_sessions_per_minute: settings.newSessionsPerMinute,
-      session_minutes: settings.sessionMinutes, max_extensions: settings.maxExtensions,
+      max_sessions: settings.maxSessions,
+      used: live / settings.maxSessions,
+      max_changes_per_session: settings.maxChanges,
+      new_sessions_per_minute: settings.newSessionsPerMinute,
+      session_minutes: settings.sessionMinutes,
+      max_extensions: settings.maxExtensions,
     },
   };
 }
@@ -78,25 +87,32 @@ export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
   });
   return [
     {
-      method: 'GET', path: '/demo/session',
+      method: 'GET',
+      path: '/demo/session',
       direct: async (call) => {
         const scope = currentScope();
         if (scope?.session) return { ...answer(call, scope.session), json: { ...view(scope.session), notice: scope.notice, launchable } };
         const reason = scope?.notice === 'capacity' || scope?.notice === 'rate' || scope?.notice === 'unavailable' ? scope.notice : null;
-        return { status: 200, json: { session_id: null, notice: reason, message: reason ? NO_SESSION_MESSAGES[reason] : null, launchable } };
+        return {
+          status: 200,
+          json: { session_id: null, notice: reason, message: reason ? NO_SESSION_MESSAGES[reason] : null, launchable },
+        };
       },
     },
     {
-      method: 'POST', path: '/demo/session',
+      method: 'POST',
+      path: '/demo/session',
       direct: async (call, app) => {
         const created = await createSession(deps, clientAddress(call.raw, app.trustProxy), null);
         if (created.kind === 'resolved' && created.session) return answer(call, created.session, 201, true);
-        const why = created.kind === 'resolved' && (created.notice === 'capacity' || created.notice === 'rate') ? created.notice : 'unavailable';
+        const why =
+          created.kind === 'resolved' && (created.notice === 'capacity' || created.notice === 'rate') ? created.notice : 'unavailable';
         throw new DemoSessionError(NO_SESSION_STATUS[why], `sandbox_${why}`, NO_SESSION_MESSAGES[why]);
       },
     },
     {
-      method: 'POST', path: '/demo/session/extend',
+      method: 'POST',
+      path: '/demo/session/extend',
       direct: async (call) => {
         const extended = await store.extend(currentSession().id);
         if (!extended) throw noSession();
@@ -104,7 +120,8 @@ export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
       },
     },
     {
-      method: 'POST', path: '/demo/session/reset',
+      method: 'POST',
+      path: '/demo/session/reset',
       direct: async (call) => {
         const reset = await store.reset(currentSession().id);
         if (!reset) throw noSession();
@@ -112,7 +129,8 @@ export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
       },
     },
     {
-      method: 'DELETE', path: '/demo/session',
+      method: 'DELETE',
+      path: '/demo/session',
       direct: async (call) => {
         const session = currentScope()?.session;
         const ended = session ? await store.end(session.id) : false;
@@ -120,7 +138,8 @@ export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
       },
     },
     {
-      method: 'GET', path: '/demo/stats',
+      method: 'GET',
+      path: '/demo/stats',
       direct: async (call) => {
         authorizeStats(call, settings.statsToken);
         return { status: 200, json: await statsOf(store, settings) };

@@ -7,14 +7,22 @@ export class DemoSessionError extends HttpError {
   }
 }
 
-export const invalidSessionId = () => new DemoSessionError(400, 'invalid_session_id',
-  'X-Demo-Session-Id must be a session id from POST /demo/session: 32 letters, digits, "-" or "_".');
+export const invalidSessionId = () =>
+  new DemoSessionError(
+    400,
+    'invalid_session_id',
+    'X-Demo-Session-Id must be a session id from POST /demo/session: 32 letters, digits, "-" or "_".',
+  );
 
-export const noSession = () => new DemoSessionError(404, 'no_session',
-  'There is no live sandbox session here: create one with POST /demo/session.');
+export const noSession = () =>
+  new DemoSessionError(404, 'no_session', 'There is no live sandbox session here: create one with POST /demo/session.');
 
-export const noExtensionsLeft = (max: number, expiresAt: number) => new DemoSessionError(409, 'no_extensions_left',
-  `This session has been extended ${max} time(s), the most allowed; it ends at ${new Date(expiresAt).toISOString()}.`);
+export const noExtensionsLeft = (max: number, expiresAt: number) =>
+  new DemoSessionError(
+    409,
+    'no_extensions_left',
+    `This session has been extended ${max} time(s), the most allowed; it ends at ${new Date(expiresAt).toISOString()}.`,
+  );
 
 /**
  * A sandbox write that cannot happen (no session to hold it, or the session is at a limit): answered
@@ -34,8 +42,10 @@ export const NO_SESSION_MESSAGES = {
   unavailable: 'The sandbox is unavailable right now, so this is the read-only demo: changes are not allowed.',
 } as const;
 
-export const changeLimit = (max: number) => new SandboxRefusal('session_change_limit',
-  `This sandbox session has made ${max} changes, the most allowed: reset it (POST /demo/session/reset) to start over.`);
+export const changeLimit = (max: number) =>
+  new SandboxRefusal(
+    'session_change_limit',
+    `This sandbox session has made ${max} changes, the most allowed: reset it (POST /demo/session/reset) to start over.`,
+  );
 
-export const sessionEnded = () => new SandboxRefusal('session_ended',
-  'This sandbox session has ended: reload to get a fresh one.');
+export const sessionEnded = () => new SandboxRefusal('session_ended', 'This sandbox session has ended: reload to get a fresh one.');

@@ -53,8 +53,7 @@ export async function createSession(deps: ResolverDeps, address: string, replace
   }
 }
 
-export async function resolveSession(call: HttpCall, address: string, policy: SessionPolicy, deps: ResolverDeps):
-  Promise<Resolution> {
+export async function resolveSession(call: HttpCall, address: string, policy: SessionPolicy, deps: ResolverDeps): Promise<Resolution> {
   const fromHeader = header(call, HEADERS.demoSession);
   if (fromHeader !== undefined && !isSessionId(fromHeader)) return { kind: 'bad-id' };
   const fromCookie = readSessionCookie(call);

@@ -62,7 +62,15 @@ export interface SessionStore {
 
 /** What `GET /demo/stats` counts (writes are counted by kind, as `writes:<kind>`). */
 export const COUNTERS = [
-  'created', 'expired', 'reclaimed', 'extended', 'reset', 'ended', 'refused_capacity', 'refused_rate', 'refused_writes',
+  'created',
+  'expired',
+  'reclaimed',
+  'extended',
+  'reset',
+  'ended',
+  'refused_capacity',
+  'refused_rate',
+  'refused_writes',
 ] as const;
 
 /** A change's size as stored. */

@@ -32,24 +32,34 @@ interface Live {
 
 function lazy<T>(compute: () => T): () => T {
   let value: { v: T } | null = null;
-  return () => (value ??= { v: compute() }).v;
+  return () => {
+    value ??= { v: compute() };
+    return value.v;
+  };
 }
 
 function eventsOf(c: ClusterRecord, transitions: Transition[]): ClusterEvent[] {
   return transitions.map((t) => ({
-    clusterHash: c.clusterHash, name: c.name, startingStatus: t.from, endingStatus: t.to, reason: t.reason,
-    transitionedAt: t.at, type: 'STATUS_CHANGE' as const,
+    clusterHash: c.clusterHash,
+    name: c.name,
+    startingStatus: t.from,
+    endingStatus: t.to,
+    reason: t.reason,
+    transitionedAt: t.at,
+    type: 'STATUS_CHANGE' as const,
   }));
 }
 
 /** A fixture cluster after its lifecycle changes: new status, addresses, autostop; the rest as shared. */
 function changedFixture(c: ClusterRecord, o: ClusterOverride, now: number): Live {
-  const story = o.steps.length ? replay({ status: c.status, statusUpdatedAt: c.statusUpdatedAt ?? c.launchedAt, lastEvent: c.lastEvent ?? '' }, o.steps, now) : null;
+  const story = o.steps.length
+    ? replay({ status: c.status, statusUpdatedAt: c.statusUpdatedAt ?? c.launchedAt, lastEvent: c.lastEvent ?? '' }, o.steps, now)
+    : null;
   const record: ClusterRecord = { ...c, autostop: o.autostop?.minutes ?? c.autostop, toDown: o.autostop?.down ?? c.toDown };
   if (story) {
     record.handle = cloneDeep(c.handle);
-    record.handle.stableInternalExternalIps = story.status !== 'UP' ? null
-      : c.handle.stableInternalExternalIps ?? addressesFor(c.clusterHash, c.handle.launchedNodes);
+    record.handle.stableInternalExternalIps =
+      story.status !== 'UP' ? null : (c.handle.stableInternalExternalIps ?? addressesFor(c.clusterHash, c.handle.launchedNodes));
     Object.assign(record, { status: story.status, statusUpdatedAt: story.statusUpdatedAt, lastEvent: story.lastEvent });
     if (story.provisioning) {
       record.launchedAt = story.provisioning.at;
@@ -62,7 +72,8 @@ function changedFixture(c: ClusterRecord, o: ClusterOverride, now: number): Live
 
 export function sessionWorld(base: World, changes: readonly Change[], now: number, sim: Simulation): World {
   const overlay: Overlay = fold(changes, {
-    startSeconds: sim.startSeconds, provisionSeconds: (recipe) => sim.launch[recipe]?.provision_seconds ?? 10,
+    startSeconds: sim.startSeconds,
+    provisionSeconds: (recipe) => sim.launch[recipe]?.provision_seconds ?? 10,
   });
   const user = base.currentUser;
   const recipeNamed = (name: string) => base.recipes.find((r) => r.name === name);
@@ -127,8 +138,12 @@ export function sessionWorld(base: World, changes: readonly Change[], now: numbe
       const cancelled = overlay.cancelledJobs.get(`${l.record.name}/1`) ?? null;
       const interruptions = [firstStop, cancelled].filter((t): t is number => t !== null);
       const timeline = jobTimeline({
-        runsAt: upTime(l.story, l.launch.at - 1), lines: linesOf(spec), lineSeconds: spec.line_seconds, finishes: spec.finishes,
-        interruptedAt: interruptions.length ? Math.min(...interruptions) : null, now,
+        runsAt: upTime(l.story, l.launch.at - 1),
+        lines: linesOf(spec),
+        lineSeconds: spec.line_seconds,
+        finishes: spec.finishes,
+        interruptedAt: interruptions.length ? Math.min(...interruptions) : null,
+        now,
       });
       jobs.push(launchedJob(l.record, l.launch, taskSummary(recipeNamed(l.launch.recipe), spec.nodes), timeline));
       logs.set(`${l.record.name}/1`, timeline.log);
@@ -146,7 +161,10 @@ export function sessionWorld(base: World, changes: readonly Change[], now: numbe
       const end = done ? at + CANCELLING_SECONDS : null;
       logs.set(j.jobId, `${logs.get(j.jobId) ?? ''}Cancelling the job (requested by ${user.name}) ...\n${done ? 'Job CANCELLED.\n' : ''}`);
       return {
-        ...j, status: done ? 'CANCELLED' : 'CANCELLING', endAt: end, scheduleState: done ? 'DONE' : j.scheduleState,
+        ...j,
+        status: done ? 'CANCELLED' : 'CANCELLING',
+        endAt: end,
+        scheduleState: done ? 'DONE' : j.scheduleState,
         currentClusterName: done ? null : j.currentClusterName,
         jobDuration: j.startAt ? Math.max(0, Math.min(now, end ?? now) - j.startAt) : 0,
       };
@@ -161,11 +179,23 @@ export function sessionWorld(base: World, changes: readonly Change[], now: numbe
       if (!p) continue;
       const c = l.record;
       const stop = l.story!.transitions.find((t) => t.to === 'STOPPED' && t.at > p.at)?.at ?? null;
-      logs.set(c.name, provisionLog({
-        name: c.name, nameOnCloud: c.handle.clusterNameOnCloud, cloud: c.handle.launchedResources.cloud?.name ?? 'cloud',
-        region: c.handle.launchedResources.region, instanceType: c.handle.launchedResources.instanceType ?? '',
-        nodes: c.handle.launchedNodes, headIp: addressesFor(c.clusterHash, c.handle.launchedNodes)[0][1],
-      }, p, now, stop));
+      logs.set(
+        c.name,
+        provisionLog(
+          {
+            name: c.name,
+            nameOnCloud: c.handle.clusterNameOnCloud,
+            cloud: c.handle.launchedResources.cloud?.name ?? 'cloud',
+            region: c.handle.launchedResources.region,
+            instanceType: c.handle.launchedResources.instanceType ?? '',
+            nodes: c.handle.launchedNodes,
+            headIp: addressesFor(c.clusterHash, c.handle.launchedNodes)[0][1],
+          },
+          p,
+          now,
+          stop,
+        ),
+      );
     }
     return logs;
   });
@@ -193,22 +223,54 @@ export function sessionWorld(base: World, changes: readonly Change[], now: numbe
     now,
     currentUser: base.currentUser,
     get users() {
-      return overlay.roles.size ? base.users.map((u) => (overlay.roles.has(u.id) ? { ...u, role: overlay.roles.get(u.id)! } : u)) : base.users;
+      return overlay.roles.size
+        ? base.users.map((u) => (overlay.roles.has(u.id) ? { ...u, role: overlay.roles.get(u.id)! } : u))
+        : base.users;
     },
-    get clusters() { return clusters(); },
-    get history() { return history(); },
-    get clusterJobs() { return jobsAndLogs().jobs; },
-    get clusterJobLogs() { return jobsAndLogs().logs; },
-    get managedJobs() { return managedJobsAndLogs().jobs; },
-    get managedJobLogs() { return managedJobsAndLogs().logs; },
-    get volumes() { return overlay.deletedVolumes.size ? base.volumes.filter((v) => !overlay.deletedVolumes.has(v.name)) : base.volumes; },
-    get workspaces() { return workspaces(); },
-    get enabledClouds() { return base.enabledClouds; },
-    get kubernetesNodes() { return base.kubernetesNodes; },
-    get storage() { return base.storage; },
-    get recipes() { return base.recipes; },
-    get serverConfig() { return base.serverConfig; },
-    get provisionLogs() { return provisionLogs(); },
-    get clusterEvents() { return clusterEvents(); },
+    get clusters() {
+      return clusters();
+    },
+    get history() {
+      return history();
+    },
+    get clusterJobs() {
+      return jobsAndLogs().jobs;
+    },
+    get clusterJobLogs() {
+      return jobsAndLogs().logs;
+    },
+    get managedJobs() {
+      return managedJobsAndLogs().jobs;
+    },
+    get managedJobLogs() {
+      return managedJobsAndLogs().logs;
+    },
+    get volumes() {
+      return overlay.deletedVolumes.size ? base.volumes.filter((v) => !overlay.deletedVolumes.has(v.name)) : base.volumes;
+    },
+    get workspaces() {
+      return workspaces();
+    },
+    get enabledClouds() {
+      return base.enabledClouds;
+    },
+    get kubernetesNodes() {
+      return base.kubernetesNodes;
+    },
+    get storage() {
+      return base.storage;
+    },
+    get recipes() {
+      return base.recipes;
+    },
+    get serverConfig() {
+      return base.serverConfig;
+    },
+    get provisionLogs() {
+      return provisionLogs();
+    },
+    get clusterEvents() {
+      return clusterEvents();
+    },
   };
 }

@@ -20,7 +20,7 @@ import { type Change, MAX_CHANGE_BYTES } from './sessionChanges';
 import { currentScope, type SessionScope } from './sessionContext';
 import { SandboxRefusal } from './sessionErrors';
 
-type ChangeInput = Change extends infer C ? C extends Change ? Omit<C, 'at'> : never : never;
+type ChangeInput = Change extends infer C ? (C extends Change ? Omit<C, 'at'> : never) : never;
 
 function sessionOf(what: string): SessionScope & { session: NonNullable<SessionScope['session']> } {
   const scope = currentScope();
@@ -114,8 +114,14 @@ export function withSessionWrites(manifest: DemoManifest, world: WorldCache): De
 
 /** The primitives a session may write through (the rest of the manifest's writes still refuse). */
 export const SESSION_WRITE_PRIMITIVES = [
-  'globalUserState.removeCluster', 'globalUserState.addOrUpdateCluster', 'globalUserState.setClusterAutostopValue',
-  'globalUserState.removeClusterJobs', 'globalUserState.setClusterJobStatus', 'globalUserState.setUserRole',
-  'globalUserState.setWorkspace', 'globalUserState.deleteWorkspace', 'globalUserState.deleteVolume',
+  'globalUserState.removeCluster',
+  'globalUserState.addOrUpdateCluster',
+  'globalUserState.setClusterAutostopValue',
+  'globalUserState.removeClusterJobs',
+  'globalUserState.setClusterJobStatus',
+  'globalUserState.setUserRole',
+  'globalUserState.setWorkspace',
+  'globalUserState.deleteWorkspace',
+  'globalUserState.deleteVolume',
   'managedJobsState.setJobStatus',
 ] as const;

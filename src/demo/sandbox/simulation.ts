@@ -15,9 +15,7 @@ export interface Transition {
 }
 
 /** A provisioning (a start, or a launch) taking `seconds`, or a stop. */
-export type Step =
-  | { kind: 'provision'; why: 'start' | 'launch'; at: number; seconds: number }
-  | { kind: 'stop'; at: number };
+export type Step = { kind: 'provision'; why: 'start' | 'launch'; at: number; seconds: number } | { kind: 'stop'; at: number };
 
 export interface ClusterStory {
   status: ClusterStatus;
@@ -36,8 +34,11 @@ const REASON = {
 } as const;
 
 /** Plays `steps` (in order) over a cluster's state as of `initial`, up to `now`. */
-export function replay(initial: { status: ClusterStatus | null; statusUpdatedAt: number; lastEvent: string },
-  steps: readonly Step[], now: number): ClusterStory {
+export function replay(
+  initial: { status: ClusterStatus | null; statusUpdatedAt: number; lastEvent: string },
+  steps: readonly Step[],
+  now: number,
+): ClusterStory {
   let status = initial.status;
   let statusUpdatedAt = initial.statusUpdatedAt;
   let lastEvent = initial.lastEvent;
@@ -82,9 +83,14 @@ export interface ProvisionTarget {
 }
 
 const PROVISION_LINES: [number, string, (t: ProvisionTarget, why: 'start' | 'launch') => string][] = [
-  [0, 'provisioner.py:82', (t, why) => (why === 'launch'
-    ? `Launching on ${t.cloud} ${t.region ?? ''} (${t.nodes}x ${t.instanceType}) for cluster ${t.name}`
-    : `Starting cluster ${t.name}: resuming ${t.nodes} stopped instance(s) on ${t.cloud} ${t.region ?? ''}`)],
+  [
+    0,
+    'provisioner.py:82',
+    (t, why) =>
+      why === 'launch'
+        ? `Launching on ${t.cloud} ${t.region ?? ''} (${t.nodes}x ${t.instanceType}) for cluster ${t.name}`
+        : `Starting cluster ${t.name}: resuming ${t.nodes} stopped instance(s) on ${t.cloud} ${t.region ?? ''}`,
+  ],
   [0.1, 'provisioner.py:93', (t, why) => `${why === 'launch' ? 'Creating' : 'Resuming'} ${t.nodes} instance(s) for ${t.nameOnCloud}`],
   [0.35, 'instance.py:214', (t) => `Instance(s) of ${t.nameOnCloud} are RUNNING (head ${t.headIp})`],
   [0.55, 'provisioner.py:301', (t) => `Waiting for SSH on ${t.nodes} node(s)`],
@@ -93,11 +99,14 @@ const PROVISION_LINES: [number, string, (t: ProvisionTarget, why: 'start' | 'lau
 ];
 
 /** The provisioning log as far as it has got at `now` (the last line once the cluster is up). */
-export function provisionLog(target: ProvisionTarget, step: { why: 'start' | 'launch'; at: number; seconds: number },
-  now: number, interruptedAt: number | null): string {
+export function provisionLog(
+  target: ProvisionTarget,
+  step: { why: 'start' | 'launch'; at: number; seconds: number },
+  now: number,
+  interruptedAt: number | null,
+): string {
   const until = Math.min(now, interruptedAt ?? Infinity);
-  return PROVISION_LINES
-    .map(([fraction, where, text]) => [step.at + fraction * step.seconds, where, text] as const)
+  return PROVISION_LINES.map(([fraction, where, text]) => [step.at + fraction * step.seconds, where, text] as const)
     .filter(([at]) => at <= until)
     .map(([at, where, text]) => `I ${dayjs.unix(Math.floor(at)).format('MM-DD HH:mm:ss')} ${where}] ${text(target, step.why)}\n`)
     .join('');
@@ -116,18 +125,30 @@ export interface JobTimeline {
  * stopped, it ends CANCELLED there.
  */
 export function jobTimeline(options: {
-  runsAt: number | null; lines: readonly string[]; lineSeconds: number; finishes: boolean;
-  interruptedAt: number | null; now: number;
+  runsAt: number | null;
+  lines: readonly string[];
+  lineSeconds: number;
+  finishes: boolean;
+  interruptedAt: number | null;
+  now: number;
 }): JobTimeline {
   const { runsAt, lines, lineSeconds, finishes, interruptedAt, now } = options;
   const naturalEnd = runsAt !== null && finishes ? runsAt + lines.length * lineSeconds : null;
   const interrupted = interruptedAt !== null && interruptedAt <= now && (naturalEnd === null || interruptedAt < naturalEnd);
   const until = interrupted ? interruptedAt : now;
   const shown = runsAt === null || until < runsAt ? 0 : Math.min(lines.length, Math.floor((until - runsAt) / lineSeconds) + 1);
-  const text = lines.slice(0, shown).map((l) => `${l}\n`).join('');
+  const text = lines
+    .slice(0, shown)
+    .map((l) => `${l}\n`)
+    .join('');
   if (interrupted) {
     const started = runsAt !== null && runsAt <= interruptedAt;
-    return { status: 'CANCELLED', startAt: started ? runsAt : null, endAt: interruptedAt, log: `${text}✗ Job cancelled (status: CANCELLED).\n` };
+    return {
+      status: 'CANCELLED',
+      startAt: started ? runsAt : null,
+      endAt: interruptedAt,
+      log: `${text}✗ Job cancelled (status: CANCELLED).\n`,
+    };
   }
   if (runsAt === null || now < runsAt) return { status: 'PENDING', startAt: null, endAt: null, log: '' };
   if (naturalEnd !== null && now >= naturalEnd) {

@@ -32,7 +32,7 @@ export function ActionButton({ label, testId, variant = 'default', run, success,
     }
   };
   return (
-    <button class={`btn btn-${variant}`} onClick={click} disabled={busy} data-testid={testId}>
+    <button type="button" class={`btn btn-${variant}`} onClick={click} disabled={busy} data-testid={testId}>
       {busy ? <span class="spinner spinner-small" aria-hidden="true" /> : null}
       {label}
     </button>

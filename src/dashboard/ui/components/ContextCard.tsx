@@ -15,10 +15,22 @@ const columns: Column<NodeInfo>[] = [
   { key: 'name', label: 'Node', render: (n) => <span class="strong">{n.name}</span>, sort: (n) => n.name },
   { key: 'gpu', label: 'GPU', render: (n) => n.accelerator_type || '-', sort: (n) => n.accelerator_type },
   { key: 'total', label: 'GPUs', render: (n) => n.total?.accelerator_count ?? 0, sort: (n) => n.total?.accelerator_count, class: 'num' },
-  { key: 'free', label: 'Free', render: (n) => n.free?.accelerators_available ?? 0, sort: (n) => n.free?.accelerators_available, class: 'num' },
+  {
+    key: 'free',
+    label: 'Free',
+    render: (n) => n.free?.accelerators_available ?? 0,
+    sort: (n) => n.free?.accelerators_available,
+    class: 'num',
+  },
   { key: 'used', label: 'Used', render: used, sort: used, class: 'num' },
   { key: 'cpu', label: 'vCPUs', render: (n) => n.cpu_count ?? '-', sort: (n) => n.cpu_count, class: 'num' },
-  { key: 'mem', label: 'Memory', render: (n) => (n.memory_gb ? `${Math.round(n.memory_gb)} GB` : '-'), sort: (n) => n.memory_gb, class: 'num' },
+  {
+    key: 'mem',
+    label: 'Memory',
+    render: (n) => (n.memory_gb ? `${Math.round(n.memory_gb)} GB` : '-'),
+    sort: (n) => n.memory_gb,
+    class: 'num',
+  },
   { key: 'ip', label: 'IP', render: (n) => <span class="mono-soft">{n.ip_address || '-'}</span> },
   {
     key: 'ready',
@@ -42,37 +54,42 @@ export function ContextCard({ context, kind, clusters }: { context: string; kind
             {context} <span class="pill">{kind}</span>
           </h3>
           <div class="muted">
-            {data ? `${nodes.length} node${nodes.length === 1 ? '' : 's'} · ` : ''}{clusters} cluster{clusters === 1 ? '' : 's'}
+            {data ? `${nodes.length} node${nodes.length === 1 ? '' : 's'} · ` : ''}
+            {clusters} cluster{clusters === 1 ? '' : 's'}
           </div>
         </div>
-        {data && <div class="gpu-summary" title={`${total - free} of ${total} GPUs in use`}>
-          <div class="gpu-numbers">
-            <span>
-              <strong>{total}</strong> GPUs
-            </span>
-            <span class="green-text">
-              <strong>{free}</strong> free
-            </span>
-            <span>
-              <strong>{total - free}</strong> used
-            </span>
+        {data && (
+          <div class="gpu-summary" title={`${total - free} of ${total} GPUs in use`}>
+            <div class="gpu-numbers">
+              <span>
+                <strong>{total}</strong> GPUs
+              </span>
+              <span class="green-text">
+                <strong>{free}</strong> free
+              </span>
+              <span>
+                <strong>{total - free}</strong> used
+              </span>
+            </div>
+            <div class="meter" aria-hidden="true">
+              <div class="meter-fill" style={{ width: `${pct}%` }} />
+            </div>
           </div>
-          <div class="meter" aria-hidden="true">
-            <div class="meter-fill" style={{ width: `${pct}%` }} />
-          </div>
-        </div>}
+        )}
       </div>
       <ErrorBanner message={error} onRetry={reload} />
       {data?.hint && <div class="muted hint">{data.hint}</div>}
-      {(data || !error) && <DataTable
-        rows={nodes}
-        columns={columns}
-        rowKey={(n) => n.name}
-        rowTestId="node-row"
-        initialSort={{ key: 'name', desc: false }}
-        empty={error ? 'Node information is unavailable.' : 'No nodes found in this context.'}
-        loading={loading && !data}
-      />}
+      {(data || !error) && (
+        <DataTable
+          rows={nodes}
+          columns={columns}
+          rowKey={(n) => n.name}
+          rowTestId="node-row"
+          initialSort={{ key: 'name', desc: false }}
+          empty={error ? 'Node information is unavailable.' : 'No nodes found in this context.'}
+          loading={loading && !data}
+        />
+      )}
     </section>
   );
 }

@@ -58,8 +58,7 @@ export function DataTable<T>(props: Props<T>) {
     return list;
   }, [rows, query, sort, columns, filterText]);
 
-  const toggle = (key: string) =>
-    setSort((s) => (s && s.key === key ? { key, desc: !s.desc } : { key, desc: false }));
+  const toggle = (key: string) => setSort((s) => (s && s.key === key ? { key, desc: !s.desc } : { key, desc: false }));
 
   return (
     <div class="card table-card">
@@ -89,7 +88,12 @@ export function DataTable<T>(props: Props<T>) {
                 return (
                   <th key={c.key} class={c.class} aria-sort={ariaSort}>
                     {c.sort ? (
-                      <button class={`th-sort${active ? ' active' : ''}`} onClick={() => toggle(c.key)} data-testid={`sort-${c.key}`}>
+                      <button
+                        type="button"
+                        class={`th-sort${active ? ' active' : ''}`}
+                        onClick={() => toggle(c.key)}
+                        data-testid={`sort-${c.key}`}
+                      >
                         {c.label}
                         <span class="sort-arrow" aria-hidden="true">
                           {active ? (sort!.desc ? '▼' : '▲') : '↕'}

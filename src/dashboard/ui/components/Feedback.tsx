@@ -11,7 +11,7 @@ export function ErrorBanner({ message, onRetry }: { message: string | null | und
     <div class="banner banner-error" role="alert" data-testid="error-banner">
       <strong>Could not load data.</strong> <span>{message}</span>
       {onRetry && (
-        <button class="btn btn-small" onClick={onRetry}>
+        <button type="button" class="btn btn-small" onClick={onRetry}>
           Retry
         </button>
       )}
@@ -46,13 +46,9 @@ export function PageHeader({ title, subtitle, updatedAt, loading, onRefresh, act
       </div>
       <div class="page-actions">
         {actions}
+        {onRefresh && <span class="updated">{loading ? 'Refreshing…' : updatedAt ? `Updated ${relativeTime(updatedAt / 1000)}` : ''}</span>}
         {onRefresh && (
-          <span class="updated">
-            {loading ? 'Refreshing…' : updatedAt ? `Updated ${relativeTime(updatedAt / 1000)}` : ''}
-          </span>
-        )}
-        {onRefresh && (
-          <button class="btn" onClick={onRefresh} disabled={loading} data-testid="refresh-button">
+          <button type="button" class="btn" onClick={onRefresh} disabled={loading} data-testid="refresh-button">
             ↻ Refresh
           </button>
         )}

@@ -9,7 +9,6 @@ type Streamer = (onChunk: (textSoFar: string) => void, signal: AbortSignal) => P
 
 /** Strips ANSI colour codes and carriage-return progress redraws. */
 function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[^\n]*\r(?!\n)/g, '');
 }
 
@@ -61,10 +60,12 @@ export function LogViewer({ title, stream, streamKey, reveal, refreshMs }: Props
   useEffect(() => {
     if (!polls) return undefined;
     const ctl = new AbortController();
-    streamRef.current(() => undefined, ctl.signal).then(
-      (t) => !ctl.signal.aborted && setText(t),
-      () => undefined,
-    );
+    streamRef
+      .current(() => undefined, ctl.signal)
+      .then(
+        (t) => !ctl.signal.aborted && setText(t),
+        () => undefined,
+      );
     return () => ctl.abort();
   }, [polls]);
 
@@ -97,8 +98,8 @@ export function LogViewer({ title, stream, streamKey, reveal, refreshMs }: Props
       <div class="card-header">
         <h2>{title}</h2>
         <div class="card-actions">
-          {state === 'loading' && <span class="spinner" aria-label="Loading log" />}
-          <button class="btn btn-small" onClick={() => setRound((r) => r + 1)} disabled={state === 'loading'}>
+          {state === 'loading' && <span class="spinner" role="status" aria-label="Loading log" />}
+          <button type="button" class="btn btn-small" onClick={() => setRound((r) => r + 1)} disabled={state === 'loading'}>
             ↻ Reload
           </button>
         </div>

@@ -10,9 +10,7 @@
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../hooks';
-import {
-  extendSandboxSession, fetchSandboxSession, launchRecipe, resetSandboxSession, type SandboxSession,
-} from '../data';
+import { extendSandboxSession, fetchSandboxSession, launchRecipe, resetSandboxSession, type SandboxSession } from '../data';
 import { navigate } from '../router';
 import { showToast } from '../toast';
 import { announceWrite, onWrite } from '../writes';
@@ -47,10 +45,14 @@ function Launcher({ recipes }: { recipes: string[] }) {
       <label>
         Launch a recipe{' '}
         <select value={recipe} onChange={(e) => setRecipe((e.target as HTMLSelectElement).value)} data-testid="launch-recipe">
-          {recipes.map((r) => <option key={r} value={r}>{r}</option>)}
+          {recipes.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
         </select>
       </label>
-      <button class="btn btn-small btn-primary" onClick={launch} disabled={busy} data-testid="launch-button">
+      <button type="button" class="btn btn-small btn-primary" onClick={launch} disabled={busy} data-testid="launch-button">
         Launch
       </button>
     </span>
@@ -122,7 +124,9 @@ export function SessionBanner() {
   return (
     <div class="session-banner" data-testid="session-banner">
       {session.replaced_expired && (
-        <span class="session-expired" data-testid="session-notice">Your previous session expired, so this is a fresh one.</span>
+        <span class="session-expired" data-testid="session-notice">
+          Your previous session expired, so this is a fresh one.
+        </span>
       )}
       <span>
         <strong>Sandbox session</strong>: press any button, your changes are yours alone.
@@ -134,6 +138,7 @@ export function SessionBanner() {
         {session.changes ?? 0}/{session.max_changes ?? '-'} changes
       </span>
       <button
+        type="button"
         class="btn btn-small"
         data-testid="session-extend"
         disabled={busy || !session.extensions_left}
@@ -142,7 +147,13 @@ export function SessionBanner() {
       >
         Extend ({session.extensions_left ?? 0} left)
       </button>
-      <button class="btn btn-small" data-testid="session-reset" disabled={busy} onClick={() => act(resetSandboxSession, 'Session reset', true)}>
+      <button
+        type="button"
+        class="btn btn-small"
+        data-testid="session-reset"
+        disabled={busy}
+        onClick={() => act(resetSandboxSession, 'Session reset', true)}
+      >
         Reset
       </button>
       <Launcher recipes={session.launchable} />

@@ -47,11 +47,26 @@ async function load(name: string): Promise<Loaded> {
 function jobColumns(cluster: string, selected: string | undefined): Column<ClusterJobRecord>[] {
   const logLink = (j: ClusterJobRecord) => `/clusters/${encodeURIComponent(cluster)}/${j.job_id}`;
   return [
-    { key: 'id', label: 'ID', render: (j) => <span class={selected === String(j.job_id) ? 'strong' : ''}>{j.job_id}</span>, sort: (j) => j.job_id },
+    {
+      key: 'id',
+      label: 'ID',
+      render: (j) => <span class={selected === String(j.job_id) ? 'strong' : ''}>{j.job_id}</span>,
+      sort: (j) => j.job_id,
+    },
     { key: 'name', label: 'Name', render: (j) => j.job_name || '-', sort: (j) => j.job_name },
     { key: 'user', label: 'User', render: (j) => j.username || '-', sort: (j) => j.username },
-    { key: 'submitted', label: 'Submitted', render: (j) => <span title={dateTime(j.submitted_at)}>{relativeTime(j.submitted_at)}</span>, sort: (j) => j.submitted_at },
-    { key: 'duration', label: 'Duration', render: (j) => span(j.start_at, j.end_at), sort: (j) => (j.start_at ? (j.end_at ?? Date.now() / 1000) - j.start_at : null) },
+    {
+      key: 'submitted',
+      label: 'Submitted',
+      render: (j) => <span title={dateTime(j.submitted_at)}>{relativeTime(j.submitted_at)}</span>,
+      sort: (j) => j.submitted_at,
+    },
+    {
+      key: 'duration',
+      label: 'Duration',
+      render: (j) => span(j.start_at, j.end_at),
+      sort: (j) => (j.start_at ? (j.end_at ?? Date.now() / 1000) - j.start_at : null),
+    },
     { key: 'status', label: 'Status', render: (j) => <StatusBadge status={j.status} />, sort: (j) => j.status },
     { key: 'resources', label: 'Resources', render: (j) => <span class="mono-soft">{j.resources || '-'}</span> },
     {
@@ -82,9 +97,28 @@ export function ClusterDetailPage({ name, job }: { name: string; job?: string })
 
   const actions = (
     <>
-      <ActionButton label="Start" testId="action-start" run={() => clusterAction('start', name)} success={`Start requested for ${name}`} onDone={reload} />
-      <ActionButton label="Stop" testId="action-stop" run={() => clusterAction('stop', name)} success={`Stop requested for ${name}`} onDone={reload} />
-      <ActionButton label="Down" testId="action-down" variant="danger" run={() => clusterAction('down', name)} success={`Teardown requested for ${name}`} onDone={reload} />
+      <ActionButton
+        label="Start"
+        testId="action-start"
+        run={() => clusterAction('start', name)}
+        success={`Start requested for ${name}`}
+        onDone={reload}
+      />
+      <ActionButton
+        label="Stop"
+        testId="action-stop"
+        run={() => clusterAction('stop', name)}
+        success={`Stop requested for ${name}`}
+        onDone={reload}
+      />
+      <ActionButton
+        label="Down"
+        testId="action-down"
+        variant="danger"
+        run={() => clusterAction('down', name)}
+        success={`Teardown requested for ${name}`}
+        onDone={reload}
+      />
     </>
   );
 

@@ -28,10 +28,7 @@ interface ContextRow {
 async function load() {
   const workspaces = Object.keys(await fetchWorkspaces());
   const names = workspaces.length ? workspaces : ['default'];
-  const [enabled, clusters] = await Promise.all([
-    fetchEnabledClouds(names),
-    fetchClusters().catch((): StatusRecord[] => []),
-  ]);
+  const [enabled, clusters] = await Promise.all([fetchEnabledClouds(names), fetchClusters().catch((): StatusRecord[] => [])]);
   const clouds = new Map<string, CloudRow>();
   const contexts = new Map<string, ContextRow>();
   for (const ws of names) {
@@ -80,7 +77,13 @@ export function InfraPage() {
   const { data, error, loading, updatedAt, reload } = useData(load, 'infra');
   return (
     <>
-      <PageHeader title="Infrastructure" subtitle="Enabled clouds and Kubernetes GPU capacity" updatedAt={updatedAt} loading={loading} onRefresh={reload} />
+      <PageHeader
+        title="Infrastructure"
+        subtitle="Enabled clouds and Kubernetes GPU capacity"
+        updatedAt={updatedAt}
+        loading={loading}
+        onRefresh={reload}
+      />
       <ErrorBanner message={error} onRetry={reload} />
       {!data && loading && <Spinner />}
       {data && (
@@ -93,7 +96,14 @@ export function InfraPage() {
             ]}
           />
           <h2 class="section-title">Clouds</h2>
-          <DataTable rows={data.clouds} columns={columns} rowKey={(r) => r.cloud} rowTestId="cloud-row" initialSort={{ key: 'cloud', desc: false }} empty="No infrastructure is enabled. Run sky check." />
+          <DataTable
+            rows={data.clouds}
+            columns={columns}
+            rowKey={(r) => r.cloud}
+            rowTestId="cloud-row"
+            initialSort={{ key: 'cloud', desc: false }}
+            empty="No infrastructure is enabled. Run sky check."
+          />
           <h2 class="section-title">Kubernetes and SSH node pools</h2>
           {data.contexts.length === 0 && <div class="card empty-card">No Kubernetes contexts are enabled.</div>}
           {data.contexts.map((c) => (

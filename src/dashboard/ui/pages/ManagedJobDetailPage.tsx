@@ -47,7 +47,14 @@ export function ManagedJobDetailPage({ id }: { id: string }) {
         onRefresh={reload}
         actions={
           !Number.isNaN(jobId) && (
-            <ActionButton label="Cancel job" testId="action-cancel" variant="danger" run={() => cancelManagedJob(jobId)} success={`Cancellation requested for job ${id}`} onDone={reload} />
+            <ActionButton
+              label="Cancel job"
+              testId="action-cancel"
+              variant="danger"
+              run={() => cancelManagedJob(jobId)}
+              success={`Cancellation requested for job ${id}`}
+              onDone={reload}
+            />
           )
         }
       />
@@ -101,11 +108,7 @@ export function ManagedJobDetailPage({ id }: { id: string }) {
         </>
       )}
       {job && (
-        <LogViewer
-          title="Job log"
-          streamKey={`job/${jobId}`}
-          stream={(onChunk, signal) => streamManagedJobLog(jobId, onChunk, signal)}
-        />
+        <LogViewer title="Job log" streamKey={`job/${jobId}`} stream={(onChunk, signal) => streamManagedJobLog(jobId, onChunk, signal)} />
       )}
     </>
   );

@@ -27,10 +27,20 @@ const columns: Column<ManagedJob>[] = [
     ),
     sort: (j) => j.job_id,
   },
-  { key: 'name', label: 'Name', render: (j) => <Link to={`/jobs/${j.job_id}`}>{j.job_name || j.task_name || '-'}</Link>, sort: (j) => j.job_name },
+  {
+    key: 'name',
+    label: 'Name',
+    render: (j) => <Link to={`/jobs/${j.job_id}`}>{j.job_name || j.task_name || '-'}</Link>,
+    sort: (j) => j.job_name,
+  },
   { key: 'user', label: 'User', render: (j) => j.user_name || '-', sort: (j) => j.user_name },
   { key: 'workspace', label: 'Workspace', render: (j) => j.workspace || 'default', sort: (j) => j.workspace || 'default' },
-  { key: 'submitted', label: 'Submitted', render: (j) => <span title={dateTime(j.submitted_at)}>{relativeTime(j.submitted_at)}</span>, sort: (j) => j.submitted_at },
+  {
+    key: 'submitted',
+    label: 'Submitted',
+    render: (j) => <span title={dateTime(j.submitted_at)}>{relativeTime(j.submitted_at)}</span>,
+    sort: (j) => j.submitted_at,
+  },
   { key: 'duration', label: 'Duration', render: (j) => duration(jobDuration(j)), sort: jobDuration },
   { key: 'status', label: 'Status', render: (j) => <StatusBadge status={j.status} />, sort: (j) => j.status },
   { key: 'infra', label: 'Infra', render: (j) => (j.cloud ? infra(j.cloud, j.region) : '-'), sort: (j) => infra(j.cloud, j.region) },
@@ -43,12 +53,24 @@ const columns: Column<ManagedJob>[] = [
   { key: 'recoveries', label: 'Recoveries', render: (j) => j.recovery_count ?? 0, sort: (j) => j.recovery_count, class: 'num' },
 ];
 
-const filterText = (j: ManagedJob) =>
-  [j.job_id, j.job_name, j.task_name, j.user_name, j.workspace, j.status, j.cloud, j.infra].join(' ');
+const filterText = (j: ManagedJob) => [j.job_id, j.job_name, j.task_name, j.user_name, j.workspace, j.status, j.cloud, j.infra].join(' ');
 
 // Chips read in lifecycle order, active first.
-const STATUS_ORDER = ['PENDING', 'SUBMITTED', 'STARTING', 'RUNNING', 'RECOVERING', 'CANCELLING', 'SUCCEEDED',
-  'CANCELLED', 'FAILED', 'FAILED_SETUP', 'FAILED_PRECHECKS', 'FAILED_NO_RESOURCE', 'FAILED_CONTROLLER'];
+const STATUS_ORDER = [
+  'PENDING',
+  'SUBMITTED',
+  'STARTING',
+  'RUNNING',
+  'RECOVERING',
+  'CANCELLING',
+  'SUCCEEDED',
+  'CANCELLED',
+  'FAILED',
+  'FAILED_SETUP',
+  'FAILED_PRECHECKS',
+  'FAILED_NO_RESOURCE',
+  'FAILED_CONTROLLER',
+];
 const statusRank = (s: string) => (STATUS_ORDER.includes(s) ? STATUS_ORDER.indexOf(s) : STATUS_ORDER.length);
 
 export function ManagedJobsPage() {
@@ -57,16 +79,24 @@ export function ManagedJobsPage() {
   useTick();
   const all = data?.jobs ?? [];
   const rows = status ? all.filter((j) => j.status === status) : all;
-  const counts = Object.entries(data?.statusCounts ?? {}).filter(([, n]) => n > 0)
+  const counts = Object.entries(data?.statusCounts ?? {})
+    .filter(([, n]) => n > 0)
     .sort(([a], [b]) => statusRank(a) - statusRank(b));
 
   const chips = (
     <div class="chips">
-      <button class={`chip${status === null ? ' chip-active' : ''}`} onClick={() => setStatus(null)} data-testid="status-chip" data-status="ALL">
+      <button
+        type="button"
+        class={`chip${status === null ? ' chip-active' : ''}`}
+        onClick={() => setStatus(null)}
+        data-testid="status-chip"
+        data-status="ALL"
+      >
         All <span class="chip-count">{all.length}</span>
       </button>
       {counts.map(([s, n]) => (
         <button
+          type="button"
           key={s}
           class={`chip chip-${tone(s)}${status === s ? ' chip-active' : ''}`}
           onClick={() => setStatus(status === s ? null : s)}
@@ -81,7 +111,13 @@ export function ManagedJobsPage() {
 
   return (
     <>
-      <PageHeader title="Managed jobs" subtitle="Jobs run and recovered by the jobs controller" updatedAt={updatedAt} loading={loading} onRefresh={reload} />
+      <PageHeader
+        title="Managed jobs"
+        subtitle="Jobs run and recovered by the jobs controller"
+        updatedAt={updatedAt}
+        loading={loading}
+        onRefresh={reload}
+      />
       <ErrorBanner message={error} onRetry={reload} />
       <DataTable
         rows={rows}

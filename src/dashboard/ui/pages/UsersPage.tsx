@@ -52,17 +52,33 @@ const columns: Column<Row>[] = [
     sort: (u) => u.name,
   },
   { key: 'id', label: 'ID', render: (u) => <span class="mono-soft">{u.id}</span>, sort: (u) => u.id },
-  { key: 'role', label: 'Role', render: (u) => <span class={`pill pill-${u.role === 'admin' ? 'blue' : 'plain'}`}>{u.role || 'user'}</span>, sort: (u) => u.role },
+  {
+    key: 'role',
+    label: 'Role',
+    render: (u) => <span class={`pill pill-${u.role === 'admin' ? 'blue' : 'plain'}`}>{u.role || 'user'}</span>,
+    sort: (u) => u.role,
+  },
   { key: 'clusters', label: 'Clusters', render: (u) => u.clusters ?? '-', sort: (u) => u.clusters, class: 'num' },
   { key: 'jobs', label: 'Managed jobs', render: (u) => u.jobs ?? '-', sort: (u) => u.jobs, class: 'num' },
-  { key: 'created', label: 'Joined', render: (u) => <span title={dateTime(u.created_at)}>{relativeTime(u.created_at)}</span>, sort: (u) => u.created_at },
+  {
+    key: 'created',
+    label: 'Joined',
+    render: (u) => <span title={dateTime(u.created_at)}>{relativeTime(u.created_at)}</span>,
+    sort: (u) => u.created_at,
+  },
 ];
 
 export function UsersPage() {
   const { data, error, loading, updatedAt, reload } = useData(load, 'users');
   return (
     <>
-      <PageHeader title="Users" subtitle="People and their resources on this API server" updatedAt={updatedAt} loading={loading} onRefresh={reload} />
+      <PageHeader
+        title="Users"
+        subtitle="People and their resources on this API server"
+        updatedAt={updatedAt}
+        loading={loading}
+        onRefresh={reload}
+      />
       <ErrorBanner message={error} onRetry={reload} />
       <DataTable
         rows={data ?? []}

@@ -35,7 +35,9 @@ async function load(): Promise<{ rows: Row[]; partial: string | null }> {
   };
   const [clusters, jobs, enabled] = await Promise.all([
     fetchClusters().catch(note('Clusters')) as Promise<StatusRecord[] | null>,
-    fetchManagedJobs().then((r) => r.jobs).catch(note('Managed jobs')) as Promise<ManagedJob[] | null>,
+    fetchManagedJobs()
+      .then((r) => r.jobs)
+      .catch(note('Managed jobs')) as Promise<ManagedJob[] | null>,
     (names.length ? fetchEnabledClouds(names) : Promise.resolve({})).catch(() => null) as Promise<Record<string, string[]> | null>,
   ]);
   const inWs = (ws: string, value: string | null | undefined) => (value || 'default') === ws;
@@ -58,16 +60,31 @@ async function load(): Promise<{ rows: Row[]; partial: string | null }> {
 
 const columns: Column<Row>[] = [
   { key: 'name', label: 'Workspace', render: (w) => <span class="strong">{w.name}</span>, sort: (w) => w.name },
-  { key: 'visibility', label: 'Visibility', render: (w) => <span class="pill">{w.private ? 'private' : 'public'}</span>, sort: (w) => (w.private ? 1 : 0) },
+  {
+    key: 'visibility',
+    label: 'Visibility',
+    render: (w) => <span class="pill">{w.private ? 'private' : 'public'}</span>,
+    sort: (w) => (w.private ? 1 : 0),
+  },
   { key: 'clusters', label: 'Clusters', render: (w) => `${w.running} running / ${w.clusters}`, sort: (w) => w.clusters, class: 'num' },
   { key: 'jobs', label: 'Managed jobs', render: (w) => `${w.activeJobs} active / ${w.jobs}`, sort: (w) => w.jobs, class: 'num' },
   {
     key: 'infra',
     label: 'Enabled infra',
     render: (w) =>
-      w.infra === null ? '-' : (
+      w.infra === null ? (
+        '-'
+      ) : (
         <span class="tags">
-          {w.infra.length === 0 ? <span class="muted">none</span> : w.infra.map((c) => <span class="tag" key={c}>{c}</span>)}
+          {w.infra.length === 0 ? (
+            <span class="muted">none</span>
+          ) : (
+            w.infra.map((c) => (
+              <span class="tag" key={c}>
+                {c}
+              </span>
+            ))
+          )}
         </span>
       ),
   },
@@ -77,7 +94,13 @@ export function WorkspacesPage() {
   const { data, error, loading, updatedAt, reload } = useData(load, 'workspaces');
   return (
     <>
-      <PageHeader title="Workspaces" subtitle="Teams and projects sharing this API server" updatedAt={updatedAt} loading={loading} onRefresh={reload} />
+      <PageHeader
+        title="Workspaces"
+        subtitle="Teams and projects sharing this API server"
+        updatedAt={updatedAt}
+        loading={loading}
+        onRefresh={reload}
+      />
       <ErrorBanner message={error ?? data?.partial} onRetry={reload} />
       <DataTable
         rows={data?.rows ?? []}
