@@ -43,6 +43,7 @@ export async function getResult(store: RequestStore, id: string, viewer: Viewer,
     );
   }
   const payload = wirePayloadJson(record);
+  store.markFetched(record.requestId);
   return record.status === 'FAILED' ? { status: 500, jsonText: `{"detail":${payload}}` } : { status: 200, jsonText: payload };
 }
 

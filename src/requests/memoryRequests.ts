@@ -3,7 +3,10 @@
  * round trip (schedule, then `/api/get`) never waits on a database. Bounded by count and by bytes:
  * when full, the oldest finished requests go first (reads are gone for good, durable requests are
  * still in the database); live requests are never evicted (the executor bounds how many there are).
- * Finished reads are kept for `readRetentionMs`: clients fetch a result once, soon after.
+ * Finished reads are kept for `readRetentionMs`: clients fetch a result once, soon after. Once a
+ * result has been handed out it stays only `fetchedGraceMs` more (for a client whose answer was lost
+ * on the way): under load, that is what keeps the heap, and so the process's memory, flat and far
+ * below the bounds.
  */
 import { isFinishedRequest } from '../vocab/statuses';
 import { type RequestRecord, recordBytes } from './requestRecord';
@@ -13,14 +16,17 @@ export interface MemoryLimits {
   maxBytes: number;
   /** How long a finished read stays fetchable. */
   readRetentionMs: number;
+  /** How long a result stays after it was fetched. */
+  fetchedGraceMs: number;
   /** How long a finished durable request stays cached here (it is in the database anyway). */
   durableCacheMs: number;
 }
 
 export const DEFAULT_MEMORY_LIMITS: MemoryLimits = {
-  maxEntries: 20_000,
-  maxBytes: 64 * 1024 * 1024,
+  maxEntries: 10_000,
+  maxBytes: 32 * 1024 * 1024,
   readRetentionMs: 10 * 60_000,
+  fetchedGraceMs: 5_000,
   durableCacheMs: 60_000,
 };
 
@@ -35,6 +41,8 @@ export class MemoryRequests {
   private readonly entries = new Map<string, Entry>();
   /** Finished ids in the order they finished: eviction and expiry walk it from the front. */
   private readonly finishedOrder = new Map<string, true>();
+  /** Fetched ids in the order they were fetched: one grace for all, so they expire in this order. */
+  private readonly fetchedOrder = new Map<string, true>();
   private bytes = 0;
 
   constructor(readonly limits: MemoryLimits = DEFAULT_MEMORY_LIMITS) {}
@@ -66,6 +74,7 @@ export class MemoryRequests {
     const ttl = record.durable ? this.limits.durableCacheMs : this.limits.readRetentionMs;
     this.entries.set(record.requestId, { record, bytes, expiresAt: finished ? Date.now() + ttl : Infinity });
     this.bytes += bytes;
+    this.fetchedOrder.delete(record.requestId);
     if (finished) {
       this.finishedOrder.delete(record.requestId);
       this.finishedOrder.set(record.requestId, true);
@@ -88,7 +97,16 @@ export class MemoryRequests {
     if (!entry) return;
     this.entries.delete(requestId);
     this.finishedOrder.delete(requestId);
+    this.fetchedOrder.delete(requestId);
     this.bytes -= entry.bytes;
+  }
+
+  /** A finished request's result was handed to its client: keep it only `fetchedGraceMs` more. */
+  markFetched(requestId: string): void {
+    const entry = this.entries.get(requestId);
+    if (!entry || entry.expiresAt === Infinity || this.fetchedOrder.has(requestId)) return;
+    entry.expiresAt = Math.min(entry.expiresAt, Date.now() + this.limits.fetchedGraceMs);
+    this.fetchedOrder.set(requestId, true);
   }
 
   /** Records matching `keep`, newest first. */
@@ -104,6 +122,10 @@ export class MemoryRequests {
   /** Drops expired finished records; called periodically and on every put. */
   evict(): void {
     const now = Date.now();
+    for (const id of this.fetchedOrder.keys()) {
+      if (this.entries.get(id)!.expiresAt > now) break;
+      this.remove(id);
+    }
     for (const id of this.finishedOrder.keys()) {
       const entry = this.entries.get(id)!;
       const over = this.entries.size > this.limits.maxEntries || this.bytes > this.limits.maxBytes;

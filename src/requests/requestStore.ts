@@ -343,6 +343,11 @@ export class RequestStore {
     return (await this.table.get(requestId))?.log ?? record?.log ?? '';
   }
 
+  /** The result was handed to its client (see MemoryRequests.markFetched). */
+  markFetched(requestId: string): void {
+    this.memory.markFetched(requestId);
+  }
+
   /** How many requests this process holds that have not finished (for draining and metrics). */
   liveCount(): number {
     return this.memory.filter((r) => !isFinishedRequest(r.status)).length;

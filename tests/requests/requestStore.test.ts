@@ -86,6 +86,34 @@ describe('memory tier', () => {
       await store.close();
     }
   });
+  it('keeps a fetched result only for the grace after its fetch, and an unfetched one for the retention', async () => {
+    const store = await open({ memory: { readRetentionMs: 60_000, fetchedGraceMs: 30 }, persistReads: false });
+    try {
+      const fetched = await finished(store);
+      const unfetched = await finished(store);
+      store.markFetched(fetched.requestId);
+      expect(await store.get(fetched.requestId)).not.toBeNull(); // asked again at once: still there
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      store.memory.evict();
+      expect(store.memory.get(fetched.requestId)).toBeUndefined();
+      expect(await store.get(unfetched.requestId)).not.toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('never shortens the life of a live request by a fetch', async () => {
+    const store = await open({ memory: { fetchedGraceMs: 1 }, persistReads: false });
+    try {
+      const { record } = await store.create(newRequest(), () => 'x');
+      store.markFetched(record.requestId);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      store.memory.evict();
+      expect(await store.get(record.requestId)).not.toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe('durable requests', () => {
