@@ -1,27 +1,60 @@
-/** The shape every command module exports: a function adding its sub-command to a parent. */
-import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+/**
+ * A `sky` command as data: its name, help, positional arguments, options and what it runs.
+ * `addCommand` is the one place that turns a spec into a commander sub-command, so every command
+ * parses, documents itself and reports its exit code the same way.
+ */
+import { Argument, type Command, Option } from 'commander';
 import type { CliContext } from './context';
-import { jsonSafe } from './sanitize';
 
 /** Records the exit code of the command that ran. */
 export type ExitSetter = (code: number) => void;
 
-export type RegisterCommand = (parent: Command, ctx: CliContext, done: ExitSetter) => void;
-
-/** commander argument parser for non-negative integers. */
-export function parseNonNegativeInt(value: string): number {
-  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('Not a non-negative integer.');
-  return Number.parseInt(value, 10);
+/** A positional argument in commander's syntax: `<cluster>` (required), `[job_id]`, `<clusters...>`. */
+export interface ArgumentSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly parse?: (value: string) => unknown;
 }
 
-/** commander argument parser for integers (negative allowed, e.g. `-1` cancels autostop). */
-export function parseInteger(value: string): number {
-  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('Not an integer.');
-  return Number.parseInt(value, 10);
+/** An option in commander's syntax: `--json`, `-a, --all-users`, `--tail <lines>`, `--no-follow`. */
+export interface OptionSpec {
+  readonly flags: string;
+  readonly description: string;
+  readonly parse?: (value: string) => unknown;
 }
 
-/** Pretty JSON, line by line; control characters stay JSON escapes, so the data is exact and inert. */
-export function printJson(ctx: CliContext, value: unknown): void {
-  for (const line of jsonSafe(JSON.stringify(value, null, 2) ?? 'null').split('\n')) ctx.out(line);
+export interface CommandSpec<Values extends unknown[] = unknown[]> {
+  readonly name: string;
+  readonly description: string;
+  readonly arguments?: readonly ArgumentSpec[];
+  readonly options?: readonly OptionSpec[];
+  /** Gets commander's values (each argument in order, then the options object); resolves to the exit code. */
+  run(ctx: CliContext, ...values: Values): Promise<number>;
+}
+
+/** A command that only groups others: `sky jobs queue`, `sky api start`. */
+export interface CommandGroup {
+  readonly name: string;
+  readonly description: string;
+  readonly commands: readonly CommandSpec[];
+}
+
+export function addCommand(parent: Command, spec: CommandSpec | CommandGroup, ctx: CliContext, done: ExitSetter): void {
+  const command = parent.command(spec.name).description(spec.description);
+  if ('commands' in spec) {
+    for (const sub of spec.commands) addCommand(command, sub, ctx, done);
+    return;
+  }
+  for (const { name, description, parse } of spec.arguments ?? []) {
+    const argument = new Argument(name, description);
+    command.addArgument(parse ? argument.argParser(parse) : argument);
+  }
+  for (const { flags, description, parse } of spec.options ?? []) {
+    const option = new Option(flags, description);
+    command.addOption(parse ? option.argParser(parse) : option);
+  }
+  command.action(async (...values: unknown[]) => {
+    // commander passes the arguments, the options object, then the command itself.
+    done(await spec.run(ctx, ...values.slice(0, -1)));
+  });
 }

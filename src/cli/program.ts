@@ -1,23 +1,38 @@
 /** Builds the `sky` commander program for one run (fresh per run, so runs can share a process). */
 import { Command } from 'commander';
 import { VERSION } from '../vocab/versions';
-import type { ExitSetter } from './command';
-import { registerApiInfo } from './commands/apiInfo';
-import { registerApiStart } from './commands/apiStart';
-import { registerApiStatus } from './commands/apiStatus';
-import { registerApiStop } from './commands/apiStop';
-import { registerAutostop } from './commands/autostop';
-import { registerCostReport } from './commands/costReport';
-import { registerDown } from './commands/down';
-import { registerJobsQueue } from './commands/jobsQueue';
-import { registerLogs } from './commands/logs';
-import { registerQueue } from './commands/queue';
-import { registerStart } from './commands/start';
-import { registerStatus } from './commands/status';
-import { registerStop } from './commands/stop';
-import { registerUsersLs } from './commands/usersLs';
+import { addCommand, type CommandGroup, type CommandSpec, type ExitSetter } from './command';
+import { apiInfoCommand } from './commands/apiInfo';
+import { apiStartCommand } from './commands/apiStart';
+import { apiStatusCommand } from './commands/apiStatus';
+import { apiStopCommand } from './commands/apiStop';
+import { autostopCommand } from './commands/autostop';
+import { costReportCommand } from './commands/costReport';
+import { downCommand } from './commands/down';
+import { jobsQueueCommand } from './commands/jobsQueue';
+import { logsCommand } from './commands/logs';
+import { queueCommand } from './commands/queue';
+import { startCommand } from './commands/start';
+import { statusCommand } from './commands/status';
+import { stopCommand } from './commands/stop';
+import { usersLsCommand } from './commands/usersLs';
 import { type CliContext, terminalLine } from './context';
 import { errorLine, oneLine } from './errors';
+
+/** In the order `sky --help` lists them. */
+const COMMANDS: readonly (CommandSpec | CommandGroup)[] = [
+  statusCommand,
+  queueCommand,
+  logsCommand,
+  stopCommand,
+  startCommand,
+  downCommand,
+  autostopCommand,
+  costReportCommand,
+  { name: 'jobs', description: 'Managed jobs.', commands: [jobsQueueCommand] },
+  { name: 'users', description: 'Users of the API server.', commands: [usersLsCommand] },
+  { name: 'api', description: 'The SkyPilot API server.', commands: [apiStartCommand, apiStopCommand, apiStatusCommand, apiInfoCommand] },
+];
 
 export function buildProgram(ctx: CliContext, done: ExitSetter): Command {
   const program = new Command('sky');
@@ -36,27 +51,6 @@ export function buildProgram(ctx: CliContext, done: ExitSetter): Command {
       outputError: (text, write) => write(`${terminalLine(errorLine(oneLine(text.replace(/^error:\s*/, ''))))}\n`),
     });
 
-  for (const register of [
-    registerStatus,
-    registerQueue,
-    registerLogs,
-    registerStop,
-    registerStart,
-    registerDown,
-    registerAutostop,
-    registerCostReport,
-  ]) {
-    register(program, ctx, done);
-  }
-
-  const jobs = program.command('jobs').description('Managed jobs.');
-  registerJobsQueue(jobs, ctx, done);
-
-  const users = program.command('users').description('Users of the API server.');
-  registerUsersLs(users, ctx, done);
-
-  const api = program.command('api').description('The SkyPilot API server.');
-  for (const register of [registerApiStart, registerApiStop, registerApiStatus, registerApiInfo]) register(api, ctx, done);
-
+  for (const command of COMMANDS) addCommand(program, command, ctx, done);
   return program;
 }

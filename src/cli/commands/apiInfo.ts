@@ -1,6 +1,8 @@
 /** `sky api info [--json]`: endpoint, server version, API version, user. */
-import { printJson, type RegisterCommand } from '../command';
+import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
+import { JSON_OPTION } from '../parameters';
+import { printData } from '../printData';
 
 export interface ApiInfo {
   endpoint: string;
@@ -20,7 +22,7 @@ export function formatApiInfo(info: ApiInfo): string[] {
   ];
 }
 
-export async function runApiInfo(ctx: CliContext, args: { json?: boolean }): Promise<number> {
+async function runApiInfo(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
   const client = await ctx.client();
   const version = await client.serverVersion();
   const health = await client.health();
@@ -32,17 +34,12 @@ export async function runApiInfo(ctx: CliContext, args: { json?: boolean }): Pro
     commit: version.commit,
     user: health.user ?? { name: client.identity.name, id: client.identity.hash },
   };
-  if (args.json) printJson(ctx, info);
-  else for (const line of formatApiInfo(info)) ctx.out(line);
-  return 0;
+  return printData(ctx, opts.json, info, formatApiInfo);
 }
 
-export const registerApiInfo: RegisterCommand = (parent, ctx, done) => {
-  parent
-    .command('info')
-    .description('Show the API server in use and who you are to it.')
-    .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }) => {
-      done(await runApiInfo(ctx, opts));
-    });
+export const apiInfoCommand: CommandSpec<[{ json?: boolean }]> = {
+  name: 'info',
+  description: 'Show the API server in use and who you are to it.',
+  options: [JSON_OPTION],
+  run: runApiInfo,
 };

@@ -1,11 +1,12 @@
 /** `sky api start [--port N]`: start a local API server in the background. */
 import { DEFAULT_ENDPOINT, isLocalEndpoint } from '../../client/endpoint';
-import { parseNonNegativeInt, type RegisterCommand } from '../command';
+import type { CommandSpec } from '../command';
 import { answers, type CliContext, newClient } from '../context';
 import { CliError } from '../errors';
+import { parseNonNegativeInt } from '../parsers';
 import { spawnLocalServer } from '../serverProcess';
 
-export async function runApiStart(ctx: CliContext, args: { port?: number }): Promise<number> {
+async function runApiStart(ctx: CliContext, args: { port?: number }): Promise<number> {
   const configured = newClient(ctx.io, ctx.env, false).endpoint;
   if (args.port === undefined && !isLocalEndpoint(configured)) {
     throw new CliError(`The configured API server ${configured} is not local; \`sky api start\` only starts local servers.`);
@@ -25,12 +26,9 @@ export async function runApiStart(ctx: CliContext, args: { port?: number }): Pro
   return 0;
 }
 
-export const registerApiStart: RegisterCommand = (parent, ctx, done) => {
-  parent
-    .command('start')
-    .description('Start a local API server in the background.')
-    .option('--port <port>', 'port (default: from the endpoint, else 46580)', parseNonNegativeInt)
-    .action(async (opts: { port?: number }) => {
-      done(await runApiStart(ctx, opts));
-    });
+export const apiStartCommand: CommandSpec<[{ port?: number }]> = {
+  name: 'start',
+  description: 'Start a local API server in the background.',
+  options: [{ flags: '--port <port>', description: 'port (default: from the endpoint, else 46580)', parse: parseNonNegativeInt }],
+  run: runApiStart,
 };

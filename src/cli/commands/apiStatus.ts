@@ -1,8 +1,10 @@
 /** `sky api status [-a] [--json]`: requests on the API server (unfinished ones by default). */
 import type { ApiRequestSummary } from '../../client/types';
 import { colorStatus } from '../colors';
-import { printJson, type RegisterCommand } from '../command';
+import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
+import { JSON_OPTION } from '../parameters';
+import { printData } from '../printData';
 import { formatRelative } from '../relativeTime';
 import { formatTable } from '../table';
 
@@ -18,21 +20,15 @@ export function formatApiStatus(requests: readonly ApiRequestSummary[], now: Dat
   return formatTable(['ID', 'USER', 'NAME', 'CREATED', 'STATUS'], rows);
 }
 
-export async function runApiStatus(ctx: CliContext, args: { all?: boolean; json?: boolean }): Promise<number> {
+async function runApiStatus(ctx: CliContext, opts: { all?: boolean; json?: boolean }): Promise<number> {
   const client = await ctx.client();
-  const requests = await client.apiStatus({ allStatus: args.all });
-  if (args.json) printJson(ctx, requests);
-  else for (const line of formatApiStatus(requests, ctx.now, ctx.color)) ctx.out(line);
-  return 0;
+  const requests = await client.apiStatus({ allStatus: opts.all });
+  return printData(ctx, opts.json, requests, (rs) => formatApiStatus(rs, ctx.now, ctx.color));
 }
 
-export const registerApiStatus: RegisterCommand = (parent, ctx, done) => {
-  parent
-    .command('status')
-    .description('Show the requests on the API server.')
-    .option('-a, --all', 'include finished requests')
-    .option('--json', 'print JSON')
-    .action(async (opts: { all?: boolean; json?: boolean }) => {
-      done(await runApiStatus(ctx, opts));
-    });
+export const apiStatusCommand: CommandSpec<[{ all?: boolean; json?: boolean }]> = {
+  name: 'status',
+  description: 'Show the requests on the API server.',
+  options: [{ flags: '-a, --all', description: 'include finished requests' }, JSON_OPTION],
+  run: runApiStatus,
 };

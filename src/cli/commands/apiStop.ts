@@ -3,13 +3,13 @@
  * whatever skypilot-ts server answers on the endpoint (e.g. `npm start`). Exit 0 when no server is
  * left running, 1 with one line saying why when one is and it cannot be stopped.
  */
-import type { RegisterCommand } from '../command';
+import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
 import { findEndpointServer } from '../endpointServer';
 import { CliError } from '../errors';
 import { stopServer, terminate } from '../serverProcess';
 
-export async function runApiStop(ctx: CliContext): Promise<number> {
+async function runApiStop(ctx: CliContext): Promise<number> {
   const fromPidFile = await ctx.spin('Stopping the SkyPilot API server', () => stopServer(ctx.env));
   if (fromPidFile.stopped) {
     ctx.out(`SkyPilot API server stopped (pid ${fromPidFile.pid}).`);
@@ -26,11 +26,8 @@ export async function runApiStop(ctx: CliContext): Promise<number> {
   return 0;
 }
 
-export const registerApiStop: RegisterCommand = (parent, ctx, done) => {
-  parent
-    .command('stop')
-    .description('Stop the local API server (started by `sky api start`, or any skypilot-ts server on the endpoint).')
-    .action(async () => {
-      done(await runApiStop(ctx));
-    });
+export const apiStopCommand: CommandSpec<[]> = {
+  name: 'stop',
+  description: 'Stop the local API server (started by `sky api start`, or any skypilot-ts server on the endpoint).',
+  run: runApiStop,
 };

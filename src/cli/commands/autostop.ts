@@ -1,7 +1,9 @@
 /** `sky autostop [-i MINUTES | --cancel] [--down] CLUSTER...` */
-import { parseInteger, type RegisterCommand } from '../command';
+import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
+import { CLUSTERS_ARGUMENT, YES_ACCEPTED_OPTION } from '../parameters';
+import { parseInteger } from '../parsers';
 import { forEachCluster } from '../perCluster';
 
 /** SkyPilot's default when neither `-i` nor `--cancel` is given. */
@@ -13,7 +15,7 @@ export interface AutostopArgs {
   down?: boolean;
 }
 
-export async function runAutostop(ctx: CliContext, clusters: string[], args: AutostopArgs): Promise<number> {
+async function runAutostop(ctx: CliContext, clusters: string[], args: AutostopArgs): Promise<number> {
   if (args.cancel && args.idleMinutes !== undefined) throw new UsageError('Use either -i/--idle-minutes or --cancel, not both.');
   const minutes = args.cancel ? -1 : (args.idleMinutes ?? DEFAULT_IDLE_MINUTES);
   const down = Boolean(args.down) && minutes >= 0;
@@ -23,20 +25,19 @@ export async function runAutostop(ctx: CliContext, clusters: string[], args: Aut
   return forEachCluster(ctx, clusters, progress, (c) => client.autostop(c, minutes, down));
 }
 
-export const registerAutostop: RegisterCommand = (parent, ctx, done) => {
-  parent
-    .command('autostop')
-    .description('Stop (or tear down) clusters after they have been idle.')
-    .argument('<clusters...>', 'cluster names')
-    .option(
-      '-i, --idle-minutes <minutes>',
-      `idle minutes before autostop (default ${DEFAULT_IDLE_MINUTES}; negative cancels)`,
-      parseInteger,
-    )
-    .option('--cancel', 'cancel autostop')
-    .option('--down', 'tear down instead of stopping')
-    .option('-y, --yes', 'do not ask for confirmation (accepted for compatibility)')
-    .action(async (clusters: string[], opts: AutostopArgs) => {
-      done(await runAutostop(ctx, clusters, opts));
-    });
+export const autostopCommand: CommandSpec<[string[], AutostopArgs]> = {
+  name: 'autostop',
+  description: 'Stop (or tear down) clusters after they have been idle.',
+  arguments: [CLUSTERS_ARGUMENT],
+  options: [
+    {
+      flags: '-i, --idle-minutes <minutes>',
+      description: `idle minutes before autostop (default ${DEFAULT_IDLE_MINUTES}; negative cancels)`,
+      parse: parseInteger,
+    },
+    { flags: '--cancel', description: 'cancel autostop' },
+    { flags: '--down', description: 'tear down instead of stopping' },
+    YES_ACCEPTED_OPTION,
+  ],
+  run: runAutostop,
 };

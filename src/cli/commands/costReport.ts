@@ -1,8 +1,11 @@
 /** `sky cost-report [--days N] [--json]` */
 import type { CostReportRecord } from '../../api/wireTypes';
 import { colorStatus } from '../colors';
-import { parseNonNegativeInt, printJson, type RegisterCommand } from '../command';
+import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
+import { JSON_OPTION } from '../parameters';
+import { parseNonNegativeInt } from '../parsers';
+import { printData } from '../printData';
 import { formatDuration, formatRelative } from '../relativeTime';
 import { formatTable } from '../table';
 
@@ -41,21 +44,15 @@ export interface CostReportArgs {
   json?: boolean;
 }
 
-export async function runCostReport(ctx: CliContext, args: CostReportArgs): Promise<number> {
+async function runCostReport(ctx: CliContext, args: CostReportArgs): Promise<number> {
   const client = await ctx.client();
   const records = await ctx.spin('Computing costs', () => client.costReport({ days: args.days }));
-  if (args.json) printJson(ctx, records);
-  else for (const line of formatCostReport(records, { now: ctx.now, color: ctx.color, days: args.days })) ctx.out(line);
-  return 0;
+  return printData(ctx, args.json, records, (rs) => formatCostReport(rs, { now: ctx.now, color: ctx.color, days: args.days }));
 }
 
-export const registerCostReport: RegisterCommand = (parent, ctx, done) => {
-  parent
-    .command('cost-report')
-    .description('Show the estimated cost of recent clusters.')
-    .option('--days <n>', 'look-back window in days (default 30)', parseNonNegativeInt)
-    .option('--json', 'print JSON')
-    .action(async (opts: CostReportArgs) => {
-      done(await runCostReport(ctx, opts));
-    });
+export const costReportCommand: CommandSpec<[CostReportArgs]> = {
+  name: 'cost-report',
+  description: 'Show the estimated cost of recent clusters.',
+  options: [{ flags: '--days <n>', description: 'look-back window in days (default 30)', parse: parseNonNegativeInt }, JSON_OPTION],
+  run: runCostReport,
 };

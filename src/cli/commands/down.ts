@@ -1,8 +1,9 @@
 /** `sky down CLUSTER... [-y] [-p]`: asks for confirmation unless `-y`. */
 import { createInterface } from 'node:readline/promises';
-import type { RegisterCommand } from '../command';
+import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
+import { CLUSTERS_ARGUMENT, PURGE_OPTION } from '../parameters';
 import { forEachCluster } from '../perCluster';
 
 async function confirm(ctx: CliContext, question: string): Promise<boolean> {
@@ -19,7 +20,7 @@ async function confirm(ctx: CliContext, question: string): Promise<boolean> {
   }
 }
 
-export async function runDown(ctx: CliContext, clusters: string[], opts: { yes?: boolean; purge?: boolean }): Promise<number> {
+async function runDown(ctx: CliContext, clusters: string[], opts: { yes?: boolean; purge?: boolean }): Promise<number> {
   if (!opts.yes) {
     const plural = clusters.length === 1 ? 'cluster' : 'clusters';
     if (!(await confirm(ctx, `Terminating ${plural}: ${clusters.join(', ')}. Proceed?`))) {
@@ -36,14 +37,10 @@ export async function runDown(ctx: CliContext, clusters: string[], opts: { yes?:
   );
 }
 
-export const registerDown: RegisterCommand = (parent, ctx, done) => {
-  parent
-    .command('down')
-    .description('Tear down clusters (their disks are deleted).')
-    .argument('<clusters...>', 'cluster names')
-    .option('-y, --yes', 'do not ask for confirmation')
-    .option('-p, --purge', 'remove the cluster record even if the cloud call fails')
-    .action(async (clusters: string[], opts: { yes?: boolean; purge?: boolean }) => {
-      done(await runDown(ctx, clusters, opts));
-    });
+export const downCommand: CommandSpec<[string[], { yes?: boolean; purge?: boolean }]> = {
+  name: 'down',
+  description: 'Tear down clusters (their disks are deleted).',
+  arguments: [CLUSTERS_ARGUMENT],
+  options: [{ flags: '-y, --yes', description: 'do not ask for confirmation' }, PURGE_OPTION],
+  run: runDown,
 };

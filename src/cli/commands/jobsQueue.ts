@@ -1,8 +1,11 @@
 /** `sky jobs queue [-a] [-s] [--json] [--page N --limit N]`: managed jobs. */
 import type { ManagedJobRecord, ManagedJobsPage } from '../../api/wireTypes';
 import { colorStatus } from '../colors';
-import { parseNonNegativeInt, printJson, type RegisterCommand } from '../command';
+import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
+import { ALL_USERS_JOBS_OPTION, JSON_OPTION } from '../parameters';
+import { parseNonNegativeInt } from '../parsers';
+import { printData } from '../printData';
 import { formatDuration, formatRelative, secondsBetween } from '../relativeTime';
 import { formatTable } from '../table';
 
@@ -68,26 +71,23 @@ export interface JobsQueueArgs {
   limit?: number;
 }
 
-export async function runJobsQueue(ctx: CliContext, args: JobsQueueArgs): Promise<number> {
+async function runJobsQueue(ctx: CliContext, args: JobsQueueArgs): Promise<number> {
   const client = await ctx.client();
   const page = await ctx.spin('Fetching managed job statuses', () =>
     client.jobsQueue({ allUsers: args.allUsers, skipFinished: args.skipFinished, page: args.page, limit: args.limit }),
   );
-  if (args.json) printJson(ctx, page);
-  else for (const line of formatJobsQueue(page, { now: ctx.now, color: ctx.color, allUsers: args.allUsers })) ctx.out(line);
-  return 0;
+  return printData(ctx, args.json, page, (p) => formatJobsQueue(p, { now: ctx.now, color: ctx.color, allUsers: args.allUsers }));
 }
 
-export const registerJobsQueue: RegisterCommand = (parent, ctx, done) => {
-  parent
-    .command('queue')
-    .description('Show managed jobs.')
-    .option('-a, --all-users', "show all users' jobs")
-    .option('-s, --skip-finished', 'show only jobs still in progress')
-    .option('--page <n>', 'page number (1-based)', parseNonNegativeInt)
-    .option('--limit <n>', 'jobs per page', parseNonNegativeInt)
-    .option('--json', 'print JSON')
-    .action(async (opts: JobsQueueArgs) => {
-      done(await runJobsQueue(ctx, opts));
-    });
+export const jobsQueueCommand: CommandSpec<[JobsQueueArgs]> = {
+  name: 'queue',
+  description: 'Show managed jobs.',
+  options: [
+    ALL_USERS_JOBS_OPTION,
+    { flags: '-s, --skip-finished', description: 'show only jobs still in progress' },
+    { flags: '--page <n>', description: 'page number (1-based)', parse: parseNonNegativeInt },
+    { flags: '--limit <n>', description: 'jobs per page', parse: parseNonNegativeInt },
+    JSON_OPTION,
+  ],
+  run: runJobsQueue,
 };

@@ -5,15 +5,17 @@
  * output (colours, `\r` progress bars), as `ssh` or `kubectl logs` would show it, and SkyPilot
  * streams it the same way.
  */
-import { parseNonNegativeInt, type RegisterCommand } from '../command';
+import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
+import { CLUSTER_ARGUMENT } from '../parameters';
+import { parseNonNegativeInt } from '../parsers';
 
 export interface LogsArgs {
   follow?: boolean;
   tail?: number;
 }
 
-export async function runLogs(ctx: CliContext, cluster: string, jobId: number | undefined, args: LogsArgs): Promise<number> {
+async function runLogs(ctx: CliContext, cluster: string, jobId: number | undefined, args: LogsArgs): Promise<number> {
   const client = await ctx.client();
   for await (const chunk of client.logs(cluster, jobId ?? null, { follow: args.follow ?? true, tail: args.tail ?? 0 })) {
     ctx.io.stdout.write(chunk);
@@ -21,15 +23,13 @@ export async function runLogs(ctx: CliContext, cluster: string, jobId: number | 
   return 0;
 }
 
-export const registerLogs: RegisterCommand = (parent, ctx, done) => {
-  parent
-    .command('logs')
-    .description("Stream a cluster job's log (the latest job by default).")
-    .argument('<cluster>', 'cluster name')
-    .argument('[job_id]', 'job id', parseNonNegativeInt)
-    .option('--no-follow', 'print the log so far and exit')
-    .option('--tail <lines>', 'only the last N lines (0 = all)', parseNonNegativeInt)
-    .action(async (cluster: string, jobId: number | undefined, opts: LogsArgs) => {
-      done(await runLogs(ctx, cluster, jobId, opts));
-    });
+export const logsCommand: CommandSpec<[string, number | undefined, LogsArgs]> = {
+  name: 'logs',
+  description: "Stream a cluster job's log (the latest job by default).",
+  arguments: [CLUSTER_ARGUMENT, { name: '[job_id]', description: 'job id', parse: parseNonNegativeInt }],
+  options: [
+    { flags: '--no-follow', description: 'print the log so far and exit' },
+    { flags: '--tail <lines>', description: 'only the last N lines (0 = all)', parse: parseNonNegativeInt },
+  ],
+  run: runLogs,
 };

@@ -1,8 +1,10 @@
 /** `sky queue CLUSTER [-a] [-s] [--json]`: the job queue of a cluster. */
 import type { ClusterJobRecord } from '../../api/wireTypes';
 import { colorStatus } from '../colors';
-import { printJson, type RegisterCommand } from '../command';
+import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
+import { ALL_USERS_JOBS_OPTION, CLUSTER_ARGUMENT, JSON_OPTION } from '../parameters';
+import { printData } from '../printData';
 import { formatDuration, formatRelative, secondsBetween } from '../relativeTime';
 import { formatTable } from '../table';
 
@@ -34,25 +36,18 @@ export interface QueueArgs {
   json?: boolean;
 }
 
-export async function runQueue(ctx: CliContext, cluster: string, args: QueueArgs): Promise<number> {
+async function runQueue(ctx: CliContext, cluster: string, args: QueueArgs): Promise<number> {
   const client = await ctx.client();
   const jobs = await ctx.spin(`Fetching the job queue of ${cluster}`, () =>
     client.queue(cluster, { allUsers: args.allUsers, skipFinished: args.skipFinished }),
   );
-  if (args.json) printJson(ctx, jobs);
-  else for (const line of formatQueue(cluster, jobs, { now: ctx.now, color: ctx.color, allUsers: args.allUsers })) ctx.out(line);
-  return 0;
+  return printData(ctx, args.json, jobs, (js) => formatQueue(cluster, js, { now: ctx.now, color: ctx.color, allUsers: args.allUsers }));
 }
 
-export const registerQueue: RegisterCommand = (parent, ctx, done) => {
-  parent
-    .command('queue')
-    .description('Show the job queue of a cluster.')
-    .argument('<cluster>', 'cluster name')
-    .option('-a, --all-users', "show all users' jobs")
-    .option('-s, --skip-finished', 'show only pending and running jobs')
-    .option('--json', 'print JSON')
-    .action(async (cluster: string, opts: QueueArgs) => {
-      done(await runQueue(ctx, cluster, opts));
-    });
+export const queueCommand: CommandSpec<[string, QueueArgs]> = {
+  name: 'queue',
+  description: 'Show the job queue of a cluster.',
+  arguments: [CLUSTER_ARGUMENT],
+  options: [ALL_USERS_JOBS_OPTION, { flags: '-s, --skip-finished', description: 'show only pending and running jobs' }, JSON_OPTION],
+  run: runQueue,
 };

@@ -1,9 +1,10 @@
 /** `sky start CLUSTER...` */
-import type { RegisterCommand } from '../command';
+import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
+import { CLUSTERS_ARGUMENT, YES_ACCEPTED_OPTION } from '../parameters';
 import { forEachCluster } from '../perCluster';
 
-export async function runStart(ctx: CliContext, clusters: string[]): Promise<number> {
+async function runStart(ctx: CliContext, clusters: string[]): Promise<number> {
   const client = await ctx.client();
   return forEachCluster(
     ctx,
@@ -13,13 +14,10 @@ export async function runStart(ctx: CliContext, clusters: string[]): Promise<num
   );
 }
 
-export const registerStart: RegisterCommand = (parent, ctx, done) => {
-  parent
-    .command('start')
-    .description('Restart stopped clusters.')
-    .argument('<clusters...>', 'cluster names')
-    .option('-y, --yes', 'do not ask for confirmation (accepted for compatibility)')
-    .action(async (clusters: string[]) => {
-      done(await runStart(ctx, clusters));
-    });
+export const startCommand: CommandSpec<[string[]]> = {
+  name: 'start',
+  description: 'Restart stopped clusters.',
+  arguments: [CLUSTERS_ARGUMENT],
+  options: [YES_ACCEPTED_OPTION],
+  run: runStart,
 };

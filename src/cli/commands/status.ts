@@ -6,8 +6,10 @@
  */
 import type { StatusRecord } from '../../api/wireTypes';
 import { colorStatus } from '../colors';
-import { printJson, type RegisterCommand } from '../command';
+import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
+import { JSON_OPTION } from '../parameters';
+import { printData } from '../printData';
 import { formatRelative } from '../relativeTime';
 import { formatTable } from '../table';
 
@@ -48,39 +50,37 @@ export function formatStatus(records: readonly StatusRecord[], options: StatusFo
   return [...lines, ...formatTable(headers, rows)];
 }
 
+/** The clusters asked for by name that do not exist: one line after the table. */
+function notFound(asked: readonly string[], records: readonly StatusRecord[]): string[] {
+  const missing = asked.filter((name) => !records.some((r) => r.name === name));
+  return missing.length > 0 ? [`Cluster(s) not found: ${missing.join(', ')}.`] : [];
+}
+
 export interface StatusArgs {
-  clusters: string[];
   allUsers?: boolean;
   mine?: boolean;
   refresh?: boolean;
   json?: boolean;
 }
 
-export async function runStatus(ctx: CliContext, args: StatusArgs): Promise<number> {
+async function runStatus(ctx: CliContext, clusters: string[], args: StatusArgs): Promise<number> {
   const client = await ctx.client();
   const records = await ctx.spin('Checking cluster status', () =>
-    client.status({ clusterNames: args.clusters, allUsers: !args.mine, refresh: args.refresh }),
+    client.status({ clusterNames: clusters, allUsers: !args.mine, refresh: args.refresh }),
   );
-  if (args.json) {
-    printJson(ctx, records);
-    return 0;
-  }
-  for (const line of formatStatus(records, { now: ctx.now, color: ctx.color, allUsers: args.allUsers })) ctx.out(line);
-  const missing = args.clusters.filter((name) => !records.some((r) => r.name === name));
-  if (missing.length > 0) ctx.out(`Cluster(s) not found: ${missing.join(', ')}.`);
-  return 0;
+  const options = { now: ctx.now, color: ctx.color, allUsers: args.allUsers };
+  return printData(ctx, args.json, records, (rs) => [...formatStatus(rs, options), ...notFound(clusters, rs)]);
 }
 
-export const registerStatus: RegisterCommand = (parent, ctx, done) => {
-  parent
-    .command('status')
-    .description('Show clusters.')
-    .argument('[clusters...]', 'cluster names (default: all)')
-    .option('-a, --all-users', "also show each cluster's user and workspace")
-    .option('-m, --mine', 'show only your own clusters')
-    .option('-r, --refresh', 'query the clouds for the latest status')
-    .option('--json', 'print JSON')
-    .action(async (clusters: string[], opts: { allUsers?: boolean; mine?: boolean; refresh?: boolean; json?: boolean }) => {
-      done(await runStatus(ctx, { clusters, ...opts }));
-    });
+export const statusCommand: CommandSpec<[string[], StatusArgs]> = {
+  name: 'status',
+  description: 'Show clusters.',
+  arguments: [{ name: '[clusters...]', description: 'cluster names (default: all)' }],
+  options: [
+    { flags: '-a, --all-users', description: "also show each cluster's user and workspace" },
+    { flags: '-m, --mine', description: 'show only your own clusters' },
+    { flags: '-r, --refresh', description: 'query the clouds for the latest status' },
+    JSON_OPTION,
+  ],
+  run: runStatus,
 };

@@ -1,9 +1,10 @@
 /** `sky stop CLUSTER... [-y]` */
-import type { RegisterCommand } from '../command';
+import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
+import { CLUSTERS_ARGUMENT, PURGE_OPTION, YES_ACCEPTED_OPTION } from '../parameters';
 import { forEachCluster } from '../perCluster';
 
-export async function runStop(ctx: CliContext, clusters: string[], purge = false): Promise<number> {
+async function runStop(ctx: CliContext, clusters: string[], { purge = false }: { purge?: boolean }): Promise<number> {
   const client = await ctx.client();
   return forEachCluster(
     ctx,
@@ -13,14 +14,10 @@ export async function runStop(ctx: CliContext, clusters: string[], purge = false
   );
 }
 
-export const registerStop: RegisterCommand = (parent, ctx, done) => {
-  parent
-    .command('stop')
-    .description('Stop clusters (their disks are kept).')
-    .argument('<clusters...>', 'cluster names')
-    .option('-y, --yes', 'do not ask for confirmation (accepted for compatibility)')
-    .option('-p, --purge', 'remove the cluster record even if the cloud call fails')
-    .action(async (clusters: string[], opts: { purge?: boolean }) => {
-      done(await runStop(ctx, clusters, opts.purge));
-    });
+export const stopCommand: CommandSpec<[string[], { purge?: boolean }]> = {
+  name: 'stop',
+  description: 'Stop clusters (their disks are kept).',
+  arguments: [CLUSTERS_ARGUMENT],
+  options: [YES_ACCEPTED_OPTION, PURGE_OPTION],
+  run: runStop,
 };

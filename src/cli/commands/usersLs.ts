@@ -1,7 +1,9 @@
 /** `sky users ls [--json]` */
 import type { UserRecord } from '../../api/wireTypes';
-import { printJson, type RegisterCommand } from '../command';
+import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
+import { JSON_OPTION } from '../parameters';
+import { printData } from '../printData';
 import { formatRelative } from '../relativeTime';
 import { formatTable } from '../table';
 
@@ -11,20 +13,15 @@ export function formatUsers(users: readonly UserRecord[], now: Date): string[] {
   return formatTable(['NAME', 'ID', 'ROLE', 'CREATED'], rows);
 }
 
-export async function runUsersLs(ctx: CliContext, args: { json?: boolean }): Promise<number> {
+async function runUsersLs(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
   const client = await ctx.client();
   const users = await client.users();
-  if (args.json) printJson(ctx, users);
-  else for (const line of formatUsers(users, ctx.now)) ctx.out(line);
-  return 0;
+  return printData(ctx, opts.json, users, (us) => formatUsers(us, ctx.now));
 }
 
-export const registerUsersLs: RegisterCommand = (parent, ctx, done) => {
-  parent
-    .command('ls')
-    .description('List users.')
-    .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }) => {
-      done(await runUsersLs(ctx, opts));
-    });
+export const usersLsCommand: CommandSpec<[{ json?: boolean }]> = {
+  name: 'ls',
+  description: 'List users.',
+  options: [JSON_OPTION],
+  run: runUsersLs,
 };
