@@ -8,33 +8,19 @@
 export const CLUSTER_STATUSES = ['INIT', 'UP', 'STOPPED'] as const;
 export type ClusterStatus = (typeof CLUSTER_STATUSES)[number];
 
-/** Jobs on a cluster (SkyPilot's `job_lib.JobStatus`), in lifecycle order. */
-export const CLUSTER_JOB_STATUSES = [
-  'INIT',
-  'PENDING',
-  'SETTING_UP',
-  'RUNNING',
-  'SUCCEEDED',
-  'FAILED',
-  'FAILED_SETUP',
-  'FAILED_DRIVER',
-  'CANCELLED',
-] as const;
+/** Jobs on a cluster (SkyPilot's `job_lib.JobStatus`), in lifecycle order: the active ones first. */
+const ACTIVE_CLUSTER_JOBS = ['INIT', 'PENDING', 'SETTING_UP', 'RUNNING'] as const;
+export const CLUSTER_JOB_STATUSES = [...ACTIVE_CLUSTER_JOBS, 'SUCCEEDED', 'FAILED', 'FAILED_SETUP', 'FAILED_DRIVER', 'CANCELLED'] as const;
 export type ClusterJobStatus = (typeof CLUSTER_JOB_STATUSES)[number];
-export const ACTIVE_CLUSTER_JOB_STATUSES: readonly ClusterJobStatus[] = ['INIT', 'PENDING', 'SETTING_UP', 'RUNNING'];
+export const ACTIVE_CLUSTER_JOB_STATUSES: readonly ClusterJobStatus[] = ACTIVE_CLUSTER_JOBS;
 
 export function isActiveClusterJob(status: ClusterJobStatus): boolean {
   return ACTIVE_CLUSTER_JOB_STATUSES.includes(status);
 }
 
-/** Managed jobs (SkyPilot's `jobs.state.ManagedJobStatus`). */
-export const MANAGED_JOB_STATUSES = [
-  'PENDING',
-  'SUBMITTED',
-  'STARTING',
-  'RUNNING',
-  'RECOVERING',
-  'CANCELLING',
+/** Managed jobs (SkyPilot's `jobs.state.ManagedJobStatus`), in lifecycle order: in progress, then terminal. */
+const IN_PROGRESS_MANAGED_JOBS = ['PENDING', 'SUBMITTED', 'STARTING', 'RUNNING', 'RECOVERING', 'CANCELLING'] as const;
+const TERMINAL_MANAGED_JOBS = [
   'SUCCEEDED',
   'CANCELLED',
   'FAILED',
@@ -43,16 +29,10 @@ export const MANAGED_JOB_STATUSES = [
   'FAILED_NO_RESOURCE',
   'FAILED_CONTROLLER',
 ] as const;
+export const MANAGED_JOB_STATUSES = [...IN_PROGRESS_MANAGED_JOBS, ...TERMINAL_MANAGED_JOBS] as const;
 export type ManagedJobStatus = (typeof MANAGED_JOB_STATUSES)[number];
-export const TERMINAL_MANAGED_JOB_STATUSES: ReadonlySet<ManagedJobStatus> = new Set([
-  'SUCCEEDED',
-  'CANCELLED',
-  'FAILED',
-  'FAILED_SETUP',
-  'FAILED_PRECHECKS',
-  'FAILED_NO_RESOURCE',
-  'FAILED_CONTROLLER',
-]);
+export const IN_PROGRESS_MANAGED_JOB_STATUSES: readonly ManagedJobStatus[] = IN_PROGRESS_MANAGED_JOBS;
+export const TERMINAL_MANAGED_JOB_STATUSES: ReadonlySet<ManagedJobStatus> = new Set(TERMINAL_MANAGED_JOBS);
 
 export function isTerminalManagedJob(status: ManagedJobStatus): boolean {
   return TERMINAL_MANAGED_JOB_STATUSES.has(status);
@@ -71,9 +51,10 @@ export const MANAGED_JOB_SCHEDULE_STATES = [
 export type ManagedJobScheduleState = (typeof MANAGED_JOB_SCHEDULE_STATES)[number];
 
 /** API server requests: PENDING -> RUNNING -> one of the finished statuses. */
-export const REQUEST_STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+const FINISHED_REQUESTS = ['SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+export const REQUEST_STATUSES = ['PENDING', 'RUNNING', ...FINISHED_REQUESTS] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
-export const FINISHED_REQUEST_STATUSES: ReadonlySet<RequestStatus> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+export const FINISHED_REQUEST_STATUSES: ReadonlySet<RequestStatus> = new Set(FINISHED_REQUESTS);
 
 export function isFinishedRequest(status: RequestStatus): boolean {
   return FINISHED_REQUEST_STATUSES.has(status);
@@ -129,3 +110,11 @@ export type StoreType = (typeof STORE_TYPES)[number];
 /** What a recipe launches (the dashboard's Recipes page filters on it). */
 export const RECIPE_TYPES = ['cluster', 'job', 'pool', 'volume'] as const;
 export type RecipeType = (typeof RECIPE_TYPES)[number];
+
+/**
+ * Whether a status read off the wire as a plain string (the CLI, the dashboard) is one of `statuses`;
+ * one this vocabulary does not know, or none, is not.
+ */
+export function isAmong<S extends string>(statuses: Iterable<S>, status: string | null | undefined): status is S {
+  return [...statuses].some((known) => known === status);
+}
