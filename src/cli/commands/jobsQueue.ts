@@ -8,16 +8,7 @@ import { parseNonNegativeInt } from '../parsers';
 import { printData } from '../printData';
 import { formatDuration, formatRelative, secondsBetween } from '../relativeTime';
 import { formatTable } from '../table';
-
-const TERMINAL = new Set([
-  'SUCCEEDED',
-  'CANCELLED',
-  'FAILED',
-  'FAILED_SETUP',
-  'FAILED_PRECHECKS',
-  'FAILED_NO_RESOURCE',
-  'FAILED_CONTROLLER',
-]);
+import { isAmong, TERMINAL_MANAGED_JOB_STATUSES } from '../../vocab/statuses';
 
 export interface JobsFormatOptions {
   now: Date;
@@ -26,7 +17,7 @@ export interface JobsFormatOptions {
 }
 
 function inProgressSummary(page: ManagedJobsPage): string | undefined {
-  const counts = Object.entries(page.status_counts ?? {}).filter(([status, n]) => n > 0 && !TERMINAL.has(status));
+  const counts = Object.entries(page.status_counts ?? {}).filter(([status, n]) => n > 0 && !isAmong(TERMINAL_MANAGED_JOB_STATUSES, status));
   if (counts.length === 0) return undefined;
   return `In progress tasks: ${counts.map(([status, n]) => `${n} ${status}`).join(', ')}`;
 }

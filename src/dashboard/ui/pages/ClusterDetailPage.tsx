@@ -20,7 +20,7 @@ import { LogViewer } from '../components/LogViewer';
 import { StatusBadge } from '../components/StatusBadge';
 import { isSandboxMode } from '../api';
 import { clusterAction, fetchCluster, fetchClusterJobs, streamClusterLog } from '../data';
-import { ACTIVE_CLUSTER_JOB_STATUSES } from '../../../vocab/statuses';
+import { ACTIVE_CLUSTER_JOB_STATUSES, isAmong } from '../../../vocab/statuses';
 import { dateTime, infra, relativeTime, span } from '../format';
 import { errorMessage, useData, useTick } from '../hooks';
 import { Link } from '../router';
@@ -86,7 +86,7 @@ export function ClusterDetailPage({ name, job }: { name: string; job?: string })
   useTick();
   const c = data?.cluster;
   const jobId = job !== undefined && /^\d+$/.test(job) ? Number(job) : undefined;
-  const isLive = (status: string | undefined) => (ACTIVE_CLUSTER_JOB_STATUSES as readonly string[]).includes(status ?? '');
+  const isLive = (status: string | undefined) => isAmong(ACTIVE_CLUSTER_JOB_STATUSES, status);
   const changing = isSandboxMode() && (c?.status === 'INIT' || (data?.jobs ?? []).some((j) => isLive(j.status)));
   const jobLive = isSandboxMode() && jobId !== undefined && isLive(data?.jobs?.find((j) => j.job_id === jobId)?.status);
   useEffect(() => {

@@ -15,6 +15,7 @@ import { dateTime, duration, infra, relativeTime } from '../format';
 import { useData, useTick } from '../hooks';
 import { jobDuration } from '../jobFields';
 import { Link } from '../router';
+import { isAmong, MANAGED_JOB_STATUSES } from '../../../vocab/statuses';
 
 const columns: Column<ManagedJob>[] = [
   {
@@ -55,23 +56,8 @@ const columns: Column<ManagedJob>[] = [
 
 const filterText = (j: ManagedJob) => [j.job_id, j.job_name, j.task_name, j.user_name, j.workspace, j.status, j.cloud, j.infra].join(' ');
 
-// Chips read in lifecycle order, active first.
-const STATUS_ORDER = [
-  'PENDING',
-  'SUBMITTED',
-  'STARTING',
-  'RUNNING',
-  'RECOVERING',
-  'CANCELLING',
-  'SUCCEEDED',
-  'CANCELLED',
-  'FAILED',
-  'FAILED_SETUP',
-  'FAILED_PRECHECKS',
-  'FAILED_NO_RESOURCE',
-  'FAILED_CONTROLLER',
-];
-const statusRank = (s: string) => (STATUS_ORDER.includes(s) ? STATUS_ORDER.indexOf(s) : STATUS_ORDER.length);
+// Chips read in lifecycle order, active first; a status the vocabulary does not know goes last.
+const statusRank = (s: string) => (isAmong(MANAGED_JOB_STATUSES, s) ? MANAGED_JOB_STATUSES.indexOf(s) : MANAGED_JOB_STATUSES.length);
 
 export function ManagedJobsPage() {
   const { data, error, loading, updatedAt, reload } = useData(() => fetchManagedJobs(), 'jobs');

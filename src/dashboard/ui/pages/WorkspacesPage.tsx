@@ -12,8 +12,7 @@ import { ErrorBanner, PageHeader } from '../components/Feedback';
 import { fetchClusters, fetchEnabledClouds, fetchManagedJobs, fetchWorkspaces, type ManagedJob } from '../data';
 import { cloudName } from '../format';
 import { useData } from '../hooks';
-
-const ACTIVE_JOB = /^(PENDING|SUBMITTED|STARTING|RUNNING|RECOVERING|CANCELLING)$/;
+import { IN_PROGRESS_MANAGED_JOB_STATUSES, isAmong } from '../../../vocab/statuses';
 
 interface Row {
   name: string;
@@ -51,7 +50,7 @@ async function load(): Promise<{ rows: Row[]; partial: string | null }> {
       clusters: cs.length,
       running: cs.filter((c) => c.status === 'UP').length,
       jobs: js.length,
-      activeJobs: js.filter((j) => ACTIVE_JOB.test(j.status ?? '')).length,
+      activeJobs: js.filter((j) => isAmong(IN_PROGRESS_MANAGED_JOB_STATUSES, j.status)).length,
       infra,
     };
   });
