@@ -1,12 +1,12 @@
 /**
  * Human-readable times in SkyPilot's style (`readable_time_duration`): relative ("2 hrs ago",
  * "5 mins ago", "a few secs ago", "3 days ago") and absolute durations ("1h 2m 3s"). The rounding
- * is the one shared with the dashboard (src/common/readableTime.ts); only the wording is here.
+ * and the phrasing are shared with the dashboard (src/common/readableTime.ts); only the wording is here.
  *
  * "Now" is injectable: `SKYPILOT_NOW` (ISO date or epoch seconds) if set, so output is deterministic.
  */
 import dayjs from 'dayjs';
-import { DAY, durationParts, HOUR, MINUTE, MONTH, nearestUnit, WEEK, wholeSeconds, YEAR } from '../common/readableTime';
+import { durationParts, namedUnits, type RelativeWording, relativeTime } from '../common/readableTime';
 import type { Env } from '../client/endpoint';
 
 /** `SKYPILOT_NOW` as ISO or epoch seconds; the real clock when unset or unparsable. */
@@ -20,47 +20,19 @@ export function resolveNow(env: Env = process.env, fallback: () => Date = () => 
   return fallback();
 }
 
-const RELATIVE_UNITS = [
-  { name: 'year', seconds: YEAR },
-  { name: 'month', seconds: MONTH },
-  { name: 'week', seconds: WEEK },
-  { name: 'day', seconds: DAY },
-  { name: 'hr', seconds: HOUR },
-  { name: 'min', seconds: MINUTE },
-  { name: 'sec', seconds: 1 },
-];
-
-/** Below this many (whole) seconds, SkyPilot says "a few secs". */
-const FEW_SECONDS = 10;
-
-function plural(count: number, unit: string): string {
-  return `${count} ${unit}${count === 1 ? '' : 's'}`;
-}
+/** SkyPilot's wording: `2 hrs ago`, `in 5 mins`, `a few secs ago` below ten seconds. */
+const WORDING: RelativeWording = {
+  units: namedUnits({ year: 'year', month: 'month', week: 'week', day: 'day', hour: 'hr', minute: 'min', second: 'sec' }),
+  recentBelow: 10,
+  recent: { past: 'a few secs ago', future: 'in a few secs' },
+};
 
 /** Relative time of an epoch-seconds timestamp, e.g. `2 hrs ago`; `-` when unknown. */
 export function formatRelative(epochSeconds: number | null | undefined, now: Date): string {
-  if (epochSeconds === null || epochSeconds === undefined || !Number.isFinite(epochSeconds) || epochSeconds <= 0) {
-    return '-';
-  }
-  const ago = now.getTime() / 1000 - epochSeconds;
-  const future = Math.round(ago) < 0;
-  let words: string;
-  if (wholeSeconds(ago) < FEW_SECONDS) {
-    words = 'a few secs';
-  } else {
-    const { count, unit } = nearestUnit(ago, RELATIVE_UNITS);
-    words = plural(count, unit.name);
-  }
-  return future ? `in ${words}` : `${words} ago`;
+  return relativeTime(epochSeconds, now.getTime() / 1000, WORDING);
 }
 
-const DURATION_UNITS = [
-  { name: 'w', seconds: WEEK },
-  { name: 'd', seconds: DAY },
-  { name: 'h', seconds: HOUR },
-  { name: 'm', seconds: MINUTE },
-  { name: 's', seconds: 1 },
-];
+const DURATION_UNITS = namedUnits({ week: 'w', day: 'd', hour: 'h', minute: 'm', second: 's' });
 
 /** Absolute duration in seconds, e.g. `1h 2m 3s`, `3d 4h`, `< 1s`; `-` when unknown. */
 export function formatDuration(totalSeconds: number | null | undefined): string {

@@ -1,6 +1,7 @@
 /**
- * The one rounding rule for human-readable times, shared by the CLI and the dashboard (each keeps
- * its own wording: `2 hrs ago` in the CLI, `2 hours ago` in the dashboard).
+ * Human-readable times as the CLI and the dashboard both say them: one rounding rule and one way of
+ * phrasing a relative time, each surface supplying only its wording (`2 hrs ago` in the CLI,
+ * `2 hours ago` in the dashboard).
  *
  * Shown times drift by milliseconds between runs (two clocks, request latency), and the demo's
  * fixture times sit exactly on whole units (`45m ago`, `6d ago`). Flooring puts a decision boundary
@@ -28,6 +29,18 @@ export const WEEK = 7 * DAY;
 /** Fixed-length months and years: a calendar would move the boundaries with the date. */
 export const MONTH = 30 * DAY;
 export const YEAR = 365 * DAY;
+
+/** Every unit a time is said in, from the largest; each surface names those it uses. */
+const UNIT_SECONDS = { year: YEAR, month: MONTH, week: WEEK, day: DAY, hour: HOUR, minute: MINUTE, second: 1 } as const;
+export type UnitKey = keyof typeof UNIT_SECONDS;
+
+/** The units given a name in `names`, from the largest to the smallest, as the functions here take them. */
+export function namedUnits(names: Partial<Record<UnitKey, string>>): TimeUnit[] {
+  return Object.entries(UNIT_SECONDS).flatMap(([key, seconds]) => {
+    const name = names[key as UnitKey];
+    return name === undefined ? [] : [{ name, seconds }];
+  });
+}
 
 /** The span in whole seconds, rounded to nearest; the first step of every rule here. */
 export function wholeSeconds(seconds: number): number {
@@ -73,4 +86,28 @@ export function durationParts<U extends TimeUnit>(seconds: number, units: readon
       return { count, unit };
     });
   }
+}
+
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** How one surface words relative times. */
+export interface RelativeWording {
+  /** From the largest; the span is said in the nearest of them (`2 hrs`, `3 days`). */
+  readonly units: readonly TimeUnit[];
+  /** A span under this many whole seconds, either way, is said as `recent` instead. */
+  readonly recentBelow: number;
+  readonly recent: { readonly past: string; readonly future: string };
+}
+
+/** `2 hrs ago`, `in 3 days`, or the wording's recent phrase; `-` when there is no time (unset, 0, not finite). */
+export function relativeTime(epochSeconds: number | null | undefined, nowSeconds: number, wording: RelativeWording): string {
+  if (typeof epochSeconds !== 'number' || !Number.isFinite(epochSeconds) || epochSeconds <= 0) return '-';
+  const ago = nowSeconds - epochSeconds;
+  const future = Math.round(ago) < 0;
+  if (wholeSeconds(ago) < wording.recentBelow) return future ? wording.recent.future : wording.recent.past;
+  const { count, unit } = nearestUnit(ago, wording.units);
+  const words = plural(count, unit.name);
+  return future ? `in ${words}` : `${words} ago`;
 }

@@ -3,7 +3,7 @@
  * on every unit and around it (±1 s, ±0.4 s) the text does not change, so clock drift between runs
  * cannot flip `45 mins ago` to `44 mins ago`. Also where the boundaries really are: half a unit away.
  */
-import { DAY, durationParts, HOUR, MINUTE, MONTH, nearestUnit, WEEK, YEAR } from '../../src/common/readableTime';
+import { DAY, durationParts, HOUR, MINUTE, MONTH, namedUnits, nearestUnit, WEEK, YEAR } from '../../src/common/readableTime';
 import { formatDuration, formatRelative } from '../../src/cli/relativeTime';
 import { duration as dashboardDuration, relativeTime as dashboardRelative } from '../../src/dashboard/ui/format';
 
@@ -139,5 +139,15 @@ describe('durations', () => {
     ];
     expect(durationParts(HOUR + 0.3, units).map((p) => p.count)).toEqual([1, 0, 0]);
     expect(durationParts(0.2, units)).toEqual([]);
+  });
+});
+
+describe('namedUnits', () => {
+  test('gives the named units from the largest, whatever order they are named in', () => {
+    expect(namedUnits({ second: 's', day: 'd', minute: 'm' })).toEqual([
+      { name: 'd', seconds: DAY },
+      { name: 'm', seconds: MINUTE },
+      { name: 's', seconds: 1 },
+    ]);
   });
 });

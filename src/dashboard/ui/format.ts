@@ -1,40 +1,24 @@
 /**
  * Display helpers: relative times, durations, dates. Times on the wire are epoch seconds. Rounding
- * is the rule shared with the CLI (src/common/readableTime.ts); the wording is the dashboard's.
+ * and phrasing are shared with the CLI (src/common/readableTime.ts); the wording is the dashboard's.
  */
-import { DAY, durationParts, HOUR, MINUTE, MONTH, nearestUnit, WEEK, wholeSeconds, YEAR } from '../../common/readableTime';
+import { durationParts, namedUnits, type RelativeWording, relativeTime as phrase } from '../../common/readableTime';
 
-const UNITS = [
-  { name: 'year', seconds: YEAR },
-  { name: 'month', seconds: MONTH },
-  { name: 'week', seconds: WEEK },
-  { name: 'day', seconds: DAY },
-  { name: 'hour', seconds: HOUR },
-  { name: 'minute', seconds: MINUTE },
-];
+const WORDING: RelativeWording = {
+  units: namedUnits({ year: 'year', month: 'month', week: 'week', day: 'day', hour: 'hour', minute: 'minute' }),
+  recentBelow: 45,
+  recent: { past: 'just now', future: 'just now' },
+};
 
-const DURATION_UNITS = [
-  { name: 'd', seconds: DAY },
-  { name: 'h', seconds: HOUR },
-  { name: 'm', seconds: MINUTE },
-  { name: 's', seconds: 1 },
-];
-
-/** Below this many (whole) seconds, a time is "just now". */
-const JUST_NOW = 45;
+const DURATION_UNITS = namedUnits({ day: 'd', hour: 'h', minute: 'm', second: 's' });
 
 function isTime(t: number | null | undefined): t is number {
   return typeof t === 'number' && Number.isFinite(t) && t > 0;
 }
 
-/** "2 hours ago", "in 5 minutes", "just now"; '-' when there is no time. */
+/** "2 hours ago", "in 5 minutes", "just now" (under 45 s); '-' when there is no time. */
 export function relativeTime(epochSeconds: number | null | undefined, nowMs = Date.now()): string {
-  if (!isTime(epochSeconds)) return '-';
-  const ago = nowMs / 1000 - epochSeconds;
-  if (wholeSeconds(ago) < JUST_NOW) return 'just now';
-  const { count, unit } = nearestUnit(ago, UNITS);
-  const label = plural(count, unit.name);
-  return ago > 0 ? `${label} ago` : `in ${label}`;
+  return phrase(epochSeconds, nowMs / 1000, WORDING);
 }
 
 /** The two leading units: "3d 4h", "2h 5m", "2m 5s", "45s". */
@@ -56,10 +40,6 @@ export function span(start: number | null | undefined, end: number | null | unde
 export function dateTime(epochSeconds: number | null | undefined): string {
   if (!isTime(epochSeconds)) return '-';
   return new Date(epochSeconds * 1000).toLocaleString();
-}
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** "AWS (us-east-1)", "Kubernetes (my-ctx)"; '-' when there is no cloud. */
