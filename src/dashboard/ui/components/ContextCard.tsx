@@ -40,7 +40,8 @@ const columns: Column<NodeInfo>[] = [
 ];
 
 export function ContextCard({ context, kind, clusters }: { context: string; kind: string; clusters: number }) {
-  const { data, error, loading, reload } = useData(() => fetchNodeInfo(context), `ctx:${context}`);
+  const state = useData(() => fetchNodeInfo(context), `ctx:${context}`);
+  const { data, error, reload } = state;
   const nodes = Object.entries(data?.node_info_dict ?? {}).map(([key, n]) => ({ ...n, name: n.name || key }));
   const total = nodes.reduce((s, n) => s + (n.total?.accelerator_count ?? 0), 0);
   const free = nodes.reduce((s, n) => s + (n.free?.accelerators_available ?? 0), 0);
@@ -86,8 +87,9 @@ export function ContextCard({ context, kind, clusters }: { context: string; kind
           rowKey={(n) => n.name}
           rowTestId="node-row"
           initialSort={{ key: 'name', desc: false }}
-          empty={error ? 'Node information is unavailable.' : 'No nodes found in this context.'}
-          loading={loading && !data}
+          empty="No nodes found in this context."
+          emptyOnError="Node information is unavailable."
+          state={state}
         />
       )}
     </section>

@@ -5,6 +5,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
+import type { DataState } from '../hooks';
 
 export interface Column<T> {
   key: string;
@@ -25,7 +26,9 @@ interface Props<T> {
   initialSort?: { key: string; desc: boolean };
   empty: string;
   toolbar?: ComponentChildren;
-  loading?: boolean;
+  /** The load the rows come from: its first run shows "Loading…", and after a failure `emptyOnError` replaces `empty`. */
+  state?: Pick<DataState<unknown>, 'data' | 'error' | 'loading'>;
+  emptyOnError?: string;
 }
 
 function compare(a: unknown, b: unknown): number {
@@ -37,7 +40,9 @@ function compare(a: unknown, b: unknown): number {
 }
 
 export function DataTable<T>(props: Props<T>) {
-  const { rows, columns, rowKey, rowTestId, filterText, initialSort, empty, toolbar, loading } = props;
+  const { rows, columns, rowKey, rowTestId, filterText, initialSort, toolbar, state } = props;
+  const loading = state?.loading && !state.data;
+  const empty = state?.error ? (props.emptyOnError ?? 'No data: the last request failed.') : props.empty;
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState(initialSort ?? null);
 

@@ -15,17 +15,25 @@ import { useEffect } from 'preact/hooks';
 import type { ClusterJobRecord, StatusRecord } from '../../../api/wireTypes';
 import { ActionButton } from '../components/ActionButton';
 import { DataTable, type Column } from '../components/DataTable';
-import { Details, ErrorBanner, PageHeader, Spinner } from '../components/Feedback';
+import { DataPage } from '../components/DataPage';
+import { Details, Spinner } from '../components/Feedback';
 import { LogViewer } from '../components/LogViewer';
 import { StatusBadge } from '../components/StatusBadge';
 import { isSandboxMode } from '../api';
-import { clusterAction, fetchCluster, fetchClusterJobs, streamClusterLog } from '../data';
+import { type ClusterAction, clusterAction, fetchCluster, fetchClusterJobs, streamClusterLog } from '../data';
 import { ACTIVE_CLUSTER_JOB_STATUSES, isAmong } from '../../../vocab/statuses';
 import { dateTime, infra, relativeTime, span } from '../format';
 import { errorMessage, useData, useTick } from '../hooks';
 import { Link } from '../router';
 
 const LIVE_REFRESH_MS = 2000;
+
+/** The write buttons, in the order shown (test id `action-<action>`). */
+const ACTIONS: { action: ClusterAction; label: string; requested: string; variant?: 'danger' }[] = [
+  { action: 'start', label: 'Start', requested: 'Start requested' },
+  { action: 'stop', label: 'Stop', requested: 'Stop requested' },
+  { action: 'down', label: 'Down', requested: 'Teardown requested', variant: 'danger' },
+];
 
 interface Loaded {
   cluster: StatusRecord | null;
@@ -82,7 +90,8 @@ function jobColumns(cluster: string, selected: string | undefined): Column<Clust
 }
 
 export function ClusterDetailPage({ name, job }: { name: string; job?: string }) {
-  const { data, error, loading, updatedAt, reload } = useData(() => load(name), `cluster:${name}`);
+  const state = useData(() => load(name), `cluster:${name}`);
+  const { data, loading, updatedAt, reload } = state;
   useTick();
   const c = data?.cluster;
   const jobId = job !== undefined && /^\d+$/.test(job) ? Number(job) : undefined;
@@ -95,105 +104,88 @@ export function ClusterDetailPage({ name, job }: { name: string; job?: string })
     return () => window.clearTimeout(timer);
   }, [changing, updatedAt]);
 
-  const actions = (
-    <>
-      <ActionButton
-        label="Start"
-        testId="action-start"
-        run={() => clusterAction('start', name)}
-        success={`Start requested for ${name}`}
-        onDone={reload}
-      />
-      <ActionButton
-        label="Stop"
-        testId="action-stop"
-        run={() => clusterAction('stop', name)}
-        success={`Stop requested for ${name}`}
-        onDone={reload}
-      />
-      <ActionButton
-        label="Down"
-        testId="action-down"
-        variant="danger"
-        run={() => clusterAction('down', name)}
-        success={`Teardown requested for ${name}`}
-        onDone={reload}
-      />
-    </>
-  );
+  const actions = ACTIONS.map(({ action, label, requested, variant }) => (
+    <ActionButton
+      key={action}
+      label={label}
+      testId={`action-${action}`}
+      variant={variant}
+      run={() => clusterAction(action, name)}
+      success={`${requested} for ${name}`}
+      onDone={reload}
+    />
+  ));
 
   return (
     <>
       <div class="crumbs">
         <Link to="/clusters">Clusters</Link> <span>/</span> <span>{name}</span>
       </div>
-      <PageHeader
+      <DataPage
         title={
           <>
             {name} {c && <StatusBadge status={c.status} cluster />}
           </>
         }
-        updatedAt={updatedAt}
-        loading={loading}
-        onRefresh={reload}
+        state={state}
         actions={actions}
-      />
-      <ErrorBanner message={error} onRetry={reload} />
-      {!data && loading && <Spinner />}
-      {data && !c && (
-        <div class="card empty-card" data-testid="cluster-not-found">
-          Cluster <strong>{name}</strong> was not found. It may have been torn down.
-        </div>
-      )}
-      {c && (
-        <div class="card">
-          <div class="card-header">
-            <h2>Details</h2>
+      >
+        {!data && loading && <Spinner />}
+        {data && !c && (
+          <div class="card empty-card" data-testid="cluster-not-found">
+            Cluster <strong>{name}</strong> was not found. It may have been torn down.
           </div>
-          <Details
-            items={[
-              ['Status', <StatusBadge status={c.status} cluster />],
-              ['User', c.user_name || '-'],
-              ['Workspace', c.workspace || 'default'],
-              ['Infra', infra(c.cloud, c.region, c.zone)],
-              ['Resources', c.resources_str_full || c.resources_str || '-'],
-              ['Nodes', c.nodes ?? '-'],
-              ['Started', <span title={dateTime(c.launched_at)}>{relativeTime(c.launched_at)}</span>],
-              ['Autostop', c.autostop >= 0 ? `${c.autostop} min${c.to_down ? ' (down)' : ''}` : '-'],
-              ['Head IP', c.head_ip || '-'],
-              ['Last command', <code>{c.last_creation_command || c.last_use || '-'}</code>],
-            ]}
-          />
-        </div>
-      )}
-      {c && (
-        <>
-          <h2 class="section-title">Jobs</h2>
-          {data?.jobsError ? (
-            <div class="banner banner-info">{data.jobsError}</div>
-          ) : (
-            <DataTable
-              rows={data?.jobs ?? []}
-              columns={jobColumns(name, job)}
-              rowKey={(j) => String(j.job_id)}
-              rowTestId="job-row"
-              filterText={(j) => `${j.job_id} ${j.job_name} ${j.username} ${j.status}`}
-              filterPlaceholder="Filter jobs…"
-              initialSort={{ key: 'id', desc: true }}
-              empty="No jobs on this cluster."
+        )}
+        {c && (
+          <div class="card">
+            <div class="card-header">
+              <h2>Details</h2>
+            </div>
+            <Details
+              items={[
+                ['Status', <StatusBadge status={c.status} cluster />],
+                ['User', c.user_name || '-'],
+                ['Workspace', c.workspace || 'default'],
+                ['Infra', infra(c.cloud, c.region, c.zone)],
+                ['Resources', c.resources_str_full || c.resources_str || '-'],
+                ['Nodes', c.nodes ?? '-'],
+                ['Started', <span title={dateTime(c.launched_at)}>{relativeTime(c.launched_at)}</span>],
+                ['Autostop', c.autostop >= 0 ? `${c.autostop} min${c.to_down ? ' (down)' : ''}` : '-'],
+                ['Head IP', c.head_ip || '-'],
+                ['Last command', <code>{c.last_creation_command || c.last_use || '-'}</code>],
+              ]}
             />
-          )}
-        </>
-      )}
-      {c && jobId !== undefined && (
-        <LogViewer
-          title={`Log of job ${jobId}`}
-          streamKey={`${name}/${jobId}`}
-          reveal
-          stream={(onChunk, signal) => streamClusterLog(name, jobId, onChunk, signal)}
-          refreshMs={jobLive ? LIVE_REFRESH_MS : undefined}
-        />
-      )}
+          </div>
+        )}
+        {c && (
+          <>
+            <h2 class="section-title">Jobs</h2>
+            {data?.jobsError ? (
+              <div class="banner banner-info">{data.jobsError}</div>
+            ) : (
+              <DataTable
+                rows={data?.jobs ?? []}
+                columns={jobColumns(name, job)}
+                rowKey={(j) => String(j.job_id)}
+                rowTestId="job-row"
+                filterText={(j) => `${j.job_id} ${j.job_name} ${j.username} ${j.status}`}
+                filterPlaceholder="Filter jobs…"
+                initialSort={{ key: 'id', desc: true }}
+                empty="No jobs on this cluster."
+              />
+            )}
+          </>
+        )}
+        {c && jobId !== undefined && (
+          <LogViewer
+            title={`Log of job ${jobId}`}
+            streamKey={`${name}/${jobId}`}
+            reveal
+            stream={(onChunk, signal) => streamClusterLog(name, jobId, onChunk, signal)}
+            refreshMs={jobLive ? LIVE_REFRESH_MS : undefined}
+          />
+        )}
+      </DataPage>
     </>
   );
 }

@@ -7,7 +7,8 @@
  */
 import type { StatusRecord } from '../../../api/wireTypes';
 import { DataTable, type Column } from '../components/DataTable';
-import { ErrorBanner, PageHeader, StatTiles } from '../components/Feedback';
+import { DataPage } from '../components/DataPage';
+import { StatTiles } from '../components/Feedback';
 import { StatusBadge, clusterLabel } from '../components/StatusBadge';
 import { fetchClusters } from '../data';
 import { dateTime, infra, relativeTime } from '../format';
@@ -55,14 +56,13 @@ const filterText = (c: StatusRecord) =>
   [c.name, c.user_name, c.workspace, c.cloud, c.region, c.resources_str, clusterLabel(c.status)].join(' ');
 
 export function ClustersPage() {
-  const { data, error, loading, updatedAt, reload } = useData(fetchClusters, 'clusters');
+  const state = useData(fetchClusters, 'clusters');
+  const { data } = state;
   useTick();
   const rows = data ?? [];
   const count = (s: string) => rows.filter((c) => c.status === s).length;
   return (
-    <>
-      <PageHeader title="Clusters" subtitle="Clusters of all users" updatedAt={updatedAt} loading={loading} onRefresh={reload} />
-      <ErrorBanner message={error} onRetry={reload} />
+    <DataPage title="Clusters" subtitle="Clusters of all users" state={state}>
       <StatTiles
         items={[
           { label: 'Total', value: rows.length },
@@ -79,9 +79,9 @@ export function ClustersPage() {
         filterText={filterText}
         filterPlaceholder="Filter clusters by name, user, infra…"
         initialSort={{ key: 'launched', desc: true }}
-        empty={error ? 'No data: the last request failed.' : 'No active clusters.'}
-        loading={loading && !data}
+        empty="No active clusters."
+        state={state}
       />
-    </>
+    </DataPage>
   );
 }

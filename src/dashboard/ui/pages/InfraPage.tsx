@@ -9,7 +9,8 @@
 import type { StatusRecord } from '../../../api/wireTypes';
 import { ContextCard } from '../components/ContextCard';
 import { DataTable, type Column } from '../components/DataTable';
-import { ErrorBanner, PageHeader, Spinner, StatTiles } from '../components/Feedback';
+import { DataPage } from '../components/DataPage';
+import { Spinner, StatTiles } from '../components/Feedback';
 import { fetchClusters, fetchEnabledClouds, fetchWorkspaces } from '../data';
 import { cloudName } from '../format';
 import { useData } from '../hooks';
@@ -74,17 +75,10 @@ const columns: Column<CloudRow>[] = [
 ];
 
 export function InfraPage() {
-  const { data, error, loading, updatedAt, reload } = useData(load, 'infra');
+  const state = useData(load, 'infra');
+  const { data, loading } = state;
   return (
-    <>
-      <PageHeader
-        title="Infrastructure"
-        subtitle="Enabled clouds and Kubernetes GPU capacity"
-        updatedAt={updatedAt}
-        loading={loading}
-        onRefresh={reload}
-      />
-      <ErrorBanner message={error} onRetry={reload} />
+    <DataPage title="Infrastructure" subtitle="Enabled clouds and Kubernetes GPU capacity" state={state}>
       {!data && loading && <Spinner />}
       {data && (
         <>
@@ -111,6 +105,6 @@ export function InfraPage() {
           ))}
         </>
       )}
-    </>
+    </DataPage>
   );
 }

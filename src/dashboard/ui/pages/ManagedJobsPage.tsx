@@ -8,7 +8,7 @@
  */
 import { useState } from 'preact/hooks';
 import { DataTable, type Column } from '../components/DataTable';
-import { ErrorBanner, PageHeader } from '../components/Feedback';
+import { DataPage } from '../components/DataPage';
 import { StatusBadge, tone } from '../components/StatusBadge';
 import { fetchManagedJobs, type ManagedJob } from '../data';
 import { dateTime, duration, infra, relativeTime } from '../format';
@@ -60,7 +60,8 @@ const filterText = (j: ManagedJob) => [j.job_id, j.job_name, j.task_name, j.user
 const statusRank = (s: string) => (isAmong(MANAGED_JOB_STATUSES, s) ? MANAGED_JOB_STATUSES.indexOf(s) : MANAGED_JOB_STATUSES.length);
 
 export function ManagedJobsPage() {
-  const { data, error, loading, updatedAt, reload } = useData(() => fetchManagedJobs(), 'jobs');
+  const state = useData(() => fetchManagedJobs(), 'jobs');
+  const { data } = state;
   const [status, setStatus] = useState<string | null>(null);
   useTick();
   const all = data?.jobs ?? [];
@@ -96,15 +97,7 @@ export function ManagedJobsPage() {
   );
 
   return (
-    <>
-      <PageHeader
-        title="Managed jobs"
-        subtitle="Jobs run and recovered by the jobs controller"
-        updatedAt={updatedAt}
-        loading={loading}
-        onRefresh={reload}
-      />
-      <ErrorBanner message={error} onRetry={reload} />
+    <DataPage title="Managed jobs" subtitle="Jobs run and recovered by the jobs controller" state={state}>
       <DataTable
         rows={rows}
         columns={columns}
@@ -113,10 +106,10 @@ export function ManagedJobsPage() {
         filterText={filterText}
         filterPlaceholder="Filter jobs by name, user, status…"
         initialSort={{ key: 'id', desc: true }}
-        empty={error ? 'No data: the last request failed.' : 'No managed jobs yet.'}
+        empty="No managed jobs yet."
         toolbar={chips}
-        loading={loading && !data}
+        state={state}
       />
-    </>
+    </DataPage>
   );
 }

@@ -6,7 +6,7 @@
  */
 import type { StatusRecord, UserRecord } from '../../../api/wireTypes';
 import { DataTable, type Column } from '../components/DataTable';
-import { ErrorBanner, PageHeader } from '../components/Feedback';
+import { DataPage } from '../components/DataPage';
 import { fetchClusters, fetchManagedJobs, fetchUsers, type ManagedJob } from '../data';
 import { dateTime, relativeTime } from '../format';
 import { useData } from '../hooks';
@@ -69,17 +69,10 @@ const columns: Column<Row>[] = [
 ];
 
 export function UsersPage() {
-  const { data, error, loading, updatedAt, reload } = useData(load, 'users');
+  const state = useData(load, 'users');
+  const { data } = state;
   return (
-    <>
-      <PageHeader
-        title="Users"
-        subtitle="People and their resources on this API server"
-        updatedAt={updatedAt}
-        loading={loading}
-        onRefresh={reload}
-      />
-      <ErrorBanner message={error} onRetry={reload} />
+    <DataPage title="Users" subtitle="People and their resources on this API server" state={state}>
       <DataTable
         rows={data ?? []}
         columns={columns}
@@ -88,9 +81,9 @@ export function UsersPage() {
         filterText={(u) => `${u.name} ${u.id} ${u.role}`}
         filterPlaceholder="Filter users…"
         initialSort={{ key: 'name', desc: false }}
-        empty={error ? 'No data: the last request failed.' : 'No users.'}
-        loading={loading && !data}
+        empty="No users."
+        state={state}
       />
-    </>
+    </DataPage>
   );
 }

@@ -8,7 +8,7 @@
  */
 import type { StatusRecord } from '../../../api/wireTypes';
 import { DataTable, type Column } from '../components/DataTable';
-import { ErrorBanner, PageHeader } from '../components/Feedback';
+import { DataPage } from '../components/DataPage';
 import { fetchClusters, fetchEnabledClouds, fetchManagedJobs, fetchWorkspaces, type ManagedJob } from '../data';
 import { cloudName } from '../format';
 import { useData } from '../hooks';
@@ -90,17 +90,10 @@ const columns: Column<Row>[] = [
 ];
 
 export function WorkspacesPage() {
-  const { data, error, loading, updatedAt, reload } = useData(load, 'workspaces');
+  const state = useData(load, 'workspaces');
+  const { data } = state;
   return (
-    <>
-      <PageHeader
-        title="Workspaces"
-        subtitle="Teams and projects sharing this API server"
-        updatedAt={updatedAt}
-        loading={loading}
-        onRefresh={reload}
-      />
-      <ErrorBanner message={error ?? data?.partial} onRetry={reload} />
+    <DataPage title="Workspaces" subtitle="Teams and projects sharing this API server" state={state} partialError={data?.partial}>
       <DataTable
         rows={data?.rows ?? []}
         columns={columns}
@@ -109,9 +102,9 @@ export function WorkspacesPage() {
         filterText={(w) => w.name}
         filterPlaceholder="Filter workspaces…"
         initialSort={{ key: 'name', desc: false }}
-        empty={error ? 'No data: the last request failed.' : 'No workspaces.'}
-        loading={loading && !data}
+        empty="No workspaces."
+        state={state}
       />
-    </>
+    </DataPage>
   );
 }
