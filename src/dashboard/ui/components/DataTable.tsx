@@ -21,8 +21,8 @@ interface Props<T> {
   columns: Column<T>[];
   rowKey: (row: T) => string;
   rowTestId: string;
-  filterText?: (row: T) => string;
-  filterPlaceholder?: string;
+  /** The filter box: the text a row is matched on (case-insensitive substring), and what the empty box says. */
+  filter?: { text: (row: T) => string; placeholder: string };
   initialSort?: { key: string; desc: boolean };
   empty: string;
   toolbar?: ComponentChildren;
@@ -40,7 +40,8 @@ function compare(a: unknown, b: unknown): number {
 }
 
 export function DataTable<T>(props: Props<T>) {
-  const { rows, columns, rowKey, rowTestId, filterText, initialSort, toolbar, state } = props;
+  const { rows, columns, rowKey, rowTestId, filter, initialSort, toolbar, state } = props;
+  const filterText = filter?.text;
   const loading = state?.loading && !state.data;
   const empty = state?.error ? (props.emptyOnError ?? 'No data: the last request failed.') : props.empty;
   const [query, setQuery] = useState('');
@@ -67,13 +68,13 @@ export function DataTable<T>(props: Props<T>) {
 
   return (
     <div class="card table-card">
-      {(filterText || toolbar) && (
+      {(filter || toolbar) && (
         <div class="table-toolbar">
-          {filterText && (
+          {filter && (
             <input
               class="filter"
               type="search"
-              placeholder={props.filterPlaceholder ?? 'Filter…'}
+              placeholder={filter.placeholder}
               value={query}
               onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)}
               data-testid="filter-input"

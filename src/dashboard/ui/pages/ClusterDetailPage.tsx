@@ -168,8 +168,7 @@ export function ClusterDetailPage({ name, job }: { name: string; job?: string })
                 columns={jobColumns(name, job)}
                 rowKey={(j) => String(j.job_id)}
                 rowTestId="job-row"
-                filterText={(j) => `${j.job_id} ${j.job_name} ${j.username} ${j.status}`}
-                filterPlaceholder="Filter jobs…"
+                filter={{ text: (j) => `${j.job_id} ${j.job_name} ${j.username} ${j.status}`, placeholder: 'Filter jobs…' }}
                 initialSort={{ key: 'id', desc: true }}
                 empty="No jobs on this cluster."
               />

@@ -76,8 +76,7 @@ export function ClustersPage() {
         columns={columns}
         rowKey={(c) => c.name}
         rowTestId="cluster-row"
-        filterText={filterText}
-        filterPlaceholder="Filter clusters by name, user, infra…"
+        filter={{ text: filterText, placeholder: 'Filter clusters by name, user, infra…' }}
         initialSort={{ key: 'launched', desc: true }}
         empty="No active clusters."
         state={state}

@@ -103,8 +103,7 @@ export function ManagedJobsPage() {
         columns={columns}
         rowKey={(j) => `${j.job_id}-${j.task_id ?? 0}`}
         rowTestId="managed-job-row"
-        filterText={filterText}
-        filterPlaceholder="Filter jobs by name, user, status…"
+        filter={{ text: filterText, placeholder: 'Filter jobs by name, user, status…' }}
         initialSort={{ key: 'id', desc: true }}
         empty="No managed jobs yet."
         toolbar={chips}

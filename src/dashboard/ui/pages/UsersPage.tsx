@@ -78,8 +78,7 @@ export function UsersPage() {
         columns={columns}
         rowKey={(u) => u.id}
         rowTestId="user-row"
-        filterText={(u) => `${u.name} ${u.id} ${u.role}`}
-        filterPlaceholder="Filter users…"
+        filter={{ text: (u) => `${u.name} ${u.id} ${u.role}`, placeholder: 'Filter users…' }}
         initialSort={{ key: 'name', desc: false }}
         empty="No users."
         state={state}

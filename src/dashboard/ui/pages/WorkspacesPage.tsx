@@ -99,8 +99,7 @@ export function WorkspacesPage() {
         columns={columns}
         rowKey={(w) => w.name}
         rowTestId="workspace-row"
-        filterText={(w) => w.name}
-        filterPlaceholder="Filter workspaces…"
+        filter={{ text: (w) => w.name, placeholder: 'Filter workspaces…' }}
         initialSort={{ key: 'name', desc: false }}
         empty="No workspaces."
         state={state}
