@@ -39,10 +39,18 @@ export function requestIdReply(requestId: string): HttpReply {
 }
 
 /**
- * A request of `spec` that failed before running (a refusal): stored like a read (memory only, owned
- * by the caller), so `/api/get` answers it as FAILED with `error`. Nothing is executed.
+ * A request named `spec.name` that failed before running (a refusal): stored like a read (memory
+ * only, owned by the caller), so `/api/get` answers it as FAILED with `error`. Nothing is executed.
+ * `as: 'stream'` answers an empty text stream instead of `null`, for clients that print the POST's
+ * answer as a log before they fetch the result (they would print "null").
  */
-export async function failedRequestReply(spec: ScheduledSpec, call: HttpCall, app: AppContext, error: RequestError): Promise<HttpReply> {
+export async function failedRequestReply(
+  spec: Pick<ScheduledSpec, 'name'>,
+  call: HttpCall,
+  app: AppContext,
+  error: RequestError,
+  as: 'json' | 'stream' = 'json',
+): Promise<HttpReply> {
   const caller = await resolveCaller(call, app);
   const { record } = await app.store.create(
     {
@@ -59,7 +67,8 @@ export async function failedRequestReply(spec: ScheduledSpec, call: HttpCall, ap
     randomUUID,
   );
   await app.store.finish(record, 'FAILED', 'null', error);
-  return requestIdReply(record.requestId);
+  const reply = requestIdReply(record.requestId);
+  return as === 'stream' ? { status: reply.status, headers: reply.headers, text: '' } : reply;
 }
 
 export async function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, call: HttpCall, app: AppContext): Promise<HttpReply> {

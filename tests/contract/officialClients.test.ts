@@ -56,6 +56,7 @@ type Kind =
   | 'streamed' // a text stream with X-Skypilot-Request-ID, then /api/get
   | 'health'
   | 'api_status' // direct JSON the Python client parses
+  | 'exception_detail' // direct; on a 400 the Python client raises the exception in `detail`
   | 'dashboard' // scheduled, read by the dashboard's connector: JSON.parse(return_value)
   | 'dashboard_error' // scheduled, failed: the dashboard shows JSON.parse(detail.error).message
   | 'direct' // direct JSON (status checked)
@@ -144,6 +145,20 @@ const jobsQueueBody = (fields: string[], limit: number | null) => () => ({
   pool_match: null,
   statuses: null,
 });
+
+/** A task as `dag_utils.dump_chain_dag_to_yaml_str` sends it (the CLI validates files client-side). */
+const LAUNCH_DAG = 'name: hello\nresources:\n  cpus: 2+\nrun: echo hello\n';
+const LAUNCH_OPTIONS = { cluster_name: 'new-cluster', idle_minutes_to_autostop: null, down: false, dryrun: false };
+
+/** What the CLI prints for a refused launch-like call: the demo's read-only message, the nightly's "not supported". */
+const refusal = (t: Target) =>
+  t.name === 'demo'
+    ? { exception: 'PermissionDeniedError', module: 'sky.exceptions', message: expect.stringMatching(/read-only demo/) }
+    : {
+        exception: 'NotSupportedError',
+        module: 'sky.exceptions',
+        message: expect.stringMatching(/not supported by this SkyPilot API server/),
+      };
 
 const CALLS: Call[] = [
   // sky api info / sky api status
@@ -348,7 +363,105 @@ const CALLS: Call[] = [
     (s) => expect(s.value.A100).toBeGreaterThan(0),
   ),
   cli('sky storage ls', 'scheduled', 'GET', '/storage/ls', 'sky.storage_ls', undefined, (s) => expect(s.value.length).toBeGreaterThan(0)),
-  // Refusals: one readable line, exit 1.
+  // Refusals: one readable line, exit 1. `sky launch` calls /validate first (direct: only a 400 is
+  // read, as the exception to raise), then /optimize and /launch (scheduled); `sky exec` /validate then
+  // /exec; `sky jobs launch` and `sky serve up|update` /validate then their own. The demo refuses them
+  // as read-only, the nightly as not supported: either way the first refused call is the line.
+  cli(
+    'sky launch: validate',
+    'exception_detail',
+    'POST',
+    '/validate',
+    undefined,
+    () => ({ dag: LAUNCH_DAG, request_options: LAUNCH_OPTIONS }),
+    (s, t) => expect(s).toMatchObject(refusal(t)),
+  ),
+  cli(
+    'sky launch: optimize',
+    'scheduled',
+    'POST',
+    '/optimize',
+    'sky.optimize',
+    () => ({ dag: LAUNCH_DAG, minimize: 0, request_options: LAUNCH_OPTIONS }),
+    (s, t) => expect(s).toMatchObject(refusal(t)),
+  ),
+  cli(
+    'sky launch',
+    'scheduled',
+    'POST',
+    '/launch',
+    'sky.launch',
+    () => ({
+      task: LAUNCH_DAG,
+      cluster_name: 'new-cluster',
+      retry_until_up: false,
+      dryrun: false,
+      backend: null,
+      optimize_target: 0,
+      no_setup: false,
+      clone_disk_from: null,
+      fast: false,
+      quiet_optimizer: true,
+      is_launched_by_jobs_controller: false,
+      is_launched_by_sky_serve_controller: false,
+      disable_controller_check: false,
+    }),
+    (s, t) => expect(s).toMatchObject(refusal(t)),
+  ),
+  cli(
+    'sky exec',
+    'scheduled',
+    'POST',
+    '/exec',
+    'sky.exec',
+    (t) => ({ task: LAUNCH_DAG, cluster_name: t.cluster, dryrun: false, down: false, backend: null }),
+    (s, t) => expect(s).toMatchObject(refusal(t)),
+  ),
+  cli(
+    'sky jobs launch',
+    'scheduled',
+    'POST',
+    '/jobs/launch',
+    'sky.jobs.launch',
+    () => ({ task: LAUNCH_DAG, name: 'new-job' }),
+    (s, t) => expect(s).toMatchObject(refusal(t)),
+  ),
+  cli(
+    'sky serve up',
+    'scheduled',
+    'POST',
+    '/serve/up',
+    'sky.serve.up',
+    () => ({ task: LAUNCH_DAG, service_name: 'svc' }),
+    (s, t) => expect(s).toMatchObject(refusal(t)),
+  ),
+  cli(
+    'sky serve update',
+    'scheduled',
+    'POST',
+    '/serve/update',
+    'sky.serve.update',
+    () => ({ task: LAUNCH_DAG, service_name: 'svc', mode: 'rolling' }),
+    (s, t) => expect(s).toMatchObject(refusal(t)),
+  ),
+  cli(
+    'sky serve down',
+    'scheduled',
+    'POST',
+    '/serve/down',
+    'sky.serve.down',
+    () => ({ service_names: ['svc'], all: false, purge: false }),
+    (s, t) => expect(s).toMatchObject(refusal(t)),
+  ),
+  cli(
+    'sky storage delete',
+    'scheduled',
+    'POST',
+    '/storage/delete',
+    'sky.storage_delete',
+    () => ({ name: 'bucket' }),
+    (s, t) => expect(s).toMatchObject(refusal(t)),
+  ),
   cli(
     'sky down (demo)',
     'scheduled',
@@ -565,6 +678,8 @@ async function answer(c: Call, t: Target): Promise<Answer> {
       return { item: { kind: 'health', headers: res.headers, body: JSON.parse(text) } };
     case 'api_status':
       return { item: { kind: 'status_rows', rows: JSON.parse(text) } };
+    case 'exception_detail':
+      return { item: { kind: 'exception_detail', http_status: res.status, body: JSON.parse(text) } };
     case 'scheduled':
     case 'streamed': {
       // get_request_id: any 4xx/5xx on the POST is an HTTPError traceback; the id header is required.
