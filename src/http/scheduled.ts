@@ -51,7 +51,11 @@ export async function failedRequestReply(
   error: RequestError,
   as: 'json' | 'stream' = 'json',
 ): Promise<HttpReply> {
-  const caller = await resolveCaller(call, app);
+  // The caller a scheduled request would record: a body read by now (an endpoint answering this
+  // itself) names its user in `env_vars`; a refusal at the door has no body yet.
+  const body = call.body as { env_vars?: unknown } | undefined;
+  const envVars = body && typeof body.env_vars === 'object' ? (body.env_vars as Record<string, unknown>) : null;
+  const caller = await resolveCaller(call, app, envVars);
   const { record } = await app.store.create(
     {
       requestId: randomUUID(),

@@ -1,11 +1,17 @@
 /**
  * The contract with the official clients: a table of the calls the official Python CLI (client API
  * 49) and the official dashboard make, with their method, path, query, headers and bodies as their
- * source sends them (see the notes in /work/notes/official-clients.md), replayed against the nightly
- * (seeded) and the demo. Every answer is decoded the way that client decodes it: Python answers by
- * python3 (tests/helpers/officialDecode.py: base64 + unpickle of entrypoint, request_body,
+ * source sends them, replayed against the nightly (seeded) and the demo. The calls and the way each
+ * answer is read come from upstream's source (skypilot-org/skypilot): the CLI's `sky/client/sdk.py`,
+ * `sky/jobs/client/sdk.py`, `sky/serve/client/impl.py`, `sky/server/common.py` (`get_request_id`,
+ * `handle_request_error`) and `sky/server/requests/serializers/decoders.py`; the dashboard's
+ * `sky/dashboard/src/data/connectors/{client,clusters,jobs,users,volumes,recipes,workspaces}.js(x)`,
+ * `sky/dashboard/src/data/utils.js`, `sky/dashboard/src/utils/grafana.js` and the pages under
+ * `sky/dashboard/src/pages/` with the components they render (`components/users.jsx`,
+ * `components/recipe-detail.jsx`). Every answer is decoded the way that client decodes it: Python
+ * answers by python3 (tests/helpers/officialDecode.py: base64 + unpickle of entrypoint, request_body,
  * error.object, handles and resources under SkyPilot's module names, the response models' types and
- * the traps that crash the CLI); dashboard answers as its connectors read them.
+ * the traps that crash the CLI); dashboard answers as its connectors and pages read them.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +20,7 @@ import request from 'supertest';
 import type { SkyApp } from '../../src/app';
 import { CloudVmRayResourceHandle } from '../../src/state/cloudVmRayResourceHandle';
 import { GCP } from '../../src/state/clouds';
+import { userHashForName } from '../../src/state/currentUser';
 import { globalUserState } from '../../src/state/globalUserState';
 import { managedJobsState } from '../../src/state/managedJobsState';
 import { Resources } from '../../src/state/resources';
@@ -61,7 +68,8 @@ type Kind =
   | 'dashboard_error' // scheduled, failed: the dashboard shows JSON.parse(detail.error).message
   | 'direct' // direct JSON (status checked)
   | 'text'
-  | 'file'; // a direct stream or file (status and content type checked)
+  | 'file' // a direct stream or file (status and content type checked)
+  | 'page'; // several calls a page combines (`visit`), checked as the page computes its result
 
 interface Call {
   client: 'cli' | 'dashboard';
@@ -76,6 +84,10 @@ interface Call {
   only?: Target['name'];
   /** Expected status for direct calls. */
   status?: number;
+  /** Extra request headers (the Grafana probe asks for JSON). */
+  headers?: Record<string, string>;
+  /** For `page` rows: makes the page's calls, returns what the page computes from them. */
+  visit?: (t: Target) => Promise<unknown>;
   check?: (summary: any, t: Target) => void;
 }
 
@@ -161,16 +173,9 @@ const refusal = (t: Target) =>
       };
 
 const CALLS: Call[] = [
-  // sky api info / sky api status
+  // sky api info (sky api status comes last, when there are requests to list)
   cli('sky api info', 'health', 'GET', '/api/health', undefined, undefined, (s) =>
     expect(Number(s.api_version)).toBeGreaterThanOrEqual(24),
-  ),
-  cli(
-    'sky api status',
-    'api_status',
-    'GET',
-    '/api/status?all_status=True&limit=50&fields=request_id&fields=name&fields=user_id&fields=status&fields=created_at',
-    undefined,
   ),
   // sky status: jobs, services, pools, workspaces, enabled infra, then the clusters
   cli('sky status', 'scheduled', 'POST', '/jobs/queue/v2', 'sky.jobs.queue_v2', jobsQueueBody(STATUS_FIELDS, 5)),
@@ -487,6 +492,36 @@ const CALLS: Call[] = [
     (s) => expect(s.exception).toBe('PermissionDeniedError'),
     'demo',
   ),
+  // sky api status: last of the CLI's rows, so the requests above are there to list (a fresh server
+  // has none, and a table of nothing proves nothing). `sdk.api_status` builds a RequestPayload of
+  // each row; the table prints the id, user, name, created time and status.
+  cli(
+    'sky api status',
+    'api_status',
+    'GET',
+    '/api/status?all_status=True&limit=50&fields=request_id&fields=name&fields=user_id&fields=status&fields=created_at',
+    undefined,
+    undefined,
+    (rows, t) => {
+      expect(rows.length).toBeGreaterThan(10);
+      // The nightly records the user a POST names in env_vars (a GET has no body: the server's own
+      // user, as upstream); the demo's every visitor is its one user.
+      const user = t.name === 'demo' ? userHashForName('alice@skypilot.co') : CLI_BASE.env_vars.SKYPILOT_USER_ID;
+      const fromGet = new Set(['sky.workspaces.get', 'sky.enabled_clouds', 'sky.storage_ls']);
+      for (const row of rows) {
+        expect(row).toEqual({
+          request_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          name: expect.stringMatching(/^sky\./),
+          status: expect.stringMatching(/^(SUCCEEDED|FAILED)$/),
+          user_id: t.name === 'nightly' && fromGet.has(row.name) ? expect.stringMatching(/^[0-9a-f]{8}$/) : user,
+          created_at: expect.any(Number),
+        });
+      }
+      const names = rows.map((r: { name: string }) => r.name);
+      expect(names).toEqual(expect.arrayContaining(['sky.status', 'sky.queue', 'sky.jobs.queue_v2', 'sky.cost_report', 'sky.launch']));
+      expect(rows.find((r: { name: string }) => r.name === 'sky.launch').status).toBe('FAILED');
+    },
+  ),
 
   // The official dashboard's pages.
   {
@@ -500,35 +535,31 @@ const CALLS: Call[] = [
   },
   { client: 'dashboard', what: 'every page: icon', kind: 'file', method: 'GET', path: () => '/favicon.ico', status: 200 },
   {
+    // utils/grafana.js checkGrafanaAvailability: `${origin}/grafana/api/health` (the root, not under
+    // /internal/dashboard), and any 200 makes the page embed Grafana panels.
     client: 'dashboard',
-    what: 'cluster and job pages: Grafana probe',
+    what: 'cluster, job and task pages: Grafana probe',
     kind: 'direct',
     method: 'GET',
-    path: () => '/internal/dashboard/grafana/api/health',
+    path: () => '/grafana/api/health',
+    headers: { Accept: 'application/json' },
     status: 404,
   },
   {
     client: 'dashboard',
-    what: 'users page',
-    kind: 'dashboard',
+    what: 'users page: GPUs per user',
+    kind: 'page',
     method: 'POST',
-    path: () => '/status',
-    body: () => ({
-      ...DASHBOARD_ENV,
-      cluster_names: null,
-      all_users: true,
-      include_credentials: false,
-      include_handle: false,
-      summary_response: true,
-    }),
-    check: (rows) => {
-      // users.jsx getGPUCount: quotes swapped, None -> null, then JSON.parse.
-      const gpus = rows
-        .filter((r: { accelerators: string | null }) => r.accelerators)
-        .map((r: { accelerators: string }) => JSON.parse(r.accelerators.replace(/'/g, '"').replace(/None/g, 'null')));
-      expect(gpus.length).toBeGreaterThan(0);
-      for (const g of gpus) expect(Number(Object.values(g)[0])).toBeGreaterThan(0);
-    },
+    path: () => '/status + /jobs/queue/v2 + /users',
+    visit: (t) => usersPageGpus(t.app),
+    // Demo: alice's 4-node A100:8 cluster (32) and her running 4x H100:8 (32) and recovering H200:8 (8)
+    // jobs; her pending job has no placement yet and her stopped cluster counts 0 (72; 40 when the
+    // cluster's accelerators were `A100:8`, which the page cannot parse). Nightly: the seeded 2-node
+    // A100:8 cluster (her pending managed job is not placed yet).
+    check: (gpus, t) =>
+      expect(gpus).toEqual(
+        t.name === 'demo' ? { 'alice@skypilot.co': 72, 'bob@skypilot.co': 4, 'mike@skypilot.co': 0 } : { 'alice@skypilot.co': 16 },
+      ),
   },
   {
     client: 'dashboard',
@@ -634,6 +665,109 @@ const CALLS: Call[] = [
   },
 ];
 
+/** `apiClient.fetch` (connectors/client.js): the scheduling call, then /api/get, `JSON.parse(return_value)`. */
+async function dashboardFetch(app: SkyApp, path: string, body?: object): Promise<any> {
+  const sent = body ? request(app).post(`/internal/dashboard${path}`).send(body) : request(app).get(`/internal/dashboard${path}`);
+  const res = await sent.set(DASHBOARD_HEADERS);
+  const id = res.headers['x-skypilot-request-id'];
+  if (res.status !== 200 || !id) throw new Error(`${path} answered ${res.status}`);
+  const got = await request(app).get('/internal/dashboard/api/get').query({ request_id: id }).set(DASHBOARD_HEADERS);
+  if (got.status !== 200) throw new Error(`${path}: /api/get ${got.status}`);
+  return got.body.return_value ? JSON.parse(got.body.return_value) : [];
+}
+
+/** users.jsx getGPUCount: the Python dict string (quotes swapped, None -> null) or a dict; the first entry's count. */
+function gpuCount(accelerators: unknown): number {
+  if (!accelerators) return 0;
+  let parsed = accelerators;
+  if (typeof accelerators === 'string') {
+    try {
+      parsed = JSON.parse(accelerators.replace(/'/g, '"').replace(/None/g, 'null'));
+    } catch {
+      return 0;
+    }
+  }
+  const entries = parsed && typeof parsed === 'object' ? Object.entries(parsed) : [];
+  return entries.length ? Number(entries[0][1]) || 0 : 0;
+}
+
+interface UserRow {
+  id: string;
+  name: string;
+  user_type?: string;
+}
+
+/** components/jobs.jsx statusGroups.active: the jobs the users page counts. */
+const ACTIVE_MANAGED = new Set(['PENDING', 'RUNNING', 'RECOVERING', 'SUBMITTED', 'STARTING', 'CANCELLING']);
+/** connectors/jobs.jsx DEFAULT_FIELDS: what getManagedJobs asks for. */
+const JOBS_DEFAULT_FIELDS = [
+  'job_id',
+  '_job_id',
+  'job_name',
+  'user_name',
+  'user_hash',
+  'workspace',
+  'submitted_at',
+  'job_duration',
+  'status',
+  'resources',
+  'cloud',
+  'region',
+  'accelerators',
+  'cluster_resources',
+  'cluster_resources_full',
+  'recovery_count',
+  'pool',
+  'pool_hash',
+  'details',
+  'failure_reason',
+  'links',
+];
+
+/**
+ * The users page's GPU column (components/users.jsx UsersTable): per user, GPUs per node times nodes
+ * of each cluster not STOPPED (getClusters: `gpus` = accelerators, `num_nodes` = nodes), plus GPUs per
+ * node times nodes (the `Nx` of cluster_resources_full) of each active managed job.
+ */
+async function usersPageGpus(app: SkyApp): Promise<Record<string, number>> {
+  const env = DASHBOARD_ENV;
+  const clusters = await dashboardFetch(app, '/status', {
+    ...env,
+    cluster_names: null,
+    all_users: true,
+    include_credentials: false,
+    include_handle: false,
+    summary_response: true,
+  });
+  const jobs = await dashboardFetch(app, '/jobs/queue/v2', {
+    ...env,
+    all_users: true,
+    verbose: true,
+    skip_finished: true,
+    fields: JOBS_DEFAULT_FIELDS,
+  });
+  // connectors/users.js getUsers drops the dashboard's own legacy users.
+  const users = ((await request(app).get('/internal/dashboard/users').set(DASHBOARD_HEADERS)).body as UserRow[]).filter(
+    (u) => !(['dashboard', 'local'].includes(u.name) && u.user_type === 'legacy'),
+  );
+  const nodesOf = (full: unknown) => Number(/^(\d+)x/.exec(typeof full === 'string' ? full : '')?.[1] ?? 1);
+  const totals: Record<string, number> = {};
+  for (const user of users) {
+    let total = 0;
+    for (const c of clusters) {
+      if (c.user_hash === user.id && c.status !== 'STOPPED') total += gpuCount(c.accelerators) * (c.nodes || 1);
+    }
+    for (const j of jobs.jobs) {
+      if (j.user_hash === user.id && ACTIVE_MANAGED.has(j.status)) {
+        total += gpuCount(j.accelerators) * nodesOf(j.cluster_resources_full || j.cluster_resources);
+      }
+    }
+    // "Deduplicate users" (on by default without SSO) sums the ids that share a name.
+    totals[user.name] = (totals[user.name] ?? 0) + total;
+  }
+  return totals;
+}
+
 /** One call's answer, made ready for the decoder (Python) or checked at once (dashboard). */
 interface Answer {
   item?: object;
@@ -654,7 +788,7 @@ async function send(app: SkyApp, c: Call, t: Target) {
           .post(url)
           .send(c.body?.(t) ?? {});
   return req
-    .set(headers)
+    .set({ ...headers, ...c.headers })
     .buffer(true)
     .parse((res, done) => {
       const chunks: Buffer[] = [];
@@ -669,6 +803,7 @@ async function apiGet(app: SkyApp, id: string, headers: Record<string, string>) 
 }
 
 async function answer(c: Call, t: Target): Promise<Answer> {
+  if (c.visit) return { value: await c.visit(t) };
   const headers = c.client === 'cli' ? CLI_HEADERS : DASHBOARD_HEADERS;
   const res = await send(t.app, c, t);
   const text = (res.body as Buffer).toString('utf8');
@@ -714,6 +849,8 @@ async function answer(c: Call, t: Target): Promise<Answer> {
     case 'file':
       if (res.status !== 200 || !/icon/.test(String(res.headers['content-type']))) return { error: `answered ${res.status}` };
       return { value: (res.body as Buffer).subarray(0, 4).toString('hex') };
+    case 'page':
+      return { error: 'a page row needs `visit`' };
   }
 }
 

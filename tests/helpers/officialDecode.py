@@ -399,9 +399,11 @@ def decode_exception_detail(item):
 
 
 def decode_status_rows(item):
+    out = []
     for row in item['rows']:
         check_payload(row, 'api_status row.')
-    return len(item['rows'])
+        out.append({k: row[k] for k in ('request_id', 'name', 'status', 'user_id', 'created_at')})
+    return out
 
 
 def main():
