@@ -19,7 +19,7 @@ import path from 'node:path';
 import request from 'supertest';
 import type { SkyApp } from '../../src/app';
 import { CloudVmRayResourceHandle } from '../../src/state/cloudVmRayResourceHandle';
-import { GCP } from '../../src/state/clouds';
+import { GCP, Kubernetes } from '../../src/state/clouds';
 import { userHashForName } from '../../src/state/currentUser';
 import { globalUserState } from '../../src/state/globalUserState';
 import { managedJobsState } from '../../src/state/managedJobsState';
@@ -56,6 +56,7 @@ interface Target {
   cluster: string;
   managedJobId: number;
   volume: string;
+  recipe: string;
 }
 
 type Kind =
@@ -571,6 +572,178 @@ const CALLS: Call[] = [
     check: (list) =>
       expect(list[0]).toMatchObject({ name: expect.any(String), content: expect.any(String), recipe_type: expect.any(String) }),
   },
+  // volumes/[volume].js: getVolumes (connectors/volumes.js), then the one the URL names; the card
+  // reads these fields (size as `${size}Gi`, the storage class, access mode and namespace from config).
+  {
+    client: 'dashboard',
+    what: 'volume page',
+    kind: 'dashboard',
+    method: 'GET',
+    path: () => '/volumes',
+    check: (list, t) => {
+      const volume = list.find((v: { name: string }) => v.name === t.volume);
+      expect(volume).toMatchObject({
+        name: t.volume,
+        status: expect.stringMatching(/^(READY|IN_USE)$/),
+        type: expect.any(String),
+        cloud: expect.any(String),
+        size: expect.stringMatching(/^\d+$/),
+        user_hash: expect.any(String),
+        user_name: expect.any(String),
+        workspace: expect.any(String),
+        launched_at: expect.any(Number),
+        name_on_cloud: expect.any(String),
+        last_use: expect.any(String),
+        usedby_clusters: expect.any(Array),
+        usedby_pods: expect.any(Array),
+        config: { storage_class_name: expect.any(String), access_mode: expect.any(String), namespace: expect.any(String) },
+      });
+      expect(volume).toHaveProperty('last_attached_at');
+    },
+  },
+  // recipes/[recipe].js -> components/recipe-detail.jsx: getRecipe, which shows "Recipe not found" for
+  // a null; the card reads these fields, and the Pin/Edit/Delete buttons is_pinnable and is_editable.
+  {
+    client: 'dashboard',
+    what: 'recipe page',
+    kind: 'dashboard',
+    method: 'POST',
+    path: () => '/recipes/get',
+    body: (t) => ({ recipe_name: t.recipe }),
+    check: (recipe, t) => {
+      expect(recipe.description === null || typeof recipe.description === 'string').toBe(true);
+      expect(recipe).toEqual({
+        name: t.recipe,
+        description: recipe.description,
+        content: expect.any(String),
+        recipe_type: expect.stringMatching(/^(cluster|job|pool|volume)$/),
+        pinned: expect.any(Boolean),
+        user_id: expect.any(String),
+        user_name: expect.any(String),
+        created_at: expect.any(Number),
+        updated_at: expect.any(Number),
+        updated_by_id: null,
+        updated_by_name: null,
+        is_editable: true,
+        is_pinnable: true,
+      });
+    },
+  },
+  {
+    client: 'dashboard',
+    what: 'recipe page: no such recipe',
+    kind: 'dashboard',
+    method: 'POST',
+    path: () => '/recipes/get',
+    body: () => ({ recipe_name: 'no-such-recipe' }),
+    check: (recipe) => expect(recipe).toBeNull(),
+  },
+  // jobs/[job]/[task].js: useSingleManagedJob (getManagedJobs with allFields and the URL's id, a
+  // string), the task at the URL's index among the job's rows; then its logs (streamManagedJobLogs).
+  {
+    client: 'dashboard',
+    what: 'managed job task page',
+    kind: 'dashboard',
+    method: 'POST',
+    path: () => '/jobs/queue/v2',
+    body: (t) => ({ ...DASHBOARD_ENV, all_users: true, verbose: true, skip_finished: false, job_ids: [String(t.managedJobId)] }),
+    check: (v, t) => {
+      const tasks = v.jobs.filter((j: { job_id: number }) => String(j.job_id) === String(t.managedJobId));
+      expect(tasks[0]).toMatchObject({
+        job_id: t.managedJobId,
+        task_id: 0,
+        task_name: expect.any(String),
+        job_name: expect.any(String),
+        status: expect.any(String),
+        user_name: expect.any(String),
+        user_hash: expect.any(String),
+        workspace: expect.any(String),
+        job_duration: expect.any(Number),
+        resources: expect.any(String),
+        recovery_count: expect.any(Number),
+        pool: null,
+        pool_hash: null,
+      });
+      for (const key of ['cloud', 'region', 'details', 'failure_reason', 'cluster_resources_full', 'links'])
+        expect(tasks[0]).toHaveProperty(key);
+    },
+  },
+  {
+    client: 'dashboard',
+    what: 'managed job task page: logs',
+    kind: 'text',
+    method: 'POST',
+    path: () => '/internal/dashboard/jobs/logs',
+    body: (t) => ({ ...DASHBOARD_ENV, controller: false, follow: false, job_id: t.managedJobId, tail: 5000, task: 0 }),
+  },
+  // jobs/pools/[pool].js: getPoolStatus (pool_status, then the jobs' pool and status for the counts)
+  // and the pool the URL names. This build runs no pools, so the page says "Pool <name> not found".
+  {
+    client: 'dashboard',
+    what: 'pool page',
+    kind: 'dashboard',
+    method: 'POST',
+    path: () => '/jobs/pool_status',
+    body: () => ({ ...DASHBOARD_ENV, pool_names: null }),
+    check: (pools) => {
+      expect(Array.isArray(pools)).toBe(true);
+      expect(pools.find((p: { name: string }) => p.name === 'gpu-pool')).toBeUndefined();
+    },
+  },
+  {
+    client: 'dashboard',
+    what: 'pool page: job counts',
+    kind: 'dashboard',
+    method: 'POST',
+    path: () => '/jobs/queue/v2',
+    body: () => ({ ...DASHBOARD_ENV, all_users: true, verbose: true, skip_finished: true, fields: ['pool', 'status'] }),
+    check: (v) => {
+      expect(v.jobs.length).toBeGreaterThan(0);
+      for (const job of v.jobs) expect(job).toHaveProperty('pool');
+    },
+  },
+  // plugins/[...slug].js: PluginProvider's manifest; with no plugin the page has no route to mount.
+  {
+    client: 'dashboard',
+    what: 'plugins page',
+    kind: 'direct',
+    method: 'GET',
+    path: () => '/internal/dashboard/api/plugins',
+    status: 200,
+    check: (b) => expect(b).toEqual({ plugins: [] }),
+  },
+  // users page, Service Accounts tab (components/users.jsx): shown only when /api/health says
+  // service_account_token_enabled; its getServiceAccountTokens turns a non-ok answer into "No service
+  // accounts". Out of scope here: the flag is false, and the list answers a typed refusal.
+  {
+    client: 'dashboard',
+    what: 'users page: service-account tab flag',
+    kind: 'direct',
+    method: 'GET',
+    path: () => '/internal/dashboard/api/health',
+    status: 200,
+    check: (b) => expect(b.service_account_token_enabled).toBe(false),
+  },
+  {
+    client: 'dashboard',
+    what: 'users page: service-account tokens',
+    kind: 'direct',
+    method: 'GET',
+    path: () => '/internal/dashboard/users/service-account-tokens',
+    status: 404,
+    only: 'nightly',
+    check: (b) => expect(b).toMatchObject({ detail: expect.stringMatching(/not supported/), error: { type: 'NotSupportedError' } }),
+  },
+  {
+    client: 'dashboard',
+    what: 'users page: service-account tokens (demo)',
+    kind: 'direct',
+    method: 'GET',
+    path: () => '/internal/dashboard/users/service-account-tokens',
+    status: 403,
+    only: 'demo',
+    check: (b) => expect(b).toMatchObject({ detail: expect.stringMatching(/read-only demo/), error: { type: 'DemoModeError' } }),
+  },
   {
     client: 'dashboard',
     what: 'settings page',
@@ -836,7 +1009,8 @@ async function answer(c: Call, t: Target): Promise<Answer> {
         return { value: JSON.parse(got.body.detail.error).message };
       }
       if (got.status !== 200) return { error: `/api/get ${got.status}: ${got.body.detail?.error}` };
-      return { value: JSON.parse(got.body.return_value) ?? [] };
+      // apiClient.fetch: `[]` only when there is no return_value at all; a JSON null stays null.
+      return { value: got.body.return_value ? JSON.parse(got.body.return_value) : [] };
     }
     case 'direct':
       if (res.status !== c.status) return { error: `answered ${res.status}: ${text}` };
@@ -957,7 +1131,25 @@ describe('the official clients against the nightly (seeded)', () => {
       aws: { labels: { team: 'ml' } },
       api_server: { auth: { password: 'hunter2', api_key: 'sk-live-1' } },
     });
-    Object.assign(target, { name: 'nightly', app: h.app, cluster: 'train', managedJobId: managed, volume: 'none' });
+    await globalUserState.addVolume({
+      name: 'data',
+      type: 'k8s-pvc',
+      launchedAt: 1_760_000_000,
+      cloud: new Kubernetes(),
+      region: 'kind-ctx',
+      zone: null,
+      sizeGb: 100,
+      config: { storage_class_name: 'standard', access_mode: 'ReadWriteOnce', namespace: 'default' },
+      nameOnCloud: 'data-aaaa',
+      userHash: USER_A,
+      workspace: 'default',
+      lastAttachedAt: null,
+      lastUse: 'sky volumes apply data.yaml',
+      status: 'READY',
+      usedbyPods: [],
+      usedbyClusters: [],
+    });
+    Object.assign(target, { name: 'nightly', app: h.app, cluster: 'train', managedJobId: managed, volume: 'data', recipe: 'dev' });
     outcomes = await replay(target);
   }, 60_000);
 
@@ -980,7 +1172,14 @@ describe('the official clients against the demo', () => {
 
   beforeAll(async () => {
     demo = await startDemoApp();
-    Object.assign(target, { name: 'demo', app: demo.app, cluster: 'inference-cluster', managedJobId: 1, volume: 'ml-datasets' });
+    Object.assign(target, {
+      name: 'demo',
+      app: demo.app,
+      cluster: 'inference-cluster',
+      managedJobId: 1,
+      volume: 'ml-datasets',
+      recipe: 'dev-box',
+    });
     outcomes = await replay(target);
   }, 60_000);
 
