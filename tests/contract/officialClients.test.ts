@@ -67,6 +67,9 @@ type Kind =
   | 'exception_detail' // direct; on a 400 the Python client raises the exception in `detail`
   | 'dashboard' // scheduled, read by the dashboard's connector: JSON.parse(return_value)
   | 'dashboard_error' // scheduled, failed: the dashboard shows JSON.parse(detail.error).message
+  | 'dashboard_error_text' // scheduled, failed: the page shows getErrorMessageFromResponse (the /api/get text)
+  | 'dashboard_fetch_error' // apiClient.fetch (client.js) of a refused write: the message it throws
+  | 'dashboard_detail' // direct, refused: the page throws (and shows) the body's `detail`
   | 'direct' // direct JSON (status checked)
   | 'text'
   | 'file' // a direct stream or file (status and content type checked)
@@ -789,13 +792,25 @@ const CALLS: Call[] = [
     path: () => '/internal/dashboard/logs',
     body: (t) => ({ follow: false, cluster_name: t.cluster, job_id: 1, tail: 10000 }),
   },
+  // Refused actions in the demo, each read the way its page reads the refusal.
+  // connectors/volumes.js deleteVolume: `error: ${getErrorMessageFromResponse(/api/get answer)}`.
   {
     client: 'dashboard',
     what: 'volumes page: delete (demo)',
-    kind: 'dashboard_error',
+    kind: 'dashboard_error_text',
     method: 'POST',
     path: () => '/volumes/delete',
-    body: (t) => ({ names: [t.volume] }),
+    body: (t) => ({ ...DASHBOARD_ENV, names: [t.volume] }),
+    only: 'demo',
+  },
+  // connectors/workspaces.jsx (pollForTaskCompletion): `${task} failed: ${JSON.parse(detail.error).message}`.
+  {
+    client: 'dashboard',
+    what: 'workspaces page: create (demo)',
+    kind: 'dashboard_error',
+    method: 'POST',
+    path: () => '/workspaces/create',
+    body: () => ({ ...DASHBOARD_ENV, workspace_name: 'new-team', config: { gcp: { project_id: 'p' } } }),
     only: 'demo',
   },
   {
@@ -804,7 +819,7 @@ const CALLS: Call[] = [
     kind: 'dashboard_error',
     method: 'POST',
     path: () => '/workspaces/update',
-    body: () => ({ workspace_name: 'ml-team', config: {} }),
+    body: () => ({ ...DASHBOARD_ENV, workspace_name: 'ml-team', config: {} }),
     only: 'demo',
   },
   {
@@ -813,7 +828,7 @@ const CALLS: Call[] = [
     kind: 'dashboard_error',
     method: 'POST',
     path: () => '/workspaces/delete',
-    body: () => ({ workspace_name: 'ml-team' }),
+    body: () => ({ ...DASHBOARD_ENV, workspace_name: 'ml-team' }),
     only: 'demo',
   },
   {
@@ -822,19 +837,91 @@ const CALLS: Call[] = [
     kind: 'dashboard_error',
     method: 'POST',
     path: () => '/workspaces/config',
-    body: () => ({ config: { workspaces: { default: {} } } }),
+    body: () => ({ ...DASHBOARD_ENV, config: { workspaces: { default: {} } } }),
+    only: 'demo',
+  },
+  // components/users.jsx: apiClient.post, then `throw new Error(errorData.detail || ...)`, shown in
+  // the page's error box (create, delete) or an alert (import, role change).
+  {
+    client: 'dashboard',
+    what: 'users page: create (demo)',
+    kind: 'dashboard_detail',
+    method: 'POST',
+    path: () => '/users/create',
+    body: () => ({ username: 'eve@skypilot.co', password: 'correct horse', role: 'user' }),
+    only: 'demo',
+  },
+  {
+    client: 'dashboard',
+    what: 'users page: import (demo)',
+    kind: 'dashboard_detail',
+    method: 'POST',
+    path: () => '/users/import',
+    body: () => ({ csv_content: 'username,password,role\neve@skypilot.co,correct horse,user\n' }),
+    only: 'demo',
+  },
+  {
+    client: 'dashboard',
+    what: 'users page: role change (demo)',
+    kind: 'dashboard_detail',
+    method: 'POST',
+    path: () => '/users/update',
+    body: () => ({ user_id: userHashForName('bob@skypilot.co'), role: 'admin' }),
     only: 'demo',
   },
   {
     client: 'dashboard',
     what: 'users page: delete (demo)',
-    kind: 'direct',
+    kind: 'dashboard_detail',
     method: 'POST',
-    path: () => '/internal/dashboard/users/delete',
-    body: () => ({ user_id: 'abcd' }),
-    status: 403,
+    path: () => '/users/delete',
+    body: () => ({ user_id: userHashForName('mike@skypilot.co') }),
     only: 'demo',
-    check: (b) => expect(b.detail).toMatch(/read-only demo/),
+  },
+  // connectors/recipes.js: apiClient.fetch, whose error the recipe pages show (recipe-hub's create
+  // form, recipe-detail's edit form, its delete and pin toasts).
+  {
+    client: 'dashboard',
+    what: 'recipes page: create (demo)',
+    kind: 'dashboard_fetch_error',
+    method: 'POST',
+    path: () => '/recipes/create',
+    body: () => ({
+      ...DASHBOARD_ENV,
+      name: 'my-box',
+      content: 'run: echo hi\n',
+      recipe_type: 'cluster',
+      description: null,
+      owner_name: null,
+    }),
+    only: 'demo',
+  },
+  {
+    client: 'dashboard',
+    what: 'recipe page: edit (demo)',
+    kind: 'dashboard_fetch_error',
+    method: 'POST',
+    path: () => '/recipes/update',
+    body: (t) => ({ ...DASHBOARD_ENV, recipe_name: t.recipe, description: 'changed', content: 'run: echo changed\n' }),
+    only: 'demo',
+  },
+  {
+    client: 'dashboard',
+    what: 'recipe page: delete (demo)',
+    kind: 'dashboard_fetch_error',
+    method: 'POST',
+    path: () => '/recipes/delete',
+    body: (t) => ({ ...DASHBOARD_ENV, recipe_name: t.recipe }),
+    only: 'demo',
+  },
+  {
+    client: 'dashboard',
+    what: 'recipe page: pin (demo)',
+    kind: 'dashboard_fetch_error',
+    method: 'POST',
+    path: () => '/recipes/pin',
+    body: (t) => ({ ...DASHBOARD_ENV, recipe_name: t.recipe, pinned: false }),
+    only: 'demo',
   },
 ];
 
@@ -999,14 +1086,30 @@ async function answer(c: Call, t: Target): Promise<Answer> {
       if (c.name && payload.name !== c.name) return { error: `payload name ${payload.name}, expected ${c.name}` };
       return { item: { kind: 'payload', http_status: got.status, payload } };
     }
+    case 'dashboard_detail':
+      if (res.ok) return { error: `expected a refusal, got ${res.status}` };
+      return { value: JSON.parse(text).detail };
+    case 'dashboard_fetch_error': {
+      // client.js apiClient.fetch: a POST that is not ok throws "Initial API request ... failed" (no
+      // reason at all); else /api/get, and a failed one throws with getErrorMessageFromResponse
+      // (data/utils.js: "Failed to fetch resource <url> (<status>): " and the answer's text).
+      if (!res.ok) return { value: `Initial API request ${c.path(t)} failed with status ${res.status}` };
+      if (!requestId) return { value: `No request ID received from server for ${c.path(t)}` };
+      const got = await request(t.app).get('/internal/dashboard/api/get').query({ request_id: requestId }).set(headers);
+      if (got.ok) return { error: `expected a failed request, got ${got.status}` };
+      return {
+        value: `API request to get ${c.path(t)} result failed with status ${got.status}, error: Failed to fetch resource (${got.status}): ${got.text}`,
+      };
+    }
     case 'dashboard':
-    case 'dashboard_error': {
+    case 'dashboard_error':
+    case 'dashboard_error_text': {
       // client.js: the POST must be ok and carry the id; then /api/get; 500 -> detail.error.
       if (res.status !== 200 || !requestId) return { error: `POST answered ${res.status}` };
       const got = await apiGet(t.app, requestId, headers);
-      if (c.kind === 'dashboard_error') {
+      if (c.kind !== 'dashboard') {
         if (got.status !== 500) return { error: `expected a failed request, got ${got.status}` };
-        return { value: JSON.parse(got.body.detail.error).message };
+        return { value: c.kind === 'dashboard_error' ? JSON.parse(got.body.detail.error).message : JSON.stringify(got.body) };
       }
       if (got.status !== 200) return { error: `/api/get ${got.status}: ${got.body.detail?.error}` };
       // apiClient.fetch: `[]` only when there is no return_value at all; a JSON null stays null.
@@ -1191,9 +1294,30 @@ describe('the official clients against the demo', () => {
     c.check?.(outcome.summary, target);
   });
 
-  it('every refused action in the dashboard shows the read-only message', () => {
-    for (const c of CALLS.filter((call) => call.kind === 'dashboard_error')) {
-      expect(outcomes.get(c)).toMatchObject({ ok: true, summary: expect.stringMatching(/read-only demo/) });
-    }
+  const REFUSAL_KINDS: Kind[] = ['dashboard_error', 'dashboard_error_text', 'dashboard_fetch_error', 'dashboard_detail'];
+  const refusedActions = CALLS.filter((call) => REFUSAL_KINDS.includes(call.kind)).map((c) => [c.what, c] as const);
+
+  it('covers every write the official dashboard offers', () => {
+    expect(refusedActions.map(([what]) => what)).toEqual(
+      expect.arrayContaining([
+        'volumes page: delete (demo)',
+        'workspaces page: create (demo)',
+        'workspace page: update (demo)',
+        'workspaces page: delete (demo)',
+        'settings page: save (demo)',
+        'users page: create (demo)',
+        'users page: import (demo)',
+        'users page: role change (demo)',
+        'users page: delete (demo)',
+        'recipes page: create (demo)',
+        'recipe page: edit (demo)',
+        'recipe page: delete (demo)',
+        'recipe page: pin (demo)',
+      ]),
+    );
+  });
+
+  it.each(refusedActions)('every refused action in the dashboard shows the read-only message: %s', (_what, c) => {
+    expect(outcomes.get(c)).toMatchObject({ ok: true, summary: expect.stringMatching(/read-only demo/) });
   });
 });
