@@ -6,7 +6,8 @@
  *
  * Express's order matters: admission first (extension hooks such as the demo's guard see every
  * request unparsed; then the rate limit, CORS and version headers), the `/internal/dashboard` prefix,
- * the bounded JSON body parser, the endpoint table, the dashboard, the JSON 404, the error boundary.
+ * the bounded JSON body parser, the endpoint table (then upstream's endpoints this build answers as
+ * not supported), the dashboard, the JSON 404, the error boundary.
  */
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
@@ -31,6 +32,7 @@ import { RateLimit, type RateLimitSpec } from './http/rateLimit';
 import { RequestExecutor } from './requests/executor';
 import type { RequestStore } from './requests/requestStore';
 import { ALL_ENDPOINTS, findEndpoint } from './routes/endpoints';
+import { unsupportedEndpoints } from './routes/unsupportedRoutes';
 
 export interface AppDeps {
   requests: RequestStore;
@@ -98,7 +100,9 @@ export function createApp(deps: AppDeps): SkyApp {
     next();
   });
   ex.use(express.json({ limit: context.bodyLimitBytes, verify: (_req, _res, buf) => checkJsonDepth(buf) }));
-  ex.use(mountEndpoints([...ALL_ENDPOINTS, ...appExtensions.endpoints], context));
+  // Upstream's endpoints this build lacks come last, so an extension may implement one (the sandbox's
+  // `/launch`) and win.
+  ex.use(mountEndpoints([...ALL_ENDPOINTS, ...appExtensions.endpoints, ...unsupportedEndpoints], context));
   ex.use((req, _res, next) => {
     if (req.path === '/' || req.path.toLowerCase().startsWith('/dashboard')) labelEndpoint(req, 'dashboard');
     next();

@@ -173,7 +173,9 @@ export function toManagedJobRecord(j: ManagedJob): ManagedJobRecord {
     accelerators: r?.accelerators ?? null,
     priority: j.priority,
     pool: j.pool,
+    pool_hash: null,
     current_cluster_name: j.currentClusterName,
+    links: null,
     // `sky jobs queue -v` calls `.get` on it: a dict, never null.
     metadata: {},
   };

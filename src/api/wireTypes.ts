@@ -166,7 +166,11 @@ export interface ManagedJobRecord {
   accelerators: Record<string, number> | null;
   priority: number;
   pool: string | null;
+  /** The pool's config hash (the task page links the pool by it); this build runs no pools. */
+  pool_hash: string | null;
   current_cluster_name: string | null;
+  /** Links a job publishes (the job page lists them); none here. */
+  links: Record<string, string> | null;
   metadata: Record<string, unknown>;
 }
 

@@ -53,6 +53,14 @@ export const ALLOWED_READS: ReadonlyArray<readonly ['GET' | 'POST', string]> = [
   ['GET', '/storage/ls'],
   ['POST', '/recipes/list'],
   ['POST', '/recipes/get'],
+  // Upstream reads this build lacks: their handler only records a request that failed with
+  // NotSupportedError (src/routes/unsupportedRoutes.ts), so the demo says what the nightly says
+  // instead of calling a read a change.
+  ['GET', '/status_kubernetes'],
+  ['POST', '/jobs/pool_logs'],
+  ['POST', '/jobs/pool_sync-down-logs'],
+  ['POST', '/serve/logs'],
+  ['POST', '/serve/sync-down-logs'],
   // The dashboard's entry, the icon every page asks for, and the Grafana probe (answered 404:
   // there is no Grafana, and any 200 would make the official dashboard embed one).
   ['GET', '/'],

@@ -7,6 +7,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { ErrorBody } from '../api/wireTypes';
 import { HttpError } from '../errors';
+import { pythonExceptionClass } from '../vocab/errorTypes';
 import { HEADERS } from '../vocab/headers';
 import type { HttpReply } from './httpCall';
 
@@ -66,3 +67,21 @@ export const errorBoundary: ErrorRequestHandler = (err, _req, res, _next) => {
   if (reply.headers) res.set(reply.headers);
   res.status(reply.status).json(reply.json);
 };
+
+/**
+ * A refusal for an endpoint whose client rebuilds a Python exception from `detail` instead of printing
+ * it: upstream's `/validate` answers 400 with `detail = serialize_exception(e)`, and the official
+ * client raises `deserialize_exception(detail)` on a 400 (and reads nothing else). So `detail` holds
+ * the five keys it reads, `type` the class it rebuilds (PYTHON_EXCEPTION_CLASS); `error` is the typed
+ * body every other refusal has. Always 400: that is the only status the client reads.
+ */
+export function exceptionDetailReply(error: HttpError): HttpReply {
+  const type = pythonExceptionClass(error.type);
+  return {
+    status: 400,
+    json: {
+      detail: { type, message: error.message, args: [error.message], attributes: {}, stacktrace: null },
+      error: { type: error.type, code: error.code, message: error.message },
+    },
+  };
+}

@@ -24,6 +24,11 @@ export interface HttpReply {
   /** A value to serialise, or `jsonText` already serialised (a cached result). */
   json?: unknown;
   jsonText?: string;
+  /**
+   * A plain-text answer instead of JSON: what a client reading a log stream expects (a refused
+   * streamed call answers an empty stream, whose request id carries the failure).
+   */
+  text?: string;
 }
 
 export function header(call: Pick<HttpCall, 'headers'>, name: string): string | undefined {
@@ -33,11 +38,11 @@ export function header(call: Pick<HttpCall, 'headers'>, name: string): string | 
 
 /** Writes a reply as Express's `res.json` would: same content type, length and body bytes. */
 export function writeReply(res: ServerResponse, reply: HttpReply, baseHeaders: Record<string, string> = {}): void {
-  const text = reply.jsonText ?? JSON.stringify(reply.json ?? null);
+  const text = reply.text ?? reply.jsonText ?? JSON.stringify(reply.json ?? null);
   res.statusCode = reply.status;
   for (const [name, value] of Object.entries(baseHeaders)) res.setHeader(name, value);
   if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Type', reply.text === undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(text));
   res.end(res.req?.method === 'HEAD' ? undefined : text);
 }

@@ -4,8 +4,11 @@
  * the official CLI turns a 4xx on the POST into a raw `HTTPError` traceback without our text, and the
  * official dashboard shows "Forbidden (status 403)". So a refused scheduled call is accepted (200 and
  * a request id) and its request is already FAILED with the refusal, recorded as the Python class the
- * client rebuilds (`PermissionDeniedError` for a 403). Direct endpoints get the typed error, whose
- * `detail` the dashboard's users page shows.
+ * client rebuilds (`PermissionDeniedError` for a 403). Upstream's endpoints this build lacks are
+ * refused in the shape their clients read (src/routes/unsupportedRoutes.ts: a failed request, an
+ * empty stream with one, or `/validate`'s serialized exception), so `sky launch` prints the refusal in
+ * one line instead of a traceback. Other direct endpoints get the typed error, whose `detail` the
+ * dashboard's users page shows.
  *
  * Bounded: the failed request is a read-tier record (memory only, never durable, evicted like any
  * finished read), and each one takes a token from the per-client rate limit first.
@@ -13,16 +16,20 @@
 import { appExtensions } from '../appExtensions';
 import type { HttpError } from '../errors';
 import { ALL_ENDPOINTS } from '../routes/endpoints';
+import { refusalInKind, unsupportedAt } from '../routes/unsupportedRoutes';
 import { pythonExceptionClass } from '../vocab/errorTypes';
 import type { AppContext } from './appContext';
 import { errorReply } from './errorReply';
 import type { HttpCall, HttpReply } from './httpCall';
-import { failedRequestReply } from './scheduled';
+import { failedRequestReply, type ScheduledSpec } from './scheduled';
 
 export function refusalFor(call: HttpCall, app: AppContext, address: string) {
   return async (error: HttpError, target: { method: string; path: string }): Promise<HttpReply> => {
-    const endpoint = [...ALL_ENDPOINTS, ...appExtensions.endpoints].find((e) => e.method === target.method && e.path === target.path);
-    if (!endpoint || !('scheduled' in endpoint)) return errorReply(error);
+    const own = [...ALL_ENDPOINTS, ...appExtensions.endpoints].find((e) => e.method === target.method && e.path === target.path);
+    const spec = own && 'scheduled' in own ? own.scheduled : null;
+    const upstream = own ? undefined : unsupportedAt(target);
+    const storesRequest = spec !== null || upstream?.answer === 'request' || upstream?.answer === 'stream';
+    if (!storesRequest) return upstream ? refusalInKind(upstream, error, call, app) : errorReply(error);
     if (app.rateLimit) {
       try {
         await app.rateLimit.take(address);
@@ -30,6 +37,7 @@ export function refusalFor(call: HttpCall, app: AppContext, address: string) {
         return errorReply(limited);
       }
     }
-    return failedRequestReply(endpoint.scheduled, call, app, { type: pythonExceptionClass(error.type), message: error.message });
+    if (upstream) return refusalInKind(upstream, error, call, app);
+    return failedRequestReply(spec as ScheduledSpec, call, app, { type: pythonExceptionClass(error.type), message: error.message });
   };
 }

@@ -39,11 +39,23 @@ export function requestIdReply(requestId: string): HttpReply {
 }
 
 /**
- * A request of `spec` that failed before running (a refusal): stored like a read (memory only, owned
- * by the caller), so `/api/get` answers it as FAILED with `error`. Nothing is executed.
+ * A request named `spec.name` that failed before running (a refusal): stored like a read (memory
+ * only, owned by the caller), so `/api/get` answers it as FAILED with `error`. Nothing is executed.
+ * `as: 'stream'` answers an empty text stream instead of `null`, for clients that print the POST's
+ * answer as a log before they fetch the result (they would print "null").
  */
-export async function failedRequestReply(spec: ScheduledSpec, call: HttpCall, app: AppContext, error: RequestError): Promise<HttpReply> {
-  const caller = await resolveCaller(call, app);
+export async function failedRequestReply(
+  spec: Pick<ScheduledSpec, 'name'>,
+  call: HttpCall,
+  app: AppContext,
+  error: RequestError,
+  as: 'json' | 'stream' = 'json',
+): Promise<HttpReply> {
+  // The caller a scheduled request would record: a body read by now (an endpoint answering this
+  // itself) names its user in `env_vars`; a refusal at the door has no body yet.
+  const body = call.body as { env_vars?: unknown } | undefined;
+  const envVars = body && typeof body.env_vars === 'object' ? (body.env_vars as Record<string, unknown>) : null;
+  const caller = await resolveCaller(call, app, envVars);
   const { record } = await app.store.create(
     {
       requestId: randomUUID(),
@@ -59,7 +71,8 @@ export async function failedRequestReply(spec: ScheduledSpec, call: HttpCall, ap
     randomUUID,
   );
   await app.store.finish(record, 'FAILED', 'null', error);
-  return requestIdReply(record.requestId);
+  const reply = requestIdReply(record.requestId);
+  return as === 'stream' ? { status: reply.status, headers: reply.headers, text: '' } : reply;
 }
 
 export async function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, call: HttpCall, app: AppContext): Promise<HttpReply> {

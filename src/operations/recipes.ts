@@ -17,6 +17,12 @@ export interface RecipeRecord {
   user_name: string | null;
   created_at: number;
   updated_at: number;
+  /** Who last edited it: upstream leaves both null until someone does (the page falls back to the author). */
+  updated_by_id: string | null;
+  updated_by_name: string | null;
+  /** Upstream's built-in recipes are neither; every recipe here is a user's, so both, as upstream. */
+  is_editable: boolean;
+  is_pinnable: boolean;
 }
 
 function toRecord(r: Recipe): RecipeRecord {
@@ -30,6 +36,10 @@ function toRecord(r: Recipe): RecipeRecord {
     user_name: r.userName,
     created_at: Math.floor(r.createdAt),
     updated_at: Math.floor(r.updatedAt),
+    updated_by_id: null,
+    updated_by_name: null,
+    is_editable: true,
+    is_pinnable: true,
   };
 }
 

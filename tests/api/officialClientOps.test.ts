@@ -7,6 +7,7 @@ import { inflateRawSync } from 'node:zlib';
 import request from 'supertest';
 import type { CostReportRecord, StatusRecord } from '../../src/api/wireTypes';
 import { createApp } from '../../src/app';
+import { UNSUPPORTED_ENDPOINTS } from '../../src/routes/unsupportedRoutes';
 import { userHashForName } from '../../src/state/currentUser';
 import { globalUserState } from '../../src/state/globalUserState';
 import { AWS } from '../../src/state/clouds';
@@ -202,5 +203,59 @@ describe('handles and resources by the declared API version', () => {
       headers: { 'X-SkyPilot-API-Version': '30' },
     });
     expect(row.handle).toBe('gAROLg==');
+  });
+});
+
+describe("upstream's endpoints this build lacks: answered as their clients read a refusal", () => {
+  const rows = UNSUPPORTED_ENDPOINTS.map((e) => [e.method, e.path, e.answer, e] as const);
+
+  it.each(rows)('%s %s (%s): NotSupportedError, nothing run or kept', async (method, path, answer, e) => {
+    const sent = method === 'GET' ? request(h.app).get(path) : request(h.app).post(path).send({ task: 'run: echo hi' });
+    const res = await sent.set('X-SkyPilot-API-Version', '49');
+    if (answer === 'validate') {
+      // sdk.validate reads only a 400, and raises deserialize_exception(detail).
+      expect(res.status).toBe(400);
+      expect(res.body.detail).toEqual({
+        type: 'NotSupportedError',
+        message: expect.stringMatching(/not supported by this SkyPilot API server/),
+        args: [expect.any(String)],
+        attributes: {},
+        stacktrace: null,
+      });
+      return;
+    }
+    if (answer === 'direct') {
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({
+        detail: expect.stringMatching(/not supported/),
+        error: { type: 'NotSupportedError', code: 'not_supported' },
+      });
+      return;
+    }
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(answer === 'stream' ? /^text\/plain/ : /^application\/json/);
+    expect(res.text).toBe(answer === 'stream' ? '' : 'null');
+    const id = res.headers['x-skypilot-request-id'];
+    const got = await request(h.app).get('/api/get').query({ request_id: id });
+    expect(got.status).toBe(500);
+    expect(got.body.detail).toMatchObject({ name: e.name, status: 'FAILED' });
+    expect(JSON.parse(got.body.detail.error)).toMatchObject({ type: 'NotSupportedError', message: expect.stringContaining(e.what) });
+    expect(await h.store.get(id)).toMatchObject({ durable: false, body: '{}' });
+  });
+
+  it('covers what the official CLI schedules for launching, services and storage', () => {
+    expect(rows.map(([m, p]) => `${m} ${p}`)).toEqual(
+      expect.arrayContaining([
+        'POST /validate',
+        'POST /optimize',
+        'POST /launch',
+        'POST /exec',
+        'POST /jobs/launch',
+        'POST /serve/up',
+        'POST /serve/down',
+        'POST /serve/update',
+        'POST /storage/delete',
+      ]),
+    );
   });
 });

@@ -100,10 +100,11 @@ const WRONG_METHOD: Row[] = [
   { method: 'patch', path: '/users/update', status: 404 },
   { method: 'delete', path: '/workspaces', status: 404 },
   { method: 'post', path: '/ssh_node_pools', status: 404 },
-  // not built yet
-  { method: 'post', path: '/launch', status: 404, body: () => ({ task: 'run: echo hi', cluster_name: 'x' }) },
-  { method: 'post', path: '/exec', status: 404, body: () => ({ task: 'run: echo hi', cluster_name: 'x' }) },
-  { method: 'post', path: '/jobs/launch', status: 404 },
+  // Upstream's endpoints this build lacks answer POSTs as not supported (officialClientOps.test.ts);
+  // another method is still no endpoint.
+  { method: 'get', path: '/launch', status: 404 },
+  { method: 'get', path: '/exec', status: 404 },
+  { method: 'get', path: '/jobs/launch', status: 404 },
   { method: 'get', path: '/no/such/endpoint', status: 404 },
 ];
 

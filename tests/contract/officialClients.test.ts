@@ -1,11 +1,17 @@
 /**
  * The contract with the official clients: a table of the calls the official Python CLI (client API
  * 49) and the official dashboard make, with their method, path, query, headers and bodies as their
- * source sends them (see the notes in /work/notes/official-clients.md), replayed against the nightly
- * (seeded) and the demo. Every answer is decoded the way that client decodes it: Python answers by
- * python3 (tests/helpers/officialDecode.py: base64 + unpickle of entrypoint, request_body,
+ * source sends them, replayed against the nightly (seeded) and the demo. The calls and the way each
+ * answer is read come from upstream's source (skypilot-org/skypilot): the CLI's `sky/client/sdk.py`,
+ * `sky/jobs/client/sdk.py`, `sky/serve/client/impl.py`, `sky/server/common.py` (`get_request_id`,
+ * `handle_request_error`) and `sky/server/requests/serializers/decoders.py`; the dashboard's
+ * `sky/dashboard/src/data/connectors/{client,clusters,jobs,users,volumes,recipes,workspaces}.js(x)`,
+ * `sky/dashboard/src/data/utils.js`, `sky/dashboard/src/utils/grafana.js` and the pages under
+ * `sky/dashboard/src/pages/` with the components they render (`components/users.jsx`,
+ * `components/recipe-detail.jsx`). Every answer is decoded the way that client decodes it: Python
+ * answers by python3 (tests/helpers/officialDecode.py: base64 + unpickle of entrypoint, request_body,
  * error.object, handles and resources under SkyPilot's module names, the response models' types and
- * the traps that crash the CLI); dashboard answers as its connectors read them.
+ * the traps that crash the CLI); dashboard answers as its connectors and pages read them.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,7 +19,8 @@ import path from 'node:path';
 import request from 'supertest';
 import type { SkyApp } from '../../src/app';
 import { CloudVmRayResourceHandle } from '../../src/state/cloudVmRayResourceHandle';
-import { GCP } from '../../src/state/clouds';
+import { GCP, Kubernetes } from '../../src/state/clouds';
+import { userHashForName } from '../../src/state/currentUser';
 import { globalUserState } from '../../src/state/globalUserState';
 import { managedJobsState } from '../../src/state/managedJobsState';
 import { Resources } from '../../src/state/resources';
@@ -49,6 +56,7 @@ interface Target {
   cluster: string;
   managedJobId: number;
   volume: string;
+  recipe: string;
 }
 
 type Kind =
@@ -56,11 +64,16 @@ type Kind =
   | 'streamed' // a text stream with X-Skypilot-Request-ID, then /api/get
   | 'health'
   | 'api_status' // direct JSON the Python client parses
+  | 'exception_detail' // direct; on a 400 the Python client raises the exception in `detail`
   | 'dashboard' // scheduled, read by the dashboard's connector: JSON.parse(return_value)
   | 'dashboard_error' // scheduled, failed: the dashboard shows JSON.parse(detail.error).message
+  | 'dashboard_error_text' // scheduled, failed: the page shows getErrorMessageFromResponse (the /api/get text)
+  | 'dashboard_fetch_error' // apiClient.fetch (client.js) of a refused write: the message it throws
+  | 'dashboard_detail' // direct, refused: the page throws (and shows) the body's `detail`
   | 'direct' // direct JSON (status checked)
   | 'text'
-  | 'file'; // a direct stream or file (status and content type checked)
+  | 'file' // a direct stream or file (status and content type checked)
+  | 'page'; // several calls a page combines (`visit`), checked as the page computes its result
 
 interface Call {
   client: 'cli' | 'dashboard';
@@ -75,6 +88,10 @@ interface Call {
   only?: Target['name'];
   /** Expected status for direct calls. */
   status?: number;
+  /** Extra request headers (the Grafana probe asks for JSON). */
+  headers?: Record<string, string>;
+  /** For `page` rows: makes the page's calls, returns what the page computes from them. */
+  visit?: (t: Target) => Promise<unknown>;
   check?: (summary: any, t: Target) => void;
 }
 
@@ -145,17 +162,24 @@ const jobsQueueBody = (fields: string[], limit: number | null) => () => ({
   statuses: null,
 });
 
+/** A task as `dag_utils.dump_chain_dag_to_yaml_str` sends it (the CLI validates files client-side). */
+const LAUNCH_DAG = 'name: hello\nresources:\n  cpus: 2+\nrun: echo hello\n';
+const LAUNCH_OPTIONS = { cluster_name: 'new-cluster', idle_minutes_to_autostop: null, down: false, dryrun: false };
+
+/** What the CLI prints for a refused launch-like call: the demo's read-only message, the nightly's "not supported". */
+const refusal = (t: Target) =>
+  t.name === 'demo'
+    ? { exception: 'PermissionDeniedError', module: 'sky.exceptions', message: expect.stringMatching(/read-only demo/) }
+    : {
+        exception: 'NotSupportedError',
+        module: 'sky.exceptions',
+        message: expect.stringMatching(/not supported by this SkyPilot API server/),
+      };
+
 const CALLS: Call[] = [
-  // sky api info / sky api status
+  // sky api info (sky api status comes last, when there are requests to list)
   cli('sky api info', 'health', 'GET', '/api/health', undefined, undefined, (s) =>
     expect(Number(s.api_version)).toBeGreaterThanOrEqual(24),
-  ),
-  cli(
-    'sky api status',
-    'api_status',
-    'GET',
-    '/api/status?all_status=True&limit=50&fields=request_id&fields=name&fields=user_id&fields=status&fields=created_at',
-    undefined,
   ),
   // sky status: jobs, services, pools, workspaces, enabled infra, then the clusters
   cli('sky status', 'scheduled', 'POST', '/jobs/queue/v2', 'sky.jobs.queue_v2', jobsQueueBody(STATUS_FIELDS, 5)),
@@ -348,7 +372,105 @@ const CALLS: Call[] = [
     (s) => expect(s.value.A100).toBeGreaterThan(0),
   ),
   cli('sky storage ls', 'scheduled', 'GET', '/storage/ls', 'sky.storage_ls', undefined, (s) => expect(s.value.length).toBeGreaterThan(0)),
-  // Refusals: one readable line, exit 1.
+  // Refusals: one readable line, exit 1. `sky launch` calls /validate first (direct: only a 400 is
+  // read, as the exception to raise), then /optimize and /launch (scheduled); `sky exec` /validate then
+  // /exec; `sky jobs launch` and `sky serve up|update` /validate then their own. The demo refuses them
+  // as read-only, the nightly as not supported: either way the first refused call is the line.
+  cli(
+    'sky launch: validate',
+    'exception_detail',
+    'POST',
+    '/validate',
+    undefined,
+    () => ({ dag: LAUNCH_DAG, request_options: LAUNCH_OPTIONS }),
+    (s, t) => expect(s).toMatchObject(refusal(t)),
+  ),
+  cli(
+    'sky launch: optimize',
+    'scheduled',
+    'POST',
+    '/optimize',
+    'sky.optimize',
+    () => ({ dag: LAUNCH_DAG, minimize: 0, request_options: LAUNCH_OPTIONS }),
+    (s, t) => expect(s).toMatchObject(refusal(t)),
+  ),
+  cli(
+    'sky launch',
+    'scheduled',
+    'POST',
+    '/launch',
+    'sky.launch',
+    () => ({
+      task: LAUNCH_DAG,
+      cluster_name: 'new-cluster',
+      retry_until_up: false,
+      dryrun: false,
+      backend: null,
+      optimize_target: 0,
+      no_setup: false,
+      clone_disk_from: null,
+      fast: false,
+      quiet_optimizer: true,
+      is_launched_by_jobs_controller: false,
+      is_launched_by_sky_serve_controller: false,
+      disable_controller_check: false,
+    }),
+    (s, t) => expect(s).toMatchObject(refusal(t)),
+  ),
+  cli(
+    'sky exec',
+    'scheduled',
+    'POST',
+    '/exec',
+    'sky.exec',
+    (t) => ({ task: LAUNCH_DAG, cluster_name: t.cluster, dryrun: false, down: false, backend: null }),
+    (s, t) => expect(s).toMatchObject(refusal(t)),
+  ),
+  cli(
+    'sky jobs launch',
+    'scheduled',
+    'POST',
+    '/jobs/launch',
+    'sky.jobs.launch',
+    () => ({ task: LAUNCH_DAG, name: 'new-job' }),
+    (s, t) => expect(s).toMatchObject(refusal(t)),
+  ),
+  cli(
+    'sky serve up',
+    'scheduled',
+    'POST',
+    '/serve/up',
+    'sky.serve.up',
+    () => ({ task: LAUNCH_DAG, service_name: 'svc' }),
+    (s, t) => expect(s).toMatchObject(refusal(t)),
+  ),
+  cli(
+    'sky serve update',
+    'scheduled',
+    'POST',
+    '/serve/update',
+    'sky.serve.update',
+    () => ({ task: LAUNCH_DAG, service_name: 'svc', mode: 'rolling' }),
+    (s, t) => expect(s).toMatchObject(refusal(t)),
+  ),
+  cli(
+    'sky serve down',
+    'scheduled',
+    'POST',
+    '/serve/down',
+    'sky.serve.down',
+    () => ({ service_names: ['svc'], all: false, purge: false }),
+    (s, t) => expect(s).toMatchObject(refusal(t)),
+  ),
+  cli(
+    'sky storage delete',
+    'scheduled',
+    'POST',
+    '/storage/delete',
+    'sky.storage_delete',
+    () => ({ name: 'bucket' }),
+    (s, t) => expect(s).toMatchObject(refusal(t)),
+  ),
   cli(
     'sky down (demo)',
     'scheduled',
@@ -374,6 +496,36 @@ const CALLS: Call[] = [
     (s) => expect(s.exception).toBe('PermissionDeniedError'),
     'demo',
   ),
+  // sky api status: last of the CLI's rows, so the requests above are there to list (a fresh server
+  // has none, and a table of nothing proves nothing). `sdk.api_status` builds a RequestPayload of
+  // each row; the table prints the id, user, name, created time and status.
+  cli(
+    'sky api status',
+    'api_status',
+    'GET',
+    '/api/status?all_status=True&limit=50&fields=request_id&fields=name&fields=user_id&fields=status&fields=created_at',
+    undefined,
+    undefined,
+    (rows, t) => {
+      expect(rows.length).toBeGreaterThan(10);
+      // The nightly records the user a POST names in env_vars (a GET has no body: the server's own
+      // user, as upstream); the demo's every visitor is its one user.
+      const user = t.name === 'demo' ? userHashForName('alice@skypilot.co') : CLI_BASE.env_vars.SKYPILOT_USER_ID;
+      const fromGet = new Set(['sky.workspaces.get', 'sky.enabled_clouds', 'sky.storage_ls']);
+      for (const row of rows) {
+        expect(row).toEqual({
+          request_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          name: expect.stringMatching(/^sky\./),
+          status: expect.stringMatching(/^(SUCCEEDED|FAILED)$/),
+          user_id: t.name === 'nightly' && fromGet.has(row.name) ? expect.stringMatching(/^[0-9a-f]{8}$/) : user,
+          created_at: expect.any(Number),
+        });
+      }
+      const names = rows.map((r: { name: string }) => r.name);
+      expect(names).toEqual(expect.arrayContaining(['sky.status', 'sky.queue', 'sky.jobs.queue_v2', 'sky.cost_report', 'sky.launch']));
+      expect(rows.find((r: { name: string }) => r.name === 'sky.launch').status).toBe('FAILED');
+    },
+  ),
 
   // The official dashboard's pages.
   {
@@ -387,35 +539,31 @@ const CALLS: Call[] = [
   },
   { client: 'dashboard', what: 'every page: icon', kind: 'file', method: 'GET', path: () => '/favicon.ico', status: 200 },
   {
+    // utils/grafana.js checkGrafanaAvailability: `${origin}/grafana/api/health` (the root, not under
+    // /internal/dashboard), and any 200 makes the page embed Grafana panels.
     client: 'dashboard',
-    what: 'cluster and job pages: Grafana probe',
+    what: 'cluster, job and task pages: Grafana probe',
     kind: 'direct',
     method: 'GET',
-    path: () => '/internal/dashboard/grafana/api/health',
+    path: () => '/grafana/api/health',
+    headers: { Accept: 'application/json' },
     status: 404,
   },
   {
     client: 'dashboard',
-    what: 'users page',
-    kind: 'dashboard',
+    what: 'users page: GPUs per user',
+    kind: 'page',
     method: 'POST',
-    path: () => '/status',
-    body: () => ({
-      ...DASHBOARD_ENV,
-      cluster_names: null,
-      all_users: true,
-      include_credentials: false,
-      include_handle: false,
-      summary_response: true,
-    }),
-    check: (rows) => {
-      // users.jsx getGPUCount: quotes swapped, None -> null, then JSON.parse.
-      const gpus = rows
-        .filter((r: { accelerators: string | null }) => r.accelerators)
-        .map((r: { accelerators: string }) => JSON.parse(r.accelerators.replace(/'/g, '"').replace(/None/g, 'null')));
-      expect(gpus.length).toBeGreaterThan(0);
-      for (const g of gpus) expect(Number(Object.values(g)[0])).toBeGreaterThan(0);
-    },
+    path: () => '/status + /jobs/queue/v2 + /users',
+    visit: (t) => usersPageGpus(t.app),
+    // Demo: alice's 4-node A100:8 cluster (32) and her running 4x H100:8 (32) and recovering H200:8 (8)
+    // jobs; her pending job has no placement yet and her stopped cluster counts 0 (72; 40 when the
+    // cluster's accelerators were `A100:8`, which the page cannot parse). Nightly: the seeded 2-node
+    // A100:8 cluster (her pending managed job is not placed yet).
+    check: (gpus, t) =>
+      expect(gpus).toEqual(
+        t.name === 'demo' ? { 'alice@skypilot.co': 72, 'bob@skypilot.co': 4, 'mike@skypilot.co': 0 } : { 'alice@skypilot.co': 16 },
+      ),
   },
   {
     client: 'dashboard',
@@ -426,6 +574,178 @@ const CALLS: Call[] = [
     body: () => ({ pinned_only: false, my_recipes_only: false, recipe_type: null }),
     check: (list) =>
       expect(list[0]).toMatchObject({ name: expect.any(String), content: expect.any(String), recipe_type: expect.any(String) }),
+  },
+  // volumes/[volume].js: getVolumes (connectors/volumes.js), then the one the URL names; the card
+  // reads these fields (size as `${size}Gi`, the storage class, access mode and namespace from config).
+  {
+    client: 'dashboard',
+    what: 'volume page',
+    kind: 'dashboard',
+    method: 'GET',
+    path: () => '/volumes',
+    check: (list, t) => {
+      const volume = list.find((v: { name: string }) => v.name === t.volume);
+      expect(volume).toMatchObject({
+        name: t.volume,
+        status: expect.stringMatching(/^(READY|IN_USE)$/),
+        type: expect.any(String),
+        cloud: expect.any(String),
+        size: expect.stringMatching(/^\d+$/),
+        user_hash: expect.any(String),
+        user_name: expect.any(String),
+        workspace: expect.any(String),
+        launched_at: expect.any(Number),
+        name_on_cloud: expect.any(String),
+        last_use: expect.any(String),
+        usedby_clusters: expect.any(Array),
+        usedby_pods: expect.any(Array),
+        config: { storage_class_name: expect.any(String), access_mode: expect.any(String), namespace: expect.any(String) },
+      });
+      expect(volume).toHaveProperty('last_attached_at');
+    },
+  },
+  // recipes/[recipe].js -> components/recipe-detail.jsx: getRecipe, which shows "Recipe not found" for
+  // a null; the card reads these fields, and the Pin/Edit/Delete buttons is_pinnable and is_editable.
+  {
+    client: 'dashboard',
+    what: 'recipe page',
+    kind: 'dashboard',
+    method: 'POST',
+    path: () => '/recipes/get',
+    body: (t) => ({ recipe_name: t.recipe }),
+    check: (recipe, t) => {
+      expect(recipe.description === null || typeof recipe.description === 'string').toBe(true);
+      expect(recipe).toEqual({
+        name: t.recipe,
+        description: recipe.description,
+        content: expect.any(String),
+        recipe_type: expect.stringMatching(/^(cluster|job|pool|volume)$/),
+        pinned: expect.any(Boolean),
+        user_id: expect.any(String),
+        user_name: expect.any(String),
+        created_at: expect.any(Number),
+        updated_at: expect.any(Number),
+        updated_by_id: null,
+        updated_by_name: null,
+        is_editable: true,
+        is_pinnable: true,
+      });
+    },
+  },
+  {
+    client: 'dashboard',
+    what: 'recipe page: no such recipe',
+    kind: 'dashboard',
+    method: 'POST',
+    path: () => '/recipes/get',
+    body: () => ({ recipe_name: 'no-such-recipe' }),
+    check: (recipe) => expect(recipe).toBeNull(),
+  },
+  // jobs/[job]/[task].js: useSingleManagedJob (getManagedJobs with allFields and the URL's id, a
+  // string), the task at the URL's index among the job's rows; then its logs (streamManagedJobLogs).
+  {
+    client: 'dashboard',
+    what: 'managed job task page',
+    kind: 'dashboard',
+    method: 'POST',
+    path: () => '/jobs/queue/v2',
+    body: (t) => ({ ...DASHBOARD_ENV, all_users: true, verbose: true, skip_finished: false, job_ids: [String(t.managedJobId)] }),
+    check: (v, t) => {
+      const tasks = v.jobs.filter((j: { job_id: number }) => String(j.job_id) === String(t.managedJobId));
+      expect(tasks[0]).toMatchObject({
+        job_id: t.managedJobId,
+        task_id: 0,
+        task_name: expect.any(String),
+        job_name: expect.any(String),
+        status: expect.any(String),
+        user_name: expect.any(String),
+        user_hash: expect.any(String),
+        workspace: expect.any(String),
+        job_duration: expect.any(Number),
+        resources: expect.any(String),
+        recovery_count: expect.any(Number),
+        pool: null,
+        pool_hash: null,
+      });
+      for (const key of ['cloud', 'region', 'details', 'failure_reason', 'cluster_resources_full', 'links'])
+        expect(tasks[0]).toHaveProperty(key);
+    },
+  },
+  {
+    client: 'dashboard',
+    what: 'managed job task page: logs',
+    kind: 'text',
+    method: 'POST',
+    path: () => '/internal/dashboard/jobs/logs',
+    body: (t) => ({ ...DASHBOARD_ENV, controller: false, follow: false, job_id: t.managedJobId, tail: 5000, task: 0 }),
+  },
+  // jobs/pools/[pool].js: getPoolStatus (pool_status, then the jobs' pool and status for the counts)
+  // and the pool the URL names. This build runs no pools, so the page says "Pool <name> not found".
+  {
+    client: 'dashboard',
+    what: 'pool page',
+    kind: 'dashboard',
+    method: 'POST',
+    path: () => '/jobs/pool_status',
+    body: () => ({ ...DASHBOARD_ENV, pool_names: null }),
+    check: (pools) => {
+      expect(Array.isArray(pools)).toBe(true);
+      expect(pools.find((p: { name: string }) => p.name === 'gpu-pool')).toBeUndefined();
+    },
+  },
+  {
+    client: 'dashboard',
+    what: 'pool page: job counts',
+    kind: 'dashboard',
+    method: 'POST',
+    path: () => '/jobs/queue/v2',
+    body: () => ({ ...DASHBOARD_ENV, all_users: true, verbose: true, skip_finished: true, fields: ['pool', 'status'] }),
+    check: (v) => {
+      expect(v.jobs.length).toBeGreaterThan(0);
+      for (const job of v.jobs) expect(job).toHaveProperty('pool');
+    },
+  },
+  // plugins/[...slug].js: PluginProvider's manifest; with no plugin the page has no route to mount.
+  {
+    client: 'dashboard',
+    what: 'plugins page',
+    kind: 'direct',
+    method: 'GET',
+    path: () => '/internal/dashboard/api/plugins',
+    status: 200,
+    check: (b) => expect(b).toEqual({ plugins: [] }),
+  },
+  // users page, Service Accounts tab (components/users.jsx): shown only when /api/health says
+  // service_account_token_enabled; its getServiceAccountTokens turns a non-ok answer into "No service
+  // accounts". Out of scope here: the flag is false, and the list answers a typed refusal.
+  {
+    client: 'dashboard',
+    what: 'users page: service-account tab flag',
+    kind: 'direct',
+    method: 'GET',
+    path: () => '/internal/dashboard/api/health',
+    status: 200,
+    check: (b) => expect(b.service_account_token_enabled).toBe(false),
+  },
+  {
+    client: 'dashboard',
+    what: 'users page: service-account tokens',
+    kind: 'direct',
+    method: 'GET',
+    path: () => '/internal/dashboard/users/service-account-tokens',
+    status: 404,
+    only: 'nightly',
+    check: (b) => expect(b).toMatchObject({ detail: expect.stringMatching(/not supported/), error: { type: 'NotSupportedError' } }),
+  },
+  {
+    client: 'dashboard',
+    what: 'users page: service-account tokens (demo)',
+    kind: 'direct',
+    method: 'GET',
+    path: () => '/internal/dashboard/users/service-account-tokens',
+    status: 403,
+    only: 'demo',
+    check: (b) => expect(b).toMatchObject({ detail: expect.stringMatching(/read-only demo/), error: { type: 'DemoModeError' } }),
   },
   {
     client: 'dashboard',
@@ -472,13 +792,25 @@ const CALLS: Call[] = [
     path: () => '/internal/dashboard/logs',
     body: (t) => ({ follow: false, cluster_name: t.cluster, job_id: 1, tail: 10000 }),
   },
+  // Refused actions in the demo, each read the way its page reads the refusal.
+  // connectors/volumes.js deleteVolume: `error: ${getErrorMessageFromResponse(/api/get answer)}`.
   {
     client: 'dashboard',
     what: 'volumes page: delete (demo)',
-    kind: 'dashboard_error',
+    kind: 'dashboard_error_text',
     method: 'POST',
     path: () => '/volumes/delete',
-    body: (t) => ({ names: [t.volume] }),
+    body: (t) => ({ ...DASHBOARD_ENV, names: [t.volume] }),
+    only: 'demo',
+  },
+  // connectors/workspaces.jsx (pollForTaskCompletion): `${task} failed: ${JSON.parse(detail.error).message}`.
+  {
+    client: 'dashboard',
+    what: 'workspaces page: create (demo)',
+    kind: 'dashboard_error',
+    method: 'POST',
+    path: () => '/workspaces/create',
+    body: () => ({ ...DASHBOARD_ENV, workspace_name: 'new-team', config: { gcp: { project_id: 'p' } } }),
     only: 'demo',
   },
   {
@@ -487,7 +819,7 @@ const CALLS: Call[] = [
     kind: 'dashboard_error',
     method: 'POST',
     path: () => '/workspaces/update',
-    body: () => ({ workspace_name: 'ml-team', config: {} }),
+    body: () => ({ ...DASHBOARD_ENV, workspace_name: 'ml-team', config: {} }),
     only: 'demo',
   },
   {
@@ -496,7 +828,7 @@ const CALLS: Call[] = [
     kind: 'dashboard_error',
     method: 'POST',
     path: () => '/workspaces/delete',
-    body: () => ({ workspace_name: 'ml-team' }),
+    body: () => ({ ...DASHBOARD_ENV, workspace_name: 'ml-team' }),
     only: 'demo',
   },
   {
@@ -505,21 +837,196 @@ const CALLS: Call[] = [
     kind: 'dashboard_error',
     method: 'POST',
     path: () => '/workspaces/config',
-    body: () => ({ config: { workspaces: { default: {} } } }),
+    body: () => ({ ...DASHBOARD_ENV, config: { workspaces: { default: {} } } }),
+    only: 'demo',
+  },
+  // components/users.jsx: apiClient.post, then `throw new Error(errorData.detail || ...)`, shown in
+  // the page's error box (create, delete) or an alert (import, role change).
+  {
+    client: 'dashboard',
+    what: 'users page: create (demo)',
+    kind: 'dashboard_detail',
+    method: 'POST',
+    path: () => '/users/create',
+    body: () => ({ username: 'eve@skypilot.co', password: 'correct horse', role: 'user' }),
+    only: 'demo',
+  },
+  {
+    client: 'dashboard',
+    what: 'users page: import (demo)',
+    kind: 'dashboard_detail',
+    method: 'POST',
+    path: () => '/users/import',
+    body: () => ({ csv_content: 'username,password,role\neve@skypilot.co,correct horse,user\n' }),
+    only: 'demo',
+  },
+  {
+    client: 'dashboard',
+    what: 'users page: role change (demo)',
+    kind: 'dashboard_detail',
+    method: 'POST',
+    path: () => '/users/update',
+    body: () => ({ user_id: userHashForName('bob@skypilot.co'), role: 'admin' }),
     only: 'demo',
   },
   {
     client: 'dashboard',
     what: 'users page: delete (demo)',
-    kind: 'direct',
+    kind: 'dashboard_detail',
     method: 'POST',
-    path: () => '/internal/dashboard/users/delete',
-    body: () => ({ user_id: 'abcd' }),
-    status: 403,
+    path: () => '/users/delete',
+    body: () => ({ user_id: userHashForName('mike@skypilot.co') }),
     only: 'demo',
-    check: (b) => expect(b.detail).toMatch(/read-only demo/),
+  },
+  // connectors/recipes.js: apiClient.fetch, whose error the recipe pages show (recipe-hub's create
+  // form, recipe-detail's edit form, its delete and pin toasts).
+  {
+    client: 'dashboard',
+    what: 'recipes page: create (demo)',
+    kind: 'dashboard_fetch_error',
+    method: 'POST',
+    path: () => '/recipes/create',
+    body: () => ({
+      ...DASHBOARD_ENV,
+      name: 'my-box',
+      content: 'run: echo hi\n',
+      recipe_type: 'cluster',
+      description: null,
+      owner_name: null,
+    }),
+    only: 'demo',
+  },
+  {
+    client: 'dashboard',
+    what: 'recipe page: edit (demo)',
+    kind: 'dashboard_fetch_error',
+    method: 'POST',
+    path: () => '/recipes/update',
+    body: (t) => ({ ...DASHBOARD_ENV, recipe_name: t.recipe, description: 'changed', content: 'run: echo changed\n' }),
+    only: 'demo',
+  },
+  {
+    client: 'dashboard',
+    what: 'recipe page: delete (demo)',
+    kind: 'dashboard_fetch_error',
+    method: 'POST',
+    path: () => '/recipes/delete',
+    body: (t) => ({ ...DASHBOARD_ENV, recipe_name: t.recipe }),
+    only: 'demo',
+  },
+  {
+    client: 'dashboard',
+    what: 'recipe page: pin (demo)',
+    kind: 'dashboard_fetch_error',
+    method: 'POST',
+    path: () => '/recipes/pin',
+    body: (t) => ({ ...DASHBOARD_ENV, recipe_name: t.recipe, pinned: false }),
+    only: 'demo',
   },
 ];
+
+/** `apiClient.fetch` (connectors/client.js): the scheduling call, then /api/get, `JSON.parse(return_value)`. */
+async function dashboardFetch(app: SkyApp, path: string, body?: object): Promise<any> {
+  const sent = body ? request(app).post(`/internal/dashboard${path}`).send(body) : request(app).get(`/internal/dashboard${path}`);
+  const res = await sent.set(DASHBOARD_HEADERS);
+  const id = res.headers['x-skypilot-request-id'];
+  if (res.status !== 200 || !id) throw new Error(`${path} answered ${res.status}`);
+  const got = await request(app).get('/internal/dashboard/api/get').query({ request_id: id }).set(DASHBOARD_HEADERS);
+  if (got.status !== 200) throw new Error(`${path}: /api/get ${got.status}`);
+  return got.body.return_value ? JSON.parse(got.body.return_value) : [];
+}
+
+/** users.jsx getGPUCount: the Python dict string (quotes swapped, None -> null) or a dict; the first entry's count. */
+function gpuCount(accelerators: unknown): number {
+  if (!accelerators) return 0;
+  let parsed = accelerators;
+  if (typeof accelerators === 'string') {
+    try {
+      parsed = JSON.parse(accelerators.replace(/'/g, '"').replace(/None/g, 'null'));
+    } catch {
+      return 0;
+    }
+  }
+  const entries = parsed && typeof parsed === 'object' ? Object.entries(parsed) : [];
+  return entries.length ? Number(entries[0][1]) || 0 : 0;
+}
+
+interface UserRow {
+  id: string;
+  name: string;
+  user_type?: string;
+}
+
+/** components/jobs.jsx statusGroups.active: the jobs the users page counts. */
+const ACTIVE_MANAGED = new Set(['PENDING', 'RUNNING', 'RECOVERING', 'SUBMITTED', 'STARTING', 'CANCELLING']);
+/** connectors/jobs.jsx DEFAULT_FIELDS: what getManagedJobs asks for. */
+const JOBS_DEFAULT_FIELDS = [
+  'job_id',
+  '_job_id',
+  'job_name',
+  'user_name',
+  'user_hash',
+  'workspace',
+  'submitted_at',
+  'job_duration',
+  'status',
+  'resources',
+  'cloud',
+  'region',
+  'accelerators',
+  'cluster_resources',
+  'cluster_resources_full',
+  'recovery_count',
+  'pool',
+  'pool_hash',
+  'details',
+  'failure_reason',
+  'links',
+];
+
+/**
+ * The users page's GPU column (components/users.jsx UsersTable): per user, GPUs per node times nodes
+ * of each cluster not STOPPED (getClusters: `gpus` = accelerators, `num_nodes` = nodes), plus GPUs per
+ * node times nodes (the `Nx` of cluster_resources_full) of each active managed job.
+ */
+async function usersPageGpus(app: SkyApp): Promise<Record<string, number>> {
+  const env = DASHBOARD_ENV;
+  const clusters = await dashboardFetch(app, '/status', {
+    ...env,
+    cluster_names: null,
+    all_users: true,
+    include_credentials: false,
+    include_handle: false,
+    summary_response: true,
+  });
+  const jobs = await dashboardFetch(app, '/jobs/queue/v2', {
+    ...env,
+    all_users: true,
+    verbose: true,
+    skip_finished: true,
+    fields: JOBS_DEFAULT_FIELDS,
+  });
+  // connectors/users.js getUsers drops the dashboard's own legacy users.
+  const users = ((await request(app).get('/internal/dashboard/users').set(DASHBOARD_HEADERS)).body as UserRow[]).filter(
+    (u) => !(['dashboard', 'local'].includes(u.name) && u.user_type === 'legacy'),
+  );
+  const nodesOf = (full: unknown) => Number(/^(\d+)x/.exec(typeof full === 'string' ? full : '')?.[1] ?? 1);
+  const totals: Record<string, number> = {};
+  for (const user of users) {
+    let total = 0;
+    for (const c of clusters) {
+      if (c.user_hash === user.id && c.status !== 'STOPPED') total += gpuCount(c.accelerators) * (c.nodes || 1);
+    }
+    for (const j of jobs.jobs) {
+      if (j.user_hash === user.id && ACTIVE_MANAGED.has(j.status)) {
+        total += gpuCount(j.accelerators) * nodesOf(j.cluster_resources_full || j.cluster_resources);
+      }
+    }
+    // "Deduplicate users" (on by default without SSO) sums the ids that share a name.
+    totals[user.name] = (totals[user.name] ?? 0) + total;
+  }
+  return totals;
+}
 
 /** One call's answer, made ready for the decoder (Python) or checked at once (dashboard). */
 interface Answer {
@@ -541,7 +1048,7 @@ async function send(app: SkyApp, c: Call, t: Target) {
           .post(url)
           .send(c.body?.(t) ?? {});
   return req
-    .set(headers)
+    .set({ ...headers, ...c.headers })
     .buffer(true)
     .parse((res, done) => {
       const chunks: Buffer[] = [];
@@ -556,6 +1063,7 @@ async function apiGet(app: SkyApp, id: string, headers: Record<string, string>) 
 }
 
 async function answer(c: Call, t: Target): Promise<Answer> {
+  if (c.visit) return { value: await c.visit(t) };
   const headers = c.client === 'cli' ? CLI_HEADERS : DASHBOARD_HEADERS;
   const res = await send(t.app, c, t);
   const text = (res.body as Buffer).toString('utf8');
@@ -565,6 +1073,8 @@ async function answer(c: Call, t: Target): Promise<Answer> {
       return { item: { kind: 'health', headers: res.headers, body: JSON.parse(text) } };
     case 'api_status':
       return { item: { kind: 'status_rows', rows: JSON.parse(text) } };
+    case 'exception_detail':
+      return { item: { kind: 'exception_detail', http_status: res.status, body: JSON.parse(text) } };
     case 'scheduled':
     case 'streamed': {
       // get_request_id: any 4xx/5xx on the POST is an HTTPError traceback; the id header is required.
@@ -576,17 +1086,34 @@ async function answer(c: Call, t: Target): Promise<Answer> {
       if (c.name && payload.name !== c.name) return { error: `payload name ${payload.name}, expected ${c.name}` };
       return { item: { kind: 'payload', http_status: got.status, payload } };
     }
+    case 'dashboard_detail':
+      if (res.ok) return { error: `expected a refusal, got ${res.status}` };
+      return { value: JSON.parse(text).detail };
+    case 'dashboard_fetch_error': {
+      // client.js apiClient.fetch: a POST that is not ok throws "Initial API request ... failed" (no
+      // reason at all); else /api/get, and a failed one throws with getErrorMessageFromResponse
+      // (data/utils.js: "Failed to fetch resource <url> (<status>): " and the answer's text).
+      if (!res.ok) return { value: `Initial API request ${c.path(t)} failed with status ${res.status}` };
+      if (!requestId) return { value: `No request ID received from server for ${c.path(t)}` };
+      const got = await request(t.app).get('/internal/dashboard/api/get').query({ request_id: requestId }).set(headers);
+      if (got.ok) return { error: `expected a failed request, got ${got.status}` };
+      return {
+        value: `API request to get ${c.path(t)} result failed with status ${got.status}, error: Failed to fetch resource (${got.status}): ${got.text}`,
+      };
+    }
     case 'dashboard':
-    case 'dashboard_error': {
+    case 'dashboard_error':
+    case 'dashboard_error_text': {
       // client.js: the POST must be ok and carry the id; then /api/get; 500 -> detail.error.
       if (res.status !== 200 || !requestId) return { error: `POST answered ${res.status}` };
       const got = await apiGet(t.app, requestId, headers);
-      if (c.kind === 'dashboard_error') {
+      if (c.kind !== 'dashboard') {
         if (got.status !== 500) return { error: `expected a failed request, got ${got.status}` };
-        return { value: JSON.parse(got.body.detail.error).message };
+        return { value: c.kind === 'dashboard_error' ? JSON.parse(got.body.detail.error).message : JSON.stringify(got.body) };
       }
       if (got.status !== 200) return { error: `/api/get ${got.status}: ${got.body.detail?.error}` };
-      return { value: JSON.parse(got.body.return_value) ?? [] };
+      // apiClient.fetch: `[]` only when there is no return_value at all; a JSON null stays null.
+      return { value: got.body.return_value ? JSON.parse(got.body.return_value) : [] };
     }
     case 'direct':
       if (res.status !== c.status) return { error: `answered ${res.status}: ${text}` };
@@ -599,6 +1126,8 @@ async function answer(c: Call, t: Target): Promise<Answer> {
     case 'file':
       if (res.status !== 200 || !/icon/.test(String(res.headers['content-type']))) return { error: `answered ${res.status}` };
       return { value: (res.body as Buffer).subarray(0, 4).toString('hex') };
+    case 'page':
+      return { error: 'a page row needs `visit`' };
   }
 }
 
@@ -705,7 +1234,25 @@ describe('the official clients against the nightly (seeded)', () => {
       aws: { labels: { team: 'ml' } },
       api_server: { auth: { password: 'hunter2', api_key: 'sk-live-1' } },
     });
-    Object.assign(target, { name: 'nightly', app: h.app, cluster: 'train', managedJobId: managed, volume: 'none' });
+    await globalUserState.addVolume({
+      name: 'data',
+      type: 'k8s-pvc',
+      launchedAt: 1_760_000_000,
+      cloud: new Kubernetes(),
+      region: 'kind-ctx',
+      zone: null,
+      sizeGb: 100,
+      config: { storage_class_name: 'standard', access_mode: 'ReadWriteOnce', namespace: 'default' },
+      nameOnCloud: 'data-aaaa',
+      userHash: USER_A,
+      workspace: 'default',
+      lastAttachedAt: null,
+      lastUse: 'sky volumes apply data.yaml',
+      status: 'READY',
+      usedbyPods: [],
+      usedbyClusters: [],
+    });
+    Object.assign(target, { name: 'nightly', app: h.app, cluster: 'train', managedJobId: managed, volume: 'data', recipe: 'dev' });
     outcomes = await replay(target);
   }, 60_000);
 
@@ -728,7 +1275,14 @@ describe('the official clients against the demo', () => {
 
   beforeAll(async () => {
     demo = await startDemoApp();
-    Object.assign(target, { name: 'demo', app: demo.app, cluster: 'inference-cluster', managedJobId: 1, volume: 'ml-datasets' });
+    Object.assign(target, {
+      name: 'demo',
+      app: demo.app,
+      cluster: 'inference-cluster',
+      managedJobId: 1,
+      volume: 'ml-datasets',
+      recipe: 'dev-box',
+    });
     outcomes = await replay(target);
   }, 60_000);
 
@@ -740,9 +1294,30 @@ describe('the official clients against the demo', () => {
     c.check?.(outcome.summary, target);
   });
 
-  it('every refused action in the dashboard shows the read-only message', () => {
-    for (const c of CALLS.filter((call) => call.kind === 'dashboard_error')) {
-      expect(outcomes.get(c)).toMatchObject({ ok: true, summary: expect.stringMatching(/read-only demo/) });
-    }
+  const REFUSAL_KINDS: Kind[] = ['dashboard_error', 'dashboard_error_text', 'dashboard_fetch_error', 'dashboard_detail'];
+  const refusedActions = CALLS.filter((call) => REFUSAL_KINDS.includes(call.kind)).map((c) => [c.what, c] as const);
+
+  it('covers every write the official dashboard offers', () => {
+    expect(refusedActions.map(([what]) => what)).toEqual(
+      expect.arrayContaining([
+        'volumes page: delete (demo)',
+        'workspaces page: create (demo)',
+        'workspace page: update (demo)',
+        'workspaces page: delete (demo)',
+        'settings page: save (demo)',
+        'users page: create (demo)',
+        'users page: import (demo)',
+        'users page: role change (demo)',
+        'users page: delete (demo)',
+        'recipes page: create (demo)',
+        'recipe page: edit (demo)',
+        'recipe page: delete (demo)',
+        'recipe page: pin (demo)',
+      ]),
+    );
+  });
+
+  it.each(refusedActions)('every refused action in the dashboard shows the read-only message: %s', (_what, c) => {
+    expect(outcomes.get(c)).toMatchObject({ ok: true, summary: expect.stringMatching(/read-only demo/) });
   });
 });

@@ -25,7 +25,11 @@ afterEach(() => {
 type Expected = number | 'FAILED';
 type Case = [method: string, path: string, headers: Record<string, string>, expected: Expected];
 
-/** Writes on scheduled endpoints of ours; the rest have no endpoint here or are direct. */
+/**
+ * Writes on scheduled endpoints: ours, and upstream's that this build lacks (src/routes/
+ * unsupportedRoutes.ts), which the official CLI schedules too and would print as a traceback if they
+ * answered 403. The rest are direct endpoints, or have none anywhere.
+ */
 const SCHEDULED_WRITES = [
   '/stop',
   '/start',
@@ -39,22 +43,20 @@ const SCHEDULED_WRITES = [
   '/jobs/cancel',
   '/volumes/delete',
   '/api/cancel',
-];
-const OTHER_WRITES = [
   '/launch',
   '/exec',
-  '/users/create',
-  '/users/update',
-  '/users/delete',
+  '/optimize',
   '/jobs/launch',
   '/volumes/apply',
-  '/users/import',
-  '/ssh_node_pools',
-  '/upload',
   '/local_up',
   '/serve/up',
+  '/serve/update',
+  '/serve/down',
+  '/storage/delete',
   '/recipes/create',
+  '/recipes/pin',
 ];
+const OTHER_WRITES = ['/users/create', '/users/update', '/users/delete', '/users/import', '/ssh_node_pools', '/upload'];
 
 const refused: Case[] = [
   ...SCHEDULED_WRITES.map((p): Case => ['POST', p, {}, 'FAILED']),
@@ -135,6 +137,43 @@ describe('read-only guard', () => {
       expect(res.body.error).toMatchObject({ type: 'DemoModeError', code: 'demo_read_only' });
       expect(res.body.detail).toMatch(/read-only demo/);
     }
+  });
+
+  it.each([
+    ['/launch', 'sky.launch'],
+    ['/exec', 'sky.exec'],
+    ['/jobs/launch', 'sky.jobs.launch'],
+    ['/serve/up', 'sky.serve.up'],
+    ['/storage/delete', 'sky.storage_delete'],
+  ])('upstream write %s this build lacks: a failed request named %s, in memory only', async (path, name) => {
+    const res = await request(demo.app).post(path).send({ task: 'run: echo hi', cluster_name: 'c' });
+    expect([res.status, res.body]).toEqual([200, null]);
+    const id = res.headers['x-skypilot-request-id'];
+    expect((await request(demo.app).get(`/api/get?request_id=${id}`)).body.detail).toMatchObject({ name, status: 'FAILED' });
+    expect(await demo.store.get(id)).toMatchObject({ durable: false, body: '{}' });
+  });
+
+  it('refuses /validate as the official client reads it: 400 with a serialized PermissionDeniedError', async () => {
+    const res = await request(demo.app).post('/validate').send({ dag: 'run: echo hi' });
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toEqual({
+      type: 'PermissionDeniedError',
+      message: expect.stringMatching(/read-only demo/),
+      args: [expect.stringMatching(/read-only demo/)],
+      attributes: {},
+      stacktrace: null,
+    });
+    expect(res.body.error).toMatchObject({ type: 'DemoModeError', code: 'demo_read_only' });
+  });
+
+  it('answers an upstream read it lacks (sky serve logs) as the nightly does: an empty stream whose request failed', async () => {
+    const res = await request(demo.app).post('/serve/logs').send({ service_name: 'svc', target: 'controller' });
+    expect([res.status, res.text, res.headers['content-type']]).toEqual([200, '', 'text/plain; charset=utf-8']);
+    const result = await request(demo.app).get(`/api/get?request_id=${res.headers['x-skypilot-request-id']}`);
+    expect(JSON.parse(result.body.detail.error)).toMatchObject({
+      type: 'NotSupportedError',
+      message: expect.stringMatching(/not supported/),
+    });
   });
 
   it('a refused scheduled write is a failed request of its own name, kept in memory only, with no body', async () => {

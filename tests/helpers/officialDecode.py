@@ -11,6 +11,8 @@ Kinds:
 - "health": {"headers", "body"}: `/api/health` as `common.get_api_server_status` and
   `APIHealthResponse` read it.
 - "status_rows": {"rows"}: `/api/status` rows, each a RequestPayload.
+- "exception_detail": {"http_status", "body"}: a direct answer the client rebuilds an exception from
+  (`/validate`: `sdk.validate` raises `deserialize_exception(detail)` on a 400).
 
 The decoders check what upstream's decoders and the response models would reject: missing required
 keys, wrong types (an int field given a float with a fraction, None where a str is required), enum
@@ -135,12 +137,15 @@ def exceptions_module():
 SKY_EXCEPTIONS = exceptions_module()
 
 
-def rebuild_exception(d):
-    """`sky.exceptions.deserialize_exception`: builtins first, then sky.exceptions, else Exception."""
+def rebuild_exception(d, args_kind=tuple):
+    """`sky.exceptions.deserialize_exception`: builtins first, then sky.exceptions, else Exception.
+
+    `args_kind` is tuple for a pickled error object, list for one sent as JSON (`/validate`'s detail).
+    """
     need(isinstance(d, dict), 'error object is not a dict')
     need(set(d) == {'type', 'message', 'args', 'attributes', 'stacktrace'},
          f'error object keys are {sorted(d)}, expected the five')
-    need(isinstance(d['args'], tuple), 'error object args is not a tuple')
+    need(isinstance(d['args'], args_kind), f'error object args is not a {args_kind.__name__}')
     need(isinstance(d['attributes'], dict), 'error object attributes is not a dict')
     name = d['type']
     cls = getattr(builtins, name, None) or getattr(SKY_EXCEPTIONS, name, None)
@@ -386,16 +391,26 @@ def decode_health(item):
     return {'user': (body.get('user') or {}).get('name'), 'api_version': body['api_version']}
 
 
+def decode_exception_detail(item):
+    """`sdk.validate`: a 400 raises deserialize_exception(detail); any other status passes silently."""
+    need(item['http_status'] == 400, f'answered {item["http_status"]}: the client would go on as if valid')
+    e = rebuild_exception(item['body'].get('detail'), list)
+    return {'exception': type(e).__name__, 'module': type(e).__module__, 'message': str(e)}
+
+
 def decode_status_rows(item):
+    out = []
     for row in item['rows']:
         check_payload(row, 'api_status row.')
-    return len(item['rows'])
+        out.append({k: row[k] for k in ('request_id', 'name', 'status', 'user_id', 'created_at')})
+    return out
 
 
 def main():
     stand_ins.register()
     sys.modules['sky.exceptions'] = SKY_EXCEPTIONS
-    handlers = {'payload': decode_payload, 'health': decode_health, 'status_rows': decode_status_rows}
+    handlers = {'payload': decode_payload, 'health': decode_health, 'status_rows': decode_status_rows,
+                'exception_detail': decode_exception_detail}
     results = []
     for item in json.load(sys.stdin):
         try:

@@ -252,3 +252,100 @@ describe('memory session store, accounting', () => {
     expect((await store.stats()).changeBytes).toBe(0);
   });
 });
+
+describe('memory session store, bounded with thousands of sessions', () => {
+  const N = 3000;
+  const limits: SessionLimits = { ...LIMITS, maxSessions: N, hardMaxChanges: 8 };
+  const clock = { now: Date.now() };
+  const store = new MemorySessionStore(limits, () => clock.now);
+  // What the store holds, as the bench reports it, plus its private map of replaced ids (which must be
+  // bounded too, and which stats do not report).
+  const replacements = (store as unknown as { replacements: Map<string, string> }).replacements;
+  const held = async () => {
+    const stats = await store.stats();
+    return { live: stats.live, bytes: stats.changeBytes, replacements: replacements.size };
+  };
+  const fourChanges = (i: number): Change[] => [
+    stop(`c-${i}`),
+    { kind: 'autostop', cluster: `c-${i}`, minutes: 10, down: false, at: 2 },
+    { kind: 'start', cluster: `c-${i}`, at: 3 },
+    { kind: 'workspace_set', workspace: `ws-${i}`, config: {}, at: 4 },
+  ];
+  const bytesPerSession = (i: number) => fourChanges(i).reduce((sum, c) => sum + Buffer.byteLength(JSON.stringify(c)), 0);
+  let firstIds: string[] = [];
+  let fullBytes = 0;
+
+  // Each phase runs on the state the one before left, and checks everything the store holds.
+  const phases: [string, () => Promise<void>, () => Promise<object>][] = [
+    [
+      `${N} sessions with 4 changes each`,
+      async () => {
+        for (let i = 0; i < N; i++) {
+          const created = await store.create();
+          if (!('session' in created)) throw new Error('refused below the cap');
+          for (const change of fourChanges(i)) await store.append(created.session, change);
+          firstIds.push(created.session.id);
+        }
+        fullBytes = firstIds.reduce((sum, _id, i) => sum + bytesPerSession(i), 0);
+      },
+      async () => ({ live: N, bytes: fullBytes, replacements: 0 }),
+    ],
+    [
+      `${N} more while all are in use: refused, nothing grows`,
+      async () => {
+        for (let i = 0; i < N; i++) expect(await store.create()).toEqual({ refused: 'capacity' });
+      },
+      async () => ({ live: N, bytes: fullBytes, replacements: 0 }),
+    ],
+    [
+      `${N} newcomers once all have idled: each reclaims the oldest`,
+      async () => {
+        clock.now += limits.reclaimIdleMs;
+        for (let i = 0; i < N; i++) expect('session' in (await store.create())).toBe(true);
+      },
+      async () => ({ live: N, bytes: 0, replacements: 0 }),
+    ],
+    [
+      `${N} returning visitors after every session expired, each replacing their old id`,
+      async () => {
+        clock.now += limits.ttlMs;
+        expect(await store.sweep()).toBe(N);
+        for (const id of firstIds) expect('session' in (await store.create({ replaces: id }))).toBe(true);
+      },
+      async () => ({ live: N, bytes: 0, replacements: N }),
+    ],
+    [
+      `those expire too, and ${N} more return with other old ids: the replaced-id map stays at the cap`,
+      async () => {
+        clock.now += limits.ttlMs;
+        expect(await store.sweep()).toBe(N);
+        for (const id of firstIds) expect('session' in (await store.create({ replaces: `${id}-again` }))).toBe(true);
+      },
+      async () => ({ live: N, bytes: 0, replacements: N }),
+    ],
+    [
+      'all expire and are swept',
+      async () => {
+        clock.now += limits.ttlMs;
+        expect(await store.sweep()).toBe(N);
+      },
+      async () => ({ live: 0, bytes: 0, replacements: N }),
+    ],
+  ];
+
+  afterAll(async () => store.close());
+
+  it.each(phases)('%s', async (_name, act, expected) => {
+    const started = Date.now();
+    await act();
+    expect(await held()).toEqual(await expected());
+    // Thousands of sessions cost milliseconds each phase, not a soak's minutes.
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('counts what happened to them', async () => {
+    const { counters } = await store.stats();
+    expect(counters).toMatchObject({ created: 4 * N, refused_capacity: N, reclaimed: N, expired: 3 * N });
+    firstIds = [];
+  });
+});
