@@ -8,7 +8,7 @@ import { insertClusterEvent } from './clusterEventRows';
 import { currentUser } from './currentUser';
 import type { ClusterEvent, ClusterHistoryRecord, UsageInterval } from './records';
 import { Resources, type ResourcesJSON } from './resources';
-import { nowSeconds, parseJson } from './rowCodecs';
+import { lastEventOf, nowSeconds, parseJson } from './rowCodecs';
 import type { StateContext } from './stateContext';
 
 export function usageDuration(intervals: UsageInterval[], now: number): number {
@@ -27,17 +27,7 @@ export function createHistoryState(ctx: StateContext) {
         .leftJoin('clusters as c', 'c.cluster_hash', 'h.cluster_hash')
         .selectAll('h')
         .select(['u.name as user_name', 'c.status as status'])
-        .select((eb) =>
-          eb
-            .selectFrom('cluster_events as e')
-            .select('e.reason')
-            .whereRef('e.cluster_hash', '=', 'h.cluster_hash')
-            .where('e.type', '=', 'STATUS_CHANGE')
-            .orderBy('e.transitioned_at', 'desc')
-            .orderBy('e.seq', 'desc')
-            .limit(1)
-            .as('last_event'),
-        )
+        .select(lastEventOf('h.cluster_hash'))
         .execute();
       const cutoff = options.days == null ? null : now - options.days * 86400;
       const fallbackHash = currentUser.getUserHash();
