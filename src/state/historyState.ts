@@ -19,9 +19,9 @@ export function createHistoryState(ctx: StateContext) {
   return {
     /** Clusters used within the last `days` days (all when null), most recently launched first. */
     async getClustersFromHistory(options: { days?: number | null } = {}): Promise<ClusterHistoryRecord[]> {
-      const store = await ctx.db();
+      const db = await ctx.read();
       const now = nowSeconds();
-      const rows = await store.kysely
+      const rows = await db
         .selectFrom('cluster_history as h')
         .leftJoin('users as u', 'u.id', 'h.user_hash')
         .leftJoin('clusters as c', 'c.cluster_hash', 'h.cluster_hash')
@@ -64,8 +64,7 @@ export function createHistoryState(ctx: StateContext) {
       type: ClusterEventType,
       clusterHash?: string,
     ): Promise<void> {
-      const store = await ctx.db();
-      await store.writeTransaction(async (trx) => {
+      await ctx.write(async (trx) => {
         const hash =
           clusterHash ??
           (await trx.selectFrom('clusters').select('cluster_hash').where('name', '=', clusterName).executeTakeFirst())?.cluster_hash;
@@ -75,8 +74,8 @@ export function createHistoryState(ctx: StateContext) {
 
     /** Oldest first. */
     async getClusterEvents(clusterNameOrHash: string, type: ClusterEventType = 'STATUS_CHANGE'): Promise<ClusterEvent[]> {
-      const store = await ctx.db();
-      const rows = await store.kysely
+      const db = await ctx.read();
+      const rows = await db
         .selectFrom('cluster_events')
         .selectAll()
         .where((eb) => eb.or([eb('name', '=', clusterNameOrHash), eb('cluster_hash', '=', clusterNameOrHash)]))

@@ -7,8 +7,8 @@ export function createRecipesState(ctx: StateContext) {
   return {
     /** Pinned first, then by name, with each owner's name. */
     async getRecipes(): Promise<Recipe[]> {
-      const store = await ctx.db();
-      const rows = await store.kysely
+      const db = await ctx.read();
+      const rows = await db
         .selectFrom('recipes as r')
         .leftJoin('users as u', 'u.id', 'r.user_hash')
         .selectAll('r')
@@ -30,7 +30,6 @@ export function createRecipesState(ctx: StateContext) {
     },
 
     async upsertRecipe(recipe: Omit<Recipe, 'userName'>): Promise<void> {
-      const store = await ctx.db();
       const values = {
         description: recipe.description,
         content: recipe.content,
@@ -38,7 +37,7 @@ export function createRecipesState(ctx: StateContext) {
         pinned: recipe.pinned ? 1 : 0,
         updated_at: recipe.updatedAt,
       };
-      await store.writeTransaction(async (trx) => {
+      await ctx.write(async (trx) => {
         await trx
           .insertInto('recipes')
           .values({

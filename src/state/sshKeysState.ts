@@ -9,8 +9,8 @@ export interface SshKeyPair {
 export function createSshKeysState(ctx: StateContext) {
   return {
     async getSshKeys(userHash: string): Promise<SshKeyPair | null> {
-      const store = await ctx.db();
-      const row = await store.kysely
+      const db = await ctx.read();
+      const row = await db
         .selectFrom('ssh_key')
         .select(['ssh_public_key', 'ssh_private_key'])
         .where('user_hash', '=', userHash)
@@ -19,9 +19,8 @@ export function createSshKeysState(ctx: StateContext) {
     },
 
     async setSshKeys(userHash: string, keys: SshKeyPair): Promise<void> {
-      const store = await ctx.db();
       const values = { ssh_public_key: keys.publicKey, ssh_private_key: keys.privateKey };
-      await store.writeTransaction(async (trx) => {
+      await ctx.write(async (trx) => {
         await trx
           .insertInto('ssh_key')
           .values({ user_hash: userHash, ...values })

@@ -8,8 +8,8 @@ export function createStorageState(ctx: StateContext) {
   return {
     /** Newest first. */
     async getStorage(): Promise<StorageRecord[]> {
-      const store = await ctx.db();
-      const rows = await store.kysely.selectFrom('storage').selectAll().orderBy('launched_at', 'desc').orderBy('name').execute();
+      const db = await ctx.read();
+      const rows = await db.selectFrom('storage').selectAll().orderBy('launched_at', 'desc').orderBy('name').execute();
       return rows.map((r) => ({
         name: r.name,
         launchedAt: r.launched_at,
@@ -21,9 +21,8 @@ export function createStorageState(ctx: StateContext) {
     },
 
     async addOrUpdateStorage(record: StorageRecord): Promise<void> {
-      const store = await ctx.db();
       const values = { store: JSON.stringify(record.stores), last_use: record.lastUse, status: record.status };
-      await store.writeTransaction(async (trx) => {
+      await ctx.write(async (trx) => {
         await trx
           .insertInto('storage')
           .values({
@@ -38,10 +37,7 @@ export function createStorageState(ctx: StateContext) {
     },
 
     async removeStorage(name: string): Promise<boolean> {
-      const store = await ctx.db();
-      return store.writeTransaction(
-        async (trx) => (await trx.deleteFrom('storage').where('name', '=', name).executeTakeFirst()).numDeletedRows > 0n,
-      );
+      return ctx.write(async (trx) => (await trx.deleteFrom('storage').where('name', '=', name).executeTakeFirst()).numDeletedRows > 0n);
     },
   };
 }

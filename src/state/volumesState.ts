@@ -22,8 +22,8 @@ export function createVolumesState(ctx: StateContext) {
   return {
     /** Newest first. */
     async getVolumes(): Promise<Volume[]> {
-      const store = await ctx.db();
-      const rows = await store.kysely
+      const db = await ctx.read();
+      const rows = await db
         .selectFrom('volumes as v')
         .leftJoin('users as u', 'u.id', 'v.user_hash')
         .selectAll('v')
@@ -66,9 +66,8 @@ export function createVolumesState(ctx: StateContext) {
         usedby_pods: volume.usedbyPods,
         usedby_clusters: volume.usedbyClusters,
       };
-      const store = await ctx.db();
       const text = JSON.stringify(config);
-      await store.writeTransaction(async (trx) => {
+      await ctx.write(async (trx) => {
         await trx
           .insertInto('volumes')
           .values({
@@ -87,10 +86,7 @@ export function createVolumesState(ctx: StateContext) {
     },
 
     async deleteVolume(name: string): Promise<boolean> {
-      const store = await ctx.db();
-      return store.writeTransaction(
-        async (trx) => (await trx.deleteFrom('volumes').where('name', '=', name).executeTakeFirst()).numDeletedRows > 0n,
-      );
+      return ctx.write(async (trx) => (await trx.deleteFrom('volumes').where('name', '=', name).executeTakeFirst()).numDeletedRows > 0n);
     },
   };
 }
