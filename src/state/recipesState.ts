@@ -2,6 +2,7 @@
 import type { RecipeType } from '../vocab/statuses';
 import type { Recipe } from './records';
 import type { StateContext } from './stateContext';
+import { upsertRow } from './upsertRow';
 
 export function createRecipesState(ctx: StateContext) {
   return {
@@ -37,18 +38,8 @@ export function createRecipesState(ctx: StateContext) {
         pinned: recipe.pinned ? 1 : 0,
         updated_at: recipe.updatedAt,
       };
-      await ctx.write(async (trx) => {
-        await trx
-          .insertInto('recipes')
-          .values({
-            name: recipe.name,
-            user_hash: recipe.userHash,
-            created_at: recipe.createdAt,
-            ...values,
-          })
-          .onConflict((oc) => oc.column('name').doUpdateSet(values))
-          .execute();
-      });
+      const row = { name: recipe.name, user_hash: recipe.userHash, created_at: recipe.createdAt, ...values };
+      await ctx.write((trx) => upsertRow(trx, 'recipes', 'name', row, values));
     },
   };
 }

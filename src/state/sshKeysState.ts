@@ -1,5 +1,6 @@
 /** Per-user SSH key pairs the server uses to reach clusters (SkyPilot's `ssh_key` table). Sensitive. */
 import type { StateContext } from './stateContext';
+import { upsertRow } from './upsertRow';
 
 export interface SshKeyPair {
   publicKey: string;
@@ -20,13 +21,7 @@ export function createSshKeysState(ctx: StateContext) {
 
     async setSshKeys(userHash: string, keys: SshKeyPair): Promise<void> {
       const values = { ssh_public_key: keys.publicKey, ssh_private_key: keys.privateKey };
-      await ctx.write(async (trx) => {
-        await trx
-          .insertInto('ssh_key')
-          .values({ user_hash: userHash, ...values })
-          .onConflict((oc) => oc.column('user_hash').doUpdateSet(values))
-          .execute();
-      });
+      await ctx.write((trx) => upsertRow(trx, 'ssh_key', 'user_hash', { user_hash: userHash, ...values }, values));
     },
   };
 }

@@ -3,6 +3,7 @@ import type { StorageStatus, StoreType } from '../vocab/statuses';
 import type { StorageRecord } from './records';
 import { parseJson } from './rowCodecs';
 import type { StateContext } from './stateContext';
+import { upsertRow } from './upsertRow';
 
 export function createStorageState(ctx: StateContext) {
   return {
@@ -22,18 +23,8 @@ export function createStorageState(ctx: StateContext) {
 
     async addOrUpdateStorage(record: StorageRecord): Promise<void> {
       const values = { store: JSON.stringify(record.stores), last_use: record.lastUse, status: record.status };
-      await ctx.write(async (trx) => {
-        await trx
-          .insertInto('storage')
-          .values({
-            name: record.name,
-            launched_at: record.launchedAt,
-            user_hash: record.userHash,
-            ...values,
-          })
-          .onConflict((oc) => oc.column('name').doUpdateSet(values))
-          .execute();
-      });
+      const row = { name: record.name, launched_at: record.launchedAt, user_hash: record.userHash, ...values };
+      await ctx.write((trx) => upsertRow(trx, 'storage', 'name', row, values));
     },
 
     async removeStorage(name: string): Promise<boolean> {

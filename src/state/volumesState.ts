@@ -4,6 +4,7 @@ import { cloudRegistry } from './clouds';
 import type { Volume } from './records';
 import { parseJson } from './rowCodecs';
 import type { StateContext } from './stateContext';
+import { upsertRow } from './upsertRow';
 
 /** What the `config` column holds besides the row's own columns. */
 interface StoredVolumeConfig {
@@ -66,23 +67,17 @@ export function createVolumesState(ctx: StateContext) {
         usedby_pods: volume.usedbyPods,
         usedby_clusters: volume.usedbyClusters,
       };
-      const text = JSON.stringify(config);
-      await ctx.write(async (trx) => {
-        await trx
-          .insertInto('volumes')
-          .values({
-            name: volume.name,
-            launched_at: volume.launchedAt,
-            config: text,
-            user_hash: volume.userHash,
-            workspace: volume.workspace,
-            last_attached_at: volume.lastAttachedAt,
-            last_use: volume.lastUse,
-            status: volume.status,
-          })
-          .onConflict((oc) => oc.column('name').doUpdateSet({ config: text, status: volume.status }))
-          .execute();
-      });
+      const changes = { config: JSON.stringify(config), status: volume.status };
+      const row = {
+        name: volume.name,
+        launched_at: volume.launchedAt,
+        user_hash: volume.userHash,
+        workspace: volume.workspace,
+        last_attached_at: volume.lastAttachedAt,
+        last_use: volume.lastUse,
+        ...changes,
+      };
+      await ctx.write((trx) => upsertRow(trx, 'volumes', 'name', row, changes));
     },
 
     async deleteVolume(name: string): Promise<boolean> {
