@@ -5,13 +5,11 @@
  * transaction that re-checks the version; PostgreSQL holds a session advisory lock for the whole run.
  * Never edit a released migration: add the next version.
  */
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from './database';
 import type { DbKind } from './dbTarget';
 import { advisoryKey } from './advisoryKey';
-
-// biome-ignore lint/suspicious/noExplicitAny: a migration builds the schema that the typed stores then describe
-type UntypedDb = Kysely<any>;
+import type { UntypedDb } from './createTable';
 
 export interface Migration {
   version: number;
