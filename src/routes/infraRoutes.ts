@@ -1,7 +1,7 @@
 /** Infrastructure endpoints: enabled clouds, Kubernetes contexts/nodes/GPUs, volumes, SSH node pools. */
 import { z } from 'zod';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
-import { baseBody, queryBool } from '../http/validate';
+import { baseBody, optionalFlag, queryBool } from '../http/validate';
 import { kubernetesInfra } from '../infra/kubernetesInfra';
 import * as accelerators from '../operations/accelerators';
 import { check } from '../operations/check';
@@ -14,14 +14,14 @@ import { workspaceName } from './workspaceRoutes';
 
 const acceleratorsBody = z.looseObject({
   ...baseBody,
-  gpus_only: z.boolean().nullish(),
+  gpus_only: optionalFlag,
   name_filter: z.string().max(256).nullish(),
   region_filter: z.string().max(256).nullish(),
   quantity_filter: z.number().int().positive().nullish(),
   clouds: z.union([z.array(z.string().max(64)).max(100), z.string().max(64)]).nullish(),
-  all_regions: z.boolean().nullish(),
-  require_price: z.boolean().nullish(),
-  case_sensitive: z.boolean().nullish(),
+  all_regions: optionalFlag,
+  require_price: optionalFlag,
+  case_sensitive: optionalFlag,
 });
 
 export const infraEndpoints: Endpoint[] = [
@@ -60,7 +60,7 @@ export const infraEndpoints: Endpoint[] = [
       context: z.string().max(255).nullish(),
       name_filter: z.string().max(255).nullish(),
       quantity_filter: z.number().int().nullish(),
-      is_ssh: z.boolean().nullish(),
+      is_ssh: optionalFlag,
     }),
     run: (b) => kubernetesInfra.getGpuAvailability(b.context ?? null),
   }),
@@ -84,7 +84,7 @@ export const infraEndpoints: Endpoint[] = [
     schema: z.looseObject({
       ...baseBody,
       clouds: z.array(z.string().max(64)).max(100).nullish(),
-      verbose: z.boolean().nullish(),
+      verbose: optionalFlag,
       workspace: workspaceName.nullish(),
     }),
     run: check,

@@ -2,15 +2,15 @@
 import { z } from 'zod';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
 import { streamAsRequest } from '../http/streamedRequest';
-import { baseBody, jobId, parseInput } from '../http/validate';
+import { baseBody, jobId, optionalFlag, parseInput } from '../http/validate';
 import * as managedJobs from '../operations/managedJobs';
 import { MANAGED_JOB_STATUSES } from '../vocab/statuses';
 
 const queueBody = z.looseObject({
   ...baseBody,
-  refresh: z.boolean().nullish(),
-  skip_finished: z.boolean().nullish(),
-  all_users: z.boolean().nullish(),
+  refresh: optionalFlag,
+  skip_finished: optionalFlag,
+  all_users: optionalFlag,
   job_ids: z.array(jobId).max(1000).nullish(),
   user_match: z.string().max(256).nullish(),
   workspace_match: z.string().max(256).nullish(),
@@ -26,8 +26,8 @@ const cancelBody = z.looseObject({
   ...baseBody,
   name: z.string().max(256).nullish(),
   job_ids: z.array(jobId).max(1000).nullish(),
-  all: z.boolean().nullish(),
-  all_users: z.boolean().nullish(),
+  all: optionalFlag,
+  all_users: optionalFlag,
   pool: z.string().nullish(),
 });
 
@@ -35,9 +35,9 @@ const logsBody = z.looseObject({
   ...baseBody,
   name: z.string().max(256).nullish(),
   job_id: jobId.nullish(),
-  follow: z.boolean().nullish(),
-  controller: z.boolean().nullish(),
-  refresh: z.boolean().nullish(),
+  follow: optionalFlag,
+  controller: optionalFlag,
+  refresh: optionalFlag,
   tail: z.number().int().nullish(),
 });
 
@@ -64,8 +64,8 @@ export const jobsEndpoints: Endpoint[] = [
       ...baseBody,
       name: z.string().max(256).nullish(),
       job_id: jobId.nullish(),
-      refresh: z.boolean().nullish(),
-      controller: z.boolean().nullish(),
+      refresh: optionalFlag,
+      controller: optionalFlag,
       local_dir: z.string().max(4096).nullish(),
     }),
     run: managedJobs.downloadLogs,
