@@ -1,7 +1,7 @@
 /** Cluster endpoints: `/status`, the lifecycle, cluster jobs and logs, cost report and events. */
 import { z } from 'zod';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
-import { streamAsRequest } from '../http/streamedRequest';
+import { streamedRequestEndpoint } from '../http/streamedRequest';
 import { streamText } from '../http/streamText';
 import { baseBody, clusterName, jobId, optionalFlag, parseInput, queryBool } from '../http/validate';
 import * as clusters from '../operations/clusters';
@@ -136,20 +136,8 @@ export const clusterEndpoints: Endpoint[] = [
     clusterName: byName,
     run: clusters.jobStatus,
   }),
-  {
-    // Streams the job's log in the POST response, as SkyPilot's `/logs` does, behind a stored request.
-    method: 'POST',
-    path: '/logs',
-    stream: async (call, app, res) => {
-      const body = parseInput(logsBody, call.body);
-      await streamAsRequest(call, app, res, {
-        name: 'sky.logs',
-        clusterName: body.cluster_name,
-        envVars: body.env_vars,
-        produce: () => clusters.jobLog(body),
-      });
-    },
-  },
+  // Streams the job's log in the POST response, as SkyPilot's `/logs` does, behind a stored request.
+  streamedRequestEndpoint('/logs', { name: 'sky.logs', schema: logsBody, clusterName: byName, produce: clusters.jobLog }),
   scheduledEndpoint('POST', '/cost_report', { name: 'sky.cost_report', effect: 'read', schema: costReportBody, run: clusters.costReport }),
   scheduledEndpoint('POST', '/cancel', {
     name: 'sky.cancel',

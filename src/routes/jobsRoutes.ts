@@ -1,8 +1,8 @@
 /** Managed-job endpoints: the queue (legacy list and paged v2), cancel, logs, pools. */
 import { z } from 'zod';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
-import { streamAsRequest } from '../http/streamedRequest';
-import { baseBody, jobId, optionalFlag, parseInput } from '../http/validate';
+import { streamedRequestEndpoint } from '../http/streamedRequest';
+import { baseBody, jobId, optionalFlag } from '../http/validate';
 import * as managedJobs from '../operations/managedJobs';
 import { MANAGED_JOB_STATUSES } from '../vocab/statuses';
 
@@ -45,18 +45,7 @@ export const jobsEndpoints: Endpoint[] = [
   scheduledEndpoint('POST', '/jobs/queue', { name: 'sky.jobs.queue', effect: 'read', schema: queueBody, run: managedJobs.queue }),
   scheduledEndpoint('POST', '/jobs/queue/v2', { name: 'sky.jobs.queue_v2', effect: 'read', schema: queueBody, run: managedJobs.queueV2 }),
   scheduledEndpoint('POST', '/jobs/cancel', { name: 'sky.jobs.cancel', effect: 'write', schema: cancelBody, run: managedJobs.cancel }),
-  {
-    method: 'POST',
-    path: '/jobs/logs',
-    stream: async (call, app, res) => {
-      const body = parseInput(logsBody, call.body);
-      await streamAsRequest(call, app, res, {
-        name: 'sky.jobs.logs',
-        envVars: body.env_vars,
-        produce: () => managedJobs.jobLog(body),
-      });
-    },
-  },
+  streamedRequestEndpoint('/jobs/logs', { name: 'sky.jobs.logs', schema: logsBody, produce: managedJobs.jobLog }),
   scheduledEndpoint('POST', '/jobs/download_logs', {
     name: 'sky.jobs.download_logs',
     effect: 'read',
