@@ -1,6 +1,6 @@
 /** Infrastructure endpoints: enabled clouds, Kubernetes contexts/nodes/GPUs, volumes, SSH node pools. */
 import { z } from 'zod';
-import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
+import { type Endpoint, scheduledEndpoint, scheduledQuery } from '../http/endpoint';
 import { baseBody, optionalFlag, queryBool } from '../http/validate';
 import { kubernetesInfra } from '../infra/kubernetesInfra';
 import * as accelerators from '../operations/accelerators';
@@ -25,25 +25,18 @@ const acceleratorsBody = z.looseObject({
 });
 
 export const infraEndpoints: Endpoint[] = [
-  scheduledEndpoint('GET', '/enabled_clouds', {
+  scheduledQuery('/enabled_clouds', {
     name: 'sky.enabled_clouds',
-    effect: 'read',
-    from: 'query',
     schema: z.looseObject({ workspace: workspaceName.nullish(), expand: queryBool.nullish() }),
     run: (q) => infra.enabledCloudNames(q.workspace ?? DEFAULT_WORKSPACE, q.expand === true),
   }),
-  scheduledEndpoint('GET', '/enabled_clouds/batch', {
+  scheduledQuery('/enabled_clouds/batch', {
     name: 'sky.enabled_clouds_batch',
-    effect: 'read',
-    from: 'query',
     schema: z.looseObject({ workspaces: z.string().max(10_000).nullish(), expand: queryBool.nullish() }),
     run: (q) => infra.enabledCloudsBatch(q.workspaces, q.expand === true),
   }),
-  scheduledEndpoint('GET', '/all_contexts', {
+  scheduledQuery('/all_contexts', {
     name: 'sky.all_contexts',
-    effect: 'read',
-    from: 'query',
-    schema: z.looseObject({}),
     run: () => kubernetesInfra.getAllContexts(),
   }),
   scheduledEndpoint('POST', '/kubernetes_node_info', {
@@ -65,10 +58,8 @@ export const infraEndpoints: Endpoint[] = [
     run: (b) => kubernetesInfra.getGpuAvailability(b.context ?? null),
   }),
   // `refresh` would query the cloud: this build has nothing to query, so it is accepted and ignored.
-  scheduledEndpoint('GET', '/volumes', {
+  scheduledQuery('/volumes', {
     name: 'sky.volume_list',
-    effect: 'read',
-    from: 'query',
     schema: z.looseObject({ refresh: queryBool.nullish() }),
     run: () => volumes.listVolumes(),
   }),
@@ -101,11 +92,8 @@ export const infraEndpoints: Endpoint[] = [
     schema: acceleratorsBody,
     run: accelerators.listAcceleratorCounts,
   }),
-  scheduledEndpoint('GET', '/storage/ls', {
+  scheduledQuery('/storage/ls', {
     name: 'sky.storage_ls',
-    effect: 'read',
-    from: 'query',
-    schema: z.looseObject({}),
     run: () => listStorage(),
   }),
   { method: 'GET', path: '/ssh_node_pools', direct: async () => ({ status: 200, json: await globalUserState.getSshNodePools() }) },
