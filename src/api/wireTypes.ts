@@ -13,6 +13,7 @@ import type {
   ClusterStatus,
   ManagedJobScheduleState,
   ManagedJobStatus,
+  RecipeType,
   RequestStatus,
   ScheduleType,
   VolumeStatus,
@@ -225,6 +226,18 @@ export interface VolumeRecord {
   status: VolumeStatus;
   usedby_pods: string[];
   usedby_clusters: string[];
+}
+
+export interface RecipeRecord {
+  name: string;
+  description: string | null;
+  content: string;
+  recipe_type: RecipeType;
+  pinned: boolean;
+  user_id: string | null;
+  user_name: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface HealthResponse {
