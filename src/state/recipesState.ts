@@ -1,5 +1,6 @@
 /** Recipes (SkyPilot's recipe store): saved task YAMLs that users share; admins pin them. */
 import type { RecipeType } from '../vocab/statuses';
+import { ownedRows } from './ownedRows';
 import type { Recipe } from './records';
 import type { StateContext } from './stateContext';
 import { upsertRow } from './upsertRow';
@@ -8,15 +9,10 @@ export function createRecipesState(ctx: StateContext) {
   return {
     /** Pinned first, then by name, with each owner's name. */
     async getRecipes(): Promise<Recipe[]> {
-      const db = await ctx.read();
-      const rows = await db
-        .selectFrom('recipes as r')
-        .leftJoin('users as u', 'u.id', 'r.user_hash')
-        .selectAll('r')
-        .select('u.name as user_name')
-        .orderBy('r.pinned', 'desc')
-        .orderBy('r.name')
-        .execute();
+      const rows = await ownedRows(await ctx.read(), 'recipes', [
+        ['pinned', 'desc'],
+        ['name', 'asc'],
+      ]);
       return rows.map((r) => ({
         name: r.name,
         description: r.description,

@@ -1,6 +1,7 @@
 /** Volumes (SkyPilot's `volumes` table): persistent disks or PVCs that clusters attach. */
 import type { VolumeStatus } from '../vocab/statuses';
 import { cloudRegistry } from './clouds';
+import { ownedRows } from './ownedRows';
 import type { Volume } from './records';
 import { parseJson } from './rowCodecs';
 import type { StateContext } from './stateContext';
@@ -23,14 +24,7 @@ export function createVolumesState(ctx: StateContext) {
   return {
     /** Newest first. */
     async getVolumes(): Promise<Volume[]> {
-      const db = await ctx.read();
-      const rows = await db
-        .selectFrom('volumes as v')
-        .leftJoin('users as u', 'u.id', 'v.user_hash')
-        .selectAll('v')
-        .select('u.name as user_name')
-        .orderBy('v.launched_at', 'desc')
-        .execute();
+      const rows = await ownedRows(await ctx.read(), 'volumes', [['launched_at', 'desc']]);
       return rows.map((r) => {
         const c = parseJson<StoredVolumeConfig>(r.config, {} as StoredVolumeConfig);
         return {
