@@ -10,6 +10,7 @@
  *   before versions were looked at.
  */
 import { pickleHandle, pickleResources } from '../pickle/skypilotPickles';
+import type { PyObject } from '../pickle/pickleValue';
 import { toBase64Pickle } from '../pickle/pickleWriter';
 import type { CloudVmRayResourceHandle } from '../state/cloudVmRayResourceHandle';
 import type { Resources } from '../state/resources';
@@ -65,24 +66,20 @@ export function handleDict(h: CloudVmRayResourceHandle): Record<string, unknown>
   };
 }
 
-export function encodeHandle(h: CloudVmRayResourceHandle, encoding: ObjectEncoding): unknown {
-  switch (encoding) {
-    case 'pickle':
-      return toBase64Pickle(pickleHandle(h));
-    case 'dict':
-      return handleDict(h);
-    case 'json':
-      return h.toJSON();
-  }
+/** The three layouts of one object type; `json` is always the object's own `toJSON`. */
+function encoder<T extends { toJSON(): unknown }>(pickle: (value: T) => PyObject, dict: (value: T) => unknown) {
+  return (value: T, encoding: ObjectEncoding): unknown => {
+    switch (encoding) {
+      case 'pickle':
+        return toBase64Pickle(pickle(value));
+      case 'dict':
+        return dict(value);
+      case 'json':
+        return value.toJSON();
+    }
+  };
 }
 
-export function encodeResources(r: Resources, encoding: ObjectEncoding): unknown {
-  switch (encoding) {
-    case 'pickle':
-      return toBase64Pickle(pickleResources(r));
-    case 'dict':
-      return resourcesConfig(r);
-    case 'json':
-      return r.toJSON();
-  }
-}
+export const encodeHandle = encoder<CloudVmRayResourceHandle>(pickleHandle, handleDict);
+
+export const encodeResources = encoder<Resources>(pickleResources, resourcesConfig);

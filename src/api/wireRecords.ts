@@ -2,8 +2,16 @@
  * Domain records -> SkyPilot's wire records. `launched_at` is integer epoch seconds and `cloud` is
  * always a display name: the official dashboard blanks a whole page on a single row without them.
  */
-import type { ClusterJobRecord, CostReportRecord, ManagedJobRecord, StatusRecord, UserRecord, VolumeRecord } from './wireTypes';
-import type { ClusterHistoryRecord, ClusterJob, ClusterRecord, ManagedJob, UserWithRole, Volume } from '../state/records';
+import type {
+  ClusterJobRecord,
+  CostReportRecord,
+  ManagedJobRecord,
+  RecipeRecord,
+  StatusRecord,
+  UserRecord,
+  VolumeRecord,
+} from './wireTypes';
+import type { ClusterHistoryRecord, ClusterJob, ClusterRecord, ManagedJob, Recipe, UserWithRole, Volume } from '../state/records';
 import { Kubernetes } from '../state/clouds';
 import { PICKLED_NONE_BASE64 } from '../pickle/skypilotPickles';
 import { encodeHandle, encodeResources, type ObjectEncoding } from './objectEncoding';
@@ -204,5 +212,23 @@ export function toVolumeRecord(v: Volume): VolumeRecord {
     status: v.status,
     usedby_pods: v.usedbyPods,
     usedby_clusters: v.usedbyClusters,
+  };
+}
+
+export function toRecipeRecord(r: Recipe): RecipeRecord {
+  return {
+    name: r.name,
+    description: r.description,
+    content: r.content,
+    recipe_type: r.recipeType,
+    pinned: r.pinned,
+    user_id: r.userHash,
+    user_name: r.userName,
+    created_at: Math.floor(r.createdAt),
+    updated_at: Math.floor(r.updatedAt),
+    updated_by_id: null,
+    updated_by_name: null,
+    is_editable: true,
+    is_pinnable: true,
   };
 }

@@ -13,6 +13,7 @@ import type {
   ClusterStatus,
   ManagedJobScheduleState,
   ManagedJobStatus,
+  RecipeType,
   RequestStatus,
   ScheduleType,
   VolumeStatus,
@@ -229,6 +230,24 @@ export interface VolumeRecord {
   status: VolumeStatus;
   usedby_pods: string[];
   usedby_clusters: string[];
+}
+
+export interface RecipeRecord {
+  name: string;
+  description: string | null;
+  content: string;
+  recipe_type: RecipeType;
+  pinned: boolean;
+  user_id: string | null;
+  user_name: string | null;
+  created_at: number;
+  updated_at: number;
+  /** Who last edited it: upstream leaves both null until someone does (the page falls back to the author). */
+  updated_by_id: string | null;
+  updated_by_name: string | null;
+  /** Upstream's built-in recipes are neither; every recipe here is a user's, so both, as upstream. */
+  is_editable: boolean;
+  is_pinnable: boolean;
 }
 
 export interface HealthResponse {

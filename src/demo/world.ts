@@ -25,6 +25,7 @@ import type {
 } from '../state/records';
 import { Resources } from '../state/resources';
 import { resolveAgo } from './demoClock';
+import { lazy, lazySections } from './lazySections';
 import type { Fixtures } from './fixtureSchema';
 
 export interface World {
@@ -105,15 +106,6 @@ export function hashOf(text: string): string {
   // A stable uuid-shaped id per name, so a cluster keeps its hash across reloads.
   const hex = Array.from({ length: 4 }, (_, i) => userHashForName(`${text}#${i}`)).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-/** A value computed on first read. */
-function lazy<T>(compute: () => T): () => T {
-  let value: { v: T } | null = null;
-  return () => {
-    value ??= { v: compute() };
-    return value.v;
-  };
 }
 
 export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
@@ -213,35 +205,32 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
     return [...liveHistory, ...terminated].sort((a, b) => b.launchedAt - a.launchedAt);
   });
 
-  const clusterJobsAndLogs = lazy(() => {
-    const clusterJobs: ClusterJob[] = [];
-    const clusterJobLogs = new Map<string, string>();
-    for (const [cluster, jobs] of Object.entries(cloneDeep(source.clusterJobs))) {
-      for (const j of jobs) {
-        clusterJobs.push({
-          clusterName: cluster,
-          jobId: j.id,
-          jobName: j.name,
-          userHash: idOf(j.user),
-          userName: j.user,
-          submittedAt: ago(j.submitted),
-          startAt: maybeAgo(j.started),
-          endAt: maybeAgo(j.ended),
-          resources: j.resources,
-          status: j.status as ClusterJobStatus,
-          logPath: `~/sky_logs/${cluster}/${j.id}/run.log`,
-          metadata: {},
-        });
-        clusterJobLogs.set(`${cluster}/${j.id}`, texts[j.log] ?? '');
-      }
-    }
-    return { clusterJobs, clusterJobLogs };
-  });
+  const clusterJobs = lazy((): ClusterJob[] =>
+    Object.entries(cloneDeep(source.clusterJobs)).flatMap(([cluster, jobs]) =>
+      jobs.map((j) => ({
+        clusterName: cluster,
+        jobId: j.id,
+        jobName: j.name,
+        userHash: idOf(j.user),
+        userName: j.user,
+        submittedAt: ago(j.submitted),
+        startAt: maybeAgo(j.started),
+        endAt: maybeAgo(j.ended),
+        resources: j.resources,
+        status: j.status as ClusterJobStatus,
+        logPath: `~/sky_logs/${cluster}/${j.id}/run.log`,
+        metadata: {},
+      })),
+    ),
+  );
+  const clusterJobLogs = lazy(
+    () =>
+      new Map(Object.entries(source.clusterJobs).flatMap(([cluster, jobs]) => jobs.map((j) => [`${cluster}/${j.id}`, texts[j.log] ?? '']))),
+  );
 
-  const managedJobsAndLogs = lazy(() => {
-    const managedJobLogs = new Map<number, string>();
-    const managedJobs: ManagedJob[] = cloneDeep(source.managedJobs).map((j) => {
-      managedJobLogs.set(j.id, texts[j.log] ?? '');
+  const managedJobLogs = lazy(() => new Map(source.managedJobs.map((j) => [j.id, texts[j.log] ?? ''])));
+  const managedJobs = lazy((): ManagedJob[] =>
+    cloneDeep(source.managedJobs).map((j) => {
       const start = maybeAgo(j.started);
       const end = maybeAgo(j.ended);
       return {
@@ -272,9 +261,8 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
         pool: null,
         currentClusterName: start && !end ? `${j.name}-${j.id}` : null,
       };
-    });
-    return { managedJobs, managedJobLogs };
-  });
+    }),
+  );
 
   const volumes = lazy((): Volume[] =>
     cloneDeep(source.volumes).map((v) => ({
@@ -359,56 +347,24 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
   const clusterEvents = lazy(() => new Map(clusters().map((c) => [c.name, fixtureClusterEvents(c)])));
 
   const current = source.users.current_user;
-  return {
-    now,
-    currentUser: { id: idOf(current), name: current },
-    get users() {
-      return users();
-    },
-    get clusters() {
-      return clusters();
-    },
-    get history() {
-      return history();
-    },
-    get clusterJobs() {
-      return clusterJobsAndLogs().clusterJobs;
-    },
-    get clusterJobLogs() {
-      return clusterJobsAndLogs().clusterJobLogs;
-    },
-    get managedJobs() {
-      return managedJobsAndLogs().managedJobs;
-    },
-    get managedJobLogs() {
-      return managedJobsAndLogs().managedJobLogs;
-    },
-    get volumes() {
-      return volumes();
-    },
-    get workspaces() {
-      return workspaces();
-    },
-    get enabledClouds() {
-      return enabledClouds();
-    },
-    get kubernetesNodes() {
-      return kubernetesNodes();
-    },
-    get storage() {
-      return storage();
-    },
-    get recipes() {
-      return recipes();
-    },
-    get serverConfig() {
-      return cloneDeep(source.serverConfig);
-    },
-    get provisionLogs() {
-      return provisionLogs();
-    },
-    get clusterEvents() {
-      return clusterEvents();
-    },
-  };
+  return lazySections<World>({
+    now: () => now,
+    currentUser: () => ({ id: idOf(current), name: current }),
+    users,
+    clusters,
+    history,
+    clusterJobs,
+    clusterJobLogs,
+    managedJobs,
+    managedJobLogs,
+    volumes,
+    workspaces,
+    enabledClouds,
+    kubernetesNodes,
+    storage,
+    recipes,
+    serverConfig: () => cloneDeep(source.serverConfig),
+    provisionLogs,
+    clusterEvents,
+  });
 }

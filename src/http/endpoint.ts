@@ -5,6 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
 import { labelEndpoint } from '../observability/requestObserver';
 import type { AppContext } from './appContext';
 import { writeReply, type HttpCall, type HttpReply } from './httpCall';
@@ -20,8 +21,21 @@ export type Endpoint = { method: Method; path: string } & (
 );
 
 /** A typed helper: keeps each scheduled spec's input type while the tables hold them uniformly. */
-export function scheduledEndpoint<S extends import('zod').ZodType>(method: Method, path: string, spec: ScheduledSpec<S>): Endpoint {
+export function scheduledEndpoint<S extends z.ZodType>(method: Method, path: string, spec: ScheduledSpec<S>): Endpoint {
   return { method, path, scheduled: spec as unknown as ScheduledSpec };
+}
+
+const NO_PARAMETERS = z.looseObject({});
+
+/**
+ * A scheduled GET: it only reads, and its input is the query string, by default no parameters at all
+ * (unknown ones are ignored, as everywhere).
+ */
+export function scheduledQuery<S extends z.ZodType = typeof NO_PARAMETERS>(
+  path: string,
+  spec: Omit<ScheduledSpec<S>, 'effect' | 'from' | 'schema'> & { schema?: S },
+): Endpoint {
+  return scheduledEndpoint('GET', path, { effect: 'read', schema: NO_PARAMETERS as unknown as S, ...spec, from: 'query' });
 }
 
 export function callFromExpress(req: Request): HttpCall {

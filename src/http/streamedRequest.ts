@@ -8,12 +8,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import type { z } from 'zod';
 import { serializeError } from '../requests/executor';
 import { HEADERS } from '../vocab/headers';
 import type { AppContext } from './appContext';
+import type { Endpoint } from './endpoint';
 import { resolveCaller } from './caller';
 import type { HttpCall } from './httpCall';
 import { startTextStream } from './streamText';
+import { parseInput } from './validate';
 
 export interface StreamedOutput {
   text: string;
@@ -60,4 +63,32 @@ export async function streamAsRequest(
     await app.store.finish(record, 'SUCCEEDED', JSON.stringify(output.result ?? null), null);
   }
   res.end();
+}
+
+/**
+ * A POST endpoint answered by `streamAsRequest`: the body is checked against `schema`, then
+ * `produce` makes the output from it.
+ */
+export function streamedRequestEndpoint<S extends z.ZodType>(
+  path: string,
+  spec: {
+    name: string;
+    schema: S;
+    clusterName?: (body: z.infer<S>) => string | null;
+    produce: (body: z.infer<S>) => Promise<StreamedOutput>;
+  },
+): Endpoint {
+  return {
+    method: 'POST',
+    path,
+    stream: async (call, app, res) => {
+      const body = parseInput(spec.schema, call.body);
+      await streamAsRequest(call, app, res, {
+        name: spec.name,
+        clusterName: spec.clusterName?.(body) ?? null,
+        envVars: (body as { env_vars?: Record<string, unknown> | null }).env_vars,
+        produce: () => spec.produce(body),
+      });
+    },
+  };
 }

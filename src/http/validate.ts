@@ -18,12 +18,15 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown, where
   throw new ValidationError(`Invalid request ${where}: ${summary}`, issues);
 }
 
+/** A flag of a request body: optional, and null (what Python's None becomes) reads as absent. */
+export const optionalFlag = z.boolean().nullish();
+
 /** The fields every SkyPilot request body may carry. */
 export const baseBody = {
   env_vars: z.record(z.string(), z.unknown()).nullish(),
   entrypoint: z.string().nullish(),
   entrypoint_command: z.string().nullish(),
-  using_remote_api_server: z.boolean().nullish(),
+  using_remote_api_server: optionalFlag,
   override_skypilot_config: z.record(z.string(), z.unknown()).nullish(),
   override_skypilot_config_path: z.string().nullish(),
 };

@@ -28,6 +28,45 @@ function dosTime(date: Date): { time: number; day: number } {
   };
 }
 
+/** A little-endian field of a zip record: its offset, its width in bytes and its value. */
+type Field = readonly [at: number, bytes: 2 | 4, value: number];
+
+/** A record of `size` bytes holding `fields`; the bytes no field names stay zero. */
+function zipRecord(size: number, fields: readonly Field[]): Buffer {
+  const record = Buffer.alloc(size);
+  for (const [at, bytes, value] of fields) {
+    if (bytes === 2) record.writeUInt16LE(value, at);
+    else record.writeUInt32LE(value, at);
+  }
+  return record;
+}
+
+interface EntryFacts {
+  time: number;
+  day: number;
+  crc: number;
+  size: number;
+  nameLength: number;
+}
+
+/**
+ * What an entry's local header and its central-directory record both say, in the same order; the
+ * central record puts "version made by" in front, so there they start at 6 instead of 4.
+ */
+function entryFields(at: number, e: EntryFacts): Field[] {
+  return [
+    [at, 2, 20], // version needed to extract
+    [at + 2, 2, 0x0800], // names are UTF-8
+    [at + 4, 2, 0], // stored
+    [at + 6, 2, e.time],
+    [at + 8, 2, e.day],
+    [at + 10, 4, e.crc],
+    [at + 14, 4, e.size], // compressed
+    [at + 18, 4, e.size], // uncompressed
+    [at + 22, 2, e.nameLength],
+  ];
+}
+
 export function zipArchive(entries: readonly ZipEntry[], at = new Date()): Buffer {
   const { time, day } = dosTime(at);
   const locals: Buffer[] = [];
@@ -35,40 +74,20 @@ export function zipArchive(entries: readonly ZipEntry[], at = new Date()): Buffe
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
-    const crc = crc32(entry.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // names are UTF-8
-    local.writeUInt16LE(0, 8); // stored
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(day, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(entry.data.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(time, 12);
-    central.writeUInt16LE(day, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(entry.data.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
+    const facts = { time, day, crc: crc32(entry.data), size: entry.data.length, nameLength: name.length };
+    const local = zipRecord(30, [[0, 4, 0x04034b50], ...entryFields(4, facts)]);
+    const central = zipRecord(46, [[0, 4, 0x02014b50], [4, 2, 20], ...entryFields(6, facts), [42, 4, offset]]);
     locals.push(local, name, entry.data);
     centrals.push(central, name);
     offset += local.length + name.length + entry.data.length;
   }
   const centralSize = centrals.reduce((n, b) => n + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(centralSize, 12);
-  end.writeUInt32LE(offset, 16);
+  const end = zipRecord(22, [
+    [0, 4, 0x06054b50],
+    [8, 2, entries.length],
+    [10, 2, entries.length],
+    [12, 4, centralSize],
+    [16, 4, offset],
+  ]);
   return Buffer.concat([...locals, ...centrals, end]);
 }

@@ -36,32 +36,29 @@ export class Metrics {
   constructor(sources: MetricsSources) {
     client.collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
     const registers = [this.registry];
-    new client.Gauge({
-      name: 'skypilot_request_queue_depth',
-      help: 'Scheduled requests waiting, by queue.',
-      labelNames: ['queue'] as const,
-      registers,
-      collect() {
-        for (const [queue, load] of Object.entries(sources.queues())) this.set({ queue }, load.queued);
-      },
-    });
-    new client.Gauge({
-      name: 'skypilot_requests_running',
-      help: 'Scheduled requests running, by queue.',
-      labelNames: ['queue'] as const,
-      registers,
-      collect() {
-        for (const [queue, load] of Object.entries(sources.queues())) this.set({ queue }, load.running);
-      },
-    });
-    new client.Gauge({
-      name: 'skypilot_requests_live',
-      help: 'Requests of this process that have not finished.',
-      registers,
-      collect() {
-        this.set(sources.liveRequests());
-      },
-    });
+    // Gauges are read from the sources at each scrape, never kept up to date in between.
+    const gauge = (name: string, help: string, read: () => number) =>
+      new client.Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
+    const queueGauge = (name: string, help: string, read: (load: { running: number; queued: number }) => number) =>
+      new client.Gauge({
+        name,
+        help,
+        labelNames: ['queue'] as const,
+        registers,
+        collect() {
+          for (const [queue, load] of Object.entries(sources.queues())) this.set({ queue }, read(load));
+        },
+      });
+    queueGauge('skypilot_request_queue_depth', 'Scheduled requests waiting, by queue.', (load) => load.queued);
+    queueGauge('skypilot_requests_running', 'Scheduled requests running, by queue.', (load) => load.running);
+    gauge('skypilot_requests_live', 'Requests of this process that have not finished.', () => sources.liveRequests());
     const reported = new Map<string, number>();
     new client.Counter({
       name: 'skypilot_db_errors_total',
@@ -76,22 +73,8 @@ export class Metrics {
         }
       },
     });
-    new client.Gauge({
-      name: 'skypilot_request_memory_entries',
-      help: 'Requests held in the in-memory tier.',
-      registers,
-      collect() {
-        this.set(sources.memoryTier().entries);
-      },
-    });
-    new client.Gauge({
-      name: 'skypilot_request_memory_bytes',
-      help: 'Approximate bytes held by the in-memory request tier.',
-      registers,
-      collect() {
-        this.set(sources.memoryTier().bytes);
-      },
-    });
+    gauge('skypilot_request_memory_entries', 'Requests held in the in-memory tier.', () => sources.memoryTier().entries);
+    gauge('skypilot_request_memory_bytes', 'Approximate bytes held by the in-memory request tier.', () => sources.memoryTier().bytes);
   }
 
   observe(endpoint: string, method: string, status: number, seconds: number): void {

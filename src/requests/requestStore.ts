@@ -16,7 +16,7 @@
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db/database';
 import { type DbTarget, isPostgresUri } from '../db/dbTarget';
-import { migrate } from '../db/migrator';
+import { migrateOpened } from '../db/migrator';
 import { openSqlite } from '../db/openSqlite';
 import { isFinishedRequest, type RequestStatus } from '../vocab/statuses';
 import { DEFAULT_MEMORY_LIMITS, type MemoryLimits, MemoryRequests } from './memoryRequests';
@@ -126,13 +126,7 @@ export class RequestStore {
             serializeWrites: false,
             notifyChanges: false,
           });
-    try {
-      await migrate(db, REQUESTS_MIGRATIONS_TABLE, REQUESTS_MIGRATIONS);
-    } catch (error) {
-      await db.close();
-      throw new Error(`${db.label}: migration failed (${(error as Error).message})`);
-    }
-    return new RequestStore(db, options);
+    return new RequestStore(await migrateOpened(db, REQUESTS_MIGRATIONS_TABLE, REQUESTS_MIGRATIONS), options);
   }
 
   /** For tests and tools: an SQLite file or ':memory:'. */

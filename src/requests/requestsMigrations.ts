@@ -3,6 +3,7 @@
  * missing, so their files open unchanged); version 2 adds ownership (privacy), replica leases and the
  * durable flag that decides retention.
  */
+import { createTable } from '../db/createTable';
 import type { Migration } from '../db/migrator';
 
 export const REQUESTS_MIGRATIONS_TABLE = 'requests_schema_migrations';
@@ -12,24 +13,24 @@ export const REQUESTS_MIGRATIONS: readonly Migration[] = [
     version: 1,
     name: 'requests',
     async up(db) {
-      await db.schema
-        .createTable('requests')
+      await createTable(db, 'requests', {
+        request_id: 'text primary key',
+        name: 'text not null',
+        request_body: 'text not null',
+        status: 'text not null',
+        created_at: 'double precision not null',
+        finished_at: 'double precision',
+        return_value: "text default 'null' not null",
+        error: "text default 'null' not null",
+        user_id: 'text not null',
+        user_name: 'text',
+        cluster_name: 'text',
+        schedule_type: 'text not null',
+        status_msg: 'text',
+        should_retry: 'integer default 0 not null',
+        log: "text default '' not null",
+      })
         .ifNotExists()
-        .addColumn('request_id', 'text', (c) => c.primaryKey())
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('request_body', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'double precision', (c) => c.notNull())
-        .addColumn('finished_at', 'double precision')
-        .addColumn('return_value', 'text', (c) => c.notNull().defaultTo('null'))
-        .addColumn('error', 'text', (c) => c.notNull().defaultTo('null'))
-        .addColumn('user_id', 'text', (c) => c.notNull())
-        .addColumn('user_name', 'text')
-        .addColumn('cluster_name', 'text')
-        .addColumn('schedule_type', 'text', (c) => c.notNull())
-        .addColumn('status_msg', 'text')
-        .addColumn('should_retry', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('log', 'text', (c) => c.notNull().defaultTo(''))
         .execute();
       await db.schema.createIndex('requests_status').ifNotExists().on('requests').column('status').execute();
       await db.schema.createIndex('requests_created').ifNotExists().on('requests').column('created_at').execute();
@@ -47,12 +48,11 @@ export const REQUESTS_MIGRATIONS: readonly Migration[] = [
         .execute();
       await db.schema.createIndex('requests_owner_created').on('requests').columns(['owner', 'created_at']).execute();
       await db.schema.createIndex('requests_finished').on('requests').columns(['durable', 'finished_at']).execute();
-      await db.schema
-        .createTable('replicas')
-        .addColumn('replica_id', 'text', (c) => c.primaryKey())
-        .addColumn('started_at', 'double precision', (c) => c.notNull())
-        .addColumn('heartbeat_at', 'double precision', (c) => c.notNull())
-        .execute();
+      await createTable(db, 'replicas', {
+        replica_id: 'text primary key',
+        started_at: 'double precision not null',
+        heartbeat_at: 'double precision not null',
+      }).execute();
     },
   },
 ];

@@ -1,9 +1,9 @@
 /** Cluster endpoints: `/status`, the lifecycle, cluster jobs and logs, cost report and events. */
 import { z } from 'zod';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
-import { streamAsRequest } from '../http/streamedRequest';
+import { streamedRequestEndpoint } from '../http/streamedRequest';
 import { streamText } from '../http/streamText';
-import { baseBody, clusterName, jobId, parseInput, queryBool } from '../http/validate';
+import { baseBody, clusterName, jobId, optionalFlag, parseInput, queryBool } from '../http/validate';
 import * as clusters from '../operations/clusters';
 import { MAX_PATTERN_LENGTH } from '../state/clusterNamePattern';
 import { CLUSTER_EVENT_TYPES, STATUS_REFRESH_MODES } from '../vocab/statuses';
@@ -15,35 +15,35 @@ const statusBody = z.looseObject({
   ...baseBody,
   cluster_names: z.union([z.array(pattern).max(100), pattern]).nullish(),
   refresh,
-  all_users: z.boolean().nullish(),
-  include_credentials: z.boolean().nullish(),
-  summary_response: z.boolean().nullish(),
-  include_handle: z.boolean().nullish(),
+  all_users: optionalFlag,
+  include_credentials: optionalFlag,
+  summary_response: optionalFlag,
+  include_handle: optionalFlag,
 });
 
-const clusterBody = z.looseObject({ ...baseBody, cluster_name: clusterName, purge: z.boolean().nullish() });
+const clusterBody = z.looseObject({ ...baseBody, cluster_name: clusterName, purge: optionalFlag });
 
 const startBody = z.looseObject({
   ...baseBody,
   cluster_name: clusterName,
   idle_minutes_to_autostop: z.number().int().min(-1).nullish(),
-  down: z.boolean().nullish(),
-  retry_until_up: z.boolean().nullish(),
-  force: z.boolean().nullish(),
+  down: optionalFlag,
+  retry_until_up: optionalFlag,
+  force: optionalFlag,
 });
 
 const autostopBody = z.looseObject({
   ...baseBody,
   cluster_name: clusterName,
   idle_minutes: z.number().int().min(-1, 'idle_minutes must be -1 (off) or more'),
-  down: z.boolean().nullish(),
+  down: optionalFlag,
 });
 
 const queueBody = z.looseObject({
   ...baseBody,
   cluster_name: clusterName,
-  skip_finished: z.boolean().nullish(),
-  all_users: z.boolean().nullish(),
+  skip_finished: optionalFlag,
+  all_users: optionalFlag,
 });
 
 const jobStatusBody = z.looseObject({ ...baseBody, cluster_name: clusterName, job_ids: z.array(jobId).max(1000).nullish() });
@@ -52,14 +52,14 @@ const logsBody = z.looseObject({
   ...baseBody,
   cluster_name: clusterName,
   job_id: jobId.nullish(),
-  follow: z.boolean().nullish(),
+  follow: optionalFlag,
   tail: z.number().int().nullish(),
 });
 
 const costReportBody = z.looseObject({
   ...baseBody,
   days: z.number().int().positive().nullish(),
-  dashboard_summary_response: z.boolean().nullish(),
+  dashboard_summary_response: optionalFlag,
   cluster_hashes: z.array(z.string()).max(10_000).nullish(),
 });
 
@@ -68,7 +68,7 @@ const eventsBody = z.looseObject({
   cluster_name: z.string().max(255).nullish(),
   cluster_hash: z.string().max(255).nullish(),
   event_type: z.enum(CLUSTER_EVENT_TYPES).nullish(),
-  include_timestamps: z.boolean().nullish(),
+  include_timestamps: optionalFlag,
   limit: z.number().int().positive().nullish(),
 });
 
@@ -76,9 +76,9 @@ const cancelBody = z.looseObject({
   ...baseBody,
   cluster_name: clusterName,
   job_ids: z.array(jobId).max(1000).nullish(),
-  all: z.boolean().nullish(),
-  all_users: z.boolean().nullish(),
-  try_cancel_if_cluster_is_init: z.boolean().nullish(),
+  all: optionalFlag,
+  all_users: optionalFlag,
+  try_cancel_if_cluster_is_init: optionalFlag,
 });
 
 const endpointsBody = z.looseObject({
@@ -136,20 +136,8 @@ export const clusterEndpoints: Endpoint[] = [
     clusterName: byName,
     run: clusters.jobStatus,
   }),
-  {
-    // Streams the job's log in the POST response, as SkyPilot's `/logs` does, behind a stored request.
-    method: 'POST',
-    path: '/logs',
-    stream: async (call, app, res) => {
-      const body = parseInput(logsBody, call.body);
-      await streamAsRequest(call, app, res, {
-        name: 'sky.logs',
-        clusterName: body.cluster_name,
-        envVars: body.env_vars,
-        produce: () => clusters.jobLog(body),
-      });
-    },
-  },
+  // Streams the job's log in the POST response, as SkyPilot's `/logs` does, behind a stored request.
+  streamedRequestEndpoint('/logs', { name: 'sky.logs', schema: logsBody, clusterName: byName, produce: clusters.jobLog }),
   scheduledEndpoint('POST', '/cost_report', { name: 'sky.cost_report', effect: 'read', schema: costReportBody, run: clusters.costReport }),
   scheduledEndpoint('POST', '/cancel', {
     name: 'sky.cancel',

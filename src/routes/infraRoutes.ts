@@ -1,7 +1,7 @@
 /** Infrastructure endpoints: enabled clouds, Kubernetes contexts/nodes/GPUs, volumes, SSH node pools. */
 import { z } from 'zod';
-import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
-import { baseBody, queryBool } from '../http/validate';
+import { type Endpoint, scheduledEndpoint, scheduledQuery } from '../http/endpoint';
+import { baseBody, optionalFlag, queryBool } from '../http/validate';
 import { kubernetesInfra } from '../infra/kubernetesInfra';
 import * as accelerators from '../operations/accelerators';
 import { check } from '../operations/check';
@@ -14,36 +14,29 @@ import { workspaceName } from './workspaceRoutes';
 
 const acceleratorsBody = z.looseObject({
   ...baseBody,
-  gpus_only: z.boolean().nullish(),
+  gpus_only: optionalFlag,
   name_filter: z.string().max(256).nullish(),
   region_filter: z.string().max(256).nullish(),
   quantity_filter: z.number().int().positive().nullish(),
   clouds: z.union([z.array(z.string().max(64)).max(100), z.string().max(64)]).nullish(),
-  all_regions: z.boolean().nullish(),
-  require_price: z.boolean().nullish(),
-  case_sensitive: z.boolean().nullish(),
+  all_regions: optionalFlag,
+  require_price: optionalFlag,
+  case_sensitive: optionalFlag,
 });
 
 export const infraEndpoints: Endpoint[] = [
-  scheduledEndpoint('GET', '/enabled_clouds', {
+  scheduledQuery('/enabled_clouds', {
     name: 'sky.enabled_clouds',
-    effect: 'read',
-    from: 'query',
     schema: z.looseObject({ workspace: workspaceName.nullish(), expand: queryBool.nullish() }),
     run: (q) => infra.enabledCloudNames(q.workspace ?? DEFAULT_WORKSPACE, q.expand === true),
   }),
-  scheduledEndpoint('GET', '/enabled_clouds/batch', {
+  scheduledQuery('/enabled_clouds/batch', {
     name: 'sky.enabled_clouds_batch',
-    effect: 'read',
-    from: 'query',
     schema: z.looseObject({ workspaces: z.string().max(10_000).nullish(), expand: queryBool.nullish() }),
     run: (q) => infra.enabledCloudsBatch(q.workspaces, q.expand === true),
   }),
-  scheduledEndpoint('GET', '/all_contexts', {
+  scheduledQuery('/all_contexts', {
     name: 'sky.all_contexts',
-    effect: 'read',
-    from: 'query',
-    schema: z.looseObject({}),
     run: () => kubernetesInfra.getAllContexts(),
   }),
   scheduledEndpoint('POST', '/kubernetes_node_info', {
@@ -60,15 +53,13 @@ export const infraEndpoints: Endpoint[] = [
       context: z.string().max(255).nullish(),
       name_filter: z.string().max(255).nullish(),
       quantity_filter: z.number().int().nullish(),
-      is_ssh: z.boolean().nullish(),
+      is_ssh: optionalFlag,
     }),
     run: (b) => kubernetesInfra.getGpuAvailability(b.context ?? null),
   }),
   // `refresh` would query the cloud: this build has nothing to query, so it is accepted and ignored.
-  scheduledEndpoint('GET', '/volumes', {
+  scheduledQuery('/volumes', {
     name: 'sky.volume_list',
-    effect: 'read',
-    from: 'query',
     schema: z.looseObject({ refresh: queryBool.nullish() }),
     run: () => volumes.listVolumes(),
   }),
@@ -84,7 +75,7 @@ export const infraEndpoints: Endpoint[] = [
     schema: z.looseObject({
       ...baseBody,
       clouds: z.array(z.string().max(64)).max(100).nullish(),
-      verbose: z.boolean().nullish(),
+      verbose: optionalFlag,
       workspace: workspaceName.nullish(),
     }),
     run: check,
@@ -101,11 +92,8 @@ export const infraEndpoints: Endpoint[] = [
     schema: acceleratorsBody,
     run: accelerators.listAcceleratorCounts,
   }),
-  scheduledEndpoint('GET', '/storage/ls', {
+  scheduledQuery('/storage/ls', {
     name: 'sky.storage_ls',
-    effect: 'read',
-    from: 'query',
-    schema: z.looseObject({}),
     run: () => listStorage(),
   }),
   { method: 'GET', path: '/ssh_node_pools', direct: async () => ({ status: 200, json: await globalUserState.getSshNodePools() }) },

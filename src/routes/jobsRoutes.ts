@@ -1,16 +1,16 @@
 /** Managed-job endpoints: the queue (legacy list and paged v2), cancel, logs, pools. */
 import { z } from 'zod';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
-import { streamAsRequest } from '../http/streamedRequest';
-import { baseBody, jobId, parseInput } from '../http/validate';
+import { streamedRequestEndpoint } from '../http/streamedRequest';
+import { baseBody, jobId, optionalFlag } from '../http/validate';
 import * as managedJobs from '../operations/managedJobs';
 import { MANAGED_JOB_STATUSES } from '../vocab/statuses';
 
 const queueBody = z.looseObject({
   ...baseBody,
-  refresh: z.boolean().nullish(),
-  skip_finished: z.boolean().nullish(),
-  all_users: z.boolean().nullish(),
+  refresh: optionalFlag,
+  skip_finished: optionalFlag,
+  all_users: optionalFlag,
   job_ids: z.array(jobId).max(1000).nullish(),
   user_match: z.string().max(256).nullish(),
   workspace_match: z.string().max(256).nullish(),
@@ -26,8 +26,8 @@ const cancelBody = z.looseObject({
   ...baseBody,
   name: z.string().max(256).nullish(),
   job_ids: z.array(jobId).max(1000).nullish(),
-  all: z.boolean().nullish(),
-  all_users: z.boolean().nullish(),
+  all: optionalFlag,
+  all_users: optionalFlag,
   pool: z.string().nullish(),
 });
 
@@ -35,9 +35,9 @@ const logsBody = z.looseObject({
   ...baseBody,
   name: z.string().max(256).nullish(),
   job_id: jobId.nullish(),
-  follow: z.boolean().nullish(),
-  controller: z.boolean().nullish(),
-  refresh: z.boolean().nullish(),
+  follow: optionalFlag,
+  controller: optionalFlag,
+  refresh: optionalFlag,
   tail: z.number().int().nullish(),
 });
 
@@ -45,18 +45,7 @@ export const jobsEndpoints: Endpoint[] = [
   scheduledEndpoint('POST', '/jobs/queue', { name: 'sky.jobs.queue', effect: 'read', schema: queueBody, run: managedJobs.queue }),
   scheduledEndpoint('POST', '/jobs/queue/v2', { name: 'sky.jobs.queue_v2', effect: 'read', schema: queueBody, run: managedJobs.queueV2 }),
   scheduledEndpoint('POST', '/jobs/cancel', { name: 'sky.jobs.cancel', effect: 'write', schema: cancelBody, run: managedJobs.cancel }),
-  {
-    method: 'POST',
-    path: '/jobs/logs',
-    stream: async (call, app, res) => {
-      const body = parseInput(logsBody, call.body);
-      await streamAsRequest(call, app, res, {
-        name: 'sky.jobs.logs',
-        envVars: body.env_vars,
-        produce: () => managedJobs.jobLog(body),
-      });
-    },
-  },
+  streamedRequestEndpoint('/jobs/logs', { name: 'sky.jobs.logs', schema: logsBody, produce: managedJobs.jobLog }),
   scheduledEndpoint('POST', '/jobs/download_logs', {
     name: 'sky.jobs.download_logs',
     effect: 'read',
@@ -64,8 +53,8 @@ export const jobsEndpoints: Endpoint[] = [
       ...baseBody,
       name: z.string().max(256).nullish(),
       job_id: jobId.nullish(),
-      refresh: z.boolean().nullish(),
-      controller: z.boolean().nullish(),
+      refresh: optionalFlag,
+      controller: optionalFlag,
       local_dir: z.string().max(4096).nullish(),
     }),
     run: managedJobs.downloadLogs,

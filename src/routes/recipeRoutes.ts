@@ -1,7 +1,7 @@
 /** Recipe endpoints (scheduled, as upstream's recipes router): the list and one recipe. */
 import { z } from 'zod';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
-import { baseBody } from '../http/validate';
+import { baseBody, optionalFlag } from '../http/validate';
 import * as recipes from '../operations/recipes';
 import { RECIPE_TYPES } from '../vocab/statuses';
 
@@ -11,8 +11,8 @@ export const recipeEndpoints: Endpoint[] = [
     effect: 'read',
     schema: z.looseObject({
       ...baseBody,
-      pinned_only: z.boolean().nullish(),
-      my_recipes_only: z.boolean().nullish(),
+      pinned_only: optionalFlag,
+      my_recipes_only: optionalFlag,
       recipe_type: z.enum(RECIPE_TYPES).nullish(),
     }),
     run: recipes.listRecipes,

@@ -1,6 +1,6 @@
 /** Workspace endpoints (scheduled, as SkyPilot's workspaces router). */
 import { z } from 'zod';
-import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
+import { type Endpoint, scheduledEndpoint, scheduledQuery } from '../http/endpoint';
 import { baseBody } from '../http/validate';
 import * as serverConfig from '../operations/serverConfig';
 import * as workspaces from '../operations/workspaces';
@@ -28,11 +28,8 @@ const configBody = z.looseObject({
 });
 
 export const workspaceEndpoints: Endpoint[] = [
-  scheduledEndpoint('GET', '/workspaces', {
+  scheduledQuery('/workspaces', {
     name: 'sky.workspaces.get',
-    effect: 'read',
-    from: 'query',
-    schema: z.looseObject({}),
     run: () => globalUserState.getWorkspaces(),
   }),
   scheduledEndpoint('POST', '/workspaces/create', {
@@ -54,11 +51,8 @@ export const workspaceEndpoints: Endpoint[] = [
     run: workspaces.deleteWorkspace,
   }),
   // The whole server config (the dashboard's settings page): admins only, secrets redacted.
-  scheduledEndpoint('GET', '/workspaces/config', {
+  scheduledQuery('/workspaces/config', {
     name: 'sky.workspaces.get_config',
-    effect: 'read',
-    from: 'query',
-    schema: z.looseObject({}),
     run: serverConfig.getServerConfig,
   }),
   scheduledEndpoint('POST', '/workspaces/config', {

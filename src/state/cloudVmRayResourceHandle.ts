@@ -6,36 +6,19 @@
  * Vocabulary: `stableInternalExternalIps` holds `[internal, external]` per node, head first, and is
  * null while the cluster is stopped; `clusterYaml` is the generated cluster config path, home as `~`.
  */
-import { Resources, type ResourcesJSON } from './resources';
+import { Resources } from './resources';
 
 export const HANDLE_VERSION = 12;
 
-export interface HandleJSON {
-  _version: number;
-  cluster_name: string;
-  cluster_name_on_cloud: string;
-  _cluster_yaml: string | null;
-  launched_nodes: number;
-  launched_resources: ResourcesJSON;
-  stable_internal_external_ips: [string, string][] | null;
-  stable_ssh_ports: number[] | null;
-  ssh_user: string | null;
-  docker_user: string | null;
-  is_grpc_enabled: boolean;
-}
+/** The stored form: upstream's field names, as `toJSON` writes it. */
+export type HandleJSON = ReturnType<CloudVmRayResourceHandle['toJSON']>;
 
-export interface HandleInit {
-  clusterName: string;
-  clusterNameOnCloud: string;
-  clusterYaml?: string | null;
-  launchedNodes: number;
-  launchedResources: Resources;
-  stableInternalExternalIps?: [string, string][] | null;
-  stableSshPorts?: number[] | null;
-  sshUser?: string | null;
-  dockerUser?: string | null;
-  isGrpcEnabled?: boolean;
-}
+/** The fields a handle cannot be made without. */
+type RequiredField = 'clusterName' | 'clusterNameOnCloud' | 'launchedNodes' | 'launchedResources';
+/** The fields that default (to null, or false) when a handle is made without them. */
+type DefaultedField = 'clusterYaml' | 'stableInternalExternalIps' | 'stableSshPorts' | 'sshUser' | 'dockerUser' | 'isGrpcEnabled';
+
+export type HandleInit = Pick<CloudVmRayResourceHandle, RequiredField> & Partial<Pick<CloudVmRayResourceHandle, DefaultedField>>;
 
 export class CloudVmRayResourceHandle {
   readonly version = HANDLE_VERSION;
@@ -89,7 +72,7 @@ export class CloudVmRayResourceHandle {
     this.stableInternalExternalIps = null;
   }
 
-  toJSON(): HandleJSON {
+  toJSON() {
     return {
       _version: this.version,
       cluster_name: this.clusterName,

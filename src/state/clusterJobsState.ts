@@ -21,8 +21,8 @@ export function createClusterJobsState(ctx: StateContext) {
   return {
     /** Newest first. */
     async getClusterJobs(clusterName: string): Promise<ClusterJob[]> {
-      const store = await ctx.db();
-      const rows = await store.kysely
+      const db = await ctx.read();
+      const rows = await db
         .selectFrom('cluster_jobs as j')
         .leftJoin('users as u', 'u.id', 'j.user_hash')
         .select([
@@ -59,8 +59,7 @@ export function createClusterJobsState(ctx: StateContext) {
     },
 
     async addClusterJob(job: NewClusterJob): Promise<number> {
-      const store = await ctx.db();
-      return store.writeTransaction(async (trx) => {
+      return ctx.write(async (trx) => {
         const row = await trx
           .selectFrom('cluster_jobs')
           .select((eb) => eb.fn.max('job_id').as('m'))
@@ -89,8 +88,7 @@ export function createClusterJobsState(ctx: StateContext) {
     },
 
     async setClusterJobStatus(clusterName: string, jobId: number, status: ClusterJobStatus): Promise<void> {
-      const store = await ctx.db();
-      await store.writeTransaction(async (trx) => {
+      await ctx.write(async (trx) => {
         const row = await trx
           .selectFrom('cluster_jobs')
           .select(['start_at', 'end_at'])
@@ -113,8 +111,7 @@ export function createClusterJobsState(ctx: StateContext) {
     },
 
     async appendClusterJobLog(clusterName: string, jobId: number, text: string): Promise<void> {
-      const store = await ctx.db();
-      await store.writeTransaction((trx) =>
+      await ctx.write((trx) =>
         trx
           .updateTable('cluster_jobs')
           .set({ log: sql<string>`${sql.ref('log')} || ${text}` })
@@ -126,8 +123,8 @@ export function createClusterJobsState(ctx: StateContext) {
 
     /** Null when the job does not exist. */
     async getClusterJobLog(clusterName: string, jobId: number): Promise<string | null> {
-      const store = await ctx.db();
-      const row = await store.kysely
+      const db = await ctx.read();
+      const row = await db
         .selectFrom('cluster_jobs')
         .select('log')
         .where('cluster_name', '=', clusterName)
@@ -137,8 +134,7 @@ export function createClusterJobsState(ctx: StateContext) {
     },
 
     async removeClusterJobs(clusterName: string): Promise<void> {
-      const store = await ctx.db();
-      await store.writeTransaction((trx) => trx.deleteFrom('cluster_jobs').where('cluster_name', '=', clusterName).execute());
+      await ctx.write((trx) => trx.deleteFrom('cluster_jobs').where('cluster_name', '=', clusterName).execute());
     },
   };
 }

@@ -100,8 +100,8 @@ async function upsertHistory(
 export function createClustersState(ctx: StateContext) {
   /** Newest launch first, then by name. Empty filter lists match nothing, as SkyPilot's do. */
   async function getClusters(filter: ClusterFilter = {}): Promise<ClusterRecord[]> {
-    const store = await ctx.db();
-    let query = selectClusters(store.kysely);
+    const db = await ctx.read();
+    let query = selectClusters(db);
     if (filter.excludeManagedClusters) query = query.where('c.is_managed', '=', 0);
     // An empty filter list matches nothing, as SkyPilot's do.
     const nothing = sql<boolean>`1 = 0`;
@@ -119,8 +119,8 @@ export function createClustersState(ctx: StateContext) {
      * names; null when none is recorded or the file is gone.
      */
     async getClusterProvisionLog(clusterName: string): Promise<string | null> {
-      const store = await ctx.db();
-      const row = await store.kysely.selectFrom('clusters').select('provision_log_path').where('name', '=', clusterName).executeTakeFirst();
+      const db = await ctx.read();
+      const row = await db.selectFrom('clusters').select('provision_log_path').where('name', '=', clusterName).executeTakeFirst();
       return row?.provision_log_path ? readTail(row.provision_log_path, PROVISION_LOG_MAX_BYTES) : null;
     },
 
@@ -128,11 +128,10 @@ export function createClustersState(ctx: StateContext) {
 
     /** Upserts the live row (UP when ready, else INIT) and its history row; returns the record. */
     async addOrUpdateCluster(input: AddOrUpdateClusterInput): Promise<ClusterRecord> {
-      const store = await ctx.db();
       const now = nowSeconds();
       const status: ClusterStatus = input.ready ? 'UP' : 'INIT';
       const isLaunch = input.isLaunch ?? true;
-      await store.writeTransaction(async (trx) => {
+      await ctx.write(async (trx) => {
         const existing = await trx.selectFrom('clusters').selectAll().where('name', '=', input.clusterName).executeTakeFirst();
         const clusterHash = existing?.cluster_hash ?? randomUUID();
         const owner = {
@@ -199,8 +198,7 @@ export function createClustersState(ctx: StateContext) {
     },
 
     async setClusterStatus(name: string, status: ClusterStatus): Promise<void> {
-      const store = await ctx.db();
-      await store.writeTransaction(async (trx) => {
+      await ctx.write(async (trx) => {
         const row = await trx
           .selectFrom('clusters')
           .select(['cluster_hash', 'cluster_ever_up'])
@@ -227,8 +225,7 @@ export function createClustersState(ctx: StateContext) {
     },
 
     async setClusterAutostopValue(name: string, idleMinutes: number, toDown: boolean): Promise<void> {
-      const store = await ctx.db();
-      const result = await store.writeTransaction((trx) =>
+      const result = await ctx.write((trx) =>
         trx
           .updateTable('clusters')
           .set({ autostop: idleMinutes, to_down: toDown ? 1 : 0 })
@@ -239,13 +236,11 @@ export function createClustersState(ctx: StateContext) {
     },
 
     async updateLastUse(name: string, command: string): Promise<void> {
-      const store = await ctx.db();
-      await store.writeTransaction((trx) => trx.updateTable('clusters').set({ last_use: command }).where('name', '=', name).execute());
+      await ctx.write((trx) => trx.updateTable('clusters').set({ last_use: command }).where('name', '=', name).execute());
     },
 
     async updateClusterHandle(name: string, handle: CloudVmRayResourceHandle): Promise<void> {
-      const store = await ctx.db();
-      const result = await store.writeTransaction((trx) =>
+      const result = await ctx.write((trx) =>
         trx
           .updateTable('clusters')
           .set({ handle: JSON.stringify(handle) })
@@ -257,8 +252,7 @@ export function createClustersState(ctx: StateContext) {
 
     /** Closes the usage interval; `terminate` deletes the row, otherwise the cluster is STOPPED. */
     async removeCluster(name: string, terminate: boolean): Promise<void> {
-      const store = await ctx.db();
-      await store.writeTransaction(async (trx) => {
+      await ctx.write(async (trx) => {
         const row = await trx.selectFrom('clusters').selectAll().where('name', '=', name).executeTakeFirst();
         if (!row) throw clusterDoesNotExist(name);
         const now = nowSeconds();

@@ -32,8 +32,8 @@ async function setConfigValue(db: Kysely<StateSchema>, key: string, value: unkno
 export function createConfigState(ctx: StateContext) {
   return {
     async getCachedEnabledClouds(workspace = DEFAULT_WORKSPACE, capability: CloudCapability = 'compute'): Promise<Cloud[]> {
-      const store = await ctx.db();
-      const names = await getConfigValue<string[]>(store.kysely, `enabled_clouds_${workspace}_${capability}`, []);
+      const db = await ctx.read();
+      const names = await getConfigValue<string[]>(db, `enabled_clouds_${workspace}_${capability}`, []);
       // A cloud this build no longer knows is skipped rather than failing the whole list.
       return names.filter((n) => cloudRegistry.isKnown(n)).map((n) => cloudRegistry.fromName(n));
     },
@@ -44,19 +44,17 @@ export function createConfigState(ctx: StateContext) {
       capability: CloudCapability = 'compute',
     ): Promise<void> {
       const names = clouds.map((c) => (typeof c === 'string' ? cloudRegistry.fromName(c) : c).canonicalName);
-      const store = await ctx.db();
-      await store.writeTransaction((trx) => setConfigValue(trx, `enabled_clouds_${workspace}_${capability}`, [...new Set(names)]));
+      await ctx.write((trx) => setConfigValue(trx, `enabled_clouds_${workspace}_${capability}`, [...new Set(names)]));
     },
 
     async getWorkspaces(): Promise<WorkspacesMap> {
-      const store = await ctx.db();
-      const stored = await getConfigValue<WorkspacesMap>(store.kysely, WORKSPACES_KEY, {});
+      const db = await ctx.read();
+      const stored = await getConfigValue<WorkspacesMap>(db, WORKSPACES_KEY, {});
       return { [DEFAULT_WORKSPACE]: {}, ...stored };
     },
 
     async setWorkspace(name: string, config: WorkspaceConfig): Promise<void> {
-      const store = await ctx.db();
-      await store.writeTransaction(async (trx) => {
+      await ctx.write(async (trx) => {
         const all = await getConfigValue<WorkspacesMap>(trx, WORKSPACES_KEY, {});
         all[name] = config;
         await setConfigValue(trx, WORKSPACES_KEY, all);
@@ -64,8 +62,7 @@ export function createConfigState(ctx: StateContext) {
     },
 
     async deleteWorkspace(name: string): Promise<boolean> {
-      const store = await ctx.db();
-      return store.writeTransaction(async (trx) => {
+      return ctx.write(async (trx) => {
         const all = await getConfigValue<WorkspacesMap>(trx, WORKSPACES_KEY, {});
         const existed = Object.hasOwn(all, name);
         delete all[name];
@@ -76,24 +73,22 @@ export function createConfigState(ctx: StateContext) {
 
     /** The server config's sections other than `workspaces`, as stored: may hold secrets. */
     async getServerConfig(): Promise<Record<string, unknown>> {
-      const store = await ctx.db();
-      return getConfigValue<Record<string, unknown>>(store.kysely, SERVER_CONFIG_KEY, {});
+      const db = await ctx.read();
+      return getConfigValue<Record<string, unknown>>(db, SERVER_CONFIG_KEY, {});
     },
 
     async setServerConfig(config: Record<string, unknown>): Promise<void> {
-      const store = await ctx.db();
-      await store.writeTransaction((trx) => setConfigValue(trx, SERVER_CONFIG_KEY, config));
+      await ctx.write((trx) => setConfigValue(trx, SERVER_CONFIG_KEY, config));
     },
 
     /** Replaces the whole workspaces map (a config save); `default` is kept whatever the map says. */
     async setWorkspaces(all: WorkspacesMap): Promise<void> {
-      const store = await ctx.db();
-      await store.writeTransaction((trx) => setConfigValue(trx, WORKSPACES_KEY, all));
+      await ctx.write((trx) => setConfigValue(trx, WORKSPACES_KEY, all));
     },
 
     async getSshNodePools(): Promise<Record<string, unknown>> {
-      const store = await ctx.db();
-      return getConfigValue<Record<string, unknown>>(store.kysely, 'ssh_node_pools', {});
+      const db = await ctx.read();
+      return getConfigValue<Record<string, unknown>>(db, 'ssh_node_pools', {});
     },
   };
 }

@@ -21,13 +21,13 @@ import { createHistoryState, type HistoryState } from './historyState';
 import { createLifecycle, type Lifecycle } from './lifecycle';
 import { createRecipesState, type RecipesState } from './recipesState';
 import { createSshKeysState, type SshKeysState } from './sshKeysState';
-import type { StateContext } from './stateContext';
+import { stateContextOf } from './stateContext';
 import { createStorageState, type StorageState } from './storageState';
 import { stateStore } from './stateStore';
 import { createUsersState, type UsersState } from './usersState';
 import { createVolumesState, type VolumesState } from './volumesState';
 
-const context: StateContext = { db: () => stateStore.db() };
+const context = stateContextOf(() => stateStore.db());
 
 export const globalUserStateFamilies = {
   lifecycle: createLifecycle(),

@@ -8,7 +8,7 @@ import { insertClusterEvent } from './clusterEventRows';
 import { currentUser } from './currentUser';
 import type { ClusterEvent, ClusterHistoryRecord, UsageInterval } from './records';
 import { Resources, type ResourcesJSON } from './resources';
-import { nowSeconds, parseJson } from './rowCodecs';
+import { lastEventOf, nowSeconds, parseJson } from './rowCodecs';
 import type { StateContext } from './stateContext';
 
 export function usageDuration(intervals: UsageInterval[], now: number): number {
@@ -19,25 +19,15 @@ export function createHistoryState(ctx: StateContext) {
   return {
     /** Clusters used within the last `days` days (all when null), most recently launched first. */
     async getClustersFromHistory(options: { days?: number | null } = {}): Promise<ClusterHistoryRecord[]> {
-      const store = await ctx.db();
+      const db = await ctx.read();
       const now = nowSeconds();
-      const rows = await store.kysely
+      const rows = await db
         .selectFrom('cluster_history as h')
         .leftJoin('users as u', 'u.id', 'h.user_hash')
         .leftJoin('clusters as c', 'c.cluster_hash', 'h.cluster_hash')
         .selectAll('h')
         .select(['u.name as user_name', 'c.status as status'])
-        .select((eb) =>
-          eb
-            .selectFrom('cluster_events as e')
-            .select('e.reason')
-            .whereRef('e.cluster_hash', '=', 'h.cluster_hash')
-            .where('e.type', '=', 'STATUS_CHANGE')
-            .orderBy('e.transitioned_at', 'desc')
-            .orderBy('e.seq', 'desc')
-            .limit(1)
-            .as('last_event'),
-        )
+        .select(lastEventOf('h.cluster_hash'))
         .execute();
       const cutoff = options.days == null ? null : now - options.days * 86400;
       const fallbackHash = currentUser.getUserHash();
@@ -74,8 +64,7 @@ export function createHistoryState(ctx: StateContext) {
       type: ClusterEventType,
       clusterHash?: string,
     ): Promise<void> {
-      const store = await ctx.db();
-      await store.writeTransaction(async (trx) => {
+      await ctx.write(async (trx) => {
         const hash =
           clusterHash ??
           (await trx.selectFrom('clusters').select('cluster_hash').where('name', '=', clusterName).executeTakeFirst())?.cluster_hash;
@@ -85,8 +74,8 @@ export function createHistoryState(ctx: StateContext) {
 
     /** Oldest first. */
     async getClusterEvents(clusterNameOrHash: string, type: ClusterEventType = 'STATUS_CHANGE'): Promise<ClusterEvent[]> {
-      const store = await ctx.db();
-      const rows = await store.kysely
+      const db = await ctx.read();
+      const rows = await db
         .selectFrom('cluster_events')
         .selectAll()
         .where((eb) => eb.or([eb('name', '=', clusterNameOrHash), eb('cluster_hash', '=', clusterNameOrHash)]))

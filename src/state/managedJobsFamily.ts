@@ -93,8 +93,8 @@ export function createManagedJobsState(ctx: StateContext) {
   return {
     /** Newest first: `totalNoFilter` before the text filters, `statusCounts` before the status filter. */
     async getJobs(query: ManagedJobQuery = {}): Promise<ManagedJobPage> {
-      const store = await ctx.db();
-      const visible = baseQuery(store.kysely, query);
+      const db = await ctx.read();
+      const visible = baseQuery(db, query);
       const filtered = matchQuery(visible, query);
       const byStatus = !query.statuses
         ? filtered
@@ -146,8 +146,7 @@ export function createManagedJobsState(ctx: StateContext) {
     },
 
     async addJob(job: NewManagedJob): Promise<number> {
-      const store = await ctx.db();
-      return store.writeTransaction(async (trx) => {
+      return ctx.write(async (trx) => {
         const row = await trx
           .insertInto('managed_jobs')
           .values({
@@ -186,8 +185,7 @@ export function createManagedJobsState(ctx: StateContext) {
       if (!MANAGED_JOB_STATUSES.includes(status)) {
         throw new SkyPilotError('NotSupportedError', `Unknown managed job status '${status}'.`);
       }
-      const store = await ctx.db();
-      await store.writeTransaction(async (trx) => {
+      await ctx.write(async (trx) => {
         const row = await trx.selectFrom('managed_jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
         if (!row) throw new SkyPilotError('ManagedJobNotFoundError', `Managed job ${jobId} does not exist.`);
         const now = nowFloat();
@@ -218,8 +216,7 @@ export function createManagedJobsState(ctx: StateContext) {
     },
 
     async appendJobLog(jobId: number, text: string): Promise<void> {
-      const store = await ctx.db();
-      await store.writeTransaction((trx) =>
+      await ctx.write((trx) =>
         trx
           .updateTable('managed_jobs')
           .set({ log: sql<string>`${sql.ref('log')} || ${text}` })
@@ -229,8 +226,8 @@ export function createManagedJobsState(ctx: StateContext) {
     },
 
     async getJobLog(jobId: number): Promise<string | null> {
-      const store = await ctx.db();
-      const row = await store.kysely.selectFrom('managed_jobs').select('log').where('job_id', '=', jobId).executeTakeFirst();
+      const db = await ctx.read();
+      const row = await db.selectFrom('managed_jobs').select('log').where('job_id', '=', jobId).executeTakeFirst();
       return row ? row.log : null;
     },
   };

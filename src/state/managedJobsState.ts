@@ -5,10 +5,11 @@
  */
 import { assembleSeam } from './assembleSeam';
 import { createManagedJobsState, type ManagedJobsFamily } from './managedJobsFamily';
+import { stateContextOf } from './stateContext';
 import { stateStore } from './stateStore';
 
 export const managedJobsStateFamilies = {
-  jobs: createManagedJobsState({ db: () => stateStore.db() }),
+  jobs: createManagedJobsState(stateContextOf(() => stateStore.db())),
 };
 
 export type ManagedJobsState = ManagedJobsFamily;

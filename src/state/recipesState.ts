@@ -1,21 +1,18 @@
 /** Recipes (SkyPilot's recipe store): saved task YAMLs that users share; admins pin them. */
 import type { RecipeType } from '../vocab/statuses';
+import { ownedRows } from './ownedRows';
 import type { Recipe } from './records';
 import type { StateContext } from './stateContext';
+import { upsertRow } from './upsertRow';
 
 export function createRecipesState(ctx: StateContext) {
   return {
     /** Pinned first, then by name, with each owner's name. */
     async getRecipes(): Promise<Recipe[]> {
-      const store = await ctx.db();
-      const rows = await store.kysely
-        .selectFrom('recipes as r')
-        .leftJoin('users as u', 'u.id', 'r.user_hash')
-        .selectAll('r')
-        .select('u.name as user_name')
-        .orderBy('r.pinned', 'desc')
-        .orderBy('r.name')
-        .execute();
+      const rows = await ownedRows(await ctx.read(), 'recipes', [
+        ['pinned', 'desc'],
+        ['name', 'asc'],
+      ]);
       return rows.map((r) => ({
         name: r.name,
         description: r.description,
@@ -30,7 +27,6 @@ export function createRecipesState(ctx: StateContext) {
     },
 
     async upsertRecipe(recipe: Omit<Recipe, 'userName'>): Promise<void> {
-      const store = await ctx.db();
       const values = {
         description: recipe.description,
         content: recipe.content,
@@ -38,18 +34,8 @@ export function createRecipesState(ctx: StateContext) {
         pinned: recipe.pinned ? 1 : 0,
         updated_at: recipe.updatedAt,
       };
-      await store.writeTransaction(async (trx) => {
-        await trx
-          .insertInto('recipes')
-          .values({
-            name: recipe.name,
-            user_hash: recipe.userHash,
-            created_at: recipe.createdAt,
-            ...values,
-          })
-          .onConflict((oc) => oc.column('name').doUpdateSet(values))
-          .execute();
-      });
+      const row = { name: recipe.name, user_hash: recipe.userHash, created_at: recipe.createdAt, ...values };
+      await ctx.write((trx) => upsertRow(trx, 'recipes', 'name', row, values));
     },
   };
 }

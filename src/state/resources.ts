@@ -191,21 +191,22 @@ export class Resources {
     };
   }
 
+  /** A field missing from `json` (an older row) takes the constructor's default. */
   static fromJSON(json: Partial<ResourcesJSON>): Resources {
     return new Resources({
       cloud: json.cloud ? cloudRegistry.fromName(json.cloud) : null,
-      instanceType: json.instance_type ?? null,
-      accelerators: json.accelerators ?? null,
-      cpus: json.cpus ?? null,
-      memory: json.memory ?? null,
-      region: json.region ?? null,
-      zone: json.zone ?? null,
-      useSpot: json.use_spot ?? false,
-      diskSize: json.disk_size ?? DEFAULT_DISK_SIZE_GB,
-      diskTier: json.disk_tier ?? null,
-      imageId: json.image_id ?? null,
-      labels: json.labels ?? null,
-      ports: json.ports ?? null,
+      instanceType: json.instance_type,
+      accelerators: json.accelerators,
+      cpus: json.cpus,
+      memory: json.memory,
+      region: json.region,
+      zone: json.zone,
+      useSpot: json.use_spot,
+      diskSize: json.disk_size,
+      diskTier: json.disk_tier,
+      imageId: json.image_id,
+      labels: json.labels,
+      ports: json.ports,
     });
   }
 }

@@ -1,5 +1,5 @@
 /** Row <-> record conversions shared by the state families: JSON columns, handles, clusters. */
-import type { Kysely } from 'kysely';
+import { expressionBuilder, type Kysely, sql } from 'kysely';
 import type { ClusterStatus } from '../vocab/statuses';
 import { CloudVmRayResourceHandle, type HandleJSON } from './cloudVmRayResourceHandle';
 import type { ClusterRecord } from './records';
@@ -27,17 +27,23 @@ export function selectClusters(db: Kysely<StateSchema>) {
     .leftJoin('users as u', 'u.id', 'c.user_hash')
     .selectAll('c')
     .select('u.name as user_name')
-    .select((eb) =>
-      eb
-        .selectFrom('cluster_events as e')
-        .select('e.reason')
-        .whereRef('e.cluster_hash', '=', 'c.cluster_hash')
-        .where('e.type', '=', 'STATUS_CHANGE')
-        .orderBy('e.transitioned_at', 'desc')
-        .orderBy('e.seq', 'desc')
-        .limit(1)
-        .as('last_event'),
-    );
+    .select(lastEventOf('c.cluster_hash'));
+}
+
+/**
+ * The reason of the latest status change of the cluster whose hash is `clusterHash` (a column of the
+ * outer query), as `last_event`: what a cluster record and its history row call `lastEvent`.
+ */
+export function lastEventOf(clusterHash: `${string}.cluster_hash`) {
+  return expressionBuilder<StateSchema, never>()
+    .selectFrom('cluster_events as e')
+    .select('e.reason')
+    .where('e.cluster_hash', '=', sql.ref<string>(clusterHash))
+    .where('e.type', '=', 'STATUS_CHANGE')
+    .orderBy('e.transitioned_at', 'desc')
+    .orderBy('e.seq', 'desc')
+    .limit(1)
+    .as('last_event');
 }
 
 export function clusterFromRow(row: ClusterRow, fallbackUserHash: string): ClusterRecord {

@@ -1,5 +1,6 @@
 /** Per-user SSH key pairs the server uses to reach clusters (SkyPilot's `ssh_key` table). Sensitive. */
 import type { StateContext } from './stateContext';
+import { upsertRow } from './upsertRow';
 
 export interface SshKeyPair {
   publicKey: string;
@@ -9,8 +10,8 @@ export interface SshKeyPair {
 export function createSshKeysState(ctx: StateContext) {
   return {
     async getSshKeys(userHash: string): Promise<SshKeyPair | null> {
-      const store = await ctx.db();
-      const row = await store.kysely
+      const db = await ctx.read();
+      const row = await db
         .selectFrom('ssh_key')
         .select(['ssh_public_key', 'ssh_private_key'])
         .where('user_hash', '=', userHash)
@@ -19,15 +20,8 @@ export function createSshKeysState(ctx: StateContext) {
     },
 
     async setSshKeys(userHash: string, keys: SshKeyPair): Promise<void> {
-      const store = await ctx.db();
       const values = { ssh_public_key: keys.publicKey, ssh_private_key: keys.privateKey };
-      await store.writeTransaction(async (trx) => {
-        await trx
-          .insertInto('ssh_key')
-          .values({ user_hash: userHash, ...values })
-          .onConflict((oc) => oc.column('user_hash').doUpdateSet(values))
-          .execute();
-      });
+      await ctx.write((trx) => upsertRow(trx, 'ssh_key', 'user_hash', { user_hash: userHash, ...values }, values));
     },
   };
 }

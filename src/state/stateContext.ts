@@ -1,12 +1,23 @@
 /**
- * What a state family is built from: the store it reads and writes. Families never import the seam
- * they are assembled into (src/state/globalUserState.ts), so there is no import cycle and no family
- * can see a half-built seam.
+ * What a state family is built from: reads and write transactions on the store it uses. Families
+ * never import the seam they are assembled into (src/state/globalUserState.ts), so there is no import
+ * cycle and no family can see a half-built seam.
  */
+import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../db/database';
 import type { StateSchema } from './stateSchema';
 
 export interface StateContext {
-  /** The open state store; opened on first use when nothing opened it before. */
-  db(): Promise<Db<StateSchema>>;
+  /** The store to query; opened on first use when nothing opened it before. */
+  read(): Promise<Kysely<StateSchema>>;
+  /** Runs `work` in a write transaction that excludes other writers (see `Db.writeTransaction`). */
+  write<T>(work: (trx: Transaction<StateSchema>) => Promise<T>): Promise<T>;
+}
+
+/** The context of the store `open` resolves to, asked for on every call (it may be reopened). */
+export function stateContextOf(open: () => Promise<Db<StateSchema>>): StateContext {
+  return {
+    read: async () => (await open()).kysely,
+    write: async (work) => (await open()).writeTransaction(work),
+  };
 }

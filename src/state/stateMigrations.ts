@@ -3,6 +3,7 @@
  * reproduce the tables of the first SQLite-only releases column for column, so their files open
  * unchanged. Times are epoch seconds (`bigint`), fractional ones `double precision`.
  */
+import { createTable } from '../db/createTable';
 import type { Migration } from '../db/migrator';
 
 export const STATE_MIGRATIONS_TABLE = 'schema_migrations';
@@ -12,140 +13,131 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
     version: 1,
     name: 'clusters, history, events, users, config',
     async up(db) {
-      await db.schema
-        .createTable('clusters')
-        .addColumn('name', 'text', (c) => c.primaryKey())
-        .addColumn('launched_at', 'bigint', (c) => c.notNull())
-        .addColumn('handle', 'text', (c) => c.notNull())
-        .addColumn('last_use', 'text', (c) => c.notNull().defaultTo(''))
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('autostop', 'integer', (c) => c.notNull().defaultTo(-1))
-        .addColumn('to_down', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('metadata', 'text', (c) => c.notNull().defaultTo('{}'))
-        .addColumn('owner', 'text')
-        .addColumn('cluster_hash', 'text', (c) => c.notNull())
-        .addColumn('storage_mounts_metadata', 'text')
-        .addColumn('cluster_ever_up', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('status_updated_at', 'bigint')
-        .addColumn('config_hash', 'text')
-        .addColumn('user_hash', 'text')
-        .addColumn('workspace', 'text', (c) => c.notNull().defaultTo('default'))
-        .addColumn('last_creation_yaml', 'text')
-        .addColumn('last_creation_command', 'text')
-        .addColumn('is_managed', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('provision_log_path', 'text')
-        .execute();
-      await db.schema
-        .createTable('cluster_history')
-        .addColumn('cluster_hash', 'text', (c) => c.primaryKey())
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('num_nodes', 'integer', (c) => c.notNull())
-        .addColumn('requested_resources', 'text')
-        .addColumn('launched_resources', 'text', (c) => c.notNull())
-        .addColumn('usage_intervals', 'text', (c) => c.notNull().defaultTo('[]'))
-        .addColumn('user_hash', 'text')
-        .addColumn('last_creation_yaml', 'text')
-        .addColumn('last_creation_command', 'text')
-        .addColumn('workspace', 'text', (c) => c.notNull().defaultTo('default'))
-        .addColumn('provision_log_path', 'text')
-        .execute();
-      await db.schema
-        .createTable('cluster_events')
-        .addColumn('cluster_hash', 'text', (c) => c.notNull())
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('starting_status', 'text')
-        .addColumn('ending_status', 'text')
-        .addColumn('reason', 'text', (c) => c.notNull())
-        .addColumn('transitioned_at', 'bigint', (c) => c.notNull())
-        .addColumn('type', 'text', (c) => c.notNull())
+      await createTable(db, 'clusters', {
+        name: 'text primary key',
+        launched_at: 'bigint not null',
+        handle: 'text not null',
+        last_use: "text default '' not null",
+        status: 'text not null',
+        autostop: 'integer default -1 not null',
+        to_down: 'integer default 0 not null',
+        metadata: "text default '{}' not null",
+        owner: 'text',
+        cluster_hash: 'text not null',
+        storage_mounts_metadata: 'text',
+        cluster_ever_up: 'integer default 0 not null',
+        status_updated_at: 'bigint',
+        config_hash: 'text',
+        user_hash: 'text',
+        workspace: "text default 'default' not null",
+        last_creation_yaml: 'text',
+        last_creation_command: 'text',
+        is_managed: 'integer default 0 not null',
+        provision_log_path: 'text',
+      }).execute();
+      await createTable(db, 'cluster_history', {
+        cluster_hash: 'text primary key',
+        name: 'text not null',
+        num_nodes: 'integer not null',
+        requested_resources: 'text',
+        launched_resources: 'text not null',
+        usage_intervals: "text default '[]' not null",
+        user_hash: 'text',
+        last_creation_yaml: 'text',
+        last_creation_command: 'text',
+        workspace: "text default 'default' not null",
+        provision_log_path: 'text',
+      }).execute();
+      await createTable(db, 'cluster_events', {
+        cluster_hash: 'text not null',
+        name: 'text not null',
+        starting_status: 'text',
+        ending_status: 'text',
+        reason: 'text not null',
+        transitioned_at: 'bigint not null',
+        type: 'text not null',
+      })
         .addPrimaryKeyConstraint('cluster_events_pk', ['cluster_hash', 'reason', 'transitioned_at'])
         .execute();
-      await db.schema
-        .createTable('users')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('name', 'text')
-        .addColumn('password', 'text')
-        .addColumn('created_at', 'bigint')
-        .addColumn('user_type', 'text', (c) => c.notNull().defaultTo('legacy'))
-        .execute();
-      await db.schema
-        .createTable('user_roles')
-        .addColumn('user_id', 'text', (c) => c.primaryKey())
-        .addColumn('role', 'text', (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createTable('config')
-        .addColumn('key', 'text', (c) => c.primaryKey())
-        .addColumn('value', 'text', (c) => c.notNull())
-        .execute();
+      await createTable(db, 'users', {
+        id: 'text primary key',
+        name: 'text',
+        password: 'text',
+        created_at: 'bigint',
+        user_type: "text default 'legacy' not null",
+      }).execute();
+      await createTable(db, 'user_roles', {
+        user_id: 'text primary key',
+        role: 'text not null',
+      }).execute();
+      await createTable(db, 'config', {
+        key: 'text primary key',
+        value: 'text not null',
+      }).execute();
     },
   },
   {
     version: 2,
     name: 'cluster jobs and volumes',
     async up(db) {
-      await db.schema
-        .createTable('cluster_jobs')
-        .addColumn('cluster_name', 'text', (c) => c.notNull())
-        .addColumn('job_id', 'integer', (c) => c.notNull())
-        .addColumn('job_name', 'text', (c) => c.notNull().defaultTo(''))
-        .addColumn('user_hash', 'text', (c) => c.notNull())
-        .addColumn('submitted_at', 'bigint', (c) => c.notNull())
-        .addColumn('start_at', 'bigint')
-        .addColumn('end_at', 'bigint')
-        .addColumn('resources', 'text', (c) => c.notNull().defaultTo(''))
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('log_path', 'text', (c) => c.notNull().defaultTo(''))
-        .addColumn('metadata', 'text', (c) => c.notNull().defaultTo('{}'))
-        .addColumn('log', 'text', (c) => c.notNull().defaultTo(''))
+      await createTable(db, 'cluster_jobs', {
+        cluster_name: 'text not null',
+        job_id: 'integer not null',
+        job_name: "text default '' not null",
+        user_hash: 'text not null',
+        submitted_at: 'bigint not null',
+        start_at: 'bigint',
+        end_at: 'bigint',
+        resources: "text default '' not null",
+        status: 'text not null',
+        log_path: "text default '' not null",
+        metadata: "text default '{}' not null",
+        log: "text default '' not null",
+      })
         .addPrimaryKeyConstraint('cluster_jobs_pk', ['cluster_name', 'job_id'])
         .execute();
-      await db.schema
-        .createTable('volumes')
-        .addColumn('name', 'text', (c) => c.primaryKey())
-        .addColumn('launched_at', 'bigint', (c) => c.notNull())
-        .addColumn('config', 'text', (c) => c.notNull())
-        .addColumn('user_hash', 'text', (c) => c.notNull())
-        .addColumn('workspace', 'text', (c) => c.notNull().defaultTo('default'))
-        .addColumn('last_attached_at', 'bigint')
-        .addColumn('last_use', 'text', (c) => c.notNull().defaultTo(''))
-        .addColumn('status', 'text', (c) => c.notNull())
-        .execute();
+      await createTable(db, 'volumes', {
+        name: 'text primary key',
+        launched_at: 'bigint not null',
+        config: 'text not null',
+        user_hash: 'text not null',
+        workspace: "text default 'default' not null",
+        last_attached_at: 'bigint',
+        last_use: "text default '' not null",
+        status: 'text not null',
+      }).execute();
     },
   },
   {
     version: 3,
     name: 'managed jobs',
     async up(db, kind) {
-      await db.schema
-        .createTable('managed_jobs')
-        .addColumn('job_id', kind === 'postgres' ? 'serial' : 'integer', (c) =>
-          kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
-        )
-        .addColumn('task_id', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('task_name', 'text', (c) => c.notNull())
-        .addColumn('user_hash', 'text', (c) => c.notNull())
-        .addColumn('workspace', 'text', (c) => c.notNull().defaultTo('default'))
-        .addColumn('entrypoint', 'text', (c) => c.notNull().defaultTo(''))
-        .addColumn('user_yaml', 'text')
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('schedule_state', 'text', (c) => c.notNull().defaultTo('INACTIVE'))
-        .addColumn('submitted_at', 'double precision', (c) => c.notNull())
-        .addColumn('start_at', 'double precision')
-        .addColumn('end_at', 'double precision')
-        .addColumn('last_recovered_at', 'double precision', (c) => c.notNull().defaultTo(-1))
-        .addColumn('recovery_count', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('job_duration', 'double precision', (c) => c.notNull().defaultTo(0))
-        .addColumn('failure_reason', 'text')
-        .addColumn('resources', 'text', (c) => c.notNull())
-        .addColumn('num_nodes', 'integer', (c) => c.notNull().defaultTo(1))
-        .addColumn('launched_resources', 'text')
-        .addColumn('priority', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('pool', 'text')
-        .addColumn('current_cluster_name', 'text')
-        .addColumn('log', 'text', (c) => c.notNull().defaultTo(''))
-        .execute();
+      await createTable(db, 'managed_jobs', {
+        job_id: kind === 'postgres' ? 'serial primary key' : 'integer primary key autoincrement',
+        task_id: 'integer default 0 not null',
+        name: 'text not null',
+        task_name: 'text not null',
+        user_hash: 'text not null',
+        workspace: "text default 'default' not null",
+        entrypoint: "text default '' not null",
+        user_yaml: 'text',
+        status: 'text not null',
+        schedule_state: "text default 'INACTIVE' not null",
+        submitted_at: 'double precision not null',
+        start_at: 'double precision',
+        end_at: 'double precision',
+        last_recovered_at: 'double precision default -1 not null',
+        recovery_count: 'integer default 0 not null',
+        job_duration: 'double precision default 0 not null',
+        failure_reason: 'text',
+        resources: 'text not null',
+        num_nodes: 'integer default 1 not null',
+        launched_resources: 'text',
+        priority: 'integer default 0 not null',
+        pool: 'text',
+        current_cluster_name: 'text',
+        log: "text default '' not null",
+      }).execute();
       await db.schema.createIndex('managed_jobs_status').on('managed_jobs').column('status').execute();
     },
   },
@@ -153,12 +145,11 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'ssh keys',
     async up(db) {
-      await db.schema
-        .createTable('ssh_key')
-        .addColumn('user_hash', 'text', (c) => c.primaryKey())
-        .addColumn('ssh_public_key', 'text', (c) => c.notNull())
-        .addColumn('ssh_private_key', 'text', (c) => c.notNull())
-        .execute();
+      await createTable(db, 'ssh_key', {
+        user_hash: 'text primary key',
+        ssh_public_key: 'text not null',
+        ssh_private_key: 'text not null',
+      }).execute();
     },
   },
   {
@@ -183,26 +174,24 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
     version: 6,
     name: 'storage objects and recipes',
     async up(db) {
-      await db.schema
-        .createTable('storage')
-        .addColumn('name', 'text', (c) => c.primaryKey())
-        .addColumn('launched_at', 'bigint', (c) => c.notNull())
-        .addColumn('store', 'text', (c) => c.notNull().defaultTo('[]'))
-        .addColumn('last_use', 'text', (c) => c.notNull().defaultTo(''))
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('user_hash', 'text')
-        .execute();
-      await db.schema
-        .createTable('recipes')
-        .addColumn('name', 'text', (c) => c.primaryKey())
-        .addColumn('description', 'text')
-        .addColumn('content', 'text', (c) => c.notNull())
-        .addColumn('recipe_type', 'text', (c) => c.notNull())
-        .addColumn('pinned', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('user_hash', 'text')
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .execute();
+      await createTable(db, 'storage', {
+        name: 'text primary key',
+        launched_at: 'bigint not null',
+        store: "text default '[]' not null",
+        last_use: "text default '' not null",
+        status: 'text not null',
+        user_hash: 'text',
+      }).execute();
+      await createTable(db, 'recipes', {
+        name: 'text primary key',
+        description: 'text',
+        content: 'text not null',
+        recipe_type: 'text not null',
+        pinned: 'integer default 0 not null',
+        user_hash: 'text',
+        created_at: 'bigint not null',
+        updated_at: 'bigint not null',
+      }).execute();
     },
   },
 ];

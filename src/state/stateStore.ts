@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../db/database';
 import { type DbTarget, describeTarget, isPostgresUri } from '../db/dbTarget';
-import { migrate } from '../db/migrator';
+import { migrateOpened } from '../db/migrator';
 import { openSqlite } from '../db/openSqlite';
 import { STATE_MIGRATIONS, STATE_MIGRATIONS_TABLE } from './stateMigrations';
 import type { StateSchema } from './stateSchema';
@@ -37,13 +37,7 @@ export async function openStateDb(target: DbTarget): Promise<Db<StateSchema>> {
           what: 'state database',
           channel: STATE_CHANGED_CHANNEL,
         });
-  try {
-    await migrate(db, STATE_MIGRATIONS_TABLE, STATE_MIGRATIONS);
-  } catch (error) {
-    await db.close();
-    throw new Error(`${db.label}: migration failed (${(error as Error).message})`);
-  }
-  return db;
+  return migrateOpened(db, STATE_MIGRATIONS_TABLE, STATE_MIGRATIONS);
 }
 
 let current: Promise<Db<StateSchema>> | null = null;

@@ -3,13 +3,14 @@ import type { StorageStatus, StoreType } from '../vocab/statuses';
 import type { StorageRecord } from './records';
 import { parseJson } from './rowCodecs';
 import type { StateContext } from './stateContext';
+import { upsertRow } from './upsertRow';
 
 export function createStorageState(ctx: StateContext) {
   return {
     /** Newest first. */
     async getStorage(): Promise<StorageRecord[]> {
-      const store = await ctx.db();
-      const rows = await store.kysely.selectFrom('storage').selectAll().orderBy('launched_at', 'desc').orderBy('name').execute();
+      const db = await ctx.read();
+      const rows = await db.selectFrom('storage').selectAll().orderBy('launched_at', 'desc').orderBy('name').execute();
       return rows.map((r) => ({
         name: r.name,
         launchedAt: r.launched_at,
@@ -21,27 +22,13 @@ export function createStorageState(ctx: StateContext) {
     },
 
     async addOrUpdateStorage(record: StorageRecord): Promise<void> {
-      const store = await ctx.db();
       const values = { store: JSON.stringify(record.stores), last_use: record.lastUse, status: record.status };
-      await store.writeTransaction(async (trx) => {
-        await trx
-          .insertInto('storage')
-          .values({
-            name: record.name,
-            launched_at: record.launchedAt,
-            user_hash: record.userHash,
-            ...values,
-          })
-          .onConflict((oc) => oc.column('name').doUpdateSet(values))
-          .execute();
-      });
+      const row = { name: record.name, launched_at: record.launchedAt, user_hash: record.userHash, ...values };
+      await ctx.write((trx) => upsertRow(trx, 'storage', 'name', row, values));
     },
 
     async removeStorage(name: string): Promise<boolean> {
-      const store = await ctx.db();
-      return store.writeTransaction(
-        async (trx) => (await trx.deleteFrom('storage').where('name', '=', name).executeTakeFirst()).numDeletedRows > 0n,
-      );
+      return ctx.write(async (trx) => (await trx.deleteFrom('storage').where('name', '=', name).executeTakeFirst()).numDeletedRows > 0n);
     },
   };
 }

@@ -35,30 +35,29 @@ function selectUsers(db: Kysely<StateSchema>) {
 
 export function createUsersState(ctx: StateContext) {
   async function getUser(userId: string): Promise<UserWithRole | null> {
-    const store = await ctx.db();
-    const row = await selectUsers(store.kysely).where('u.id', '=', userId).executeTakeFirst();
+    const db = await ctx.read();
+    const row = await selectUsers(db).where('u.id', '=', userId).executeTakeFirst();
     return row ? userFromRow(row) : null;
   }
 
   return {
     async getAllUsers(): Promise<UserWithRole[]> {
-      const store = await ctx.db();
-      return (await selectUsers(store.kysely).orderBy('u.created_at').orderBy('u.id').execute()).map(userFromRow);
+      const db = await ctx.read();
+      return (await selectUsers(db).orderBy('u.created_at').orderBy('u.id').execute()).map(userFromRow);
     },
 
     getUser,
 
     async getUserByName(name: string): Promise<UserWithRole[]> {
-      const store = await ctx.db();
-      return (await selectUsers(store.kysely).where('u.name', '=', name).execute()).map(userFromRow);
+      const db = await ctx.read();
+      return (await selectUsers(db).where('u.name', '=', name).execute()).map(userFromRow);
     },
 
     /** True when inserted. The password changes only when given; a user without a name is ignored. */
     async addOrUpdateUser(user: Pick<User, 'id' | 'name'> & Partial<User>): Promise<boolean> {
       if (user.name == null) return false;
-      const store = await ctx.db();
       const name = user.name;
-      return store.writeTransaction(async (trx) => {
+      return ctx.write(async (trx) => {
         const existing = await trx.selectFrom('users').select('id').where('id', '=', user.id).executeTakeFirst();
         if (existing) {
           await trx
@@ -87,8 +86,7 @@ export function createUsersState(ctx: StateContext) {
     },
 
     async deleteUser(userId: string): Promise<boolean> {
-      const store = await ctx.db();
-      return store.writeTransaction(async (trx) => {
+      return ctx.write(async (trx) => {
         const deleted = await trx.deleteFrom('users').where('id', '=', userId).executeTakeFirst();
         await trx.deleteFrom('user_roles').where('user_id', '=', userId).execute();
         return deleted.numDeletedRows > 0n;
@@ -96,14 +94,13 @@ export function createUsersState(ctx: StateContext) {
     },
 
     async getUserRole(userId: string): Promise<UserRole | null> {
-      const store = await ctx.db();
-      const row = await store.kysely.selectFrom('user_roles').select('role').where('user_id', '=', userId).executeTakeFirst();
+      const db = await ctx.read();
+      const row = await db.selectFrom('user_roles').select('role').where('user_id', '=', userId).executeTakeFirst();
       return (row?.role as UserRole | undefined) ?? null;
     },
 
     async setUserRole(userId: string, role: UserRole): Promise<void> {
-      const store = await ctx.db();
-      await store.writeTransaction(async (trx) => {
+      await ctx.write(async (trx) => {
         await trx
           .insertInto('user_roles')
           .values({ user_id: userId, role })

@@ -1,9 +1,11 @@
 /** Volumes (SkyPilot's `volumes` table): persistent disks or PVCs that clusters attach. */
 import type { VolumeStatus } from '../vocab/statuses';
 import { cloudRegistry } from './clouds';
+import { ownedRows } from './ownedRows';
 import type { Volume } from './records';
 import { parseJson } from './rowCodecs';
 import type { StateContext } from './stateContext';
+import { upsertRow } from './upsertRow';
 
 /** What the `config` column holds besides the row's own columns. */
 interface StoredVolumeConfig {
@@ -22,14 +24,7 @@ export function createVolumesState(ctx: StateContext) {
   return {
     /** Newest first. */
     async getVolumes(): Promise<Volume[]> {
-      const store = await ctx.db();
-      const rows = await store.kysely
-        .selectFrom('volumes as v')
-        .leftJoin('users as u', 'u.id', 'v.user_hash')
-        .selectAll('v')
-        .select('u.name as user_name')
-        .orderBy('v.launched_at', 'desc')
-        .execute();
+      const rows = await ownedRows(await ctx.read(), 'volumes', [['launched_at', 'desc']]);
       return rows.map((r) => {
         const c = parseJson<StoredVolumeConfig>(r.config, {} as StoredVolumeConfig);
         return {
@@ -66,31 +61,21 @@ export function createVolumesState(ctx: StateContext) {
         usedby_pods: volume.usedbyPods,
         usedby_clusters: volume.usedbyClusters,
       };
-      const store = await ctx.db();
-      const text = JSON.stringify(config);
-      await store.writeTransaction(async (trx) => {
-        await trx
-          .insertInto('volumes')
-          .values({
-            name: volume.name,
-            launched_at: volume.launchedAt,
-            config: text,
-            user_hash: volume.userHash,
-            workspace: volume.workspace,
-            last_attached_at: volume.lastAttachedAt,
-            last_use: volume.lastUse,
-            status: volume.status,
-          })
-          .onConflict((oc) => oc.column('name').doUpdateSet({ config: text, status: volume.status }))
-          .execute();
-      });
+      const changes = { config: JSON.stringify(config), status: volume.status };
+      const row = {
+        name: volume.name,
+        launched_at: volume.launchedAt,
+        user_hash: volume.userHash,
+        workspace: volume.workspace,
+        last_attached_at: volume.lastAttachedAt,
+        last_use: volume.lastUse,
+        ...changes,
+      };
+      await ctx.write((trx) => upsertRow(trx, 'volumes', 'name', row, changes));
     },
 
     async deleteVolume(name: string): Promise<boolean> {
-      const store = await ctx.db();
-      return store.writeTransaction(
-        async (trx) => (await trx.deleteFrom('volumes').where('name', '=', name).executeTakeFirst()).numDeletedRows > 0n,
-      );
+      return ctx.write(async (trx) => (await trx.deleteFrom('volumes').where('name', '=', name).executeTakeFirst()).numDeletedRows > 0n);
     },
   };
 }

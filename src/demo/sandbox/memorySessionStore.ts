@@ -7,7 +7,8 @@ import type { Session } from './session';
 import type { Change } from './sessionChanges';
 import { changeLimit, noExtensionsLeft, sessionEnded } from './sessionErrors';
 import { newSessionId } from './sessionId';
-import { changeBytes, type Clock, type CreateResult, type SessionLimits, type SessionStore, type StoreStats } from './sessionStore';
+import { changeBytes, newSession } from './sessionStore';
+import type { Clock, CreateResult, SessionLimits, SessionStore, StoreStats } from './sessionStore';
 
 interface Entry {
   session: Session;
@@ -39,16 +40,7 @@ export class MemorySessionStore implements SessionStore {
       this.count('refused_capacity');
       return { refused: 'capacity' };
     }
-    const session: Session = {
-      id: newSessionId(),
-      createdAt: now,
-      expiresAt: now + this.limits.ttlMs,
-      extensionsLeft: this.limits.maxExtensions,
-      replacedExpired: Boolean(options.replaces),
-      changes: [],
-      bytes: 0,
-      generation: 0,
-    };
+    const session = newSession(newSessionId(), now, this.limits, Boolean(options.replaces));
     this.entries.set(session.id, { session, lastSeenAt: now });
     if (options.replaces) {
       this.replacements.delete(options.replaces);

@@ -13,7 +13,8 @@ import { type Change, parseChange } from './sessionChanges';
 import { changeLimit, noExtensionsLeft, sessionEnded } from './sessionErrors';
 import { newSessionId } from './sessionId';
 import * as scripts from './redisScripts';
-import { changeBytes, type Clock, type CreateResult, type SessionLimits, type SessionStore, type StoreStats } from './sessionStore';
+import { changeBytes, newSession } from './sessionStore';
+import type { Clock, CreateResult, SessionLimits, SessionStore, StoreStats } from './sessionStore';
 
 export const DEFAULT_REDIS_PREFIX = 'skyts:demo:';
 /** Sessions whose changes this process keeps between requests. */
@@ -122,16 +123,7 @@ export class RedisSessionStore implements SessionStore {
       const prior = await this.get(created);
       return prior ? { session: prior } : { refused: 'capacity' };
     }
-    const session: Session = {
-      id,
-      createdAt: now,
-      expiresAt: now + this.limits.ttlMs,
-      extensionsLeft: this.limits.maxExtensions,
-      replacedExpired: Boolean(options.replaces),
-      changes: [],
-      bytes: 0,
-      generation: 0,
-    };
+    const session = newSession(id, now, this.limits, Boolean(options.replaces));
     this.remember(session);
     return { session };
   }

@@ -85,6 +85,16 @@ export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
     headers: sessionHeaders(session, null, fresh ? sessionCookie(session.id, deps.cookieSeconds, isSecure(call)) : null),
     json: view(session),
   });
+  /** A POST that changes the visitor's session and answers with it; gone meanwhile, it is a 404. */
+  const onCurrentSession = (path: string, change: (id: string) => Promise<Session | null>): Endpoint => ({
+    method: 'POST',
+    path,
+    direct: async (call) => {
+      const changed = await change(currentSession().id);
+      if (!changed) throw noSession();
+      return answer(call, changed);
+    },
+  });
   return [
     {
       method: 'GET',
@@ -110,24 +120,8 @@ export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
         throw new DemoSessionError(NO_SESSION_STATUS[why], `sandbox_${why}`, NO_SESSION_MESSAGES[why]);
       },
     },
-    {
-      method: 'POST',
-      path: '/demo/session/extend',
-      direct: async (call) => {
-        const extended = await store.extend(currentSession().id);
-        if (!extended) throw noSession();
-        return answer(call, extended);
-      },
-    },
-    {
-      method: 'POST',
-      path: '/demo/session/reset',
-      direct: async (call) => {
-        const reset = await store.reset(currentSession().id);
-        if (!reset) throw noSession();
-        return answer(call, reset);
-      },
-    },
+    onCurrentSession('/demo/session/extend', (id) => store.extend(id)),
+    onCurrentSession('/demo/session/reset', (id) => store.reset(id)),
     {
       method: 'DELETE',
       path: '/demo/session',

@@ -73,6 +73,20 @@ export const COUNTERS = [
   'refused_writes',
 ] as const;
 
+/** A session as both stores create it: its whole lifetime and every extension ahead, no changes. */
+export function newSession(id: string, now: number, limits: SessionLimits, replacedExpired: boolean): Session {
+  return {
+    id,
+    createdAt: now,
+    expiresAt: now + limits.ttlMs,
+    extensionsLeft: limits.maxExtensions,
+    replacedExpired,
+    changes: [],
+    bytes: 0,
+    generation: 0,
+  };
+}
+
 /** A change's size as stored. */
 export function changeBytes(json: string): number {
   return Buffer.byteLength(json);

@@ -7,6 +7,7 @@
 import cloneDeep from 'lodash.clonedeep';
 import type { ClusterEvent, ClusterHistoryRecord, ClusterJob, ClusterRecord, ManagedJob } from '../../state/records';
 import { isActiveClusterJob, isTerminalManagedJob } from '../../vocab/statuses';
+import { lazy, lazySections } from '../lazySections';
 import { historyOf, type World } from '../world';
 import { addressesFor, launchedClusterRecord, launchedJob, taskSummary } from './launchedCluster';
 import { type ClusterOverride, fold, type LaunchChange, type Overlay } from './overlay';
@@ -28,14 +29,6 @@ interface Live {
   record: ClusterRecord;
   story: ClusterStory | null;
   launch: LaunchChange | null;
-}
-
-function lazy<T>(compute: () => T): () => T {
-  let value: { v: T } | null = null;
-  return () => {
-    value ??= { v: compute() };
-    return value.v;
-  };
 }
 
 function eventsOf(c: ClusterRecord, transitions: Transition[]): ClusterEvent[] {
@@ -219,58 +212,25 @@ export function sessionWorld(base: World, changes: readonly Change[], now: numbe
     return all;
   });
 
-  return {
-    now,
-    currentUser: base.currentUser,
-    get users() {
-      return overlay.roles.size
-        ? base.users.map((u) => (overlay.roles.has(u.id) ? { ...u, role: overlay.roles.get(u.id)! } : u))
-        : base.users;
-    },
-    get clusters() {
-      return clusters();
-    },
-    get history() {
-      return history();
-    },
-    get clusterJobs() {
-      return jobsAndLogs().jobs;
-    },
-    get clusterJobLogs() {
-      return jobsAndLogs().logs;
-    },
-    get managedJobs() {
-      return managedJobsAndLogs().jobs;
-    },
-    get managedJobLogs() {
-      return managedJobsAndLogs().logs;
-    },
-    get volumes() {
-      return overlay.deletedVolumes.size ? base.volumes.filter((v) => !overlay.deletedVolumes.has(v.name)) : base.volumes;
-    },
-    get workspaces() {
-      return workspaces();
-    },
-    get enabledClouds() {
-      return base.enabledClouds;
-    },
-    get kubernetesNodes() {
-      return base.kubernetesNodes;
-    },
-    get storage() {
-      return base.storage;
-    },
-    get recipes() {
-      return base.recipes;
-    },
-    get serverConfig() {
-      return base.serverConfig;
-    },
-    get provisionLogs() {
-      return provisionLogs();
-    },
-    get clusterEvents() {
-      return clusterEvents();
-    },
-  };
+  return lazySections<World>({
+    now: () => now,
+    currentUser: () => base.currentUser,
+    users: () =>
+      overlay.roles.size ? base.users.map((u) => (overlay.roles.has(u.id) ? { ...u, role: overlay.roles.get(u.id)! } : u)) : base.users,
+    clusters,
+    history,
+    clusterJobs: () => jobsAndLogs().jobs,
+    clusterJobLogs: () => jobsAndLogs().logs,
+    managedJobs: () => managedJobsAndLogs().jobs,
+    managedJobLogs: () => managedJobsAndLogs().logs,
+    volumes: () => (overlay.deletedVolumes.size ? base.volumes.filter((v) => !overlay.deletedVolumes.has(v.name)) : base.volumes),
+    workspaces,
+    enabledClouds: () => base.enabledClouds,
+    kubernetesNodes: () => base.kubernetesNodes,
+    storage: () => base.storage,
+    recipes: () => base.recipes,
+    serverConfig: () => base.serverConfig,
+    provisionLogs,
+    clusterEvents,
+  });
 }
