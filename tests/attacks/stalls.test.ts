@@ -26,13 +26,17 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
+const HEALTH_LIMIT_MS = 500;
+
 /** Runs `attack` with a health probe alongside; checks both the attack's time and the probe's worst. */
 async function underAttack<T>(attack: () => Promise<T>, limitMs = 1000): Promise<T> {
   const probe = probeHealth(port);
   const { value, ms } = await timed(attack);
   const health = await probe.stop();
   expect(ms).toBeLessThan(limitMs);
-  expect(health.maxMs).toBeLessThan(250);
+  // The attacks used to hold everyone for seconds to hours. The bound leaves room for a busy 2-core CI
+  // machine descheduling the process (a probe took 293 ms once, under load 7, with no attack at fault).
+  expect(health.maxMs).toBeLessThan(HEALTH_LIMIT_MS);
   return value;
 }
 
