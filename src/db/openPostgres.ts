@@ -12,6 +12,7 @@ import { DatabaseBusyError } from './databaseBusy';
 import { countDbError } from './dbErrors';
 import { describeTarget } from './dbTarget';
 import { StoreOpenError } from './openSqlite';
+import { hasMigrationsShape, type OwnershipFacts, ownershipProblem, type StoreOwnership, tablesToInspect } from './ownership';
 import { advisoryKey } from './advisoryKey';
 
 export interface PostgresOpenOptions {
@@ -27,6 +28,10 @@ export interface PostgresOpenOptions {
   /** NOTIFY the channel on every write transaction (drives changeCounter in other replicas). */
   notifyChanges?: boolean;
   poolSize?: number;
+  /** How the store recognizes its database: a database of another program is refused unchanged. */
+  ownership: StoreOwnership;
+  /** Stores that share the database with this one (state and requests use one database). */
+  sharesWith?: readonly StoreOwnership[];
 }
 
 const INT8_OID = 20;
@@ -47,6 +52,32 @@ function mapPgError(what: string, error: unknown): unknown {
 
 function assertChannel(channel: string): void {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`invalid channel name '${channel}'`);
+}
+
+/** Read-only: what ownership.ts needs to know about the database (its current schema). */
+async function ownershipFacts(pool: pg.Pool, options: PostgresOpenOptions): Promise<OwnershipFacts> {
+  const { rows } = await pool.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables
+     WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
+  );
+  const tables = rows.map((r) => r.name);
+  const columns = new Map<string, string[]>();
+  const applied = new Map<string, { version: number; name: string }[]>();
+  for (const { table, migrations } of tablesToInspect(options.ownership, options.sharesWith ?? [])) {
+    if (!tables.includes(table) || columns.has(table)) continue;
+    const found = await pool.query<{ name: string }>(
+      `SELECT column_name AS name FROM information_schema.columns
+       WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
+      [table],
+    );
+    const names = found.rows.map((r) => r.name);
+    columns.set(table, names);
+    if (migrations && hasMigrationsShape(names)) {
+      const recorded = await pool.query<{ version: number; name: string }>(`SELECT version, name FROM "${table.replace(/"/g, '""')}"`);
+      applied.set(table, recorded.rows);
+    }
+  }
+  return { tables, columns, applied };
 }
 
 export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<S>> {
@@ -71,11 +102,19 @@ export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<
   pool.on('connect', (client) => {
     client.on('error', () => {});
   });
+  let step = 'cannot connect';
   try {
     await pool.query('SELECT 1');
+    step = 'cannot read its tables';
+    // Before anything is created: a database of another program stays exactly as it was.
+    const foreign = ownershipProblem(await ownershipFacts(pool, options), options.ownership, options.what, options.sharesWith);
+    if (foreign) {
+      throw new StoreOpenError(`${where}: ${foreign}`);
+    }
   } catch (error) {
     await pool.end().catch(() => {});
-    throw new StoreOpenError(`${where}: cannot connect (${(error as Error).message})`);
+    if (error instanceof StoreOpenError) throw error;
+    throw new StoreOpenError(`${where}: ${step} (${(error as Error).message})`);
   }
 
   const kysely = new Kysely<S>({ dialect: new PostgresDialect({ pool }) });

@@ -21,7 +21,8 @@ import { openSqlite } from '../db/openSqlite';
 import { isFinishedRequest, type RequestStatus } from '../vocab/statuses';
 import { DEFAULT_MEMORY_LIMITS, type MemoryLimits, MemoryRequests } from './memoryRequests';
 import { canSee, type RequestError, type RequestRecord, type Viewer } from './requestRecord';
-import { REQUESTS_MIGRATIONS, REQUESTS_MIGRATIONS_TABLE } from './requestsMigrations';
+import { STATE_OWNERSHIP } from '../state/stateMigrations';
+import { REQUESTS_MIGRATIONS, REQUESTS_MIGRATIONS_TABLE, REQUESTS_OWNERSHIP } from './requestsMigrations';
 import type { RequestsSchema } from './requestsSchema';
 import { type ListQuery, RequestsTableOps } from './requestsTable';
 
@@ -114,7 +115,7 @@ export class RequestStore {
             path: target.path,
             createDir: target.createDir,
             what: 'requests database',
-            ownTables: ['requests', REQUESTS_MIGRATIONS_TABLE],
+            ownership: REQUESTS_OWNERSHIP,
             // WAL with NORMAL never corrupts; it may lose the last commits on power loss, which for
             // request records (clients retry) is worth a much cheaper commit than FULL.
             synchronous: 'NORMAL',
@@ -125,6 +126,8 @@ export class RequestStore {
             channel: REQUESTS_CHANGED_CHANNEL,
             serializeWrites: false,
             notifyChanges: false,
+            ownership: REQUESTS_OWNERSHIP,
+            sharesWith: [STATE_OWNERSHIP],
           });
     try {
       await migrate(db, REQUESTS_MIGRATIONS_TABLE, REQUESTS_MIGRATIONS);

@@ -4,6 +4,7 @@
  * unchanged. Times are epoch seconds (`bigint`), fractional ones `double precision`.
  */
 import type { Migration } from '../db/migrator';
+import type { StoreOwnership } from '../db/ownership';
 
 export const STATE_MIGRATIONS_TABLE = 'schema_migrations';
 
@@ -206,3 +207,6 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
     },
   },
 ];
+
+/** How the state store recognizes its database (see src/db/ownership.ts). */
+export const STATE_OWNERSHIP: StoreOwnership = { table: STATE_MIGRATIONS_TABLE, migrations: STATE_MIGRATIONS };
