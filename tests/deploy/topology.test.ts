@@ -105,6 +105,17 @@ async function firstLimited(url: string, max: number, options: { localAddress: s
     expect((await request(`${front.url}/dashboard/`, { localAddress: '127.0.0.6' })).status).toBe(200);
   });
 
+  it("tells the pid to a caller on the replica's machine, never to a visitor through the balancer", async () => {
+    const [replica] = replicas.values();
+    const direct = JSON.parse((await request(`${replica.url}/api/health`, { localAddress: '127.0.0.6' })).body) as { pid?: number };
+    expect(direct.pid).toBe(replica.child.pid);
+    for (let i = 0; i < 2; i++) {
+      const proxied = await request(`${front.url}/api/health`, { localAddress: '127.0.0.6' });
+      expect(proxied.status).toBe(200);
+      expect(JSON.parse(proxied.body)).not.toHaveProperty('pid');
+    }
+  });
+
   it('runs round trips whose POST and GET land on different replicas, without waiting', async () => {
     const before = front.served().length;
     for (let i = 0; i < 8; i++) {
