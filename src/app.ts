@@ -115,7 +115,7 @@ export function createApp(deps: AppDeps): SkyApp {
   ex.use(errorBoundary);
 
   const fastPath = createFastPath(context, { status: findEndpoint('POST', '/status'), apiGet: findEndpoint('GET', '/api/get') });
-  const observe = observeRequests(deps.metrics ?? null, deps.accessLog ?? null);
+  const observe = observeRequests(deps.metrics ?? null, deps.accessLog ?? null, context.trustProxy);
   const listener = ((req: IncomingMessage, res: ServerResponse) => {
     observe?.(req, res);
     if (!fastPath(req, res)) ex(req, res);

@@ -33,6 +33,8 @@ beforeAll(async () => {
       SKYPILOT_METRICS_PORT: String(metricsPort),
       SKYPILOT_ACCESS_LOG: '1',
       SKYPILOT_REPLICA_ID: 'operable',
+      // As behind nginx on this host: the balancer is a loopback peer that says whom it forwards.
+      SKYPILOT_TRUSTED_PROXIES: 'loopback',
     },
   );
 });
@@ -58,8 +60,9 @@ describe('an operable server', () => {
     expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
   });
 
-  it('writes one JSON line per request', async () => {
-    const { id } = await roundTripAcross(server.url, server.url, '/cost_report');
+  it('writes one JSON line per request, naming the client as resolved through trusted proxies', async () => {
+    const { id } = await roundTripAcross(server.url, server.url, '/cost_report', {}, { 'X-Forwarded-For': '203.0.113.9' });
+    const direct = await roundTripAcross(server.url, server.url, '/cost_report');
     await new Promise((resolve) => setTimeout(resolve, 1500)); // lines are flushed at least every second
     const lines = server
       .output()
@@ -67,7 +70,8 @@ describe('an operable server', () => {
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     const post = lines.find((l) => l.requestId === id && l.method === 'POST');
-    expect(post).toMatchObject({ msg: 'request', path: '/cost_report', endpoint: 'POST /cost_report', status: 200 });
+    expect(post).toMatchObject({ msg: 'request', path: '/cost_report', endpoint: 'POST /cost_report', status: 200, client: '203.0.113.9' });
+    expect(lines.find((l) => l.requestId === direct.id && l.method === 'POST')).toMatchObject({ client: '127.0.0.1' });
     expect(typeof post!.ms).toBe('number');
     expect(typeof post!.time).toBe('string');
   });
