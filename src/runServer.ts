@@ -20,6 +20,9 @@ import { globalUserState } from './state/globalUserState';
 
 export { DEFAULT_PORT } from './serverConfig';
 
+/** After the drain, how long answers still being written (results of finished requests) may take. */
+const ANSWERS_GRACE_MS = 2000;
+
 export interface RunningServer {
   server: Server;
   config: ServerConfig;
@@ -98,10 +101,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let stopping: Promise<void> | null = null;
   const stop = (graceMs = 10_000) =>
     (stopping ??= (async () => {
+      // No new connection; a new request on a kept-alive one is answered 503 (app.startDraining).
       app.startDraining();
       server.close();
       server.closeIdleConnections();
       await app.context.executor.drain(graceMs);
+      // The requests are done; their waiting /api/get answers are being written: let them go out.
+      await app.settled(ANSWERS_GRACE_MS);
       server.closeAllConnections();
       metricsServer?.close();
       await janitor.stop();
