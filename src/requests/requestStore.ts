@@ -102,7 +102,13 @@ export class RequestStore {
     // One notification may name several requests (a batch of finished reads).
     this.unsubscribe.push(
       db.subscribe(REQUEST_DONE_CHANNEL, (ids) => {
-        for (const id of ids.split(',')) this.events.emit(id);
+        for (const id of ids.split(',')) {
+          const held = this.memory.get(id);
+          // Another replica finished a request this one runs (a cancel sent to it): its outcome is
+          // in the database, and this replica's copy, which its waiters read, must take it.
+          if (held && !isFinishedRequest(held.status)) void this.adoptStoredOutcome(held).finally(() => this.events.emit(id));
+          else this.events.emit(id);
+        }
       }),
     );
   }
@@ -141,6 +147,14 @@ export class RequestStore {
   /** For tests and tools: an SQLite file or ':memory:'. */
   static openSqlite(path: string, options: Omit<RequestStoreOptions, 'target'> = {}): Promise<RequestStore> {
     return RequestStore.open({ ...options, target: { kind: 'sqlite', path, createDir: true } });
+  }
+
+  private async adoptStoredOutcome(record: RequestRecord): Promise<void> {
+    const stored = await this.table.get(record.requestId).catch(() => null);
+    if (!stored || !isFinishedRequest(stored.status) || isFinishedRequest(record.status)) return;
+    this.takePendingLog(record.requestId);
+    Object.assign(record, stored);
+    this.memory.put(record);
   }
 
   /** Subscribes to cancellations published by other replicas. */

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { RequestStore } from '../../src/requests/requestStore';
 import { globalUserState } from '../../src/state/globalUserState';
 import { seedCluster } from '../helpers/fixtures';
-import { roundTripAcross, type ServerProcess, startServerProcess } from '../helpers/serverProcess';
+import { roundTripAcross, SLOW_ENDPOINT, type ServerProcess, startServerProcess } from '../helpers/serverProcess';
 import { createTestDatabase, type TestDatabase } from '../helpers/testBackend';
 import { makeTempDir, removeDir } from '../helpers/tempState';
 
@@ -31,9 +31,10 @@ beforeAll(async () => {
   await globalUserState.init({ target: database.target });
   for (const name of ['rep-1', 'rep-2', 'rep-3']) await seedCluster(name);
   await globalUserState.close();
+  // With a test-only endpoint that runs as long as asked (nothing on the nightly runs long itself).
   [a, b] = await Promise.all([
-    startServerProcess(['--port', '0'], env('replica-a')),
-    startServerProcess(['--port', '0'], env('replica-b')),
+    startServerProcess(['--port', '0'], env('replica-a'), { preload: [SLOW_ENDPOINT] }),
+    startServerProcess(['--port', '0'], env('replica-b'), { preload: [SLOW_ENDPOINT] }),
   ]);
 });
 
@@ -98,6 +99,45 @@ describe('two replicas on one PostgreSQL', () => {
     const stream = await fetch(`${b.url}/api/stream?request_id=${id}&follow=True`);
     expect(stream.status).toBe(200);
     expect(await stream.text()).toContain('Cluster rep-2 started.');
+  });
+
+  it('cancels a long request running on one replica through the other, promptly', async () => {
+    const post = await fetch(`${a.url}/test/sleep`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ seconds: 60 }),
+    });
+    const id = post.headers.get('x-skypilot-request-id')!;
+    const statusOnB = async () =>
+      ((await (await fetch(`${b.url}/api/status?request_ids=${id}&all_status=true`)).json()) as { status: string }[])[0]?.status;
+    for (const started = Date.now(); (await statusOnB()) !== 'RUNNING'; ) {
+      if (Date.now() - started > 5000) throw new Error(`the request never ran on replica-a: ${await statusOnB()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Both replicas wait for its result meanwhile.
+    const waitingOnA = fetch(`${a.url}/api/get?request_id=${id}`).then(async (r) => ({ at: Date.now(), body: await r.json() }));
+    const waitingOnB = fetch(`${b.url}/api/get?request_id=${id}`).then(async (r) => ({ at: Date.now(), body: await r.json() }));
+    const cancelledAt = Date.now();
+    const cancel = await roundTripAcross(b.url, b.url, '/api/cancel', { request_ids: [id] });
+    expect(cancel.body.status).toBe('SUCCEEDED');
+    expect(JSON.parse(cancel.body.return_value as string)).toEqual([id]);
+    for (const waiting of [waitingOnA, waitingOnB]) {
+      const { at, body } = await waiting;
+      expect(body).toMatchObject({ status: 'CANCELLED' });
+      expect(at - cancelledAt).toBeLessThan(1500);
+    }
+    // Replica A keeps the outcome, and runs the next long request as usual.
+    const again = (await (await fetch(`${a.url}/api/get?request_id=${id}`)).json()) as { status: string };
+    expect(again.status).toBe('CANCELLED');
+    const next = await fetch(`${a.url}/test/sleep`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ seconds: 0 }),
+    });
+    const result = (await (await fetch(`${b.url}/api/get?request_id=${next.headers.get('x-skypilot-request-id')}`)).json()) as {
+      status: string;
+    };
+    expect(result.status).toBe('SUCCEEDED');
   });
 
   it("fails a dead replica's unfinished requests after its lease, and nobody else's", async () => {
