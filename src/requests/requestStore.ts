@@ -220,15 +220,25 @@ export class RequestStore {
    * id nobody has yet may be a read another replica is finishing: it is waited for, briefly.
    */
   async find(idOrPrefix: string, viewer: Viewer): Promise<FindResult> {
+    const shared = this.persistReads && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(idOrPrefix);
+    // Listening before looking: an arrival announced while the lookup runs must not be missed.
+    let arrival = shared ? this.listenFor(idOrPrefix) : null;
     const exact = await this.get(idOrPrefix, viewer);
-    if (exact) return exact;
-    if (this.persistReads && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(idOrPrefix)) {
+    if (exact || !arrival) {
+      arrival?.cancel();
+      if (exact) return exact;
+    } else {
       const deadline = Date.now() + SHARED_READ_GRACE_MS;
       while (Date.now() < deadline) {
-        await this.waitForEvent(idOrPrefix, Math.min(100, deadline - Date.now()));
+        await arrival.wait(Math.min(100, deadline - Date.now()));
+        arrival = this.listenFor(idOrPrefix);
         const arrived = await this.get(idOrPrefix, viewer);
-        if (arrived) return arrived;
+        if (arrived) {
+          arrival.cancel();
+          return arrived;
+        }
       }
+      arrival.cancel();
     }
     const inMemory = this.memory.filter((r) => r.requestId.startsWith(idOrPrefix) && canSee(viewer, r));
     const inDb = await this.table.findByPrefix(idOrPrefix, viewer);
@@ -395,19 +405,54 @@ export class RequestStore {
   async waitUntilFinished(requestId: string, viewer: Viewer, timeoutMs: number): Promise<RequestRecord | null> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      // Listening before reading: a finish announced while the read is in flight (another
+      // replica's NOTIFY) would otherwise be missed, leaving this wait on the poll.
+      const finished = this.listenFor(requestId);
       const record = await this.get(requestId, viewer);
-      if (!record || isFinishedRequest(record.status)) return record;
       const left = deadline - Date.now();
-      if (left <= 0) return record;
+      if (!record || isFinishedRequest(record.status) || left <= 0) {
+        finished.cancel();
+        return record;
+      }
       const ours = record.replicaId === this.replicaId && this.memory.get(requestId) !== undefined;
       const poll = ours ? left : Math.min(left, this.db.crossProcessEvents ? 1000 : 100);
-      await this.waitForEvent(requestId, poll);
+      await finished.wait(poll);
     }
   }
 
   /** Resolves on new log output, on finish, or after `timeoutMs`. */
   waitForActivity(requestId: string, timeoutMs: number): Promise<void> {
     return Promise.race([this.waitForEvent(`log:${requestId}`, timeoutMs), this.waitForEvent(requestId, timeoutMs)]);
+  }
+
+  /** Starts listening for `event` now; `wait` resolves at once if it came meanwhile. */
+  private listenFor(event: string): { wait(timeoutMs: number): Promise<void>; cancel(): void } {
+    let fired = false;
+    let wake: (() => void) | null = null;
+    const onEvent = () => {
+      fired = true;
+      this.events.off(event, onEvent);
+      wake?.();
+    };
+    this.events.on(event, onEvent);
+    return {
+      wait: (timeoutMs) =>
+        fired
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              const timer = setTimeout(() => {
+                this.events.off(event, onEvent);
+                resolve();
+              }, timeoutMs);
+              wake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            }),
+      cancel: () => {
+        this.events.off(event, onEvent);
+      },
+    };
   }
 
   private waitForEvent(event: string, timeoutMs: number): Promise<void> {
