@@ -278,8 +278,17 @@ export class RequestsTableOps {
     return Number(rows[0]?.size ?? 0);
   }
 
+  /**
+   * Now, by the clock that leases are judged by. Replicas of a PostgreSQL store run on several
+   * hosts whose clocks may disagree by more than a lease: there the database's clock is the one
+   * clock they share. An SQLite file is shared only on one host, under one clock.
+   */
+  private leaseClock() {
+    return this.store.kind === 'postgres' ? sql<number>`EXTRACT(EPOCH FROM clock_timestamp())::double precision` : Date.now() / 1000;
+  }
+
   async heartbeat(replicaId: string, startedAt: number): Promise<void> {
-    const now = Date.now() / 1000;
+    const now = this.leaseClock();
     await this.write((db) =>
       db
         .insertInto('replicas')
@@ -289,9 +298,13 @@ export class RequestsTableOps {
     );
   }
 
-  /** Replicas whose last heartbeat is older than `before` (their requests can no longer finish). */
-  async expiredReplicas(before: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('replicas').select('replica_id').where('heartbeat_at', '<', before).execute();
+  /** Replicas whose last heartbeat is older than `leaseSeconds` (their requests can no longer finish). */
+  async expiredReplicas(leaseSeconds: number): Promise<string[]> {
+    const cutoff =
+      this.store.kind === 'postgres'
+        ? sql<number>`${this.leaseClock()} - ${leaseSeconds}::double precision`
+        : Date.now() / 1000 - leaseSeconds;
+    const rows = await this.db.selectFrom('replicas').select('replica_id').where('heartbeat_at', '<', cutoff).execute();
     return rows.map((r) => r.replica_id);
   }
 
