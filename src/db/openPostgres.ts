@@ -9,7 +9,7 @@ import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Db } from './database';
 import { DatabaseBusyError } from './databaseBusy';
-import { countDbError } from './dbErrors';
+import { countingErrors } from './countingDialect';
 import { describeTarget } from './dbTarget';
 import { StoreOpenError } from './openSqlite';
 import { hasMigrationsShape, type OwnershipFacts, ownershipProblem, type StoreOwnership, tablesToInspect } from './ownership';
@@ -39,14 +39,13 @@ const LOCK_TIMEOUT_MS = 1000;
 const STATEMENT_TIMEOUT_MS = 10_000;
 const RELISTEN_MS = 500;
 
-/** Lock and statement timeouts from PostgreSQL become the same typed 503 as a busy SQLite file. */
+/**
+ * Lock and statement timeouts from PostgreSQL become the same typed 503 as a busy SQLite file.
+ * (They were counted, with every other failed statement, by countingDialect.ts.)
+ */
 function mapPgError(what: string, error: unknown): unknown {
   const code = (error as { code?: string }).code;
-  if (code === '55P03' || code === '57014') {
-    countDbError(what, 'busy');
-    return new DatabaseBusyError(what, LOCK_TIMEOUT_MS);
-  }
-  countDbError(what, 'error');
+  if (code === '55P03' || code === '57014') return new DatabaseBusyError(what, LOCK_TIMEOUT_MS);
   return error;
 }
 
@@ -117,7 +116,9 @@ export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<
     throw new StoreOpenError(`${where}: ${step} (${(error as Error).message})`);
   }
 
-  const kysely = new Kysely<S>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<S>({
+    dialect: countingErrors(new PostgresDialect({ pool }), { what: options.what, busyRetriedInTransactions: false }),
+  });
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const channels = new Set([options.channel]);
@@ -183,7 +184,7 @@ export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<
     crossProcessEvents: true,
     publish: async (channel, payload) => {
       assertChannel(channel);
-      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+      await sql`SELECT pg_notify(${channel}, ${payload})`.execute(kysely);
     },
     subscribe: (channel, handler) => {
       assertChannel(channel);
@@ -197,7 +198,7 @@ export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<
       };
     },
     ping: async () => {
-      await pool.query('SELECT 1');
+      await sql`SELECT 1`.execute(kysely);
     },
     close: async () => {
       closed = true;

@@ -11,8 +11,9 @@ import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, type Transaction } from 'kysely';
+import { Kysely, sql, type Transaction } from 'kysely';
 import type { Db } from './database';
+import { countingErrors } from './countingDialect';
 import { retryWhileBusy } from './databaseBusy';
 import { hasMigrationsShape, type OwnershipFacts, ownershipProblem, type StoreOwnership, tablesToInspect } from './ownership';
 import { BetterSqliteDialect, SQLITE_BLOCKING_WAIT_MS } from './sqliteDriver';
@@ -111,7 +112,10 @@ export function openSqlite<S>(options: SqliteOpenOptions): Db<S> {
   const dataVersion = raw.prepare('PRAGMA data_version').pluck();
   let localWrites = 0;
   const kysely = new Kysely<S>({
-    dialect: new BetterSqliteDialect({ database: raw, what: options.what }),
+    dialect: countingErrors(new BetterSqliteDialect({ database: raw, what: options.what }), {
+      what: options.what,
+      busyRetriedInTransactions: true,
+    }),
   });
   const events = new EventEmitter();
   events.setMaxListeners(0);
@@ -139,7 +143,7 @@ export function openSqlite<S>(options: SqliteOpenOptions): Db<S> {
       };
     },
     ping: async () => {
-      raw.prepare('SELECT 1').get();
+      await sql`SELECT 1`.execute(kysely);
     },
     close: async () => {
       await kysely.destroy();

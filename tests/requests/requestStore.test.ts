@@ -4,6 +4,8 @@
  * the log cap, and replica leases (a replica fails only its own leftovers; a crashed replica's
  * requests are failed by another once its lease runs out).
  */
+import { sql } from 'kysely';
+import { Metrics } from '../../src/observability/metrics';
 import { RequestJanitor } from '../../src/requests/requestJanitor';
 import type { Viewer } from '../../src/requests/requestRecord';
 import { MAX_LOG_BYTES, type NewRequest, RequestStore } from '../../src/requests/requestStore';
@@ -334,6 +336,29 @@ describe('lease clock', () => {
       }
     },
   );
+});
+
+describe('database errors', () => {
+  it('are counted once each, reads as well as writes, in skypilot_db_errors_total', async () => {
+    const store = await open({ replicaId: 'errors', persistReads: false });
+    const metrics = new Metrics({ queues: () => ({}), liveRequests: () => 0, memoryTier: () => ({ entries: 0, bytes: 0 }) });
+    const errors = async () => {
+      const text = await metrics.registry.metrics();
+      return Number(/skypilot_db_errors_total\{store="requests database",kind="error"\} (\d+)/.exec(text)?.[1] ?? 0);
+    };
+    const before = await errors();
+    // The table goes away under the store (an operator's mistake, a failed restore).
+    await sql`ALTER TABLE requests RENAME TO requests_moved_away`.execute(store.db.kysely);
+    try {
+      await expect(store.table.get('req-missing')).rejects.toThrow();
+      await expect(store.table.list({ viewer: ADMIN, allStatus: true, limit: 10 })).rejects.toThrow();
+      await expect(store.table.insert({ ...(await finished(store)), requestId: 'req-not-stored', durable: true })).rejects.toThrow();
+      expect((await errors()) - before).toBe(3);
+    } finally {
+      await sql`ALTER TABLE requests_moved_away RENAME TO requests`.execute(store.db.kysely);
+      await store.close();
+    }
+  });
 });
 
 it('runs on the backend the project chose', () => {
