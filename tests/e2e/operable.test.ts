@@ -6,20 +6,10 @@
  * flight finish, a request arriving meanwhile on a kept-alive connection is told 503 to retry.
  */
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { RequestStore } from '../../src/requests/requestStore';
 import { roundTripAcross, SLOW_ENDPOINT, type ServerProcess, startServerProcess } from '../helpers/serverProcess';
 import { makeTempDir, removeDir } from '../helpers/tempState';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let dir: string;
 let server: ServerProcess;
@@ -27,18 +17,22 @@ let metricsPort: number;
 
 beforeAll(async () => {
   dir = makeTempDir('skyts-operable-');
-  metricsPort = await freePort();
   server = await startServerProcess(
     ['--port', '0', '--db-path', path.join(dir, 'state.db'), '--requests-db', path.join(dir, 'requests.db')],
     {
       HOME: dir,
-      SKYPILOT_METRICS_PORT: String(metricsPort),
+      // Any free port: the server prints the one it got, as it does for the API's port 0.
+      SKYPILOT_METRICS_PORT: '0',
       SKYPILOT_ACCESS_LOG: '1',
       SKYPILOT_REPLICA_ID: 'operable',
       // As behind nginx on this host: the balancer is a loopback peer that says whom it forwards.
       SKYPILOT_TRUSTED_PROXIES: 'loopback',
     },
   );
+  // Printed right after the "listening" line, which may have come alone.
+  const printed = () => /Prometheus metrics at http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(server.output());
+  for (const started = Date.now(); !printed() && Date.now() - started < 5000; ) await new Promise((resolve) => setTimeout(resolve, 20));
+  metricsPort = Number(printed()?.[1]);
 });
 afterAll(async () => {
   await server?.stop();
@@ -46,6 +40,11 @@ afterAll(async () => {
 });
 
 describe('an operable server', () => {
+  it('prints where its metrics are, the port it was given when asked for any', () => {
+    expect(metricsPort).toBeGreaterThan(0);
+    expect(server.output()).toMatch(/^\[skypilot-ts\] Prometheus metrics at http:\/\/127\.0\.0\.1:\d+\/metrics$/m);
+  });
+
   it('exposes Prometheus metrics on its own port, and only there', async () => {
     await roundTripAcross(server.url, server.url, '/status');
     await fetch(`${server.url}/no-such-endpoint`);

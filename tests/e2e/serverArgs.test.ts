@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { RequestStore } from '../../src/requests/requestStore';
 import { makeTempDir, removeDir } from '../helpers/tempState';
@@ -90,6 +91,23 @@ describe('server options', () => {
     [[], { SKYPILOT_REPLICA_LEASE_SECONDS: '0' }, /SKYPILOT_REPLICA_LEASE_SECONDS must be/],
   ])('%j %j is refused with one line', async (args, env, message) => {
     await expectOneLine(args, message, env as Record<string, string>);
+  });
+});
+
+describe('listening', () => {
+  it('a metrics port already in use is refused in one line naming the setting, before anything is claimed', async () => {
+    const taken = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => taken.once('listening', resolve));
+    try {
+      const port = (taken.address() as net.AddressInfo).port;
+      await expectOneLine(
+        ['--db-path', path.join(dir, 'state-metrics.db'), '--requests-db', path.join(dir, 'requests-metrics.db')],
+        new RegExp(`SKYPILOT_METRICS_PORT: port ${port} on 127\\.0\\.0\\.1 is already in use`),
+        { SKYPILOT_METRICS_PORT: String(port) },
+      );
+    } finally {
+      taken.close();
+    }
   });
 });
 
