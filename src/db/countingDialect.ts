@@ -71,8 +71,17 @@ class CountingDriver implements Driver {
     return this.inner.init();
   }
 
+  /** One wrapper per connection (SQLite acquires its one connection for every statement). */
+  private readonly wrappers = new WeakMap<DatabaseConnection, CountingConnection>();
+
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new CountingConnection(await this.inner.acquireConnection(), this.options);
+    const inner = await this.inner.acquireConnection();
+    let wrapper = this.wrappers.get(inner);
+    if (!wrapper) {
+      wrapper = new CountingConnection(inner, this.options);
+      this.wrappers.set(inner, wrapper);
+    }
+    return wrapper;
   }
 
   private unwrap(connection: DatabaseConnection): DatabaseConnection {
