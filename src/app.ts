@@ -139,7 +139,7 @@ export function createApp(deps: AppDeps): SkyApp {
 
   const fastPath = createFastPath(context, { status: findEndpoint('POST', '/status'), apiGet: findEndpoint('GET', '/api/get') });
   const observe = observeRequests(deps.metrics ?? null, deps.accessLog ?? null, context.trustProxy);
-  // Answers in progress, so a drain can close their connections once answered and wait for them.
+  // Answers in progress, so a stop can let them go out before it closes every connection.
   const inFlight = new Set<ServerResponse>();
   const onSettled = new Set<() => void>();
   const listener = ((req: IncomingMessage, res: ServerResponse) => {
