@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { BaselineFixture } from './baseline';
 import { type Child, ROOT, rssBytes, startChild } from './children';
-import { concurrent, measureRoundTrips, percentile, pool, rate, type Sample } from './roundTrip';
+import { concurrent, measureCrossingRoundTrips, measureRoundTrips, percentile, pool, rate, type Sample } from './roundTrip';
 import { runSessionsSoak } from './sessions';
 import { soak, type SoakTarget } from './soak';
 import { demoAvailable, makeTmp, startServer, type Variant } from './variants';
@@ -81,6 +81,9 @@ async function capture(url: string): Promise<BaselineFixture & { clusters: numbe
 
 function measureVariant(v: Variant, connections: number, seconds: number): Promise<Sample> {
   if (v.children.length === 1) return measureRoundTrips(v.children[0].url, connections, seconds, v.headers);
+  if (v.crossing && v.children.length === 2) {
+    return measureCrossingRoundTrips([v.children[0].url, v.children[1].url], connections, seconds);
+  }
   const each = Math.max(1, Math.floor(connections / v.children.length));
   return Promise.all(v.children.map((c) => measureRoundTrips(c.url, each, seconds))).then(concurrent);
 }
@@ -129,7 +132,8 @@ async function runBench(options: { rounds: number; seconds: number; connections:
     if (pgDb) {
       const a = await startServer({ tmp, label: 'replica-a', env: off, postgresUri: pgDb.uri, replicaId: 'bench-a' });
       const b = await startServer({ tmp, label: 'replica-b', env: off, postgresUri: pgDb.uri, replicaId: 'bench-b', seed: false });
-      variants.push({ label: '2 replicas (pg)', children: [a.child, b.child] });
+      // Every round trip crosses: POST on one replica, /api/get on the other.
+      variants.push({ label: '2 replicas (pg, crossing)', children: [a.child, b.child], crossing: true });
     } else {
       console.log(`PostgreSQL not reachable at ${POSTGRES_URI}: no replicas variant`);
     }

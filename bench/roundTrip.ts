@@ -2,8 +2,13 @@
  * The measured unit: the `/status` round trip every dashboard page and `sky status` make
  * (POST /status -> X-Skypilot-Request-ID -> GET /api/get?request_id=<id>), driven by autocannon,
  * each virtual client looping the pair. Latency is from sending the POST to receiving the result.
+ *
+ * Replicas are measured crossing (`measureCrossingRoundTrips`): the POST on one replica, the
+ * `/api/get` on the other, alternating, as a balancer spreads a client's two requests. autocannon
+ * drives one target per run, so that driver is a plain keep-alive client looping the same pair.
  */
 import autocannon from 'autocannon';
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 export interface Sample {
@@ -79,6 +84,65 @@ export async function measureRoundTrips(
     non2xx: result.non2xx,
     limited,
   };
+}
+
+interface Answer {
+  status: number;
+  requestId: string | null;
+}
+
+function send(agent: http.Agent, url: URL, method: 'POST' | 'GET', path: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, method, path, agent, headers: method === 'POST' ? { 'content-type': 'application/json' } : {} },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, requestId: requestIdOf(res.headers) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(method === 'POST' ? '{}' : undefined);
+  });
+}
+
+/**
+ * The round trip across two replicas: virtual client `c`'s `k`-th round trip POSTs to replica
+ * `(c + k) % 2` and fetches the result from the other one, so each replica takes half the POSTs and
+ * half the fetches, and every fetch is of a request the other replica ran.
+ */
+export async function measureCrossingRoundTrips(urls: [string, string], connections: number, seconds: number): Promise<Sample> {
+  const targets = urls.map((u) => new URL(u));
+  const agents = targets.map(() => new http.Agent({ keepAlive: true, maxSockets: connections }));
+  const latenciesMs: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  let limited = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  const client = async (c: number) => {
+    for (let k = 0; performance.now() < deadline; k++) {
+      const [post, get] = (c + k) % 2 ? [1, 0] : [0, 1];
+      const t0 = performance.now();
+      try {
+        const posted = await send(agents[post], targets[post], 'POST', '/status');
+        if (posted.status === 429) limited++;
+        if (posted.status !== 200 || !posted.requestId) {
+          non2xx++;
+          continue;
+        }
+        const fetched = await send(agents[get], targets[get], 'GET', `/api/get?request_id=${encodeURIComponent(posted.requestId)}`);
+        if (fetched.status === 429) limited++;
+        if (fetched.status === 200) latenciesMs.push(performance.now() - t0);
+        else non2xx++;
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, (_, c) => client(c)));
+  for (const agent of agents) agent.destroy();
+  return { roundTrips: latenciesMs.length, seconds: (performance.now() - started) / 1000, latenciesMs, errors, non2xx, limited };
 }
 
 /** Several samples as one: round trips over total time, latencies pooled. */

@@ -9,8 +9,9 @@
  * - demo+sandbox: the demo with sandbox sessions on, visitors without a session (the sandbox's door
  *   on every request, the shared world); demo+session: another such server, every round trip in one
  *   session that has changes (its context through the request, its world derived and served);
- * - replicas (when PostgreSQL is reachable): two nightly processes on one PostgreSQL database, half
- *   the connections each, beside one SQLite nightly.
+ * - replicas (when PostgreSQL is reachable): two nightly processes on one PostgreSQL database,
+ *   every round trip crossing them (POST on one, `/api/get` on the other, alternating), beside one
+ *   SQLite nightly.
  * The bench never imports src/demo: the nightly builds and benches without it.
  */
 import fs from 'node:fs';
@@ -26,6 +27,8 @@ export interface Variant {
   requestsDb?: string;
   /** Sent with every request of the round trip (a sandbox session's id). */
   headers?: Record<string, string>;
+  /** Two replicas measured crossing: each POST on one, its `/api/get` on the other. */
+  crossing?: boolean;
 }
 
 const DEMO_PRELOAD = 'dist/src/demo/demo.js';

@@ -14,13 +14,13 @@ import path from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 import { appExtensions } from './appExtensions';
 import { createDashboardRouter } from './dashboard/dashboardRouter';
-import { NotFoundError } from './errors';
+import { HttpError, NotFoundError } from './errors';
 import { admit } from './http/admit';
 import type { AppContext } from './http/appContext';
 import type { TrustProxy } from './http/clientAddress';
 import type { CorsPolicy } from './http/cors';
 import { callFromExpress, mountEndpoints } from './http/endpoint';
-import { errorBoundary } from './http/errorReply';
+import { errorBoundary, errorReply } from './http/errorReply';
 import { createFastPath } from './http/fastPath';
 import type { AccessLog } from './observability/accessLog';
 import type { Metrics } from './observability/metrics';
@@ -56,10 +56,33 @@ export interface SkyApp {
   (req: IncomingMessage, res: ServerResponse): void;
   context: AppContext;
   express: Express;
-  /** Marks the app as shutting down: readiness answers 503 from now on. */
+  /**
+   * Marks the app as shutting down: readiness answers 503, and so does any new request arriving on
+   * a kept-alive connection (the server accepts no new connections), typed, with `Retry-After` and
+   * `Connection: close`, so a balancer or client retries elsewhere. Requests in flight finish.
+   */
   startDraining(): void;
+  /** Resolves once no request is being answered, or after `timeoutMs`. */
+  settled(timeoutMs: number): Promise<void>;
   /** An HTTP server running this app, with the extensions' server hooks applied. */
   listen(port: number, host?: string): Server;
+}
+
+/** The answer to a new request while the server drains: try again, elsewhere (a balancer's other replica). */
+export class ServerDrainingError extends HttpError {
+  constructor() {
+    super(503, 'server_draining', 'ServerDraining', 'The API server is shutting down; retry the request.', undefined, 1);
+  }
+}
+
+/**
+ * What a draining server still answers: its probes (liveness holds, readiness says draining) and the
+ * results and logs of requests it already accepted, which are finishing. Nothing new starts.
+ */
+function answersWhileDraining(req: IncomingMessage): boolean {
+  if (req.method !== 'GET') return false;
+  const path = stripDashboardPrefix(req.url ?? '').split('?')[0];
+  return path === '/healthz' || path === '/readyz' || path === '/api/get' || path === '/api/stream';
 }
 
 export const DEFAULT_DASHBOARD_DIR = path.resolve(__dirname, '..', '..', 'dist', 'dashboard');
@@ -119,15 +142,43 @@ export function createApp(deps: AppDeps): SkyApp {
   ex.use(errorBoundary);
 
   const fastPath = createFastPath(context, { status: findEndpoint('POST', '/status'), apiGet: findEndpoint('GET', '/api/get') });
-  const observe = observeRequests(deps.metrics ?? null, deps.accessLog ?? null);
+  const observe = observeRequests(deps.metrics ?? null, deps.accessLog ?? null, context.trustProxy);
+  // Answers in progress, so a stop can let them go out before it closes every connection.
+  const inFlight = new Set<ServerResponse>();
+  const onSettled = new Set<() => void>();
   const listener = ((req: IncomingMessage, res: ServerResponse) => {
     observe?.(req, res);
+    if (draining) {
+      // Whatever is answered now closes its connection: this server is going away.
+      res.shouldKeepAlive = false;
+      if (!answersWhileDraining(req)) {
+        req.resume();
+        writeReply(res, errorReply(new ServerDrainingError()), { Connection: 'close' });
+        return;
+      }
+    }
+    inFlight.add(res);
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (!inFlight.size) for (const wake of onSettled) wake();
+    });
     if (!fastPath(req, res)) ex(req, res);
   }) as SkyApp;
   listener.context = context;
   listener.startDraining = () => {
     draining = true;
   };
+  listener.settled = (timeoutMs) =>
+    new Promise<void>((resolve) => {
+      if (!inFlight.size) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        onSettled.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      onSettled.add(done);
+    });
   listener.express = ex;
   listener.listen = (port: number, host?: string) => {
     const server = http.createServer(listener);

@@ -20,21 +20,27 @@ import { globalUserState } from './state/globalUserState';
 
 export { DEFAULT_PORT } from './serverConfig';
 
+/** After the drain, how long answers still being written (results of finished requests) may take. */
+const ANSWERS_GRACE_MS = 2000;
+
 export interface RunningServer {
   server: Server;
+  /** Prometheus metrics on their own port (`SKYPILOT_METRICS_PORT`), when asked for. */
+  metricsServer: Server | null;
   config: ServerConfig;
   /** Stops accepting, lets live requests finish (up to `graceMs`), closes the stores. */
   stop(graceMs?: number): Promise<void>;
 }
 
-function listen(server: Server, config: ServerConfig): Promise<void> {
+/** `what`: which listener, in the message ("" for the API itself, "SKYPILOT_METRICS_PORT: "). */
+function listen(server: Server, host: string, port: number, what = ''): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       reject(
         new ConfigError(
           error.code === 'EADDRINUSE'
-            ? `port ${config.port} on ${config.host} is already in use`
-            : `cannot listen on ${config.host}:${config.port} (${error.message})`,
+            ? `${what}port ${port} on ${host} is already in use`
+            : `${what}cannot listen on ${host}:${port} (${error.message})`,
         ),
       );
     };
@@ -77,14 +83,21 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     dashboard: config.dashboardDir ? { builtDir: '', officialDir: config.dashboardDir } : undefined,
   });
   const server = app.listen(config.port, config.host);
+  let metricsServer: Server | null = null;
   try {
-    await listen(server, config);
+    await listen(server, config.host, config.port);
+    // Before this replica claims anything in the shared store, like the API port.
+    if (config.metrics) {
+      metricsServer = metrics!.serve(config.metrics.port, config.metrics.host);
+      await listen(metricsServer, config.metrics.host, config.metrics.port, 'SKYPILOT_METRICS_PORT: ');
+    }
   } catch (error) {
+    server.close();
+    metricsServer?.close();
     await requests.close();
     await globalUserState.close();
     throw error;
   }
-  const metricsServer = config.metrics ? metrics!.serve(config.metrics.port, config.metrics.host) : null;
   const janitor = new RequestJanitor(requests, {
     durableRetentionSeconds: DEFAULT_DURABLE_RETENTION_SECONDS,
     readRetentionSeconds: DEFAULT_READ_RETENTION_SECONDS,
@@ -98,17 +111,26 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let stopping: Promise<void> | null = null;
   const stop = (graceMs = 10_000) =>
     (stopping ??= (async () => {
+      // No new connection; a new request on a kept-alive one is answered 503 (app.startDraining).
       app.startDraining();
       server.close();
       server.closeIdleConnections();
       await app.context.executor.drain(graceMs);
+      // The requests are done; their waiting /api/get answers are being written: let them go out.
+      await app.settled(ANSWERS_GRACE_MS);
       server.closeAllConnections();
       metricsServer?.close();
       await janitor.stop();
       await requests.close();
       await globalUserState.close();
     })());
-  return { server, config, stop };
+  return { server, metricsServer, config, stop };
+}
+
+function urlOf(server: Server, host: string): string {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 export async function runServer(argv: string[]): Promise<void> {
@@ -122,6 +144,10 @@ export async function runServer(argv: string[]): Promise<void> {
   const address = running.server.address();
   const port = typeof address === 'object' && address ? address.port : running.config.port;
   console.log(`[skypilot-ts] SkyPilot API server listening on http://${running.config.host}:${port}`);
+  // The real port, as for the API: SKYPILOT_METRICS_PORT=0 picks one, which a scraper must learn.
+  if (running.metricsServer && running.config.metrics) {
+    console.log(`[skypilot-ts] Prometheus metrics at ${urlOf(running.metricsServer, running.config.metrics.host)}/metrics`);
+  }
   const shutdown = () => {
     void running.stop().then(
       () => process.exit(0),

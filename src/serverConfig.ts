@@ -107,8 +107,10 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
       : env.SKYPILOT_PORT !== undefined
         ? parsePort(env.SKYPILOT_PORT, 'SKYPILOT_PORT')
         : DEFAULT_PORT;
+  // An empty setting is a mistake (a template left unfilled), never a request for the default:
+  // the message names the option or variable that was actually used.
   const host = values.host ?? env.SKYPILOT_HOST ?? '127.0.0.1';
-  if (!host.trim()) throw new ConfigError('--host must not be empty');
+  if (!host.trim()) throw new ConfigError(`${values.host !== undefined ? '--host' : 'SKYPILOT_HOST'} must not be empty`);
 
   const postgres = isPostgresUri(env.SKYPILOT_DB_CONNECTION_URI);
   if (env.SKYPILOT_DB_CONNECTION_URI && !postgres) {
@@ -119,6 +121,16 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
     ['--requests-db', values['requests-db']],
   ] as const) {
     if (value !== undefined && !value.trim()) throw new ConfigError(`${flag} must not be empty`);
+  }
+  // Unset means the default under ~/.sky; set but empty would silently mean the same, so it is refused.
+  for (const [flag, name, fallback] of [
+    ['db-path', 'SKYPILOT_STATE_DB', '~/.sky/state.db'],
+    ['requests-db', 'SKYPILOT_REQUESTS_DB', '~/.sky/api_server/requests.db'],
+  ] as const) {
+    const value = env[name];
+    if (values[flag] === undefined && value !== undefined && !value.trim()) {
+      throw new ConfigError(`${name} must not be empty (unset it to use ${fallback})`);
+    }
   }
   const state: DbTarget = values['db-path']
     ? { kind: 'sqlite', path: path.resolve(values['db-path']), createDir: false }

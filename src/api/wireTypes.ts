@@ -261,7 +261,10 @@ export interface HealthResponse {
   service_account_token_enabled: boolean;
   ingress_basic_auth_enabled: boolean;
   external_proxy_auth_enabled: boolean;
-  /** This server's process id, so `sky api stop` can stop a server it did not start. */
+  /**
+   * This server's process id, so `sky api stop` can stop a server it did not start; sent only to a
+   * caller on this machine that came through no proxy (see http/clientAddress.ts).
+   */
   pid?: number;
 }
 

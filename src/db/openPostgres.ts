@@ -9,9 +9,10 @@ import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Db } from './database';
 import { DatabaseBusyError } from './databaseBusy';
-import { countDbError } from './dbErrors';
+import { countingErrors } from './countingDialect';
 import { describeTarget } from './dbTarget';
 import { StoreOpenError } from './openSqlite';
+import { hasMigrationsShape, type OwnershipFacts, ownershipProblem, type StoreOwnership, tablesToInspect } from './ownership';
 import { advisoryKey } from './advisoryKey';
 
 export interface PostgresOpenOptions {
@@ -27,6 +28,10 @@ export interface PostgresOpenOptions {
   /** NOTIFY the channel on every write transaction (drives changeCounter in other replicas). */
   notifyChanges?: boolean;
   poolSize?: number;
+  /** How the store recognizes its database: a database of another program is refused unchanged. */
+  ownership: StoreOwnership;
+  /** Stores that share the database with this one (state and requests use one database). */
+  sharesWith?: readonly StoreOwnership[];
 }
 
 const INT8_OID = 20;
@@ -34,19 +39,44 @@ const LOCK_TIMEOUT_MS = 1000;
 const STATEMENT_TIMEOUT_MS = 10_000;
 const RELISTEN_MS = 500;
 
-/** Lock and statement timeouts from PostgreSQL become the same typed 503 as a busy SQLite file. */
+/**
+ * Lock and statement timeouts from PostgreSQL become the same typed 503 as a busy SQLite file.
+ * (They were counted, with every other failed statement, by countingDialect.ts.)
+ */
 function mapPgError(what: string, error: unknown): unknown {
   const code = (error as { code?: string }).code;
-  if (code === '55P03' || code === '57014') {
-    countDbError(what, 'busy');
-    return new DatabaseBusyError(what, LOCK_TIMEOUT_MS);
-  }
-  countDbError(what, 'error');
+  if (code === '55P03' || code === '57014') return new DatabaseBusyError(what, LOCK_TIMEOUT_MS);
   return error;
 }
 
 function assertChannel(channel: string): void {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`invalid channel name '${channel}'`);
+}
+
+/** Read-only: what ownership.ts needs to know about the database (its current schema). */
+async function ownershipFacts(pool: pg.Pool, options: PostgresOpenOptions): Promise<OwnershipFacts> {
+  const { rows } = await pool.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables
+     WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
+  );
+  const tables = rows.map((r) => r.name);
+  const columns = new Map<string, string[]>();
+  const applied = new Map<string, { version: number; name: string }[]>();
+  for (const { table, migrations } of tablesToInspect(options.ownership, options.sharesWith ?? [])) {
+    if (!tables.includes(table) || columns.has(table)) continue;
+    const found = await pool.query<{ name: string }>(
+      `SELECT column_name AS name FROM information_schema.columns
+       WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
+      [table],
+    );
+    const names = found.rows.map((r) => r.name);
+    columns.set(table, names);
+    if (migrations && hasMigrationsShape(names)) {
+      const recorded = await pool.query<{ version: number; name: string }>(`SELECT version, name FROM "${table.replace(/"/g, '""')}"`);
+      applied.set(table, recorded.rows);
+    }
+  }
+  return { tables, columns, applied };
 }
 
 export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<S>> {
@@ -71,14 +101,24 @@ export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<
   pool.on('connect', (client) => {
     client.on('error', () => {});
   });
+  let step = 'cannot connect';
   try {
     await pool.query('SELECT 1');
+    step = 'cannot read its tables';
+    // Before anything is created: a database of another program stays exactly as it was.
+    const foreign = ownershipProblem(await ownershipFacts(pool, options), options.ownership, options.what, options.sharesWith);
+    if (foreign) {
+      throw new StoreOpenError(`${where}: ${foreign}`);
+    }
   } catch (error) {
     await pool.end().catch(() => {});
-    throw new StoreOpenError(`${where}: cannot connect (${(error as Error).message})`);
+    if (error instanceof StoreOpenError) throw error;
+    throw new StoreOpenError(`${where}: ${step} (${(error as Error).message})`);
   }
 
-  const kysely = new Kysely<S>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<S>({
+    dialect: countingErrors(new PostgresDialect({ pool }), { what: options.what, busyRetriedInTransactions: false }),
+  });
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const channels = new Set([options.channel]);
@@ -144,7 +184,7 @@ export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<
     crossProcessEvents: true,
     publish: async (channel, payload) => {
       assertChannel(channel);
-      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+      await sql`SELECT pg_notify(${channel}, ${payload})`.execute(kysely);
     },
     subscribe: (channel, handler) => {
       assertChannel(channel);
@@ -158,7 +198,7 @@ export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<
       };
     },
     ping: async () => {
-      await pool.query('SELECT 1');
+      await sql`SELECT 1`.execute(kysely);
     },
     close: async () => {
       closed = true;

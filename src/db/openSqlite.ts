@@ -2,16 +2,20 @@
  * Opening an SQLite store safely. Everything that can be wrong with a file is found before anything
  * is written to it, and reported in one line naming the file:
  * - an explicit path in a directory that does not exist (a typo must not start an empty state);
- * - a file that is not SQLite, or an SQLite file of some other program (no table of ours);
+ * - a file that is not SQLite, or an SQLite file of some other program (see ownership.ts: a table
+ *   name alone proves nothing, so `schema_migrations` of Rails or golang-migrate is not ours);
  * - a damaged file (`PRAGMA quick_check`), which would otherwise start and fail on every call.
+ * Only then is the file switched to WAL and migrated.
  */
 import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, type Transaction } from 'kysely';
+import { Kysely, sql, type Transaction } from 'kysely';
 import type { Db } from './database';
+import { countingErrors } from './countingDialect';
 import { retryWhileBusy } from './databaseBusy';
+import { hasMigrationsShape, type OwnershipFacts, ownershipProblem, type StoreOwnership, tablesToInspect } from './ownership';
 import { BetterSqliteDialect, SQLITE_BLOCKING_WAIT_MS } from './sqliteDriver';
 
 export interface SqliteOpenOptions {
@@ -19,8 +23,8 @@ export interface SqliteOpenOptions {
   createDir: boolean;
   /** "state database", "requests database". */
   what: string;
-  /** Tables that mark a file as ours; a file with tables but none of these is refused. */
-  ownTables: readonly string[];
+  /** How the store recognizes its own file; any other file with tables is refused unchanged. */
+  ownership: StoreOwnership;
   /** NORMAL trades the last commits on power loss for much cheaper commits (fine for retried requests). */
   synchronous: 'FULL' | 'NORMAL';
   busyDeadlineMs?: number;
@@ -38,6 +42,24 @@ function tablesOf(db: Database.Database): string[] {
   );
 }
 
+/** Read-only: what ownership.ts needs to know about the file. */
+function ownershipFacts(db: Database.Database, tables: string[], options: SqliteOpenOptions): OwnershipFacts {
+  const columns = new Map<string, string[]>();
+  const applied = new Map<string, { version: number; name: string }[]>();
+  for (const { table, migrations } of tablesToInspect(options.ownership, [])) {
+    if (!tables.includes(table)) continue;
+    const names = (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[]).map(String);
+    columns.set(table, names);
+    if (migrations && hasMigrationsShape(names)) {
+      applied.set(
+        table,
+        db.prepare(`SELECT version, name FROM "${table.replace(/"/g, '""')}"`).all() as { version: number; name: string }[],
+      );
+    }
+  }
+  return { tables, columns, applied };
+}
+
 function checkFile(db: Database.Database, options: SqliteOpenOptions): void {
   let tables: string[];
   try {
@@ -45,10 +67,15 @@ function checkFile(db: Database.Database, options: SqliteOpenOptions): void {
   } catch (error) {
     fail(options, `not an SQLite database (${(error as Error).message})`);
   }
-  if (tables.length && !tables.some((t) => options.ownTables.includes(t))) {
-    const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? ', ...' : '');
-    fail(options, `not a skypilot-ts ${options.what} (it holds other tables: ${shown}); refusing to change it`);
+  // A foreign file is refused without reading more of it; a read that fails here (a damaged page)
+  // is left to quick_check, which says what is damaged.
+  let foreign: string | null = null;
+  try {
+    foreign = ownershipProblem(ownershipFacts(db, tables, options), options.ownership, options.what);
+  } catch {
+    // left to quick_check below
   }
+  if (foreign) fail(options, foreign);
   const problems = db.prepare('PRAGMA quick_check(3)').pluck().all() as string[];
   if (problems.length !== 1 || problems[0] !== 'ok') {
     fail(options, `damaged (${problems.join('; ').replace(/\s+/g, ' ').slice(0, 200)})`);
@@ -85,7 +112,10 @@ export function openSqlite<S>(options: SqliteOpenOptions): Db<S> {
   const dataVersion = raw.prepare('PRAGMA data_version').pluck();
   let localWrites = 0;
   const kysely = new Kysely<S>({
-    dialect: new BetterSqliteDialect({ database: raw, what: options.what }),
+    dialect: countingErrors(new BetterSqliteDialect({ database: raw, what: options.what }), {
+      what: options.what,
+      busyRetriedInTransactions: true,
+    }),
   });
   const events = new EventEmitter();
   events.setMaxListeners(0);
@@ -113,7 +143,7 @@ export function openSqlite<S>(options: SqliteOpenOptions): Db<S> {
       };
     },
     ping: async () => {
-      raw.prepare('SELECT 1').get();
+      await sql`SELECT 1`.execute(kysely);
     },
     close: async () => {
       await kysely.destroy();

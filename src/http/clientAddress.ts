@@ -5,6 +5,7 @@
  * Express's `trust proxy` does; otherwise the TCP peer is the client, whatever the headers say.
  */
 import type { IncomingMessage } from 'node:http';
+import ipaddr from 'ipaddr.js';
 import proxyaddr from 'proxy-addr';
 
 export type TrustProxy = ((address: string, hop: number) => boolean) | null;
@@ -28,5 +29,26 @@ export function clientAddress(raw: IncomingMessage, trust: TrustProxy): string {
     return proxyaddr(raw, trust);
   } catch {
     return raw.socket.remoteAddress ?? 'unknown';
+  }
+}
+
+/** Headers a proxy adds: their presence means the caller is not the TCP peer, whatever it is. */
+const PROXY_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip'] as const;
+
+/**
+ * A caller on this machine talking to the server itself: a loopback TCP peer and no proxy header.
+ * What only a local operator should learn (the server's pid, for `sky api stop`) is told to this
+ * caller only. A balancer or nginx on the same host is a loopback peer too, but it adds
+ * `X-Forwarded-For`, so a visitor behind it never counts as local; trusted proxies do not change
+ * that (they make the forwarded address the client's, which is then not this machine).
+ */
+export function isLocalDirectCaller(raw: IncomingMessage): boolean {
+  if (PROXY_HEADERS.some((name) => raw.headers[name] !== undefined)) return false;
+  const peer = raw.socket.remoteAddress;
+  if (!peer) return false;
+  try {
+    return ipaddr.process(peer).range() === 'loopback';
+  } catch {
+    return false;
   }
 }

@@ -17,7 +17,7 @@ import type { ScheduleType } from '../vocab/statuses';
 import type { AppContext } from './appContext';
 import { resolveCaller } from './caller';
 import { header, type HttpCall, type HttpReply } from './httpCall';
-import { parseInput } from './validate';
+import { callerEnvVars, parseInput } from './validate';
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9-]{7,63}$/;
 
@@ -76,8 +76,11 @@ export async function failedRequestReply(
 }
 
 export async function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, call: HttpCall, app: AppContext): Promise<HttpReply> {
-  const input = parseInput(spec.schema, spec.from === 'query' ? call.query : call.body, spec.from ?? 'body');
-  const envVars = (input as { env_vars?: Record<string, unknown> | null }).env_vars ?? null;
+  const where = spec.from ?? 'body';
+  const input = parseInput(spec.schema, where === 'query' ? call.query : call.body, where);
+  // Before anything is stored: the caller's name goes into the request and the users table.
+  const sent = (input as { env_vars?: unknown }).env_vars;
+  const envVars = sent == null ? null : (parseInput(callerEnvVars, { env_vars: sent }, where).env_vars ?? null);
   const caller = await resolveCaller(call, app, envVars);
   const scheduleType = typeof spec.scheduleType === 'function' ? spec.scheduleType(input) : (spec.scheduleType ?? 'short');
   app.executor.assertRoom(scheduleType);

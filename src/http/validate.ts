@@ -5,7 +5,14 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors';
-import { CLUSTER_NAME_MAX_LENGTH, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE } from '../vocab/names';
+import {
+  CLUSTER_NAME_MAX_LENGTH,
+  CLUSTER_NAME_PATTERN,
+  CLUSTER_NAME_RULE,
+  UNSAFE_TEXT_PATTERN,
+  USER_NAME_MAX_LENGTH,
+  USER_NAME_RULE,
+} from '../vocab/names';
 
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown, where = 'body'): z.infer<T> {
   const result = schema.safeParse(input ?? {});
@@ -37,6 +44,21 @@ export const clusterName = z
   .min(1, 'cluster name must not be empty')
   .max(CLUSTER_NAME_MAX_LENGTH)
   .regex(CLUSTER_NAME_PATTERN, `cluster names ${CLUSTER_NAME_RULE}`);
+
+/** A user name (or id) as stored and later printed: nothing that can drive a terminal. */
+export const userName = z
+  .string()
+  .max(USER_NAME_MAX_LENGTH, USER_NAME_RULE)
+  .refine((v) => !UNSAFE_TEXT_PATTERN.test(v), USER_NAME_RULE);
+
+/**
+ * The identity a client sends in `env_vars` (see state/currentUser.ts) becomes the request's user
+ * and a row of the users table, so it is held to the rule of `/users/create`. Other variables are
+ * the client's business and pass unchecked.
+ */
+export const callerEnvVars = z.looseObject({
+  env_vars: z.looseObject({ SKYPILOT_USER: userName.nullish(), SKYPILOT_USER_ID: userName.nullish() }).nullish(),
+});
 
 /** Job ids arrive as ints or numeric strings (the dashboard sends `["3"]`). */
 export const jobId = z.union([

@@ -62,7 +62,7 @@ export class Metrics {
     const reported = new Map<string, number>();
     new client.Counter({
       name: 'skypilot_db_errors_total',
-      help: 'Database errors and lock timeouts past their wait, by store.',
+      help: 'Failed database statements, reads and writes, by store: busy (a lock or statement timeout past its wait) or error.',
       labelNames: ['store', 'kind'] as const,
       registers,
       collect() {

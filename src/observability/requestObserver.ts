@@ -3,6 +3,7 @@
  * code that handled it (`labelEndpoint`), the status and time are read when the answer is finished.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { clientAddress, type TrustProxy } from '../http/clientAddress';
 import { HEADERS } from '../vocab/headers';
 import type { AccessLog } from './accessLog';
 import type { Metrics } from './metrics';
@@ -16,7 +17,12 @@ export function labelEndpoint(req: IncomingMessage, endpoint: string): void {
   (req as Labelled)[ENDPOINT] = endpoint;
 }
 
-export function observeRequests(metrics: Metrics | null, accessLog: AccessLog | null) {
+/**
+ * `trustProxy`: the access log's `client` is the address as resolved with SKYPILOT_TRUSTED_PROXIES,
+ * as the rate limit and the demo see it: behind nginx the raw socket address is the balancer's on
+ * every line.
+ */
+export function observeRequests(metrics: Metrics | null, accessLog: AccessLog | null, trustProxy: TrustProxy = null) {
   if (!metrics && !accessLog) return null;
   return (req: IncomingMessage, res: ServerResponse): void => {
     const started = process.hrtime.bigint();
@@ -34,7 +40,7 @@ export function observeRequests(metrics: Metrics | null, accessLog: AccessLog | 
           status: res.statusCode,
           ms: Math.round(seconds * 1e4) / 10,
           requestId: typeof requestId === 'string' ? requestId : undefined,
-          client: req.socket.remoteAddress,
+          client: clientAddress(req, trustProxy),
         });
       }
     });

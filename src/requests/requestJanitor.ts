@@ -59,7 +59,7 @@ export class RequestJanitor {
       const { table } = this.store;
       this.store.memory.evict();
       await table.heartbeat(this.store.replicaId, this.startedAt);
-      const expired = (await table.expiredReplicas(Date.now() / 1000 - this.leaseSeconds)).filter((id) => id !== this.store.replicaId);
+      const expired = (await table.expiredReplicas(this.leaseSeconds)).filter((id) => id !== this.store.replicaId);
       if (expired.length) {
         const failed = await table.failOrphans(expired, INTERRUPTED);
         await table.forgetReplicas(expired);

@@ -21,7 +21,8 @@ import { openSqlite } from '../db/openSqlite';
 import { isFinishedRequest, type RequestStatus } from '../vocab/statuses';
 import { DEFAULT_MEMORY_LIMITS, type MemoryLimits, MemoryRequests } from './memoryRequests';
 import { canSee, type RequestError, type RequestRecord, type Viewer } from './requestRecord';
-import { REQUESTS_MIGRATIONS, REQUESTS_MIGRATIONS_TABLE } from './requestsMigrations';
+import { STATE_OWNERSHIP } from '../state/stateMigrations';
+import { REQUESTS_MIGRATIONS, REQUESTS_MIGRATIONS_TABLE, REQUESTS_OWNERSHIP } from './requestsMigrations';
 import type { RequestsSchema } from './requestsSchema';
 import { type ListQuery, RequestsTableOps } from './requestsTable';
 
@@ -101,7 +102,13 @@ export class RequestStore {
     // One notification may name several requests (a batch of finished reads).
     this.unsubscribe.push(
       db.subscribe(REQUEST_DONE_CHANNEL, (ids) => {
-        for (const id of ids.split(',')) this.events.emit(id);
+        for (const id of ids.split(',')) {
+          const held = this.memory.get(id);
+          // Another replica finished a request this one runs (a cancel sent to it): its outcome is
+          // in the database, and this replica's copy, which its waiters read, must take it.
+          if (held && !isFinishedRequest(held.status)) void this.adoptStoredOutcome(held).finally(() => this.events.emit(id));
+          else this.events.emit(id);
+        }
       }),
     );
   }
@@ -114,7 +121,7 @@ export class RequestStore {
             path: target.path,
             createDir: target.createDir,
             what: 'requests database',
-            ownTables: ['requests', REQUESTS_MIGRATIONS_TABLE],
+            ownership: REQUESTS_OWNERSHIP,
             // WAL with NORMAL never corrupts; it may lose the last commits on power loss, which for
             // request records (clients retry) is worth a much cheaper commit than FULL.
             synchronous: 'NORMAL',
@@ -125,6 +132,8 @@ export class RequestStore {
             channel: REQUESTS_CHANGED_CHANNEL,
             serializeWrites: false,
             notifyChanges: false,
+            ownership: REQUESTS_OWNERSHIP,
+            sharesWith: [STATE_OWNERSHIP],
           });
     return new RequestStore(await migrateOpened(db, REQUESTS_MIGRATIONS_TABLE, REQUESTS_MIGRATIONS), options);
   }
@@ -132,6 +141,14 @@ export class RequestStore {
   /** For tests and tools: an SQLite file or ':memory:'. */
   static openSqlite(path: string, options: Omit<RequestStoreOptions, 'target'> = {}): Promise<RequestStore> {
     return RequestStore.open({ ...options, target: { kind: 'sqlite', path, createDir: true } });
+  }
+
+  private async adoptStoredOutcome(record: RequestRecord): Promise<void> {
+    const stored = await this.table.get(record.requestId).catch(() => null);
+    if (!stored || !isFinishedRequest(stored.status) || isFinishedRequest(record.status)) return;
+    this.takePendingLog(record.requestId);
+    Object.assign(record, stored);
+    this.memory.put(record);
   }
 
   /** Subscribes to cancellations published by other replicas. */
@@ -197,15 +214,25 @@ export class RequestStore {
    * id nobody has yet may be a read another replica is finishing: it is waited for, briefly.
    */
   async find(idOrPrefix: string, viewer: Viewer): Promise<FindResult> {
+    const shared = this.persistReads && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(idOrPrefix);
+    // Listening before looking: an arrival announced while the lookup runs must not be missed.
+    let arrival = shared ? this.listenFor(idOrPrefix) : null;
     const exact = await this.get(idOrPrefix, viewer);
-    if (exact) return exact;
-    if (this.persistReads && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(idOrPrefix)) {
+    if (exact || !arrival) {
+      arrival?.cancel();
+      if (exact) return exact;
+    } else {
       const deadline = Date.now() + SHARED_READ_GRACE_MS;
       while (Date.now() < deadline) {
-        await this.waitForEvent(idOrPrefix, Math.min(100, deadline - Date.now()));
+        await arrival.wait(Math.min(100, deadline - Date.now()));
+        arrival = this.listenFor(idOrPrefix);
         const arrived = await this.get(idOrPrefix, viewer);
-        if (arrived) return arrived;
+        if (arrived) {
+          arrival.cancel();
+          return arrived;
+        }
       }
+      arrival.cancel();
     }
     const inMemory = this.memory.filter((r) => r.requestId.startsWith(idOrPrefix) && canSee(viewer, r));
     const inDb = await this.table.findByPrefix(idOrPrefix, viewer);
@@ -372,19 +399,54 @@ export class RequestStore {
   async waitUntilFinished(requestId: string, viewer: Viewer, timeoutMs: number): Promise<RequestRecord | null> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      // Listening before reading: a finish announced while the read is in flight (another
+      // replica's NOTIFY) would otherwise be missed, leaving this wait on the poll.
+      const finished = this.listenFor(requestId);
       const record = await this.get(requestId, viewer);
-      if (!record || isFinishedRequest(record.status)) return record;
       const left = deadline - Date.now();
-      if (left <= 0) return record;
+      if (!record || isFinishedRequest(record.status) || left <= 0) {
+        finished.cancel();
+        return record;
+      }
       const ours = record.replicaId === this.replicaId && this.memory.get(requestId) !== undefined;
       const poll = ours ? left : Math.min(left, this.db.crossProcessEvents ? 1000 : 100);
-      await this.waitForEvent(requestId, poll);
+      await finished.wait(poll);
     }
   }
 
   /** Resolves on new log output, on finish, or after `timeoutMs`. */
   waitForActivity(requestId: string, timeoutMs: number): Promise<void> {
     return Promise.race([this.waitForEvent(`log:${requestId}`, timeoutMs), this.waitForEvent(requestId, timeoutMs)]);
+  }
+
+  /** Starts listening for `event` now; `wait` resolves at once if it came meanwhile. */
+  private listenFor(event: string): { wait(timeoutMs: number): Promise<void>; cancel(): void } {
+    let fired = false;
+    let wake: (() => void) | null = null;
+    const onEvent = () => {
+      fired = true;
+      this.events.off(event, onEvent);
+      wake?.();
+    };
+    this.events.on(event, onEvent);
+    return {
+      wait: (timeoutMs) =>
+        fired
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              const timer = setTimeout(() => {
+                this.events.off(event, onEvent);
+                resolve();
+              }, timeoutMs);
+              wake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            }),
+      cancel: () => {
+        this.events.off(event, onEvent);
+      },
+    };
   }
 
   private waitForEvent(event: string, timeoutMs: number): Promise<void> {

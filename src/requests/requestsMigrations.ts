@@ -5,8 +5,28 @@
  */
 import { createTable } from '../db/createTable';
 import type { Migration } from '../db/migrator';
+import type { StoreOwnership } from '../db/ownership';
 
 export const REQUESTS_MIGRATIONS_TABLE = 'requests_schema_migrations';
+
+/** The `requests` table of the first releases, which recorded no migrations: version 1, column for column. */
+const FIRST_RELEASE_COLUMNS = [
+  'request_id',
+  'name',
+  'request_body',
+  'status',
+  'created_at',
+  'finished_at',
+  'return_value',
+  'error',
+  'user_id',
+  'user_name',
+  'cluster_name',
+  'schedule_type',
+  'status_msg',
+  'should_retry',
+  'log',
+] as const;
 
 export const REQUESTS_MIGRATIONS: readonly Migration[] = [
   {
@@ -56,3 +76,10 @@ export const REQUESTS_MIGRATIONS: readonly Migration[] = [
     },
   },
 ];
+
+/** How the requests store recognizes its database (see src/db/ownership.ts). */
+export const REQUESTS_OWNERSHIP: StoreOwnership = {
+  table: REQUESTS_MIGRATIONS_TABLE,
+  migrations: REQUESTS_MIGRATIONS,
+  legacy: { table: 'requests', columns: FIRST_RELEASE_COLUMNS },
+};

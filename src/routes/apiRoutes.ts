@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { HealthResponse } from '../api/wireTypes';
 import { NotFoundError } from '../errors';
 import { resolveCaller } from '../http/caller';
+import { isLocalDirectCaller } from '../http/clientAddress';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
 import { baseBody, parseInput, queryBool } from '../http/validate';
 import {
@@ -58,7 +59,8 @@ export const apiEndpoints: Endpoint[] = [
         service_account_token_enabled: false,
         ingress_basic_auth_enabled: false,
         external_proxy_auth_enabled: app.authUserHeader !== null,
-        pid: process.pid,
+        // For `sky api stop` on this machine only: nobody else (a proxied demo visitor) needs it.
+        ...(isLocalDirectCaller(call.raw) ? { pid: process.pid } : {}),
       };
       return { status: 200, json: body };
     },

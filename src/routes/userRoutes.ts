@@ -5,20 +5,14 @@
 import { z } from 'zod';
 import { resolveCaller } from '../http/caller';
 import type { Endpoint } from '../http/endpoint';
-import { baseBody, parseInput } from '../http/validate';
+import { baseBody, parseInput, userName } from '../http/validate';
 import * as users from '../operations/users';
-import { UNSAFE_TEXT_PATTERN, USER_NAME_MAX_LENGTH, USER_NAME_RULE } from '../vocab/names';
 import { USER_ROLES } from '../vocab/statuses';
 
 const role = z.enum(USER_ROLES);
 const createBody = z.looseObject({
   ...baseBody,
-  username: z
-    .string()
-    .trim()
-    .min(1, 'username must not be empty')
-    .max(USER_NAME_MAX_LENGTH)
-    .refine((v) => !UNSAFE_TEXT_PATTERN.test(v), `username: ${USER_NAME_RULE}`),
+  username: z.string().trim().min(1, 'must not be empty').pipe(userName),
   password: z.string().min(1).max(256).nullish(),
   role: role.nullish(),
 });

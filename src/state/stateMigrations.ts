@@ -5,6 +5,7 @@
  */
 import { createTable } from '../db/createTable';
 import type { Migration } from '../db/migrator';
+import type { StoreOwnership } from '../db/ownership';
 
 export const STATE_MIGRATIONS_TABLE = 'schema_migrations';
 
@@ -195,3 +196,6 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
     },
   },
 ];
+
+/** How the state store recognizes its database (see src/db/ownership.ts). */
+export const STATE_OWNERSHIP: StoreOwnership = { table: STATE_MIGRATIONS_TABLE, migrations: STATE_MIGRATIONS };

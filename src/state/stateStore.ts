@@ -11,7 +11,8 @@ import type { Db } from '../db/database';
 import { type DbTarget, describeTarget, isPostgresUri } from '../db/dbTarget';
 import { migrateOpened } from '../db/migrator';
 import { openSqlite } from '../db/openSqlite';
-import { STATE_MIGRATIONS, STATE_MIGRATIONS_TABLE } from './stateMigrations';
+import { REQUESTS_OWNERSHIP } from '../requests/requestsMigrations';
+import { STATE_MIGRATIONS, STATE_MIGRATIONS_TABLE, STATE_OWNERSHIP } from './stateMigrations';
 import type { StateSchema } from './stateSchema';
 
 export const STATE_CHANGED_CHANNEL = 'skypilot_state_changed';
@@ -29,13 +30,15 @@ export async function openStateDb(target: DbTarget): Promise<Db<StateSchema>> {
           path: target.path,
           createDir: target.createDir,
           what: 'state database',
-          ownTables: [STATE_MIGRATIONS_TABLE],
+          ownership: STATE_OWNERSHIP,
           synchronous: 'FULL',
         })
       : await (await import('../db/openPostgres')).openPostgres<StateSchema>({
           uri: target.uri,
           what: 'state database',
           channel: STATE_CHANGED_CHANNEL,
+          ownership: STATE_OWNERSHIP,
+          sharesWith: [REQUESTS_OWNERSHIP],
         });
   return migrateOpened(db, STATE_MIGRATIONS_TABLE, STATE_MIGRATIONS);
 }

@@ -160,10 +160,40 @@ const CASES: BadCase[] = [
     status: 400,
   },
   {
-    what: 'workspace name upper case',
+    what: 'workspace name with a space',
     method: 'post',
     path: '/workspaces/create',
-    body: { workspace_name: 'Team A', config: {} },
+    body: { workspace_name: 'team a', config: {} },
+    status: 400,
+  },
+  // The identity a client sends becomes the request's user and a row of the users table.
+  {
+    what: 'env_vars user name clearing the terminal',
+    method: 'post',
+    path: '/status',
+    body: { env_vars: { SKYPILOT_USER_ID: 'abcd1234', SKYPILOT_USER: 'eve\u001b[2J' } },
+    status: 400,
+    code: 'invalid_request',
+  },
+  {
+    what: 'env_vars user id with a newline',
+    method: 'post',
+    path: '/stop',
+    body: { cluster_name: 'keep-1', env_vars: { SKYPILOT_USER_ID: 'abcd1234\nroot', SKYPILOT_USER: 'eve' } },
+    status: 400,
+  },
+  {
+    what: 'env_vars user name with a bidi override',
+    method: 'post',
+    path: '/autostop',
+    body: { cluster_name: 'keep-1', idle_minutes: 5, env_vars: { SKYPILOT_USER_ID: 'abcd1234', SKYPILOT_USER: 'admin\u202egnp.exe' } },
+    status: 400,
+  },
+  {
+    what: 'env_vars user name too long',
+    method: 'post',
+    path: '/status',
+    body: { env_vars: { SKYPILOT_USER_ID: 'abcd1234', SKYPILOT_USER: 'e'.repeat(200) } },
     status: 400,
   },
   { what: 'enabled_clouds workspace with a path', method: 'get', path: '/enabled_clouds?workspace=../x', status: 400 },
@@ -225,6 +255,35 @@ describe('bad inputs', () => {
     expect(paths).toEqual(['cluster_name', 'idle_minutes']);
     expect(res.body.detail).toMatch(/cluster_name/);
     expect(res.body.detail).toMatch(/idle_minutes/);
+  });
+
+  it('a hostile user name in env_vars is stored nowhere, and the error names the variable once', async () => {
+    const hostile = { SKYPILOT_USER_ID: 'hostile1', SKYPILOT_USER: 'mallory\u001b]0;pwned\u0007' };
+    const res = await request(h.app).post('/workspaces/create').send({ workspace_name: 'by-mallory', config: {}, env_vars: hostile });
+    expect(res.status).toBe(400);
+    expect(res.body.error.type).toBe('ValidationError');
+    expect(res.body.detail).toBe(
+      'Invalid request body: env_vars.SKYPILOT_USER: printable characters only (no control characters), at most 128',
+    );
+    const users = (await request(h.app).get('/users')).body as { id: string; name: string }[];
+    expect(users.map((u) => u.id)).not.toContain('hostile1');
+    const requests = (await request(h.app).get('/api/status?all_status=true')).body as { user_id: string; user_name: string }[];
+    expect(requests.filter((r) => r.user_id === 'hostile1' || /[\u0000-\u001f]/.test(r.user_name ?? ''))).toEqual([]);
+    expect(Object.keys(await call<Record<string, unknown>>(h.app, '/workspaces', { method: 'get' }))).not.toContain('by-mallory');
+  });
+
+  it('a bad username says what is wrong with the prefix once', async () => {
+    const res = await request(h.app).post('/users/create').send({ username: 'eve\u001b[2J' });
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toBe('Invalid request body: username: printable characters only (no control characters), at most 128');
+    const empty = await request(h.app).post('/users/create').send({ username: ' ' });
+    expect(empty.body.detail).toBe('Invalid request body: username: must not be empty');
+  });
+
+  it('workspace names may be upper case, as upstream allows (it is the space that is refused)', async () => {
+    expect(
+      await call<Record<string, unknown>>(h.app, '/workspaces/create', { body: { workspace_name: 'TeamA', config: {} } }),
+    ).toHaveProperty('TeamA');
   });
 
   it('unknown fields are ignored, as upstream does', async () => {

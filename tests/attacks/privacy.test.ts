@@ -3,6 +3,8 @@
  * `/api/stream`, `/api/cancel`) unless it is an admin, and in the demo nobody is. A client-chosen
  * request id is scoped to its caller and endpoint: reusing someone else's id gets a fresh request.
  */
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import request from 'supertest';
 import { createApp, type SkyApp } from '../../src/app';
 import { installDemo, type DemoInstallation } from '../../src/demo/installDemo';
@@ -86,6 +88,38 @@ describe('in the demo, visitors told apart by address', () => {
     expect(await scheduleAs(app, A, '/status', {}, chosen)).toBe(chosen);
     expect(await scheduleAs(app, A, '/status', {}, chosen)).toBe(chosen);
     expect(await scheduleAs(app, A, '/cost_report', {}, chosen)).not.toBe(chosen);
+  });
+
+  it("tells the server's pid to a caller on this machine only, never to a proxied visitor", async () => {
+    const health = async (headers: Record<string, string> = {}) =>
+      (await request(app).get('/api/health').set(headers)).body as { pid?: number };
+    // `sky api stop` on this machine: a loopback peer, no proxy in between.
+    expect((await health()).pid).toBe(process.pid);
+    // nginx on the same host is a loopback peer too, but says whom it forwards (a trusted proxy here).
+    expect(await health(A)).not.toHaveProperty('pid');
+    expect(await health({ Forwarded: 'for=203.0.113.10' })).not.toHaveProperty('pid');
+    expect(await health({ 'X-Real-IP': '203.0.113.10' })).not.toHaveProperty('pid');
+  });
+
+  it('does not tell the pid to a caller from another address, even with no proxy header', async () => {
+    const external = Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+    if (!external) {
+      console.log('privacy.test.ts: no non-loopback IPv4 address on this machine; the remote-caller pid case is skipped');
+      return;
+    }
+    const server = app.listen(0, '0.0.0.0');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const remote = (await (await fetch(`http://${external}:${port}/api/health`)).json()) as { pid?: number; status: string };
+      expect(remote.status).toBe('healthy');
+      expect(remote).not.toHaveProperty('pid');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('X-Forwarded-For is ignored unless the peer is a trusted proxy', async () => {

@@ -101,9 +101,11 @@ describe('a copy of the tree, built with and without the patch', () => {
   }
 
   async function serve(home: string): Promise<string> {
+    // The default state under HOME: an inherited SKYPILOT_STATE_DB is removed (set empty, it is refused).
+    const { SKYPILOT_STATE_DB: _inherited, ...inherited } = process.env;
     const child = spawn(process.execPath, ['dist/src/server.js', '--port', '0'], {
       cwd: copy,
-      env: { ...process.env, HOME: home, SKYPILOT_STATE_DB: '', SKYPILOT_NOW: '2026-11-22T12:00:00Z' },
+      env: { ...inherited, HOME: home, SKYPILOT_NOW: '2026-11-22T12:00:00Z' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);

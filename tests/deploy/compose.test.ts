@@ -2,13 +2,16 @@
  * docker-compose.yml against the Compose Specification's JSON schema and dclint's rules (dclint ships
  * the schema; nothing is fetched), then what a schema cannot see: two replicas of this Dockerfile's
  * nightly on the PostgreSQL service, each named, trusting exactly the balancer's address; start order
- * by health; and the nginx file the balancer mounts naming exactly those replicas on the image's port.
+ * by health; access logs and metrics on, the metrics on the backend network only, scraped by the
+ * optional Prometheus exactly at the replicas; and the nginx file the balancer mounts naming exactly
+ * those replicas on the image's port.
  * Running that topology is topology.test.ts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DCLinter } from 'dclint';
+import YAML from 'yaml';
 import { ROOT } from './dockerfile';
 import { addressOf, apiServices, balancer, COMPOSE_PATH, readCompose, upstreamServers } from './compose';
 
@@ -73,6 +76,33 @@ describe('docker-compose.yml', () => {
     }
     expect(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/HOME=\/home\/node/);
     expect(compose.services.postgres.healthcheck?.test.join(' ')).toMatch(/pg_isready/);
+  });
+
+  it('logs every request and serves metrics on the backend network, scraped by the monitoring profile only', () => {
+    const ports = new Set<string>();
+    for (const [, service] of api) {
+      expect(service.environment?.SKYPILOT_ACCESS_LOG).toBe('1');
+      const port = service.environment!.SKYPILOT_METRICS_PORT;
+      ports.add(port);
+      // Off loopback inside the container, exposed to the network, published nowhere on the host.
+      expect(service.environment?.SKYPILOT_METRICS_HOST).toBe('0.0.0.0');
+      expect(service.expose).toContain(port);
+      expect((service.ports ?? []).some((p) => p.split(':').includes(port))).toBe(false);
+    }
+    expect(ports.size).toBe(1);
+    const [[name, prometheus]] = Object.entries(compose.services).filter(([, s]) => s.image?.startsWith('prom/prometheus:'));
+    expect(prometheus.profiles).toEqual(['monitoring']);
+    const mount = prometheus.volumes!.find((v) => v.split(':')[1] === '/etc/prometheus/prometheus.yml')!;
+    const config = YAML.parse(fs.readFileSync(path.resolve(ROOT, mount.split(':')[0]), 'utf8')) as {
+      scrape_configs: { metrics_path?: string; static_configs: { targets: string[] }[] }[];
+    };
+    const targets = config.scrape_configs.flatMap((c) => c.static_configs.flatMap((t) => t.targets));
+    expect(targets.sort()).toEqual(api.map(([replica]) => `${replica}:${[...ports][0]}`).sort());
+    expect(config.scrape_configs.every((c) => (c.metrics_path ?? '/metrics') === '/metrics')).toBe(true);
+    expect(prometheus.networks).toEqual(Object.keys(compose.networks));
+    // Its own UI on the host's loopback only.
+    expect(prometheus.ports?.every((p) => p.startsWith('127.0.0.1:'))).toBe(true);
+    expect(name).toBe('prometheus');
   });
 
   it('mounts an nginx file whose upstream is exactly the replicas on the image port', () => {

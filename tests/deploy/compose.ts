@@ -17,6 +17,8 @@ export interface ComposeService {
   networks?: Record<string, { ipv4_address?: string } | null> | string[];
   volumes?: string[];
   ports?: string[];
+  expose?: string[];
+  profiles?: string[];
   read_only?: boolean;
   tmpfs?: string[];
   stop_grace_period?: string;

@@ -2,7 +2,8 @@
  * deploy/k8s rendered as `kubectl apply -k` would (kustomize.ts) and checked against the Kubernetes
  * schemas with no unknown field (kubernetesSchema.ts), then what a schema cannot see: selectors that
  * select, probes on the server's endpoints and the image's port, a preStop sleep that fits in the
- * grace period with the server's own drain, limits that hold the heap, the image's user and HOME,
+ * grace period with the server's own drain, access logs on, metrics on a named port that the pod's
+ * Prometheus annotations name (and off the Service), limits that hold the heap, the image's user and HOME,
  * the database URI from a Secret that the PostgreSQL example provides, and the demo overlay's image.
  */
 import fs from 'node:fs';
@@ -93,6 +94,19 @@ describe('Kubernetes manifests', () => {
     const grace = podOf(deployment).spec.terminationGracePeriodSeconds ?? 30;
     expect(Number(seconds)).toBeGreaterThan(0);
     expect(grace).toBeGreaterThan(Number(seconds) + SERVER_DRAIN_SECONDS);
+  });
+
+  it('logs every request and serves metrics on a named port its pod annotations point a scraper at', () => {
+    expect(env(api, 'SKYPILOT_ACCESS_LOG')?.value).toBe('1');
+    const port = env(api, 'SKYPILOT_METRICS_PORT')?.value;
+    // Off loopback, or no scraper outside the pod reaches them.
+    expect(env(api, 'SKYPILOT_METRICS_HOST')?.value).toBe('0.0.0.0');
+    expect(api.ports?.find((p) => p.name === 'metrics')?.containerPort).toBe(Number(port));
+    const annotations = (podOf(deployment).metadata as { annotations?: Record<string, string> }).annotations ?? {};
+    expect(annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': port, 'prometheus.io/path': '/metrics' });
+    // The metrics stay off the Service that clients (and an Ingress) reach.
+    const [service] = find(rendered.base, 'Service');
+    expect((service.spec as { ports: { targetPort: string | number }[] }).ports.map((p) => p.targetPort)).not.toContain('metrics');
   });
 
   it('requests and limits resources, with the heap inside the memory limit', () => {

@@ -105,6 +105,7 @@ export async function statusRoundTrip(
   base: string,
   options: { getBase?: string; localAddress?: string } = {},
 ): Promise<{
+  requestId: string;
   record: { status: string; return_value: string | null };
   ms: number;
 }> {
@@ -117,7 +118,7 @@ export async function statusRoundTrip(
     localAddress: options.localAddress,
   });
   if (got.status !== 200) throw new Error(`GET /api/get: ${got.status} ${got.body}`);
-  return { record: JSON.parse(got.body) as { status: string; return_value: string | null }, ms: Date.now() - started };
+  return { requestId: id, record: JSON.parse(got.body) as { status: string; return_value: string | null }, ms: Date.now() - started };
 }
 
 /** A port free on loopback right now (for nginx, which cannot report the port it got for 0). */

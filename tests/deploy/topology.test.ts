@@ -4,8 +4,9 @@
  * addresses mapped to this machine's) on one PostgreSQL database made for this run, behind Debian's
  * nginx running deploy/nginx/default.conf. Through the balancer: requests work and a round trip's
  * POST and GET land on different replicas without waiting; X-Forwarded-For is believed from the
- * balancer only; a replica stopped with SIGTERM exits cleanly while the balancer serves on; readiness
- * fails when the database goes. Clients use loopback addresses of their own (127.0.0.x), so a
+ * balancer only; each request is one access-log line naming the visitor behind the balancer, and
+ * each replica's metrics are served on the port it prints; a replica stopped with SIGTERM exits
+ * cleanly while the balancer serves on; readiness fails when the database goes. Clients use loopback addresses of their own (127.0.0.x), so a
  * replica can tell them from the balancer (127.0.0.1).
  *
  * Needs `npm run build` (dist/), PostgreSQL (skipped, saying so, when unreachable, as the other
@@ -42,6 +43,12 @@ let front: LocalBalancer;
 /** The compose environment of a replica, with compose addresses changed to this machine's. */
 function localEnvironment(environment: Record<string, string>): Record<string, string> {
   const local: Record<string, string> = { ...environment, SKYPILOT_DB_CONNECTION_URI: db.uri! };
+  // Two replicas on one host: not the compose file's one metrics port, but any free one each (the
+  // server prints which), on loopback, as the API's own port is mapped.
+  if (environment.SKYPILOT_METRICS_PORT) {
+    local.SKYPILOT_METRICS_PORT = '0';
+    local.SKYPILOT_METRICS_HOST = '127.0.0.1';
+  }
   const addresses = new Map([[addressOf(lb.service), '127.0.0.1']]);
   local.SKYPILOT_TRUSTED_PROXIES = environment.SKYPILOT_TRUSTED_PROXIES.split(',')
     .map((entry) => {
@@ -105,6 +112,17 @@ async function firstLimited(url: string, max: number, options: { localAddress: s
     expect((await request(`${front.url}/dashboard/`, { localAddress: '127.0.0.6' })).status).toBe(200);
   });
 
+  it("tells the pid to a caller on the replica's machine, never to a visitor through the balancer", async () => {
+    const [replica] = replicas.values();
+    const direct = JSON.parse((await request(`${replica.url}/api/health`, { localAddress: '127.0.0.6' })).body) as { pid?: number };
+    expect(direct.pid).toBe(replica.child.pid);
+    for (let i = 0; i < 2; i++) {
+      const proxied = await request(`${front.url}/api/health`, { localAddress: '127.0.0.6' });
+      expect(proxied.status).toBe(200);
+      expect(JSON.parse(proxied.body)).not.toHaveProperty('pid');
+    }
+  });
+
   it('runs round trips whose POST and GET land on different replicas, without waiting', async () => {
     const before = front.served().length;
     for (let i = 0; i < 8; i++) {
@@ -120,6 +138,33 @@ async function firstLimited(url: string, max: number, options: { localAddress: s
     expect(new Set(served.map((s) => s.upstream))).toEqual(new Set([...replicas.values()].map((r) => `127.0.0.1:${r.port}`)));
     const crossed = served.filter((s, i) => i % 2 === 1 && s.upstream !== served[i - 1].upstream).length;
     expect(crossed).toBeGreaterThanOrEqual(4);
+  });
+
+  it('logs each request through the balancer as one JSON line naming the visitor, and serves metrics', async () => {
+    const { requestId } = await statusRoundTrip(front.url, { localAddress: '127.0.0.12' });
+    const lines = async () => {
+      // Access-log lines are flushed at least every second.
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      return [...replicas.values()].flatMap((r) =>
+        r
+          .output()
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+      );
+    };
+    const logged = (await lines()).filter((l) => l.requestId === requestId);
+    expect(logged.length).toBeGreaterThanOrEqual(1);
+    // The visitor behind nginx, not nginx's own address on every line.
+    for (const line of logged) expect(line).toMatchObject({ msg: 'request', client: '127.0.0.12', status: 200 });
+    for (const replica of replicas.values()) {
+      const port = /Prometheus metrics at http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(replica.output())?.[1];
+      expect(port).toBeDefined();
+      const metrics = await request(`http://127.0.0.1:${port}/metrics`, { localAddress: '127.0.0.12' });
+      expect(metrics.status).toBe(200);
+      // Round robin gave each replica its share of the round trips' POSTs and GETs.
+      expect(metrics.body).toMatch(/skypilot_http_requests_total\{endpoint="(POST \/status|GET \/api\/get)",[^}]*status="200"\} [1-9]/);
+    }
   });
 
   it('believes X-Forwarded-For from the balancer, and from nobody else', async () => {

@@ -2,22 +2,14 @@
  * What an operator relies on, from a real server process: Prometheus metrics on their own port
  * (requests by endpoint and status, latency, queue depth, live requests, database errors, the
  * process's event-loop lag), one JSON access-log line per request, and a clean stop on SIGTERM
- * (exit 0, the lease given up so no other replica ever fails this one's requests).
+ * (exit 0, the lease given up so no other replica ever fails this one's requests): requests in
+ * flight finish, a request arriving meanwhile on a kept-alive connection is told 503 to retry.
  */
-import net from 'node:net';
+import http from 'node:http';
 import path from 'node:path';
 import { RequestStore } from '../../src/requests/requestStore';
-import { roundTripAcross, type ServerProcess, startServerProcess } from '../helpers/serverProcess';
+import { roundTripAcross, SLOW_ENDPOINT, type ServerProcess, startServerProcess } from '../helpers/serverProcess';
 import { makeTempDir, removeDir } from '../helpers/tempState';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let dir: string;
 let server: ServerProcess;
@@ -25,16 +17,22 @@ let metricsPort: number;
 
 beforeAll(async () => {
   dir = makeTempDir('skyts-operable-');
-  metricsPort = await freePort();
   server = await startServerProcess(
     ['--port', '0', '--db-path', path.join(dir, 'state.db'), '--requests-db', path.join(dir, 'requests.db')],
     {
       HOME: dir,
-      SKYPILOT_METRICS_PORT: String(metricsPort),
+      // Any free port: the server prints the one it got, as it does for the API's port 0.
+      SKYPILOT_METRICS_PORT: '0',
       SKYPILOT_ACCESS_LOG: '1',
       SKYPILOT_REPLICA_ID: 'operable',
+      // As behind nginx on this host: the balancer is a loopback peer that says whom it forwards.
+      SKYPILOT_TRUSTED_PROXIES: 'loopback',
     },
   );
+  // Printed right after the "listening" line, which may have come alone.
+  const printed = () => /Prometheus metrics at http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(server.output());
+  for (const started = Date.now(); !printed() && Date.now() - started < 5000; ) await new Promise((resolve) => setTimeout(resolve, 20));
+  metricsPort = Number(printed()?.[1]);
 });
 afterAll(async () => {
   await server?.stop();
@@ -42,6 +40,11 @@ afterAll(async () => {
 });
 
 describe('an operable server', () => {
+  it('prints where its metrics are, the port it was given when asked for any', () => {
+    expect(metricsPort).toBeGreaterThan(0);
+    expect(server.output()).toMatch(/^\[skypilot-ts\] Prometheus metrics at http:\/\/127\.0\.0\.1:\d+\/metrics$/m);
+  });
+
   it('exposes Prometheus metrics on its own port, and only there', async () => {
     await roundTripAcross(server.url, server.url, '/status');
     await fetch(`${server.url}/no-such-endpoint`);
@@ -58,8 +61,9 @@ describe('an operable server', () => {
     expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
   });
 
-  it('writes one JSON line per request', async () => {
-    const { id } = await roundTripAcross(server.url, server.url, '/cost_report');
+  it('writes one JSON line per request, naming the client as resolved through trusted proxies', async () => {
+    const { id } = await roundTripAcross(server.url, server.url, '/cost_report', {}, { 'X-Forwarded-For': '203.0.113.9' });
+    const direct = await roundTripAcross(server.url, server.url, '/cost_report');
     await new Promise((resolve) => setTimeout(resolve, 1500)); // lines are flushed at least every second
     const lines = server
       .output()
@@ -67,7 +71,8 @@ describe('an operable server', () => {
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     const post = lines.find((l) => l.requestId === id && l.method === 'POST');
-    expect(post).toMatchObject({ msg: 'request', path: '/cost_report', endpoint: 'POST /cost_report', status: 200 });
+    expect(post).toMatchObject({ msg: 'request', path: '/cost_report', endpoint: 'POST /cost_report', status: 200, client: '203.0.113.9' });
+    expect(lines.find((l) => l.requestId === direct.id && l.method === 'POST')).toMatchObject({ client: '127.0.0.1' });
     expect(typeof post!.ms).toBe('number');
     expect(typeof post!.time).toBe('string');
   });
@@ -77,9 +82,105 @@ describe('an operable server', () => {
     expect(await server.exited).toEqual({ code: 0, signal: null });
     const store = await RequestStore.openSqlite(path.join(dir, 'requests.db'));
     try {
-      expect(await store.table.expiredReplicas(Number.MAX_SAFE_INTEGER)).not.toContain('operable');
+      const leases = await store.db.kysely.selectFrom('replicas').select('replica_id').execute();
+      expect(leases.map((r) => r.replica_id)).not.toContain('operable');
     } finally {
       await store.close();
     }
   });
+});
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  /** The client side of the connection it came on: the same port means the same kept-alive connection. */
+  localPort: number;
+}
+
+/** One request through `agent` (keep-alive, one socket), so the next one reuses its connection. */
+function send(agent: http.Agent, url: string, method: string, path: string, body?: unknown): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${url}${path}`, { method, agent, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, localPort: req.socket?.localPort ?? -1 }),
+      );
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+describe('SIGTERM with requests in flight', () => {
+  let drainDir: string;
+  let slow: ServerProcess;
+
+  beforeAll(async () => {
+    drainDir = makeTempDir('skyts-drain-');
+    slow = await startServerProcess(
+      ['--port', '0', '--db-path', path.join(drainDir, 'state.db'), '--requests-db', path.join(drainDir, 'requests.db')],
+      { HOME: drainDir, SKYPILOT_REPLICA_ID: 'draining' },
+      { preload: [SLOW_ENDPOINT] },
+    );
+  });
+  afterAll(async () => {
+    await slow?.stop();
+    removeDir(drainDir);
+  });
+
+  it('finishes them, and answers a request arriving on a kept-alive connection 503 with Retry-After and Connection: close', async () => {
+    const first = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const second = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const long = await send(first, slow.url, 'POST', '/test/sleep', { seconds: 2.5 });
+      const short = await send(second, slow.url, 'POST', '/test/sleep', { seconds: 1 });
+      const [longId, shortId] = [long, short].map((a) => a.headers['x-skypilot-request-id'] as string);
+      // Both results are being waited for when the signal comes: two busy kept-alive connections.
+      const longResult = send(first, slow.url, 'GET', `/api/get?request_id=${longId}`);
+      const shortResult = send(second, slow.url, 'GET', `/api/get?request_id=${shortId}`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const signalled = Date.now();
+      slow.child.kill('SIGTERM');
+
+      const shortDone = await shortResult;
+      expect(shortDone.status).toBe(200);
+      expect(JSON.parse(shortDone.body)).toMatchObject({ status: 'SUCCEEDED' });
+      // The drain goes on (the long request is still running): the next request on this connection
+      // is refused, typed, and the connection closed after it.
+      const refused = await send(second, slow.url, 'POST', '/status', {});
+      expect(refused.localPort).toBe(shortDone.localPort);
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.headers.connection).toBe('close');
+      expect(JSON.parse(refused.body)).toEqual({
+        detail: 'The API server is shutting down; retry the request.',
+        error: { type: 'ServerDraining', code: 'server_draining', message: 'The API server is shutting down; retry the request.' },
+      });
+      expect(refused.headers['x-skypilot-request-id']).toBeUndefined();
+      // A new connection is not accepted at all.
+      await expect(send(new http.Agent(), slow.url, 'GET', '/api/health')).rejects.toThrow(/ECONNREFUSED/);
+
+      const longDone = await longResult;
+      expect(longDone.status).toBe(200);
+      expect(JSON.parse(longDone.body)).toMatchObject({ status: 'SUCCEEDED', return_value: JSON.stringify({ slept: 2.5 }) });
+      expect(await slow.exited).toEqual({ code: 0, signal: null });
+      expect(Date.now() - signalled).toBeLessThan(8000);
+    } finally {
+      first.destroy();
+      second.destroy();
+    }
+    const store = await RequestStore.openSqlite(path.join(drainDir, 'requests.db'));
+    try {
+      const rows = await store.table.list({ viewer: { principal: 'local', admin: true }, allStatus: true, limit: 10 });
+      expect(rows.filter((r) => r.name === 'test.sleep').map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+      expect(rows.filter((r) => r.name === 'sky.status')).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  }, 30_000);
 });

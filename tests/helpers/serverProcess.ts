@@ -17,8 +17,16 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export function startServerProcess(args: string[], env: NodeJS.ProcessEnv, options: { demo?: boolean } = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...(options.demo ? ['-r', './dist/src/demo/demo.js'] : []), 'dist/src/server.js', ...args], {
+/** A test-only endpoint that takes as long as it is told (tests/helpers/slowEndpoint.js), for `preload`. */
+export const SLOW_ENDPOINT = './tests/helpers/slowEndpoint.js';
+
+export function startServerProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { demo?: boolean; preload?: string[] } = {},
+): Promise<ServerProcess> {
+  const preload = [...(options.demo ? ['./dist/src/demo/demo.js'] : []), ...(options.preload ?? [])].flatMap((p) => ['-r', p]);
+  const child = spawn(process.execPath, [...preload, 'dist/src/server.js', ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,7 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { openPostgres } from '../../src/db/openPostgres';
+import { STATE_OWNERSHIP } from '../../src/state/stateMigrations';
 import { createTestDatabase, type TestDatabase } from '../helpers/testBackend';
 import { makeTempDir, removeDir } from '../helpers/tempState';
 
@@ -39,7 +40,12 @@ it('fails the transaction whose connection is cut, and keeps serving', async () 
     uncaught.push(error);
   };
   process.on('uncaughtException', onUncaught);
-  const db = await openPostgres<Record<string, never>>({ uri: database.uri!, what: 'state database', channel: 'connloss_test' });
+  const db = await openPostgres<Record<string, never>>({
+    uri: database.uri!,
+    what: 'state database',
+    channel: 'connloss_test',
+    ownership: STATE_OWNERSHIP,
+  });
   try {
     const cut = db.writeTransaction(async (trx) => {
       const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(trx);

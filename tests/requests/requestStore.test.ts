@@ -4,6 +4,8 @@
  * the log cap, and replica leases (a replica fails only its own leftovers; a crashed replica's
  * requests are failed by another once its lease runs out).
  */
+import { sql } from 'kysely';
+import { Metrics } from '../../src/observability/metrics';
 import { RequestJanitor } from '../../src/requests/requestJanitor';
 import type { Viewer } from '../../src/requests/requestRecord';
 import { MAX_LOG_BYTES, type NewRequest, RequestStore } from '../../src/requests/requestStore';
@@ -271,6 +273,90 @@ describe('replica leases', () => {
       await js.stop();
       await crashed.close();
       await survivor.close();
+    }
+  });
+});
+
+describe('lease clock', () => {
+  const hour = 3600_000;
+  /** Runs `fn` as on a host whose clock is `skewMs` off. */
+  async function skewed<T>(skewMs: number, fn: () => Promise<T>): Promise<T> {
+    const real = Date.now.bind(Date);
+    const spy = jest.spyOn(Date, 'now').mockImplementation(() => real() + skewMs);
+    try {
+      return await fn();
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it(
+    testBackend() === 'postgres'
+      ? "leases are judged by the database's clock: replicas whose clocks disagree by an hour do not fail each other's requests"
+      : 'leases are judged by the host clock, the one clock replicas sharing an SQLite file have',
+    async () => {
+      const slow = await open({ replicaId: 'replica-clock-behind' });
+      const fast = await open({ replicaId: 'replica-clock-ahead' });
+      const janitor = (store: RequestStore) =>
+        new RequestJanitor(store, {
+          durableRetentionSeconds: 3600,
+          readRetentionSeconds: 600,
+          maxDbBytes: 1e12,
+          leaseSeconds: 5,
+          intervalMs: 60_000,
+        });
+      const [js, jf] = [janitor(slow), janitor(fast)];
+      try {
+        const started = Date.now() / 1000;
+        if (testBackend() === 'postgres') {
+          // The replica whose clock runs an hour behind heartbeats; the one an hour ahead judges.
+          await skewed(-hour, () => js.start());
+          await jf.start();
+          const live = (await slow.create(newRequest({ durable: true }), () => 'x')).record;
+          await skewed(+hour, () => jf.pass());
+          expect(await fast.table.get(live.requestId)).toMatchObject({ status: 'PENDING' });
+          const [row] = await slow.db.kysely.selectFrom('replicas').selectAll().where('replica_id', '=', 'replica-clock-behind').execute();
+          expect(Math.abs(row.heartbeat_at - started)).toBeLessThan(60);
+        } else {
+          await js.start();
+          await jf.start();
+          const [row] = await slow.db.kysely.selectFrom('replicas').selectAll().where('replica_id', '=', 'replica-clock-behind').execute();
+          expect(Math.abs(row.heartbeat_at - started)).toBeLessThan(60);
+          // One host: a heartbeat older than the lease by that clock is expired.
+          expect(await skewed(+hour, () => fast.table.expiredReplicas(5))).toEqual(
+            expect.arrayContaining(['replica-clock-behind', 'replica-clock-ahead']),
+          );
+          expect(await fast.table.expiredReplicas(5)).not.toContain('replica-clock-behind');
+        }
+      } finally {
+        await js.stop();
+        await jf.stop();
+        await slow.close();
+        await fast.close();
+      }
+    },
+  );
+});
+
+describe('database errors', () => {
+  it('are counted once each, reads as well as writes, in skypilot_db_errors_total', async () => {
+    const store = await open({ replicaId: 'errors', persistReads: false });
+    const metrics = new Metrics({ queues: () => ({}), liveRequests: () => 0, memoryTier: () => ({ entries: 0, bytes: 0 }) });
+    const errors = async () => {
+      const text = await metrics.registry.metrics();
+      return Number(/skypilot_db_errors_total\{store="requests database",kind="error"\} (\d+)/.exec(text)?.[1] ?? 0);
+    };
+    const before = await errors();
+    // The table goes away under the store (an operator's mistake, a failed restore).
+    await sql`ALTER TABLE requests RENAME TO requests_moved_away`.execute(store.db.kysely);
+    try {
+      await expect(store.table.get('req-missing')).rejects.toThrow();
+      await expect(store.table.list({ viewer: ADMIN, allStatus: true, limit: 10 })).rejects.toThrow();
+      await expect(store.table.insert({ ...(await finished(store)), requestId: 'req-not-stored', durable: true })).rejects.toThrow();
+      expect((await errors()) - before).toBe(3);
+    } finally {
+      await sql`ALTER TABLE requests_moved_away RENAME TO requests`.execute(store.db.kysely);
+      await store.close();
     }
   });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { migrate } from '../../src/db/migrator';
 import { openSqlite } from '../../src/db/openSqlite';
 import { globalUserState } from '../../src/state/globalUserState';
-import { STATE_MIGRATIONS, STATE_MIGRATIONS_TABLE } from '../../src/state/stateMigrations';
+import { STATE_MIGRATIONS, STATE_MIGRATIONS_TABLE, STATE_OWNERSHIP } from '../../src/state/stateMigrations';
 import type { StateSchema } from '../../src/state/stateSchema';
 import { stateQueries } from '../../src/state/stateQueries';
 import { seedCluster } from '../helpers/fixtures';
@@ -31,7 +31,7 @@ function openFile(file: string) {
     path: path.join(dir, file),
     createDir: false,
     what: 'state database',
-    ownTables: [STATE_MIGRATIONS_TABLE],
+    ownership: STATE_OWNERSHIP,
     synchronous: 'FULL',
   });
 }
@@ -67,7 +67,8 @@ describe('migrate', () => {
     const legacy = new Database(file);
     legacy.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
     legacy.exec(LEGACY_SQL);
-    for (const v of [1, 2, 3, 4]) legacy.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(v, `v${v}`);
+    // The names the first releases recorded: the same as versions 1-4 carry today.
+    for (const m of STATE_MIGRATIONS.slice(0, 4)) legacy.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(m.version, m.name);
     legacy.prepare("INSERT INTO config (key, value) VALUES ('old', '1')").run();
     legacy
       .prepare(`INSERT INTO cluster_events (cluster_hash, name, starting_status, ending_status, reason, transitioned_at, type)
