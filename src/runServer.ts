@@ -70,6 +70,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         queues: () => app.context.executor.load(),
         liveRequests: () => requests.liveCount(),
         memoryTier: () => ({ entries: requests.memory.size, bytes: requests.memory.totalBytes }),
+        waitsWokenBy: () => requests.waitsWokenBy,
       })
     : null;
   const app = createApp({

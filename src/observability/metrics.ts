@@ -15,6 +15,7 @@ export interface MetricsSources {
   queues(): Record<string, { running: number; queued: number }>;
   liveRequests(): number;
   memoryTier(): { entries: number; bytes: number };
+  waitsWokenBy(): { event: number; poll: number };
 }
 
 export class Metrics {
@@ -70,6 +71,20 @@ export class Metrics {
           const key = `${store}/${kind}`;
           this.inc({ store, kind }, count - (reported.get(key) ?? 0));
           reported.set(key, count);
+        }
+      },
+    });
+    const waitsReported = { event: 0, poll: 0 };
+    new client.Counter({
+      name: 'skypilot_request_waits_total',
+      help: '/api/get waits on a running request, by what ended them: an event (its finish here, a replica notification) or a poll of the database (a missed or late notification).',
+      labelNames: ['woken_by'] as const,
+      registers,
+      collect() {
+        const now = sources.waitsWokenBy();
+        for (const by of ['event', 'poll'] as const) {
+          this.inc({ woken_by: by }, now[by] - waitsReported[by]);
+          waitsReported[by] = now[by];
         }
       },
     });

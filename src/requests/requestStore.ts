@@ -85,6 +85,12 @@ export class RequestStore {
   readonly persistReads: boolean;
   readonly replicaId: string;
   private readonly events = new EventEmitter();
+  /**
+   * Waits on a running request, by what ended them: an event (its finish here, another replica's
+   * notification) or the fallback look-up of the database. Polls on PostgreSQL mean notifications
+   * missed or later than the poll: an operator's signal (metrics), and the replicas test's.
+   */
+  readonly waitsWokenBy = { event: 0, poll: 0 };
   private readonly pendingLogs = new Map<string, string>();
   private logTimer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: (() => void)[] = [];
@@ -398,6 +404,7 @@ export class RequestStore {
    */
   async waitUntilFinished(requestId: string, viewer: Viewer, timeoutMs: number): Promise<RequestRecord | null> {
     const deadline = Date.now() + timeoutMs;
+    let woken: 'event' | 'poll' | null = null;
     for (;;) {
       // Listening before reading: a finish announced while the read is in flight (another
       // replica's NOTIFY) would otherwise be missed, leaving this wait on the poll.
@@ -406,11 +413,12 @@ export class RequestStore {
       const left = deadline - Date.now();
       if (!record || isFinishedRequest(record.status) || left <= 0) {
         finished.cancel();
+        if (woken && record && isFinishedRequest(record.status)) this.waitsWokenBy[woken]++;
         return record;
       }
       const ours = record.replicaId === this.replicaId && this.memory.get(requestId) !== undefined;
       const poll = ours ? left : Math.min(left, this.db.crossProcessEvents ? 1000 : 100);
-      await finished.wait(poll);
+      woken = (await finished.wait(poll)) ? 'event' : 'poll';
     }
   }
 
@@ -419,8 +427,8 @@ export class RequestStore {
     return Promise.race([this.waitForEvent(`log:${requestId}`, timeoutMs), this.waitForEvent(requestId, timeoutMs)]);
   }
 
-  /** Starts listening for `event` now; `wait` resolves at once if it came meanwhile. */
-  private listenFor(event: string): { wait(timeoutMs: number): Promise<void>; cancel(): void } {
+  /** Starts listening for `event` now; `wait` resolves at once if it came meanwhile, to whether it came. */
+  private listenFor(event: string): { wait(timeoutMs: number): Promise<boolean>; cancel(): void } {
     let fired = false;
     let wake: (() => void) | null = null;
     const onEvent = () => {
@@ -432,15 +440,15 @@ export class RequestStore {
     return {
       wait: (timeoutMs) =>
         fired
-          ? Promise.resolve()
-          : new Promise<void>((resolve) => {
+          ? Promise.resolve(true)
+          : new Promise<boolean>((resolve) => {
               const timer = setTimeout(() => {
                 this.events.off(event, onEvent);
-                resolve();
+                resolve(false);
               }, timeoutMs);
               wake = () => {
                 clearTimeout(timer);
-                resolve();
+                resolve(true);
               };
             }),
       cancel: () => {

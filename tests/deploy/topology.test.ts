@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { metricsUrlOf } from '../helpers/serverProcess';
 import { createTestDatabase, type TestDatabase } from '../helpers/testBackend';
 import { addressOf, apiServices, balancer, readCompose } from './compose';
 import { readDockerfile, ROOT, stageNamed } from './dockerfile';
@@ -158,9 +159,7 @@ async function firstLimited(url: string, max: number, options: { localAddress: s
     // The visitor behind nginx, not nginx's own address on every line.
     for (const line of logged) expect(line).toMatchObject({ msg: 'request', client: '127.0.0.12', status: 200 });
     for (const replica of replicas.values()) {
-      const port = /Prometheus metrics at http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(replica.output())?.[1];
-      expect(port).toBeDefined();
-      const metrics = await request(`http://127.0.0.1:${port}/metrics`, { localAddress: '127.0.0.12' });
+      const metrics = await request(await metricsUrlOf(replica), { localAddress: '127.0.0.12' });
       expect(metrics.status).toBe(200);
       // Round robin gave each replica its share of the round trips' POSTs and GETs.
       expect(metrics.body).toMatch(/skypilot_http_requests_total\{endpoint="(POST \/status|GET \/api\/get)",[^}]*status="200"\} [1-9]/);

@@ -8,7 +8,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { RequestStore } from '../../src/requests/requestStore';
-import { roundTripAcross, SLOW_ENDPOINT, type ServerProcess, startServerProcess } from '../helpers/serverProcess';
+import { metricsUrlOf, roundTripAcross, SLOW_ENDPOINT, type ServerProcess, startServerProcess } from '../helpers/serverProcess';
 import { makeTempDir, removeDir } from '../helpers/tempState';
 
 let dir: string;
@@ -29,10 +29,7 @@ beforeAll(async () => {
       SKYPILOT_TRUSTED_PROXIES: 'loopback',
     },
   );
-  // Printed right after the "listening" line, which may have come alone.
-  const printed = () => /Prometheus metrics at http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(server.output());
-  for (const started = Date.now(); !printed() && Date.now() - started < 5000; ) await new Promise((resolve) => setTimeout(resolve, 20));
-  metricsPort = Number(printed()?.[1]);
+  metricsPort = Number(new URL(await metricsUrlOf(server)).port);
 });
 afterAll(async () => {
   await server?.stop();
@@ -56,6 +53,7 @@ describe('an operable server', () => {
     expect(text).toMatch(/skypilot_request_queue_depth\{queue="short"\} 0/);
     expect(text).toMatch(/skypilot_requests_live \d+/);
     expect(text).toMatch(/skypilot_request_memory_entries \d+/);
+    expect(text).toMatch(/skypilot_request_waits_total\{woken_by="poll"\} 0/);
     expect(text).toMatch(/nodejs_eventloop_lag_p99_seconds [0-9.e-]+/);
     expect(text).toMatch(/process_resident_memory_bytes \d+/);
     expect((await fetch(`${server.url}/metrics`)).status).toBe(404);

@@ -84,3 +84,17 @@ export async function roundTripAcross(post: string, get: string, path: string, b
   const result = await fetch(`${get}/api/get?request_id=${encodeURIComponent(id)}`, { headers });
   return { id, status: result.status, body: (await result.json()) as Record<string, unknown> };
 }
+
+/**
+ * Where the server's Prometheus metrics are (`SKYPILOT_METRICS_PORT=0` picks a port it prints), once
+ * printed: the line comes right after the "listening" one, which may have arrived alone.
+ */
+export async function metricsUrlOf(server: { output(): string }, timeoutMs = 5000): Promise<string> {
+  const printed = () => /Prometheus metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(server.output())?.[1];
+  for (const started = Date.now(); !printed() && Date.now() - started < timeoutMs; ) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const url = printed();
+  if (!url) throw new Error(`no "Prometheus metrics at" line within ${timeoutMs} ms:\n${server.output()}`);
+  return url;
+}

@@ -357,7 +357,12 @@ const MISSING_TABLE = /no such table: requests|relation "requests" does not exis
 describe('database errors', () => {
   it('are counted once each, reads as well as writes, in skypilot_db_errors_total', async () => {
     const store = await open({ replicaId: 'errors', persistReads: false });
-    const metrics = new Metrics({ queues: () => ({}), liveRequests: () => 0, memoryTier: () => ({ entries: 0, bytes: 0 }) });
+    const metrics = new Metrics({
+      queues: () => ({}),
+      liveRequests: () => 0,
+      memoryTier: () => ({ entries: 0, bytes: 0 }),
+      waitsWokenBy: () => ({ event: 0, poll: 0 }),
+    });
     const errors = async () => {
       const text = await metrics.registry.metrics();
       return Number(/skypilot_db_errors_total\{store="requests database",kind="error"\} (\d+)/.exec(text)?.[1] ?? 0);
