@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import type { StatusRecord } from '../../src/api/wireTypes';
 import { STACK_TRACE, call, schedule, useApiHarness } from '../helpers/api';
 import { seedCluster } from '../helpers/fixtures';
-import { probeHealth, timed } from './healthProbe';
+import { HEALTH_LIMIT_MS, probeHealth, timed } from './healthProbe';
 
 const h = useApiHarness();
 let server: Server;
@@ -25,8 +25,6 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
-
-const HEALTH_LIMIT_MS = 500;
 
 /** Runs `attack` with a health probe alongside; checks both the attack's time and the probe's worst. */
 async function underAttack<T>(attack: () => Promise<T>, limitMs = 1000): Promise<T> {
