@@ -70,14 +70,28 @@ function mix(demo: boolean, cluster: string): autocannon.Request[] {
   ];
 }
 
-async function eventLoopP99Ms(metricsPort: number): Promise<number> {
+interface Scraped {
+  loopP99Ms: number;
+  heapUsedBytes: number;
+  tierEntries: number;
+  tierBytes: number;
+}
+
+/** What the server's own metrics say: event-loop delay p99, heap in use, the in-memory request tier. */
+async function scrape(metricsPort: number): Promise<Scraped> {
+  let text = '';
   try {
-    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-    const match = /^nodejs_eventloop_lag_p99_seconds\s+([0-9.eE+-]+)/m.exec(text);
-    return match ? Number(match[1]) * 1000 : NaN;
+    text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   } catch {
-    return NaN;
+    // Reported as NaN: a scrape that fails under load is itself worth seeing.
   }
+  const read = (name: string) => Number(new RegExp(`^${name}\\s+([0-9.eE+-]+)`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    loopP99Ms: read('nodejs_eventloop_lag_p99_seconds') * 1000,
+    heapUsedBytes: read('nodejs_heap_size_used_bytes'),
+    tierEntries: read('skypilot_request_memory_entries'),
+    tierBytes: read('skypilot_request_memory_bytes'),
+  };
 }
 
 const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
@@ -85,11 +99,12 @@ const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
 async function report(targets: SoakTarget[], elapsedS: number, counts: Map<string, { done: number; errors: number }>) {
   for (const t of targets) {
     const pid = t.children[0].process.pid!;
-    const lag = await eventLoopP99Ms(t.metricsPort);
+    const m = await scrape(t.metricsPort);
     const c = counts.get(t.label)!;
     console.log(
       `soak t=${String(Math.round(elapsedS)).padStart(5)}s ${t.label.padEnd(8)} rss=${mb(rssBytes(pid))}MB ` +
-        `loop_p99=${lag.toFixed(1)}ms requests_db=${t.requestsDb ? mb(sqliteBytes(t.requestsDb)) : '-'}MB ` +
+        `heap=${mb(m.heapUsedBytes)}MB tier=${m.tierEntries}/${mb(m.tierBytes)}MB ` +
+        `loop_p99=${m.loopP99Ms.toFixed(1)}ms requests_db=${t.requestsDb ? mb(sqliteBytes(t.requestsDb)) : '-'}MB ` +
         `responses=${c.done} errors=${c.errors}`,
     );
   }

@@ -12,7 +12,9 @@ import { isFinishedRequest } from '../vocab/statuses';
 import { type RequestRecord, recordBytes } from './requestRecord';
 
 export interface MemoryLimits {
+  /** Finished requests held (live ones are bounded by the executor's queues instead). */
   maxEntries: number;
+  /** Bytes of finished requests held. */
   maxBytes: number;
   /** How long a finished read stays fetchable. */
   readRetentionMs: number;
@@ -23,8 +25,10 @@ export interface MemoryLimits {
 }
 
 export const DEFAULT_MEMORY_LIMITS: MemoryLimits = {
-  maxEntries: 10_000,
-  maxBytes: 32 * 1024 * 1024,
+  // Measured in the soak: at these bounds the tier's heap (about three times its accounted bytes)
+  // keeps a server under 250 MB resident at 50 connections; 10,000 / 32 MiB took it near 300.
+  maxEntries: 2_000,
+  maxBytes: 8 * 1024 * 1024,
   readRetentionMs: 10 * 60_000,
   fetchedGraceMs: 5_000,
   durableCacheMs: 60_000,
@@ -44,6 +48,8 @@ export class MemoryRequests {
   /** Fetched ids in the order they were fetched: one grace for all, so they expire in this order. */
   private readonly fetchedOrder = new Map<string, true>();
   private bytes = 0;
+  /** Of `bytes`, what finished entries hold: the part the bounds apply to. */
+  private finishedBytes = 0;
 
   constructor(readonly limits: MemoryLimits = DEFAULT_MEMORY_LIMITS) {}
 
@@ -68,12 +74,12 @@ export class MemoryRequests {
   /** Adds or replaces a record and re-accounts it; evicts finished records past the bounds. */
   put(record: RequestRecord): void {
     const previous = this.entries.get(record.requestId);
-    if (previous) this.bytes -= previous.bytes;
+    if (previous) this.account(previous, -1);
     const finished = isFinishedRequest(record.status);
-    const bytes = recordBytes(record);
     const ttl = record.durable ? this.limits.durableCacheMs : this.limits.readRetentionMs;
-    this.entries.set(record.requestId, { record, bytes, expiresAt: finished ? Date.now() + ttl : Infinity });
-    this.bytes += bytes;
+    const entry = { record, bytes: recordBytes(record), expiresAt: finished ? Date.now() + ttl : Infinity };
+    this.entries.set(record.requestId, entry);
+    this.account(entry, 1);
     this.fetchedOrder.delete(record.requestId);
     if (finished) {
       this.finishedOrder.delete(record.requestId);
@@ -86,9 +92,9 @@ export class MemoryRequests {
   touch(record: RequestRecord): void {
     const entry = this.entries.get(record.requestId);
     if (!entry) return;
-    const bytes = recordBytes(record);
-    this.bytes += bytes - entry.bytes;
-    entry.bytes = bytes;
+    this.account(entry, -1);
+    entry.bytes = recordBytes(record);
+    this.account(entry, 1);
     this.evict();
   }
 
@@ -98,7 +104,12 @@ export class MemoryRequests {
     this.entries.delete(requestId);
     this.finishedOrder.delete(requestId);
     this.fetchedOrder.delete(requestId);
-    this.bytes -= entry.bytes;
+    this.account(entry, -1);
+  }
+
+  private account(entry: Entry, sign: 1 | -1): void {
+    this.bytes += sign * entry.bytes;
+    if (entry.expiresAt !== Infinity) this.finishedBytes += sign * entry.bytes;
   }
 
   /** A finished request's result was handed to its client: keep it only `fetchedGraceMs` more. */
@@ -119,17 +130,24 @@ export class MemoryRequests {
     return out.sort((a, b) => b.createdAt - a.createdAt);
   }
 
-  /** Drops expired finished records; called periodically and on every put. */
+  /** Live requests do not count: the executor bounds them, and they are never evicted. */
+  private get over(): boolean {
+    return this.finishedOrder.size > this.limits.maxEntries || this.finishedBytes > this.limits.maxBytes;
+  }
+
+  /**
+   * Drops expired finished records, then, past the bounds, results already handed out (their grace is
+   * a courtesy) before the oldest results nobody has fetched yet. Called periodically and on every put.
+   */
   evict(): void {
     const now = Date.now();
     for (const id of this.fetchedOrder.keys()) {
-      if (this.entries.get(id)!.expiresAt > now) break;
+      if (!this.over && this.entries.get(id)!.expiresAt > now) break;
       this.remove(id);
     }
     for (const id of this.finishedOrder.keys()) {
       const entry = this.entries.get(id)!;
-      const over = this.entries.size > this.limits.maxEntries || this.bytes > this.limits.maxBytes;
-      if (!over && entry.expiresAt > now) break;
+      if (!this.over && entry.expiresAt > now) break;
       this.remove(id);
     }
   }

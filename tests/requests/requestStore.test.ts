@@ -58,10 +58,43 @@ describe('memory tier', () => {
       const live = (await store.create(newRequest(), () => 'x')).record;
       const done = [];
       for (let i = 0; i < 8; i++) done.push(await finished(store));
-      expect(store.memory.size).toBeLessThanOrEqual(5);
+      expect(store.memory.size).toBe(5 + 1);
       expect(await store.get(live.requestId)).not.toBeNull();
       expect(await store.get(done[0].requestId)).toBeNull();
       expect(await store.get(done[7].requestId)).not.toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('counts only finished requests against the bounds: live ones past them evict no result', async () => {
+    const store = await open({ memory: { maxEntries: 3, maxBytes: 10_000 }, persistReads: false });
+    try {
+      // More live requests, with more bytes of bodies, than the bounds allow finished ones.
+      for (let i = 0; i < 5; i++) await store.create(newRequest({ body: { pad: 'x'.repeat(5_000) } }), () => `live-${i}`);
+      const result = await finished(store);
+      expect(await store.get(result.requestId)).not.toBeNull();
+      expect(store.memory.size).toBe(6);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('past the bound, drops results already handed out before older ones nobody has fetched', async () => {
+    const store = await open({ memory: { maxEntries: 4, fetchedGraceMs: 60_000 }, persistReads: false });
+    try {
+      const waiting = await finished(store);
+      const handedOut = [];
+      for (let i = 0; i < 3; i++) {
+        handedOut.push(await finished(store));
+        store.markFetched(handedOut[i].requestId);
+      }
+      const newest = await finished(store);
+      expect(store.memory.size).toBe(4);
+      expect(await store.get(waiting.requestId)).not.toBeNull();
+      expect(await store.get(newest.requestId)).not.toBeNull();
+      expect(store.memory.get(handedOut[0].requestId)).toBeUndefined();
+      expect(store.memory.get(handedOut[2].requestId)).toBeDefined();
     } finally {
       await store.close();
     }
