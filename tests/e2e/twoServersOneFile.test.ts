@@ -10,6 +10,7 @@ import { globalUserState } from '../../src/state/globalUserState';
 import { seedCluster } from '../helpers/fixtures';
 import { roundTripAcross, type ServerProcess, startServerProcess } from '../helpers/serverProcess';
 import { makeTempDir, removeDir } from '../helpers/tempState';
+import { newRequest } from '../helpers/newRequest';
 
 let dir: string;
 let first: ServerProcess;
@@ -30,20 +31,7 @@ afterAll(async () => {
 async function pendingRow(replicaId: string, requestId: string): Promise<void> {
   const store = await RequestStore.openSqlite(path.join(dir, 'requests.db'), { replicaId });
   try {
-    await store.create(
-      {
-        requestId,
-        name: 'sky.stop',
-        body: {},
-        userId: 'aaaa0001',
-        userName: 'a',
-        owner: 'local',
-        clusterName: null,
-        scheduleType: 'short',
-        durable: true,
-      },
-      () => 'unused',
-    );
+    await store.create(newRequest({ requestId, name: 'sky.stop', durable: true }), () => 'unused');
   } finally {
     await store.close();
   }

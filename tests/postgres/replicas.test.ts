@@ -12,6 +12,7 @@ import { seedCluster } from '../helpers/fixtures';
 import { metricsUrlOf, roundTripAcross, SLOW_ENDPOINT, type ServerProcess, startServerProcess } from '../helpers/serverProcess';
 import { createTestDatabase, type TestDatabase } from '../helpers/testBackend';
 import { makeTempDir, removeDir } from '../helpers/tempState';
+import { newRequest } from '../helpers/newRequest';
 
 let dir: string;
 let database: TestDatabase;
@@ -222,17 +223,7 @@ describe('two replicas on one PostgreSQL', () => {
     try {
       // An in-flight write of replica-a, as a crash would leave it.
       const { record } = await store.create(
-        {
-          requestId: 'inflight-on-a-0001',
-          name: 'sky.stop',
-          body: {},
-          userId: 'aaaa0001',
-          userName: 'a',
-          owner: 'local',
-          clusterName: null,
-          scheduleType: 'short',
-          durable: true,
-        },
+        newRequest({ requestId: 'inflight-on-a-0001', name: 'sky.stop', durable: true }),
         () => 'unused',
       );
       await store.db.kysely.updateTable('requests').set({ replica_id: 'replica-a' }).where('request_id', '=', record.requestId).execute();

@@ -9,6 +9,7 @@ import { Metrics } from '../../src/observability/metrics';
 import { RequestJanitor } from '../../src/requests/requestJanitor';
 import type { Viewer } from '../../src/requests/requestRecord';
 import { MAX_LOG_BYTES, type NewRequest, RequestStore } from '../../src/requests/requestStore';
+import { newRequest } from '../helpers/newRequest';
 import { createTestDatabase, type TestDatabase, testBackend } from '../helpers/testBackend';
 import { makeTempDir, removeDir } from '../helpers/tempState';
 
@@ -25,26 +26,10 @@ afterAll(async () => {
   removeDir(dir);
 });
 
-let seq = 0;
-function newRequest(overrides: Partial<NewRequest> = {}): NewRequest {
-  seq++;
-  return {
-    requestId: `req-${String(seq).padStart(6, '0')}`,
-    name: 'sky.status',
-    body: {},
-    userId: 'aaaa0001',
-    userName: 'a',
-    owner: 'local',
-    clusterName: null,
-    scheduleType: 'short',
-    durable: false,
-    ...overrides,
-  };
-}
-
 const open = (options: Parameters<typeof RequestStore.open>[0] extends infer O ? Partial<O> : never = {}) =>
   RequestStore.open({ target: database.target, ...options });
 
+let seq = 0;
 async function finished(store: RequestStore, overrides: Partial<NewRequest> = {}, value = 'null') {
   const { record } = await store.create(newRequest(overrides), () => `fresh-${++seq}`);
   await store.finish(record, 'SUCCEEDED', value, null);
