@@ -86,7 +86,9 @@ describe('the state database locked by another process', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const { value: read, ms } = await timed(async () => fetchResult(h.app, await schedule(h.app, '/cost_report', { body: {} })));
     expect(read.payload.status).toBe('SUCCEEDED');
-    expect(ms).toBeLessThan(300);
+    // Held behind the write, the read would wait out its 1 s of retries (from 50 ms in):
+    // 600 ms tells the two apart and leaves room for this shared machine under the full suite.
+    expect(ms).toBeLessThan(600);
     expect((await write).status).toBe(503);
   });
 
