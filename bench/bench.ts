@@ -2,8 +2,8 @@
  * `npm run bench`: the `/status` round trip of the nightly and the demo against a bare Express app
  * serving the same bytes, measured in the same run, in interleaved rounds (each round measures every
  * variant once, in a rotated order) so that machine noise hits them alike; then p99 at 10
- * connections, cold start (the median of fresh starts), the replicas variant when PostgreSQL is reachable, and the dashboard's
- * clusters page in a real browser. It ends with one line scripts can read:
+ * connections, cold start (the median of fresh starts), the replicas variant when PostgreSQL is
+ * reachable, and the dashboard's clusters page in a real browser. It ends with one line scripts can read:
  *   bench summary: nightly=0.97x demo=0.91x p99_nightly_ms=21 ... load_avg=1.20
  *
  * `npm run bench -- --soak SECONDS` runs the soak instead (bench/soak.ts);

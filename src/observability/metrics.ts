@@ -60,34 +60,43 @@ export class Metrics {
     queueGauge('skypilot_request_queue_depth', 'Scheduled requests waiting, by queue.', (load) => load.queued);
     queueGauge('skypilot_requests_running', 'Scheduled requests running, by queue.', (load) => load.running);
     gauge('skypilot_requests_live', 'Requests of this process that have not finished.', () => sources.liveRequests());
-    const reported = new Map<string, number>();
-    new client.Counter({
-      name: 'skypilot_db_errors_total',
-      help: 'Failed database statements, reads and writes, by store: busy (a lock or statement timeout past its wait) or error.',
-      labelNames: ['store', 'kind'] as const,
-      registers,
-      collect() {
-        for (const { store, kind, count } of dbErrorCounts()) {
-          const key = `${store}/${kind}`;
-          this.inc({ store, kind }, count - (reported.get(key) ?? 0));
-          reported.set(key, count);
-        }
+    // Counts kept elsewhere as running totals, mirrored at each scrape by their growth since the last.
+    const mirroredCounter = <L extends string>(
+      name: string,
+      help: string,
+      labelNames: readonly L[],
+      read: () => { labels: Record<L, string>; count: number }[],
+    ) => {
+      const reported = new Map<string, number>();
+      new client.Counter({
+        name,
+        help,
+        labelNames,
+        registers,
+        collect() {
+          for (const { labels, count } of read()) {
+            const key = labelNames.map((l) => labels[l]).join('/');
+            this.inc(labels, count - (reported.get(key) ?? 0));
+            reported.set(key, count);
+          }
+        },
+      });
+    };
+    mirroredCounter(
+      'skypilot_db_errors_total',
+      'Failed database statements, reads and writes, by store: busy (a lock or statement timeout past its wait) or error.',
+      ['store', 'kind'],
+      () => dbErrorCounts().map(({ store, kind, count }) => ({ labels: { store, kind }, count })),
+    );
+    mirroredCounter(
+      'skypilot_request_waits_total',
+      '/api/get waits on a running request, by what ended them: an event (its finish here, a replica notification) or a poll of the database (a missed or late notification).',
+      ['woken_by'],
+      () => {
+        const waits = sources.waitsWokenBy();
+        return (['event', 'poll'] as const).map((by) => ({ labels: { woken_by: by }, count: waits[by] }));
       },
-    });
-    const waitsReported = { event: 0, poll: 0 };
-    new client.Counter({
-      name: 'skypilot_request_waits_total',
-      help: '/api/get waits on a running request, by what ended them: an event (its finish here, a replica notification) or a poll of the database (a missed or late notification).',
-      labelNames: ['woken_by'] as const,
-      registers,
-      collect() {
-        const now = sources.waitsWokenBy();
-        for (const by of ['event', 'poll'] as const) {
-          this.inc({ woken_by: by }, now[by] - waitsReported[by]);
-          waitsReported[by] = now[by];
-        }
-      },
-    });
+    );
     gauge('skypilot_request_memory_entries', 'Requests held in the in-memory tier.', () => sources.memoryTier().entries);
     gauge('skypilot_request_memory_bytes', 'Approximate bytes held by the in-memory request tier.', () => sources.memoryTier().bytes);
   }
