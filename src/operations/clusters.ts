@@ -41,7 +41,7 @@ async function statusRecords(input: StatusInput, ctx: OpContext, encoding: Objec
 }
 
 export async function status(input: StatusInput, ctx: OpContext): Promise<unknown> {
-  const encoding = objectEncodingFor(ctx.caller.clientApiVersion);
+  const encoding = objectEncodingFor(ctx.caller);
   if (input.include_credentials) {
     const { matching, records } = await statusRecords(input, ctx, encoding);
     // SSH credentials are the caller's own: other users' clusters get none.
@@ -114,7 +114,7 @@ export async function start(input: StartInput, ctx: OpContext): Promise<unknown>
     await globalUserState.setClusterAutostopValue(record.name, input.idle_minutes_to_autostop, input.down === true);
   }
   // The official client unpickles (or rebuilds) the handle `start` returns.
-  return encodeHandle((await requireCluster(record.name)).handle, objectEncodingFor(ctx.caller.clientApiVersion));
+  return encodeHandle((await requireCluster(record.name)).handle, objectEncodingFor(ctx.caller));
 }
 
 export async function autostop(input: { cluster_name: string; idle_minutes: number; down?: boolean | null }): Promise<null> {
@@ -263,7 +263,7 @@ export async function downloadLogs(input: { cluster_name: string; job_ids?: stri
   return Object.fromEntries(chosen.map((j) => [String(j.jobId), clusterJobFolder(cluster.name, j.jobId)]));
 }
 
-export interface CostReportInput {
+interface CostReportInput {
   days?: number | null;
   dashboard_summary_response?: boolean | null;
   cluster_hashes?: string[] | null;
@@ -276,7 +276,7 @@ export interface CostReportInput {
  * the URL's value in both), and a filtered answer is always the full record.
  */
 export async function costReport(input: CostReportInput, ctx: OpContext): Promise<CostReportRecord[]> {
-  const encoding = objectEncodingFor(ctx.caller.clientApiVersion);
+  const encoding = objectEncodingFor(ctx.caller);
   let history = await globalUserState.getClustersFromHistory({ days: input.days ?? 30 });
   const hashes = input.cluster_hashes == null ? null : new Set(input.cluster_hashes);
   const names = input.cluster_names == null ? null : new Set(input.cluster_names);

@@ -9,12 +9,12 @@
  */
 import { globalUserState } from '../state/globalUserState';
 
-export interface ExternalLink {
+interface ExternalLink {
   label: string;
   regex: string;
 }
 
-export interface DashboardConfig {
+interface DashboardConfig {
   external_links: ExternalLink[];
 }
 
