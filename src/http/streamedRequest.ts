@@ -59,10 +59,50 @@ export async function streamAsRequest(
   }
   startTextStream(res, { [HEADERS.requestId]: record.requestId, [HEADERS.genericRequestId]: record.requestId });
   if (output) {
-    res.write(output.text);
+    await writeWhileOpen(res, output.text);
     await app.store.finish(record, 'SUCCEEDED', JSON.stringify(output.result ?? null), null);
   }
   res.end();
+}
+
+/** Slice of a streamed answer handed to the socket at a time. */
+const SLICE_CHARS = 64 * 1024;
+
+/**
+ * Writes `text` a slice at a time, each once the socket has taken the last, and stops as soon as the
+ * client is gone: the official dashboard aborts one of the two log streams each cluster page opens,
+ * and an abandoned stream should cost nothing more (no megabytes queued for a closed socket, no
+ * wait left pending). Slices never split a UTF-16 surrogate pair.
+ */
+async function writeWhileOpen(res: ServerResponse, text: string): Promise<void> {
+  let closed = res.destroyed;
+  const onClose = () => {
+    closed = true;
+  };
+  res.once('close', onClose);
+  try {
+    for (let at = 0; at < text.length && !closed; ) {
+      let end = Math.min(at + SLICE_CHARS, text.length);
+      if (end < text.length && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end += 1;
+      const accepted = res.write(text.slice(at, end));
+      at = end;
+      if (!accepted && !closed) await drainedOrClosed(res);
+    }
+  } finally {
+    res.off('close', onClose);
+  }
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }
 
 /**
