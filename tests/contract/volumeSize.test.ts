@@ -5,8 +5,9 @@
  * of '500GB' or a PVC's '500Gi'), and every reader adds the unit itself: the dashboard's volumes list
  * (components/volumes.jsx formatSize: `${size}Gi`, or Ti from 1024) and the CLI's `sky volumes ls`
  * (client/cli/table_utils.py: f'{size}Gi'). The volume detail page (pages/volumes/[volume].js) prints
- * `volumeData.size` as it is, so it reads "500" against upstream's own server too: a unit in the
- * record would read "500GiGi" in the list and the CLI. This replays the dashboard's volume connector
+ * `volumeData.size` as it is, so it reads "500" against upstream's own server too: upstream PR #9369
+ * (2026-04-27) moved the `Gi` from the connector into the list's formatSize and the detail page lost
+ * it. A unit in the record would read "500GiGi" in the list and the CLI. This replays the dashboard's volume connector
  * (data/connectors/volumes.js getVolumes) on the nightly and the demo and checks each printed field.
  */
 import request from 'supertest';
