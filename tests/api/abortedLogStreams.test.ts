@@ -90,7 +90,7 @@ function fullStream(body: object): Promise<{ status: number; text: string; reque
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 const connections = () => new Promise<number>((resolve) => server.getConnections((_e, n) => resolve(n)));
 
-async function settled(check: () => Promise<boolean> | boolean, ms = 3000): Promise<boolean> {
+async function settled(check: () => Promise<boolean> | boolean, ms = 10_000): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (await check()) return true;
