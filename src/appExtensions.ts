@@ -10,7 +10,7 @@ import type { Endpoint } from './http/endpoint';
 import type { RequestExtensions } from './http/extensions';
 import type { RateLimitSpec } from './http/rateLimit';
 
-export type { HookContext, HookResult, RequestHook } from './http/extensions';
+export type { HookResult, RequestHook } from './http/extensions';
 
 export interface AppExtensions extends RequestExtensions {
   serverHooks: readonly ((server: Server) => void)[];

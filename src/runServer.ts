@@ -19,8 +19,6 @@ import {
 import { ConfigError, parseServerConfig, type ServerConfig } from './serverConfig';
 import { globalUserState } from './state/globalUserState';
 
-export { DEFAULT_PORT } from './serverConfig';
-
 /** After the drain, how long answers still being written (results of finished requests) may take. */
 const ANSWERS_GRACE_MS = 2000;
 

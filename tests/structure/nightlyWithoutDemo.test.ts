@@ -12,7 +12,18 @@ import path from 'node:path';
 import { makeTempDir, removeDir } from '../helpers/tempState';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const COPY = ['src', 'docs', 'bench', 'tests', 'scripts', 'patches', 'package.json', 'tsconfig.json', 'tsconfig.test.json', 'jest.config.js'];
+const COPY = [
+  'src',
+  'docs',
+  'bench',
+  'tests',
+  'scripts',
+  'patches',
+  'package.json',
+  'tsconfig.json',
+  'tsconfig.test.json',
+  'jest.config.js',
+];
 const SUITES = [
   'tests/state',
   'tests/requests',
