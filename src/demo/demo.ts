@@ -6,6 +6,7 @@
  * for here, they are refused at start rather than silently left off.
  */
 import { installDemo } from './installDemo';
+import { startDemo } from './startDemo';
 
 const sessionsAsked = /^(1|true)$/i.test(process.env.SKYPILOT_DEMO_SANDBOX?.trim() ?? '');
 if (sessionsAsked) {
@@ -14,10 +15,4 @@ if (sessionsAsked) {
   );
   process.exit(2);
 }
-try {
-  const demo = installDemo();
-  console.log(`[demo] read-only demo installed: fake world from ${demo.fixtures.dir}`);
-} catch (error) {
-  console.error(`skypilot-ts demo: cannot start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-}
+startDemo(installDemo, () => 'read-only demo installed');

@@ -15,7 +15,7 @@ import { globalUserState } from '../state/globalUserState';
 import type { ClusterRecord } from '../state/records';
 import { stateQueries } from '../state/stateQueries';
 import { clusterJobExitCode, isActiveClusterJob, type JobExitCode } from '../vocab/statuses';
-import { tailLines } from '../http/streamText';
+import { tailLines } from '../common/tailLines';
 import type { OpContext } from './opContext';
 import { cachedStatus } from './statusCache';
 
