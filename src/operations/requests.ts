@@ -42,7 +42,7 @@ export async function getResult(store: RequestStore, id: string, viewer: Viewer,
       `Request '${record.requestId}' is still ${record.status}; try again.`,
     );
   }
-  const payload = wirePayloadJson(record);
+  const payload = wirePayloadJson(record, await store.quotedResult(record));
   store.markFetched(record.requestId);
   return record.status === 'FAILED' ? { status: 500, jsonText: `{"detail":${payload}}` } : { status: 200, jsonText: payload };
 }

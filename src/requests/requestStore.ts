@@ -11,9 +11,13 @@
  * Log lines of durable requests are written behind, in batches.
  *
  * The database has a size bound: past `maxDbBytes`, the oldest finished requests go, reads first.
+ * Results never fall off a size cliff: what the memory tier has no room for is spilled to files
+ * (resultSpill.ts) until fetched or expired.
  * Visibility: a request is seen by its owner (a principal) and by admins only.
  */
 import { EventEmitter } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
 import type { Db } from '../db/database';
 import { type DbTarget, isPostgresUri } from '../db/dbTarget';
 import { migrateOpened } from '../db/migrator';
@@ -21,6 +25,8 @@ import { openSqlite } from '../db/openSqlite';
 import { isFinishedRequest, type RequestStatus } from '../vocab/statuses';
 import { DEFAULT_MEMORY_LIMITS, type MemoryLimits, MemoryRequests } from './memoryRequests';
 import { canSee, type RequestError, type RequestRecord, type Viewer } from './requestRecord';
+import { DEFAULT_SPILL_LIMITS, ResultSpill, type SpillLimits } from './resultSpill';
+import { QUOTE_IN_ONE_STEP_CHARS, quoteYielding } from './yieldingJson';
 import { STATE_OWNERSHIP } from '../state/stateMigrations';
 import { REQUESTS_MIGRATIONS, REQUESTS_MIGRATIONS_TABLE, REQUESTS_OWNERSHIP } from './requestsMigrations';
 import type { RequestsSchema } from './requestsSchema';
@@ -52,6 +58,9 @@ export interface RequestStoreOptions {
   maxDbBytes?: number;
   /** This process among replicas; requests it runs carry it. */
   replicaId?: string;
+  /** Where results the memory tier has no room for are spilled (default: beside an SQLite file, else the temp directory). */
+  spillParent?: string;
+  spill?: Partial<SpillLimits>;
 }
 
 export const DEFAULT_DURABLE_RETENTION_SECONDS = 24 * 3600;
@@ -81,6 +90,7 @@ export function defaultRequestsTarget(path: string, env: NodeJS.ProcessEnv = pro
 
 export class RequestStore {
   readonly memory: MemoryRequests;
+  private readonly spill: ResultSpill;
   readonly table: RequestsTableOps;
   readonly persistReads: boolean;
   readonly replicaId: string;
@@ -100,7 +110,10 @@ export class RequestStore {
     readonly db: Db<RequestsSchema>,
     readonly options: RequestStoreOptions,
   ) {
-    this.memory = new MemoryRequests({ ...DEFAULT_MEMORY_LIMITS, ...options.memory });
+    const { target } = options;
+    const beside = target.kind === 'sqlite' && target.path !== ':memory:' ? path.dirname(target.path) : os.tmpdir();
+    this.spill = new ResultSpill(options.spillParent ?? beside, { ...DEFAULT_SPILL_LIMITS, ...options.spill });
+    this.memory = new MemoryRequests({ ...DEFAULT_MEMORY_LIMITS, ...options.memory }, this.spill);
     this.table = new RequestsTableOps(db);
     this.persistReads = options.persistReads ?? db.kind === 'postgres';
     this.replicaId = options.replicaId ?? `pid-${process.pid}`;
@@ -266,7 +279,8 @@ export class RequestStore {
       Object.assign(record, finished);
       this.memory.put(record);
       this.events.emit(record.requestId);
-      if (this.persistReads) this.queueRead(record);
+      // A copy: the memory tier may spill this record's result before the batch is written.
+      if (this.persistReads) this.queueRead({ ...record });
       return true;
     }
     if (!(await this.table.finish(finished))) {
@@ -368,6 +382,18 @@ export class RequestStore {
     const record = this.memory.get(requestId);
     if (record && (record.replicaId === this.replicaId || isFinishedRequest(record.status))) return record.log;
     return (await this.table.get(requestId))?.log ?? record?.log ?? '';
+  }
+
+  /**
+   * The result's wire form (its JSON text quoted once more) when it is not simply `returnValue` to
+   * quote in one step: read back from its spill file, or quoted in slices when big.
+   */
+  async quotedResult(record: RequestRecord): Promise<string | undefined> {
+    // Read together, synchronously: a spill completing in between swaps both at once.
+    const { spillFile, returnValue, returnValueQuoted } = record;
+    if (spillFile) return this.spill.read(spillFile);
+    if (returnValueQuoted !== undefined || returnValue.length <= QUOTE_IN_ONE_STEP_CHARS) return returnValueQuoted;
+    return quoteYielding(returnValue);
   }
 
   /** The result was handed to its client (see MemoryRequests.markFetched). */
@@ -476,6 +502,7 @@ export class RequestStore {
     await this.flushLogs();
     await this.flushReads();
     for (const off of this.unsubscribe) off();
+    this.spill.close();
     await this.db.close();
   }
 }

@@ -1,0 +1,54 @@
+/**
+ * Where results too many or too big for the memory tier go instead of being dropped: one file per
+ * result, in a directory of this process's own (removed on close, and on start if a crashed run left
+ * it). A file holds the result in the form `/api/get` sends it (the JSON text, quoted once more), so
+ * answering from it is a read and a concatenation. Bounded in bytes and files: past either bound the
+ * memory tier removes the oldest spilled results, fetched ones first (see memoryRequests.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface SpillLimits {
+  /** Bytes of spilled results kept on disk. */
+  maxBytes: number;
+  /** Spilled results kept on disk. */
+  maxFiles: number;
+}
+
+export const DEFAULT_SPILL_LIMITS: SpillLimits = { maxBytes: 2 * 1024 * 1024 * 1024, maxFiles: 200_000 };
+
+export class ResultSpill {
+  private seq = 0;
+  private readonly dir: string;
+
+  /** `parent`: where this process's spill directory is made (default: the system's temp directory). */
+  constructor(
+    parent: string = os.tmpdir(),
+    readonly limits: SpillLimits = DEFAULT_SPILL_LIMITS,
+  ) {
+    this.dir = path.join(parent, `skypilot-ts-results-${process.pid}-${randomBytes(4).toString('hex')}`);
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+  }
+
+  /** Writes `quoted` (the result's wire form) and returns the file that holds it. */
+  async write(requestId: string, quoted: string): Promise<string> {
+    const file = path.join(this.dir, `${++this.seq}-${requestId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
+    await writeFile(file, quoted, { encoding: 'utf8', mode: 0o600 });
+    return file;
+  }
+
+  read(file: string): Promise<string> {
+    return readFile(file, 'utf8');
+  }
+
+  remove(file: string): void {
+    unlink(file).catch(() => {});
+  }
+
+  close(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
