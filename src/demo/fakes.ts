@@ -68,7 +68,12 @@ export function buildManifest(cache: WorldCache): DemoManifest {
       getClustersFromHistory: async (options = {}) =>
         read((w) => {
           const cutoff = options.days == null ? null : w.now - options.days * 86400;
-          return w.history.filter((h) => cutoff === null || h.usageIntervals.some(([, end]) => end === null || end >= cutoff));
+          return w.history.filter(
+            (h) =>
+              (cutoff === null || h.usageIntervals.some(([, end]) => end === null || end >= cutoff)) &&
+              (!options.clusterHashes || options.clusterHashes.includes(h.clusterHash)) &&
+              (!options.clusterNames || options.clusterNames.includes(h.name)),
+          );
         }),
       addClusterEvent: REFUSE,
       getClusterEvents: async (nameOrHash, type = 'STATUS_CHANGE') =>

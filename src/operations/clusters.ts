@@ -268,8 +268,7 @@ export async function costReport(
   ctx: OpContext,
 ): Promise<CostReportRecord[]> {
   const encoding = objectEncodingFor(ctx.caller.clientApiVersion);
-  let history = await globalUserState.getClustersFromHistory({ days: input.days ?? 30 });
-  if (input.cluster_hashes) history = history.filter((h) => input.cluster_hashes!.includes(h.clusterHash));
+  const history = await globalUserState.getClustersFromHistory({ days: input.days ?? 30, clusterHashes: input.cluster_hashes });
   return history.map((h) => {
     const record = toCostReportRecord(h, encoding);
     if (input.dashboard_summary_response) delete record.usage_intervals;

@@ -11,49 +11,64 @@ import { Resources, type ResourcesJSON } from './resources';
 import { lastEventOf, nowSeconds, parseJson } from './rowCodecs';
 import type { StateContext } from './stateContext';
 
+/** What the cost report and a cluster's history page ask of history (src/demo/fakes.ts answers the same). */
+export interface HistoryQuery {
+  days?: number | null;
+  /** Only these clusters (the official cluster page's one-cluster history). */
+  clusterHashes?: readonly string[] | null;
+  clusterNames?: readonly string[] | null;
+}
+
 export function usageDuration(intervals: UsageInterval[], now: number): number {
   return intervals.reduce((sum, [start, end]) => sum + Math.max(0, (end ?? now) - start), 0);
 }
 
 export function createHistoryState(ctx: StateContext) {
   return {
-    /** Clusters used within the last `days` days (all when null), most recently launched first. */
-    async getClustersFromHistory(options: { days?: number | null } = {}): Promise<ClusterHistoryRecord[]> {
+    /**
+     * Clusters used within the last `days` days (all when null), most recently launched first,
+     * optionally only those with the given hashes or names. Filtered and ordered in SQL by index
+     * (historyColumns.ts): only the rows returned are decoded.
+     */
+    async getClustersFromHistory(options: HistoryQuery = {}): Promise<ClusterHistoryRecord[]> {
       const db = await ctx.read();
       const now = nowSeconds();
-      const rows = await db
+      if (options.clusterHashes?.length === 0 || options.clusterNames?.length === 0) return [];
+      let query = db
         .selectFrom('cluster_history as h')
         .leftJoin('users as u', 'u.id', 'h.user_hash')
         .leftJoin('clusters as c', 'c.cluster_hash', 'h.cluster_hash')
         .selectAll('h')
         .select(['u.name as user_name', 'c.status as status'])
-        .select(lastEventOf('h.cluster_hash'))
-        .execute();
-      const cutoff = options.days == null ? null : now - options.days * 86400;
+        .select(lastEventOf('h.cluster_hash'));
+      if (options.days != null) {
+        const cutoff = now - options.days * 86400;
+        query = query.where((eb) => eb.or([eb('h.active_until', 'is', null), eb('h.active_until', '>=', cutoff)]));
+      }
+      if (options.clusterHashes) query = query.where('h.cluster_hash', 'in', options.clusterHashes);
+      if (options.clusterNames) query = query.where('h.name', 'in', options.clusterNames);
+      const rows = await query.orderBy('h.launched_at', 'desc').orderBy('h.cluster_hash').execute();
       const fallbackHash = currentUser.getUserHash();
-      return rows
-        .map((row): ClusterHistoryRecord => {
-          const intervals = parseJson<UsageInterval[]>(row.usage_intervals, []);
-          return {
-            clusterHash: row.cluster_hash,
-            name: row.name,
-            launchedAt: intervals.length ? Math.max(...intervals.map(([start]) => start)) : 0,
-            durationSeconds: usageDuration(intervals, now),
-            numNodes: row.num_nodes,
-            requestedResources: row.requested_resources ? Resources.fromJSON(JSON.parse(row.requested_resources) as ResourcesJSON) : null,
-            launchedResources: Resources.fromJSON(JSON.parse(row.launched_resources) as ResourcesJSON),
-            usageIntervals: intervals,
-            status: (row.status as ClusterStatus | null) ?? null,
-            userHash: row.user_hash ?? fallbackHash,
-            userName: row.user_name,
-            workspace: row.workspace,
-            lastCreationYaml: row.last_creation_yaml,
-            lastCreationCommand: row.last_creation_command,
-            lastEvent: row.last_event,
-          };
-        })
-        .filter((r) => cutoff === null || r.usageIntervals.some(([, end]) => end === null || end >= cutoff))
-        .sort((a, b) => b.launchedAt - a.launchedAt);
+      return rows.map((row): ClusterHistoryRecord => {
+        const intervals = parseJson<UsageInterval[]>(row.usage_intervals, []);
+        return {
+          clusterHash: row.cluster_hash,
+          name: row.name,
+          launchedAt: row.launched_at,
+          durationSeconds: usageDuration(intervals, now),
+          numNodes: row.num_nodes,
+          requestedResources: row.requested_resources ? Resources.fromJSON(JSON.parse(row.requested_resources) as ResourcesJSON) : null,
+          launchedResources: Resources.fromJSON(JSON.parse(row.launched_resources) as ResourcesJSON),
+          usageIntervals: intervals,
+          status: (row.status as ClusterStatus | null) ?? null,
+          userHash: row.user_hash ?? fallbackHash,
+          userName: row.user_name,
+          workspace: row.workspace,
+          lastCreationYaml: row.last_creation_yaml,
+          lastCreationCommand: row.last_creation_command,
+          lastEvent: row.last_event,
+        };
+      });
     },
 
     /** Records an event on a live cluster (by name) or a terminated one (by hash); a no-op for neither. */
