@@ -32,6 +32,8 @@ export async function openStateDb(target: DbTarget): Promise<Db<StateSchema>> {
           what: 'state database',
           ownership: STATE_OWNERSHIP,
           synchronous: 'FULL',
+          // Cost reports and job lists over hundreds of thousands of rows must not hold the loop.
+          readWorkers: 1,
         })
       : await (await import('../db/openPostgres')).openPostgres<StateSchema>({
           uri: target.uri,
