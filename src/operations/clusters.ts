@@ -7,6 +7,7 @@
  */
 import { encodeHandle, type ObjectEncoding, objectEncodingFor } from '../api/objectEncoding';
 import { toClusterJobRecord, toCostReportRecord, toStatusRecord } from '../api/wireRecords';
+import { mapInSlices } from '../state/mapInSlices';
 import type { ClusterJobRecord, CostReportRecord } from '../api/wireTypes';
 import { NotFoundError, SkyPilotError, ValidationError, clusterDoesNotExist } from '../errors';
 import { clusterJobFolder } from './logFolders';
@@ -269,7 +270,7 @@ export async function costReport(
 ): Promise<CostReportRecord[]> {
   const encoding = objectEncodingFor(ctx.caller.clientApiVersion);
   const history = await globalUserState.getClustersFromHistory({ days: input.days ?? 30, clusterHashes: input.cluster_hashes });
-  return history.map((h) => {
+  return mapInSlices(history, (h) => {
     const record = toCostReportRecord(h, encoding);
     if (input.dashboard_summary_response) delete record.usage_intervals;
     return record;

@@ -6,6 +6,7 @@
 import type { ClusterEventType, ClusterStatus } from '../vocab/statuses';
 import { insertClusterEvent } from './clusterEventRows';
 import { currentUser } from './currentUser';
+import { mapInSlices } from './mapInSlices';
 import type { ClusterEvent, ClusterHistoryRecord, UsageInterval } from './records';
 import { Resources, type ResourcesJSON } from './resources';
 import { lastEventOf, nowSeconds, parseJson } from './rowCodecs';
@@ -49,7 +50,7 @@ export function createHistoryState(ctx: StateContext) {
       if (options.clusterNames) query = query.where('h.name', 'in', options.clusterNames);
       const rows = await query.orderBy('h.launched_at', 'desc').orderBy('h.cluster_hash').execute();
       const fallbackHash = currentUser.getUserHash();
-      return rows.map((row): ClusterHistoryRecord => {
+      return mapInSlices(rows, (row): ClusterHistoryRecord => {
         const intervals = parseJson<UsageInterval[]>(row.usage_intervals, []);
         return {
           clusterHash: row.cluster_hash,
