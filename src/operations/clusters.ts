@@ -7,6 +7,7 @@
  */
 import { encodeHandle, type ObjectEncoding, objectEncodingFor } from '../api/objectEncoding';
 import { toClusterJobRecord, toCostReportRecord, toStatusRecord } from '../api/wireRecords';
+import { serializeYielding } from '../requests/yieldingJson';
 import { mapInSlices } from '../state/mapInSlices';
 import type { ClusterJobRecord, CostReportRecord } from '../api/wireTypes';
 import { NotFoundError, SkyPilotError, ValidationError, clusterDoesNotExist } from '../errors';
@@ -38,7 +39,8 @@ async function statusRecords(input: StatusInput, ctx: OpContext, encoding: Objec
   const patterns = names?.map(compileNamePattern) ?? null;
   const all = await globalUserState.getClusters({ userHashes: input.all_users === false ? [ctx.caller.identity.id] : null });
   const matching = patterns ? all.filter((c) => patterns.some((p) => p.test(c.name))) : all;
-  return { matching, records: matching.map((c) => toStatusRecord(c, { includeHandle: input.include_handle ?? null, encoding })) };
+  const records = await mapInSlices(matching, (c) => toStatusRecord(c, { includeHandle: input.include_handle ?? null, encoding }));
+  return { matching, records };
 }
 
 export async function status(input: StatusInput, ctx: OpContext): Promise<unknown> {
@@ -61,7 +63,7 @@ export async function status(input: StatusInput, ctx: OpContext): Promise<unknow
     input.include_handle ?? null,
     encoding,
   ]);
-  return cachedStatus(key, async () => JSON.stringify((await statusRecords(input, ctx, encoding)).records));
+  return cachedStatus(key, async () => serializeYielding((await statusRecords(input, ctx, encoding)).records));
 }
 
 export async function stop(input: { cluster_name: string }): Promise<null> {

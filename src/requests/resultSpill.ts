@@ -40,8 +40,8 @@ export class ResultSpill {
     return file;
   }
 
-  read(file: string): Promise<string> {
-    return readFile(file, 'utf8');
+  read(file: string): Promise<Buffer> {
+    return readFile(file);
   }
 
   remove(file: string): void {

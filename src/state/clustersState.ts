@@ -16,6 +16,7 @@ import type { CloudVmRayResourceHandle } from './cloudVmRayResourceHandle';
 import { insertClusterEvent } from './clusterEventRows';
 import { currentUser } from './currentUser';
 import { historyTimes } from './historyColumns';
+import { mapInSlices } from './mapInSlices';
 import type { AddOrUpdateClusterInput, ClusterFilter, ClusterRecord, UsageInterval } from './records';
 import { type ClusterRow, clusterFromRow, nowSeconds, parseJson, selectClusters } from './rowCodecs';
 import type { StateContext } from './stateContext';
@@ -114,7 +115,7 @@ export function createClustersState(ctx: StateContext) {
     if (filter.clusterNames) query = filter.clusterNames.length ? query.where('c.name', 'in', filter.clusterNames) : query.where(nothing);
     const rows = (await query.orderBy('c.launched_at', 'desc').orderBy('c.name').execute()) as ClusterRow[];
     const fallbackHash = currentUser.getUserHash();
-    return rows.map((r) => clusterFromRow(r, fallbackHash));
+    return mapInSlices(rows, (r) => clusterFromRow(r, fallbackHash));
   }
 
   return {

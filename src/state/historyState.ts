@@ -44,7 +44,7 @@ export function createHistoryState(ctx: StateContext) {
         .select(lastEventOf('h.cluster_hash'));
       if (options.days != null) {
         const cutoff = now - options.days * 86400;
-        query = query.where((eb) => eb.or([eb('h.active_until', 'is', null), eb('h.active_until', '>=', cutoff)]));
+        query = query.where('h.active_until', '>=', cutoff);
       }
       if (options.clusterHashes) query = query.where('h.cluster_hash', 'in', options.clusterHashes);
       if (options.clusterNames) query = query.where('h.name', 'in', options.clusterNames);

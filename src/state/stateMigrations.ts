@@ -209,7 +209,10 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
         .alterTable('cluster_history')
         .addColumn('launched_at', 'double precision', (c) => c.notNull().defaultTo(0))
         .execute();
-      await db.schema.alterTable('cluster_history').addColumn('active_until', 'double precision').execute();
+      await db.schema
+        .alterTable('cluster_history')
+        .addColumn('active_until', 'double precision', (c) => c.notNull().defaultTo(0))
+        .execute();
       let after = '';
       for (;;) {
         const rows = (await db
@@ -232,6 +235,10 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
         ['cluster_history_by_name', 'cluster_history', ['name']],
         ['cluster_history_by_user', 'cluster_history', ['user_hash']],
         ['cluster_history_by_workspace', 'cluster_history', ['workspace']],
+        // History rows join their live cluster (its status) by hash.
+        ['clusters_by_hash', 'clusters', ['cluster_hash']],
+        ['clusters_by_user', 'clusters', ['user_hash']],
+        ['clusters_by_workspace', 'clusters', ['workspace']],
         ['managed_jobs_by_status', 'managed_jobs', ['status']],
         ['managed_jobs_by_user', 'managed_jobs', ['user_hash']],
         ['managed_jobs_by_workspace', 'managed_jobs', ['workspace']],

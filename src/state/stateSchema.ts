@@ -41,8 +41,8 @@ export interface ClusterHistoryTable {
   provision_log_path: string | null;
   /** Derived from `usage_intervals` (historyColumns.ts): the latest start. */
   launched_at: Generated<number>;
-  /** Derived from `usage_intervals`: the latest end, null while an interval is open. */
-  active_until: number | null;
+  /** Derived from `usage_intervals`: the latest end, `STILL_ACTIVE` while an interval is open. */
+  active_until: Generated<number>;
 }
 
 export interface ClusterEventsTable {

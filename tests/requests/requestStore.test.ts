@@ -55,7 +55,7 @@ describe('memory tier', () => {
       expect(done.slice(3).every((r) => r.spillFile === undefined)).toBe(true);
       expect(await store.get(live.requestId)).not.toBeNull();
       // Spilled, not lost: nobody has fetched it yet.
-      expect(await store.quotedResult((await store.get(done[0].requestId))!)).toBe('"null"');
+      expect(String(await store.quotedResult((await store.get(done[0].requestId))!))).toBe('"null"');
       expect(await store.get(done[7].requestId)).not.toBeNull();
     } finally {
       await store.close();
