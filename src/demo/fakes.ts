@@ -76,11 +76,12 @@ export function buildManifest(cache: WorldCache): DemoManifest {
           );
         }),
       addClusterEvent: REFUSE,
-      getClusterEvents: async (nameOrHash, type = 'STATUS_CHANGE') =>
+      getClusterEvents: async (nameOrHash, type = 'STATUS_CHANGE', limit) =>
         read((w) => {
           const c = w.clusters.find((r) => r.name === nameOrHash || r.clusterHash === nameOrHash);
           if (!c || type !== 'STATUS_CHANGE') return [];
-          return w.clusterEvents.get(c.name) ?? [];
+          const events = w.clusterEvents.get(c.name) ?? [];
+          return limit ? events.slice(-limit) : events;
         }),
       getAllUsers: async () => read((w) => w.users),
       getUser: async (id) => read((w) => w.users.find((u) => u.id === id) ?? null),

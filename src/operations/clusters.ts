@@ -288,8 +288,7 @@ export async function clusterEvents(input: {
 }): Promise<unknown[]> {
   const key = input.cluster_hash ?? input.cluster_name;
   if (!key) throw new SkyPilotError('NotSupportedError', 'cluster_name or cluster_hash is required.');
-  let events = await globalUserState.getClusterEvents(key, input.event_type ?? 'STATUS_CHANGE');
-  if (input.limit) events = events.slice(-input.limit);
+  const events = await globalUserState.getClusterEvents(key, input.event_type ?? 'STATUS_CHANGE', input.limit);
   return events.map((e) =>
     input.include_timestamps
       ? { reason: e.reason, transitioned_at: e.transitionedAt, starting_status: e.startingStatus, ending_status: e.endingStatus }

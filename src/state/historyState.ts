@@ -88,17 +88,18 @@ export function createHistoryState(ctx: StateContext) {
       });
     },
 
-    /** Oldest first. */
-    async getClusterEvents(clusterNameOrHash: string, type: ClusterEventType = 'STATUS_CHANGE'): Promise<ClusterEvent[]> {
+    /** Oldest first; with `limit`, the latest `limit` of them (chosen in SQL, by index). */
+    async getClusterEvents(clusterNameOrHash: string, type: ClusterEventType = 'STATUS_CHANGE', limit?: number | null): Promise<ClusterEvent[]> {
       const db = await ctx.read();
-      const rows = await db
+      let query = db
         .selectFrom('cluster_events')
         .selectAll()
         .where((eb) => eb.or([eb('name', '=', clusterNameOrHash), eb('cluster_hash', '=', clusterNameOrHash)]))
         .where('type', '=', type)
-        .orderBy('transitioned_at')
-        .orderBy('seq')
-        .execute();
+        .orderBy('transitioned_at', 'desc')
+        .orderBy('seq', 'desc');
+      if (limit) query = query.limit(limit);
+      const rows = (await query.execute()).reverse();
       return rows.map((r) => ({
         clusterHash: r.cluster_hash,
         name: r.name,

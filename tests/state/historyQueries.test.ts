@@ -93,6 +93,11 @@ describe('getClustersFromHistory', () => {
     expect(fresh.launchedAt).toBeGreaterThanOrEqual(NOW);
     await globalUserState.removeCluster('fresh', false);
     expect((await globalUserState.getClustersFromHistory({ days: 1, clusterNames: ['fresh'] })).map((h) => h.name)).toEqual(['fresh']);
+    // The latest events, chosen in SQL, still oldest first.
+    const all = await globalUserState.getClusterEvents('fresh');
+    expect(all.length).toBeGreaterThan(1);
+    expect(await globalUserState.getClusterEvents('fresh', 'STATUS_CHANGE', 1)).toEqual(all.slice(-1));
+    expect(await globalUserState.getClusterEvents(all[0].clusterHash, 'STATUS_CHANGE', 50)).toEqual(all);
     const raw = new Database(file, { readonly: true });
     try {
       const row = raw.prepare("SELECT launched_at, active_until FROM cluster_history WHERE name = 'fresh'").get() as Record<string, number>;
