@@ -139,7 +139,7 @@ export async function runScaleBench(options: { backend: 'sqlite' | 'postgres'; p
 
 export function scaleTable(backend: string, rows: ScaleRow[]): string[][] {
   return [
-    ['call (' + backend + ')', 'ms', 'status', 'rows', 'MB', 'worst health stall ms', 'max rss MB'],
+    [`call (${backend})`, 'ms', 'status', 'rows', 'MB', 'worst health stall ms', 'max rss MB'],
     ...rows.map((r) => [
       r.label,
       r.ms.toFixed(0),

@@ -89,7 +89,11 @@ export function createHistoryState(ctx: StateContext) {
     },
 
     /** Oldest first; with `limit`, the latest `limit` of them (chosen in SQL, by index). */
-    async getClusterEvents(clusterNameOrHash: string, type: ClusterEventType = 'STATUS_CHANGE', limit?: number | null): Promise<ClusterEvent[]> {
+    async getClusterEvents(
+      clusterNameOrHash: string,
+      type: ClusterEventType = 'STATUS_CHANGE',
+      limit?: number | null,
+    ): Promise<ClusterEvent[]> {
       const db = await ctx.read();
       let query = db
         .selectFrom('cluster_events')
