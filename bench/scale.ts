@@ -10,7 +10,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { type Child, rssBytes, startChild } from './children';
-import { type ScaleSizes, seedScale, UPSTREAM_SCALE } from './seedScale';
+import { type ScaleSizes, seedScale } from './seedScale';
 
 const PROBE_INTERVAL_MS = 50;
 
@@ -151,5 +151,3 @@ export function scaleTable(backend: string, rows: ScaleRow[]): string[][] {
     ]),
   ];
 }
-
-export { UPSTREAM_SCALE };

@@ -8,7 +8,7 @@
 import type { UsageInterval } from './records';
 
 /** `active_until` of a cluster still in use: after any cutoff. */
-export const STILL_ACTIVE = 1e15;
+const STILL_ACTIVE = 1e15;
 
 export interface HistoryTimes {
   launched_at: number;
