@@ -6,7 +6,7 @@
  * memory tier removes the oldest spilled results, fetched ones first (see memoryRequests.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +20,33 @@ export interface SpillLimits {
 
 export const DEFAULT_SPILL_LIMITS: SpillLimits = { maxBytes: 2 * 1024 * 1024 * 1024, maxFiles: 200_000 };
 
+const PREFIX = 'skypilot-ts-results-';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Spill directories of processes that are gone (a crash, a kill): their results can never be fetched. */
+function removeOrphans(parent: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(PREFIX) ? Number(name.slice(PREFIX.length).split('-')[0]) : Number.NaN;
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid))
+      rmSync(path.join(parent, name), { recursive: true, force: true });
+  }
+}
+
 export class ResultSpill {
   private seq = 0;
   private readonly dir: string;
@@ -29,7 +56,8 @@ export class ResultSpill {
     parent: string = os.tmpdir(),
     readonly limits: SpillLimits = DEFAULT_SPILL_LIMITS,
   ) {
-    this.dir = path.join(parent, `skypilot-ts-results-${process.pid}-${randomBytes(4).toString('hex')}`);
+    removeOrphans(parent);
+    this.dir = path.join(parent, `${PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
   }
 

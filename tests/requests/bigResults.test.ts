@@ -4,7 +4,9 @@
  * fetched are never dropped for room while the tier's memory stays under its bound. Big values are
  * serialised and quoted in slices, to the same bytes as `JSON.stringify`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import type { RequestRecord, Viewer } from '../../src/requests/requestRecord';
 import type { RequestStore } from '../../src/requests/requestStore';
@@ -109,6 +111,26 @@ describe('the memory tier with a spill directory', () => {
       await until(() => !existsSync(file));
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('spill directories', () => {
+  it("a dead process's directory is removed by the next store that starts beside it; a live one's stays", async () => {
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'skyts-spill-'));
+    try {
+      // PIDs far above Linux's default pid_max (4,194,304): no such process.
+      const dead = path.join(parent, 'skypilot-ts-results-9999999-abcd');
+      const live = path.join(parent, `skypilot-ts-results-${process.ppid}-abcd`);
+      for (const dir of [dead, live]) mkdirSync(dir);
+      const store = await Store.openSqlite(':memory:', { spillParent: parent, persistReads: false });
+      await store.close();
+      expect(existsSync(dead)).toBe(false);
+      expect(existsSync(live)).toBe(true);
+      // Its own is gone with it.
+      expect(readdirSync(parent)).toEqual([path.basename(live)]);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
     }
   });
 });
