@@ -15,7 +15,7 @@
 import { isFinishedRequest } from '../vocab/statuses';
 import { type RequestRecord, recordBytes } from './requestRecord';
 import type { ResultSpill } from './resultSpill';
-import { quoteYielding } from './yieldingJson';
+import { quoteInParts } from './yieldingJson';
 
 export interface MemoryLimits {
   /** Finished requests held (live ones are bounded by the executor's queues instead). */
@@ -247,8 +247,9 @@ export class MemoryRequests {
       this.evict();
     };
     void (async () => {
-      const quoted = record.returnValueQuoted ?? (await quoteYielding(record.returnValue));
-      return { file: await spill.write(id, quoted), size: quoted.length };
+      const parts = record.returnValueQuoted !== undefined ? [record.returnValueQuoted] : await quoteInParts(record.returnValue);
+      const { file, bytes } = await spill.write(id, parts);
+      return { file, size: bytes };
     })().then(
       ({ file, size }) => done(file, size),
       (error: unknown) => {

@@ -26,7 +26,7 @@ import { isFinishedRequest, type RequestStatus } from '../vocab/statuses';
 import { DEFAULT_MEMORY_LIMITS, type MemoryLimits, MemoryRequests } from './memoryRequests';
 import { canSee, type RequestError, type RequestRecord, type Viewer } from './requestRecord';
 import { DEFAULT_SPILL_LIMITS, ResultSpill, type SpillLimits } from './resultSpill';
-import { QUOTE_IN_ONE_STEP_CHARS, quoteYielding } from './yieldingJson';
+import { encodeInParts, QUOTE_IN_ONE_STEP_CHARS, quoteInParts } from './yieldingJson';
 import { STATE_OWNERSHIP } from '../state/stateMigrations';
 import { REQUESTS_MIGRATIONS, REQUESTS_MIGRATIONS_TABLE, REQUESTS_OWNERSHIP } from './requestsMigrations';
 import type { RequestsSchema } from './requestsSchema';
@@ -393,7 +393,7 @@ export class RequestStore {
     const { spillFile, returnValue, returnValueQuoted } = record;
     if (spillFile) return this.spill.read(spillFile);
     if (returnValueQuoted !== undefined || returnValue.length <= QUOTE_IN_ONE_STEP_CHARS) return returnValueQuoted;
-    return quoteYielding(returnValue);
+    return encodeInParts(await quoteInParts(returnValue));
   }
 
   /** The result was handed to its client (see MemoryRequests.markFetched). */

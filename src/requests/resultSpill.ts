@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { open, readFile, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -61,11 +61,20 @@ export class ResultSpill {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
   }
 
-  /** Writes `quoted` (the result's wire form) and returns the file that holds it. */
-  async write(requestId: string, quoted: string): Promise<string> {
+  /**
+   * Writes the result's wire form, given as pieces (each encoded on its own, so no single step
+   * encodes tens of megabytes); returns the file that holds it and its size in bytes.
+   */
+  async write(requestId: string, parts: readonly string[]): Promise<{ file: string; bytes: number }> {
     const file = path.join(this.dir, `${++this.seq}-${requestId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
-    await writeFile(file, quoted, { encoding: 'utf8', mode: 0o600 });
-    return file;
+    const handle = await open(file, 'w', 0o600);
+    let bytes = 0;
+    try {
+      for (const part of parts) bytes += (await handle.write(part, null, 'utf8')).bytesWritten;
+    } finally {
+      await handle.close();
+    }
+    return { file, bytes };
   }
 
   read(file: string): Promise<Buffer> {

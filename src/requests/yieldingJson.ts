@@ -108,19 +108,35 @@ export async function serializeYielding(value: unknown): Promise<string> {
 
 /** Texts this long or shorter are quoted in one step (a millisecond or so). */
 export const QUOTE_IN_ONE_STEP_CHARS = CHUNK_CHARS;
+/** Characters quoted per step: escaping is slower than copying. */
+const QUOTE_CHARS = 1 << 18;
 
-/** `JSON.stringify(text)` in slices: cut only where no surrogate pair is split. */
-export async function quoteYielding(text: string): Promise<string> {
-  if (text.length <= CHUNK_CHARS) return q(text);
+/**
+ * `JSON.stringify(text)` as pieces, made in slices and never joined (a 40 MB join or UTF-8 encoding
+ * is itself a stall): cut only where no surrogate pair is split.
+ */
+export async function quoteInParts(text: string): Promise<string[]> {
   const slicer = new Slicer();
-  const parts: string[] = [];
+  const parts: string[] = ['"'];
   for (let start = 0; start < text.length; ) {
-    let end = Math.min(text.length, start + CHUNK_CHARS);
+    let end = Math.min(text.length, start + QUOTE_CHARS);
     const last = text.charCodeAt(end - 1);
     if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
     parts.push(q(text.slice(start, end)).slice(1, -1));
     start = end;
     await slicer.tick();
   }
-  return `"${parts.join('')}"`;
+  parts.push('"');
+  return parts;
+}
+
+/** The UTF-8 bytes of `parts`, one piece at a time, yielding between. */
+export async function encodeInParts(parts: readonly string[]): Promise<Buffer> {
+  const slicer = new Slicer();
+  const buffers: Buffer[] = [];
+  for (const part of parts) {
+    buffers.push(Buffer.from(part, 'utf8'));
+    await slicer.tick();
+  }
+  return Buffer.concat(buffers);
 }

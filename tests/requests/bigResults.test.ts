@@ -10,7 +10,7 @@ import path from 'node:path';
 import request from 'supertest';
 import type { RequestRecord, Viewer } from '../../src/requests/requestRecord';
 import type { RequestStore } from '../../src/requests/requestStore';
-import { quoteYielding, serializeYielding } from '../../src/requests/yieldingJson';
+import { encodeInParts, quoteInParts, serializeYielding } from '../../src/requests/yieldingJson';
 import { type ApiHarness, closeApiHarness, openApiHarness } from '../helpers/api';
 import { newRequest } from '../helpers/newRequest';
 import { RequestStore as Store } from '../../src/requests/requestStore';
@@ -33,6 +33,16 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
 }
 
 describe('a 20 MB result through /api/get', () => {
+  it('is answered whole while its spill to disk may still be under way', async () => {
+    const text = JSON.stringify('é😀"'.repeat(2_000_000));
+    const record = await finishedRead(h.store, text);
+    // Fetched at once: the spill (started by the put) has not finished yet.
+    expect(record.spillFile).toBeUndefined();
+    const res = await request(h.app).get('/api/get').query({ request_id: record.requestId });
+    expect(res.status).toBe(200);
+    expect(res.body.return_value).toBe(text);
+  });
+
   let h: ApiHarness;
   beforeAll(async () => {
     h = await openApiHarness();
@@ -151,8 +161,9 @@ describe('serialising in slices', () => {
 
   it('quotes a long text with a surrogate pair on every cut the same as JSON.stringify', async () => {
     const text = `${'😀'.repeat(1_500_000)}a"\\\u0001`;
-    expect(await quoteYielding(text)).toBe(JSON.stringify(text));
+    expect((await quoteInParts(text)).join('')).toBe(JSON.stringify(text));
     const shifted = `a${text}`;
-    expect(await quoteYielding(shifted)).toBe(JSON.stringify(shifted));
+    expect((await quoteInParts(shifted)).join('')).toBe(JSON.stringify(shifted));
+    expect((await encodeInParts(await quoteInParts(shifted))).toString('utf8')).toBe(JSON.stringify(shifted));
   });
 });
