@@ -71,8 +71,9 @@ export function buildManifest(cache: WorldCache): DemoManifest {
           return w.history.filter(
             (h) =>
               (cutoff === null || h.usageIntervals.some(([, end]) => end === null || end >= cutoff)) &&
-              (!options.clusterHashes || options.clusterHashes.includes(h.clusterHash)) &&
-              (!options.clusterNames || options.clusterNames.includes(h.name)),
+              ((!options.clusterHashes && !options.clusterNames) ||
+                !!options.clusterHashes?.includes(h.clusterHash) ||
+                !!options.clusterNames?.includes(h.name)),
           );
         }),
       addClusterEvent: REFUSE,

@@ -15,7 +15,10 @@ import type { StateContext } from './stateContext';
 /** What the cost report and a cluster's history page ask of history (src/demo/fakes.ts answers the same). */
 export interface HistoryQuery {
   days?: number | null;
-  /** Only these clusters (the official cluster page's one-cluster history). */
+  /**
+   * Only the clusters with one of these hashes or one of these names (either matches, as upstream's
+   * cost report: the official cluster page sends its URL's value as both). An empty list matches nothing.
+   */
   clusterHashes?: readonly string[] | null;
   clusterNames?: readonly string[] | null;
 }
@@ -34,7 +37,9 @@ export function createHistoryState(ctx: StateContext) {
     async getClustersFromHistory(options: HistoryQuery = {}): Promise<ClusterHistoryRecord[]> {
       const db = await ctx.read();
       const now = nowSeconds();
-      if (options.clusterHashes?.length === 0 || options.clusterNames?.length === 0) return [];
+      const byHash = options.clusterHashes ?? null;
+      const byName = options.clusterNames ?? null;
+      if ((byHash || byName) && !byHash?.length && !byName?.length) return [];
       let query = db
         .selectFrom('cluster_history as h')
         .leftJoin('users as u', 'u.id', 'h.user_hash')
@@ -46,8 +51,11 @@ export function createHistoryState(ctx: StateContext) {
         const cutoff = now - options.days * 86400;
         query = query.where('h.active_until', '>=', cutoff);
       }
-      if (options.clusterHashes) query = query.where('h.cluster_hash', 'in', options.clusterHashes);
-      if (options.clusterNames) query = query.where('h.name', 'in', options.clusterNames);
+      if (byHash?.length || byName?.length) {
+        query = query.where((eb) =>
+          eb.or([...(byHash?.length ? [eb('h.cluster_hash', 'in', byHash)] : []), ...(byName?.length ? [eb('h.name', 'in', byName)] : [])]),
+        );
+      }
       const rows = await query.orderBy('h.launched_at', 'desc').orderBy('h.cluster_hash').execute();
       const fallbackHash = currentUser.getUserHash();
       return mapInSlices(rows, (row): ClusterHistoryRecord => {

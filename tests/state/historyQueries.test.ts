@@ -74,6 +74,10 @@ describe('getClustersFromHistory', () => {
     { query: { days: 30, clusterHashes: ['hash-old'] }, names: [] },
     { query: { clusterHashes: [] }, names: [] },
     { query: { clusterNames: ['twoIntervals'] }, names: ['twoIntervals'] },
+    // Either list matches, as upstream's cost report.
+    { query: { clusterHashes: ['hash-old'], clusterNames: ['recent'] }, names: ['recent', 'old'] },
+    { query: { clusterHashes: [], clusterNames: ['recent'] }, names: ['recent'] },
+    { query: { clusterHashes: [], clusterNames: [] }, names: [] },
   ];
   it.each(cases)('$query', async ({ query, names }) => {
     expect((await globalUserState.getClustersFromHistory(query)).map((h) => h.name)).toEqual(names);
