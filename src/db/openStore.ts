@@ -21,6 +21,8 @@ export interface StoreSpec {
   sharesWith?: readonly StoreOwnership[];
   /** SQLite commits: FULL for state, NORMAL (WAL never corrupts; clients retry) for requests. */
   synchronous: 'FULL' | 'NORMAL';
+  /** SQLite on a file: threads that run reads outside transactions, so big reads do not hold the loop. */
+  readWorkers?: number;
   /** PostgreSQL: the NOTIFY channel announcing its writes, and whether writes are serialized and announced. */
   postgres: { channel: string; serializeWrites?: boolean; notifyChanges?: boolean };
 }
@@ -29,7 +31,14 @@ export async function openStore<S>(target: DbTarget, spec: StoreSpec): Promise<D
   const { what, ownership } = spec;
   const db =
     target.kind === 'sqlite'
-      ? openSqlite<S>({ path: target.path, createDir: target.createDir, what, ownership, synchronous: spec.synchronous })
+      ? openSqlite<S>({
+          path: target.path,
+          createDir: target.createDir,
+          what,
+          ownership,
+          synchronous: spec.synchronous,
+          readWorkers: spec.readWorkers,
+        })
       : // PostgreSQL's driver is loaded only when one is used.
         await (await import('./openPostgres')).openPostgres<S>({
           uri: target.uri,

@@ -11,14 +11,20 @@
  * Log lines of durable requests are written behind, in batches.
  *
  * The database has a size bound: past `maxDbBytes`, the oldest finished requests go, reads first.
+ * Results never fall off a size cliff: what the memory tier has no room for is spilled to files
+ * (resultSpill.ts) until fetched or expired.
  * Visibility: a request is seen by its owner (a principal) and by admins only.
  */
+import os from 'node:os';
+import path from 'node:path';
 import type { Db } from '../db/database';
 import type { DbTarget } from '../db/dbTarget';
 import { openStore } from '../db/openStore';
 import { isFinishedRequest, type RequestStatus } from '../vocab/statuses';
 import { DEFAULT_MEMORY_LIMITS, type MemoryLimits, MemoryRequests } from './memoryRequests';
 import { canSee, type RequestError, type RequestRecord, type Viewer } from './requestRecord';
+import { DEFAULT_SPILL_LIMITS, ResultSpill, type SpillLimits } from './resultSpill';
+import { encodeInParts, QUOTE_IN_ONE_STEP_CHARS, quoteInParts } from './yieldingJson';
 import { STATE_OWNERSHIP } from '../state/stateMigrations';
 import { REQUESTS_MIGRATIONS, REQUESTS_OWNERSHIP } from './requestsMigrations';
 import type { RequestsSchema } from './requestsSchema';
@@ -51,6 +57,9 @@ export interface RequestStoreOptions {
   maxDbBytes?: number;
   /** This process among replicas; requests it runs carry it. */
   replicaId?: string;
+  /** Where results the memory tier has no room for are spilled (default: beside an SQLite file, else the temp directory). */
+  spillParent?: string;
+  spill?: Partial<SpillLimits>;
 }
 
 export const DEFAULT_DURABLE_RETENTION_SECONDS = 24 * 3600;
@@ -75,6 +84,7 @@ export type FindResult = RequestRecord | 'ambiguous' | null;
 
 export class RequestStore {
   readonly memory: MemoryRequests;
+  private readonly spill: ResultSpill;
   readonly table: RequestsTableOps;
   readonly persistReads: boolean;
   readonly replicaId: string;
@@ -94,7 +104,10 @@ export class RequestStore {
     readonly db: Db<RequestsSchema>,
     readonly options: RequestStoreOptions,
   ) {
-    this.memory = new MemoryRequests({ ...DEFAULT_MEMORY_LIMITS, ...options.memory });
+    const { target } = options;
+    const beside = target.kind === 'sqlite' && target.path !== ':memory:' ? path.dirname(target.path) : os.tmpdir();
+    this.spill = new ResultSpill(options.spillParent ?? beside, { ...DEFAULT_SPILL_LIMITS, ...options.spill });
+    this.memory = new MemoryRequests({ ...DEFAULT_MEMORY_LIMITS, ...options.memory }, this.spill);
     this.table = new RequestsTableOps(db);
     this.persistReads = options.persistReads ?? db.kind === 'postgres';
     this.replicaId = options.replicaId ?? `pid-${process.pid}`;
@@ -249,7 +262,8 @@ export class RequestStore {
       Object.assign(record, finished);
       this.memory.put(record);
       this.events.emit(record.requestId);
-      if (this.persistReads) this.queueRead(record);
+      // A copy: the memory tier may spill this record's result before the batch is written.
+      if (this.persistReads) this.queueRead({ ...record });
       return true;
     }
     if (!(await this.table.finish(finished))) {
@@ -353,6 +367,18 @@ export class RequestStore {
     return (await this.table.get(requestId))?.log ?? record?.log ?? '';
   }
 
+  /**
+   * The result's wire form (its JSON text quoted once more) when it is not simply `returnValue` to
+   * quote in one step: the UTF-8 bytes of its spill file, or quoted in slices when big.
+   */
+  async quotedResult(record: RequestRecord): Promise<string | Buffer | undefined> {
+    // Read together, synchronously: a spill completing in between swaps both at once.
+    const { spillFile, returnValue, returnValueQuoted } = record;
+    if (spillFile) return this.spill.read(spillFile);
+    if (returnValueQuoted !== undefined || returnValue.length <= QUOTE_IN_ONE_STEP_CHARS) return returnValueQuoted;
+    return encodeInParts(await quoteInParts(returnValue));
+  }
+
   /** The result was handed to its client (see MemoryRequests.markFetched). */
   markFetched(requestId: string): void {
     this.memory.markFetched(requestId);
@@ -408,6 +434,7 @@ export class RequestStore {
     await this.flushLogs();
     await this.flushReads();
     for (const off of this.unsubscribe) off();
+    this.spill.close();
     await this.db.close();
   }
 }

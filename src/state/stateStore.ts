@@ -27,6 +27,8 @@ export function openStateDb(target: DbTarget, sharesWith: readonly StoreOwnershi
     migrations: STATE_MIGRATIONS,
     sharesWith,
     synchronous: 'FULL',
+    // Cost reports and job lists over hundreds of thousands of rows must not hold the loop.
+    readWorkers: 1,
     postgres: { channel: STATE_CHANGED_CHANNEL },
   });
 }
