@@ -19,7 +19,7 @@ import { admit } from './http/admit';
 import type { AppContext } from './http/appContext';
 import type { TrustProxy } from './http/clientAddress';
 import type { CorsPolicy } from './http/cors';
-import { callFromExpress, mountEndpoints } from './http/endpoint';
+import { accessOf, callFromExpress, mountEndpoints } from './http/endpoint';
 import { errorBoundary, errorReply } from './http/errorReply';
 import { createFastPath } from './http/fastPath';
 import type { AccessLog } from './observability/accessLog';
@@ -108,6 +108,7 @@ export function createApp(deps: AppDeps): SkyApp {
     executor,
     getTimeoutMs: deps.getTimeoutMs ?? 60_000,
     authUserHeader: deps.authUserHeader ?? null,
+    publicRoutes: new Set(ALL_ENDPOINTS.filter((e) => accessOf(e).role === 'public').map((e) => `${e.method} ${e.path}`)),
     cors: deps.cors ?? { kind: 'none' },
     trustProxy: deps.trustProxy ?? null,
     rateLimit: deps.rateLimit ? new RateLimit(deps.rateLimit) : null,

@@ -85,7 +85,7 @@ function refuseUpgrades(server: Server): void {
 }
 
 const VISITOR_CACHE_MAX = 10_000;
-const visitors = new Map<string, { principal: string; admin: false }>();
+const visitors = new Map<string, { principal: string; admin: false; role: 'viewer' }>();
 
 /**
  * Demo visitors are told apart by address (hashed: principals show up in request rows); none of them
@@ -95,7 +95,8 @@ export function visitorOf({ address }: { address: string }) {
   let visitor = visitors.get(address);
   if (!visitor) {
     if (visitors.size >= VISITOR_CACHE_MAX) visitors.clear();
-    visitor = { principal: `visitor:${createHash('sha256').update(address).digest('hex').slice(0, 16)}`, admin: false };
+    // Every visitor is a viewer: the demo's guard and the endpoint table's role check agree.
+    visitor = { principal: `visitor:${createHash('sha256').update(address).digest('hex').slice(0, 16)}`, admin: false, role: 'viewer' };
     visitors.set(address, visitor);
   }
   return visitor;

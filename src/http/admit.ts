@@ -1,15 +1,18 @@
 /**
  * Everything that happens to a request before endpoint code sees it, in one function used by both
  * the Express path and the lean path: the extension hooks (the demo's guard), the per-client rate
- * limit, the protocol and CORS headers, and preflights. It returns the headers every answer carries,
+ * limit, the protocol and CORS headers, preflights, and, with server auth, the 401 for a request
+ * without an identity. It returns the headers every answer carries,
  * and an answer when the request is settled here.
  */
 import { appExtensions } from '../appExtensions';
+import { notAuthenticated } from './access';
 import type { AppContext } from './appContext';
+import { authUserOf } from './caller';
 import { clientAddress } from './clientAddress';
 import { errorReply } from './errorReply';
 import type { HttpCall, HttpReply } from './httpCall';
-import { preflightReply, protocolHeadersFor } from './protocolHeaders';
+import { preflightReply, protocolHeadersFor, stripDashboardPrefix } from './protocolHeaders';
 import { refusalFor } from './refusal';
 import { setRequestScope } from './requestScope';
 
@@ -33,6 +36,14 @@ export async function admit(call: HttpCall, app: AppContext): Promise<Admission>
   }
   const preflight = preflightReply(call, app.cors);
   if (preflight) return { headers, reply: preflight };
+  // Fail closed: with server auth, a request without an identity gets nothing but the probes, not
+  // even the dashboard's files (the endpoint table's role check refuses it again, per endpoint).
+  if (app.authUserHeader && !authUserOf(call, app.authUserHeader)) {
+    const route = `${call.method === 'HEAD' ? 'GET' : call.method} ${stripDashboardPrefix(call.path)}`;
+    if (!app.publicRoutes.has(route)) {
+      return { headers, reply: errorReply(notAuthenticated(`this server takes the user from the ${app.authUserHeader} header`)) };
+    }
+  }
   // Probes are never throttled: a kubelet or balancer sharing an address with busy clients (NAT)
   // must not see a 429 and restart a healthy replica.
   if (app.rateLimit && !PROBE_PATHS.has(call.path)) {

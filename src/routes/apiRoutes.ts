@@ -46,6 +46,8 @@ export const apiEndpoints: Endpoint[] = [
   {
     method: 'GET',
     path: '/api/health',
+    role: 'public',
+    effect: 'read',
     direct: async (call, app) => {
       const { identity } = await resolveCaller(call, app);
       const body: HealthResponse = {
@@ -68,6 +70,8 @@ export const apiEndpoints: Endpoint[] = [
   {
     method: 'GET',
     path: '/api/get',
+    role: 'viewer',
+    effect: 'read',
     direct: async (call, app) => {
       const { request_id: id } = parseInput(getQuery, call.query, 'query');
       const { viewer } = await resolveCaller(call, app);
@@ -77,6 +81,8 @@ export const apiEndpoints: Endpoint[] = [
   {
     method: 'GET',
     path: '/api/status',
+    role: 'viewer',
+    effect: 'read',
     direct: async (call, app) => {
       const q = parseInput(statusQuery, call.query, 'query');
       const { viewer } = await resolveCaller(call, app);
@@ -111,6 +117,8 @@ export const apiEndpoints: Endpoint[] = [
   {
     method: 'GET',
     path: '/api/stream',
+    role: 'viewer',
+    effect: 'read',
     stream: async (call, app, res) => {
       const q = parseInput(streamQuery, call.query, 'query');
       const { viewer } = await resolveCaller(call, app);
@@ -125,10 +133,12 @@ export const apiEndpoints: Endpoint[] = [
       await streamRequestLog(app.store, res, target, { follow: q.follow !== false, viewer, closed: () => closed, headers: {} });
     },
   },
-  { method: 'GET', path: '/api/plugins', direct: () => ({ status: 200, json: { plugins: [] } }) },
+  { method: 'GET', path: '/api/plugins', role: 'viewer', effect: 'read', direct: () => ({ status: 200, json: { plugins: [] } }) },
   {
     method: 'GET',
     path: '/api/completion/cluster_name',
+    role: 'viewer',
+    effect: 'read',
     direct: async (call) => {
       const incomplete = typeof call.query.incomplete === 'string' ? call.query.incomplete.slice(0, 255) : '';
       return { status: 200, json: await stateQueries.getClusterNamesStartWith(incomplete) };

@@ -103,6 +103,7 @@ const downloadLogsBody = z.looseObject({
 const byName = (b: { cluster_name: string }) => b.cluster_name;
 
 export const statusSpec = {
+  role: 'viewer',
   name: 'sky.status',
   effect: 'read',
   schema: statusBody,
@@ -128,8 +129,8 @@ export const clusterEndpoints: Endpoint[] = [
     clusterName: byName,
     run: clusters.autostop,
   }),
-  scheduledEndpoint('POST', '/queue', { name: 'sky.queue', effect: 'read', schema: queueBody, clusterName: byName, run: clusters.queue }),
-  scheduledEndpoint('POST', '/job_status', {
+  scheduledEndpoint('POST', '/queue', { role: 'viewer', name: 'sky.queue', effect: 'read', schema: queueBody, clusterName: byName, run: clusters.queue }),
+  scheduledEndpoint('POST', '/job_status', { role: 'viewer',
     name: 'sky.job_status',
     effect: 'read',
     schema: jobStatusBody,
@@ -137,8 +138,8 @@ export const clusterEndpoints: Endpoint[] = [
     run: clusters.jobStatus,
   }),
   // Streams the job's log in the POST response, as SkyPilot's `/logs` does, behind a stored request.
-  streamedRequestEndpoint('/logs', { name: 'sky.logs', schema: logsBody, clusterName: byName, produce: clusters.jobLog }),
-  scheduledEndpoint('POST', '/cost_report', { name: 'sky.cost_report', effect: 'read', schema: costReportBody, run: clusters.costReport }),
+  streamedRequestEndpoint('/logs', { role: 'viewer', name: 'sky.logs', schema: logsBody, clusterName: byName, produce: clusters.jobLog }),
+  scheduledEndpoint('POST', '/cost_report', { role: 'viewer', name: 'sky.cost_report', effect: 'read', schema: costReportBody, run: clusters.costReport }),
   scheduledEndpoint('POST', '/cancel', {
     name: 'sky.cancel',
     effect: 'write',
@@ -146,14 +147,14 @@ export const clusterEndpoints: Endpoint[] = [
     clusterName: byName,
     run: clusters.cancel,
   }),
-  scheduledEndpoint('POST', '/endpoints', {
+  scheduledEndpoint('POST', '/endpoints', { role: 'viewer',
     name: 'sky.endpoints',
     effect: 'read',
     schema: endpointsBody,
     clusterName: (b) => b.cluster,
     run: clusters.endpoints,
   }),
-  scheduledEndpoint('POST', '/download_logs', {
+  scheduledEndpoint('POST', '/download_logs', { role: 'viewer',
     name: 'sky.download_logs',
     effect: 'read',
     schema: downloadLogsBody,
@@ -164,13 +165,15 @@ export const clusterEndpoints: Endpoint[] = [
     // A plain stream with no request behind it, as upstream's (the CLI passes no request id).
     method: 'POST',
     path: '/provision_logs',
+    role: 'viewer',
+    effect: 'read',
     stream: async (call, _app, res) => {
       const body = parseInput(provisionLogsBody, call.body);
       const query = parseInput(provisionLogsQuery, call.query, 'query');
       streamText(res, await clusters.provisionLog({ ...body, tail: query.tail ?? 0 }));
     },
   },
-  scheduledEndpoint('POST', '/cluster_events', {
+  scheduledEndpoint('POST', '/cluster_events', { role: 'viewer',
     name: 'sky.cluster_events',
     effect: 'read',
     schema: eventsBody,

@@ -16,6 +16,8 @@ export const downloadEndpoints: Endpoint[] = [
   {
     method: 'POST',
     path: '/download',
+    role: 'viewer',
+    effect: 'read',
     stream: async (call, app, res) => {
       const { folder_paths: folders } = parseInput(body, call.body);
       const { relative } = parseInput(query, call.query, 'query');

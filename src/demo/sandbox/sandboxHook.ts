@@ -97,10 +97,14 @@ export function sandboxHook(deps: SandboxHookDeps): RequestHook {
   };
 }
 
-/** The visitor's principal inside a session: a hash of the session id (requests are private to it). */
-export function sessionVisitor(): { principal: string; admin: false } | null {
+/**
+ * The visitor's principal inside a session: a hash of the session id (requests are private to it).
+ * Its role is admin of its own copy of the world (the session's writes, users and workspaces
+ * included, change that copy only); what it may call at all is still the guard's lists.
+ */
+export function sessionVisitor(): { principal: string; admin: false; role: 'admin' } | null {
   const session = currentScope()?.session;
-  return session ? { principal: principalOf(session), admin: false } : null;
+  return session ? { principal: principalOf(session), admin: false, role: 'admin' } : null;
 }
 
 const principals = new WeakMap<Session, string>();

@@ -89,6 +89,8 @@ export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
   const onCurrentSession = (path: string, change: (id: string) => Promise<Session | null>): Endpoint => ({
     method: 'POST',
     path,
+    role: 'viewer',
+    effect: 'write',
     direct: async (call) => {
       const changed = await change(currentSession().id);
       if (!changed) throw noSession();
@@ -99,6 +101,8 @@ export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
     {
       method: 'GET',
       path: '/demo/session',
+      role: 'viewer',
+      effect: 'read',
       direct: async (call) => {
         const scope = currentScope();
         if (scope?.session) return { ...answer(call, scope.session), json: { ...view(scope.session), notice: scope.notice, launchable } };
@@ -112,6 +116,8 @@ export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
     {
       method: 'POST',
       path: '/demo/session',
+      role: 'viewer',
+      effect: 'write',
       direct: async (call, app) => {
         const created = await createSession(deps, clientAddress(call.raw, app.trustProxy), null);
         if (created.kind === 'resolved' && created.session) return answer(call, created.session, 201, true);
@@ -125,6 +131,8 @@ export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
     {
       method: 'DELETE',
       path: '/demo/session',
+      role: 'viewer',
+      effect: 'write',
       direct: async (call) => {
         const session = currentScope()?.session;
         const ended = session ? await store.end(session.id) : false;
@@ -134,6 +142,8 @@ export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
     {
       method: 'GET',
       path: '/demo/stats',
+      role: 'viewer',
+      effect: 'read',
       direct: async (call) => {
         authorizeStats(call, settings.statsToken);
         return { status: 200, json: await statsOf(store, settings) };
