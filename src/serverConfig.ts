@@ -101,7 +101,8 @@ const NOT_AN_AUTH_HEADER = new Set(['host', 'cookie', 'content-type', 'content-l
 export function parseAuthUserHeader(value: string | undefined): string | null {
   if (value === undefined) return null;
   const name = value.trim();
-  if (!HEADER_NAME.test(name)) throw new ConfigError(`SKYPILOT_AUTH_USER_HEADER must be an HTTP header name (got ${JSON.stringify(value)})`);
+  if (!HEADER_NAME.test(name))
+    throw new ConfigError(`SKYPILOT_AUTH_USER_HEADER must be an HTTP header name (got ${JSON.stringify(value)})`);
   if (NOT_AN_AUTH_HEADER.has(name.toLowerCase()) || name.toLowerCase().startsWith('x-skypilot-')) {
     throw new ConfigError(`SKYPILOT_AUTH_USER_HEADER must name the proxy's own header, not ${name}`);
   }

@@ -13,7 +13,7 @@
 import { appExtensions } from '../appExtensions';
 import { currentUser, type Identity, userHashForName } from '../state/currentUser';
 import { globalUserState } from '../state/globalUserState';
-import { AUTHENTICATED_PRINCIPAL_PREFIX, type Viewer } from '../requests/requestRecord';
+import { AUTHENTICATED_PRINCIPAL_PREFIX, roleOfViewer, type Viewer } from '../requests/requestRecord';
 import { HEADERS } from '../vocab/headers';
 import type { UserRole } from '../vocab/statuses';
 import { parseApiVersion } from '../vocab/versions';
@@ -62,11 +62,6 @@ async function storedRole(userId: string): Promise<UserRole> {
 /** Forgets cached roles, so a role just changed applies to the next request (user management calls it). */
 export function forgetRoles(): void {
   roleCache.clear();
-}
-
-/** The role a viewer acts with: the one resolved, else admin for an admin and viewer for anyone else. */
-export function roleOfViewer(viewer: Viewer): UserRole {
-  return viewer.role ?? (viewer.admin ? 'admin' : 'viewer');
 }
 
 /** The caller's role for the endpoint table's check (see `resolveViewer`). */

@@ -75,7 +75,10 @@ export function answer(endpoint: Endpoint, call: HttpCall, app: AppContext, res:
       if (!mayCall(role, need)) {
         const denied = permissionDenied(role, `${endpoint.method} ${endpoint.path}`);
         if (!('scheduled' in endpoint)) throw denied;
-        writeReply(res, await failedRequestReply(endpoint.scheduled, call, app, { type: 'PermissionDeniedError', message: denied.message }));
+        writeReply(
+          res,
+          await failedRequestReply(endpoint.scheduled, call, app, { type: 'PermissionDeniedError', message: denied.message }),
+        );
         return;
       }
     }

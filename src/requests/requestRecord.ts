@@ -54,6 +54,11 @@ export function isAuthenticated(viewer: Viewer): boolean {
   return viewer.principal.startsWith(AUTHENTICATED_PRINCIPAL_PREFIX);
 }
 
+/** The role a viewer acts with: the one resolved, else admin for an admin and viewer for anyone else. */
+export function roleOfViewer(viewer: Viewer): UserRole {
+  return viewer.role ?? (viewer.admin ? 'admin' : 'viewer');
+}
+
 export function canSee(viewer: Viewer, record: Pick<RequestRecord, 'owner'>): boolean {
   return viewer.admin || (record.owner !== null && record.owner === viewer.principal);
 }

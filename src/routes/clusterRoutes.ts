@@ -129,8 +129,16 @@ export const clusterEndpoints: Endpoint[] = [
     clusterName: byName,
     run: clusters.autostop,
   }),
-  scheduledEndpoint('POST', '/queue', { role: 'viewer', name: 'sky.queue', effect: 'read', schema: queueBody, clusterName: byName, run: clusters.queue }),
-  scheduledEndpoint('POST', '/job_status', { role: 'viewer',
+  scheduledEndpoint('POST', '/queue', {
+    role: 'viewer',
+    name: 'sky.queue',
+    effect: 'read',
+    schema: queueBody,
+    clusterName: byName,
+    run: clusters.queue,
+  }),
+  scheduledEndpoint('POST', '/job_status', {
+    role: 'viewer',
     name: 'sky.job_status',
     effect: 'read',
     schema: jobStatusBody,
@@ -139,7 +147,13 @@ export const clusterEndpoints: Endpoint[] = [
   }),
   // Streams the job's log in the POST response, as SkyPilot's `/logs` does, behind a stored request.
   streamedRequestEndpoint('/logs', { role: 'viewer', name: 'sky.logs', schema: logsBody, clusterName: byName, produce: clusters.jobLog }),
-  scheduledEndpoint('POST', '/cost_report', { role: 'viewer', name: 'sky.cost_report', effect: 'read', schema: costReportBody, run: clusters.costReport }),
+  scheduledEndpoint('POST', '/cost_report', {
+    role: 'viewer',
+    name: 'sky.cost_report',
+    effect: 'read',
+    schema: costReportBody,
+    run: clusters.costReport,
+  }),
   scheduledEndpoint('POST', '/cancel', {
     name: 'sky.cancel',
     effect: 'write',
@@ -147,14 +161,16 @@ export const clusterEndpoints: Endpoint[] = [
     clusterName: byName,
     run: clusters.cancel,
   }),
-  scheduledEndpoint('POST', '/endpoints', { role: 'viewer',
+  scheduledEndpoint('POST', '/endpoints', {
+    role: 'viewer',
     name: 'sky.endpoints',
     effect: 'read',
     schema: endpointsBody,
     clusterName: (b) => b.cluster,
     run: clusters.endpoints,
   }),
-  scheduledEndpoint('POST', '/download_logs', { role: 'viewer',
+  scheduledEndpoint('POST', '/download_logs', {
+    role: 'viewer',
     name: 'sky.download_logs',
     effect: 'read',
     schema: downloadLogsBody,
@@ -173,7 +189,8 @@ export const clusterEndpoints: Endpoint[] = [
       streamText(res, await clusters.provisionLog({ ...body, tail: query.tail ?? 0 }));
     },
   },
-  scheduledEndpoint('POST', '/cluster_events', { role: 'viewer',
+  scheduledEndpoint('POST', '/cluster_events', {
+    role: 'viewer',
     name: 'sky.cluster_events',
     effect: 'read',
     schema: eventsBody,

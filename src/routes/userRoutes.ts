@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { permissionDenied } from '../http/access';
-import { forgetRoles, resolveCaller, roleOfViewer } from '../http/caller';
+import { forgetRoles, resolveCaller } from '../http/caller';
+import { roleOfViewer } from '../requests/requestRecord';
 import type { Endpoint } from '../http/endpoint';
 import { baseBody, parseInput, userName } from '../http/validate';
 import * as users from '../operations/users';

@@ -89,6 +89,11 @@ describe('server options', () => {
     [[], { SKYPILOT_RATE_LIMIT: 'fast' }, /SKYPILOT_RATE_LIMIT must be/],
     [[], { SKYPILOT_ACCESS_LOG: 'maybe' }, /SKYPILOT_ACCESS_LOG must be 1 or 0/],
     [[], { SKYPILOT_REPLICA_LEASE_SECONDS: '0' }, /SKYPILOT_REPLICA_LEASE_SECONDS must be/],
+    [[], { SKYPILOT_AUTH_USER_HEADER: '' }, /SKYPILOT_AUTH_USER_HEADER must be an HTTP header name \(got ""\)/],
+    [[], { SKYPILOT_AUTH_USER_HEADER: 'X Auth User' }, /SKYPILOT_AUTH_USER_HEADER must be an HTTP header name/],
+    [[], { SKYPILOT_AUTH_USER_HEADER: 'X-Auth-User:' }, /SKYPILOT_AUTH_USER_HEADER must be an HTTP header name/],
+    [[], { SKYPILOT_AUTH_USER_HEADER: 'Cookie' }, /SKYPILOT_AUTH_USER_HEADER must name the proxy's own header, not Cookie/],
+    [[], { SKYPILOT_AUTH_USER_HEADER: 'X-SkyPilot-User' }, /SKYPILOT_AUTH_USER_HEADER must name the proxy's own header/],
   ])('%j %j is refused with one line', async (args, env, message) => {
     await expectOneLine(args, message, env as Record<string, string>);
   });

@@ -100,7 +100,11 @@ export async function schedule(app: SkyApp, path: string, options: ScheduleOptio
 }
 
 /** Fetches a request's result from `/api/get` (as the caller `headers` name, on a server with auth). */
-export async function fetchResult<T = unknown>(app: SkyApp, requestId: string, headers: Record<string, string> = {}): Promise<RoundTrip<T>> {
+export async function fetchResult<T = unknown>(
+  app: SkyApp,
+  requestId: string,
+  headers: Record<string, string> = {},
+): Promise<RoundTrip<T>> {
   const res = await request(app).get('/api/get').set(headers).query({ request_id: requestId });
   if (res.status !== 200 && res.status !== 500) {
     throw new Error(`/api/get ${requestId} answered ${res.status}: ${res.text}`);
