@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { HealthResponse } from '../api/wireTypes';
 import { NotFoundError } from '../errors';
-import { resolveCaller } from '../http/caller';
+import { authUserOf, resolveCaller } from '../http/caller';
+import { currentUser } from '../state/currentUser';
 import { isLocalDirectCaller } from '../http/clientAddress';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
 import { baseBody, parseInput, queryBool } from '../http/validate';
@@ -49,14 +50,17 @@ export const apiEndpoints: Endpoint[] = [
     role: 'public',
     effect: 'read',
     direct: async (call, app) => {
-      const { identity } = await resolveCaller(call, app);
+      // A probe: it answers anyone, and names the user only when there is one (with server auth, a
+      // caller without the header is nobody, and gets no user).
+      const authUser = authUserOf(call, app.authUserHeader);
+      const identity = app.authUserHeader && !authUser ? null : currentUser.getCurrentUser({ authUser, envVars: null });
       const body: HealthResponse = {
         status: 'healthy',
         api_version: String(API_VERSION),
         version: VERSION,
         version_on_disk: VERSION,
         commit: COMMIT,
-        user: { id: identity.id, name: identity.name },
+        ...(identity ? { user: { id: identity.id, name: identity.name } } : {}),
         basic_auth_enabled: false,
         service_account_token_enabled: false,
         ingress_basic_auth_enabled: false,
