@@ -21,6 +21,7 @@ import type { TrustProxy } from './http/clientAddress';
 import type { CorsPolicy } from './http/cors';
 import { accessOf, callFromExpress, mountEndpoints } from './http/endpoint';
 import { errorBoundary, errorReply } from './http/errorReply';
+import { capConnectionsPerAddress, SERVER_TIMEOUTS } from './http/connectionGuard';
 import { createFastPath } from './http/fastPath';
 import type { AccessLog } from './observability/accessLog';
 import type { Metrics } from './observability/metrics';
@@ -182,7 +183,8 @@ export function createApp(deps: AppDeps): SkyApp {
     });
   listener.express = ex;
   listener.listen = (port: number, host?: string) => {
-    const server = http.createServer(listener);
+    const server = http.createServer(SERVER_TIMEOUTS, listener);
+    capConnectionsPerAddress(server, context.trustProxy);
     for (const hook of appExtensions.serverHooks) hook(server);
     return host ? server.listen(port, host) : server.listen(port);
   };
