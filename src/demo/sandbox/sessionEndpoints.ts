@@ -11,6 +11,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { HttpError } from '../../errors';
+import { HEADERS } from '../../vocab/headers';
 import type { Endpoint } from '../../http/endpoint';
 import { header, type HttpCall, type HttpReply } from '../../http/httpCall';
 import { clientAddress } from '../../http/clientAddress';
@@ -20,6 +21,7 @@ import { type Session, viewOf } from './session';
 import { currentScope } from './sessionContext';
 import { clearedSessionCookie, isSecure, sessionCookie } from './sessionCookie';
 import { DemoSessionError, NO_SESSION_MESSAGES, noSession } from './sessionErrors';
+import { sessionPrincipal } from './sessionId';
 import { createSession, type ResolverDeps } from './sessionResolver';
 import { type Clock, COUNTERS, type SessionStore } from './sessionStore';
 
@@ -105,7 +107,18 @@ export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
       effect: 'read',
       direct: async (call) => {
         const scope = currentScope();
-        if (scope?.session) return { ...answer(call, scope.session), json: { ...view(scope.session), notice: scope.notice, launchable } };
+        if (scope?.session) {
+          // The id is the session's credential, and the cookie that carries it is HttpOnly: a page's
+          // scripts get a handle that tells sessions apart (the banner reloads on a change), never
+          // the id. A client that named its session in the header knows it already.
+          const named = header(call, HEADERS.demoSession) !== undefined;
+          const sessionId = named ? scope.session.id : sessionPrincipal(scope.session.id);
+          return {
+            status: 200,
+            headers: sessionHeaders(named ? scope.session : null, null, null),
+            json: { ...view(scope.session), session_id: sessionId, notice: scope.notice, launchable },
+          };
+        }
         const reason = scope?.notice === 'capacity' || scope?.notice === 'rate' || scope?.notice === 'unavailable' ? scope.notice : null;
         return {
           status: 200,
