@@ -12,6 +12,7 @@
  * the current visitor's session world, the session writes record into the session, and the sandbox's
  * door replaces the read-only guard (it judges with the same guard, plus the session's writes).
  */
+import { checkDemoSettings } from './demoSettings';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -103,6 +104,7 @@ export function visitorOf({ address }: { address: string }) {
 }
 
 export function installDemo(options: DemoOptions = {}): DemoInstallation {
+  checkDemoSettings();
   const log = options.log ?? ((line: string) => console.log(line));
   const fixtures = new FixtureSource(options.fixturesDir ?? defaultFixturesDir(), {
     reloadMs: options.reloadMs ?? Number(process.env.SKYPILOT_DEMO_RELOAD_MS ?? 1000),

@@ -99,6 +99,30 @@ describe('server options', () => {
   });
 });
 
+describe('the demo’s settings', () => {
+  const DEMO = path.resolve(__dirname, '..', '..', 'dist', 'src', 'demo', 'demo.js');
+  it.each([
+    [{ SKYPILOT_NOW: 'garbage' }, /SKYPILOT_NOW must be an ISO date .* or epoch seconds, got 'garbage'/],
+    [{ SKYPILOT_NOW: 'yesterday' }, /SKYPILOT_NOW must be/],
+    [{ SKYPILOT_DEMO_SANDBOX: 'maybe' }, /SKYPILOT_DEMO_SANDBOX must be 1 or 0 \(true or false\), got 'maybe'/],
+    [{ SKYPILOT_DEMO_RELOAD_MS: 'soon' }, /SKYPILOT_DEMO_RELOAD_MS must be a whole number/],
+  ])('%j is refused with one line and exit 2', async (env, message) => {
+    const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['-r', DEMO, SERVER, '--port', '0'],
+        { timeout: 15_000, env: { PATH: process.env.PATH ?? '', HOME: dir, ...env } },
+        (error, _stdout, err) => resolve({ code: error ? Number(error.code) : 0, stderr: err }),
+      );
+    });
+    expect(code).toBe(2);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^skypilot-ts: error: demo: /);
+    expect(lines[0]).toMatch(message);
+  });
+});
+
 describe('listening', () => {
   it('a metrics port already in use is refused in one line naming the setting, before anything is claimed', async () => {
     const taken = net.createServer().listen(0, '127.0.0.1');
