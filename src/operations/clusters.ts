@@ -76,13 +76,14 @@ export async function down(input: { cluster_name: string }): Promise<null> {
   return null;
 }
 
-/** A started cluster gets addresses again; this build assigns stable private ones from its hash. */
-function addressesFor(record: ClusterRecord): [string, string][] {
-  const seed = parseInt(record.clusterHash.replace(/-/g, '').slice(0, 4), 16) || 1;
-  return Array.from({ length: record.handle.launchedNodes }, (_, i) => [
-    `10.${seed % 250}.${i}.${(seed >> 8) + 2}`,
-    `192.0.2.${((seed + i) % 250) + 1}`,
-  ]);
+/**
+ * A started (or launched) cluster gets addresses; this build assigns stable ones from its hash:
+ * private, and public from a documentation range. The one formula: whoever records a start or a
+ * launch (the sessions too) records what this returned, never a second computation.
+ */
+export function stableAddresses(clusterHash: string, nodes: number): [string, string][] {
+  const seed = parseInt(clusterHash.replace(/-/g, '').slice(0, 4), 16) || 1;
+  return Array.from({ length: nodes }, (_, i) => [`10.${seed % 250}.${i}.${(seed >> 8) + 2}`, `192.0.2.${((seed + i) % 250) + 1}`]);
 }
 
 export interface StartInput {
@@ -98,7 +99,7 @@ export async function start(input: StartInput, ctx: OpContext): Promise<unknown>
     ctx.log(`Cluster ${record.name} is already up.\n`);
   } else {
     const handle = record.handle;
-    handle.stableInternalExternalIps = addressesFor(record);
+    handle.stableInternalExternalIps = stableAddresses(record.clusterHash, handle.launchedNodes);
     await globalUserState.addOrUpdateCluster({
       clusterName: record.name,
       handle,

@@ -100,7 +100,8 @@ describe('server options', () => {
 });
 
 describe('the demo’s settings', () => {
-  const DEMO = path.resolve(__dirname, '..', '..', 'dist', 'src', 'demo', 'demo.js');
+  // What `npm start` preloads: the demo with its sessions wing (which reads SKYPILOT_DEMO_SANDBOX).
+  const DEMO = path.resolve(__dirname, '..', '..', 'dist', 'src', 'sessions', 'sessions.js');
   it.each([
     [{ SKYPILOT_NOW: 'garbage' }, /SKYPILOT_NOW must be an ISO date .* or epoch seconds, got 'garbage'/],
     [{ SKYPILOT_NOW: 'yesterday' }, /SKYPILOT_NOW must be/],

@@ -6,7 +6,7 @@
  * (GET /demo/session answers a handle, no id header; the cookie is HttpOnly).
  */
 import request from 'supertest';
-import { newSessionId, wasIssuedHere } from '../../src/demo/sandbox/sessionId';
+import { newSessionId, wasIssuedHere } from '../../src/sessions/sessionId';
 import { REDIS_URL, redisAvailability, testPrefix } from '../helpers/redis';
 import { SESSION_HEADER, startSandboxApp, type SandboxApp } from './sandboxApp';
 

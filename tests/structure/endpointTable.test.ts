@@ -7,7 +7,7 @@
  */
 import { appExtensions } from '../../src/appExtensions';
 import { ALLOWED_READS, DASHBOARD_PAGES, VIEWER_ENDPOINTS } from '../../src/demo/readOnlyAllowlist';
-import { SESSION_API, SESSION_WRITES } from '../../src/demo/sandbox/sessionAllowlist';
+import { SESSION_API, SESSION_WRITES } from '../../src/sessions/sessionAllowlist';
 import { accessOf, type Endpoint } from '../../src/http/endpoint';
 import { ALL_ENDPOINTS } from '../../src/routes/endpoints';
 import { unsupportedEndpoints } from '../../src/routes/unsupportedRoutes';

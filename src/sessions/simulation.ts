@@ -5,7 +5,7 @@
  * looks, and every replica derives the same answer from the same changes.
  */
 import dayjs from 'dayjs';
-import type { ClusterJobStatus, ClusterStatus } from '../../vocab/statuses';
+import type { ClusterJobStatus, ClusterStatus } from '../vocab/statuses';
 
 export interface Transition {
   from: ClusterStatus | null;
