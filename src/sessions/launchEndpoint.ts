@@ -68,7 +68,7 @@ export function launchEndpoint(settings: SessionSettings, world: WorldCache): En
       );
       const cluster = world.current().clusters.find((c) => c.name === name);
       if (!cluster) throw new SkyPilotError('ClusterDoesNotExist', `Cluster '${name}' could not be launched.`);
-      return [1, encodeHandle(cluster.handle, objectEncodingFor(ctx.caller.clientApiVersion))];
+      return [1, encodeHandle(cluster.handle, objectEncodingFor(ctx.caller))];
     },
   });
 }

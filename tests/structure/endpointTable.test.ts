@@ -93,7 +93,6 @@ const DIFFERENCES: Record<string, string> = {
   'GET /slurm_node_info': `${NOT_SERVED} as GET; the POST is on both lists`,
   'GET /upload_v2/blob': `${NOT_SERVED}: nothing is uploaded to a server that runs no task`,
   'POST /debug/dump_create': `${NOT_SERVED}; a debug dump is not something to hand a demo visitor either`,
-  'GET /dashboard_config': `${NOT_SERVED} yet (another branch adds it as a read for viewers)`,
   'GET /dashboard/*': 'the dashboard files: allowed by prefix (STATIC_PREFIX), not as a table entry',
   'POST /validate':
     'the first step of `sky launch`/`sky exec`, which this build does not run: it answers as the launch it precedes, refused to viewers as upstream refuses them the launch',
