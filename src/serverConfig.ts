@@ -98,7 +98,7 @@ const NOT_AN_AUTH_HEADER = new Set(['host', 'cookie', 'content-type', 'content-l
  * no request can carry (empty, spaces) would leave every request without an identity, and a header
  * every client sends anyway would make anyone whoever they claim.
  */
-export function parseAuthUserHeader(value: string | undefined): string | null {
+function parseAuthUserHeader(value: string | undefined): string | null {
   if (value === undefined) return null;
   const name = value.trim();
   if (!HEADER_NAME.test(name))

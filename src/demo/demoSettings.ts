@@ -5,7 +5,7 @@
  */
 import dayjs from 'dayjs';
 
-export class DemoSettingError extends Error {}
+class DemoSettingError extends Error {}
 
 export function checkDemoSettings(env: NodeJS.ProcessEnv = process.env): void {
   const now = env.SKYPILOT_NOW;

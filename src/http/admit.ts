@@ -24,7 +24,7 @@ const PROBE_PATHS = new Set(['/healthz', '/readyz']);
  * comma-separated parameter). Thousands of them cost hundreds of milliseconds to parse and validate;
  * the count is checked on the raw URL, before anything parses it.
  */
-export const MAX_QUERY_PARAMS = 64;
+const MAX_QUERY_PARAMS = 64;
 
 function tooManyQueryParams(url: string): boolean {
   const mark = url.indexOf('?');

@@ -11,7 +11,7 @@ import type { Socket } from 'node:net';
 import type { TrustProxy } from './clientAddress';
 
 export const HEADERS_TIMEOUT_MS = 5_000;
-export const REQUEST_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 export const MAX_CONNECTIONS_PER_ADDRESS = 128;
 
 /** What `http.createServer` takes for the timeouts. */

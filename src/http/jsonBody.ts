@@ -10,9 +10,9 @@ import { HttpError, ValidationError } from '../errors';
 
 export const MAX_JSON_DEPTH = 64;
 /** Object members in a whole body: SkyPilot's largest (a server config, env vars) have hundreds. */
-export const MAX_JSON_KEYS = 2000;
+const MAX_JSON_KEYS = 2000;
 /** Values in a whole body: `/cost_report` may name 10,000 cluster hashes. */
-export const MAX_JSON_VALUES = 20_000;
+const MAX_JSON_VALUES = 20_000;
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
 const OPEN_BRACE = 0x7b;
@@ -30,7 +30,7 @@ export class JsonTooDeepError extends ValidationError {
   }
 }
 
-export class JsonTooLargeError extends ValidationError {
+class JsonTooLargeError extends ValidationError {
   constructor(what: string, limit: number) {
     super(`Request body has more than ${limit} ${what}.`, [{ path: 'body', message: `at most ${limit} ${what}` }]);
   }
