@@ -12,6 +12,7 @@
  * world is what the fakes read, its manifest entries replace refusals, its door replaces the
  * read-only guard, its endpoints are added. The demo knows only that shape, never the wing.
  */
+import { checkDemoSettings } from './demoSettings';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -96,7 +97,7 @@ function refuseUpgrades(server: Server): void {
 }
 
 const VISITOR_CACHE_MAX = 10_000;
-const visitors = new Map<string, { principal: string; admin: false }>();
+const visitors = new Map<string, { principal: string; admin: false; role: 'viewer' }>();
 
 /**
  * Demo visitors are told apart by address (hashed: principals show up in request rows); none of them
@@ -106,13 +107,15 @@ export function visitorOf({ address }: { address: string }) {
   let visitor = visitors.get(address);
   if (!visitor) {
     if (visitors.size >= VISITOR_CACHE_MAX) visitors.clear();
-    visitor = { principal: `visitor:${createHash('sha256').update(address).digest('hex').slice(0, 16)}`, admin: false };
+    // Every visitor is a viewer: the demo's guard and the endpoint table's role check agree.
+    visitor = { principal: `visitor:${createHash('sha256').update(address).digest('hex').slice(0, 16)}`, admin: false, role: 'viewer' };
     visitors.set(address, visitor);
   }
   return visitor;
 }
 
 export function installDemo(options: DemoOptions = {}): DemoInstallation {
+  checkDemoSettings();
   const log = options.log ?? ((line: string) => console.log(line));
   const fixtures = new FixtureSource(options.fixturesDir ?? defaultFixturesDir(), {
     reloadMs: options.reloadMs ?? Number(process.env.SKYPILOT_DEMO_RELOAD_MS ?? 1000),

@@ -10,7 +10,9 @@ export function startDemo<T extends DemoInstallation>(install: () => T, describe
     const demo = install();
     console.log(`[demo] ${describe(demo)}: fake world from ${demo.fixtures.dir}`);
   } catch (error) {
-    console.error(`skypilot-ts demo: cannot start: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    // A bad setting is one line and exit 2, as for the nightly's own (src/runServer.ts).
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`skypilot-ts: error: demo: ${message.split('\n')[0]}`);
+    process.exit(2);
   }
 }

@@ -11,6 +11,7 @@ import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { serializeError } from '../requests/executor';
 import { HEADERS } from '../vocab/headers';
+import type { Need } from './access';
 import type { AppContext } from './appContext';
 import type { Endpoint } from './endpoint';
 import { resolveCaller } from './caller';
@@ -114,6 +115,8 @@ function drainedOrClosed(res: ServerResponse): Promise<void> {
 export function streamedRequestEndpoint<S extends z.ZodType>(
   path: string,
   spec: {
+    /** Who may call it; its effect is a read (it streams what a request produced). */
+    role?: Need;
     name: string;
     schema: S;
     clusterName?: (body: z.infer<S>) => string | null;
@@ -123,6 +126,8 @@ export function streamedRequestEndpoint<S extends z.ZodType>(
   return {
     method: 'POST',
     path,
+    effect: 'read',
+    ...(spec.role ? { role: spec.role } : {}),
     stream: async (call, app, res) => {
       const body = parseInput(spec.schema, call.body);
       await streamAsRequest(call, app, res, {

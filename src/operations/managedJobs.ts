@@ -2,6 +2,7 @@
  * Managed-job operations: the queue (legacy list and paged v2), cancel, logs and pools (none in this
  * build). Rule kept here once: a user cancels only their own unfinished jobs unless `all_users`.
  */
+import { roleOfViewer } from '../requests/requestRecord';
 import { toManagedJobRecord } from '../api/wireRecords';
 import type { ManagedJobRecord, ManagedJobsPage } from '../api/wireTypes';
 import { SkyPilotError } from '../errors';
@@ -69,7 +70,8 @@ export async function cancel(
     throw new SkyPilotError('NotSupportedError', 'Specify job_ids, name or all to cancel managed jobs.');
   }
   const { jobs } = await managedJobsState.getJobs({
-    userHashes: input.all_users ? null : [ctx.caller.identity.id],
+    // Other users' jobs are an admin's to cancel (upstream's rule); anyone else's `all_users` is ignored.
+    userHashes: input.all_users && roleOfViewer(ctx.caller.viewer) === 'admin' ? null : [ctx.caller.identity.id],
     skipFinished: true,
   });
   const targets = jobs.filter((j) => input.all || input.job_ids?.includes(j.jobId) || (input.name && j.name === input.name));

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { HealthResponse } from '../api/wireTypes';
 import { NotFoundError } from '../errors';
-import { resolveCaller } from '../http/caller';
+import { authUserOf, resolveCaller } from '../http/caller';
+import { currentUser } from '../state/currentUser';
 import { isLocalDirectCaller } from '../http/clientAddress';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
 import { baseBody, parseInput, queryBool } from '../http/validate';
@@ -48,15 +49,20 @@ export const apiEndpoints: Endpoint[] = [
   {
     method: 'GET',
     path: '/api/health',
+    role: 'public',
+    effect: 'read',
     direct: async (call, app) => {
-      const { identity } = await resolveCaller(call, app);
+      // A probe: it answers anyone, and names the user only when there is one (with server auth, a
+      // caller without the header is nobody, and gets no user).
+      const authUser = authUserOf(call, app.authUserHeader);
+      const identity = app.authUserHeader && !authUser ? null : currentUser.getCurrentUser({ authUser, envVars: null });
       const body: HealthResponse = {
         status: 'healthy',
         api_version: String(API_VERSION),
         version: VERSION,
         version_on_disk: VERSION,
         commit: COMMIT,
-        user: { id: identity.id, name: identity.name },
+        ...(identity ? { user: { id: identity.id, name: identity.name } } : {}),
         basic_auth_enabled: false,
         service_account_token_enabled: false,
         ingress_basic_auth_enabled: false,
@@ -70,6 +76,8 @@ export const apiEndpoints: Endpoint[] = [
   {
     method: 'GET',
     path: '/api/get',
+    role: 'viewer',
+    effect: 'read',
     direct: async (call, app) => {
       const { request_id: id } = parseInput(getQuery, call.query, 'query');
       const caller = await resolveCaller(call, app);
@@ -82,6 +90,8 @@ export const apiEndpoints: Endpoint[] = [
   {
     method: 'GET',
     path: '/api/status',
+    role: 'viewer',
+    effect: 'read',
     direct: async (call, app) => {
       const q = parseInput(statusQuery, call.query, 'query');
       const { viewer } = await resolveCaller(call, app);
@@ -116,6 +126,8 @@ export const apiEndpoints: Endpoint[] = [
   {
     method: 'GET',
     path: '/api/stream',
+    role: 'viewer',
+    effect: 'read',
     stream: async (call, app, res) => {
       const q = parseInput(streamQuery, call.query, 'query');
       const { viewer } = await resolveCaller(call, app);
@@ -130,10 +142,12 @@ export const apiEndpoints: Endpoint[] = [
       await streamRequestLog(app.store, res, target, { follow: q.follow !== false, viewer, closed: () => closed, headers: {} });
     },
   },
-  { method: 'GET', path: '/api/plugins', direct: () => ({ status: 200, json: { plugins: [] } }) },
+  { method: 'GET', path: '/api/plugins', role: 'viewer', effect: 'read', direct: () => ({ status: 200, json: { plugins: [] } }) },
   {
     method: 'GET',
     path: '/api/completion/cluster_name',
+    role: 'viewer',
+    effect: 'read',
     direct: async (call) => {
       const incomplete = typeof call.query.incomplete === 'string' ? call.query.incomplete.slice(0, 255) : '';
       return { status: 200, json: await stateQueries.getClusterNamesStartWith(incomplete) };

@@ -135,5 +135,9 @@ export function refusalInKind(
 export const unsupportedEndpoints: Endpoint[] = UNSUPPORTED_ENDPOINTS.map((e) => ({
   method: e.method,
   path: e.path,
+  effect: e.effect,
+  // An unsupported read runs nothing and answers "not supported" to anyone who may read (upstream's
+  // viewer list has every one of them); an unsupported write needs what a write needs.
+  ...(e.effect === 'read' ? { role: 'viewer' as const } : {}),
   direct: (call, app) => refusalInKind(e, notSupported(e), call, app),
 }));

@@ -39,8 +39,9 @@ const POLICY_OF_API: Record<string, SessionPolicy | null> = {
   'GET /demo/session': 'create',
   'POST /demo/session': null,
   'DELETE /demo/session': 'existing',
-  'POST /demo/session/extend': 'renew',
-  'POST /demo/session/reset': 'renew',
+  // Only a live session is extended or reset: an unknown id must not create one and spend it.
+  'POST /demo/session/extend': 'existing',
+  'POST /demo/session/reset': 'existing',
   'GET /demo/stats': null,
 };
 
@@ -72,7 +73,9 @@ export function sessionDoor(deps: SessionDoorDeps): RequestHook {
     const session = resolution?.session ?? null;
     const notice = resolution?.notice ?? null;
     const cookie = session && resolution?.fresh ? sessionCookie(session.id, deps.cookieSeconds, isSecure(call)) : null;
-    const apiClient = resolution?.source === 'header' || (resolution?.source === 'none' && !isNavigation(call));
+    // The banner's GET /demo/session is a page script's: it gets the cookie, never the id to read.
+    const banner = target?.method === 'GET' && target.path === '/demo/session';
+    const apiClient = resolution?.source === 'header' || (resolution?.source === 'none' && !isNavigation(call) && !banner);
     const headers = sessionHeaders(apiClient ? session : null, notice, cookie);
     const scope: SessionScope = { session, notice, store: deps.store, world: null };
     const refuse = async (error: DemoModeError | SessionRefusal) => {
@@ -97,10 +100,14 @@ export function sessionDoor(deps: SessionDoorDeps): RequestHook {
   };
 }
 
-/** The visitor's principal inside a session: a hash of the session id (requests are private to it). */
-export function sessionVisitor(): { principal: string; admin: false } | null {
+/**
+ * The visitor's principal inside a session: a hash of the session id (requests are private to it).
+ * Its role is admin of its own copy of the world (the session's writes, users and workspaces
+ * included, change that copy only); what it may call at all is still the guard's lists.
+ */
+export function sessionVisitor(): { principal: string; admin: false; role: 'admin' } | null {
   const session = currentScope()?.session;
-  return session ? { principal: principalOf(session), admin: false } : null;
+  return session ? { principal: principalOf(session), admin: false, role: 'admin' } : null;
 }
 
 const principals = new WeakMap<Session, string>();

@@ -753,10 +753,22 @@ const CALLS: Call[] = [
     kind: 'dashboard',
     method: 'GET',
     path: () => '/workspaces/config',
+    // The server config is an admin's (upstream's viewer list leaves it out on purpose), and every
+    // demo visitor is a viewer: the demo refuses it, below.
+    only: 'nightly',
     check: (config) => {
       expect(config.workspaces.default).toEqual({});
       expect(JSON.stringify(config)).not.toMatch(/hunter2|sk-live/);
     },
+  },
+  {
+    client: 'dashboard',
+    what: 'settings page (demo: a viewer)',
+    kind: 'dashboard_error',
+    method: 'GET',
+    path: () => '/workspaces/config',
+    only: 'demo',
+    check: (message) => expect(message).toMatch(/read-only demo/),
   },
   {
     client: 'dashboard',
