@@ -14,14 +14,9 @@ import type { UserRole } from '../vocab/statuses';
 export type Effect = 'read' | 'write';
 export type Need = 'public' | UserRole;
 
-/** What an entry declares; `role` defaults to `user` (default deny for viewers). */
-interface Access {
-  effect: Effect;
-  role?: Need;
-}
-
 const RANK: Readonly<Record<Need, number>> = { public: 0, viewer: 1, user: 2, admin: 3 };
 
+/** What an entry needs: its declared role, by default `user` (default deny for viewers). */
 export function roleNeeded(access: { role?: Need }): Need {
   return access.role ?? 'user';
 }
