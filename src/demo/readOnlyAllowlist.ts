@@ -32,6 +32,7 @@ export const ALLOWED_READS: ReadonlyArray<readonly ['GET' | 'POST', string]> = [
   ['POST', '/jobs/logs'],
   ['POST', '/jobs/pool_status'],
   ['POST', '/jobs/download_logs'],
+  ['POST', '/jobs/events'],
   ['POST', '/serve/status'],
   // Infrastructure, users, workspaces, volumes.
   ['GET', '/enabled_clouds'],
@@ -45,6 +46,7 @@ export const ALLOWED_READS: ReadonlyArray<readonly ['GET' | 'POST', string]> = [
   ['GET', '/volumes'],
   ['GET', '/users'],
   ['GET', '/users/role'],
+  ['GET', '/users/me/workspace'],
   ['GET', '/workspaces'],
   ['GET', '/workspaces/config'],
   ['POST', '/check'],
@@ -61,6 +63,8 @@ export const ALLOWED_READS: ReadonlyArray<readonly ['GET' | 'POST', string]> = [
   ['POST', '/jobs/pool_sync-down-logs'],
   ['POST', '/serve/logs'],
   ['POST', '/serve/sync-down-logs'],
+  ['POST', '/jobs/wait'],
+  ['POST', '/hook_logs'],
   // The dashboard's entry, the icon every page asks for, and the Grafana probe (answered 404:
   // there is no Grafana, and any 200 would make the official dashboard embed one).
   ['GET', '/'],

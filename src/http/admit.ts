@@ -9,7 +9,7 @@ import type { AppContext } from './appContext';
 import { clientAddress } from './clientAddress';
 import { errorReply } from './errorReply';
 import type { HttpCall, HttpReply } from './httpCall';
-import { preflightReply, protocolHeadersFor } from './protocolHeaders';
+import { preflightReply, protocolHeadersFor, versionMismatchReply } from './protocolHeaders';
 import { refusalFor } from './refusal';
 import { setRequestScope } from './requestScope';
 
@@ -33,6 +33,8 @@ export async function admit(call: HttpCall, app: AppContext): Promise<Admission>
   }
   const preflight = preflightReply(call, app.cors);
   if (preflight) return { headers, reply: preflight };
+  const tooOld = versionMismatchReply(call);
+  if (tooOld) return { headers, reply: tooOld };
   // Probes are never throttled: a kubelet or balancer sharing an address with busy clients (NAT)
   // must not see a 429 and restart a healthy replica.
   if (app.rateLimit && !PROBE_PATHS.has(call.path)) {

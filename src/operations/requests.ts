@@ -49,6 +49,8 @@ export async function getResult(store: RequestStore, id: string, viewer: Viewer,
 
 export interface StatusQuery {
   requestIds: string[] | null;
+  idPrefixes?: boolean;
+  clusterName?: string | null;
   allStatus: boolean;
   limit: number;
   before: number | null;

@@ -47,7 +47,9 @@ export async function registerCaller(identity: Identity): Promise<void> {
 
 export async function listUsers(): Promise<UserRecord[]> {
   const users = await globalUserState.getAllUsers();
-  return users.filter((u) => u.userType !== 'sa').map(toUserRecord);
+  // A user with no stored role is an admin, as `roleOf` says (upstream gives every user a role; an
+  // empty one left the dashboard's Role column blank).
+  return users.filter((u) => u.userType !== 'sa').map((u) => toUserRecord({ ...u, role: u.role || 'admin' }));
 }
 
 /** Without a stored role the caller is an admin, as upstream reports on a server without auth. */

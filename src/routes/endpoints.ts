@@ -5,6 +5,7 @@ import { clusterEndpoints } from './clusterRoutes';
 import { infraEndpoints } from './infraRoutes';
 import { downloadEndpoints } from './downloadRoutes';
 import { jobsEndpoints } from './jobsRoutes';
+import { newerApiEndpoints } from './newerApiRoutes';
 import { probeEndpoints } from './probeRoutes';
 import { recipeEndpoints } from './recipeRoutes';
 import { serveEndpoints } from './serveRoutes';
@@ -22,6 +23,7 @@ export const ALL_ENDPOINTS: readonly Endpoint[] = [
   ...recipeEndpoints,
   ...serveEndpoints,
   ...downloadEndpoints,
+  ...newerApiEndpoints,
 ];
 
 export function findEndpoint(method: string, path: string): Endpoint {

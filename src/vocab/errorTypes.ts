@@ -20,6 +20,7 @@ export const REQUEST_ERROR_TYPES = [
   'VolumeNotFoundError',
   'VolumeInUseError',
   'PermissionDeniedError',
+  'ClientTooOld',
   'RequestCancelled',
   'ServerRestarted',
   'InternalError',
@@ -83,6 +84,8 @@ export const PYTHON_EXCEPTION_CLASS: Readonly<Record<ErrorType, string>> = {
   DemoSessionError: 'ValueError',
   Unauthorized: 'PermissionDeniedError',
   Forbidden: 'PermissionDeniedError',
+  // Upstream raises RuntimeError when a client is too old for what it asked (recipes below API 33).
+  ClientTooOld: 'RuntimeError',
   // Conditions of the server, not of the request.
   ServerRestarted: 'RuntimeError',
   RateLimited: 'RuntimeError',
