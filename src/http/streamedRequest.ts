@@ -60,6 +60,8 @@ export async function streamAsRequest(
   startTextStream(res, { [HEADERS.requestId]: record.requestId, [HEADERS.genericRequestId]: record.requestId });
   if (output) {
     res.write(output.text);
+    // Kept as the request's log too, so `sky api logs <id>` replays it (bounded by the store's cap).
+    app.store.appendLog(record, output.text);
     await app.store.finish(record, 'SUCCEEDED', JSON.stringify(output.result ?? null), null);
   }
   res.end();

@@ -22,7 +22,7 @@ export interface JobEventRecord {
 
 const MAX_EVENTS = 100;
 
-function eventsOf(job: ManagedJob): JobEventRecord[] {
+export function eventsOf(job: ManagedJob): JobEventRecord[] {
   const at = (seconds: number) => new Date(seconds * 1000).toISOString();
   const event = (status: ManagedJobStatus, seconds: number, reason: string | null = null): JobEventRecord => ({
     spot_job_id: job.jobId,
@@ -57,4 +57,15 @@ export async function jobEvents(input: { job_id: number; task_id?: number | null
     .sort((a, b) => b.event.timestamp.localeCompare(a.event.timestamp) || b.order - a.order)
     .slice(0, limit)
     .map(({ event }) => event);
+}
+
+/**
+ * The jobs controller's log of one job (`sky jobs logs --controller`): what the controller did, from
+ * the same dated changes, oldest first. The job's own output is in its log, not here.
+ */
+export function controllerLog(job: ManagedJob): string {
+  const line = (e: JobEventRecord) => `${e.timestamp.replace('T', ' ').slice(0, 19)} | ${e.new_status.padEnd(10)} | ${e.reason ?? ''}\n`;
+  const header = `Jobs controller log for managed job ${job.jobId} (${job.name}), resources ${job.resources}.\n`;
+  const tail = isTerminalManagedJob(job.status) ? '' : `Job is ${job.status}; the controller is monitoring it.\n`;
+  return header + eventsOf(job).map(line).join('') + tail;
 }

@@ -126,7 +126,13 @@ export const apiEndpoints: Endpoint[] = [
       call.raw.on('close', () => {
         closed = true;
       });
-      await streamRequestLog(app.store, res, target, { follow: q.follow !== false, viewer, closed: () => closed, headers: {} });
+      await streamRequestLog(app.store, res, target, {
+        follow: q.follow !== false,
+        viewer,
+        closed: () => closed,
+        headers: {},
+        askedFor: q.request_id ?? null,
+      });
     },
   },
   { method: 'GET', path: '/api/plugins', direct: () => ({ status: 200, json: { plugins: [] } }) },

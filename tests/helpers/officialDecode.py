@@ -329,7 +329,7 @@ def decode_node_info(value):
 def decode_gpu_availability(value):
     out = {}
     for context, gpus in value:
-        out[context] = [RealtimeGpuAvailability(*g).gpu for g in gpus]
+        out[context] = [list(RealtimeGpuAvailability(*g)) for g in gpus]
     return out
 
 
