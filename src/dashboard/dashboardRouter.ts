@@ -8,8 +8,10 @@
  *   dashboard. Lookup for /dashboard/<p>: file <p>, else <p>.html, else a dynamic page from the export's
  *   routes-manifest.json (file names with literal brackets, e.g. clusters/[cluster].html), else index.html.
  *
- * Also: GET / redirects to /dashboard/, /grafana/* and a missing /favicon.ico answer 404 (any 200 on the
- * Grafana probe makes the official dashboard embed Grafana iframes). Only GET and HEAD are served; paths
+ * Also: GET / redirects to /dashboard/; the Grafana probe (/grafana/api/health) answers 204 and the rest
+ * of /grafana/* 404 (any 200 on the probe makes the official dashboard embed Grafana iframes); a missing
+ * /favicon.ico answers 404. Files go out compressed when the client accepts it (compressedFiles.ts);
+ * `_next/static/` files, whose names carry a content hash, are cached for a year. Only GET and HEAD are served; paths
  * that try to leave the directory answer 404.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -19,6 +21,7 @@ import { HttpError } from '../errors';
 import type { HttpErrorType } from '../vocab/errorTypes';
 import { errorReply } from '../http/errorReply';
 import { writeReply } from '../http/httpCall';
+import { sendDashboardFile } from './compressedFiles';
 
 export interface DashboardRouterOptions {
   /** Directory holding our own built dashboard (index.html, app.js, app.css). */
@@ -34,6 +37,8 @@ interface DynamicRoute {
 
 const PREFIX = '/dashboard';
 const LONG_CACHE = 'public, max-age=3600';
+/** Next.js puts a content hash in every file name under `_next/static/`: a new build is a new name. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** Errors in the API's one typed shape (src/http/errorBoundary.ts), never cached. */
 function sendError(res: Response, status: number, type: HttpErrorType, code: string, message: string): void {
@@ -152,6 +157,13 @@ export function createDashboardRouter(opts: DashboardRouterOptions): express.Rou
     const query = q === -1 ? '' : req.url.slice(q);
     const isRead = req.method === 'GET' || req.method === 'HEAD';
 
+    if (urlPath === '/grafana/api/health' && isRead) {
+      // The official dashboard embeds Grafana only on a 200, and the browser logs any 4xx/5xx of a
+      // fetch as a console error on every page that probes: 204 says "no Grafana" without either.
+      res.set('Cache-Control', 'no-cache');
+      res.status(204).end();
+      return;
+    }
     if (urlPath === '/grafana' || urlPath.startsWith('/grafana/')) {
       notFound(res, 'Grafana is not available on this server');
       return;
@@ -205,9 +217,14 @@ export function createDashboardRouter(opts: DashboardRouterOptions): express.Rou
       notFound(res);
       return;
     }
-    res.set('Cache-Control', isAsset ? LONG_CACHE : 'no-cache');
-    res.sendFile(file, { dotfiles: 'allow', cacheControl: false }, (err) => {
-      if (err && !res.headersSent) notFound(res);
+    const hashed = isAsset && segments[1] === 'static';
+    res.set('Cache-Control', hashed ? IMMUTABLE : isAsset ? LONG_CACHE : 'no-cache');
+    const sendPlain = () =>
+      res.sendFile(file, { dotfiles: 'allow', cacheControl: false }, (err) => {
+        if (err && !res.headersSent) notFound(res);
+      });
+    sendDashboardFile(req, res, file, sendPlain).catch(() => {
+      if (!res.headersSent) sendPlain();
     });
   });
 

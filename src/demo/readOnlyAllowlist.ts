@@ -65,8 +65,8 @@ export const ALLOWED_READS: ReadonlyArray<readonly ['GET' | 'POST', string]> = [
   ['POST', '/serve/sync-down-logs'],
   ['POST', '/jobs/wait'],
   ['POST', '/hook_logs'],
-  // The dashboard's entry, the icon every page asks for, and the Grafana probe (answered 404:
-  // there is no Grafana, and any 200 would make the official dashboard embed one).
+  // The dashboard's entry, the icon every page asks for, and the Grafana probe (answered 204:
+  // there is no Grafana, a 200 would make the official dashboard embed one, and a 404 is logged).
   ['GET', '/'],
   ['GET', '/dashboard'],
   ['GET', '/favicon.ico'],

@@ -219,6 +219,15 @@ describe('API 53: /users/me/workspace', () => {
   });
 });
 
+describe("the users page's Role column (nightly)", () => {
+  it('a user with no stored role is listed as an admin, as /users/role reports, never ""', async () => {
+    await globalUserState.addOrUpdateUser({ id: 'u-norole', name: 'norole' });
+    const res = await request(h.app).get('/internal/dashboard/users');
+    expect(res.body.find((u: { id: string }) => u.id === 'u-norole')).toMatchObject({ role: 'admin' });
+    expect(res.body.every((u: { role: string }) => u.role !== '')).toBe(true);
+  });
+});
+
 describe('batch endpoints refuse empty or bad input at the door', () => {
   it.each([
     ['/workspaces/batch_add_users', { workspace_names: [], user_ids: ['x'] }],
