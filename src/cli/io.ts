@@ -15,6 +15,7 @@ export type SkyApi = Pick<
   | 'health'
   | 'serverVersion'
   | 'status'
+  | 'endpoints'
   | 'costReport'
   | 'queue'
   | 'logs'

@@ -39,6 +39,8 @@ export function buildProgram(ctx: CliContext, done: ExitSetter): Command {
   program
     .description('SkyPilot CLI for a SkyPilot-compatible API server.')
     .version(VERSION, '-v, --version')
+    // Root options only before the command, as upstream's click: `sky status -v` is --verbose there.
+    .enablePositionalOptions()
     .option('--demo-session <id>', 'act in this sandbox session of a demo server (default: $SKYPILOT_DEMO_SESSION)')
     .hook('preAction', () => {
       const id = program.opts<{ demoSession?: string }>().demoSession;

@@ -72,6 +72,12 @@ export interface SkyClientOptions {
 
 type Body = Record<string, unknown>;
 
+/** `X-SkyPilot-Demo: true` is the read-only demo, `sandbox` its sessions; no header, real state. */
+function modeOf(header: string | null): ServerVersionInfo['mode'] {
+  const value = (header ?? '').toLowerCase();
+  return value === 'sandbox' ? 'sandbox' : value ? 'demo' : 'nightly';
+}
+
 export class SkyClient {
   readonly endpoint: string;
   readonly identity: UserIdentity;
@@ -131,6 +137,7 @@ export class SkyClient {
       apiVersion,
       version: headers.get(HEADERS.version) ?? (typeof body.version === 'string' ? body.version : null),
       commit: typeof body.commit === 'string' ? body.commit : null,
+      mode: modeOf(headers.get(HEADERS.demo)),
     };
   }
 
@@ -287,6 +294,11 @@ export class SkyClient {
       refresh,
       all_users: options.allUsers ?? false,
     });
+  }
+
+  /** A cluster's exposed ports and their URLs (`sky status --endpoints`). */
+  endpoints(cluster: string, port?: number): Promise<Record<string, string>> {
+    return this.scheduled('POST', '/endpoints', { cluster, port: port ?? null });
   }
 
   costReport(options: CostReportOptions = {}): Promise<CostReportRecord[]> {
