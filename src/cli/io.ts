@@ -19,6 +19,8 @@ export type SkyApi = Pick<
   | 'costReport'
   | 'queue'
   | 'logs'
+  | 'jobStatus'
+  | 'jobsLogs'
   | 'stop'
   | 'start'
   | 'down'

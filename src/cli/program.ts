@@ -9,6 +9,7 @@ import { apiStopCommand } from './commands/apiStop';
 import { autostopCommand } from './commands/autostop';
 import { costReportCommand } from './commands/costReport';
 import { downCommand } from './commands/down';
+import { jobsLogsCommand } from './commands/jobsLogs';
 import { jobsQueueCommand } from './commands/jobsQueue';
 import { logsCommand } from './commands/logs';
 import { queueCommand } from './commands/queue';
@@ -29,7 +30,7 @@ const COMMANDS: readonly (CommandSpec | CommandGroup)[] = [
   downCommand,
   autostopCommand,
   costReportCommand,
-  { name: 'jobs', description: 'Managed jobs.', commands: [jobsQueueCommand] },
+  { name: 'jobs', description: 'Managed jobs.', commands: [jobsQueueCommand, jobsLogsCommand] },
   { name: 'users', description: 'Users of the API server.', commands: [usersLsCommand] },
   { name: 'api', description: 'The SkyPilot API server.', commands: [apiStartCommand, apiStopCommand, apiStatusCommand, apiInfoCommand] },
 ];

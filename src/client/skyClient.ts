@@ -313,6 +313,11 @@ export class SkyClient {
     });
   }
 
+  /** Status of jobs on a cluster (`sky logs --status`): `{job_id: status}`, the latest job when none is named. */
+  jobStatus(cluster: string, jobIds: number[] | null = null): Promise<Record<string, string | null>> {
+    return this.scheduled('POST', '/job_status', { cluster_name: cluster, job_ids: jobIds });
+  }
+
   /** Streams a cluster job's log (`POST /logs`, chunked text). The latest job when `jobId` is omitted. */
   logs(cluster: string, jobId?: number | null, options: LogsOptions = {}): AsyncIterable<string> {
     return this.streamText('/logs', {

@@ -21,6 +21,8 @@ function fakeClient(overrides: Partial<SkyApi>): SkyApi {
     costReport: unexpected('costReport'),
     queue: unexpected('queue'),
     endpoints: unexpected('endpoints'),
+    jobStatus: unexpected('jobStatus'),
+    jobsLogs: unexpected('jobsLogs'),
     logs: unexpected('logs'),
     stop: unexpected('stop'),
     start: unexpected('start'),
@@ -241,6 +243,38 @@ describe('commands', () => {
     expect(stderr.lines).toEqual([
       "sky: error: Failed to get the job queue for cluster 'b'. ClusterNotUpError: Getting the job queue: skipped for cluster 'b' (status: STOPPED).",
     ]);
+  });
+
+  test.each([
+    [{ '3': 'SUCCEEDED' }, 0, ['Job 3: SUCCEEDED']],
+    [{ '3': 'FAILED' }, 100, ['Job 3: FAILED']],
+    [{ '3': 'RUNNING' }, 101, ['Job 3: RUNNING']],
+    [{ '3': null }, 102, ['Job 3: None']],
+  ])('sky logs --status: %j prints one line and exits %i, as upstream', async (answer, exit, lines) => {
+    const asked: unknown[] = [];
+    const { code, stdout } = await sky(['logs', 'c1', '3', '--status'], {
+      jobStatus: async (...args) => {
+        asked.push(args);
+        return answer;
+      },
+    });
+    expect([code, stdout.lines]).toEqual([exit, lines]);
+    expect(asked).toEqual([['c1', [3]]]);
+  });
+
+  test('sky jobs logs --controller --no-follow 7 asks for the controller log and prints it raw', async () => {
+    const asked: unknown[] = [];
+    const { code, stdout } = await sky(['jobs', 'logs', '--controller', '--no-follow', '7'], {
+      jobsLogs: (...args) => {
+        asked.push(args);
+        return (async function* () {
+          yield 'controller: \x1b[32mRUNNING\x1b[0m\n';
+        })();
+      },
+    });
+    expect(code).toBe(0);
+    expect(asked).toEqual([[7, { follow: false, controller: true, tail: 0 }]]);
+    expect(stdout.text).toBe('controller: \x1b[32mRUNNING\x1b[0m\n');
   });
 
   test('sky status --json -a prints JSON', async () => {
