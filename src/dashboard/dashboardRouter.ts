@@ -28,6 +28,8 @@ export interface DashboardRouterOptions {
   builtDir: string;
   /** Directory of a static export of the official SkyPilot dashboard; takes precedence when set. */
   officialDir?: string;
+  /** Tags to put before `</head>` of the official export's pages as served (the sandbox banner). */
+  officialHtmlInjection?: () => string | null;
 }
 
 interface DynamicRoute {
@@ -143,6 +145,16 @@ function builtLookup(root: string, segments: string[]): string | null {
   return inside(root, 'index.html');
 }
 
+/** An official page with `tags` before its `</head>` (or at its start when it has none); the file is untouched. */
+async function sendInjected(req: Request, res: Response, file: string, tags: string): Promise<void> {
+  const html = await fs.promises.readFile(file, 'utf8');
+  const at = html.search(/<\/head>/i);
+  const body = at === -1 ? tags + html : html.slice(0, at) + tags + html.slice(at);
+  res.type('html');
+  res.set('Content-Length', String(Buffer.byteLength(body)));
+  res.status(200).end(req.method === 'HEAD' ? undefined : body);
+}
+
 export function createDashboardRouter(opts: DashboardRouterOptions): express.Router {
   const officialDir = opts.officialDir ? path.resolve(opts.officialDir) : undefined;
   const builtDir = path.resolve(opts.builtDir);
@@ -223,7 +235,9 @@ export function createDashboardRouter(opts: DashboardRouterOptions): express.Rou
       res.sendFile(file, { dotfiles: 'allow', cacheControl: false }, (err) => {
         if (err && !res.headersSent) notFound(res);
       });
-    sendDashboardFile(req, res, file, sendPlain).catch(() => {
+    const injection = officialDir && file.endsWith('.html') ? (opts.officialHtmlInjection?.() ?? null) : null;
+    const send = injection ? sendInjected(req, res, file, injection) : sendDashboardFile(req, res, file, sendPlain);
+    send.catch(() => {
       if (!res.headersSent) sendPlain();
     });
   });

@@ -18,6 +18,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import sinon from 'sinon';
 import { appExtensions } from '../appExtensions';
+import { BANNER_TAGS, bannerEndpoints } from './sandbox/officialBanner';
 import { DEMO_RATE_LIMIT } from '../http/rateLimit';
 import { kubernetesInfra } from '../infra/kubernetesInfra';
 import { currentUser } from '../state/currentUser';
@@ -152,7 +153,8 @@ export function installDemo(options: DemoOptions = {}): DemoInstallation {
     sessions ? (args: { address: string }) => sessions.identifyVisitor() ?? visitorOf(args) : visitorOf,
   );
   sandbox.replace(appExtensions, 'defaultRateLimit', DEMO_RATE_LIMIT);
-  if (sessions) sandbox.replace(appExtensions, 'endpoints', [...appExtensions.endpoints, ...sessions.endpoints]);
+  if (sessions) sandbox.replace(appExtensions, 'endpoints', [...appExtensions.endpoints, ...sessions.endpoints, ...bannerEndpoints]);
+  if (sessions) sandbox.replace(appExtensions, 'officialHtmlInjection', () => BANNER_TAGS);
   return {
     sandbox,
     fakes,

@@ -23,7 +23,15 @@ const PROBE_PATHS = new Set(['/healthz', '/readyz']);
 function isStaticRead(call: HttpCall): boolean {
   if (call.method !== 'GET' && call.method !== 'HEAD') return false;
   const p = call.path;
-  return p === '/' || p === '/dashboard' || p.startsWith('/dashboard/') || p === '/favicon.ico' || p === '/grafana/api/health';
+  return (
+    p === '/' ||
+    p === '/dashboard' ||
+    p.startsWith('/dashboard/') ||
+    p === '/favicon.ico' ||
+    p === '/grafana/api/health' ||
+    p === '/demo/banner.js' ||
+    p === '/demo/banner.css'
+  );
 }
 
 export interface Admission {

@@ -42,6 +42,8 @@ const POLICY_OF_API: Record<string, SessionPolicy | null> = {
   'POST /demo/session/extend': 'renew',
   'POST /demo/session/reset': 'renew',
   'GET /demo/stats': null,
+  'GET /demo/banner.js': null,
+  'GET /demo/banner.css': null,
 };
 
 /**
