@@ -9,6 +9,7 @@
  */
 
 const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 const { staleReason } = require('./buildFreshness');
 
@@ -42,13 +43,24 @@ function forwardSignals(child) {
   }
 }
 
+/**
+ * The demo's entry: with the visitor sessions' wing when it is built (it installs the demo itself),
+ * else the read-only demo; null in a tree without the demo, which serves the nightly.
+ */
+function demoEntry() {
+  const entries = ['./dist/src/sessions/sessions.js', './dist/src/demo/demo.js'];
+  return entries.find((entry) => fs.existsSync(path.join(root, entry))) ?? null;
+}
+
 function main(argv) {
   const nightly = argv[0] === '--nightly';
   const serverArgs = nightly ? argv.slice(1) : argv;
   const reason = staleReason(root);
   if (reason) buildOrExit(reason);
 
-  const preload = nightly ? [] : ['-r', './dist/src/demo/demo.js'];
+  const entry = nightly ? null : demoEntry();
+  if (!nightly && !entry) console.log('[start] this tree has no demo (src/demo): serving the nightly');
+  const preload = entry ? ['-r', entry] : [];
   const child = spawn(process.execPath, [...preload, 'dist/src/server.js', ...serverArgs], {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],

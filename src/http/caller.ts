@@ -8,10 +8,10 @@
  *   those with the admin role; an extension (the demo) may name visitors itself, none of them admin;
  * - `clientApiVersion`: what the client declared, to pick the encoding old clients can decode.
  */
-import { appExtensions } from '../appExtensions';
 import { currentUser, type Identity, userHashForName } from '../state/currentUser';
 import { globalUserState } from '../state/globalUserState';
 import type { Viewer } from '../requests/requestRecord';
+import { clientKind } from '../vocab/clientKind';
 import { HEADERS } from '../vocab/headers';
 import { parseApiVersion } from '../vocab/versions';
 import type { AppContext } from './appContext';
@@ -29,7 +29,7 @@ export interface Caller {
 
 /** The official Python client declares a number; the dashboards and scripts are told apart by it. */
 export function isPythonClient(caller: Pick<Caller, 'clientApiVersion' | 'clientVersion'>): boolean {
-  return caller.clientApiVersion !== null && !(caller.clientVersion ?? '').toLowerCase().startsWith('dashboard');
+  return clientKind(caller) === 'python';
 }
 
 export function authUserOf(call: Pick<HttpCall, 'headers'>, authUserHeader: string | null): Identity | null {
@@ -56,7 +56,7 @@ export async function resolveCaller(call: HttpCall, app: AppContext, envVars?: R
   const authUser = authUserOf(call, app.authUserHeader);
   const identity = currentUser.getCurrentUser({ authUser, envVars: envVars ?? null });
   const address = clientAddress(call.raw, app.trustProxy);
-  const visitor = appExtensions.identifyVisitor({ call, address });
+  const visitor = app.extensions.identifyVisitor({ call, address });
   let viewer: Viewer;
   if (visitor) viewer = visitor;
   else if (authUser) viewer = { principal: `user:${authUser.id}`, admin: await isAdmin(authUser.id) };

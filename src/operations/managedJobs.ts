@@ -8,7 +8,7 @@ import { SkyPilotError } from '../errors';
 import { managedJobsState } from '../state/managedJobsState';
 import type { ManagedJobPage } from '../state/records';
 import { isTerminalManagedJob, type JobExitCode, managedJobExitCode, type ManagedJobStatus } from '../vocab/statuses';
-import { tailLines } from '../http/streamText';
+import { tailLines } from '../common/tailLines';
 import { controllerLog } from './jobEvents';
 import { managedJobFolder } from './logFolders';
 import type { OpContext } from './opContext';

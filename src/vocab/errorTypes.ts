@@ -3,6 +3,7 @@
  * requests that ran and failed, and this server's types for refusals at the door. `code` is the
  * machine-readable reason, one literal per condition.
  */
+import { DEMO_ERROR_CLASSES, DEMO_ERROR_TYPES } from './demoWords';
 
 /** Failures of a request that ran (recorded in the request; upstream's `sky.exceptions` names). */
 export const REQUEST_ERROR_TYPES = [
@@ -32,8 +33,7 @@ export const HTTP_ERROR_TYPES = [
   'ValidationError',
   'NotFoundError',
   'PayloadTooLarge',
-  'DemoModeError',
-  'DemoSessionError',
+  ...DEMO_ERROR_TYPES,
   'Unauthorized',
   'Forbidden',
   'RateLimited',
@@ -79,9 +79,7 @@ export const PYTHON_EXCEPTION_CLASS: Readonly<Record<ErrorType, string>> = {
   NotFoundError: 'ValueError',
   PayloadTooLarge: 'ValueError',
   MethodNotAllowed: 'ValueError',
-  // A read-only demo refuses as RBAC does.
-  DemoModeError: 'PermissionDeniedError',
-  DemoSessionError: 'ValueError',
+  ...DEMO_ERROR_CLASSES,
   Unauthorized: 'PermissionDeniedError',
   Forbidden: 'PermissionDeniedError',
   // Upstream raises RuntimeError when a client is too old for what it asked (recipes below API 33).

@@ -10,7 +10,8 @@ import path from 'node:path';
 import type { Express } from 'express';
 import type { Browser } from 'playwright-core';
 import { createApp } from '../../src/app';
-import { type DemoInstallation, installDemo } from '../../src/demo/installDemo';
+import type { DemoInstallation } from '../../src/demo/installDemo';
+import { installSessionDemo } from '../../src/sessions/installSessions';
 import { RequestStore } from '../../src/requests/requestStore';
 import { parseServerConfig } from '../../src/serverConfig';
 import { ListeningApp } from '../helpers/listeningApp';
@@ -40,7 +41,7 @@ suite(availability.run ? 'the sandbox banner on the official dashboard (browser)
     fs.writeFileSync(path.join(dir, 'index.html'), INDEX);
     fs.writeFileSync(path.join(dir, '_next', 'static', 'chunks', 'main-1a2b3c.js'), SCRIPT);
     const config = parseServerConfig([], { SKYPILOT_DASHBOARD_DIR: dir });
-    demo = installDemo({ reloadMs: 0, log: () => {}, sandbox: { enabled: true, redisUrl: null, newSessionsPerMinute: 1000 } });
+    demo = installSessionDemo({ reloadMs: 0, log: () => {}, sessions: { enabled: true, redisUrl: null, newSessionsPerMinute: 1000 } });
     store = await RequestStore.openSqlite(':memory:');
     // Our icon stands in for the export's (the server serves ours when an export has none).
     const builtDir = path.join(REPO_ROOT, 'src', 'dashboard', 'ui');

@@ -1,8 +1,10 @@
 /**
- * The nightly stands on its own: a copy of the tree without src/demo/ (and without the tests that
- * exercise the demo) type-checks, builds, serves, and passes its state, request, API and operation
- * suites. Nothing outside src/demo may import it; the bench starts the demo only by preloading the
- * built module when it exists.
+ * The nightly stands on its own: a copy of the tree without src/demo/ and src/sessions/ (and without
+ * the tests that exercise them) type-checks, builds with the real `npm run build` (each wing owns
+ * its build step, so none is missing), and passes its state, request, API, operation, client and
+ * structure suites, and an end-to-end run of the built server. Nothing outside src/demo may import
+ * it but the sessions; nothing outside src/sessions imports them. The bench starts the demo only by
+ * preloading the built module when it exists.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,8 +12,28 @@ import path from 'node:path';
 import { makeTempDir, removeDir } from '../helpers/tempState';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const COPY = ['src', 'bench', 'tests', 'scripts', 'patches', 'package.json', 'tsconfig.json', 'tsconfig.test.json', 'jest.config.js'];
-const SUITES = ['tests/state', 'tests/requests', 'tests/api', 'tests/operations', 'tests/structure/structure.test.ts'];
+const COPY = [
+  'src',
+  'docs',
+  'bench',
+  'tests',
+  'scripts',
+  'patches',
+  'package.json',
+  'tsconfig.json',
+  'tsconfig.test.json',
+  'jest.config.js',
+];
+const SUITES = [
+  'tests/state',
+  'tests/requests',
+  'tests/api',
+  'tests/operations',
+  'tests/client',
+  'tests/structure/structure.test.ts',
+  'tests/structure/floors.test.ts',
+  'tests/e2e/clientOnNightly.test.ts',
+];
 
 let dir: string;
 
@@ -46,16 +68,18 @@ beforeAll(() => {
   for (const entry of COPY) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   fs.rmSync(path.join(dir, 'src', 'demo'), { recursive: true });
+  fs.rmSync(path.join(dir, 'src', 'sessions'), { recursive: true });
   // Tests of the demo go with it: every test file that imports, directly or through helpers, what is gone.
   removeDependents(path.join(dir, 'tests'), path.join(dir, 'src', 'demo'));
+  removeDependents(path.join(dir, 'tests'), path.join(dir, 'src', 'sessions'));
 });
 afterAll(() => removeDir(dir));
 
 describe('the nightly without src/demo', () => {
-  it('nothing outside src/demo imports it', () => {
-    const importers = spawnSync('grep', [
+  const importersOf = (wing: string) =>
+    spawnSync('grep', [
       '-rlE',
-      "from '(\\.\\./)+demo/|from '\\./demo/|import '\\./demo/",
+      `from '(\\.\\./)+${wing}/|from '\\./${wing}/|import '\\./${wing}/`,
       path.join(ROOT, 'src'),
       path.join(ROOT, 'bench'),
     ])
@@ -63,28 +87,41 @@ describe('the nightly without src/demo', () => {
       .trim()
       .split('\n')
       .filter(Boolean)
-      .map((f) => path.relative(ROOT, f))
-      .filter((f) => !f.startsWith(`src${path.sep}demo${path.sep}`));
-    expect(importers).toEqual([]);
+      .map((f) => path.relative(ROOT, f));
+  const inside = (f: string, wing: string) => f.startsWith(`src${path.sep}${wing}${path.sep}`);
+
+  it('nothing outside src/demo imports it but the sessions on top of it', () => {
+    expect(importersOf('demo').filter((f) => !inside(f, 'demo') && !inside(f, 'sessions'))).toEqual([]);
   });
 
-  it('type-checks and builds', () => {
+  it('nothing outside src/sessions imports it: the demo stands without its sessions', () => {
+    expect(importersOf('sessions').filter((f) => !inside(f, 'sessions'))).toEqual([]);
+  });
+
+  it('type-checks, and builds with npm run build', () => {
     const tsc = spawnSync(
       process.execPath,
       [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json', '--noEmit'],
       { cwd: dir, encoding: 'utf8' },
     );
     expect(tsc.stdout + tsc.stderr).toBe('');
-    const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
-      cwd: dir,
-      encoding: 'utf8',
+    const build = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], { cwd: dir, encoding: 'utf8' });
+    expect({ status: build.status, output: build.status === 0 ? '' : (build.stdout + build.stderr).slice(-3000) }).toEqual({
+      status: 0,
+      output: '',
     });
-    expect(build.status).toBe(0);
     expect(fs.existsSync(path.join(dir, 'dist', 'src', 'server.js'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'dist', 'dashboard', 'index.html'))).toBe(true);
     expect(fs.existsSync(path.join(dir, 'dist', 'src', 'demo'))).toBe(false);
-  }, 120_000);
+    expect(fs.existsSync(path.join(dir, 'dist', 'src', 'sessions'))).toBe(false);
+    // And `npm start` finds its build current, serving the nightly.
+    const { staleReason } = require(path.join(dir, 'scripts', 'buildFreshness.js')) as {
+      staleReason: (root: string) => string | undefined;
+    };
+    expect(staleReason(dir)).toBeUndefined();
+  }, 180_000);
 
-  it('passes its own state, request, API and operation suites', () => {
+  it('passes its own state, request, API, operation, client and structure suites, and runs built', () => {
     const jest = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', ...SUITES], {
       cwd: dir,
       encoding: 'utf8',
