@@ -232,5 +232,6 @@ export function sessionWorld(base: World, changes: readonly Change[], now: numbe
     serverConfig: () => base.serverConfig,
     provisionLogs,
     clusterEvents,
+    fingerprint: () => base.fingerprint,
   });
 }

@@ -1,0 +1,63 @@
+/**
+ * A running job's output at `t`: the template's lines in turn (then again), one every `lineSeconds`
+ * while the job runs, with one-off lines (a preemption, a recovery, a failure) at their instants. Only
+ * lines due by `t` are shown, in order of their instants, so a log only ever grows as `t` grows.
+ */
+import { draw } from './prng';
+
+export interface LogPlan {
+  seed: number;
+  /** Keys the run's random numbers (loss values) apart from other runs'. */
+  key: string;
+  template: readonly string[];
+  lineSeconds: number;
+  /** [start, end) spans in which the job prints; ends are absolute seconds. */
+  running: readonly [number, number][];
+  /** Lines printed once, at their instant. */
+  events: readonly { at: number; text: string }[];
+}
+
+/** Template lines, with `{n}` the line's number and `{loss}` a falling loss. */
+function fill(plan: LogPlan, template: string, n: number): string {
+  return template
+    .replaceAll('{n}', String(n))
+    .replaceAll('{loss}', (0.9 + 2.6 * Math.exp(-n / 150) + 0.08 * draw(plan.seed, plan.key, n)).toFixed(3));
+}
+
+/** How many lines a span has printed by `t`. */
+function printedIn([start, end]: readonly [number, number], lineSeconds: number, t: number): number {
+  if (t < start) return 0;
+  return Math.floor((Math.min(t, end - 1) - start) / lineSeconds) + 1;
+}
+
+export function logAt(plan: LogPlan, t: number): string {
+  const timed: { at: number; text: string }[] = [];
+  let n = 0;
+  for (const span of plan.running) {
+    const count = plan.template.length ? printedIn(span, plan.lineSeconds, t) : 0;
+    for (let i = 0; i < count; i++, n++) {
+      timed.push({ at: span[0] + i * plan.lineSeconds, text: fill(plan, plan.template[n % plan.template.length], n + 1) });
+    }
+  }
+  for (const event of plan.events) if (event.at <= t) timed.push(event);
+  // A stable sort: at equal instants, span lines (pushed first) come before one-off lines.
+  timed.sort((a, b) => a.at - b.at);
+  return timed.map((l) => `${l.text}\n`).join('');
+}
+
+/** The next instant after `t` at which the log gains a line, or null when it never will. */
+export function nextLineAt(plan: LogPlan, t: number): number | null {
+  let next: number | null = null;
+  const consider = (at: number) => {
+    if (at > t && (next === null || at < next)) next = at;
+  };
+  for (const [start, end] of plan.running) {
+    if (t < start) consider(start);
+    else if (t < end - 1) {
+      const due = start + (Math.floor((t - start) / plan.lineSeconds) + 1) * plan.lineSeconds;
+      if (due < end) consider(due);
+    }
+  }
+  for (const e of plan.events) consider(e.at);
+  return next;
+}
