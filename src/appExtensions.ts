@@ -5,6 +5,7 @@
  * `createApp` and `listen` read them when called, so a module imported before start is in time.
  */
 import type { Server } from 'node:http';
+import type { HealthResponse } from './api/wireTypes';
 import type { HttpError } from './errors';
 import type { Endpoint } from './http/endpoint';
 import type { HttpCall, HttpReply } from './http/httpCall';
@@ -44,6 +45,8 @@ export interface AppExtensions {
   defaultRateLimit: RateLimitSpec | null;
   /** Endpoints an extension serves besides the app's own (mounted after them, on the Express path). */
   endpoints: readonly Endpoint[];
+  /** Fields an extension adds to `/api/health` (the demo's world fingerprint). */
+  healthFields: () => Partial<HealthResponse>;
 }
 
 export const appExtensions: AppExtensions = {
@@ -52,4 +55,5 @@ export const appExtensions: AppExtensions = {
   identifyVisitor: () => null,
   defaultRateLimit: null,
   endpoints: [],
+  healthFields: () => ({}),
 };

@@ -3,7 +3,15 @@
  * patches/demo.patch adds to src/server.ts, or `node -r ./dist/src/demo/demo.js`). Nothing outside
  * src/demo/ knows demo mode exists. See docs/decisions/0002-demo-mode.md.
  */
+import { pinnedNowError } from './demoClock';
 import { installDemo } from './installDemo';
+
+// A bad setting is one readable line and exit 2, before anything starts.
+const badNow = pinnedNowError();
+if (badNow) {
+  console.error(`skypilot-ts demo: ${badNow}`);
+  process.exit(2);
+}
 
 try {
   const demo = installDemo();

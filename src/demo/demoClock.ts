@@ -11,10 +11,18 @@ function pinnedNow(): dayjs.Dayjs | null {
   const pinned = process.env.SKYPILOT_NOW;
   if (!pinned) return null;
   if (parsedPin?.text !== pinned) {
-    const parsed = /^\d+(\.\d+)?$/.test(pinned) ? dayjs.unix(Number(pinned)) : dayjs(pinned);
+    // Date.parse, not dayjs(text): dayjs rolls an impossible date (month 13) over instead of refusing it.
+    const parsed = /^\d+(\.\d+)?$/.test(pinned) ? dayjs.unix(Number(pinned)) : dayjs(Date.parse(pinned));
     parsedPin = { text: pinned, at: parsed.isValid() ? parsed : null };
   }
   return parsedPin.at;
+}
+
+/** Why `SKYPILOT_NOW` cannot pin the clock, or null when it is unset or valid (checked on start). */
+export function pinnedNowError(): string | null {
+  const pinned = process.env.SKYPILOT_NOW;
+  if (!pinned || pinnedNow()) return null;
+  return `SKYPILOT_NOW='${pinned}' is not a time: expected an ISO date such as 2026-11-22T12:00:00Z or epoch seconds`;
 }
 
 export function demoNow(): dayjs.Dayjs {

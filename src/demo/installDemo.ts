@@ -23,6 +23,7 @@ import { kubernetesInfra } from '../infra/kubernetesInfra';
 import { currentUser } from '../state/currentUser';
 import { globalUserState } from '../state/globalUserState';
 import { managedJobsState } from '../state/managedJobsState';
+import { pinnedNowError } from './demoClock';
 import { DemoModeError } from './demoModeError';
 import { type DemoManifest, REFUSE, buildManifest } from './fakes';
 import { FixtureSource } from './fixtureLoader';
@@ -102,6 +103,8 @@ export function visitorOf({ address }: { address: string }) {
 }
 
 export function installDemo(options: DemoOptions = {}): DemoInstallation {
+  const badNow = pinnedNowError();
+  if (badNow) throw new Error(badNow); // a world silently on the real clock would not be the one asked for
   const log = options.log ?? ((line: string) => console.log(line));
   const fixtures = new FixtureSource(options.fixturesDir ?? defaultFixturesDir(), {
     reloadMs: options.reloadMs ?? Number(process.env.SKYPILOT_DEMO_RELOAD_MS ?? 1000),
@@ -153,6 +156,7 @@ export function installDemo(options: DemoOptions = {}): DemoInstallation {
   );
   sandbox.replace(appExtensions, 'defaultRateLimit', DEMO_RATE_LIMIT);
   if (sessions) sandbox.replace(appExtensions, 'endpoints', [...appExtensions.endpoints, ...sessions.endpoints]);
+  sandbox.replace(appExtensions, 'healthFields', () => ({ world: { ...baseWorld.current().fingerprint } }));
   return {
     sandbox,
     fakes,

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { HealthResponse } from '../api/wireTypes';
+import { appExtensions } from '../appExtensions';
 import { NotFoundError } from '../errors';
 import { resolveCaller } from '../http/caller';
 import { isLocalDirectCaller } from '../http/clientAddress';
@@ -61,6 +62,7 @@ export const apiEndpoints: Endpoint[] = [
         external_proxy_auth_enabled: app.authUserHeader !== null,
         // For `sky api stop` on this machine only: nobody else (a proxied demo visitor) needs it.
         ...(isLocalDirectCaller(call.raw) ? { pid: process.pid } : {}),
+        ...appExtensions.healthFields(),
       };
       return { status: 200, json: body };
     },
