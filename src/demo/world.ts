@@ -28,7 +28,8 @@ import { resolveAgo } from './demoClock';
 import { lazy, lazySections } from './lazySections';
 import type { Fixtures } from './fixtureSchema';
 import { GPU_HOLDING_CLUSTER, GPU_HOLDING_MANAGED_JOB, gpusPlaced, withGpuUse } from './living/gpuUse';
-import { type LivingWorld, livingWorldAt, logAt } from './living/livingWorld';
+import { type LivingWorld, livingWorldAt } from './living/livingWorld';
+import { LogCache } from './living/logCache';
 import { redate } from './living/provisionLog';
 
 export { hashOf };
@@ -117,11 +118,21 @@ export function historyOf(c: ClusterRecord, now: number, terminatedAt: number | 
   };
 }
 
+/** Log texts per fixture version, extended second by second rather than rebuilt (see logCache.ts). */
+const logCaches = new WeakMap<Fixtures, LogCache>();
+
+function logCacheOf(source: Fixtures): LogCache {
+  let cache = logCaches.get(source);
+  if (!cache) logCaches.set(source, (cache = new LogCache()));
+  return cache;
+}
+
 export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs, fixturesHash = ''): World {
   const now = nowAt.unix();
   const ago = (text: string) => resolveAgo(text, nowAt);
   const maybeAgo = (text: string | null | undefined) => (text ? ago(text) : null);
   const texts = source.texts;
+  const logs = logCacheOf(source);
   const names = new Map(source.users.users.map((u) => [u.name, userHashForName(u.name)]));
   const idOf = (email: string) => names.get(email) ?? userHashForName(email);
 
@@ -219,7 +230,10 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs, fixturesHash = 
         ...Object.entries(source.clusterJobs).flatMap(([cluster, jobs]) =>
           jobs.map((j): [string, string] => [`${cluster}/${j.id}`, texts[j.log] ?? '']),
         ),
-        ...[...(living()?.clusterJobLogs ?? [])].map(([key, plan]): [string, string] => [key, logAt(plan, now)]),
+        ...[...(living()?.clusterJobLogs ?? [])].map(([key, plan]): [string, string] => [
+          key,
+          logs.at(`job/${key}/${plan.running[0]?.[0]}`, plan, now),
+        ]),
       ]),
   );
 
@@ -227,7 +241,10 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs, fixturesHash = 
     () =>
       new Map([
         ...source.managedJobs.map((j): [number, string] => [j.id, texts[j.log] ?? '']),
-        ...[...(living()?.managedJobLogs ?? [])].map(([id, plan]): [number, string] => [id, logAt(plan, now)]),
+        ...[...(living()?.managedJobLogs ?? [])].map(([id, plan]): [number, string] => [
+          id,
+          logs.at(`managed/${id}/${plan.running[0]?.[0]}`, plan, now),
+        ]),
       ]),
   );
   const managedJobs = lazy((): ManagedJob[] => [

@@ -170,19 +170,20 @@ function events(
 }
 
 /**
- * A run's id: how many runs of all the streams began before it (ties: earlier streams first), so ids
- * grow in the order runs begin, across streams, as a real server's do, with no stored counter.
+ * How many runs of `streams` began before the run of stream `index` at `at` (ties: earlier streams
+ * first). Ids made from it grow in the order runs begin, across streams sharing an id space (all
+ * managed jobs; the jobs of one cluster), as a real server's do, with no stored counter.
  */
-function managedJobId(activity: Activity, streamIndex: number, at: number): number {
+function runsBefore(epoch: number, streams: readonly { every: number; offset: number }[], index: number, at: number): number {
   let before = 0;
-  activity.managed_jobs.forEach((other, j) => {
-    const origin = activity.epoch + other.offset;
+  streams.forEach((other, j) => {
+    const origin = epoch + other.offset;
     if (at < origin) return;
     const startedUpTo = Math.floor((at - origin) / other.every) + 1; // slots beginning at or before `at`
-    const tie = (at - origin) % other.every === 0 && j >= streamIndex ? 1 : 0;
+    const tie = (at - origin) % other.every === 0 && j >= index ? 1 : 0;
     before += startedUpTo - tie;
   });
-  return LIVING_ID_BASE + before;
+  return before;
 }
 
 export function livingWorldAt(input: LivingInput, t: number, hashOf: (name: string) => string): LivingWorld {
@@ -200,7 +201,7 @@ export function livingWorldAt(input: LivingInput, t: number, hashOf: (name: stri
   activity.managed_jobs.forEach((stream, s) => {
     const template = lines(texts[stream.log]);
     const runs = slotsFor(activity, stream, longestManagedRun(stream), t).map((slot) =>
-      planManagedRun(activity.seed, stream, slot, managedJobId(activity, s, slot.at), template),
+      planManagedRun(activity.seed, stream, slot, LIVING_ID_BASE + runsBefore(activity.epoch, activity.managed_jobs, s, slot.at), template),
     );
     for (const run of listed(runs, t, stream.keep)) {
       world.managedJobs.push(managedRecord(input, stream, run, t));
@@ -210,8 +211,10 @@ export function livingWorldAt(input: LivingInput, t: number, hashOf: (name: stri
   for (const stream of activity.cluster_jobs) {
     const template = lines(texts[stream.log]);
     const base = input.lastClusterJobId.get(stream.cluster) ?? 0;
+    const sameCluster = activity.cluster_jobs.filter((s) => s.cluster === stream.cluster);
+    const index = sameCluster.indexOf(stream);
     const runs = slotsFor(activity, stream, longestClusterJobRun(stream), t).map((slot) => ({
-      id: base + 1 + slot.k,
+      id: base + 1 + runsBefore(activity.epoch, sameCluster, index, slot.at),
       ...planClusterJobRun(activity.seed, stream, slot, template),
     }));
     for (const run of listed(runs, t, stream.keep)) {

@@ -30,19 +30,34 @@ function printedIn([start, end]: readonly [number, number], lineSeconds: number,
   return Math.floor((Math.min(t, end - 1) - start) / lineSeconds) + 1;
 }
 
-export function logAt(plan: LogPlan, t: number): string {
+/** The lines due after `from` and by `to` (both absolute seconds), in order. */
+export function linesBetween(plan: LogPlan, from: number, to: number): string {
   const timed: { at: number; text: string }[] = [];
   let n = 0;
   for (const span of plan.running) {
-    const count = plan.template.length ? printedIn(span, plan.lineSeconds, t) : 0;
-    for (let i = 0; i < count; i++, n++) {
-      timed.push({ at: span[0] + i * plan.lineSeconds, text: fill(plan, plan.template[n % plan.template.length], n + 1) });
+    const count = plan.template.length ? printedIn(span, plan.lineSeconds, to) : 0;
+    const skip = plan.template.length ? printedIn(span, plan.lineSeconds, from) : 0;
+    for (let i = skip; i < count; i++) {
+      timed.push({ at: span[0] + i * plan.lineSeconds, text: fill(plan, plan.template[(n + i) % plan.template.length], n + i + 1) });
     }
+    n += plan.template.length ? printedIn(span, plan.lineSeconds, Number.POSITIVE_INFINITY) : 0;
   }
-  for (const event of plan.events) if (event.at <= t) timed.push(event);
+  for (const event of plan.events) if (event.at > from && event.at <= to) timed.push(event);
   // A stable sort: at equal instants, span lines (pushed first) come before one-off lines.
   timed.sort((a, b) => a.at - b.at);
   return timed.map((l) => `${l.text}\n`).join('');
+}
+
+export function logAt(plan: LogPlan, t: number): string {
+  return linesBetween(plan, Number.NEGATIVE_INFINITY, t);
+}
+
+/** The instant of the log's last line: from then on it is complete. */
+export function lastLineAt(plan: LogPlan): number {
+  const spanEnds = plan.running.map(
+    ([start, end]) => start + Math.max(0, Math.ceil((end - start) / plan.lineSeconds) - 1) * plan.lineSeconds,
+  );
+  return Math.max(Number.NEGATIVE_INFINITY, ...spanEnds, ...plan.events.map((e) => e.at));
 }
 
 /** The next instant after `t` at which the log gains a line, or null when it never will. */
