@@ -122,8 +122,8 @@ export function historyOf(c: ClusterRecord, now: number, terminatedAt: number | 
 const logCaches = new WeakMap<Fixtures, LogCache>();
 
 function logCacheOf(source: Fixtures): LogCache {
-  let cache = logCaches.get(source);
-  if (!cache) logCaches.set(source, (cache = new LogCache()));
+  const cache = logCaches.get(source) ?? new LogCache();
+  logCaches.set(source, cache);
   return cache;
 }
 
