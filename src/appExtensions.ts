@@ -45,6 +45,8 @@ export interface AppExtensions {
   defaultRateLimit: RateLimitSpec | null;
   /** Endpoints an extension serves besides the app's own (mounted after them, on the Express path). */
   endpoints: readonly Endpoint[];
+  /** How long a log follow lasts when `SKYPILOT_LOG_FOLLOW_MAX_SECONDS` is unset: 0 (none) on the nightly. */
+  logFollowSeconds: number;
   /** Fields an extension adds to `/api/health` (the demo's world fingerprint). */
   healthFields: () => Partial<HealthResponse>;
 }
@@ -55,5 +57,6 @@ export const appExtensions: AppExtensions = {
   identifyVisitor: () => null,
   defaultRateLimit: null,
   endpoints: [],
+  logFollowSeconds: 0,
   healthFields: () => ({}),
 };

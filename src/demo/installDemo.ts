@@ -156,6 +156,8 @@ export function installDemo(options: DemoOptions = {}): DemoInstallation {
   );
   sandbox.replace(appExtensions, 'defaultRateLimit', DEMO_RATE_LIMIT);
   if (sessions) sandbox.replace(appExtensions, 'endpoints', [...appExtensions.endpoints, ...sessions.endpoints]);
+  // The world moves with the clock, so a log can grow while followed; pinned, it never will.
+  sandbox.replace(appExtensions, 'logFollowSeconds', process.env.SKYPILOT_NOW ? 0 : 600);
   sandbox.replace(appExtensions, 'healthFields', () => ({ world: { ...baseWorld.current().fingerprint } }));
   return {
     sandbox,

@@ -15,6 +15,8 @@ import type { AppContext } from './appContext';
 import type { Endpoint } from './endpoint';
 import { resolveCaller } from './caller';
 import type { HttpCall } from './httpCall';
+import { clientAddress } from './clientAddress';
+import { admitFollow, type Followable, followLog, parseFollowLimits } from './logFollow';
 import { startTextStream } from './streamText';
 import { parseInput } from './validate';
 
@@ -22,6 +24,8 @@ export interface StreamedOutput {
   text: string;
   /** The request's return value. */
   result: unknown;
+  /** When the caller asked to follow and the log may still grow: how to read it again. */
+  follow?: Followable;
 }
 
 export async function streamAsRequest(
@@ -32,8 +36,27 @@ export async function streamAsRequest(
     name: string;
     clusterName?: string | null;
     envVars?: Record<string, unknown> | null;
+    /** The caller asked to follow the log (`follow: true`). */
+    follow?: boolean;
     produce: () => Promise<StreamedOutput>;
   },
+): Promise<void> {
+  const limits = parseFollowLimits();
+  // Refused before anything is stored or streamed: a typed 429 the client can show.
+  const release = options.follow && limits.maxSeconds > 0 ? admitFollow(clientAddress(call.raw, app.trustProxy), limits) : null;
+  try {
+    await streamOutput(call, app, res, options, release ? limits.maxSeconds : 0);
+  } finally {
+    release?.();
+  }
+}
+
+async function streamOutput(
+  call: HttpCall,
+  app: AppContext,
+  res: ServerResponse,
+  options: { name: string; clusterName?: string | null; envVars?: Record<string, unknown> | null; produce: () => Promise<StreamedOutput> },
+  followSeconds: number,
 ): Promise<void> {
   const caller = await resolveCaller(call, app, options.envVars ?? null);
   const { record } = await app.store.create(
@@ -60,7 +83,8 @@ export async function streamAsRequest(
   startTextStream(res, { [HEADERS.requestId]: record.requestId, [HEADERS.genericRequestId]: record.requestId });
   if (output) {
     res.write(output.text);
-    await app.store.finish(record, 'SUCCEEDED', JSON.stringify(output.result ?? null), null);
+    const result = output.follow && followSeconds > 0 ? await followLog(res, output.follow, followSeconds, output.result) : output.result;
+    await app.store.finish(record, 'SUCCEEDED', JSON.stringify(result ?? null), null);
   }
   res.end();
 }
@@ -87,6 +111,7 @@ export function streamedRequestEndpoint<S extends z.ZodType>(
         name: spec.name,
         clusterName: spec.clusterName?.(body) ?? null,
         envVars: (body as { env_vars?: Record<string, unknown> | null }).env_vars,
+        follow: (body as { follow?: boolean | null }).follow === true,
         produce: () => spec.produce(body),
       });
     },

@@ -1273,7 +1273,11 @@ describe('the official clients against the demo', () => {
   let outcomes: Map<Call, Outcome>;
   const target = {} as Target;
 
+  const savedFollow = process.env.SKYPILOT_LOG_FOLLOW_MAX_SECONDS;
   beforeAll(async () => {
+    // The demo's world moves, so `sky logs` (follow: true) would follow a running job for minutes:
+    // the replay checks the protocol, so it follows for a second, then reads the exit code.
+    process.env.SKYPILOT_LOG_FOLLOW_MAX_SECONDS = '1';
     demo = await startDemoApp();
     Object.assign(target, {
       name: 'demo',
@@ -1286,7 +1290,11 @@ describe('the official clients against the demo', () => {
     outcomes = await replay(target);
   }, 60_000);
 
-  afterAll(async () => demo.close());
+  afterAll(async () => {
+    await demo.close();
+    if (savedFollow === undefined) delete process.env.SKYPILOT_LOG_FOLLOW_MAX_SECONDS;
+    else process.env.SKYPILOT_LOG_FOLLOW_MAX_SECONDS = savedFollow;
+  });
 
   it.each(rowsFor('demo'))('%s: %s (%s)', (_client, _what, _call, c) => {
     const outcome = outcomes.get(c)!;

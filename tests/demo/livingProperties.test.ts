@@ -39,7 +39,13 @@ const CLUSTER_EDGES: Record<string, string[]> = { INIT: ['UP', 'STOPPED'], UP: [
 function reachable(edges: Record<string, string[]>, from: string, to: string): boolean {
   const seen = new Set([from]);
   const queue = [from];
-  while (queue.length) for (const next of edges[queue.shift()!] ?? []) if (!seen.has(next)) seen.add(next), queue.push(next);
+  while (queue.length) {
+    for (const next of edges[queue.shift()!] ?? []) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(next);
+    }
+  }
   return seen.has(to);
 }
 
@@ -211,7 +217,7 @@ const USERS = ['alice@skypilot.co', 'bob@skypilot.co', 'mike@skypilot.co'];
 const minutes = (lo: number, hi: number) => fc.integer({ min: lo, max: hi }).map((m) => `${m}m`);
 const every = fc.constantFrom('10m', '15m', '20m', '30m', '1h', '2h');
 const span = (lo: number, hi: number) =>
-  fc.tuple(minutes(lo, hi), minutes(lo, hi)).map(([a, b]) => (parseInt(a) <= parseInt(b) ? [a, b] : [b, a]));
+  fc.tuple(minutes(lo, hi), minutes(lo, hi)).map(([a, b]) => (Number.parseInt(a, 10) <= Number.parseInt(b, 10) ? [a, b] : [b, a]));
 const outcomes = fc.record({
   SUCCEEDED: fc.integer({ min: 1, max: 5 }),
   FAILED: fc.integer({ min: 0, max: 3 }),
