@@ -127,6 +127,38 @@ function logCacheOf(source: Fixtures): LogCache {
   return cache;
 }
 
+/** GPUs held per Kubernetes context and GPU type by what runs (see living/gpuUse.ts). */
+function gpusInUse(clusters: readonly ClusterRecord[], managedJobs: readonly ManagedJob[]): Map<string, Map<string, number>> {
+  return gpusPlaced([
+    ...clusters
+      .filter((c) => GPU_HOLDING_CLUSTER.includes(c.status))
+      .map((c) => ({
+        cloud: c.handle.launchedResources.cloud?.name ?? '',
+        region: c.handle.launchedResources.region,
+        instanceType: c.handle.launchedResources.instanceType,
+        nodes: c.handle.launchedNodes,
+      })),
+    ...managedJobs
+      .filter((j) => GPU_HOLDING_MANAGED_JOB.includes(j.status) && j.launchedResources)
+      .map((j) => ({
+        cloud: j.launchedResources!.cloud?.name ?? '',
+        region: j.launchedResources!.region,
+        instanceType: j.launchedResources!.instanceType,
+        nodes: j.numNodes,
+      })),
+  ]);
+}
+
+/** The nodes with free GPUs derived from `clusters` and `managedJobs` (a session's, or the world's). */
+export function nodesInUse(
+  nodes: Record<string, NodeInfo[]>,
+  clusters: readonly ClusterRecord[],
+  managedJobs: readonly ManagedJob[],
+): Record<string, NodeInfo[]> {
+  const use = gpusInUse(clusters, managedJobs);
+  return Object.fromEntries(Object.entries(nodes).map(([context, list]) => [context, withGpuUse(list, use.get(context))]));
+}
+
 export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs, fixturesHash = ''): World {
   const now = nowAt.unix();
   const ago = (text: string) => resolveAgo(text, nowAt);
@@ -313,25 +345,7 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs, fixturesHash = 
       Object.fromEntries(Object.entries(source.infra.enabled_clouds).map(([ws, list]) => [ws, list.map((c) => cloudRegistry.fromName(c))])),
   );
   const kubernetesNodes = lazy((): Record<string, NodeInfo[]> => {
-    const holders = [
-      ...clusters()
-        .filter((c) => GPU_HOLDING_CLUSTER.includes(c.status))
-        .map((c) => ({
-          cloud: c.handle.launchedResources.cloud?.name ?? '',
-          region: c.handle.launchedResources.region,
-          instanceType: c.handle.launchedResources.instanceType,
-          nodes: c.handle.launchedNodes,
-        })),
-      ...managedJobs()
-        .filter((j) => GPU_HOLDING_MANAGED_JOB.includes(j.status) && j.launchedResources)
-        .map((j) => ({
-          cloud: j.launchedResources!.cloud?.name ?? '',
-          region: j.launchedResources!.region,
-          instanceType: j.launchedResources!.instanceType,
-          nodes: j.numNodes,
-        })),
-    ];
-    const use = gpusPlaced(holders);
+    const use = gpusInUse(clusters(), managedJobs());
     return Object.fromEntries(
       cloneDeep(source.infra.kubernetes_contexts).map((ctx) => [
         ctx.name,
