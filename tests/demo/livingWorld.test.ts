@@ -3,6 +3,8 @@
  * servers pinned 30 minutes apart show different statuses and a RUNNING job's log grows; two fresh
  * servers pinned at the same t answer byte for byte alike; /api/health names the world it served.
  */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import request from 'supertest';
 import { roundTrip } from '../helpers/api';
 import { pinnedNowError } from '../../src/demo/demoClock';
@@ -85,6 +87,17 @@ describe('the living world over HTTP', () => {
 });
 
 describe('SKYPILOT_NOW', () => {
+  it('that is not a time stops the built demo with one line and exit 2 (needs `npm run build`)', () => {
+    const preload = path.resolve(__dirname, '..', '..', 'dist', 'src', 'demo', 'demo.js');
+    const run = spawnSync(process.execPath, ['-r', preload, '-e', 'console.log("served")'], {
+      env: { ...process.env, SKYPILOT_NOW: 'next tuesday' },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/SKYPILOT_NOW='next tuesday' is not a time/)]);
+  });
+
   const saved = process.env.SKYPILOT_NOW;
   afterEach(() => {
     if (saved === undefined) delete process.env.SKYPILOT_NOW;
