@@ -7,7 +7,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { followCount, parseFollowLimits, tickArmed } from '../../src/http/logFollow';
 import { ConfigError, parseServerConfig } from '../../src/serverConfig';
-import { type DemoApp, startDemoApp } from './demoApp';
+import dayjs from 'dayjs';
+import { loadFixtures } from '../../src/demo/fixtureLoader';
+import { buildWorld } from '../../src/demo/world';
+import { clusterJobExitCode } from '../../src/vocab/statuses';
+import { type DemoApp, FIXTURES_DIR, startDemoApp } from './demoApp';
 
 let demo: DemoApp;
 let server: http.Server;
@@ -106,6 +110,40 @@ describe('log follow on an unpinned demo', () => {
     await new Promise((r) => setTimeout(r, 1100));
     expect(tickArmed()).toBe(false); // nobody follows: no timer
   });
+
+  it('closes when the followed job ends, with the exit code of how it ended', async () => {
+    await settled();
+    // A running load test at T, and the first second at which it has ended (the world, read directly).
+    const fixtures = loadFixtures(FIXTURES_DIR);
+    const T = Date.parse('2026-11-22T12:00:00Z') / 1000;
+    const at = (t: number) => buildWorld(fixtures, dayjs.unix(t), fixtures.contentHash).clusterJobs;
+    const job = at(T).find((j) => j.clusterName === 'inference-cluster' && j.status === 'RUNNING' && j.jobId > 1)!;
+    let end = T;
+    while (at(end).find((j) => j.jobId === job.jobId && j.clusterName === job.clusterName)?.status === 'RUNNING') end += 5;
+    const final = at(end).find((j) => j.jobId === job.jobId && j.clusterName === job.clusterName)!.status;
+    process.env.SKYPILOT_NOW = String(end - 10);
+    process.env.SKYPILOT_LOG_FOLLOW_MAX_SECONDS = '30'; // set: it follows even with the clock pinned
+    try {
+      const res = await post('/logs', { cluster_name: 'inference-cluster', job_id: job.jobId, follow: true });
+      const reader = res.body!.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      process.env.SKYPILOT_NOW = String(end + 1); // the clock moves past the job's end
+      let rest = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        rest += new TextDecoder().decode(value);
+      }
+      expect(first.length).toBeGreaterThan(0);
+      expect(rest.length).toBeGreaterThan(0); // the lines of its last seconds arrived before the close
+      const id = res.headers.get('x-skypilot-request-id');
+      const result = (await (await fetch(`${base}/api/get?request_id=${id}`)).json()) as { return_value: string };
+      expect(JSON.parse(result.return_value)).toBe(clusterJobExitCode(final));
+    } finally {
+      delete process.env.SKYPILOT_NOW;
+      delete process.env.SKYPILOT_LOG_FOLLOW_MAX_SECONDS;
+    }
+  }, 30_000);
 
   it('ends a follow at SKYPILOT_LOG_FOLLOW_MAX_SECONDS', async () => {
     await settled();
