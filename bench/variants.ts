@@ -31,7 +31,9 @@ export interface Variant {
   crossing?: boolean;
 }
 
-const DEMO_PRELOAD = 'dist/src/demo/demo.js';
+// The demo's entry as `npm start` picks it: with the visitor sessions' wing when it is built.
+const DEMO_PRELOAD =
+  ['dist/src/sessions/sessions.js', 'dist/src/demo/demo.js'].find((f) => fs.existsSync(path.join(ROOT, f))) ?? 'dist/src/demo/demo.js';
 
 export function demoAvailable(): boolean {
   return fs.existsSync(path.join(ROOT, DEMO_PRELOAD));

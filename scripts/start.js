@@ -9,6 +9,7 @@
  */
 
 const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 const { staleReason } = require('./buildFreshness');
 
@@ -42,13 +43,19 @@ function forwardSignals(child) {
   }
 }
 
+/** The demo's entry: with the visitor sessions' wing when it is built (it installs the demo itself). */
+function demoEntry() {
+  const entries = ['./dist/src/sessions/sessions.js', './dist/src/demo/demo.js'];
+  return entries.find((entry) => fs.existsSync(path.join(root, entry))) ?? entries[1];
+}
+
 function main(argv) {
   const nightly = argv[0] === '--nightly';
   const serverArgs = nightly ? argv.slice(1) : argv;
   const reason = staleReason(root);
   if (reason) buildOrExit(reason);
 
-  const preload = nightly ? [] : ['-r', './dist/src/demo/demo.js'];
+  const preload = nightly ? [] : ['-r', demoEntry()];
   const child = spawn(process.execPath, [...preload, 'dist/src/server.js', ...serverArgs], {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],

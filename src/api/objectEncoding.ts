@@ -1,26 +1,27 @@
 /**
  * How the two domain objects of the protocol, a cluster's `CloudVmRayResourceHandle` and a
- * `Resources`, are written into results, chosen by the client's declared API version (see
- * docs/decisions/0008-object-encoding.md):
+ * `Resources`, are written into results, chosen by what the client decodes (see
+ * docs/decisions/0008-official-clients.md):
  * - `pickle`: base64 pickles, what the official Python client unpickles before upstream PR #9302
  *   (a dict would crash it);
  * - `dict`: upstream's dict layout (`CloudVmRayResourceHandle.to_dict`, `Resources.to_yaml_config`),
- *   which clients with #9302 rebuild with `from_dict` / `_from_yaml_config_single`;
- * - `json`: our storage JSON, for clients that declare no version (scripts, curl): what they got
- *   before versions were looked at.
+ *   which Python clients with #9302 rebuild with `from_dict` / `_from_yaml_config_single`;
+ * - `json`: our storage JSON, for JSON readers: the official dashboard, whatever API version it
+ *   declares, and clients that declare none (scripts, curl): no pickle ever reaches them.
  */
 import { pickleHandle, pickleResources } from '../pickle/skypilotPickles';
 import type { PyObject } from '../pickle/pickleValue';
 import { toBase64Pickle } from '../pickle/pickleWriter';
 import type { CloudVmRayResourceHandle } from '../state/cloudVmRayResourceHandle';
 import type { Resources } from '../state/resources';
+import { clientKind } from '../vocab/clientKind';
 import { DICT_OBJECTS_MIN_API_VERSION } from '../vocab/versions';
 
 export type ObjectEncoding = 'json' | 'dict' | 'pickle';
 
-export function objectEncodingFor(clientApiVersion: number | null): ObjectEncoding {
-  if (clientApiVersion === null) return 'json';
-  return clientApiVersion >= DICT_OBJECTS_MIN_API_VERSION ? 'dict' : 'pickle';
+export function objectEncodingFor(client: { clientApiVersion: number | null; clientVersion: string | null }): ObjectEncoding {
+  if (clientKind(client) !== 'python') return 'json';
+  return client.clientApiVersion! >= DICT_OBJECTS_MIN_API_VERSION ? 'dict' : 'pickle';
 }
 
 /** Disk tiers upstream's schema accepts; anything else is left out rather than failing the client. */

@@ -1,7 +1,9 @@
 /**
- * Demo mode, installed by importing this module (`import './demo/demo';`, the one line that
+ * The read-only demo, installed by importing this module (`import './demo/demo';`, the one line that
  * patches/demo.patch adds to src/server.ts, or `node -r ./dist/src/demo/demo.js`). Nothing outside
- * src/demo/ knows demo mode exists. See docs/decisions/0002-demo-mode.md.
+ * src/demo/ and the wings on top of it knows demo mode exists. See docs/decisions/0002-demo-mode.md.
+ * Visitor sessions are a wing on top (src/sessions/sessions.ts installs the demo with them); asked
+ * for here, they are refused at start rather than silently left off.
  */
 import { pinnedNowError } from './demoClock';
 import { installDemo } from './installDemo';
@@ -13,12 +15,17 @@ if (badNow) {
   process.exit(2);
 }
 
+const sessionsAsked = /^(1|true)$/i.test(process.env.SKYPILOT_DEMO_SANDBOX?.trim() ?? '');
+if (sessionsAsked) {
+  console.error(
+    'skypilot-ts demo: SKYPILOT_DEMO_SANDBOX asks for visitor sessions, which this entry does not install: preload dist/src/sessions/sessions.js (npm start does)',
+  );
+  process.exit(2);
+}
+
 try {
   const demo = installDemo();
-  const kind = demo.sessions
-    ? `sandbox demo installed (sessions in ${demo.sessions.store.kind === 'redis' ? 'Redis' : 'memory'}, at most ${demo.sessions.settings.maxSessions})`
-    : 'read-only demo installed';
-  console.log(`[demo] ${kind}: fake world from ${demo.fixtures.dir}`);
+  console.log(`[demo] read-only demo installed: fake world from ${demo.fixtures.dir}`);
 } catch (error) {
   console.error(`skypilot-ts demo: cannot start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

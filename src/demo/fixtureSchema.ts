@@ -15,6 +15,7 @@ import {
 } from '../vocab/statuses';
 import { secretPaths } from '../vocab/secretKeys';
 import { cloudRegistry } from '../state/clouds';
+import { dashboardSection } from '../routes/dashboardConfigRoutes';
 import type { Activity } from './activitySchema';
 import { RELATIVE_TIME } from './demoClock';
 
@@ -187,9 +188,13 @@ export const recipesFile = z.array(
   }),
 );
 
-/** Public by design: a secret-looking key anywhere fails the load, so none can be served. */
+/**
+ * Public by design: a secret-looking key anywhere fails the load, so none can be served. The
+ * `dashboard` section (`external_links` for the official dashboard's log links) is checked as a
+ * settings-page save is.
+ */
 export const serverConfigFile = z
-  .record(z.string(), z.unknown())
+  .looseObject({ dashboard: dashboardSection.optional() })
   .refine((c) => !('workspaces' in c), 'workspaces belong in workspaces.yaml')
   .superRefine(noSecrets);
 

@@ -8,16 +8,17 @@
  * nothing can reach a database. The served process records nothing about calls (memory stays flat);
  * tests that want to inspect calls install with `spy: true`.
  *
- * With the sandbox on (sandbox.yaml or SKYPILOT_DEMO_SANDBOX=1; src/demo/sandbox/), the fakes read
- * the current visitor's session world, the session writes record into the session, and the sandbox's
- * door replaces the read-only guard (it judges with the same guard, plus the session's writes).
+ * A wing on top of the demo (the visitor sessions of src/sessions/) extends it through `extend`: its
+ * world is what the fakes read, its manifest entries replace refusals, its door replaces the
+ * read-only guard, its endpoints are added. The demo knows only that shape, never the wing.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import sinon from 'sinon';
-import { appExtensions } from '../appExtensions';
+import { type AppExtensions, appExtensions, type RequestHook } from '../appExtensions';
+import type { Endpoint } from '../http/endpoint';
 import { DEMO_RATE_LIMIT } from '../http/rateLimit';
 import { kubernetesInfra } from '../infra/kubernetesInfra';
 import { currentUser } from '../state/currentUser';
@@ -28,10 +29,6 @@ import { DemoModeError } from './demoModeError';
 import { type DemoManifest, REFUSE, buildManifest } from './fakes';
 import { FixtureSource } from './fixtureLoader';
 import { readOnlyGuardHook } from './readOnlyGuard';
-import { createSandbox, type Sandbox } from './sandbox/installSandbox';
-import { loadSandboxSettings, type SandboxSettings } from './sandbox/sandboxSettings';
-import type { Clock } from './sandbox/sessionStore';
-import { withSessionWrites } from './sandbox/sessionWrites';
 import { createWorldCache, type WorldCache } from './worldCache';
 
 /** Every object the API reads state through. */
@@ -45,8 +42,22 @@ export interface DemoOptions {
   log?: (line: string) => void;
   /** Wrap every fake in a sinon spy (tests only: spies keep every call's arguments forever). */
   spy?: boolean;
-  /** Sandbox settings over those of sandbox.yaml and the environment (tests), or false to keep it off. */
-  sandbox?: (Partial<SandboxSettings> & { clock?: Clock }) | false;
+  /** A wing on top of the demo, given the demo's fixtures and world; null: nothing to add. */
+  extend?: (base: { fixtures: FixtureSource; world: WorldCache; log: (line: string) => void }) => DemoExtension | null;
+}
+
+/** What a wing on top of the demo adds to it (src/sessions/ is the one there is). */
+export interface DemoExtension {
+  /** The world the fakes read instead of the demo's. */
+  world: WorldCache;
+  /** The manifest the seams are faked from, given the demo's (a wing turns refusals into its writes). */
+  manifest(base: DemoManifest): DemoManifest;
+  /** Takes the read-only guard's place, first among the request hooks (it should judge with it). */
+  door: RequestHook;
+  /** Names the visitor before the demo's address-based naming does; null: the demo's. */
+  identifyVisitor: () => ReturnType<AppExtensions['identifyVisitor']>;
+  endpoints: readonly Endpoint[];
+  close(): Promise<void>;
 }
 
 export interface DemoInstallation {
@@ -59,9 +70,9 @@ export interface DemoInstallation {
   missing: string[];
   fixtures: FixtureSource;
   world: WorldCache;
-  /** The sandbox's sessions when the sandbox is on, else null. */
-  sessions: Sandbox | null;
-  /** Undoes everything; with the sandbox on, also stops its sweep and closes its store. */
+  /** The wing `extend` returned, else null. */
+  extension: DemoExtension | null;
+  /** Undoes everything; with a wing, also closes it. */
   restore(): void;
 }
 
@@ -111,11 +122,9 @@ export function installDemo(options: DemoOptions = {}): DemoInstallation {
     log,
   });
   const baseWorld = createWorldCache(fixtures);
-  const sandboxOverrides = options.sandbox === false ? { enabled: false } : (options.sandbox ?? {});
-  const settings = { ...loadSandboxSettings(fixtures.dir), ...sandboxOverrides };
-  const sessions = settings.enabled ? createSandbox({ settings, fixtures, world: baseWorld, log, clock: sandboxOverrides.clock }) : null;
-  const world = sessions?.world ?? baseWorld;
-  const manifest: DemoManifest = sessions ? withSessionWrites(buildManifest(world), world) : buildManifest(world);
+  const extension = options.extend?.({ fixtures, world: baseWorld, log }) ?? null;
+  const world = extension?.world ?? baseWorld;
+  const manifest: DemoManifest = extension ? extension.manifest(buildManifest(world)) : buildManifest(world);
   const sandbox = sinon.createSandbox();
   const fakes = {} as DemoInstallation['fakes'];
   const refused: string[] = [];
@@ -147,15 +156,15 @@ export function installDemo(options: DemoOptions = {}): DemoInstallation {
   }
   if (missing.length) log(`[demo] no fake for ${missing.join(', ')}: these refuse every call`);
 
-  sandbox.replace(appExtensions, 'requestHooks', [sessions?.hook ?? readOnlyGuardHook, ...appExtensions.requestHooks]);
+  sandbox.replace(appExtensions, 'requestHooks', [extension?.door ?? readOnlyGuardHook, ...appExtensions.requestHooks]);
   sandbox.replace(appExtensions, 'serverHooks', [...appExtensions.serverHooks, refuseUpgrades]);
   sandbox.replace(
     appExtensions,
     'identifyVisitor',
-    sessions ? (args: { address: string }) => sessions.identifyVisitor() ?? visitorOf(args) : visitorOf,
+    extension ? (args: { address: string }) => extension.identifyVisitor() ?? visitorOf(args) : visitorOf,
   );
   sandbox.replace(appExtensions, 'defaultRateLimit', DEMO_RATE_LIMIT);
-  if (sessions) sandbox.replace(appExtensions, 'endpoints', [...appExtensions.endpoints, ...sessions.endpoints]);
+  if (extension) sandbox.replace(appExtensions, 'endpoints', [...appExtensions.endpoints, ...extension.endpoints]);
   // The world moves with the clock, so a log can grow while followed; pinned, it never will.
   sandbox.replace(appExtensions, 'logFollowSeconds', process.env.SKYPILOT_NOW ? 0 : 600);
   sandbox.replace(appExtensions, 'healthFields', () => ({ world: { ...baseWorld.current().fingerprint } }));
@@ -166,10 +175,10 @@ export function installDemo(options: DemoOptions = {}): DemoInstallation {
     missing,
     fixtures,
     world,
-    sessions,
+    extension,
     restore: () => {
       sandbox.restore();
-      void sessions?.close();
+      void extension?.close();
     },
   };
 }

@@ -14,6 +14,7 @@ export const ALLOWED_READS: ReadonlyArray<readonly ['GET' | 'POST', string]> = [
   ['GET', '/api/status'],
   ['GET', '/api/stream'],
   ['GET', '/api/plugins'],
+  ['GET', '/dashboard_config'],
   ['GET', '/api/completion/cluster_name'],
   // Clusters and their jobs.
   ['POST', '/status'],

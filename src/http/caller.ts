@@ -12,6 +12,7 @@ import { appExtensions } from '../appExtensions';
 import { currentUser, type Identity, userHashForName } from '../state/currentUser';
 import { globalUserState } from '../state/globalUserState';
 import type { Viewer } from '../requests/requestRecord';
+import { clientKind } from '../vocab/clientKind';
 import { HEADERS } from '../vocab/headers';
 import { parseApiVersion } from '../vocab/versions';
 import type { AppContext } from './appContext';
@@ -29,7 +30,7 @@ export interface Caller {
 
 /** The official Python client declares a number; the dashboards and scripts are told apart by it. */
 export function isPythonClient(caller: Pick<Caller, 'clientApiVersion' | 'clientVersion'>): boolean {
-  return caller.clientApiVersion !== null && !(caller.clientVersion ?? '').toLowerCase().startsWith('dashboard');
+  return clientKind(caller) === 'python';
 }
 
 export function authUserOf(call: Pick<HttpCall, 'headers'>, authUserHeader: string | null): Identity | null {

@@ -80,13 +80,68 @@ async function streamOutput(
   } catch (error) {
     await app.store.finish(record, 'FAILED', 'null', serializeError(error));
   }
+  // The result is known before the first byte: the request finishes now, and the stream ends with its
+  // last slice, so a reader sees the end as soon as the text (a page that aborts a stream it no
+  // longer needs finds it over more often), and a reader that leaves early leaves nothing running.
+  // Unless the caller follows a log that may still grow: then the result is the job's exit code as
+  // the follow ends, and the request finishes then.
+  const following = output?.follow && followSeconds > 0 ? output.follow : null;
+  if (output && !following) await app.store.finish(record, 'SUCCEEDED', JSON.stringify(output.result ?? null), null);
   startTextStream(res, { [HEADERS.requestId]: record.requestId, [HEADERS.genericRequestId]: record.requestId });
-  if (output) {
-    res.write(output.text);
-    const result = output.follow && followSeconds > 0 ? await followLog(res, output.follow, followSeconds, output.result) : output.result;
-    await app.store.finish(record, 'SUCCEEDED', JSON.stringify(result ?? null), null);
+  if (!output || !following) {
+    await endWhileOpen(res, output?.text ?? '');
+    return;
   }
+  const open = await endWhileOpen(res, output.text, false);
+  const result = open ? await followLog(res, following, followSeconds, output.result) : output.result;
+  await app.store.finish(record, 'SUCCEEDED', JSON.stringify(result ?? null), null);
   res.end();
+}
+
+/** Slice of a streamed answer handed to the socket at a time. */
+const SLICE_CHARS = 64 * 1024;
+
+/**
+ * Writes `text` a slice at a time, each once the socket has taken the last, the last one with the
+ * end of the answer (unless `end` is false: a follow goes on writing), and stops as soon as the client is gone: the official dashboard aborts one of
+ * the two log streams each cluster page opens, and an abandoned stream should cost nothing more (no
+ * megabytes queued for a closed socket, no wait left pending). Slices never split a surrogate pair.
+ */
+async function endWhileOpen(res: ServerResponse, text: string, end = true): Promise<boolean> {
+  let closed = res.destroyed;
+  const onClose = () => {
+    closed = true;
+  };
+  res.once('close', onClose);
+  try {
+    for (let at = 0; at < text.length && !closed; ) {
+      let end = Math.min(at + SLICE_CHARS, text.length);
+      if (end < text.length && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end += 1;
+      const slice = text.slice(at, end);
+      at = end;
+      if (at === text.length && end) {
+        res.end(slice);
+        return true;
+      }
+      if (!res.write(slice) && !closed) await drainedOrClosed(res);
+    }
+    if (end) res.end();
+    return !closed;
+  } finally {
+    res.off('close', onClose);
+  }
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }
 
 /**

@@ -41,7 +41,7 @@ async function statusRecords(input: StatusInput, ctx: OpContext, encoding: Objec
 }
 
 export async function status(input: StatusInput, ctx: OpContext): Promise<unknown> {
-  const encoding = objectEncodingFor(ctx.caller.clientApiVersion);
+  const encoding = objectEncodingFor(ctx.caller);
   if (input.include_credentials) {
     const { matching, records } = await statusRecords(input, ctx, encoding);
     // SSH credentials are the caller's own: other users' clusters get none.
@@ -76,13 +76,14 @@ export async function down(input: { cluster_name: string }): Promise<null> {
   return null;
 }
 
-/** A started cluster gets addresses again; this build assigns stable private ones from its hash. */
-function addressesFor(record: ClusterRecord): [string, string][] {
-  const seed = parseInt(record.clusterHash.replace(/-/g, '').slice(0, 4), 16) || 1;
-  return Array.from({ length: record.handle.launchedNodes }, (_, i) => [
-    `10.${seed % 250}.${i}.${(seed >> 8) + 2}`,
-    `192.0.2.${((seed + i) % 250) + 1}`,
-  ]);
+/**
+ * A started (or launched) cluster gets addresses; this build assigns stable ones from its hash:
+ * private, and public from a documentation range. The one formula: whoever records a start or a
+ * launch (the sessions too) records what this returned, never a second computation.
+ */
+export function stableAddresses(clusterHash: string, nodes: number): [string, string][] {
+  const seed = parseInt(clusterHash.replace(/-/g, '').slice(0, 4), 16) || 1;
+  return Array.from({ length: nodes }, (_, i) => [`10.${seed % 250}.${i}.${(seed >> 8) + 2}`, `192.0.2.${((seed + i) % 250) + 1}`]);
 }
 
 export interface StartInput {
@@ -98,7 +99,7 @@ export async function start(input: StartInput, ctx: OpContext): Promise<unknown>
     ctx.log(`Cluster ${record.name} is already up.\n`);
   } else {
     const handle = record.handle;
-    handle.stableInternalExternalIps = addressesFor(record);
+    handle.stableInternalExternalIps = stableAddresses(record.clusterHash, handle.launchedNodes);
     await globalUserState.addOrUpdateCluster({
       clusterName: record.name,
       handle,
@@ -114,7 +115,7 @@ export async function start(input: StartInput, ctx: OpContext): Promise<unknown>
     await globalUserState.setClusterAutostopValue(record.name, input.idle_minutes_to_autostop, input.down === true);
   }
   // The official client unpickles (or rebuilds) the handle `start` returns.
-  return encodeHandle((await requireCluster(record.name)).handle, objectEncodingFor(ctx.caller.clientApiVersion));
+  return encodeHandle((await requireCluster(record.name)).handle, objectEncodingFor(ctx.caller));
 }
 
 export async function autostop(input: { cluster_name: string; idle_minutes: number; down?: boolean | null }): Promise<null> {
@@ -279,16 +280,28 @@ export async function downloadLogs(input: { cluster_name: string; job_ids?: stri
   return Object.fromEntries(chosen.map((j) => [String(j.jobId), clusterJobFolder(cluster.name, j.jobId)]));
 }
 
-export async function costReport(
-  input: { days?: number | null; dashboard_summary_response?: boolean | null; cluster_hashes?: string[] | null },
-  ctx: OpContext,
-): Promise<CostReportRecord[]> {
-  const encoding = objectEncodingFor(ctx.caller.clientApiVersion);
+interface CostReportInput {
+  days?: number | null;
+  dashboard_summary_response?: boolean | null;
+  cluster_hashes?: string[] | null;
+  cluster_names?: string[] | null;
+}
+
+/**
+ * Clusters' cost over the last `days` (active ones always). As upstream: `cluster_hashes` and
+ * `cluster_names` keep the rows matching either (the dashboard opens a page by name or hash and sends
+ * the URL's value in both), and a filtered answer is always the full record.
+ */
+export async function costReport(input: CostReportInput, ctx: OpContext): Promise<CostReportRecord[]> {
+  const encoding = objectEncodingFor(ctx.caller);
   let history = await globalUserState.getClustersFromHistory({ days: input.days ?? 30 });
-  if (input.cluster_hashes) history = history.filter((h) => input.cluster_hashes!.includes(h.clusterHash));
+  const hashes = input.cluster_hashes == null ? null : new Set(input.cluster_hashes);
+  const names = input.cluster_names == null ? null : new Set(input.cluster_names);
+  if (hashes || names) history = history.filter((h) => hashes?.has(h.clusterHash) || names?.has(h.name));
+  const summary = input.dashboard_summary_response && !hashes && !names;
   return history.map((h) => {
     const record = toCostReportRecord(h, encoding);
-    if (input.dashboard_summary_response) delete record.usage_intervals;
+    if (summary) delete record.usage_intervals;
     return record;
   });
 }

@@ -61,6 +61,7 @@ const costReportBody = z.looseObject({
   days: z.number().int().positive().nullish(),
   dashboard_summary_response: optionalFlag,
   cluster_hashes: z.array(z.string()).max(10_000).nullish(),
+  cluster_names: z.array(z.string()).max(10_000).nullish(),
 });
 
 const eventsBody = z.looseObject({

@@ -2,6 +2,7 @@
 import type { Endpoint } from '../http/endpoint';
 import { apiEndpoints } from './apiRoutes';
 import { clusterEndpoints } from './clusterRoutes';
+import { dashboardConfigEndpoints } from './dashboardConfigRoutes';
 import { infraEndpoints } from './infraRoutes';
 import { downloadEndpoints } from './downloadRoutes';
 import { jobsEndpoints } from './jobsRoutes';
@@ -22,6 +23,7 @@ export const ALL_ENDPOINTS: readonly Endpoint[] = [
   ...recipeEndpoints,
   ...serveEndpoints,
   ...downloadEndpoints,
+  ...dashboardConfigEndpoints,
 ];
 
 export function findEndpoint(method: string, path: string): Endpoint {

@@ -5,6 +5,7 @@ import { baseBody } from '../http/validate';
 import * as serverConfig from '../operations/serverConfig';
 import * as workspaces from '../operations/workspaces';
 import { globalUserState } from '../state/globalUserState';
+import { dashboardSection } from './dashboardConfigRoutes';
 import { WORKSPACE_NAME_MAX_LENGTH, WORKSPACE_NAME_PATTERN, WORKSPACE_NAME_RULE } from '../vocab/names';
 
 export const workspaceName = z
@@ -24,6 +25,7 @@ const configBody = z.looseObject({
         config.nullable().transform((c) => c ?? {}),
       )
       .optional(),
+    dashboard: dashboardSection.optional(),
   }),
 });
 

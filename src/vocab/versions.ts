@@ -20,12 +20,13 @@ export function parseApiVersion(value: unknown): number | undefined {
 }
 
 /**
- * Handles and Resources go to clients declaring at least this API version as dicts, to older ones as
- * base64 pickles (docs/decisions/0008-object-encoding.md). Upstream PR #9302 (merged 2026-04, no API
- * bump) taught the client to accept a dict; it landed while upstream was at API 5x, so 60 is the
- * first version certain to have it. Pickles are what every client, old or new, can decode.
+ * Handles and Resources go to Python clients declaring at least this API version as dicts, to older
+ * ones as base64 pickles (docs/decisions/0008-official-clients.md). Upstream PR #9302 (commit 96df019,
+ * 2026-04-13) taught the client's decoders to accept a dict without bumping the version: upstream was
+ * at 48, and the next bump, 49 (sky batch, 2026-04-22), came after it on every branch. So every
+ * client declaring 49 decodes dicts; one declaring 48 may not, and gets pickles.
  */
-export const DICT_OBJECTS_MIN_API_VERSION = 60;
+export const DICT_OBJECTS_MIN_API_VERSION = 49;
 
 /**
  * `KubernetesNodeInfo` is a dataclass in the Python client: a key it does not know raises TypeError.

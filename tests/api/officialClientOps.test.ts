@@ -176,7 +176,11 @@ describe('handles and resources by the declared API version', () => {
 
   it.each([
     ['no header: our storage JSON', {}, 'json'],
-    ['API 49: base64 pickles', { 'X-SkyPilot-API-Version': '49' }, 'pickle'],
+    [
+      `API ${DICT_OBJECTS_MIN_API_VERSION - 1}: base64 pickles`,
+      { 'X-SkyPilot-API-Version': String(DICT_OBJECTS_MIN_API_VERSION - 1) },
+      'pickle',
+    ],
     [`API ${DICT_OBJECTS_MIN_API_VERSION}: upstream's dicts`, { 'X-SkyPilot-API-Version': String(DICT_OBJECTS_MIN_API_VERSION) }, 'dict'],
   ])('%s', async (_what, headers, kind) => {
     const [row] = await status(headers);

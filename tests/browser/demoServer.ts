@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { createApp } from '../../src/app';
-import { type DemoInstallation, type DemoOptions, installDemo } from '../../src/demo/installDemo';
+import type { DemoInstallation } from '../../src/demo/installDemo';
+import { installSessionDemo, type SessionDemoOptions } from '../../src/sessions/installSessions';
 import { RequestStore } from '../../src/requests/requestStore';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -29,7 +30,7 @@ export interface DemoServerOptions {
   /** Where demo log lines go; default: dropped (tests keep their output clean). */
   log?: (line: string) => void;
   /** The sandbox's settings (on when given); default: the read-only demo. */
-  sandbox?: DemoOptions['sandbox'];
+  sandbox?: SessionDemoOptions['sessions'];
 }
 
 /** Throws a clear message when the dashboard has not been built. */
@@ -44,7 +45,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const builtDir = options.builtDir ?? BUILT_DASHBOARD_DIR;
   assertDashboardBuilt(builtDir);
 
-  const demo = installDemo({ log: options.log ?? (() => undefined), sandbox: options.sandbox ?? false });
+  const demo = installSessionDemo({ log: options.log ?? (() => undefined), sessions: options.sandbox ?? false });
   let store: RequestStore | null = null;
   let server: Server | null = null;
   try {

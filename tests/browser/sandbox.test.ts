@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { loadSandboxSettings } from '../../src/demo/sandbox/sandboxSettings';
+import { loadSessionSettings } from '../../src/sessions/sessionSettings';
 import { browserAvailability, collectErrors, launchBrowser, type PageErrors } from './browser';
 import { REPO_ROOT, startDemoServer, type DemoServer } from './demoServer';
 import { FIXTURES_DIR } from '../demo/demoApp';
@@ -36,7 +36,7 @@ suite(availability.run ? 'sandbox sessions in the built-in dashboard (browser)' 
     savedNow = process.env.SKYPILOT_NOW;
     delete process.env.SKYPILOT_NOW;
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    const shipped = loadSandboxSettings(FIXTURES_DIR, {});
+    const shipped = loadSessionSettings(FIXTURES_DIR, {});
     server = await startDemoServer({
       sandbox: {
         enabled: true,

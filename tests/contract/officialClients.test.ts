@@ -213,7 +213,7 @@ const CALLS: Call[] = [
     }),
     (s, t) => {
       const row = s.value.find((r: { name: string }) => r.name === t.cluster);
-      expect(row.handle).toMatchObject({ kind: 'pickle', head_ip: expect.any(String) });
+      expect(row.handle).toMatchObject({ kind: 'dict', head_ip: expect.any(String) });
       expect(row.accelerators).toMatch(/^\{'[^']+': \d+\}$/);
     },
   ),
@@ -333,7 +333,7 @@ const CALLS: Call[] = [
     '/cost_report',
     'sky.cost_report',
     () => ({ days: 30, cluster_hashes: null }),
-    (s) => expect(s.value.every((r: { resources: string }) => r.resources === 'pickle')).toBe(true),
+    (s) => expect(s.value.every((r: { resources: string }) => r.resources === 'dict')).toBe(true),
   ),
   // sky check, sky gpus list, sky storage ls
   cli('sky check', 'scheduled', 'POST', '/check', 'sky.check', () => ({ clouds: null, verbose: false, workspace: null })),

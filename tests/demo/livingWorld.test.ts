@@ -29,7 +29,7 @@ async function serveAt(at: string): Promise<Answers> {
   process.env.SKYPILOT_NOW = at;
   let demo: DemoApp | null = null;
   try {
-    demo = await startDemoApp({ sandbox: false });
+    demo = await startDemoApp();
     const status = await roundTrip(demo.app, '/status', { body: { all_users: true } });
     const queue = await roundTrip(demo.app, '/jobs/queue/v2', { body: { all_users: true, skip_finished: false } });
     const logs = new Map<string, string>();
@@ -115,7 +115,7 @@ describe('SKYPILOT_NOW', () => {
     else {
       expect(pinnedNowError()).toMatch(error);
       // Never a world silently on the real clock.
-      expect(() => installDemo({ log: () => {}, sandbox: false })).toThrow(error);
+      expect(() => installDemo({ log: () => {} })).toThrow(error);
     }
   });
 });

@@ -26,7 +26,7 @@ beforeAll(async () => {
   delete process.env.SKYPILOT_NOW;
   delete process.env.SKYPILOT_LOG_FOLLOW_MAX_SECONDS;
   process.env.SKYPILOT_LOG_FOLLOWS_PER_CLIENT = '3';
-  demo = await startDemoApp({ sandbox: false });
+  demo = await startDemoApp();
   server = http.createServer(demo.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

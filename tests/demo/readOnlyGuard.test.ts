@@ -102,6 +102,7 @@ const allowed: Case[] = [
   ['GET', '/enabled_clouds', {}, 200],
   ['GET', '/volumes', {}, 200],
   ['GET', '/api/plugins', {}, 200],
+  ['GET', '/dashboard_config', {}, 200],
   ['GET', '/workspaces/config', {}, 200],
   ['POST', '/check', {}, 200],
   ['GET', '/storage/ls', {}, 200],

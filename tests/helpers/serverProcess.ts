@@ -3,6 +3,7 @@
  * started with the given arguments and environment, resolved once it prints the port it listens on.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -20,12 +21,18 @@ export interface ServerProcess {
 /** A test-only endpoint that takes as long as it is told (tests/helpers/slowEndpoint.js), for `preload`. */
 export const SLOW_ENDPOINT = './tests/helpers/slowEndpoint.js';
 
+/** The demo's entry, as `npm start` picks it: with the visitor sessions' wing when it is built. */
+export function demoEntry(): string {
+  const entries = ['./dist/src/sessions/sessions.js', './dist/src/demo/demo.js'];
+  return entries.find((entry) => fs.existsSync(path.join(ROOT, entry))) ?? entries[1];
+}
+
 export function startServerProcess(
   args: string[],
   env: NodeJS.ProcessEnv,
   options: { demo?: boolean; preload?: string[] } = {},
 ): Promise<ServerProcess> {
-  const preload = [...(options.demo ? ['./dist/src/demo/demo.js'] : []), ...(options.preload ?? [])].flatMap((p) => ['-r', p]);
+  const preload = [...(options.demo ? [demoEntry()] : []), ...(options.preload ?? [])].flatMap((p) => ['-r', p]);
   const child = spawn(process.execPath, [...preload, 'dist/src/server.js', ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },

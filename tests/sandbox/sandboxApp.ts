@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { createApp, type SkyApp } from '../../src/app';
-import { type DemoInstallation, installDemo } from '../../src/demo/installDemo';
-import type { SandboxSettings } from '../../src/demo/sandbox/sandboxSettings';
+import { installSessionDemo } from '../../src/sessions/installSessions';
+import type { SessionSettings } from '../../src/sessions/sessionSettings';
 import { RequestStore } from '../../src/requests/requestStore';
 import { drainRequests, fetchResult, type RoundTrip, schedule } from '../helpers/api';
 
@@ -16,7 +16,7 @@ export const SESSION_HEADER = 'X-Demo-Session-Id';
 
 export interface SandboxApp {
   app: SkyApp;
-  demo: DemoInstallation;
+  demo: ReturnType<typeof installSessionDemo>;
   store: RequestStore;
   clock: { now: number };
   /** A new session's id (POST /demo/session). */
@@ -26,13 +26,13 @@ export interface SandboxApp {
   close(): Promise<void>;
 }
 
-export async function startSandboxApp(settings: Partial<SandboxSettings> = {}): Promise<SandboxApp> {
+export async function startSandboxApp(settings: Partial<SessionSettings> = {}): Promise<SandboxApp> {
   const clock = { now: Date.now() };
-  const demo = installDemo({
+  const demo = installSessionDemo({
     reloadMs: 0,
     log: () => {},
     spy: true,
-    sandbox: { enabled: true, redisUrl: null, newSessionsPerMinute: 100_000, ...settings, clock: () => clock.now },
+    sessions: { enabled: true, redisUrl: null, newSessionsPerMinute: 100_000, ...settings, clock: () => clock.now },
   });
   const store = await RequestStore.openSqlite(':memory:');
   const builtDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sky-dash-'));

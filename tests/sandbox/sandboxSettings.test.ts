@@ -2,15 +2,16 @@
  * The sandbox's settings: the shipped sandbox.yaml (off, the documented defaults), the environment
  * over the file, and every bad value stopping the demo with one line that names the setting.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { installDemo } from '../../src/demo/installDemo';
-import { loadSandboxSettings } from '../../src/demo/sandbox/sandboxSettings';
+import { installSessionDemo } from '../../src/sessions/installSessions';
+import { loadSessionSettings } from '../../src/sessions/sessionSettings';
 import { copyFixtures, FIXTURES_DIR } from '../demo/demoApp';
 
 describe('sandbox settings', () => {
   it('ships off, with the documented defaults and four launchable recipes', () => {
-    expect(loadSandboxSettings(FIXTURES_DIR, {})).toMatchObject({
+    expect(loadSessionSettings(FIXTURES_DIR, {})).toMatchObject({
       enabled: false,
       sessionMinutes: 30,
       maxExtensions: 3,
@@ -25,7 +26,7 @@ describe('sandbox settings', () => {
       redisPrefix: 'skyts:demo:',
       statsToken: null,
     });
-    expect(Object.keys(loadSandboxSettings(FIXTURES_DIR, {}).launch)).toEqual([
+    expect(Object.keys(loadSessionSettings(FIXTURES_DIR, {}).launch)).toEqual([
       'llama-finetune',
       'nightly-eval',
       'dev-box',
@@ -41,7 +42,7 @@ describe('sandbox settings', () => {
       SKYPILOT_DEMO_REDIS_URL: 'redis://cache:6379',
       SKYPILOT_DEMO_STATS_TOKEN: 'x'.repeat(16),
     };
-    expect(loadSandboxSettings(FIXTURES_DIR, env)).toMatchObject({
+    expect(loadSessionSettings(FIXTURES_DIR, env)).toMatchObject({
       enabled: true,
       maxSessions: 50,
       sessionMinutes: 0.5,
@@ -59,7 +60,7 @@ describe('sandbox settings', () => {
     [{ SKYPILOT_DEMO_REDIS_URL: 'http://cache' }, "SKYPILOT_DEMO_REDIS_URL must start with redis:// or rediss://, got 'http://cache'"],
     [{ SKYPILOT_DEMO_REDIS_PREFIX: 'has space' }, 'SKYPILOT_DEMO_REDIS_PREFIX must be 1 to 64 letters'],
   ])('refuses %j', (env, message) => {
-    expect(() => loadSandboxSettings(FIXTURES_DIR, env)).toThrow(message);
+    expect(() => loadSessionSettings(FIXTURES_DIR, env)).toThrow(message);
   });
 
   it.each([
@@ -87,9 +88,33 @@ describe('sandbox settings', () => {
     try {
       const file = path.join(dir, 'sandbox.yaml');
       fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(from, to));
-      expect(() => installDemo({ fixturesDir: dir, log: () => {}, sandbox: { enabled: true } }).restore()).toThrow(message);
+      expect(() => installSessionDemo({ fixturesDir: dir, log: () => {}, sessions: { enabled: true } }).restore()).toThrow(message);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the entries', () => {
+  // Sessions are a wing on top of the demo: the read-only entry cannot install them, so asked for
+  // there they stop the start with one line instead of leaving the demo silently read-only.
+  it.each([
+    [
+      'the read-only entry, asked for sessions',
+      'dist/src/demo/demo.js',
+      '1',
+      2,
+      /SKYPILOT_DEMO_SANDBOX asks for visitor sessions.*sessions\.js/,
+    ],
+    ['the sessions entry, with a bad flag', 'dist/src/sessions/sessions.js', 'maybe', 1, /SKYPILOT_DEMO_SANDBOX must be 1 or 0/],
+  ])('%s exits with one line', (_what, entry, flag, code, line) => {
+    const run = spawnSync(process.execPath, ['-r', `./${entry}`, '-e', ''], {
+      cwd: path.resolve(__dirname, '..', '..'),
+      env: { PATH: process.env.PATH ?? '', SKYPILOT_DEMO_SANDBOX: flag },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(code);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(line);
   });
 });

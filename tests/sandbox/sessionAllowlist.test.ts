@@ -6,7 +6,7 @@
 import request from 'supertest';
 import { userHashForName } from '../../src/state/currentUser';
 import { ALLOWED_READS } from '../../src/demo/readOnlyAllowlist';
-import { SESSION_API, SESSION_WRITES } from '../../src/demo/sandbox/sessionAllowlist';
+import { SESSION_API, SESSION_WRITES } from '../../src/sessions/sessionAllowlist';
 import { ALL_ENDPOINTS } from '../../src/routes/endpoints';
 import { UNSUPPORTED_ENDPOINTS } from '../../src/routes/unsupportedRoutes';
 import { stateStore } from '../../src/state/stateStore';

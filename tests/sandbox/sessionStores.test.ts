@@ -5,10 +5,10 @@
  * against a real redis-server (skipped with a message without one, except in CI).
  */
 import Redis from 'ioredis';
-import { MemorySessionStore } from '../../src/demo/sandbox/memorySessionStore';
-import { RedisSessionStore } from '../../src/demo/sandbox/redisSessionStore';
-import type { Change } from '../../src/demo/sandbox/sessionChanges';
-import type { SessionLimits, SessionStore } from '../../src/demo/sandbox/sessionStore';
+import { MemorySessionStore } from '../../src/sessions/memorySessionStore';
+import { RedisSessionStore } from '../../src/sessions/redisSessionStore';
+import type { Change } from '../../src/sessions/sessionChanges';
+import type { SessionLimits, SessionStore } from '../../src/sessions/sessionStore';
 import { REDIS_URL, redisAvailability, testPrefix } from '../helpers/redis';
 
 const MINUTE = 60_000;

@@ -1,13 +1,13 @@
 /**
  * Two promises of decision 0010 that the store-level tests cannot show: the periodic sweep is wired
- * (installSandbox.ts's timer removes an expired session nobody touches; a read would drop it lazily
+ * (installSessions.ts's timer removes an expired session nobody touches; a read would drop it lazily
  * and hide a missing timer), and sessions are copy-on-write (a session stores nothing and reads the
  * shared world itself until it writes, and then holds only its own changes).
  */
 import request from 'supertest';
-import { runInScope } from '../../src/demo/sandbox/sessionContext';
-import type { Session } from '../../src/demo/sandbox/session';
-import type { SessionStore } from '../../src/demo/sandbox/sessionStore';
+import { runInScope } from '../../src/sessions/sessionContext';
+import type { Session } from '../../src/sessions/session';
+import type { SessionStore } from '../../src/sessions/sessionStore';
 import { SESSION_HEADER, type SandboxApp, startSandboxApp } from './sandboxApp';
 
 const MINUTE = 60_000;

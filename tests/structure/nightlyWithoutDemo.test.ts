@@ -46,16 +46,18 @@ beforeAll(() => {
   for (const entry of COPY) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   fs.rmSync(path.join(dir, 'src', 'demo'), { recursive: true });
+  fs.rmSync(path.join(dir, 'src', 'sessions'), { recursive: true });
   // Tests of the demo go with it: every test file that imports, directly or through helpers, what is gone.
   removeDependents(path.join(dir, 'tests'), path.join(dir, 'src', 'demo'));
+  removeDependents(path.join(dir, 'tests'), path.join(dir, 'src', 'sessions'));
 });
 afterAll(() => removeDir(dir));
 
 describe('the nightly without src/demo', () => {
-  it('nothing outside src/demo imports it', () => {
-    const importers = spawnSync('grep', [
+  const importersOf = (wing: string) =>
+    spawnSync('grep', [
       '-rlE',
-      "from '(\\.\\./)+demo/|from '\\./demo/|import '\\./demo/",
+      `from '(\\.\\./)+${wing}/|from '\\./${wing}/|import '\\./${wing}/`,
       path.join(ROOT, 'src'),
       path.join(ROOT, 'bench'),
     ])
@@ -63,9 +65,15 @@ describe('the nightly without src/demo', () => {
       .trim()
       .split('\n')
       .filter(Boolean)
-      .map((f) => path.relative(ROOT, f))
-      .filter((f) => !f.startsWith(`src${path.sep}demo${path.sep}`));
-    expect(importers).toEqual([]);
+      .map((f) => path.relative(ROOT, f));
+  const inside = (f: string, wing: string) => f.startsWith(`src${path.sep}${wing}${path.sep}`);
+
+  it('nothing outside src/demo imports it but the sessions on top of it', () => {
+    expect(importersOf('demo').filter((f) => !inside(f, 'demo') && !inside(f, 'sessions'))).toEqual([]);
+  });
+
+  it('nothing outside src/sessions imports it: the demo stands without its sessions', () => {
+    expect(importersOf('sessions').filter((f) => !inside(f, 'sessions'))).toEqual([]);
   });
 
   it('type-checks and builds', () => {

@@ -26,7 +26,7 @@ export async function fetchHealth(): Promise<{ health: Health; demo: boolean; sa
   return { health: data ?? {}, demo: mode === 'true' || mode === 'sandbox', sandbox: mode === 'sandbox' };
 }
 
-/** The visitor's sandbox session (src/demo/sandbox/sessionEndpoints.ts); `session_id` null when none could be had. */
+/** The visitor's sandbox session (src/sessions/sessionEndpoints.ts); `session_id` null when none could be had. */
 export interface SandboxSession {
   session_id: string | null;
   seconds_left?: number;

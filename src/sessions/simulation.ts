@@ -4,7 +4,7 @@
  * shows one more line every `line_seconds`. So thousands of sessions cost nothing while nobody
  * looks, and every replica derives the same answer from the same changes.
  */
-import type { ClusterJobStatus, ClusterStatus } from '../../vocab/statuses';
+import type { ClusterJobStatus, ClusterStatus } from '../vocab/statuses';
 
 export interface Transition {
   from: ClusterStatus | null;
@@ -72,7 +72,7 @@ export function upTime(story: ClusterStory, provisioningAt: number): number | nu
 }
 
 // The provisioning log is the living world's too (its clusters launch): one body, in living/.
-export { type ProvisionTarget, provisionLog } from '../living/provisionLog';
+export { type ProvisionTarget, provisionLog } from '../demo/living/provisionLog';
 
 export interface JobTimeline {
   status: ClusterJobStatus;

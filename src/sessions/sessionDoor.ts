@@ -12,22 +12,22 @@
  * header to clients that do not use the cookie (so page scripts never see a browser's id, which the
  * cookie keeps HttpOnly), and `X-Demo-Session-Notice` when there is something to tell.
  */
-import type { HookResult, RequestHook } from '../../appExtensions';
-import { errorReply } from '../../http/errorReply';
-import { header, type HttpCall } from '../../http/httpCall';
-import { HEADERS } from '../../vocab/headers';
-import { DemoModeError } from '../demoModeError';
-import { judge } from '../readOnlyGuard';
-import { STATIC_PREFIX } from '../readOnlyAllowlist';
+import type { HookResult, RequestHook } from '../appExtensions';
+import { errorReply } from '../http/errorReply';
+import { header, type HttpCall } from '../http/httpCall';
+import { HEADERS } from '../vocab/headers';
+import { DemoModeError } from '../demo/demoModeError';
+import { judge } from '../demo/readOnlyGuard';
+import { STATIC_PREFIX } from '../demo/readOnlyAllowlist';
 import type { Session } from './session';
 import { isSessionApi, isSessionWrite } from './sessionAllowlist';
 import { currentScope, runInScope, type SessionScope } from './sessionContext';
 import { isSecure, sessionCookie } from './sessionCookie';
-import { changeLimit, invalidSessionId, NO_SESSION_MESSAGES, SandboxRefusal } from './sessionErrors';
+import { changeLimit, invalidSessionId, NO_SESSION_MESSAGES, SessionRefusal } from './sessionErrors';
 import { sessionPrincipal } from './sessionId';
 import { type ResolverDeps, resolveSession, type SessionPolicy } from './sessionResolver';
 
-export interface SandboxHookDeps extends ResolverDeps {
+export interface SessionDoorDeps extends ResolverDeps {
   maxChanges: number;
   /** How long the cookie lives (longer than any session, see sessionCookie.ts). */
   cookieSeconds: number;
@@ -56,7 +56,7 @@ export function sessionHeaders(session: Session | null, notice: string | null, c
   return headers;
 }
 
-export function sandboxHook(deps: SandboxHookDeps): RequestHook {
+export function sessionDoor(deps: SessionDoorDeps): RequestHook {
   return async (call, address, context): Promise<HookResult> => {
     const verdict = judge(call.method, call.raw.url ?? '', call.headers);
     const target = verdict.allow ? null : (verdict.target ?? null);
@@ -75,7 +75,7 @@ export function sandboxHook(deps: SandboxHookDeps): RequestHook {
     const apiClient = resolution?.source === 'header' || (resolution?.source === 'none' && !isNavigation(call));
     const headers = sessionHeaders(apiClient ? session : null, notice, cookie);
     const scope: SessionScope = { session, notice, store: deps.store, world: null };
-    const refuse = async (error: DemoModeError | SandboxRefusal) => {
+    const refuse = async (error: DemoModeError | SessionRefusal) => {
       if (call.method !== 'GET' && call.method !== 'HEAD') deps.store.count('refused_writes');
       const reply = target ? await runInScope(scope, () => context.refuse(error, target)) : errorReply(error);
       return { headers, reply };
@@ -87,7 +87,7 @@ export function sandboxHook(deps: SandboxHookDeps): RequestHook {
     if (target && isSessionWrite(target)) {
       if (!session) {
         const why = notice === 'capacity' || notice === 'rate' ? notice : 'unavailable';
-        return refuse(new SandboxRefusal(`sandbox_${why}`, NO_SESSION_MESSAGES[why]));
+        return refuse(new SessionRefusal(`sandbox_${why}`, NO_SESSION_MESSAGES[why]));
       }
       if (session.changes.length >= deps.maxChanges) return refuse(changeLimit(deps.maxChanges));
     }

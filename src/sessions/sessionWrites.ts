@@ -8,17 +8,17 @@
  * something the sandbox does not simulate (a job moved to RUNNING, a new cluster outside a launch)
  * refuses too. Each writer checks its target against the session's own world, as the database would.
  */
-import { clusterDoesNotExist, SkyPilotError } from '../../errors';
-import type { ClusterJobStatus, ManagedJobStatus, UserRole } from '../../vocab/statuses';
-import type { WorkspaceConfig } from '../../vocab/workspaces';
-import { demoNowSeconds } from '../demoClock';
-import { DemoModeError } from '../demoModeError';
-import type { DemoManifest } from '../fakes';
-import type { World } from '../world';
-import type { WorldCache } from '../worldCache';
+import { clusterDoesNotExist, SkyPilotError } from '../errors';
+import type { ClusterJobStatus, ManagedJobStatus, UserRole } from '../vocab/statuses';
+import type { WorkspaceConfig } from '../vocab/workspaces';
+import { demoNowSeconds } from '../demo/demoClock';
+import { DemoModeError } from '../demo/demoModeError';
+import type { DemoManifest } from '../demo/fakes';
+import type { World } from '../demo/world';
+import type { WorldCache } from '../demo/worldCache';
 import { type Change, MAX_CHANGE_BYTES } from './sessionChanges';
 import { currentScope, type SessionScope } from './sessionContext';
-import { SandboxRefusal } from './sessionErrors';
+import { SessionRefusal } from './sessionErrors';
 
 type ChangeInput = Change extends infer C ? (C extends Change ? Omit<C, 'at'> : never) : never;
 
@@ -33,7 +33,7 @@ export async function recordChange(what: string, change: ChangeInput): Promise<v
   const scope = sessionOf(what);
   const full = { ...change, at: demoNowSeconds() } as Change;
   if (Buffer.byteLength(JSON.stringify(full)) > MAX_CHANGE_BYTES) {
-    throw new SandboxRefusal('change_too_large', `This change is over ${MAX_CHANGE_BYTES / 1024} KiB, more than a sandbox session keeps.`);
+    throw new SessionRefusal('change_too_large', `This change is over ${MAX_CHANGE_BYTES / 1024} KiB, more than a sandbox session keeps.`);
   }
   await scope.store.append(scope.session, full);
   scope.world = null;
@@ -63,7 +63,7 @@ export function withSessionWrites(manifest: DemoManifest, world: WorldCache): De
         if (!current(what).clusters.some((c) => c.name === input.clusterName) || !input.ready) {
           throw new DemoModeError(`${what} would create a cluster: launch one of the demo's recipes instead (POST /launch)`);
         }
-        await recordChange(what, { kind: 'start', cluster: input.clusterName });
+        await recordChange(what, { kind: 'start', cluster: input.clusterName, ips: input.handle.stableInternalExternalIps ?? null });
         return cluster(what, input.clusterName);
       },
       setClusterAutostopValue: async (name: string, minutes: number, down: boolean) => {

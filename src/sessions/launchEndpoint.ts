@@ -8,14 +8,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { encodeHandle, objectEncodingFor } from '../../api/objectEncoding';
-import { SkyPilotError } from '../../errors';
-import { type Endpoint, scheduledEndpoint } from '../../http/endpoint';
-import { baseBody, clusterName } from '../../http/validate';
-import { DEFAULT_WORKSPACE } from '../../vocab/workspaces';
-import { DemoModeError } from '../demoModeError';
-import type { WorldCache } from '../worldCache';
-import type { SandboxSettings } from './sandboxSettings';
+import { encodeHandle, objectEncodingFor } from '../api/objectEncoding';
+import { SkyPilotError } from '../errors';
+import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
+import { baseBody, clusterName } from '../http/validate';
+import { DEFAULT_WORKSPACE } from '../vocab/workspaces';
+import { DemoModeError } from '../demo/demoModeError';
+import type { WorldCache } from '../demo/worldCache';
+import type { SessionSettings } from './sessionSettings';
 import { recordChange } from './sessionWrites';
 
 const MAX_TASK_BYTES = 64 * 1024;
@@ -35,7 +35,7 @@ function recipeNamed(task: string, recipes: { name: string; content: string }[])
   return recipes.find((r) => r.content.trim() === task.trim())?.name ?? null;
 }
 
-export function launchEndpoint(settings: SandboxSettings, world: WorldCache): Endpoint {
+export function launchEndpoint(settings: SessionSettings, world: WorldCache): Endpoint {
   return scheduledEndpoint('POST', '/launch', {
     name: 'sky.launch',
     effect: 'write',
@@ -68,7 +68,7 @@ export function launchEndpoint(settings: SandboxSettings, world: WorldCache): En
       );
       const cluster = world.current().clusters.find((c) => c.name === name);
       if (!cluster) throw new SkyPilotError('ClusterDoesNotExist', `Cluster '${name}' could not be launched.`);
-      return [1, encodeHandle(cluster.handle, objectEncodingFor(ctx.caller.clientApiVersion))];
+      return [1, encodeHandle(cluster.handle, objectEncodingFor(ctx.caller))];
     },
   });
 }

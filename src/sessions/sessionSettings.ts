@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { cloudRegistry } from '../../state/clouds';
-import { parseYamlText } from '../yamlFiles';
+import { cloudRegistry } from '../state/clouds';
+import { parseYamlText } from '../demo/yamlFiles';
 
 const SETTINGS_FILE = 'sandbox.yaml';
 
@@ -55,7 +55,7 @@ const fileSchema = z.strictObject({
   launch: z.record(z.string(), launchSpec).default({}),
 });
 
-export interface SandboxSettings {
+export interface SessionSettings {
   enabled: boolean;
   sessionMinutes: number;
   maxExtensions: number;
@@ -74,8 +74,8 @@ export interface SandboxSettings {
   statsToken: string | null;
 }
 
-export class SandboxSettingsError extends Error {
-  override readonly name = 'SandboxSettingsError';
+export class SessionSettingsError extends Error {
+  override readonly name = 'SessionSettingsError';
 }
 
 /** Environment variable -> field of sandbox.yaml, for the numeric settings. */
@@ -99,26 +99,26 @@ function readFile(dir: string): unknown {
   try {
     return parseYamlText(fs.readFileSync(file, 'utf8')) ?? {};
   } catch (error) {
-    throw new SandboxSettingsError(`${SETTINGS_FILE}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    throw new SessionSettingsError(`${SETTINGS_FILE}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
 }
 
 function parseFlag(name: string, value: string): boolean {
   if (/^(1|true|yes|on)$/i.test(value.trim())) return true;
   if (/^(0|false|no|off)$/i.test(value.trim())) return false;
-  throw new SandboxSettingsError(`${name} must be 1 or 0 (true or false), got '${value}'`);
+  throw new SessionSettingsError(`${name} must be 1 or 0 (true or false), got '${value}'`);
 }
 
-export function loadSandboxSettings(fixturesDir: string, env: NodeJS.ProcessEnv = process.env): SandboxSettings {
+export function loadSessionSettings(fixturesDir: string, env: NodeJS.ProcessEnv = process.env): SessionSettings {
   const raw = readFile(fixturesDir) as Record<string, unknown>;
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new SandboxSettingsError(`${SETTINGS_FILE}: expected a mapping`);
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new SessionSettingsError(`${SETTINGS_FILE}: expected a mapping`);
   const merged: Record<string, unknown> = { ...raw };
   const fromEnv = new Map<string, string>();
   if (env.SKYPILOT_DEMO_SANDBOX?.trim()) merged.enabled = parseFlag('SKYPILOT_DEMO_SANDBOX', env.SKYPILOT_DEMO_SANDBOX);
   for (const [name, field] of Object.entries(ENV_NUMBERS)) {
     const value = env[name]?.trim();
     if (!value) continue;
-    if (!/^\d+(\.\d+)?$/.test(value)) throw new SandboxSettingsError(`${name} must be a number, got '${value}'`);
+    if (!/^\d+(\.\d+)?$/.test(value)) throw new SessionSettingsError(`${name} must be a number, got '${value}'`);
     merged[field] = Number(value);
     fromEnv.set(field, name);
   }
@@ -127,30 +127,30 @@ export function loadSandboxSettings(fixturesDir: string, env: NodeJS.ProcessEnv 
     const issue = parsed.error.issues[0];
     const field = issue.path.map(String).join('.');
     const where = fromEnv.get(String(issue.path[0])) ?? (field ? `${SETTINGS_FILE}: ${field}` : SETTINGS_FILE);
-    throw new SandboxSettingsError(`${where}: ${issue.message}`);
+    throw new SessionSettingsError(`${where}: ${issue.message}`);
   }
   const s = parsed.data;
   for (const [recipe, spec] of Object.entries(s.launch)) {
     try {
       cloudRegistry.fromName(spec.cloud).validateInstanceType(spec.instance_type);
     } catch (error) {
-      throw new SandboxSettingsError(`${SETTINGS_FILE}: launch.${recipe}.instance_type: ${(error as Error).message}`);
+      throw new SessionSettingsError(`${SETTINGS_FILE}: launch.${recipe}.instance_type: ${(error as Error).message}`);
     }
     if (!fs.existsSync(path.join(fixturesDir, spec.log))) {
-      throw new SandboxSettingsError(`${SETTINGS_FILE}: launch.${recipe}.log: file '${spec.log}' does not exist`);
+      throw new SessionSettingsError(`${SETTINGS_FILE}: launch.${recipe}.log: file '${spec.log}' does not exist`);
     }
   }
   const statsToken = env.SKYPILOT_DEMO_STATS_TOKEN?.trim() || null;
   if (statsToken && statsToken.length < STATS_TOKEN_MIN_LENGTH) {
-    throw new SandboxSettingsError(`SKYPILOT_DEMO_STATS_TOKEN must be at least ${STATS_TOKEN_MIN_LENGTH} characters`);
+    throw new SessionSettingsError(`SKYPILOT_DEMO_STATS_TOKEN must be at least ${STATS_TOKEN_MIN_LENGTH} characters`);
   }
   const redisUrl = env.SKYPILOT_DEMO_REDIS_URL?.trim() || null;
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
-    throw new SandboxSettingsError(`SKYPILOT_DEMO_REDIS_URL must start with redis:// or rediss://, got '${redisUrl}'`);
+    throw new SessionSettingsError(`SKYPILOT_DEMO_REDIS_URL must start with redis:// or rediss://, got '${redisUrl}'`);
   }
   const redisPrefix = env.SKYPILOT_DEMO_REDIS_PREFIX?.trim() || 'skyts:demo:';
   if (!/^[\w:.-]{1,64}$/.test(redisPrefix)) {
-    throw new SandboxSettingsError(
+    throw new SessionSettingsError(
       `SKYPILOT_DEMO_REDIS_PREFIX must be 1 to 64 letters, digits, ':', '.', '_' or '-', got '${redisPrefix}'`,
     );
   }

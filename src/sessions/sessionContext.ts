@@ -5,7 +5,7 @@
  * and write the right session without any parameter naming it.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { World } from '../world';
+import type { World } from '../demo/world';
 import type { Session, SessionNotice } from './session';
 import type { SessionStore } from './sessionStore';
 

@@ -3,8 +3,8 @@
  * the shared world. Order matters and is kept: a later stop wins over an earlier start, a launch
  * reuses a name only once the old cluster is gone.
  */
-import type { UserRole } from '../../vocab/statuses';
-import type { WorkspaceConfig } from '../../vocab/workspaces';
+import type { UserRole } from '../vocab/statuses';
+import type { WorkspaceConfig } from '../vocab/workspaces';
 import type { Change } from './sessionChanges';
 import type { Step } from './simulation';
 
@@ -13,6 +13,8 @@ export type LaunchChange = Extract<Change, { kind: 'launch' }>;
 export interface ClusterOverride {
   steps: Step[];
   autostop: { minutes: number; down: boolean } | null;
+  /** The addresses its latest start recorded. */
+  ips?: [string, string][] | null;
 }
 
 export interface Launched {
@@ -72,6 +74,7 @@ export function fold(changes: readonly Change[], timing: { startSeconds: number;
         target.steps.push({ kind: 'provision', why: 'start', at: c.at, seconds: timing.startSeconds });
         // A (re)started cluster comes up with autostop off, as in SkyPilot; `start -i` sets it after.
         target.autostop = { minutes: -1, down: false };
+        target.ips = c.ips ?? null;
         break;
       }
       case 'autostop':

@@ -5,13 +5,14 @@
  * ones (the fakes deep-copy whatever they hand out), and only records a change touches are new.
  */
 import cloneDeep from 'lodash.clonedeep';
-import type { ClusterEvent, ClusterHistoryRecord, ClusterJob, ClusterRecord, ManagedJob } from '../../state/records';
-import { isActiveClusterJob, isTerminalManagedJob } from '../../vocab/statuses';
-import { lazy, lazySections } from '../lazySections';
-import { historyOf, nodesInUse, type World } from '../world';
-import { addressesFor, launchedClusterRecord, launchedJob, taskSummary } from './launchedCluster';
+import { stableAddresses } from '../operations/clusters';
+import type { ClusterEvent, ClusterHistoryRecord, ClusterJob, ClusterRecord, ManagedJob } from '../state/records';
+import { isActiveClusterJob, isTerminalManagedJob } from '../vocab/statuses';
+import { lazy, lazySections } from '../demo/lazySections';
+import { historyOf, nodesInUse, type World } from '../demo/world';
+import { launchedClusterRecord, launchedJob, taskSummary } from './launchedCluster';
 import { type ClusterOverride, fold, type LaunchChange, type Overlay } from './overlay';
-import type { LaunchSpec } from './sandboxSettings';
+import type { LaunchSpec } from './sessionSettings';
 import type { Change } from './sessionChanges';
 import { type ClusterStory, jobTimeline, provisionLog, replay, type Transition, upTime } from './simulation';
 
@@ -51,8 +52,7 @@ function changedFixture(c: ClusterRecord, o: ClusterOverride, now: number): Live
   const record: ClusterRecord = { ...c, autostop: o.autostop?.minutes ?? c.autostop, toDown: o.autostop?.down ?? c.toDown };
   if (story) {
     record.handle = cloneDeep(c.handle);
-    record.handle.stableInternalExternalIps =
-      story.status !== 'UP' ? null : (c.handle.stableInternalExternalIps ?? addressesFor(c.clusterHash, c.handle.launchedNodes));
+    record.handle.stableInternalExternalIps = story.status !== 'UP' ? null : (o.ips ?? c.handle.stableInternalExternalIps ?? null);
     Object.assign(record, { status: story.status, statusUpdatedAt: story.statusUpdatedAt, lastEvent: story.lastEvent });
     if (story.provisioning) {
       record.launchedAt = story.provisioning.at;
@@ -176,6 +176,13 @@ export function sessionWorld(base: World, changes: readonly Change[], now: numbe
     return { jobs, logs };
   });
 
+  // The head's public address as its latest provisioning recorded it (a stop clears the handle's).
+  const headIpOf = (l: Live): string => {
+    const ips = l.launch
+      ? stableAddresses(l.record.clusterHash, l.record.handle.launchedNodes)
+      : (overlay.clusters.get(l.record.name)?.ips ?? base.clusters.find((c) => c.name === l.record.name)?.handle.stableInternalExternalIps);
+    return ips?.[0]?.[1] ?? '';
+  };
   const provisionLogs = lazy(() => {
     const logs = new Map(base.provisionLogs);
     for (const l of live()) {
@@ -193,7 +200,7 @@ export function sessionWorld(base: World, changes: readonly Change[], now: numbe
             region: c.handle.launchedResources.region,
             instanceType: c.handle.launchedResources.instanceType ?? '',
             nodes: c.handle.launchedNodes,
-            headIp: addressesFor(c.clusterHash, c.handle.launchedNodes)[0][1],
+            headIp: headIpOf(l),
           },
           p,
           now,

@@ -8,14 +8,26 @@
  * wrote, or a damaged one, is dropped rather than trusted.
  */
 import { z } from 'zod';
-import { USER_ROLES } from '../../vocab/statuses';
+import { USER_ROLES } from '../vocab/statuses';
 
 const name = z.string().min(1).max(255);
 const at = z.number();
+const ip = z.string().max(64);
+const MAX_NODES = 512;
 
 export const changeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('stop'), cluster: name, at }),
-  z.object({ kind: z.literal('start'), cluster: name, at }),
+  // The addresses the start operation assigned (recorded, so no second formula derives them);
+  // absent in changes stored before they were recorded.
+  z.object({
+    kind: z.literal('start'),
+    cluster: name,
+    ips: z
+      .array(z.tuple([ip, ip]))
+      .max(MAX_NODES)
+      .nullish(),
+    at,
+  }),
   z.object({ kind: z.literal('down'), cluster: name, at }),
   z.object({ kind: z.literal('autostop'), cluster: name, minutes: z.number().int().min(-1), down: z.boolean(), at }),
   z.object({ kind: z.literal('clear_jobs'), cluster: name, at }),

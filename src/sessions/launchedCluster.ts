@@ -3,21 +3,16 @@
  * so every endpoint and client treats it alike) on the infrastructure `sandbox.yaml` names for the
  * recipe, owned by the visitor (the demo's current user), and the job that runs the recipe's task.
  */
-import { CloudVmRayResourceHandle } from '../../state/cloudVmRayResourceHandle';
-import { cloudRegistry } from '../../state/clouds';
-import type { ClusterJob, ClusterRecord, Recipe } from '../../state/records';
-import { Resources } from '../../state/resources';
-import { hashOf } from '../world';
+import { stableAddresses } from '../operations/clusters';
+import { CloudVmRayResourceHandle } from '../state/cloudVmRayResourceHandle';
+import { cloudRegistry } from '../state/clouds';
+import type { ClusterJob, ClusterRecord, Recipe } from '../state/records';
+import { Resources } from '../state/resources';
+import { hashOf } from '../demo/world';
 import type { LaunchChange } from './overlay';
-import type { LaunchSpec } from './sandboxSettings';
+import type { LaunchSpec } from './sessionSettings';
 import type { ClusterStory, JobTimeline } from './simulation';
-import { parseYamlText } from '../yamlFiles';
-
-/** Stable addresses for a cluster that is up: private from its hash, public from the documentation range. */
-export function addressesFor(clusterHash: string, nodes: number): [string, string][] {
-  const seed = parseInt(clusterHash.replace(/-/g, '').slice(0, 4), 16) || 1;
-  return Array.from({ length: nodes }, (_, i) => [`10.${seed % 250}.${i}.${(seed >> 8) + 2}`, `198.51.100.${((seed + i) % 250) + 1}`]);
-}
+import { parseYamlText } from '../demo/yamlFiles';
 
 /** The task's name and what its job asks for, as `sky queue` shows it (`1x[H100:1]`). */
 export function taskSummary(recipe: Recipe | undefined, nodes: number): { jobName: string; resources: string } {
@@ -56,7 +51,7 @@ export function launchedClusterRecord(
       zone: spec.zone ?? null,
       ports: spec.ports ?? null,
     }),
-    stableInternalExternalIps: story.status === 'UP' ? addressesFor(clusterHash, spec.nodes) : null,
+    stableInternalExternalIps: story.status === 'UP' ? stableAddresses(clusterHash, spec.nodes) : null,
     stableSshPorts: Array.from({ length: spec.nodes }, () => 22),
     sshUser: spec.cloud === 'Kubernetes' ? 'sky' : spec.cloud === 'GCP' ? 'gcpuser' : 'ubuntu',
   });

@@ -8,9 +8,9 @@
  * shared by that session's requests in that second (every request reads the current user at least,
  * so deriving it per request cost half the round trips); a bounded number are kept.
  */
-import { demoNowSeconds } from '../demoClock';
-import type { World } from '../world';
-import type { WorldCache } from '../worldCache';
+import { demoNowSeconds } from '../demo/demoClock';
+import type { World } from '../demo/world';
+import type { WorldCache } from '../demo/worldCache';
 import { currentScope, type SessionScope } from './sessionContext';
 import { type Simulation, sessionWorld } from './sessionWorld';
 

@@ -10,12 +10,12 @@
  * - `GET /demo/stats`: counters for operators, with `Authorization: Bearer $SKYPILOT_DEMO_STATS_TOKEN`.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { HttpError } from '../../errors';
-import type { Endpoint } from '../../http/endpoint';
-import { header, type HttpCall, type HttpReply } from '../../http/httpCall';
-import { clientAddress } from '../../http/clientAddress';
-import type { SandboxSettings } from './sandboxSettings';
-import { sessionHeaders } from './sandboxHook';
+import { HttpError } from '../errors';
+import type { Endpoint } from '../http/endpoint';
+import { header, type HttpCall, type HttpReply } from '../http/httpCall';
+import { clientAddress } from '../http/clientAddress';
+import type { SessionSettings } from './sessionSettings';
+import { sessionHeaders } from './sessionDoor';
 import { type Session, viewOf } from './session';
 import { currentScope } from './sessionContext';
 import { clearedSessionCookie, isSecure, sessionCookie } from './sessionCookie';
@@ -24,7 +24,7 @@ import { createSession, type ResolverDeps } from './sessionResolver';
 import { type Clock, COUNTERS, type SessionStore } from './sessionStore';
 
 export interface SessionEndpointDeps extends ResolverDeps {
-  settings: SandboxSettings;
+  settings: SessionSettings;
   cookieSeconds: number;
   clock: Clock;
 }
@@ -51,7 +51,7 @@ function authorizeStats(call: HttpCall, token: string | null): void {
     throw new HttpError(403, 'stats_token_wrong', 'Forbidden', 'The stats token is wrong.');
 }
 
-async function statsOf(store: SessionStore, settings: SandboxSettings) {
+async function statsOf(store: SessionStore, settings: SessionSettings) {
   const { live, counters, changeBytes } = await store.stats();
   const counter = (name: string) => counters[name] ?? 0;
   const writes = Object.fromEntries(

@@ -8,8 +8,8 @@
  * Refused, or with the store down, the visitor simply has no session: the read-only world, with the
  * reason as the notice. Nothing here throws for a store failure.
  */
-import { header, type HttpCall } from '../../http/httpCall';
-import { HEADERS } from '../../vocab/headers';
+import { header, type HttpCall } from '../http/httpCall';
+import { HEADERS } from '../vocab/headers';
 import type { NewSessionLimiter } from './newSessionLimiter';
 import type { Session, SessionNotice } from './session';
 import { readSessionCookie } from './sessionCookie';

@@ -36,13 +36,13 @@ export function redisLost(redis: Redis): boolean {
 
 type Script = keyof typeof SCRIPTS;
 const SCRIPTS = {
-  sandboxCreate: scripts.CREATE,
-  sandboxGet: scripts.GET,
-  sandboxAppend: scripts.APPEND,
-  sandboxExtend: scripts.EXTEND,
-  sandboxReset: scripts.RESET,
-  sandboxEnd: scripts.END,
-  sandboxSweep: scripts.SWEEP,
+  sessionsCreate: scripts.CREATE,
+  sessionsGet: scripts.GET,
+  sessionsAppend: scripts.APPEND,
+  sessionsExtend: scripts.EXTEND,
+  sessionsReset: scripts.RESET,
+  sessionsEnd: scripts.END,
+  sessionsSweep: scripts.SWEEP,
 } as const;
 
 type GetReply = [string, string, string, string, string, string, number, string[], string] | null;
@@ -107,7 +107,7 @@ export class RedisSessionStore implements SessionStore {
     const now = this.clock();
     const id = newSessionId();
     const created = await this.run<number | string>(
-      'sandboxCreate',
+      'sessionsCreate',
       id,
       now,
       this.limits.ttlMs,
@@ -131,7 +131,7 @@ export class RedisSessionStore implements SessionStore {
   async get(id: string): Promise<Session | null> {
     const copy = this.copies.get(id);
     const reply = await this.run<GetReply>(
-      'sandboxGet',
+      'sessionsGet',
       id,
       this.clock(),
       copy ? copy.generation : -1,
@@ -172,7 +172,7 @@ export class RedisSessionStore implements SessionStore {
   async append(session: Session, change: Change): Promise<void> {
     const json = JSON.stringify(change);
     const length = await this.run<number>(
-      'sandboxAppend',
+      'sessionsAppend',
       session.id,
       this.clock(),
       json,
@@ -191,7 +191,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async extend(id: string): Promise<Session | null> {
-    const expires = await this.run<number>('sandboxExtend', id, this.clock(), this.limits.ttlMs, this.sharedTtlMs);
+    const expires = await this.run<number>('sessionsExtend', id, this.clock(), this.limits.ttlMs, this.sharedTtlMs);
     if (expires === -1) return null;
     if (expires === -2) {
       const session = await this.get(id);
@@ -201,19 +201,19 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async reset(id: string): Promise<Session | null> {
-    const done = await this.run<number>('sandboxReset', id, this.clock());
+    const done = await this.run<number>('sessionsReset', id, this.clock());
     return done ? this.get(id) : null;
   }
 
   async end(id: string): Promise<boolean> {
     this.copies.delete(id);
-    return (await this.run<number>('sandboxEnd', id)) === 1;
+    return (await this.run<number>('sessionsEnd', id)) === 1;
   }
 
   async sweep(): Promise<number> {
     let total = 0;
     for (;;) {
-      const removed = await this.run<number>('sandboxSweep', this.clock(), SWEEP_BATCH);
+      const removed = await this.run<number>('sessionsSweep', this.clock(), SWEEP_BATCH);
       total += removed;
       if (removed < SWEEP_BATCH) break;
     }

@@ -5,7 +5,7 @@
  * a browser that comes back with an expired session's cookie is told its session expired, rather than
  * silently getting a new one.
  */
-import { header, type HttpCall } from '../../http/httpCall';
+import { header, type HttpCall } from '../http/httpCall';
 
 export const SESSION_COOKIE = 'skyts_demo_session';
 

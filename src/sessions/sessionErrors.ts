@@ -1,5 +1,5 @@
 /** The typed refusals of the session endpoints (HTTP 4xx, type `DemoSessionError`, one code each). */
-import { HttpError } from '../../errors';
+import { HttpError } from '../errors';
 
 export class DemoSessionError extends HttpError {
   constructor(status: number, code: string, message: string) {
@@ -29,7 +29,7 @@ export const noExtensionsLeft = (max: number, expiresAt: number) =>
  * as the read-only demo answers a write (type `DemoModeError`, 403, a failed request for scheduled
  * endpoints), with a message saying why and what to do.
  */
-export class SandboxRefusal extends HttpError {
+export class SessionRefusal extends HttpError {
   constructor(code: string, message: string) {
     super(403, code, 'DemoModeError', message);
   }
@@ -43,9 +43,9 @@ export const NO_SESSION_MESSAGES = {
 } as const;
 
 export const changeLimit = (max: number) =>
-  new SandboxRefusal(
+  new SessionRefusal(
     'session_change_limit',
     `This sandbox session has made ${max} changes, the most allowed: reset it (POST /demo/session/reset) to start over.`,
   );
 
-export const sessionEnded = () => new SandboxRefusal('session_ended', 'This sandbox session has ended: reload to get a fresh one.');
+export const sessionEnded = () => new SessionRefusal('session_ended', 'This sandbox session has ended: reload to get a fresh one.');

@@ -5,7 +5,7 @@
  */
 import type Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { clientKey } from '../../http/rateLimit';
+import { clientKey } from '../http/rateLimit';
 import { redisLost } from './redisSessionStore';
 
 export interface NewSessionLimiter {

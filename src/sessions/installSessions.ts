@@ -1,47 +1,54 @@
 /**
- * Builds the sandbox for the demo installer: the session store (memory, or Redis when
- * SKYPILOT_DEMO_REDIS_URL is set), the session-aware world the fakes read, the request hook, the
- * session endpoints and `/launch`, and the periodic sweep. `installDemo` puts the pieces in place
- * through its one sinon sandbox; `close()` stops the sweep and the store.
+ * Visitor sessions' install step, on top of the demo's: the session store (memory, or Redis when
+ * SKYPILOT_DEMO_REDIS_URL is set), the session-aware world the fakes read, the session writes that
+ * extend the demo's manifest, the door (request hook), the session endpoints and `/launch`, and the
+ * periodic sweep. `installSessionDemo` hands them to `installDemo` as its extension, which puts them
+ * in place through its one sinon sandbox; `close()` stops the sweep and the store.
+ *
+ * The sessions depend on the demo, never the reverse: delete src/sessions/ and the read-only demo
+ * stands as it is.
  */
-import type { RequestHook } from '../../appExtensions';
-import type { Endpoint } from '../../http/endpoint';
-import type { FixtureSource } from '../fixtureLoader';
-import type { WorldCache } from '../worldCache';
+import type { RequestHook } from '../appExtensions';
+import type { Endpoint } from '../http/endpoint';
+import type { FixtureSource } from '../demo/fixtureLoader';
+import { type DemoExtension, type DemoInstallation, type DemoOptions, installDemo } from '../demo/installDemo';
+import type { WorldCache } from '../demo/worldCache';
 import { launchEndpoint } from './launchEndpoint';
 import { MemorySessionStore } from './memorySessionStore';
 import { memoryNewSessionLimiter, type NewSessionLimiter, redisNewSessionLimiter } from './newSessionLimiter';
 import { connectRedis, RedisSessionStore } from './redisSessionStore';
-import { sandboxHook, sessionVisitor } from './sandboxHook';
-import { type SandboxSettings, SandboxSettingsError } from './sandboxSettings';
+import { sessionDoor, sessionVisitor } from './sessionDoor';
+import { loadSessionSettings } from './sessionSettings';
+import { type SessionSettings, SessionSettingsError } from './sessionSettings';
 import { sessionEndpoints } from './sessionEndpoints';
 import type { Clock, SessionLimits, SessionStore } from './sessionStore';
+import { withSessionWrites } from './sessionWrites';
 import { sessionWorldCache } from './sessionWorldCache';
 
 /** Writes of one operation land as several changes (`down` is two): the store allows this many past the door's cap. */
 const CHANGE_SLACK = 16;
 
-export interface SandboxOptions {
-  settings: SandboxSettings;
+export interface SessionsOptions {
+  settings: SessionSettings;
   fixtures: FixtureSource;
   world: WorldCache;
   log: (line: string) => void;
   clock?: Clock;
 }
 
-export interface Sandbox {
-  settings: SandboxSettings;
+export interface Sessions extends DemoExtension {
+  settings: SessionSettings;
   store: SessionStore;
   /** The world the fakes read: the shared one, or the current request's session's. */
   world: WorldCache;
-  hook: RequestHook;
+  door: RequestHook;
   endpoints: Endpoint[];
   identifyVisitor: typeof sessionVisitor;
   sweep(): Promise<number>;
   close(): Promise<void>;
 }
 
-export function limitsOf(settings: SandboxSettings): SessionLimits {
+export function limitsOf(settings: SessionSettings): SessionLimits {
   return {
     ttlMs: settings.sessionMinutes * 60_000,
     maxExtensions: settings.maxExtensions,
@@ -52,11 +59,11 @@ export function limitsOf(settings: SandboxSettings): SessionLimits {
   };
 }
 
-export function createSandbox(options: SandboxOptions): Sandbox {
+export function createSessions(options: SessionsOptions): Sessions {
   const { settings, fixtures, log } = options;
   const recipes = new Set(fixtures.current().recipes.map((r) => r.name));
   for (const recipe of Object.keys(settings.launch)) {
-    if (!recipes.has(recipe)) throw new SandboxSettingsError(`sandbox.yaml: launch.${recipe}: no recipe named '${recipe}' in recipes.yaml`);
+    if (!recipes.has(recipe)) throw new SessionSettingsError(`sandbox.yaml: launch.${recipe}: no recipe named '${recipe}' in recipes.yaml`);
   }
   const limits = limitsOf(settings);
   let store: SessionStore;
@@ -92,7 +99,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     settings,
     store,
     world,
-    hook: sandboxHook(deps),
+    manifest: (base) => withSessionWrites(base, world),
+    door: sessionDoor(deps),
     endpoints: [...sessionEndpoints(deps), launchEndpoint(settings, world)],
     identifyVisitor: sessionVisitor,
     sweep,
@@ -101,4 +109,25 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       await store.close();
     },
   };
+}
+
+export interface SessionDemoOptions extends Omit<DemoOptions, 'extend'> {
+  /** Settings over those of sandbox.yaml and the environment (tests), or false to keep sessions off. */
+  sessions?: (Partial<SessionSettings> & { clock?: Clock }) | false;
+}
+
+/** The demo, with visitor sessions when they are on (sandbox.yaml or SKYPILOT_DEMO_SANDBOX=1). */
+export function installSessionDemo(options: SessionDemoOptions = {}): DemoInstallation & { sessions: Sessions | null } {
+  const { sessions: overrides, ...demoOptions } = options;
+  let sessions: Sessions | null = null;
+  const demo = installDemo({
+    ...demoOptions,
+    extend: ({ fixtures, world, log }) => {
+      const settings = { ...loadSessionSettings(fixtures.dir), ...(overrides === false ? { enabled: false } : (overrides ?? {})) };
+      if (!settings.enabled) return null;
+      sessions = createSessions({ settings, fixtures, world, log, clock: overrides ? overrides.clock : undefined });
+      return sessions;
+    },
+  });
+  return { ...demo, sessions };
 }
