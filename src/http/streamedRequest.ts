@@ -103,11 +103,12 @@ const SLICE_CHARS = 64 * 1024;
 
 /**
  * Writes `text` a slice at a time, each once the socket has taken the last, the last one with the
- * end of the answer (unless `end` is false: a follow goes on writing), and stops as soon as the client is gone: the official dashboard aborts one of
- * the two log streams each cluster page opens, and an abandoned stream should cost nothing more (no
+ * end of the answer (unless `finish` is false: a follow goes on writing; then: whether the client is
+ * still there), and stops as soon as the client is gone: the official dashboard aborts one of the
+ * two log streams each cluster page opens, and an abandoned stream should cost nothing more (no
  * megabytes queued for a closed socket, no wait left pending). Slices never split a surrogate pair.
  */
-async function endWhileOpen(res: ServerResponse, text: string, end = true): Promise<boolean> {
+async function endWhileOpen(res: ServerResponse, text: string, finish = true): Promise<boolean> {
   let closed = res.destroyed;
   const onClose = () => {
     closed = true;
@@ -119,13 +120,13 @@ async function endWhileOpen(res: ServerResponse, text: string, end = true): Prom
       if (end < text.length && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end += 1;
       const slice = text.slice(at, end);
       at = end;
-      if (at === text.length && end) {
+      if (at === text.length && finish) {
         res.end(slice);
         return true;
       }
       if (!res.write(slice) && !closed) await drainedOrClosed(res);
     }
-    if (end) res.end();
+    if (finish) res.end();
     return !closed;
   } finally {
     res.off('close', onClose);
