@@ -54,7 +54,7 @@ const placement = {
   nodes: z.number().int().positive().default(1),
 };
 
-export const managedJobStream = z.strictObject({
+const managedJobStream = z.strictObject({
   ...stream,
   ...placement,
   workspace: name,
@@ -67,7 +67,7 @@ export const managedJobStream = z.strictObject({
   recovery: range.default([60, 180]),
 });
 
-export const clusterJobStream = z.strictObject({
+const clusterJobStream = z.strictObject({
   ...stream,
   /** A cluster of clusters.yaml; runs show only while it is UP. */
   cluster: name,
@@ -76,7 +76,7 @@ export const clusterJobStream = z.strictObject({
   running: range,
 });
 
-export const clusterStream = z.strictObject({
+const clusterStream = z.strictObject({
   ...stream,
   ...placement,
   workspace: name,

@@ -83,7 +83,7 @@ let waiters: (() => void)[] = [];
 let timer: NodeJS.Timeout | null = null;
 
 /** Resolves at the next tick: one timer for every follower of every log. */
-export function nextTick(): Promise<void> {
+function nextTick(): Promise<void> {
   return new Promise((resolve) => {
     waiters.push(resolve);
     if (!timer) {

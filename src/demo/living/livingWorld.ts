@@ -11,11 +11,11 @@ import type { ClusterSpec } from '../clusterRecord';
 import { type ClusterRun, longestClusterJobRun, longestClusterRun, planClusterJobRun, planClusterRun } from './clusterRuns';
 import { longestManagedRun, type ManagedRun, planManagedRun } from './managedRun';
 import { provisionLog } from './provisionLog';
-import { logAt, type LogPlan, nextLineAt } from './runLog';
+import type { LogPlan } from './runLog';
 import { type Step, slotsUpTo, stepAt } from './slots';
 
 /** Managed-job ids of the living world start above every fixture id. */
-export const LIVING_ID_BASE = 1000;
+const LIVING_ID_BASE = 1000;
 
 export interface LivingInput {
   activity: Activity;
@@ -262,5 +262,3 @@ export function livingWorldAt(input: LivingInput, t: number, hashOf: (name: stri
   }
   return world;
 }
-
-export { logAt, nextLineAt };

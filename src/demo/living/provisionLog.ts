@@ -5,7 +5,7 @@
  */
 
 /** `MM-DD HH:mm:ss` in UTC: the same bytes on every replica, whatever its time zone. */
-export function logStamp(epochSeconds: number): string {
+function logStamp(epochSeconds: number): string {
   const d = new Date(Math.floor(epochSeconds) * 1000);
   const two = (n: number) => String(n).padStart(2, '0');
   return `${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;

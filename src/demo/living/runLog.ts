@@ -48,31 +48,10 @@ export function linesBetween(plan: LogPlan, from: number, to: number): string {
   return timed.map((l) => `${l.text}\n`).join('');
 }
 
-export function logAt(plan: LogPlan, t: number): string {
-  return linesBetween(plan, Number.NEGATIVE_INFINITY, t);
-}
-
 /** The instant of the log's last line: from then on it is complete. */
 export function lastLineAt(plan: LogPlan): number {
   const spanEnds = plan.running.map(
     ([start, end]) => start + Math.max(0, Math.ceil((end - start) / plan.lineSeconds) - 1) * plan.lineSeconds,
   );
   return Math.max(Number.NEGATIVE_INFINITY, ...spanEnds, ...plan.events.map((e) => e.at));
-}
-
-/** The next instant after `t` at which the log gains a line, or null when it never will. */
-export function nextLineAt(plan: LogPlan, t: number): number | null {
-  let next: number | null = null;
-  const consider = (at: number) => {
-    if (at > t && (next === null || at < next)) next = at;
-  };
-  for (const [start, end] of plan.running) {
-    if (t < start) consider(start);
-    else if (t < end - 1) {
-      const due = start + (Math.floor((t - start) / plan.lineSeconds) + 1) * plan.lineSeconds;
-      if (due < end) consider(due);
-    }
-  }
-  for (const e of plan.events) consider(e.at);
-  return next;
 }
