@@ -141,4 +141,25 @@ describe('hot reload', () => {
       demo.restore();
     }
   });
+
+  it('reloads activity.yaml too: a new seed is a new world, a bad edit keeps the last good one', () => {
+    const dir = copyFixtures();
+    const logged: string[] = [];
+    const demo = installDemo({ fixturesDir: dir, reloadMs: 0, log: (line) => logged.push(line) });
+    try {
+      const first = demo.world.current().fingerprint;
+      expect(first.seed).toBe(17);
+      edit(dir, 'activity.yaml', 'seed: 17', 'seed: 18');
+      const second = demo.world.current().fingerprint;
+      expect(second.seed).toBe(18);
+      expect(second.fixtures).not.toBe(first.fixtures);
+      edit(dir, 'activity.yaml', '    every: 20m', '    every: 7m');
+      expect(demo.world.current().fingerprint).toMatchObject({ seed: second.seed, fixtures: second.fixtures });
+      expect(logged.join('\n')).toMatch(/still serving the last good world: activity\.yaml: managed_jobs\[0\]\.every/);
+      fs.rmSync(path.join(dir, 'activity.yaml'));
+      expect(demo.world.current().fingerprint.seed).toBe(0); // no activity: the world holds still
+    } finally {
+      demo.restore();
+    }
+  });
 });
