@@ -182,8 +182,9 @@ describe('the default living world, at random instants', () => {
   });
 
   it('keeps a cluster terminated within the last day in the history, at any instant', () => {
+    const any = fc.integer({ min: 1_700_000_000, max: 1_811_808_000 }); // before activity.yaml's epoch too
     fc.assert(
-      fc.property(instant, (t) => {
+      fc.property(any, (t) => {
         const w = worldAt(DEFAULT, t);
         expect(
           w.history.some((h) => h.status === null && h.usageIntervals.some(([, end]) => end !== null && end >= t - 86400 && end <= t)),
