@@ -9,7 +9,9 @@
  * `*_vs_raw` ratios: how close the servers come to what this machine can do at all.
  *
  * `npm run bench -- --soak SECONDS` runs the soak instead (bench/soak.ts);
- * `npm run bench -- --sessions N` the sandbox sessions soak (bench/sessions.ts).
+ * `npm run bench -- --sessions N` the sandbox sessions soak (bench/sessions.ts);
+ * `npm run bench -- --scale [--scale-size small] [--scale-db FILE]` the calls of upstream's scale test
+ * over its production scale, on SQLite and PostgreSQL (bench/scale.ts).
  * Options: --rounds N (3), --seconds N per measurement (4), --connections N (50), --no-page.
  * The demo variants run with the per-client rate limit off (SKYPILOT_RATE_LIMIT=off), except
  * `demo+ratelimit`, whose limiter is on with a budget above the bench's rate: it shows the
@@ -25,6 +27,8 @@ import type { BaselineFixture } from './baseline';
 import { type Child, ROOT, rssBytes, startChild } from './children';
 import { type ColdStarts, describeColdStarts, measureColdStarts, medianMs } from './coldStart';
 import { concurrent, measureCrossingRoundTrips, measureRoundTrips, percentile, pool, rate, type Sample } from './roundTrip';
+import { runScaleBench, SMALL_SCALE, scaleTable } from './scale';
+import { UPSTREAM_SCALE } from './seedScale';
 import { runSessionsSoak } from './sessions';
 import { soak, type SoakTarget } from './soak';
 import { demoAvailable, makeTmp, startServer, type Variant } from './variants';
@@ -279,6 +283,37 @@ async function runSoak(seconds: number, connections: number): Promise<void> {
   }
 }
 
+async function runScale(size: string, dbPath: string | undefined): Promise<void> {
+  if (size !== 'full' && size !== 'small') throw new Error(`--scale-size must be full or small, got '${size}'`);
+  const sizes = size === 'full' ? UPSTREAM_SCALE : SMALL_SCALE;
+  console.log(
+    `scale bench: ${JSON.stringify(sizes)}, node ${process.version}, ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const sqlite = await runScaleBench({ backend: 'sqlite', sizes, dbPath });
+  console.log(`\nSQLite (seeded in ${sqlite.seedSeconds.toFixed(1)} s)`);
+  printTable(scaleTable('sqlite', sqlite.rows));
+  const database = await postgresDatabase();
+  if (!database) console.log(`\nPostgreSQL not reachable at ${POSTGRES_URI}: SQLite only`);
+  else {
+    try {
+      const postgres = await runScaleBench({ backend: 'postgres', sizes, postgresUri: database.uri });
+      console.log(`\nPostgreSQL (seeded in ${postgres.seedSeconds.toFixed(1)} s)`);
+      printTable(scaleTable('postgres', postgres.rows));
+    } finally {
+      await database.drop();
+    }
+  }
+  console.log(
+    `load average after: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
@@ -289,6 +324,9 @@ async function main(): Promise<void> {
       seconds: { type: 'string' },
       connections: { type: 'string' },
       'no-page': { type: 'boolean' },
+      scale: { type: 'boolean' },
+      'scale-size': { type: 'string' },
+      'scale-db': { type: 'string' },
     },
   });
   const int = (v: string | undefined, name: string, fallback: number) => {
@@ -300,6 +338,7 @@ async function main(): Promise<void> {
   const connections = int(values.connections, 'connections', 50);
   if (values.soak !== undefined) return runSoak(int(values.soak, 'soak', 600), connections);
   if (values.sessions !== undefined) return runSessionsSoak(int(values.sessions, 'sessions', 2000));
+  if (values.scale) return runScale(values['scale-size'] ?? 'full', values['scale-db']);
   return runBench({
     rounds: int(values.rounds, 'rounds', 3),
     seconds: int(values.seconds, 'seconds', Number(process.env.BENCH_SECONDS ?? 4)),

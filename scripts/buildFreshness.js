@@ -34,10 +34,19 @@ function newestUnder(dir) {
   return newest;
 }
 
+/**
+ * An output of a wing (`dist/src/<folder>/...`) whose folder is not in src/ is not expected: the
+ * nightly without the demo builds and starts without `dist/src/demo/demo.js`.
+ */
+function expected(root, output) {
+  const wing = /^dist\/src\/([^/]+)\//.exec(output);
+  return !wing || fs.existsSync(path.join(root, 'src', wing[1]));
+}
+
 /** Why dist/ must be rebuilt, in a few words; undefined when it is current. */
 function staleReason(root, layout = LAYOUT) {
   let builtAt = Infinity;
-  for (const output of layout.outputs) {
+  for (const output of layout.outputs.filter((o) => expected(root, o))) {
     try {
       builtAt = Math.min(builtAt, fs.statSync(path.join(root, output)).mtimeMs);
     } catch {

@@ -43,10 +43,13 @@ function forwardSignals(child) {
   }
 }
 
-/** The demo's entry: with the visitor sessions' wing when it is built (it installs the demo itself). */
+/**
+ * The demo's entry: with the visitor sessions' wing when it is built (it installs the demo itself),
+ * else the read-only demo; null in a tree without the demo, which serves the nightly.
+ */
 function demoEntry() {
   const entries = ['./dist/src/sessions/sessions.js', './dist/src/demo/demo.js'];
-  return entries.find((entry) => fs.existsSync(path.join(root, entry))) ?? entries[1];
+  return entries.find((entry) => fs.existsSync(path.join(root, entry))) ?? null;
 }
 
 function main(argv) {
@@ -55,7 +58,9 @@ function main(argv) {
   const reason = staleReason(root);
   if (reason) buildOrExit(reason);
 
-  const preload = nightly ? [] : ['-r', demoEntry()];
+  const entry = nightly ? null : demoEntry();
+  if (!nightly && !entry) console.log('[start] this tree has no demo (src/demo): serving the nightly');
+  const preload = entry ? ['-r', entry] : [];
   const child = spawn(process.execPath, [...preload, 'dist/src/server.js', ...serverArgs], {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],

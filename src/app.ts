@@ -17,7 +17,7 @@ import { createDashboardRouter } from './dashboard/dashboardRouter';
 import { HttpError, NotFoundError } from './errors';
 import { admit } from './http/admit';
 import type { AppContext } from './http/appContext';
-import type { TrustProxy } from './http/clientAddress';
+import { clientAddress, type TrustProxy } from './http/clientAddress';
 import type { CorsPolicy } from './http/cors';
 import { callFromExpress, mountEndpoints } from './http/endpoint';
 import { errorBoundary, errorReply } from './http/errorReply';
@@ -32,6 +32,7 @@ import { RateLimit, type RateLimitSpec } from './http/rateLimit';
 import { RequestExecutor } from './requests/executor';
 import type { RequestStore } from './requests/requestStore';
 import { ALL_ENDPOINTS, findEndpoint } from './routes/endpoints';
+import { refusalFor } from './routes/refusal';
 import { unsupportedEndpoints } from './routes/unsupportedRoutes';
 
 export interface AppDeps {
@@ -103,6 +104,7 @@ function admission(context: AppContext): RequestHandler {
 export function createApp(deps: AppDeps): SkyApp {
   const executor = deps.executor ?? new RequestExecutor(deps.requests);
   let draining = false;
+  const mounted = [...ALL_ENDPOINTS, ...appExtensions.endpoints];
   const context: AppContext = {
     store: deps.requests,
     executor,
@@ -112,6 +114,8 @@ export function createApp(deps: AppDeps): SkyApp {
     trustProxy: deps.trustProxy ?? null,
     rateLimit: deps.rateLimit ? new RateLimit(deps.rateLimit) : null,
     bodyLimitBytes: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    extensions: appExtensions,
+    refusalFor: (call, address) => refusalFor(call, context, address, mounted),
     draining: () => draining,
   };
   const ex = express();
@@ -125,7 +129,7 @@ export function createApp(deps: AppDeps): SkyApp {
   ex.use(express.json({ limit: context.bodyLimitBytes, verify: (_req, _res, buf) => checkJsonDepth(buf) }));
   // Upstream's endpoints this build lacks come last, so an extension may implement one (the sandbox's
   // `/launch`) and win.
-  ex.use(mountEndpoints([...ALL_ENDPOINTS, ...appExtensions.endpoints, ...unsupportedEndpoints], context));
+  ex.use(mountEndpoints([...mounted, ...unsupportedEndpoints], context));
   ex.use((req, _res, next) => {
     if (req.path === '/' || req.path.toLowerCase().startsWith('/dashboard')) labelEndpoint(req, 'dashboard');
     next();
@@ -142,7 +146,7 @@ export function createApp(deps: AppDeps): SkyApp {
   ex.use(errorBoundary);
 
   const fastPath = createFastPath(context, { status: findEndpoint('POST', '/status'), apiGet: findEndpoint('GET', '/api/get') });
-  const observe = observeRequests(deps.metrics ?? null, deps.accessLog ?? null, context.trustProxy);
+  const observe = observeRequests(deps.metrics ?? null, deps.accessLog ?? null, (req) => clientAddress(req, context.trustProxy));
   // Answers in progress, so a stop can let them go out before it closes every connection.
   const inFlight = new Set<ServerResponse>();
   const onSettled = new Set<() => void>();

@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { createApp } from './app';
 import type { Metrics } from './observability/metrics';
 import { RequestJanitor } from './requests/requestJanitor';
+import { REQUESTS_OWNERSHIP } from './requests/requestsMigrations';
 import {
   DEFAULT_DURABLE_RETENTION_SECONDS,
   DEFAULT_MAX_DB_BYTES,
@@ -17,8 +18,6 @@ import {
 } from './requests/requestStore';
 import { ConfigError, parseServerConfig, type ServerConfig } from './serverConfig';
 import { globalUserState } from './state/globalUserState';
-
-export { DEFAULT_PORT } from './serverConfig';
 
 /** After the drain, how long answers still being written (results of finished requests) may take. */
 const ANSWERS_GRACE_MS = 2000;
@@ -55,7 +54,7 @@ function listen(server: Server, host: string, port: number, what = ''): Promise<
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   // Both stores open at once: start-up is a cost every restart and every new replica pays.
   const [state, opened] = await Promise.allSettled([
-    globalUserState.init({ target: config.state }),
+    globalUserState.init({ target: config.state, sharesWith: [REQUESTS_OWNERSHIP] }),
     RequestStore.open({ target: config.requests, replicaId: config.replicaId }),
   ]);
   if (state.status === 'rejected' || opened.status === 'rejected') {

@@ -17,7 +17,6 @@ import { parseTrustedProxies, type TrustProxy } from './http/clientAddress';
 import { type CorsPolicy, parseCorsOrigins } from './http/cors';
 import { type FollowLimits, parseFollowLimits } from './http/logFollow';
 import { parseRateLimit, type RateLimitSpec } from './http/rateLimit';
-import { defaultStateTarget } from './state/stateStore';
 
 export const DEFAULT_PORT = 46580;
 
@@ -137,7 +136,11 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
   }
   const state: DbTarget = values['db-path']
     ? { kind: 'sqlite', path: path.resolve(values['db-path']), createDir: false }
-    : defaultStateTarget(env);
+    : postgres
+      ? { kind: 'postgres', uri: env.SKYPILOT_DB_CONNECTION_URI! }
+      : env.SKYPILOT_STATE_DB
+        ? { kind: 'sqlite', path: env.SKYPILOT_STATE_DB, createDir: false }
+        : { kind: 'sqlite', path: path.join(os.homedir(), '.sky', 'state.db'), createDir: true };
   const requestsPath = values['requests-db'] ?? env.SKYPILOT_REQUESTS_DB;
   const requests: DbTarget =
     postgres && !requestsPath

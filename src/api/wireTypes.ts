@@ -18,9 +18,9 @@ import type {
   ScheduleType,
   VolumeStatus,
 } from '../vocab/statuses';
-import type { WorkspaceConfig, WorkspacesMap } from '../vocab/workspaces';
+import type { WorkspacesMap } from '../vocab/workspaces';
 
-export type { WorkspaceConfig, WorkspacesMap };
+export type { WorkspacesMap };
 
 /** What `/api/get` returns. `return_value` and `error` are strings that contain JSON. */
 export interface RequestPayload {
@@ -42,7 +42,7 @@ export interface RequestPayload {
   should_retry: boolean;
 }
 
-/** The parsed form of `RequestPayload.error`; `object` is the pickled error the Python client rebuilds. */
+/** The parsed form of `RequestPayload.error`; `object` is the pickled error the Python client rebuilds. @public (the wire, documented) */
 export interface RequestErrorBody {
   type: string;
   message: string;
@@ -273,7 +273,7 @@ export interface HealthResponse {
   world?: { fixtures: string; seed: number; t: number };
 }
 
-/** Fields every request body may carry (SkyPilot's `RequestBody`). */
+/** Fields every request body may carry (SkyPilot's `RequestBody`). @public (the wire, documented) */
 export interface BaseRequestBody {
   env_vars?: Record<string, string>;
   entrypoint?: string;

@@ -226,14 +226,3 @@ export function errorFromNetwork(err: unknown, endpoint: string): ApiError {
     cause: err,
   });
 }
-
-const RETRYABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
-
-/** Fetch failures worth retrying: every TypeError from fetch, socket resets/refusals and timeouts. */
-export function isRetryableNetworkError(err: unknown): boolean {
-  if (err instanceof ApiError) return err.isRetryable();
-  if (err instanceof TypeError) return true;
-  if (err instanceof Error && err.name === 'TimeoutError') return true;
-  const code = networkErrorCode(err);
-  return RETRYABLE_CODES.has(code) || code.startsWith('UND_ERR_');
-}

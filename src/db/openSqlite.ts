@@ -17,6 +17,7 @@ import { countingErrors } from './countingDialect';
 import { retryWhileBusy } from './databaseBusy';
 import { hasMigrationsShape, type OwnershipFacts, ownershipProblem, type StoreOwnership, tablesToInspect } from './ownership';
 import { BetterSqliteDialect, SQLITE_BLOCKING_WAIT_MS } from './sqliteDriver';
+import { SqliteReadWorkers } from './sqliteReadWorkers';
 
 export interface SqliteOpenOptions {
   path: string;
@@ -28,6 +29,8 @@ export interface SqliteOpenOptions {
   /** NORMAL trades the last commits on power loss for much cheaper commits (fine for retried requests). */
   synchronous: 'FULL' | 'NORMAL';
   busyDeadlineMs?: number;
+  /** Worker threads that run reads outside transactions (sqliteReadWorkers.ts); 0: on the loop. */
+  readWorkers?: number;
 }
 
 export class StoreOpenError extends Error {}
@@ -111,8 +114,16 @@ export function openSqlite<S>(options: SqliteOpenOptions): Db<S> {
 
   const dataVersion = raw.prepare('PRAGMA data_version').pluck();
   let localWrites = 0;
+  // Started on the first read, once the file (and its WAL) is in place; a memory database has no file to share.
+  let workers: SqliteReadWorkers | null = null;
+  let closing = false;
+  const readWorkers = () => {
+    if (isMemory || closing || !options.readWorkers || !raw.open) return null;
+    workers ??= new SqliteReadWorkers(options.path, options.readWorkers);
+    return workers;
+  };
   const kysely = new Kysely<S>({
-    dialect: countingErrors(new BetterSqliteDialect({ database: raw, what: options.what }), {
+    dialect: countingErrors(new BetterSqliteDialect({ database: raw, what: options.what, readWorkers }), {
       what: options.what,
       busyRetriedInTransactions: true,
     }),
@@ -146,6 +157,8 @@ export function openSqlite<S>(options: SqliteOpenOptions): Db<S> {
       await sql`SELECT 1`.execute(kysely);
     },
     close: async () => {
+      closing = true;
+      await workers?.close();
       await kysely.destroy();
     },
   };

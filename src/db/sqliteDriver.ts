@@ -4,7 +4,9 @@
  * - write transactions start with BEGIN IMMEDIATE, so two writers never deadlock upgrading a read lock;
  * - SQLite's own busy wait, which blocks the thread, is kept to a few milliseconds; a statement still
  *   locked out after it fails as DatabaseBusyError, which write transactions retry (databaseBusy.ts)
- *   with the connection released in between.
+ *   with the connection released in between;
+ * - with read workers (sqliteReadWorkers.ts), a read outside a transaction runs on a worker thread and
+ *   takes no lock: a long read neither holds the event loop nor queues the writes behind it.
  */
 import type Database from 'better-sqlite3';
 import {
@@ -19,6 +21,7 @@ import {
   SqliteQueryCompiler,
 } from 'kysely';
 import { DatabaseBusyError, isSqliteBusy } from './databaseBusy';
+import type { SqliteReadWorkers } from './sqliteReadWorkers';
 
 /** How long SQLite itself may block the thread waiting for a lock, per attempt. */
 export const SQLITE_BLOCKING_WAIT_MS = 3;
@@ -28,6 +31,8 @@ export interface SqliteDriverOptions {
   database: Database.Database;
   /** Names the file in busy errors, e.g. "state database". */
   what: string;
+  /** Where reads outside transactions run; on the main connection when absent. */
+  readWorkers?: () => SqliteReadWorkers | null;
 }
 
 class SqliteConnection implements DatabaseConnection {
@@ -35,7 +40,7 @@ class SqliteConnection implements DatabaseConnection {
 
   constructor(private readonly options: SqliteDriverOptions) {}
 
-  private statement(sql: string): Database.Statement {
+  statement(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
       if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
@@ -87,35 +92,95 @@ class ConnectionLock {
   }
 }
 
-class SqliteDriver implements Driver {
-  private readonly lock = new ConnectionLock();
-  private readonly connection: SqliteConnection;
+/**
+ * What kysely holds between acquiring and releasing a connection. Outside a transaction it takes the
+ * main connection's lock per statement (a write) or none at all (a read on a worker); a transaction
+ * holds the lock from BEGIN to its release, so nothing else runs inside it.
+ */
+class Session implements DatabaseConnection {
+  inTransaction = false;
+  holdsLock = false;
 
-  constructor(private readonly options: SqliteDriverOptions) {
-    this.connection = new SqliteConnection(options);
+  constructor(private readonly driver: SqliteDriver) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const { main, lock, options } = this.driver;
+    if (this.inTransaction) return main.executeQuery<R>(query);
+    const workers = options.readWorkers?.();
+    if (workers && isReader(main, query.sql)) {
+      const parameters = query.parameters.map((p) => (typeof p === 'boolean' ? Number(p) : p));
+      const rows = workers.read(query.sql, parameters);
+      if (rows) {
+        try {
+          return { rows: (await rows) as R[] };
+        } catch (error) {
+          if (isSqliteBusy(error)) throw new DatabaseBusyError(options.what, SQLITE_BLOCKING_WAIT_MS);
+          throw error;
+        }
+      }
+    }
+    await lock.acquire();
+    try {
+      return await main.executeQuery<R>(query);
+    } finally {
+      lock.free();
+    }
+  }
+
+  // biome-ignore lint/correctness/useYield: kysely's driver interface wants a generator; this one is never used
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming queries are not used by this server');
+  }
+}
+
+function isReader(main: SqliteConnection, sql: string): boolean {
+  try {
+    return main.statement(sql).reader;
+  } catch {
+    // Not preparable here: the main connection reports the error.
+    return false;
+  }
+}
+
+class SqliteDriver implements Driver {
+  readonly lock = new ConnectionLock();
+  readonly main: SqliteConnection;
+
+  constructor(readonly options: SqliteDriverOptions) {
+    this.main = new SqliteConnection(options);
   }
 
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    await this.lock.acquire();
-    return this.connection;
+    return new Session(this);
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    const session = connection as Session;
+    await this.lock.acquire();
+    session.holdsLock = true;
+    await this.main.executeQuery(CompiledQuery.raw('begin immediate'));
+    session.inTransaction = true;
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('commit'));
+    await this.main.executeQuery(CompiledQuery.raw('commit'));
+    (connection as Session).inTransaction = false;
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
+    await this.main.executeQuery(CompiledQuery.raw('rollback'));
+    (connection as Session).inTransaction = false;
   }
 
-  async releaseConnection(): Promise<void> {
-    this.lock.free();
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const session = connection as Session;
+    session.inTransaction = false;
+    if (session.holdsLock) {
+      session.holdsLock = false;
+      this.lock.free();
+    }
   }
 
   async destroy(): Promise<void> {

@@ -5,15 +5,8 @@
  * Visitor sessions are a wing on top (src/sessions/sessions.ts installs the demo with them); asked
  * for here, they are refused at start rather than silently left off.
  */
-import { pinnedNowError } from './demoClock';
 import { installDemo } from './installDemo';
-
-// A bad setting is one readable line and exit 2, before anything starts.
-const badNow = pinnedNowError();
-if (badNow) {
-  console.error(`skypilot-ts demo: ${badNow}`);
-  process.exit(2);
-}
+import { startDemo } from './startDemo';
 
 const sessionsAsked = /^(1|true)$/i.test(process.env.SKYPILOT_DEMO_SANDBOX?.trim() ?? '');
 if (sessionsAsked) {
@@ -22,11 +15,4 @@ if (sessionsAsked) {
   );
   process.exit(2);
 }
-
-try {
-  const demo = installDemo();
-  console.log(`[demo] read-only demo installed: fake world from ${demo.fixtures.dir}`);
-} catch (error) {
-  console.error(`skypilot-ts demo: cannot start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-}
+startDemo(installDemo, () => 'read-only demo installed');

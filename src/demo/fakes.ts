@@ -68,14 +68,21 @@ export function buildManifest(cache: WorldCache): DemoManifest {
       getClustersFromHistory: async (options = {}) =>
         read((w) => {
           const cutoff = options.days == null ? null : w.now - options.days * 86400;
-          return w.history.filter((h) => cutoff === null || h.usageIntervals.some(([, end]) => end === null || end >= cutoff));
+          return w.history.filter(
+            (h) =>
+              (cutoff === null || h.usageIntervals.some(([, end]) => end === null || end >= cutoff)) &&
+              ((!options.clusterHashes && !options.clusterNames) ||
+                !!options.clusterHashes?.includes(h.clusterHash) ||
+                !!options.clusterNames?.includes(h.name)),
+          );
         }),
       addClusterEvent: REFUSE,
-      getClusterEvents: async (nameOrHash, type = 'STATUS_CHANGE') =>
+      getClusterEvents: async (nameOrHash, type = 'STATUS_CHANGE', limit) =>
         read((w) => {
           const c = w.clusters.find((r) => r.name === nameOrHash || r.clusterHash === nameOrHash);
           if (!c || type !== 'STATUS_CHANGE') return [];
-          return w.clusterEvents.get(c.name) ?? [];
+          const events = w.clusterEvents.get(c.name) ?? [];
+          return limit ? events.slice(-limit) : events;
         }),
       getAllUsers: async () => read((w) => w.users),
       getUser: async (id) => read((w) => w.users.find((u) => u.id === id) ?? null),

@@ -1,8 +1,9 @@
 /**
- * The fake world: state records built from the fixtures on every call. Each call starts from a deep
- * copy of the fixtures and builds new objects (a fresh `CloudVmRayResourceHandle` per cluster), so a
- * caller that mutates what it got never changes what the next caller sees. Sections are built on first
- * use: a call that reads the users does not build clusters.
+ * The fake world: state records built from the fixtures. `buildWorld` starts from a deep copy of the
+ * fixtures and builds new objects (a fresh `CloudVmRayResourceHandle` per cluster); it runs once per
+ * fixture version and second of the demo's clock (worldCache.ts), not per call, and the fakes hand
+ * out deep copies (fakes.ts), so a caller that mutates what it got never changes what the next caller
+ * sees. Sections are built on first use: a call that reads the users does not build clusters.
  */
 import cloneDeep from 'lodash.clonedeep';
 import type dayjs from 'dayjs';

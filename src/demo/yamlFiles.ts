@@ -1,6 +1,6 @@
 /**
  * YAML text to data for the demo's files, fast on start: `npm run build` parses every YAML file under
- * src/demo/fixtures once (scripts/compile-fixtures.js) into `fixtures.parsed.json` beside this module,
+ * src/demo/fixtures once (src/demo/build.js) into `fixtures.parsed.json` beside this module,
  * keyed by a hash of the file's text. A file whose text is unchanged is answered from there (a fresh
  * JSON.parse each time, never a shared object); anything else, an edited or another folder's file, is
  * parsed by the `yaml` library, loaded only then. Loading and warming that library is the largest

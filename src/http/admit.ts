@@ -4,13 +4,11 @@
  * limit, the protocol and CORS headers, and preflights. It returns the headers every answer carries,
  * and an answer when the request is settled here.
  */
-import { appExtensions } from '../appExtensions';
 import type { AppContext } from './appContext';
 import { clientAddress } from './clientAddress';
 import { errorReply } from './errorReply';
 import type { HttpCall, HttpReply } from './httpCall';
 import { preflightReply, protocolHeadersFor } from './protocolHeaders';
-import { refusalFor } from './refusal';
 import { setRequestScope } from './requestScope';
 
 const PROBE_PATHS = new Set(['/healthz', '/readyz']);
@@ -23,8 +21,8 @@ export interface Admission {
 export async function admit(call: HttpCall, app: AppContext): Promise<Admission> {
   let headers = protocolHeadersFor(call, app.cors);
   const address = clientAddress(call.raw, app.trustProxy);
-  const context = { refuse: refusalFor(call, app, address) };
-  for (const hook of appExtensions.requestHooks) {
+  const context = { refuse: app.refusalFor(call, address) };
+  for (const hook of app.extensions.requestHooks) {
     const result = await hook(call, address, context);
     if (!result) continue;
     if (result.headers) headers = { ...headers, ...result.headers };

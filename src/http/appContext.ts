@@ -3,6 +3,8 @@ import type { RequestExecutor } from '../requests/executor';
 import type { RequestStore } from '../requests/requestStore';
 import type { TrustProxy } from './clientAddress';
 import type { CorsPolicy } from './cors';
+import type { HookContext, RequestExtensions } from './extensions';
+import type { HttpCall } from './httpCall';
 import type { RateLimit } from './rateLimit';
 
 export interface AppContext {
@@ -15,6 +17,10 @@ export interface AppContext {
   trustProxy: TrustProxy;
   rateLimit: RateLimit | null;
   bodyLimitBytes: number;
+  /** The extensions' hooks and visitor naming (the app's `appExtensions`, read per request). */
+  extensions: RequestExtensions;
+  /** How a request refused before routing is answered (the app knows its endpoint table). */
+  refusalFor(call: HttpCall, address: string): HookContext['refuse'];
   /** True once a graceful shutdown has begun: readiness fails, live requests finish. */
   draining(): boolean;
 }

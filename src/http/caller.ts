@@ -8,7 +8,6 @@
  *   those with the admin role; an extension (the demo) may name visitors itself, none of them admin;
  * - `clientApiVersion`: what the client declared, to pick the encoding old clients can decode.
  */
-import { appExtensions } from '../appExtensions';
 import { currentUser, type Identity, userHashForName } from '../state/currentUser';
 import { globalUserState } from '../state/globalUserState';
 import type { Viewer } from '../requests/requestRecord';
@@ -57,7 +56,7 @@ export async function resolveCaller(call: HttpCall, app: AppContext, envVars?: R
   const authUser = authUserOf(call, app.authUserHeader);
   const identity = currentUser.getCurrentUser({ authUser, envVars: envVars ?? null });
   const address = clientAddress(call.raw, app.trustProxy);
-  const visitor = appExtensions.identifyVisitor({ call, address });
+  const visitor = app.extensions.identifyVisitor({ call, address });
   let viewer: Viewer;
   if (visitor) viewer = visitor;
   else if (authUser) viewer = { principal: `user:${authUser.id}`, admin: await isAdmin(authUser.id) };

@@ -24,6 +24,8 @@ export interface HttpReply {
   /** A value to serialise, or `jsonText` already serialised (a cached result). */
   json?: unknown;
   jsonText?: string;
+  /** `jsonText` already encoded: a big result read back from disk is sent as the bytes it is. */
+  jsonBytes?: Buffer;
   /**
    * A plain-text answer instead of JSON: what a client reading a log stream expects (a refused
    * streamed call answers an empty stream, whose request id carries the failure).
@@ -38,7 +40,7 @@ export function header(call: Pick<HttpCall, 'headers'>, name: string): string | 
 
 /** Writes a reply as Express's `res.json` would: same content type, length and body bytes. */
 export function writeReply(res: ServerResponse, reply: HttpReply, baseHeaders: Record<string, string> = {}): void {
-  const text = reply.text ?? reply.jsonText ?? JSON.stringify(reply.json ?? null);
+  const text = reply.jsonBytes ?? reply.text ?? reply.jsonText ?? JSON.stringify(reply.json ?? null);
   res.statusCode = reply.status;
   for (const [name, value] of Object.entries(baseHeaders)) res.setHeader(name, value);
   if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);

@@ -9,8 +9,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { OpContext } from '../operations/opContext';
-import { registerCaller } from '../operations/users';
+import type { OpContext } from './opContext';
+import { registerCaller } from './callerRegistry';
 import type { RequestError } from '../requests/requestRecord';
 import { HEADERS } from '../vocab/headers';
 import type { ScheduleType } from '../vocab/statuses';

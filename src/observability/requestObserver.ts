@@ -3,7 +3,6 @@
  * code that handled it (`labelEndpoint`), the status and time are read when the answer is finished.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { clientAddress, type TrustProxy } from '../http/clientAddress';
 import { HEADERS } from '../vocab/headers';
 import type { AccessLog } from './accessLog';
 import type { Metrics } from './metrics';
@@ -18,11 +17,15 @@ export function labelEndpoint(req: IncomingMessage, endpoint: string): void {
 }
 
 /**
- * `trustProxy`: the access log's `client` is the address as resolved with SKYPILOT_TRUSTED_PROXIES,
- * as the rate limit and the demo see it: behind nginx the raw socket address is the balancer's on
- * every line.
+ * `clientOf`: the access log's `client` is the address as resolved with SKYPILOT_TRUSTED_PROXIES,
+ * as the rate limit and the demo see it (behind nginx the raw socket address is the balancer's on
+ * every line); the app passes its resolver, so this layer stays below the HTTP plumbing.
  */
-export function observeRequests(metrics: Metrics | null, accessLog: AccessLog | null, trustProxy: TrustProxy = null) {
+export function observeRequests(
+  metrics: Metrics | null,
+  accessLog: AccessLog | null,
+  clientOf: (req: IncomingMessage) => string = (req) => req.socket.remoteAddress ?? '',
+) {
   if (!metrics && !accessLog) return null;
   return (req: IncomingMessage, res: ServerResponse): void => {
     const started = process.hrtime.bigint();
@@ -40,7 +43,7 @@ export function observeRequests(metrics: Metrics | null, accessLog: AccessLog | 
           status: res.statusCode,
           ms: Math.round(seconds * 1e4) / 10,
           requestId: typeof requestId === 'string' ? requestId : undefined,
-          client: clientAddress(req, trustProxy),
+          client: clientOf(req),
         });
       }
     });

@@ -7,6 +7,8 @@
  */
 import { encodeHandle, type ObjectEncoding, objectEncodingFor } from '../api/objectEncoding';
 import { toClusterJobRecord, toCostReportRecord, toStatusRecord } from '../api/wireRecords';
+import { serializeYielding } from '../requests/yieldingJson';
+import { mapInSlices } from '../state/mapInSlices';
 import type { ClusterJobRecord, CostReportRecord } from '../api/wireTypes';
 import { NotFoundError, SkyPilotError, ValidationError, clusterDoesNotExist } from '../errors';
 import { clusterJobFolder } from './logFolders';
@@ -15,7 +17,7 @@ import { globalUserState } from '../state/globalUserState';
 import type { ClusterRecord } from '../state/records';
 import { stateQueries } from '../state/stateQueries';
 import { clusterJobExitCode, isActiveClusterJob, type JobExitCode } from '../vocab/statuses';
-import { tailLines } from '../http/streamText';
+import { tailLines } from '../common/tailLines';
 import type { OpContext } from './opContext';
 import { cachedStatus } from './statusCache';
 
@@ -37,7 +39,8 @@ async function statusRecords(input: StatusInput, ctx: OpContext, encoding: Objec
   const patterns = names?.map(compileNamePattern) ?? null;
   const all = await globalUserState.getClusters({ userHashes: input.all_users === false ? [ctx.caller.identity.id] : null });
   const matching = patterns ? all.filter((c) => patterns.some((p) => p.test(c.name))) : all;
-  return { matching, records: matching.map((c) => toStatusRecord(c, { includeHandle: input.include_handle ?? null, encoding })) };
+  const records = await mapInSlices(matching, (c) => toStatusRecord(c, { includeHandle: input.include_handle ?? null, encoding }));
+  return { matching, records };
 }
 
 export async function status(input: StatusInput, ctx: OpContext): Promise<unknown> {
@@ -60,7 +63,7 @@ export async function status(input: StatusInput, ctx: OpContext): Promise<unknow
     input.include_handle ?? null,
     encoding,
   ]);
-  return cachedStatus(key, async () => JSON.stringify((await statusRecords(input, ctx, encoding)).records));
+  return cachedStatus(key, async () => serializeYielding((await statusRecords(input, ctx, encoding)).records));
 }
 
 export async function stop(input: { cluster_name: string }): Promise<null> {
@@ -290,16 +293,17 @@ interface CostReportInput {
 /**
  * Clusters' cost over the last `days` (active ones always). As upstream: `cluster_hashes` and
  * `cluster_names` keep the rows matching either (the dashboard opens a page by name or hash and sends
- * the URL's value in both), and a filtered answer is always the full record.
+ * the URL's value in both), and a filtered answer is always the full record. Filtered in SQL.
  */
 export async function costReport(input: CostReportInput, ctx: OpContext): Promise<CostReportRecord[]> {
   const encoding = objectEncodingFor(ctx.caller);
-  let history = await globalUserState.getClustersFromHistory({ days: input.days ?? 30 });
-  const hashes = input.cluster_hashes == null ? null : new Set(input.cluster_hashes);
-  const names = input.cluster_names == null ? null : new Set(input.cluster_names);
-  if (hashes || names) history = history.filter((h) => hashes?.has(h.clusterHash) || names?.has(h.name));
-  const summary = input.dashboard_summary_response && !hashes && !names;
-  return history.map((h) => {
+  const history = await globalUserState.getClustersFromHistory({
+    days: input.days ?? 30,
+    clusterHashes: input.cluster_hashes,
+    clusterNames: input.cluster_names,
+  });
+  const summary = input.dashboard_summary_response && input.cluster_hashes == null && input.cluster_names == null;
+  return mapInSlices(history, (h) => {
     const record = toCostReportRecord(h, encoding);
     if (summary) delete record.usage_intervals;
     return record;
@@ -315,8 +319,7 @@ export async function clusterEvents(input: {
 }): Promise<unknown[]> {
   const key = input.cluster_hash ?? input.cluster_name;
   if (!key) throw new SkyPilotError('NotSupportedError', 'cluster_name or cluster_hash is required.');
-  let events = await globalUserState.getClusterEvents(key, input.event_type ?? 'STATUS_CHANGE');
-  if (input.limit) events = events.slice(-input.limit);
+  const events = await globalUserState.getClusterEvents(key, input.event_type ?? 'STATUS_CHANGE', input.limit);
   return events.map((e) =>
     input.include_timestamps
       ? { reason: e.reason, transitioned_at: e.transitionedAt, starting_status: e.startingStatus, ending_status: e.endingStatus }

@@ -6,9 +6,10 @@ import { toManagedJobRecord } from '../api/wireRecords';
 import type { ManagedJobRecord, ManagedJobsPage } from '../api/wireTypes';
 import { SkyPilotError } from '../errors';
 import { managedJobsState } from '../state/managedJobsState';
+import { mapInSlices } from '../state/mapInSlices';
 import type { ManagedJobPage } from '../state/records';
 import { isTerminalManagedJob, type JobExitCode, managedJobExitCode, type ManagedJobStatus } from '../vocab/statuses';
-import { tailLines } from '../http/streamText';
+import { tailLines } from '../common/tailLines';
 import type { LogFollow } from './clusters';
 import { managedJobFolder } from './logFolders';
 import type { OpContext } from './opContext';
@@ -48,13 +49,13 @@ function pick(record: ManagedJobRecord, fields: string[] | null | undefined): Pa
 }
 
 export async function queue(input: QueueInput, ctx: OpContext): Promise<ManagedJobRecord[]> {
-  return (await queryJobs(input, ctx.caller.identity.id)).jobs.map(toManagedJobRecord);
+  return mapInSlices((await queryJobs(input, ctx.caller.identity.id)).jobs, toManagedJobRecord);
 }
 
 export async function queueV2(input: QueueInput, ctx: OpContext): Promise<ManagedJobsPage> {
   const page = await queryJobs(input, ctx.caller.identity.id);
   return {
-    jobs: page.jobs.map((j) => pick(toManagedJobRecord(j), input.fields)),
+    jobs: await mapInSlices(page.jobs, (j) => pick(toManagedJobRecord(j), input.fields)),
     total: page.total,
     total_no_filter: page.totalNoFilter,
     status_counts: page.statusCounts,

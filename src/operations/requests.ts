@@ -13,6 +13,9 @@ import { HEADERS } from '../vocab/headers';
 import { isFinishedRequest } from '../vocab/statuses';
 import type { HttpReply } from '../http/httpCall';
 
+/** Where a spilled result goes in its payload: a text no JSON-quoted field can contain (a raw NUL). */
+const RESULT_SLOT = '\u0000result\u0000';
+
 /** How long one `/api/stream` follow waits for new output before checking again. */
 const STREAM_POLL_MS = 250;
 /** `/api/status` pages: default and largest page. */
@@ -42,9 +45,18 @@ export async function getResult(store: RequestStore, id: string, viewer: Viewer,
       `Request '${record.requestId}' is still ${record.status}; try again.`,
     );
   }
-  const payload = wirePayloadJson(record);
+  const quoted = await store.quotedResult(record).catch(() => {
+    // Its spill file went with its retention while this answer was being made.
+    throw new NotFoundError(`Request '${id}' not found.`, 'request_not_found');
+  });
+  const status = record.status === 'FAILED' ? 500 : 200;
+  const wrap = (payload: string) => (status === 500 ? `{"detail":${payload}}` : payload);
   store.markFetched(record.requestId);
-  return record.status === 'FAILED' ? { status: 500, jsonText: `{"detail":${payload}}` } : { status: 200, jsonText: payload };
+  if (!Buffer.isBuffer(quoted)) return { status, jsonText: wrap(wirePayloadJson(record, quoted)) };
+  // A spilled result is sent as the bytes read from disk, framed by the payload's other fields: no
+  // decoding, re-encoding or flattening of tens of megabytes on the event loop.
+  const [head, tail] = wrap(wirePayloadJson(record, RESULT_SLOT)).split(RESULT_SLOT);
+  return { status, jsonBytes: Buffer.concat([Buffer.from(head), quoted, Buffer.from(tail)]) };
 }
 
 export interface StatusQuery {

@@ -1,7 +1,8 @@
 /**
  * Users: listing, roles, and the admin's create/update/delete. Business rules live here, testable
  * without HTTP: a user who still has clusters or active managed jobs cannot be deleted; passwords
- * are stored as scrypt hashes, never as given; callers are registered as SkyPilot registers them.
+ * are stored as scrypt hashes, never as given (callers are registered by the HTTP
+ * plumbing, src/http/callerRegistry.ts).
  */
 import { randomBytes, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -25,24 +26,6 @@ async function requireUser(userId: string) {
   const user = await globalUserState.getUser(userId);
   if (!user) throw new HttpError(404, 'user_not_found', 'UserNotFoundError', `User '${userId}' does not exist.`);
   return user;
-}
-
-const SEEN_CALLERS_MAX = 10_000;
-const SEEN_CALLERS_MS = 60_000;
-const seenCallers = new Map<string, number>();
-
-/**
- * Records a caller in the users table, as SkyPilot does for every request, so the users page lists
- * them. A caller seen within the last minute under the same name is not written again: registering
- * is bookkeeping, and a write per read would make every `/status` a database write.
- */
-export async function registerCaller(identity: Identity): Promise<void> {
-  const key = `${identity.id}\u0000${identity.name}`;
-  const seenAt = seenCallers.get(key);
-  if (seenAt !== undefined && Date.now() - seenAt < SEEN_CALLERS_MS) return;
-  await globalUserState.addOrUpdateUser({ id: identity.id, name: identity.name });
-  if (seenCallers.size >= SEEN_CALLERS_MAX) seenCallers.clear();
-  seenCallers.set(key, Date.now());
 }
 
 export async function listUsers(): Promise<UserRecord[]> {

@@ -10,6 +10,7 @@ import type { Identity } from '../state/currentUser';
 import type { ScheduleType } from '../vocab/statuses';
 import type { RequestError, RequestRecord } from './requestRecord';
 import type { RequestStore } from './requestStore';
+import { serializeYielding } from './yieldingJson';
 
 /** What a scheduled operation receives while it runs. */
 export interface RunContext {
@@ -154,7 +155,8 @@ export class RequestExecutor {
           log: (text) => this.store.appendLog(record, text),
         });
         if (value instanceof JsonText) record.returnValueQuoted = value.quoted;
-        outcome = { status: 'SUCCEEDED', value: value instanceof JsonText ? value.text : JSON.stringify(value ?? null), error: null };
+        // A big result (a 50,000-job fetch) is serialised in slices, never in one stall of the loop.
+        outcome = { status: 'SUCCEEDED', value: value instanceof JsonText ? value.text : await serializeYielding(value), error: null };
       } catch (caught) {
         outcome = { status: 'FAILED', value: 'null', error: serializeError(caught) };
       }

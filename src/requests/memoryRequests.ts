@@ -7,9 +7,15 @@
  * result has been handed out it stays only `fetchedGraceMs` more (for a client whose answer was lost
  * on the way): under load, that is what keeps the heap, and so the process's memory, flat and far
  * below the bounds.
+ *
+ * A result nobody has fetched yet is never dropped for room (only when its retention runs out): past
+ * the bounds, the oldest unfetched reads are spilled to disk (resultSpill.ts) and answered from there,
+ * however big. Only a full spill directory (gigabytes) drops them, oldest first, and says so.
  */
 import { isFinishedRequest } from '../vocab/statuses';
 import { type RequestRecord, recordBytes } from './requestRecord';
+import type { ResultSpill } from './resultSpill';
+import { quoteInParts } from './yieldingJson';
 
 export interface MemoryLimits {
   /** Finished requests held (live ones are bounded by the executor's queues instead). */
@@ -39,6 +45,10 @@ interface Entry {
   bytes: number;
   /** When a finished entry may be dropped (ms since the epoch); Infinity while live. */
   expiresAt: number;
+  /** Its result is being written to the spill directory. */
+  spilling?: boolean;
+  /** Bytes of its result on disk, once spilled. */
+  spilledBytes?: number;
 }
 
 export class MemoryRequests {
@@ -50,8 +60,25 @@ export class MemoryRequests {
   private bytes = 0;
   /** Of `bytes`, what finished entries hold: the part the bounds apply to. */
   private finishedBytes = 0;
+  /** Finished entries whose result is still in memory: the count bound applies to them. */
+  private heldFinished = 0;
+  /** Of `finishedBytes`, what writes under way are about to free. */
+  private spillingBytes = 0;
+  private spillingCount = 0;
+  private spilledBytes = 0;
+  private spilledFiles = 0;
+  /** Unfetched results dropped because the spill directory was full (an operator's signal). */
+  droppedUnfetched = 0;
 
-  constructor(readonly limits: MemoryLimits = DEFAULT_MEMORY_LIMITS) {}
+  constructor(
+    readonly limits: MemoryLimits = DEFAULT_MEMORY_LIMITS,
+    private readonly spill: ResultSpill | null = null,
+  ) {}
+
+  /** Bytes of results spilled to disk. */
+  get diskBytes(): number {
+    return this.spilledBytes;
+  }
 
   get size(): number {
     return this.entries.size;
@@ -74,10 +101,16 @@ export class MemoryRequests {
   /** Adds or replaces a record and re-accounts it; evicts finished records past the bounds. */
   put(record: RequestRecord): void {
     const previous = this.entries.get(record.requestId);
-    if (previous) this.account(previous, -1);
+    // A record replaced by another copy: its spill (or a write under way) is released; the same
+    // record put again keeps the file its result is in.
+    const keptSpill = previous?.record === record ? previous.spilledBytes : undefined;
+    if (previous) {
+      this.account(previous, -1);
+      if (keptSpill === undefined) this.release(previous);
+    }
     const finished = isFinishedRequest(record.status);
     const ttl = record.durable ? this.limits.durableCacheMs : this.limits.readRetentionMs;
-    const entry = { record, bytes: recordBytes(record), expiresAt: finished ? Date.now() + ttl : Infinity };
+    const entry: Entry = { record, bytes: recordBytes(record), expiresAt: finished ? Date.now() + ttl : Infinity, spilledBytes: keptSpill };
     this.entries.set(record.requestId, entry);
     this.account(entry, 1);
     this.fetchedOrder.delete(record.requestId);
@@ -91,7 +124,7 @@ export class MemoryRequests {
   /** Re-accounts a record changed in place (a log line appended). */
   touch(record: RequestRecord): void {
     const entry = this.entries.get(record.requestId);
-    if (!entry) return;
+    if (!entry || entry.spilling) return;
     this.account(entry, -1);
     entry.bytes = recordBytes(record);
     this.account(entry, 1);
@@ -105,11 +138,29 @@ export class MemoryRequests {
     this.finishedOrder.delete(requestId);
     this.fetchedOrder.delete(requestId);
     this.account(entry, -1);
+    this.release(entry);
+  }
+
+  /** Gives up an entry's spill: a write under way is abandoned, a written file removed. */
+  private release(entry: Entry): void {
+    if (entry.spilling) {
+      entry.spilling = false;
+      this.spillingBytes -= entry.bytes;
+      this.spillingCount -= 1;
+    }
+    if (entry.spilledBytes === undefined) return;
+    this.spilledBytes -= entry.spilledBytes;
+    this.spilledFiles -= 1;
+    entry.spilledBytes = undefined;
+    if (entry.record.spillFile) this.spill?.remove(entry.record.spillFile);
   }
 
   private account(entry: Entry, sign: 1 | -1): void {
     this.bytes += sign * entry.bytes;
-    if (entry.expiresAt !== Infinity) this.finishedBytes += sign * entry.bytes;
+    if (entry.expiresAt !== Infinity) {
+      this.finishedBytes += sign * entry.bytes;
+      if (entry.spilledBytes === undefined) this.heldFinished += sign;
+    }
   }
 
   /** A finished request's result was handed to its client: keep it only `fetchedGraceMs` more. */
@@ -132,23 +183,79 @@ export class MemoryRequests {
 
   /** Live requests do not count: the executor bounds them, and they are never evicted. */
   private get over(): boolean {
-    return this.finishedOrder.size > this.limits.maxEntries || this.finishedBytes > this.limits.maxBytes;
+    return (
+      this.heldFinished - this.spillingCount > this.limits.maxEntries || this.finishedBytes - this.spillingBytes > this.limits.maxBytes
+    );
+  }
+
+  private get diskOver(): boolean {
+    return this.spill !== null && (this.spilledBytes > this.spill.limits.maxBytes || this.spilledFiles > this.spill.limits.maxFiles);
   }
 
   /**
    * Drops expired finished records, then, past the bounds, results already handed out (their grace is
-   * a courtesy) before the oldest results nobody has fetched yet. Called periodically and on every put.
+   * a courtesy); then spills the oldest results nobody has fetched yet. Durable requests are in the
+   * database, so they are dropped rather than spilled. Without a spill directory (tests of the bare
+   * tier) unfetched results stay: losing them is what this tier must never do for room.
+   * Called periodically and on every put.
    */
   evict(): void {
     const now = Date.now();
     for (const id of this.fetchedOrder.keys()) {
-      if (!this.over && this.entries.get(id)!.expiresAt > now) break;
+      if (!this.over && !this.diskOver && this.entries.get(id)!.expiresAt > now) break;
       this.remove(id);
     }
     for (const id of this.finishedOrder.keys()) {
       const entry = this.entries.get(id)!;
-      if (!this.over && entry.expiresAt > now) break;
-      this.remove(id);
+      if (!this.over && !this.diskOver && entry.expiresAt > now) break;
+      if (entry.expiresAt <= now || entry.record.durable) this.remove(id);
+      else if (entry.spilledBytes !== undefined && this.diskOver) {
+        this.droppedUnfetched += 1;
+        console.error(`[skypilot-ts] result spill directory full: dropped unfetched result ${id}`);
+        this.remove(id);
+      } else if (this.over && this.spill && !entry.spilling && entry.spilledBytes === undefined) this.spillOut(id, entry);
     }
+  }
+
+  /** Moves an unfetched result to disk; it stays answerable from memory until the file is written. */
+  private spillOut(id: string, entry: Entry): void {
+    const spill = this.spill!;
+    const { record } = entry;
+    entry.spilling = true;
+    this.spillingBytes += entry.bytes;
+    this.spillingCount += 1;
+    const done = (file: string | null, size: number) => {
+      if (!entry.spilling) {
+        // Removed (expired, fetched and dropped) while writing.
+        if (file) spill.remove(file);
+        return;
+      }
+      entry.spilling = false;
+      this.spillingBytes -= entry.bytes;
+      this.spillingCount -= 1;
+      if (file === null || this.entries.get(id) !== entry) return;
+      this.account(entry, -1);
+      // One synchronous step: a reader sees either the result in memory or its file, never neither.
+      record.spillFile = file;
+      record.returnValue = '';
+      record.returnValueQuoted = undefined;
+      entry.spilledBytes = size;
+      entry.bytes = recordBytes(record);
+      this.account(entry, 1);
+      this.spilledBytes += size;
+      this.spilledFiles += 1;
+      this.evict();
+    };
+    void (async () => {
+      const parts = record.returnValueQuoted !== undefined ? [record.returnValueQuoted] : await quoteInParts(record.returnValue);
+      const { file, bytes } = await spill.write(id, parts);
+      return { file, size: bytes };
+    })().then(
+      ({ file, size }) => done(file, size),
+      (error: unknown) => {
+        console.error(`[skypilot-ts] could not spill result ${id}: ${(error as Error).message}`);
+        done(null, 0);
+      },
+    );
   }
 }

@@ -37,6 +37,8 @@ export interface RequestRecord {
   log: string;
   /** `JSON.stringify(returnValue)`, when a cached result already has it (memory only). */
   returnValueQuoted?: string;
+  /** The file holding the quoted result once the memory tier spilled it (`returnValue` is then ''). */
+  spillFile?: string;
 }
 
 /** Who asks: a principal (user, or demo visitor) and whether it may see everyone's requests. */
@@ -71,12 +73,12 @@ const q = JSON.stringify;
  * the bulk of the bytes) is quoted once per cached result rather than once per request. A test holds
  * the two to the same bytes.
  */
-export function wirePayloadJson(record: RequestRecord): string {
+export function wirePayloadJson(record: RequestRecord, quotedResult?: string): string {
   return (
     `{"request_id":${q(record.requestId)},"name":${q(record.name)},"entrypoint":${q(PICKLED_NONE_BASE64)},` +
     `"request_body":${q(PICKLED_NONE_BASE64)},"status":${q(record.status)},"created_at":${q(record.createdAt)},` +
     `"finished_at":${q(record.finishedAt)},"user_id":${q(record.userId)},"user_name":${q(record.userName)},` +
-    `"return_value":${record.returnValueQuoted ?? q(record.returnValue)},"error":${q(errorText(record.error))},` +
+    `"return_value":${quotedResult ?? record.returnValueQuoted ?? q(record.returnValue)},"error":${q(errorText(record.error))},` +
     `"pid":${process.pid},"schedule_type":${q(record.scheduleType)},"cluster_name":${q(record.clusterName)},` +
     `"status_msg":${q(record.statusMsg)},"should_retry":${record.shouldRetry}}`
   );

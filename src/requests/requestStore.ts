@@ -11,19 +11,24 @@
  * Log lines of durable requests are written behind, in batches.
  *
  * The database has a size bound: past `maxDbBytes`, the oldest finished requests go, reads first.
+ * Results never fall off a size cliff: what the memory tier has no room for is spilled to files
+ * (resultSpill.ts) until fetched or expired.
  * Visibility: a request is seen by its owner (a principal) and by admins only.
  */
-import { EventEmitter } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
 import type { Db } from '../db/database';
-import { type DbTarget, isPostgresUri } from '../db/dbTarget';
-import { migrateOpened } from '../db/migrator';
-import { openSqlite } from '../db/openSqlite';
+import type { DbTarget } from '../db/dbTarget';
+import { openStore } from '../db/openStore';
 import { isFinishedRequest, type RequestStatus } from '../vocab/statuses';
 import { DEFAULT_MEMORY_LIMITS, type MemoryLimits, MemoryRequests } from './memoryRequests';
 import { canSee, type RequestError, type RequestRecord, type Viewer } from './requestRecord';
+import { DEFAULT_SPILL_LIMITS, ResultSpill, type SpillLimits } from './resultSpill';
+import { encodeInParts, QUOTE_IN_ONE_STEP_CHARS, quoteInParts } from './yieldingJson';
 import { STATE_OWNERSHIP } from '../state/stateMigrations';
-import { REQUESTS_MIGRATIONS, REQUESTS_MIGRATIONS_TABLE, REQUESTS_OWNERSHIP } from './requestsMigrations';
+import { REQUESTS_MIGRATIONS, REQUESTS_OWNERSHIP } from './requestsMigrations';
 import type { RequestsSchema } from './requestsSchema';
+import { RequestEvents, waitUntilFinished } from './requestWaits';
 import { type ListQuery, RequestsTableOps } from './requestsTable';
 
 export const REQUEST_DONE_CHANNEL = 'skypilot_request_done';
@@ -52,6 +57,9 @@ export interface RequestStoreOptions {
   maxDbBytes?: number;
   /** This process among replicas; requests it runs carry it. */
   replicaId?: string;
+  /** Where results the memory tier has no room for are spilled (default: beside an SQLite file, else the temp directory). */
+  spillParent?: string;
+  spill?: Partial<SpillLimits>;
 }
 
 export const DEFAULT_DURABLE_RETENTION_SECONDS = 24 * 3600;
@@ -74,17 +82,13 @@ export interface NewRequest {
 
 export type FindResult = RequestRecord | 'ambiguous' | null;
 
-export function defaultRequestsTarget(path: string, env: NodeJS.ProcessEnv = process.env): DbTarget {
-  if (isPostgresUri(env.SKYPILOT_DB_CONNECTION_URI)) return { kind: 'postgres', uri: env.SKYPILOT_DB_CONNECTION_URI };
-  return { kind: 'sqlite', path, createDir: true };
-}
-
 export class RequestStore {
   readonly memory: MemoryRequests;
+  private readonly spill: ResultSpill;
   readonly table: RequestsTableOps;
   readonly persistReads: boolean;
   readonly replicaId: string;
-  private readonly events = new EventEmitter();
+  private readonly events = new RequestEvents();
   /**
    * Waits on a running request, by what ended them: an event (its finish here, another replica's
    * notification) or the fallback look-up of the database. Polls on PostgreSQL mean notifications
@@ -100,11 +104,13 @@ export class RequestStore {
     readonly db: Db<RequestsSchema>,
     readonly options: RequestStoreOptions,
   ) {
-    this.memory = new MemoryRequests({ ...DEFAULT_MEMORY_LIMITS, ...options.memory });
+    const { target } = options;
+    const beside = target.kind === 'sqlite' && target.path !== ':memory:' ? path.dirname(target.path) : os.tmpdir();
+    this.spill = new ResultSpill(options.spillParent ?? beside, { ...DEFAULT_SPILL_LIMITS, ...options.spill });
+    this.memory = new MemoryRequests({ ...DEFAULT_MEMORY_LIMITS, ...options.memory }, this.spill);
     this.table = new RequestsTableOps(db);
     this.persistReads = options.persistReads ?? db.kind === 'postgres';
     this.replicaId = options.replicaId ?? `pid-${process.pid}`;
-    this.events.setMaxListeners(0);
     // One notification may name several requests (a batch of finished reads).
     this.unsubscribe.push(
       db.subscribe(REQUEST_DONE_CHANNEL, (ids) => {
@@ -121,27 +127,17 @@ export class RequestStore {
 
   static async open(options: RequestStoreOptions): Promise<RequestStore> {
     const { target } = options;
-    const db =
-      target.kind === 'sqlite'
-        ? openSqlite<RequestsSchema>({
-            path: target.path,
-            createDir: target.createDir,
-            what: 'requests database',
-            ownership: REQUESTS_OWNERSHIP,
-            // WAL with NORMAL never corrupts; it may lose the last commits on power loss, which for
-            // request records (clients retry) is worth a much cheaper commit than FULL.
-            synchronous: 'NORMAL',
-          })
-        : await (await import('../db/openPostgres')).openPostgres<RequestsSchema>({
-            uri: target.uri,
-            what: 'requests database',
-            channel: REQUESTS_CHANGED_CHANNEL,
-            serializeWrites: false,
-            notifyChanges: false,
-            ownership: REQUESTS_OWNERSHIP,
-            sharesWith: [STATE_OWNERSHIP],
-          });
-    return new RequestStore(await migrateOpened(db, REQUESTS_MIGRATIONS_TABLE, REQUESTS_MIGRATIONS), options);
+    const db = await openStore<RequestsSchema>(target, {
+      what: 'requests database',
+      ownership: REQUESTS_OWNERSHIP,
+      migrations: REQUESTS_MIGRATIONS,
+      sharesWith: [STATE_OWNERSHIP],
+      // WAL with NORMAL never corrupts; it may lose the last commits on power loss, which for
+      // request records (clients retry) is worth a much cheaper commit than FULL.
+      synchronous: 'NORMAL',
+      postgres: { channel: REQUESTS_CHANGED_CHANNEL, serializeWrites: false, notifyChanges: false },
+    });
+    return new RequestStore(db, options);
   }
 
   /** For tests and tools: an SQLite file or ':memory:'. */
@@ -222,7 +218,7 @@ export class RequestStore {
   async find(idOrPrefix: string, viewer: Viewer): Promise<FindResult> {
     const shared = this.persistReads && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(idOrPrefix);
     // Listening before looking: an arrival announced while the lookup runs must not be missed.
-    let arrival = shared ? this.listenFor(idOrPrefix) : null;
+    let arrival = shared ? this.events.listenFor(idOrPrefix) : null;
     const exact = await this.get(idOrPrefix, viewer);
     if (exact || !arrival) {
       arrival?.cancel();
@@ -231,7 +227,7 @@ export class RequestStore {
       const deadline = Date.now() + SHARED_READ_GRACE_MS;
       while (Date.now() < deadline) {
         await arrival.wait(Math.min(100, deadline - Date.now()));
-        arrival = this.listenFor(idOrPrefix);
+        arrival = this.events.listenFor(idOrPrefix);
         const arrived = await this.get(idOrPrefix, viewer);
         if (arrived) {
           arrival.cancel();
@@ -266,7 +262,8 @@ export class RequestStore {
       Object.assign(record, finished);
       this.memory.put(record);
       this.events.emit(record.requestId);
-      if (this.persistReads) this.queueRead(record);
+      // A copy: the memory tier may spill this record's result before the batch is written.
+      if (this.persistReads) this.queueRead({ ...record });
       return true;
     }
     if (!(await this.table.finish(finished))) {
@@ -370,6 +367,18 @@ export class RequestStore {
     return (await this.table.get(requestId))?.log ?? record?.log ?? '';
   }
 
+  /**
+   * The result's wire form (its JSON text quoted once more) when it is not simply `returnValue` to
+   * quote in one step: the UTF-8 bytes of its spill file, or quoted in slices when big.
+   */
+  async quotedResult(record: RequestRecord): Promise<string | Buffer | undefined> {
+    // Read together, synchronously: a spill completing in between swaps both at once.
+    const { spillFile, returnValue, returnValueQuoted } = record;
+    if (spillFile) return this.spill.read(spillFile);
+    if (returnValueQuoted !== undefined || returnValue.length <= QUOTE_IN_ONE_STEP_CHARS) return returnValueQuoted;
+    return encodeInParts(await quoteInParts(returnValue));
+  }
+
   /** The result was handed to its client (see MemoryRequests.markFetched). */
   markFetched(requestId: string): void {
     this.memory.markFetched(requestId);
@@ -397,76 +406,25 @@ export class RequestStore {
     return [...merged.values()].sort((a, b) => b.createdAt - a.createdAt).slice(0, query.limit);
   }
 
-  /**
-   * The request once finished, or as it stands after `timeoutMs`. Finishing here wakes the waiter at
-   * once, as does another replica's NOTIFY; a bounded poll of the database covers processes that
-   * cannot notify (two servers on one SQLite file) and a missed notification.
-   */
-  async waitUntilFinished(requestId: string, viewer: Viewer, timeoutMs: number): Promise<RequestRecord | null> {
-    const deadline = Date.now() + timeoutMs;
-    let woken: 'event' | 'poll' | null = null;
-    for (;;) {
-      // Listening before reading: a finish announced while the read is in flight (another
-      // replica's NOTIFY) would otherwise be missed, leaving this wait on the poll.
-      const finished = this.listenFor(requestId);
-      const record = await this.get(requestId, viewer);
-      const left = deadline - Date.now();
-      if (!record || isFinishedRequest(record.status) || left <= 0) {
-        finished.cancel();
-        if (woken && record && isFinishedRequest(record.status)) this.waitsWokenBy[woken]++;
-        return record;
-      }
-      const ours = record.replicaId === this.replicaId && this.memory.get(requestId) !== undefined;
-      const poll = ours ? left : Math.min(left, this.db.crossProcessEvents ? 1000 : 100);
-      woken = (await finished.wait(poll)) ? 'event' : 'poll';
-    }
+  /** The request once finished, or as it stands after `timeoutMs` (how: requestWaits.ts). */
+  waitUntilFinished(requestId: string, viewer: Viewer, timeoutMs: number): Promise<RequestRecord | null> {
+    return waitUntilFinished(
+      this.events,
+      {
+        get: (id) => this.get(id, viewer),
+        // A request this replica runs announces its finish here: no poll needed.
+        isOurs: (record) => record.replicaId === this.replicaId && this.memory.get(record.requestId) !== undefined,
+        pollMs: this.db.crossProcessEvents ? 1000 : 100,
+        wokenBy: this.waitsWokenBy,
+      },
+      requestId,
+      timeoutMs,
+    );
   }
 
   /** Resolves on new log output, on finish, or after `timeoutMs`. */
   waitForActivity(requestId: string, timeoutMs: number): Promise<void> {
-    return Promise.race([this.waitForEvent(`log:${requestId}`, timeoutMs), this.waitForEvent(requestId, timeoutMs)]);
-  }
-
-  /** Starts listening for `event` now; `wait` resolves at once if it came meanwhile, to whether it came. */
-  private listenFor(event: string): { wait(timeoutMs: number): Promise<boolean>; cancel(): void } {
-    let fired = false;
-    let wake: (() => void) | null = null;
-    const onEvent = () => {
-      fired = true;
-      this.events.off(event, onEvent);
-      wake?.();
-    };
-    this.events.on(event, onEvent);
-    return {
-      wait: (timeoutMs) =>
-        fired
-          ? Promise.resolve(true)
-          : new Promise<boolean>((resolve) => {
-              const timer = setTimeout(() => {
-                this.events.off(event, onEvent);
-                resolve(false);
-              }, timeoutMs);
-              wake = () => {
-                clearTimeout(timer);
-                resolve(true);
-              };
-            }),
-      cancel: () => {
-        this.events.off(event, onEvent);
-      },
-    };
-  }
-
-  private waitForEvent(event: string, timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.events.off(event, done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.events.on(event, done);
-    });
+    return Promise.race([this.events.waitFor(`log:${requestId}`, timeoutMs), this.events.waitFor(requestId, timeoutMs)]);
   }
 
   async close(): Promise<void> {
@@ -476,6 +434,7 @@ export class RequestStore {
     await this.flushLogs();
     await this.flushReads();
     for (const off of this.unsubscribe) off();
+    this.spill.close();
     await this.db.close();
   }
 }

@@ -47,12 +47,6 @@ const SCRIPTS = {
 
 type GetReply = [string, string, string, string, string, string, number, string[], string] | null;
 
-export interface RedisStoreOptions {
-  url: string;
-  prefix?: string;
-  log?: (line: string) => void;
-}
-
 export function connectRedis(url: string, log: (line: string) => void): Redis {
   let loggedAt = 0;
   // Loaded here: a demo without Redis never pays for the client.

@@ -41,7 +41,6 @@ export const changeSchema = z.discriminatedUnion('kind', [
 ]);
 
 export type Change = z.infer<typeof changeSchema>;
-export type ChangeKind = Change['kind'];
 
 /** One change may hold at most this much JSON (a workspace's config is the only large one). */
 export const MAX_CHANGE_BYTES = 8 * 1024;

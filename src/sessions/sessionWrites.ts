@@ -111,17 +111,3 @@ export function withSessionWrites(manifest: DemoManifest, world: WorldCache): De
     },
   };
 }
-
-/** The primitives a session may write through (the rest of the manifest's writes still refuse). */
-export const SESSION_WRITE_PRIMITIVES = [
-  'globalUserState.removeCluster',
-  'globalUserState.addOrUpdateCluster',
-  'globalUserState.setClusterAutostopValue',
-  'globalUserState.removeClusterJobs',
-  'globalUserState.setClusterJobStatus',
-  'globalUserState.setUserRole',
-  'globalUserState.setWorkspace',
-  'globalUserState.deleteWorkspace',
-  'globalUserState.deleteVolume',
-  'managedJobsState.setJobStatus',
-] as const;

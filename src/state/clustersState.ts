@@ -15,6 +15,8 @@ import { DEFAULT_WORKSPACE } from '../vocab/workspaces';
 import type { CloudVmRayResourceHandle } from './cloudVmRayResourceHandle';
 import { insertClusterEvent } from './clusterEventRows';
 import { currentUser } from './currentUser';
+import { historyTimes } from './historyColumns';
+import { mapInSlices } from './mapInSlices';
 import type { AddOrUpdateClusterInput, ClusterFilter, ClusterRecord, UsageInterval } from './records';
 import { type ClusterRow, clusterFromRow, nowSeconds, parseJson, selectClusters } from './rowCodecs';
 import type { StateContext } from './stateContext';
@@ -66,6 +68,7 @@ async function upsertHistory(
     num_nodes: input.handle.launchedNodes,
     launched_resources: JSON.stringify(input.handle.launchedResources),
     usage_intervals: JSON.stringify(intervals),
+    ...historyTimes(intervals),
   };
   if (history) {
     await trx
@@ -74,6 +77,8 @@ async function upsertHistory(
         num_nodes: values.num_nodes,
         launched_resources: values.launched_resources,
         usage_intervals: values.usage_intervals,
+        launched_at: values.launched_at,
+        active_until: values.active_until,
         ...(requested ? { requested_resources: requested } : {}),
         ...(input.taskYaml != null ? { last_creation_yaml: input.taskYaml } : {}),
         ...(input.command != null ? { last_creation_command: input.command } : {}),
@@ -110,7 +115,7 @@ export function createClustersState(ctx: StateContext) {
     if (filter.clusterNames) query = filter.clusterNames.length ? query.where('c.name', 'in', filter.clusterNames) : query.where(nothing);
     const rows = (await query.orderBy('c.launched_at', 'desc').orderBy('c.name').execute()) as ClusterRow[];
     const fallbackHash = currentUser.getUserHash();
-    return rows.map((r) => clusterFromRow(r, fallbackHash));
+    return mapInSlices(rows, (r) => clusterFromRow(r, fallbackHash));
   }
 
   return {
@@ -265,7 +270,7 @@ export function createClustersState(ctx: StateContext) {
           const closed = closeOpenInterval(parseJson<UsageInterval[]>(history.usage_intervals, []), now);
           await trx
             .updateTable('cluster_history')
-            .set({ usage_intervals: JSON.stringify(closed) })
+            .set({ usage_intervals: JSON.stringify(closed), ...historyTimes(closed) })
             .where('cluster_hash', '=', row.cluster_hash)
             .execute();
         }

@@ -18,8 +18,6 @@ export interface CallerContext {
   envVars?: Record<string, unknown> | null;
 }
 
-export const USER_HASH_PATTERN = /^[0-9a-f]{8}$/;
-
 function md5(text: string): string {
   return createHash('md5').update(text).digest('hex');
 }

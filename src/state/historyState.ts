@@ -6,10 +6,22 @@
 import type { ClusterEventType, ClusterStatus } from '../vocab/statuses';
 import { insertClusterEvent } from './clusterEventRows';
 import { currentUser } from './currentUser';
+import { mapInSlices } from './mapInSlices';
 import type { ClusterEvent, ClusterHistoryRecord, UsageInterval } from './records';
 import { Resources, type ResourcesJSON } from './resources';
 import { lastEventOf, nowSeconds, parseJson } from './rowCodecs';
 import type { StateContext } from './stateContext';
+
+/** What the cost report and a cluster's history page ask of history (src/demo/fakes.ts answers the same). */
+export interface HistoryQuery {
+  days?: number | null;
+  /**
+   * Only the clusters with one of these hashes or one of these names (either matches, as upstream's
+   * cost report: the official cluster page sends its URL's value as both). An empty list matches nothing.
+   */
+  clusterHashes?: readonly string[] | null;
+  clusterNames?: readonly string[] | null;
+}
 
 export function usageDuration(intervals: UsageInterval[], now: number): number {
   return intervals.reduce((sum, [start, end]) => sum + Math.max(0, (end ?? now) - start), 0);
@@ -17,43 +29,55 @@ export function usageDuration(intervals: UsageInterval[], now: number): number {
 
 export function createHistoryState(ctx: StateContext) {
   return {
-    /** Clusters used within the last `days` days (all when null), most recently launched first. */
-    async getClustersFromHistory(options: { days?: number | null } = {}): Promise<ClusterHistoryRecord[]> {
+    /**
+     * Clusters used within the last `days` days (all when null), most recently launched first,
+     * optionally only those with the given hashes or names. Filtered and ordered in SQL by index
+     * (historyColumns.ts): only the rows returned are decoded.
+     */
+    async getClustersFromHistory(options: HistoryQuery = {}): Promise<ClusterHistoryRecord[]> {
       const db = await ctx.read();
       const now = nowSeconds();
-      const rows = await db
+      const byHash = options.clusterHashes ?? null;
+      const byName = options.clusterNames ?? null;
+      if ((byHash || byName) && !byHash?.length && !byName?.length) return [];
+      let query = db
         .selectFrom('cluster_history as h')
         .leftJoin('users as u', 'u.id', 'h.user_hash')
         .leftJoin('clusters as c', 'c.cluster_hash', 'h.cluster_hash')
         .selectAll('h')
         .select(['u.name as user_name', 'c.status as status'])
-        .select(lastEventOf('h.cluster_hash'))
-        .execute();
-      const cutoff = options.days == null ? null : now - options.days * 86400;
+        .select(lastEventOf('h.cluster_hash'));
+      if (options.days != null) {
+        const cutoff = now - options.days * 86400;
+        query = query.where('h.active_until', '>=', cutoff);
+      }
+      if (byHash?.length || byName?.length) {
+        query = query.where((eb) =>
+          eb.or([...(byHash?.length ? [eb('h.cluster_hash', 'in', byHash)] : []), ...(byName?.length ? [eb('h.name', 'in', byName)] : [])]),
+        );
+      }
+      const rows = await query.orderBy('h.launched_at', 'desc').orderBy('h.cluster_hash').execute();
       const fallbackHash = currentUser.getUserHash();
-      return rows
-        .map((row): ClusterHistoryRecord => {
-          const intervals = parseJson<UsageInterval[]>(row.usage_intervals, []);
-          return {
-            clusterHash: row.cluster_hash,
-            name: row.name,
-            launchedAt: intervals.length ? Math.max(...intervals.map(([start]) => start)) : 0,
-            durationSeconds: usageDuration(intervals, now),
-            numNodes: row.num_nodes,
-            requestedResources: row.requested_resources ? Resources.fromJSON(JSON.parse(row.requested_resources) as ResourcesJSON) : null,
-            launchedResources: Resources.fromJSON(JSON.parse(row.launched_resources) as ResourcesJSON),
-            usageIntervals: intervals,
-            status: (row.status as ClusterStatus | null) ?? null,
-            userHash: row.user_hash ?? fallbackHash,
-            userName: row.user_name,
-            workspace: row.workspace,
-            lastCreationYaml: row.last_creation_yaml,
-            lastCreationCommand: row.last_creation_command,
-            lastEvent: row.last_event,
-          };
-        })
-        .filter((r) => cutoff === null || r.usageIntervals.some(([, end]) => end === null || end >= cutoff))
-        .sort((a, b) => b.launchedAt - a.launchedAt);
+      return mapInSlices(rows, (row): ClusterHistoryRecord => {
+        const intervals = parseJson<UsageInterval[]>(row.usage_intervals, []);
+        return {
+          clusterHash: row.cluster_hash,
+          name: row.name,
+          launchedAt: row.launched_at,
+          durationSeconds: usageDuration(intervals, now),
+          numNodes: row.num_nodes,
+          requestedResources: row.requested_resources ? Resources.fromJSON(JSON.parse(row.requested_resources) as ResourcesJSON) : null,
+          launchedResources: Resources.fromJSON(JSON.parse(row.launched_resources) as ResourcesJSON),
+          usageIntervals: intervals,
+          status: (row.status as ClusterStatus | null) ?? null,
+          userHash: row.user_hash ?? fallbackHash,
+          userName: row.user_name,
+          workspace: row.workspace,
+          lastCreationYaml: row.last_creation_yaml,
+          lastCreationCommand: row.last_creation_command,
+          lastEvent: row.last_event,
+        };
+      });
     },
 
     /** Records an event on a live cluster (by name) or a terminated one (by hash); a no-op for neither. */
@@ -72,17 +96,22 @@ export function createHistoryState(ctx: StateContext) {
       });
     },
 
-    /** Oldest first. */
-    async getClusterEvents(clusterNameOrHash: string, type: ClusterEventType = 'STATUS_CHANGE'): Promise<ClusterEvent[]> {
+    /** Oldest first; with `limit`, the latest `limit` of them (chosen in SQL, by index). */
+    async getClusterEvents(
+      clusterNameOrHash: string,
+      type: ClusterEventType = 'STATUS_CHANGE',
+      limit?: number | null,
+    ): Promise<ClusterEvent[]> {
       const db = await ctx.read();
-      const rows = await db
+      let query = db
         .selectFrom('cluster_events')
         .selectAll()
         .where((eb) => eb.or([eb('name', '=', clusterNameOrHash), eb('cluster_hash', '=', clusterNameOrHash)]))
         .where('type', '=', type)
-        .orderBy('transitioned_at')
-        .orderBy('seq')
-        .execute();
+        .orderBy('transitioned_at', 'desc')
+        .orderBy('seq', 'desc');
+      if (limit) query = query.limit(limit);
+      const rows = (await query.execute()).reverse();
       return rows.map((r) => ({
         clusterHash: r.cluster_hash,
         name: r.name,

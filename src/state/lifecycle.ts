@@ -1,11 +1,14 @@
 /** Opening and closing the state store, and its version, shared by every state seam. */
 import type { DbTarget } from '../db/dbTarget';
+import type { StoreOwnership } from '../db/ownership';
 import { stateStore } from './stateStore';
 
 export interface StateInitOptions {
   /** An SQLite file (must be in an existing directory), or give `target`. */
   dbPath?: string;
   target?: DbTarget;
+  /** Stores sharing its PostgreSQL database (the server's requests store), which it must not call foreign. */
+  sharesWith?: readonly StoreOwnership[];
 }
 
 /** Opening and closing the store; the demo's fakes make these no-ops. */
@@ -13,7 +16,7 @@ export function createLifecycle() {
   return {
     /** Opens the store and runs migrations. Called once at start-up; safe to call again. */
     async init(options: StateInitOptions = {}): Promise<void> {
-      if (options.target) await stateStore.open(options.target);
+      if (options.target) await stateStore.open(options.target, options.sharesWith);
       else if (options.dbPath) await stateStore.open({ kind: 'sqlite', path: options.dbPath, createDir: false });
       else await stateStore.db();
     },

@@ -19,6 +19,7 @@ import {
 import { DEFAULT_WORKSPACE } from '../vocab/workspaces';
 import type { ManagedJob, ManagedJobPage, ManagedJobQuery, NewManagedJob } from './records';
 import { Resources, type ResourcesJSON } from './resources';
+import { mapInSlices } from './mapInSlices';
 import { parseJson } from './rowCodecs';
 import type { StateContext } from './stateContext';
 import type { ManagedJobsTable, StateSchema } from './stateSchema';
@@ -141,7 +142,7 @@ export function createManagedJobsState(ctx: StateContext) {
         .orderBy('j.job_id', 'desc');
       if (query.limit != null) page = page.limit(query.limit).offset((Math.max(1, query.page ?? 1) - 1) * query.limit);
       const now = nowFloat();
-      const jobs = (await page.execute()).map((r) => jobFromRow(r as JobRow, now));
+      const jobs = await mapInSlices(await page.execute(), (r) => jobFromRow(r as JobRow, now));
       return { jobs, total, totalNoFilter: Number(totalNoFilter), statusCounts };
     },
 

@@ -6,7 +6,6 @@ import type {
   RecipeType,
   StorageStatus,
   StoreType,
-  CloudCapability,
   ClusterEventType,
   ManagedJobScheduleState,
   ClusterJobStatus,
@@ -16,12 +15,11 @@ import type {
   UserType,
   VolumeStatus,
 } from '../vocab/statuses';
-import type { WorkspaceConfig, WorkspacesMap } from '../vocab/workspaces';
 import type { CloudVmRayResourceHandle } from './cloudVmRayResourceHandle';
 import type { Cloud } from './clouds';
 import type { Resources } from './resources';
 
-export type { CloudCapability, UserType, WorkspaceConfig, WorkspacesMap };
+export type { UserType };
 
 export interface ClusterRecord {
   name: string;

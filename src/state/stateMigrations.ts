@@ -6,6 +6,11 @@
 import { createTable } from '../db/createTable';
 import type { Migration } from '../db/migrator';
 import type { StoreOwnership } from '../db/ownership';
+import { historyTimes } from './historyColumns';
+import type { UsageInterval } from './records';
+
+/** History rows backfilled per statement batch by migration 7. */
+const BACKFILL_BATCH = 2_000;
 
 export const STATE_MIGRATIONS_TABLE = 'schema_migrations';
 
@@ -193,6 +198,53 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
         created_at: 'bigint not null',
         updated_at: 'bigint not null',
       }).execute();
+    },
+  },
+  {
+    version: 7,
+    name: 'history times and indexes for the filters clients use',
+    async up(db) {
+      // The cost report's `days` and its order, answered by index (see historyColumns.ts).
+      await db.schema
+        .alterTable('cluster_history')
+        .addColumn('launched_at', 'double precision', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('cluster_history')
+        .addColumn('active_until', 'double precision', (c) => c.notNull().defaultTo(0))
+        .execute();
+      let after = '';
+      for (;;) {
+        const rows = (await db
+          .selectFrom('cluster_history')
+          .select(['cluster_hash', 'usage_intervals'])
+          .where('cluster_hash', '>', after)
+          .orderBy('cluster_hash')
+          .limit(BACKFILL_BATCH)
+          .execute()) as { cluster_hash: string; usage_intervals: string }[];
+        if (!rows.length) break;
+        for (const row of rows) {
+          const times = historyTimes(JSON.parse(row.usage_intervals || '[]') as UsageInterval[]);
+          await db.updateTable('cluster_history').set(times).where('cluster_hash', '=', row.cluster_hash).execute();
+        }
+        after = rows[rows.length - 1].cluster_hash;
+      }
+      const indexes: [string, string, string[]][] = [
+        ['cluster_history_by_activity', 'cluster_history', ['active_until']],
+        ['cluster_history_by_launch', 'cluster_history', ['launched_at']],
+        ['cluster_history_by_name', 'cluster_history', ['name']],
+        ['cluster_history_by_user', 'cluster_history', ['user_hash']],
+        ['cluster_history_by_workspace', 'cluster_history', ['workspace']],
+        // History rows join their live cluster (its status) by hash.
+        ['clusters_by_hash', 'clusters', ['cluster_hash']],
+        ['clusters_by_user', 'clusters', ['user_hash']],
+        ['clusters_by_workspace', 'clusters', ['workspace']],
+        ['managed_jobs_by_status', 'managed_jobs', ['status']],
+        ['managed_jobs_by_user', 'managed_jobs', ['user_hash']],
+        ['managed_jobs_by_workspace', 'managed_jobs', ['workspace']],
+        ['managed_jobs_by_name', 'managed_jobs', ['name']],
+      ];
+      for (const [name, table, columns] of indexes) await db.schema.createIndex(name).ifNotExists().on(table).columns(columns).execute();
     },
   },
 ];

@@ -39,7 +39,7 @@ export const stateQueries = {
   },
 
   async getLastClusterEvent(clusterNameOrHash: string, type: ClusterEventType = 'STATUS_CHANGE'): Promise<string | null> {
-    const events = await globalUserState.getClusterEvents(clusterNameOrHash, type);
+    const events = await globalUserState.getClusterEvents(clusterNameOrHash, type, 1);
     return events.length ? events[events.length - 1].reason : null;
   },
 

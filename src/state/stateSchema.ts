@@ -39,6 +39,10 @@ export interface ClusterHistoryTable {
   last_creation_command: string | null;
   workspace: string;
   provision_log_path: string | null;
+  /** Derived from `usage_intervals` (historyColumns.ts): the latest start. */
+  launched_at: Generated<number>;
+  /** Derived from `usage_intervals`: the latest end, `STILL_ACTIVE` while an interval is open. */
+  active_until: Generated<number>;
 }
 
 export interface ClusterEventsTable {

@@ -2,45 +2,35 @@
  * The state store behind the seams: opened lazily, on the first state call or on `init()`, never on
  * import, so a process whose state functions are all replaced (demo mode) never touches a database.
  *
- * Where: `init({ target })`, else `SKYPILOT_DB_CONNECTION_URI` (PostgreSQL), else `SKYPILOT_STATE_DB`,
- * else `~/.sky/state.db` (whose directory may be created; an explicit path's directory must exist).
+ * Where: `init({ target })` (the server passes what src/serverConfig.ts read from its options and the
+ * environment, the one reader of both), else `~/.sky/state.db`, whose directory may be created. It
+ * opens through the one `openStore` (src/db/openStore.ts) the requests store uses too.
  */
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../db/database';
-import { type DbTarget, describeTarget, isPostgresUri } from '../db/dbTarget';
-import { migrateOpened } from '../db/migrator';
-import { openSqlite } from '../db/openSqlite';
-import { REQUESTS_OWNERSHIP } from '../requests/requestsMigrations';
-import { STATE_MIGRATIONS, STATE_MIGRATIONS_TABLE, STATE_OWNERSHIP } from './stateMigrations';
+import { type DbTarget, describeTarget } from '../db/dbTarget';
+import { openStore } from '../db/openStore';
+import type { StoreOwnership } from '../db/ownership';
+import { STATE_MIGRATIONS, STATE_OWNERSHIP } from './stateMigrations';
 import type { StateSchema } from './stateSchema';
 
 export const STATE_CHANGED_CHANNEL = 'skypilot_state_changed';
 
-export function defaultStateTarget(env: NodeJS.ProcessEnv = process.env): DbTarget {
-  if (isPostgresUri(env.SKYPILOT_DB_CONNECTION_URI)) return { kind: 'postgres', uri: env.SKYPILOT_DB_CONNECTION_URI };
-  if (env.SKYPILOT_STATE_DB) return { kind: 'sqlite', path: env.SKYPILOT_STATE_DB, createDir: false };
-  return { kind: 'sqlite', path: path.join(os.homedir(), '.sky', 'state.db'), createDir: true };
-}
+/** The state store's default when nothing opened it (tools, tests): the server opens its configured target. */
+const DEFAULT_TARGET: DbTarget = { kind: 'sqlite', path: path.join(os.homedir(), '.sky', 'state.db'), createDir: true };
 
-export async function openStateDb(target: DbTarget): Promise<Db<StateSchema>> {
-  const db =
-    target.kind === 'sqlite'
-      ? openSqlite<StateSchema>({
-          path: target.path,
-          createDir: target.createDir,
-          what: 'state database',
-          ownership: STATE_OWNERSHIP,
-          synchronous: 'FULL',
-        })
-      : await (await import('../db/openPostgres')).openPostgres<StateSchema>({
-          uri: target.uri,
-          what: 'state database',
-          channel: STATE_CHANGED_CHANNEL,
-          ownership: STATE_OWNERSHIP,
-          sharesWith: [REQUESTS_OWNERSHIP],
-        });
-  return migrateOpened(db, STATE_MIGRATIONS_TABLE, STATE_MIGRATIONS);
+export function openStateDb(target: DbTarget, sharesWith: readonly StoreOwnership[] = []): Promise<Db<StateSchema>> {
+  return openStore<StateSchema>(target, {
+    what: 'state database',
+    ownership: STATE_OWNERSHIP,
+    migrations: STATE_MIGRATIONS,
+    sharesWith,
+    synchronous: 'FULL',
+    // Cost reports and job lists over hundreds of thousands of rows must not hold the loop.
+    readWorkers: 1,
+    postgres: { channel: STATE_CHANGED_CHANNEL },
+  });
 }
 
 let current: Promise<Db<StateSchema>> | null = null;
@@ -48,11 +38,11 @@ let currentTarget: string | null = null;
 
 export const stateStore = {
   /** Opens `target`, closing what was open. Concurrent callers share one opening. */
-  open(target: DbTarget = defaultStateTarget()): Promise<Db<StateSchema>> {
+  open(target: DbTarget = DEFAULT_TARGET, sharesWith: readonly StoreOwnership[] = []): Promise<Db<StateSchema>> {
     const previous = current;
     const opening = (async () => {
       if (previous) await (await previous.catch(() => null))?.close();
-      return openStateDb(target);
+      return openStateDb(target, sharesWith);
     })();
     current = opening;
     currentTarget = describeTarget(target);

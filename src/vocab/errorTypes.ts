@@ -3,6 +3,7 @@
  * requests that ran and failed, and this server's types for refusals at the door. `code` is the
  * machine-readable reason, one literal per condition.
  */
+import { DEMO_ERROR_CLASSES, DEMO_ERROR_TYPES } from './demoWords';
 
 /** Failures of a request that ran (recorded in the request; upstream's `sky.exceptions` names). */
 export const REQUEST_ERROR_TYPES = [
@@ -31,8 +32,7 @@ export const HTTP_ERROR_TYPES = [
   'ValidationError',
   'NotFoundError',
   'PayloadTooLarge',
-  'DemoModeError',
-  'DemoSessionError',
+  ...DEMO_ERROR_TYPES,
   'Unauthorized',
   'Forbidden',
   'RateLimited',
@@ -78,9 +78,7 @@ export const PYTHON_EXCEPTION_CLASS: Readonly<Record<ErrorType, string>> = {
   NotFoundError: 'ValueError',
   PayloadTooLarge: 'ValueError',
   MethodNotAllowed: 'ValueError',
-  // A read-only demo refuses as RBAC does.
-  DemoModeError: 'PermissionDeniedError',
-  DemoSessionError: 'ValueError',
+  ...DEMO_ERROR_CLASSES,
   Unauthorized: 'PermissionDeniedError',
   Forbidden: 'PermissionDeniedError',
   // Conditions of the server, not of the request.

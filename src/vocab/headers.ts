@@ -1,4 +1,6 @@
-/** HTTP header names of SkyPilot's protocol and of this server, spelled once. */
+/** HTTP header names of SkyPilot's protocol and of this server, spelled once (the demo's in demoWords.ts). */
+import { DEMO_HEADERS } from './demoWords';
+
 export const HEADERS = {
   requestId: 'X-Skypilot-Request-ID',
   /** Upstream sends both; some proxies and the dashboard read the generic one. */
@@ -6,11 +8,7 @@ export const HEADERS = {
   streamRequestId: 'X-SkyPilot-Stream-Request-ID',
   apiVersion: 'X-SkyPilot-API-Version',
   version: 'X-SkyPilot-Version',
-  /** `true` on the read-only demo, `sandbox` on the demo with sandbox sessions. */
-  demo: 'X-SkyPilot-Demo',
-  demoSession: 'X-Demo-Session-Id',
-  /** Why a sandbox visitor has the session they have: `created`, `expired`, or why they have none. */
-  demoSessionNotice: 'X-Demo-Session-Notice',
+  ...DEMO_HEADERS,
   retryAfter: 'Retry-After',
 } as const;
 

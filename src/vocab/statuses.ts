@@ -77,7 +77,6 @@ export const VOLUME_STATUSES = ['READY', 'IN_USE'] as const;
 export type VolumeStatus = (typeof VOLUME_STATUSES)[number];
 
 export const STATUS_REFRESH_MODES = ['NONE', 'AUTO', 'FORCE'] as const;
-export type StatusRefreshMode = (typeof STATUS_REFRESH_MODES)[number];
 
 export const CLOUD_CAPABILITIES = ['compute', 'storage'] as const;
 export type CloudCapability = (typeof CLOUD_CAPABILITIES)[number];

@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { builtTree } from '../helpers/builtTree';
+
 const { makeDemoPatch } = require('../../scripts/make-demo-patch.js') as { makeDemoPatch: (source: string) => string };
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -69,36 +71,13 @@ describe('demo patch', () => {
 });
 
 describe('a copy of the tree, built with and without the patch', () => {
+  // The copies are built once and shared with the production-install suite (tests/helpers/builtTree.ts).
   let copy: string;
   const children: ChildProcess[] = [];
-
-  beforeAll(() => {
-    copy = tmp('sky-tree-');
-    for (const entry of ['src', 'bench', 'patches', 'tsconfig.json', 'package.json']) {
-      if (fs.existsSync(path.join(ROOT, entry))) fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
-    }
-    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
-    build();
-  }, 120_000);
 
   afterAll(() => {
     for (const child of children) child.kill('SIGKILL');
   });
-
-  function build(): void {
-    execFileSync(
-      process.execPath,
-      [
-        path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-        '-p',
-        'tsconfig.json',
-        '--incremental',
-        '--tsBuildInfoFile',
-        path.join(copy, 'build.tsbuildinfo'),
-      ],
-      { cwd: copy, stdio: 'pipe' },
-    );
-  }
 
   async function serve(home: string): Promise<string> {
     // The default state under HOME: an inherited SKYPILOT_STATE_DB is removed (set empty, it is refused).
@@ -138,6 +117,8 @@ describe('a copy of the tree, built with and without the patch', () => {
   }
 
   it('without the patch serves real state', async () => {
+    copy = builtTree('nightly');
+    expect(fs.readFileSync(path.join(copy, 'src', 'server.ts'), 'utf8')).not.toContain("import './demo/demo';");
     const home = tmp('sky-home-');
     const url = await serve(home);
     expect(await statusNames(url)).toEqual([]);
@@ -148,11 +129,11 @@ describe('a copy of the tree, built with and without the patch', () => {
       body: '{"cluster_name":"lambda-k8s"}',
     });
     expect(down.status).toBe(200); // scheduled, then fails because the cluster does not exist
-  }, 60_000);
+  }, 400_000); // the shared build, when this suite is the first to need it
 
   it('with the patch serves the fake world, refuses writes and never creates state.db', async () => {
-    execFileSync('git', ['apply', PATCH], { cwd: copy });
-    build();
+    copy = builtTree('demo');
+    expect(fs.readFileSync(path.join(copy, 'src', 'server.ts'), 'utf8')).toContain("import './demo/demo';");
     const home = tmp('sky-home-');
     const url = await serve(home);
     // Launched clusters of activity.yaml (named <stream>-<run>) come and go with the clock.
@@ -187,5 +168,5 @@ describe('a copy of the tree, built with and without the patch', () => {
       expect(JSON.parse(detail.error).type).toBe('PermissionDeniedError');
     }
     expect(fs.existsSync(path.join(home, '.sky', 'state.db'))).toBe(false);
-  }, 90_000);
+  }, 400_000);
 });

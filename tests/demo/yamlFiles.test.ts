@@ -1,5 +1,5 @@
 /**
- * The build parses the demo's YAML once (scripts/compile-fixtures.js) so the demo starts without a
+ * The build parses the demo's YAML once (src/demo/build.js) so the demo starts without a
  * YAML parser: the built table must agree with the parser on every fixture file, and text that
  * changed since the build must still be parsed, not answered from the table. Needs `npm run build`.
  */

@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import { builtTree, type TreeVariant } from '../helpers/builtTree';
 import { readDockerfile, ROOT, stageNamed } from './dockerfile';
 import { request, startServer, statusRoundTrip } from './processes';
 import { type LaidOut, StageLayout } from './stageLayout';
@@ -41,13 +42,32 @@ function repositoryDeps(workdir: string): void {
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(workdir, 'node_modules'));
 }
 
+/**
+ * The build stages' `npm run build` (after `patch` for the demo) on the same context files, done once
+ * for this suite and the demo patch's (tests/helpers/builtTree.ts): its dist/, copied in. The demo's
+ * patch is still applied here, with the stage's own command, to the stage's own sources.
+ */
+function sharedBuild(variant: TreeVariant): (workdir: string) => void {
+  return (workdir) => {
+    const stage = stages.find((s) => s.name === (variant === 'demo' ? 'build-demo' : 'build'))!;
+    // What is shared must be what the stage runs: exactly these commands, nothing more.
+    const runs = stage.steps.filter((s) => s.keyword === 'RUN').map((s) => s.text.replace(/\s+/g, ' ').trim());
+    const expected = variant === 'demo' ? ['patch -p1 --forward --fuzz=0 < patches/demo.patch && npm run build'] : ['npm run build'];
+    if (JSON.stringify(runs) !== JSON.stringify(expected))
+      throw new Error(`the ${stage.name} stage runs ${JSON.stringify(runs)}: update sharedBuild`);
+    if (variant === 'demo')
+      execFileSync('sh', ['-c', 'patch -p1 --forward --fuzz=0 < patches/demo.patch'], { cwd: workdir, stdio: 'pipe' });
+    fs.cpSync(path.join(builtTree(variant), 'dist'), path.join(workdir, 'dist'), { recursive: true });
+  };
+}
+
 beforeAll(async () => {
   // Nothing above the layout may hold a node_modules that Node's resolution would fall back on.
   for (let dir = path.dirname(work); dir !== path.dirname(dir); dir = path.dirname(dir)) {
     expect(fs.existsSync(path.join(dir, 'node_modules'))).toBe(false);
   }
   const layout = new StageLayout(stages, work, {
-    substitutes: { deps: repositoryDeps },
+    substitutes: { deps: repositoryDeps, build: sharedBuild('nightly'), 'build-demo': sharedBuild('demo') },
     // Taken from npm's cache when it has them; the packages are the lockfile's either way.
     runEnv: { npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false', npm_config_fund: 'false' },
   });

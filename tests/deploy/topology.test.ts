@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { eventually } from '../helpers/eventually';
 import { metricsUrlOf } from '../helpers/serverProcess';
 import { createTestDatabase, type TestDatabase } from '../helpers/testBackend';
 import { addressOf, apiServices, balancer, readCompose } from './compose';
@@ -143,18 +144,17 @@ async function firstLimited(url: string, max: number, options: { localAddress: s
 
   it('logs each request through the balancer as one JSON line naming the visitor, and serves metrics', async () => {
     const { requestId } = await statusRoundTrip(front.url, { localAddress: '127.0.0.12' });
-    const lines = async () => {
-      // Access-log lines are flushed at least every second.
-      await new Promise((resolve) => setTimeout(resolve, 1200));
-      return [...replicas.values()].flatMap((r) =>
+    const lines = () =>
+      [...replicas.values()].flatMap((r) =>
         r
           .output()
           .split('\n')
           .filter((l) => l.startsWith('{'))
           .map((l) => JSON.parse(l) as Record<string, unknown>),
       );
-    };
-    const logged = (await lines()).filter((l) => l.requestId === requestId);
+    // Access-log lines are flushed at least every second: polled for, not slept for.
+    const mine = () => lines().filter((l) => l.requestId === requestId);
+    const logged = (await eventually(() => (mine().length ? mine() : undefined))) ?? [];
     expect(logged.length).toBeGreaterThanOrEqual(1);
     // The visitor behind nginx, not nginx's own address on every line.
     for (const line of logged) expect(line).toMatchObject({ msg: 'request', client: '127.0.0.12', status: 200 });

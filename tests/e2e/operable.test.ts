@@ -9,6 +9,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { RequestStore } from '../../src/requests/requestStore';
 import { metricsUrlOf, roundTripAcross, SLOW_ENDPOINT, type ServerProcess, startServerProcess } from '../helpers/serverProcess';
+import { eventually } from '../helpers/eventually';
 import { makeTempDir, removeDir } from '../helpers/tempState';
 
 let dir: string;
@@ -62,12 +63,18 @@ describe('an operable server', () => {
   it('writes one JSON line per request, naming the client as resolved through trusted proxies', async () => {
     const { id } = await roundTripAcross(server.url, server.url, '/cost_report', {}, { 'X-Forwarded-For': '203.0.113.9' });
     const direct = await roundTripAcross(server.url, server.url, '/cost_report');
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // lines are flushed at least every second
-    const lines = server
-      .output()
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const logged = () =>
+      server
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    // Lines are flushed at least every second: polled for, not slept for.
+    const lines =
+      (await eventually(() => {
+        const all = logged();
+        return [id, direct.id].every((rid) => all.some((l) => l.requestId === rid && l.method === 'POST')) ? all : undefined;
+      })) ?? logged();
     const post = lines.find((l) => l.requestId === id && l.method === 'POST');
     expect(post).toMatchObject({ msg: 'request', path: '/cost_report', endpoint: 'POST /cost_report', status: 200, client: '203.0.113.9' });
     expect(lines.find((l) => l.requestId === direct.id && l.method === 'POST')).toMatchObject({ client: '127.0.0.1' });

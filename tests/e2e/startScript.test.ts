@@ -37,6 +37,7 @@ function project(): string {
   write(root, 'tsconfig.json', '{}', LONG_AGO);
   write(root, 'src/server.ts', '', LONG_AGO);
   write(root, 'src/deep/er/module.ts', '', LONG_AGO);
+  write(root, 'src/demo/demo.ts', '', LONG_AGO);
   write(root, 'dist/src/demo/demo.js', 'globalThis.demoPreloaded = true;', LATER);
   write(root, 'dist/dashboard/index.html', '', LATER);
   write(
@@ -84,6 +85,14 @@ describe('staleReason', () => {
     const root = project();
     fs.rmSync(path.join(root, output));
     expect(staleReason(root)).toBe(`${output} is missing`);
+  });
+
+  test("a wing's outputs are not expected without the wing (the nightly without src/demo)", () => {
+    const root = project();
+    fs.rmSync(path.join(root, 'dist', 'src', 'demo'), { recursive: true });
+    expect(staleReason(root)).toBe('dist/src/demo/demo.js is missing');
+    fs.rmSync(path.join(root, 'src', 'demo'), { recursive: true });
+    expect(staleReason(root)).toBeUndefined();
   });
 });
 

@@ -10,7 +10,7 @@ import { createApp, type SkyApp } from '../../src/app';
 import { installSessionDemo } from '../../src/sessions/installSessions';
 import type { SessionSettings } from '../../src/sessions/sessionSettings';
 import { RequestStore } from '../../src/requests/requestStore';
-import { drainRequests, fetchResult, type RoundTrip, schedule } from '../helpers/api';
+import { drainRequests, type RoundTrip, schedule } from '../helpers/api';
 
 export const SESSION_HEADER = 'X-Demo-Session-Id';
 
@@ -73,5 +73,3 @@ export async function fetchResultAs<T>(app: SkyApp, requestId: string, session: 
     error: JSON.parse(payload.error) as RoundTrip['error'],
   };
 }
-
-export { fetchResult };

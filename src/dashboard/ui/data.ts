@@ -105,6 +105,45 @@ export async function fetchManagedJobs(jobIds?: number[]): Promise<JobsResult> {
   return { jobs, statusCounts };
 }
 
+export interface JobsPageQuery {
+  page: number;
+  limit: number;
+  status: string | null;
+  nameMatch: string;
+}
+
+export interface JobsPageResult extends JobsResult {
+  /** Rows matching every filter (the pager's length). */
+  total: number;
+}
+
+/**
+ * One page of managed jobs, newest first, filtered and counted by the server (`/jobs/queue/v2` with
+ * `page`/`limit`, as upstream's dashboard asks): a store of 50,000 jobs costs one page of rows. A
+ * server answering a plain list (older) is paged here instead.
+ */
+export async function fetchManagedJobsPage(query: JobsPageQuery): Promise<JobsPageResult> {
+  const body = {
+    all_users: true,
+    verbose: true,
+    skip_finished: false,
+    page: query.page,
+    limit: query.limit,
+    statuses: query.status ? [query.status] : null,
+    name_match: query.nameMatch.trim() || null,
+  };
+  const raw = await scheduled<ManagedJobsPage | ManagedJob[]>('POST', '/jobs/queue/v2', body);
+  if (raw && !Array.isArray(raw)) {
+    return { jobs: (raw.jobs ?? []) as ManagedJob[], statusCounts: raw.status_counts ?? {}, total: raw.total ?? 0 };
+  }
+  const all = (raw ?? []) as ManagedJob[];
+  const statusCounts: Record<string, number> = {};
+  for (const j of all) if (j.status) statusCounts[j.status] = (statusCounts[j.status] ?? 0) + 1;
+  const matching = query.status ? all.filter((j) => j.status === query.status) : all;
+  const start = (query.page - 1) * query.limit;
+  return { jobs: matching.slice(start, start + query.limit), statusCounts, total: matching.length };
+}
+
 export const streamManagedJobLog = (jobId: number, onChunk: (t: string) => void, signal: AbortSignal) =>
   streamText('/jobs/logs', { controller: false, follow: true, job_id: jobId, tail: 5000 }, onChunk, signal);
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /**
- * Parses every YAML file under src/demo/fixtures once, at build time, into
+ * The demo's own build step (`npm run build` runs every src/<wing>/build.js after tsc, through
+ * scripts/wing-builds.js, so the nightly builds without this folder). It parses every YAML file
+ * under src/demo/fixtures once, at build time, into
  * dist/src/demo/fixtures.parsed.json (text hash -> JSON), so the demo starts without loading a YAML
  * parser for files that did not change since the build (see src/demo/yamlFiles.ts). The demo still
  * validates every file on start; this only skips the parsing.
@@ -10,7 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const YAML = require('yaml');
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '..', '..');
 const fixtures = path.join(root, 'src', 'demo', 'fixtures');
 const out = path.join(root, 'dist', 'src', 'demo', 'fixtures.parsed.json');
 // The same key as src/demo/yamlFiles.ts (built just before this runs).

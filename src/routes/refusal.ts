@@ -13,19 +13,19 @@
  * Bounded: the failed request is a read-tier record (memory only, never durable, evicted like any
  * finished read), and each one takes a token from the per-client rate limit first.
  */
-import { appExtensions } from '../appExtensions';
 import type { HttpError } from '../errors';
-import { ALL_ENDPOINTS } from '../routes/endpoints';
-import { refusalInKind, unsupportedAt } from '../routes/unsupportedRoutes';
+import type { AppContext } from '../http/appContext';
+import type { Endpoint } from '../http/endpoint';
+import { errorReply } from '../http/errorReply';
+import type { HttpCall, HttpReply } from '../http/httpCall';
+import { failedRequestReply, type ScheduledSpec } from '../http/scheduled';
 import { pythonExceptionClass } from '../vocab/errorTypes';
-import type { AppContext } from './appContext';
-import { errorReply } from './errorReply';
-import type { HttpCall, HttpReply } from './httpCall';
-import { failedRequestReply, type ScheduledSpec } from './scheduled';
+import { refusalInKind, unsupportedAt } from './unsupportedRoutes';
 
-export function refusalFor(call: HttpCall, app: AppContext, address: string) {
+/** `endpoints`: the app's own and its extensions', as mounted. */
+export function refusalFor(call: HttpCall, app: AppContext, address: string, endpoints: readonly Endpoint[]) {
   return async (error: HttpError, target: { method: string; path: string }): Promise<HttpReply> => {
-    const own = [...ALL_ENDPOINTS, ...appExtensions.endpoints].find((e) => e.method === target.method && e.path === target.path);
+    const own = endpoints.find((e) => e.method === target.method && e.path === target.path);
     const spec = own && 'scheduled' in own ? own.scheduled : null;
     const upstream = own ? undefined : unsupportedAt(target);
     const storesRequest = spec !== null || upstream?.answer === 'request' || upstream?.answer === 'stream';

@@ -1,0 +1,91 @@
+/**
+ * Where results too many or too big for the memory tier go instead of being dropped: one file per
+ * result, in a directory of this process's own (removed on close, and on start if a crashed run left
+ * it). A file holds the result in the form `/api/get` sends it (the JSON text, quoted once more), so
+ * answering from it is a read and a concatenation. Bounded in bytes and files: past either bound the
+ * memory tier removes the oldest spilled results, fetched ones first (see memoryRequests.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { open, readFile, unlink } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface SpillLimits {
+  /** Bytes of spilled results kept on disk. */
+  maxBytes: number;
+  /** Spilled results kept on disk. */
+  maxFiles: number;
+}
+
+export const DEFAULT_SPILL_LIMITS: SpillLimits = { maxBytes: 2 * 1024 * 1024 * 1024, maxFiles: 200_000 };
+
+const PREFIX = 'skypilot-ts-results-';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Spill directories of processes that are gone (a crash, a kill): their results can never be fetched. */
+function removeOrphans(parent: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(PREFIX) ? Number(name.slice(PREFIX.length).split('-')[0]) : Number.NaN;
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid))
+      rmSync(path.join(parent, name), { recursive: true, force: true });
+  }
+}
+
+export class ResultSpill {
+  private seq = 0;
+  private readonly dir: string;
+
+  /** `parent`: where this process's spill directory is made (default: the system's temp directory). */
+  constructor(
+    parent: string = os.tmpdir(),
+    readonly limits: SpillLimits = DEFAULT_SPILL_LIMITS,
+  ) {
+    removeOrphans(parent);
+    this.dir = path.join(parent, `${PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+  }
+
+  /**
+   * Writes the result's wire form, given as pieces (each encoded on its own, so no single step
+   * encodes tens of megabytes); returns the file that holds it and its size in bytes.
+   */
+  async write(requestId: string, parts: readonly string[]): Promise<{ file: string; bytes: number }> {
+    const file = path.join(this.dir, `${++this.seq}-${requestId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
+    const handle = await open(file, 'w', 0o600);
+    let bytes = 0;
+    try {
+      for (const part of parts) bytes += (await handle.write(part, null, 'utf8')).bytesWritten;
+    } finally {
+      await handle.close();
+    }
+    return { file, bytes };
+  }
+
+  read(file: string): Promise<Buffer> {
+    return readFile(file);
+  }
+
+  remove(file: string): void {
+    unlink(file).catch(() => {});
+  }
+
+  close(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

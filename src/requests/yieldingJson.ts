@@ -1,0 +1,142 @@
+/**
+ * `JSON.stringify` for results that may be tens of megabytes (an unpaginated jobs fetch, a year's cost
+ * report), done in slices that give the event loop back every few milliseconds, so one big answer
+ * never stalls everyone else's; and the quoting of such a text (the wire carries the JSON text as a
+ * JSON string) in slices too, cut where no surrogate pair is split.
+ */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+
+/** Run at most this long between two yields. */
+const SLICE_MS = 8;
+/** Pieces are joined into strings of about this size before the final join. */
+const CHUNK_CHARS = 1 << 20;
+
+const q = JSON.stringify;
+
+/**
+ * What is cut into pieces: the root, and arrays up to this depth (a list of jobs, or the `jobs` of a
+ * page); a row inside them is stringified whole, natively, which is ten times faster than walking it.
+ */
+const MAX_ARRAY_DEPTH = 1;
+
+class Slicer {
+  private deadline = performance.now() + SLICE_MS;
+
+  get due(): boolean {
+    return performance.now() >= this.deadline;
+  }
+
+  async tick(): Promise<void> {
+    if (!this.due) return;
+    await yieldToLoop();
+    this.deadline = performance.now() + SLICE_MS;
+  }
+}
+
+function isPlainContainer(value: unknown): value is Record<string, unknown> | unknown[] {
+  if (typeof value !== 'object' || value === null) return false;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** One member: recursed into while shallow, else one piece; yields only when its slice is spent. */
+async function member(value: unknown, inArray: boolean, depth: number, out: string[], slicer: Slicer): Promise<boolean> {
+  if (depth <= MAX_ARRAY_DEPTH && Array.isArray(value) && isPlainContainer(value)) {
+    await walk(value, depth, out, slicer);
+    return true;
+  }
+  const text = q(value);
+  if (text === undefined && !inArray) return false;
+  out.push(text ?? 'null');
+  if (slicer.due) await slicer.tick();
+  return true;
+}
+
+async function walk(value: Record<string, unknown> | unknown[], depth: number, out: string[], slicer: Slicer): Promise<void> {
+  if (Array.isArray(value)) {
+    out.push('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i) out.push(',');
+      await member(value[i], true, depth + 1, out, slicer);
+    }
+    out.push(']');
+    return;
+  }
+  out.push('{');
+  let first = true;
+  for (const key of Object.keys(value)) {
+    const child = value[key];
+    // What JSON.stringify leaves out of an object.
+    if (child === undefined || typeof child === 'function' || typeof child === 'symbol') continue;
+    out.push(`${first ? '' : ','}${q(key)}:`);
+    first = false;
+    await member(child, false, depth + 1, out, slicer);
+  }
+  out.push('}');
+}
+
+/** Joins pieces into ~1 MiB chunks, yielding between them. */
+async function chunked(pieces: string[], slicer: Slicer): Promise<string[]> {
+  const chunks: string[] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const piece of pieces) {
+    current.push(piece);
+    size += piece.length;
+    if (size >= CHUNK_CHARS) {
+      chunks.push(current.join(''));
+      current = [];
+      size = 0;
+      await slicer.tick();
+    }
+  }
+  chunks.push(current.join(''));
+  return chunks;
+}
+
+/** The same bytes as `JSON.stringify(value ?? null)`, made in slices. */
+export async function serializeYielding(value: unknown): Promise<string> {
+  const slicer = new Slicer();
+  const pieces: string[] = [];
+  const root = value ?? null;
+  if (isPlainContainer(root)) await walk(root, 0, pieces, slicer);
+  else pieces.push(q(root) ?? 'null');
+  return (await chunked(pieces, slicer)).join('');
+}
+
+/** Texts this long or shorter are quoted in one step (a millisecond or so). */
+export const QUOTE_IN_ONE_STEP_CHARS = CHUNK_CHARS;
+/** Characters quoted per step: escaping is slower than copying. */
+const QUOTE_CHARS = 1 << 18;
+
+/**
+ * `JSON.stringify(text)` as pieces, made in slices and never joined (a 40 MB join or UTF-8 encoding
+ * is itself a stall): cut only where no surrogate pair is split.
+ */
+export async function quoteInParts(text: string): Promise<string[]> {
+  const slicer = new Slicer();
+  const parts: string[] = ['"'];
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(text.length, start + QUOTE_CHARS);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+    parts.push(q(text.slice(start, end)).slice(1, -1));
+    start = end;
+    await slicer.tick();
+  }
+  parts.push('"');
+  return parts;
+}
+
+/** The UTF-8 bytes of `parts`, one piece at a time, yielding between. */
+export async function encodeInParts(parts: readonly string[]): Promise<Buffer> {
+  const slicer = new Slicer();
+  const buffers: Buffer[] = [];
+  for (const part of parts) {
+    buffers.push(Buffer.from(part, 'utf8'));
+    await slicer.tick();
+  }
+  return Buffer.concat(buffers);
+}
