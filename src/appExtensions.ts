@@ -6,7 +6,6 @@
  * request hooks and visitor naming are read per request, through the AppContext (http/extensions.ts).
  */
 import type { Server } from 'node:http';
-import type { HealthResponse } from './api/wireTypes';
 import type { Endpoint } from './http/endpoint';
 import type { RequestExtensions } from './http/extensions';
 import type { RateLimitSpec } from './http/rateLimit';
@@ -19,10 +18,6 @@ export interface AppExtensions extends RequestExtensions {
   defaultRateLimit: RateLimitSpec | null;
   /** Endpoints an extension serves besides the app's own (mounted after them, on the Express path). */
   endpoints: readonly Endpoint[];
-  /** How long a log follow lasts when `SKYPILOT_LOG_FOLLOW_MAX_SECONDS` is unset: 0 (none) on the nightly. */
-  logFollowSeconds: number;
-  /** Fields an extension adds to `/api/health` (the demo's world fingerprint). */
-  healthFields: () => Partial<HealthResponse>;
 }
 
 export const appExtensions: AppExtensions = {

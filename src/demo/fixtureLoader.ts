@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { cloudRegistry } from '../state/clouds';
-import { type Activity, activityFile } from './activitySchema';
+import { type Activity, activityFile } from '../living/activitySchema';
 import { ACTIVITY_FILE, FIXTURE_FILES, type Fixtures } from './fixtureSchema';
 import { parseYamlText } from './yamlFiles';
 

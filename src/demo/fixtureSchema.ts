@@ -16,7 +16,7 @@ import {
 import { secretPaths } from '../vocab/secretKeys';
 import { cloudRegistry } from '../state/clouds';
 import { dashboardSection } from '../routes/dashboardConfigRoutes';
-import type { Activity } from './activitySchema';
+import type { Activity } from '../living/activitySchema';
 import { RELATIVE_TIME } from './demoClock';
 
 const ago = z.string().regex(RELATIVE_TIME, 'expected a time like "2h ago", "30m ago" or "1d 4h ago"');

@@ -24,14 +24,14 @@ import type {
   Volume,
 } from '../state/records';
 import { Resources } from '../state/resources';
-import { clusterRecord, hashOf } from './clusterRecord';
+import { clusterRecord, hashOf } from '../living/clusterRecord';
 import { resolveAgo } from './demoClock';
 import { lazy, lazySections } from './lazySections';
 import type { Fixtures } from './fixtureSchema';
-import { GPU_HOLDING_CLUSTER, GPU_HOLDING_MANAGED_JOB, gpusPlaced, withGpuUse } from './living/gpuUse';
-import { type LivingWorld, livingWorldAt } from './living/livingWorld';
-import { LogCache } from './living/logCache';
-import { redate } from './living/provisionLog';
+import { GPU_HOLDING_CLUSTER, GPU_HOLDING_MANAGED_JOB, gpusPlaced, withGpuUse } from '../living/gpuUse';
+import { type LivingWorld, livingWorldAt } from '../living/livingWorld';
+import { LogCache } from '../living/logCache';
+import { redate } from '../living/provisionLog';
 
 export { hashOf };
 

@@ -8,10 +8,9 @@
  * - one shared timer wakes every follower once per tick, armed only while someone follows, so an
  *   idle follow costs no timer of its own and no CPU between ticks.
  * The nightly follows only when the maximum is set (its jobs' logs do not grow by themselves); the
- * demo, whose world moves with the clock, turns it on through `appExtensions.logFollowSeconds`.
+ * demo, whose world moves with the clock, turns it on through the extensions' `logFollowSeconds`.
  */
 import type { ServerResponse } from 'node:http';
-import { appExtensions } from '../appExtensions';
 import { HttpError } from '../errors';
 
 export interface FollowLimits {
@@ -33,15 +32,9 @@ function parseCount(raw: string | undefined, name: string, fallback: number, min
 }
 
 /** The limits from the environment; throws one line naming the setting (checked on start). */
-export function parseFollowLimits(env: NodeJS.ProcessEnv = process.env): FollowLimits {
+export function parseFollowLimits(env: NodeJS.ProcessEnv = process.env, defaultSeconds = 0): FollowLimits {
   return {
-    maxSeconds: parseCount(
-      env.SKYPILOT_LOG_FOLLOW_MAX_SECONDS,
-      'SKYPILOT_LOG_FOLLOW_MAX_SECONDS',
-      appExtensions.logFollowSeconds,
-      0,
-      86_400,
-    ),
+    maxSeconds: parseCount(env.SKYPILOT_LOG_FOLLOW_MAX_SECONDS, 'SKYPILOT_LOG_FOLLOW_MAX_SECONDS', defaultSeconds, 0, 86_400),
     perClient: parseCount(env.SKYPILOT_LOG_FOLLOWS_PER_CLIENT, 'SKYPILOT_LOG_FOLLOWS_PER_CLIENT', DEFAULT_PER_CLIENT, 1, 10_000),
   };
 }

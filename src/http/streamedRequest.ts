@@ -41,7 +41,7 @@ export async function streamAsRequest(
     produce: () => Promise<StreamedOutput>;
   },
 ): Promise<void> {
-  const limits = parseFollowLimits();
+  const limits = parseFollowLimits(process.env, app.extensions.logFollowSeconds);
   // Refused before anything is stored or streamed: a typed 429 the client can show.
   const release = options.follow && limits.maxSeconds > 0 ? admitFollow(clientAddress(call.raw, app.trustProxy), limits) : null;
   try {

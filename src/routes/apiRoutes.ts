@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import type { HealthResponse } from '../api/wireTypes';
-import { appExtensions } from '../appExtensions';
 import { NotFoundError } from '../errors';
 import { resolveCaller } from '../http/caller';
 import { isLocalDirectCaller } from '../http/clientAddress';
@@ -64,7 +63,7 @@ export const apiEndpoints: Endpoint[] = [
         external_proxy_auth_enabled: app.authUserHeader !== null,
         // For `sky api stop` on this machine only: nobody else (a proxied demo visitor) needs it.
         ...(isLocalDirectCaller(call.raw) ? { pid: process.pid } : {}),
-        ...appExtensions.healthFields(),
+        ...app.extensions.healthFields(),
       };
       return { status: 200, json: body };
     },

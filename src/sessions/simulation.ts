@@ -72,7 +72,7 @@ export function upTime(story: ClusterStory, provisioningAt: number): number | nu
 }
 
 // The provisioning log is the living world's too (its clusters launch): one body, in living/.
-export { provisionLog } from '../demo/living/provisionLog';
+export { provisionLog } from '../living/provisionLog';
 
 export interface JobTimeline {
   status: ClusterJobStatus;

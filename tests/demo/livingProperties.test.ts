@@ -5,7 +5,7 @@
  */
 import dayjs from 'dayjs';
 import fc from 'fast-check';
-import { activityFile } from '../../src/demo/activitySchema';
+import { activityFile } from '../../src/living/activitySchema';
 import { loadFixtures } from '../../src/demo/fixtureLoader';
 import type { Fixtures } from '../../src/demo/fixtureSchema';
 import { buildWorld, type World } from '../../src/demo/world';

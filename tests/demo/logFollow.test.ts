@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { appExtensions } from '../../src/appExtensions';
 import { followCount, parseFollowLimits, tickArmed } from '../../src/http/logFollow';
 import { ConfigError, parseServerConfig } from '../../src/serverConfig';
 import dayjs from 'dayjs';
@@ -172,7 +173,8 @@ describe('follow settings', () => {
   });
 
   it('defaults: the unpinned demo follows for 10 minutes (the nightly: not at all), 8 follows per client', () => {
-    expect(parseFollowLimits({})).toEqual({ maxSeconds: 600, perClient: 8 });
+    expect(parseFollowLimits({})).toEqual({ maxSeconds: 0, perClient: 8 });
+    expect(appExtensions.logFollowSeconds).toBe(600); // the demo installed, unpinned
     expect(parseFollowLimits({ SKYPILOT_LOG_FOLLOW_MAX_SECONDS: '30' }).maxSeconds).toBe(30);
   });
 });

@@ -4,8 +4,8 @@
  * machines: cluster jobs (sky/skylet/job_lib.py) PENDING -> SETTING_UP -> RUNNING -> SUCCEEDED /
  * FAILED / CANCELLED; clusters (sky/utils/status_lib.py) INIT -> UP -> STOPPED, or down (gone).
  */
-import type { ClusterJobStatus, ClusterStatus } from '../../vocab/statuses';
-import type { ClusterJobStream, ClusterStream } from '../activitySchema';
+import type { ClusterJobStatus, ClusterStatus } from '../vocab/statuses';
+import type { ClusterJobStream, ClusterStream } from './activitySchema';
 import { draw, drawBetween, drawWeighted } from './prng';
 import type { LogPlan } from './runLog';
 import type { Slot, Step } from './slots';

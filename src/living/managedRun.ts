@@ -4,8 +4,8 @@
  * -> RUNNING, a spot preemption RUNNING -> RECOVERING -> RUNNING, then SUCCEEDED or FAILED, or a
  * cancellation RUNNING -> CANCELLING -> CANCELLED.
  */
-import type { ManagedJobStatus } from '../../vocab/statuses';
-import type { ManagedJobStream } from '../activitySchema';
+import type { ManagedJobStatus } from '../vocab/statuses';
+import type { ManagedJobStream } from './activitySchema';
 import { draw, drawBetween, drawWeighted } from './prng';
 import type { LogPlan } from './runLog';
 import type { Slot, Step } from './slots';

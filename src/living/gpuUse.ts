@@ -4,9 +4,9 @@
  * RUNNING, RECOVERING, CANCELLING). Each holder asks `nodes x count` GPUs of one type; the use is
  * filled into the context's nodes of that type in order, so free counts always add up.
  */
-import type { NodeInfo } from '../../api/wireTypes';
-import { KubernetesInstanceType } from '../../state/kubernetesInstanceType';
-import type { ClusterStatus, ManagedJobStatus } from '../../vocab/statuses';
+import type { NodeInfo } from '../api/wireTypes';
+import { KubernetesInstanceType } from '../state/kubernetesInstanceType';
+import type { ClusterStatus, ManagedJobStatus } from '../vocab/statuses';
 
 export const GPU_HOLDING_CLUSTER: readonly ClusterStatus[] = ['INIT', 'UP'];
 export const GPU_HOLDING_MANAGED_JOB: readonly ManagedJobStatus[] = ['STARTING', 'RUNNING', 'RECOVERING', 'CANCELLING'];

@@ -3,11 +3,11 @@
  * finished, read at `t`. A pure function of (activity, texts, t): nothing is stored or scheduled, so
  * the same `t` gives the same bytes on every replica and every restart.
  */
-import type { ClusterEvent, ClusterJob, ManagedJob } from '../../state/records';
-import { Resources } from '../../state/resources';
-import { cloudRegistry } from '../../state/clouds';
-import type { Activity, ClusterStream } from '../activitySchema';
-import type { ClusterSpec } from '../clusterRecord';
+import type { ClusterEvent, ClusterJob, ManagedJob } from '../state/records';
+import { Resources } from '../state/resources';
+import { cloudRegistry } from '../state/clouds';
+import type { Activity, ClusterStream } from './activitySchema';
+import type { ClusterSpec } from './clusterRecord';
 import { type ClusterRun, longestClusterJobRun, longestClusterRun, planClusterJobRun, planClusterRun } from './clusterRuns';
 import { longestManagedRun, type ManagedRun, planManagedRun } from './managedRun';
 import { provisionLog } from './provisionLog';

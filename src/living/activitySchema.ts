@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { cloudRegistry } from '../state/clouds';
-import { DURATION, parseDuration } from './living/duration';
+import { DURATION, parseDuration } from './duration';
 
 const duration = z.string().regex(DURATION, 'expected a duration like "45s", "4m" or "1h 30m"').transform(parseDuration);
 /** One duration, or [shortest, longest] drawn between. */
