@@ -29,6 +29,7 @@ const POSTGRES_SUITES = [
   'tests/api/writes.test.ts',
   'tests/api/badInputs.test.ts',
   'tests/api/routes.test.ts',
+  'tests/api/roleMatrix.test.ts',
   'tests/postgres/**/*.test.ts',
 ];
 

@@ -19,8 +19,9 @@ import { admit } from './http/admit';
 import type { AppContext } from './http/appContext';
 import { clientAddress, type TrustProxy } from './http/clientAddress';
 import type { CorsPolicy } from './http/cors';
-import { callFromExpress, mountEndpoints } from './http/endpoint';
+import { accessOf, callFromExpress, mountEndpoints } from './http/endpoint';
 import { errorBoundary, errorReply } from './http/errorReply';
+import { capConnectionsPerAddress, SERVER_TIMEOUTS } from './http/connectionGuard';
 import { createFastPath } from './http/fastPath';
 import type { AccessLog } from './observability/accessLog';
 import type { Metrics } from './observability/metrics';
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps): SkyApp {
     executor,
     getTimeoutMs: deps.getTimeoutMs ?? 60_000,
     authUserHeader: deps.authUserHeader ?? null,
+    publicRoutes: new Set(ALL_ENDPOINTS.filter((e) => accessOf(e).role === 'public').map((e) => `${e.method} ${e.path}`)),
     cors: deps.cors ?? { kind: 'none' },
     trustProxy: deps.trustProxy ?? null,
     rateLimit: deps.rateLimit ? new RateLimit(deps.rateLimit) : null,
@@ -138,6 +140,7 @@ export function createApp(deps: AppDeps): SkyApp {
     createDashboardRouter({
       builtDir: deps.dashboard?.builtDir ?? DEFAULT_DASHBOARD_DIR,
       officialDir: deps.dashboard?.officialDir ?? undefined,
+      officialHtmlInjection: () => appExtensions.officialHtmlInjection(),
     }),
   );
   ex.use((req) => {
@@ -185,7 +188,8 @@ export function createApp(deps: AppDeps): SkyApp {
     });
   listener.express = ex;
   listener.listen = (port: number, host?: string) => {
-    const server = http.createServer(listener);
+    const server = http.createServer(SERVER_TIMEOUTS, listener);
+    capConnectionsPerAddress(server, context.trustProxy);
     for (const hook of appExtensions.serverHooks) hook(server);
     return host ? server.listen(port, host) : server.listen(port);
   };

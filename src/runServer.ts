@@ -6,6 +6,7 @@
  * only then does it fail its own leftovers from before a restart (see requestJanitor.ts).
  */
 import type { Server } from 'node:http';
+import net from 'node:net';
 import { createApp } from './app';
 import type { Metrics } from './observability/metrics';
 import { RequestJanitor } from './requests/requestJanitor';
@@ -21,6 +22,18 @@ import { globalUserState } from './state/globalUserState';
 
 /** After the drain, how long answers still being written (results of finished requests) may take. */
 const ANSWERS_GRACE_MS = 2000;
+/** How long idle kept-alive connections are left open in a drain, for a request racing the signal. */
+const IDLE_GRACE_MS = 1000;
+
+/** Resolves once `server` has no open connection, or after `timeoutMs`. */
+async function connectionsClosed(server: Server, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const open = await new Promise<number>((resolve) => server.getConnections((error, count) => resolve(error ? 0 : count)));
+    if (!open) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 export interface RunningServer {
   server: Server;
@@ -113,11 +126,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     (stopping ??= (async () => {
       // No new connection; a new request on a kept-alive one is answered 503 (app.startDraining).
       app.startDraining();
-      server.close();
-      server.closeIdleConnections();
+      // Stops listening without closing idle kept-alive connections (http.Server.close would): a
+      // client or balancer about to reuse one gets the typed 503 to retry elsewhere, not a reset.
+      net.Server.prototype.close.call(server);
       await app.context.executor.drain(graceMs);
       // The requests are done; their waiting /api/get answers are being written: let them go out.
       await app.settled(ANSWERS_GRACE_MS);
+      await connectionsClosed(server, IDLE_GRACE_MS);
       server.closeAllConnections();
       metricsServer?.close();
       await janitor.stop();

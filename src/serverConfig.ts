@@ -90,6 +90,27 @@ function wrap<T>(what: () => T): T {
   }
 }
 
+/** HTTP's token characters (RFC 9110): what a header name may be made of. */
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
+/** Headers a client always controls or the protocol itself uses: naming one would let anyone be anyone. */
+const NOT_AN_AUTH_HEADER = new Set(['host', 'cookie', 'content-type', 'content-length', 'user-agent', 'x-forwarded-for', 'forwarded']);
+
+/**
+ * `SKYPILOT_AUTH_USER_HEADER`: unset is no server auth. Set, it must be a header name, since a name
+ * no request can carry (empty, spaces) would leave every request without an identity, and a header
+ * every client sends anyway would make anyone whoever they claim.
+ */
+function parseAuthUserHeader(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const name = value.trim();
+  if (!HEADER_NAME.test(name))
+    throw new ConfigError(`SKYPILOT_AUTH_USER_HEADER must be an HTTP header name (got ${JSON.stringify(value)})`);
+  if (NOT_AN_AUTH_HEADER.has(name.toLowerCase()) || name.toLowerCase().startsWith('x-skypilot-')) {
+    throw new ConfigError(`SKYPILOT_AUTH_USER_HEADER must name the proxy's own header, not ${name}`);
+  }
+  return name;
+}
+
 export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const { values } = wrap(() =>
     parseArgs({
@@ -154,7 +175,7 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
     port,
     state,
     requests,
-    authUserHeader: env.SKYPILOT_AUTH_USER_HEADER || null,
+    authUserHeader: parseAuthUserHeader(env.SKYPILOT_AUTH_USER_HEADER),
     dashboardDir: env.SKYPILOT_DASHBOARD_DIR || null,
     cors: wrap(() => parseCorsOrigins(env.SKYPILOT_CORS_ORIGINS)),
     trustProxy: wrap(() => parseTrustedProxies(env.SKYPILOT_TRUSTED_PROXIES)),

@@ -19,10 +19,11 @@ function pinnedNow(): dayjs.Dayjs | null {
 }
 
 /** Why `SKYPILOT_NOW` cannot pin the clock, or null when it is unset or valid (checked on start). */
-export function pinnedNowError(): string | null {
-  const pinned = process.env.SKYPILOT_NOW;
-  if (!pinned || pinnedNow()) return null;
-  return `SKYPILOT_NOW='${pinned}' is not a time: expected an ISO date such as 2026-11-22T12:00:00Z or epoch seconds`;
+export function pinnedNowError(pinned = process.env.SKYPILOT_NOW): string | null {
+  if (!pinned) return null;
+  const at = /^\d+(\.\d+)?$/.test(pinned) ? dayjs.unix(Number(pinned)) : dayjs(Date.parse(pinned));
+  if (at.isValid()) return null;
+  return `SKYPILOT_NOW must be an ISO date (2026-01-31T12:00:00Z) or epoch seconds, got '${pinned}'`;
 }
 
 export function demoNow(): dayjs.Dayjs {

@@ -12,6 +12,7 @@
  * world is what the fakes read, its manifest entries replace refusals, its door replaces the
  * read-only guard, its endpoints are added. The demo knows only that shape, never the wing.
  */
+import { checkDemoSettings } from './demoSettings';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,7 +25,6 @@ import { kubernetesInfra } from '../infra/kubernetesInfra';
 import { currentUser } from '../state/currentUser';
 import { globalUserState } from '../state/globalUserState';
 import { managedJobsState } from '../state/managedJobsState';
-import { pinnedNowError } from './demoClock';
 import { DemoModeError } from './demoModeError';
 import { type DemoManifest, REFUSE, buildManifest } from './fakes';
 import { FixtureSource } from './fixtureLoader';
@@ -57,6 +57,8 @@ export interface DemoExtension {
   /** Names the visitor before the demo's address-based naming does; null: the demo's. */
   identifyVisitor: () => ReturnType<AppExtensions['identifyVisitor']>;
   endpoints: readonly Endpoint[];
+  /** Tags for the official dashboard's pages as served (the sessions' banner). */
+  officialHtmlInjection?: string;
   close(): Promise<void>;
 }
 
@@ -97,7 +99,7 @@ function refuseUpgrades(server: Server): void {
 }
 
 const VISITOR_CACHE_MAX = 10_000;
-const visitors = new Map<string, { principal: string; admin: false }>();
+const visitors = new Map<string, { principal: string; admin: false; role: 'viewer' }>();
 
 /**
  * Demo visitors are told apart by address (hashed: principals show up in request rows); none of them
@@ -107,15 +109,15 @@ export function visitorOf({ address }: { address: string }) {
   let visitor = visitors.get(address);
   if (!visitor) {
     if (visitors.size >= VISITOR_CACHE_MAX) visitors.clear();
-    visitor = { principal: `visitor:${createHash('sha256').update(address).digest('hex').slice(0, 16)}`, admin: false };
+    // Every visitor is a viewer: the demo's guard and the endpoint table's role check agree.
+    visitor = { principal: `visitor:${createHash('sha256').update(address).digest('hex').slice(0, 16)}`, admin: false, role: 'viewer' };
     visitors.set(address, visitor);
   }
   return visitor;
 }
 
 export function installDemo(options: DemoOptions = {}): DemoInstallation {
-  const badNow = pinnedNowError();
-  if (badNow) throw new Error(badNow); // a world silently on the real clock would not be the one asked for
+  checkDemoSettings();
   const log = options.log ?? ((line: string) => console.log(line));
   const fixtures = new FixtureSource(options.fixturesDir ?? defaultFixturesDir(), {
     reloadMs: options.reloadMs ?? Number(process.env.SKYPILOT_DEMO_RELOAD_MS ?? 1000),
@@ -168,6 +170,8 @@ export function installDemo(options: DemoOptions = {}): DemoInstallation {
   // The world moves with the clock, so a log can grow while followed; pinned, it never will.
   sandbox.replace(appExtensions, 'logFollowSeconds', process.env.SKYPILOT_NOW ? 0 : 600);
   sandbox.replace(appExtensions, 'healthFields', () => ({ world: { ...baseWorld.current().fingerprint } }));
+  const injection = extension?.officialHtmlInjection;
+  if (injection) sandbox.replace(appExtensions, 'officialHtmlInjection', () => injection);
   return {
     sandbox,
     fakes,

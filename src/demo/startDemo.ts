@@ -3,21 +3,16 @@
  * src/sessions/sessions.ts): install, say in one line what was installed, or say in one line why it
  * cannot start and exit. One body, so a start-up check added here holds for both entries.
  */
-import { pinnedNowError } from './demoClock';
 import type { DemoInstallation } from './installDemo';
 
 export function startDemo<T extends DemoInstallation>(install: () => T, describe: (demo: T) => string): void {
-  // A bad setting is one readable line and exit 2, before anything starts.
-  const badNow = pinnedNowError();
-  if (badNow) {
-    console.error(`skypilot-ts demo: ${badNow}`);
-    process.exit(2);
-  }
   try {
     const demo = install();
     console.log(`[demo] ${describe(demo)}: fake world from ${demo.fixtures.dir}`);
   } catch (error) {
-    console.error(`skypilot-ts demo: cannot start: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    // A bad setting is one line and exit 2, as for the nightly's own (src/runServer.ts).
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`skypilot-ts: error: demo: ${message.split('\n')[0]}`);
+    process.exit(2);
   }
 }

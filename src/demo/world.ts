@@ -362,6 +362,8 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs, fixturesHash = 
               cpu_count: n.cpus,
               memory_gb: n.memory_gb,
               is_ready: true,
+              is_cordoned: false,
+              taints: [],
             }),
           ),
           use.get(ctx.name),

@@ -3,17 +3,21 @@
  * - `identity`: the user the request acts as (SkyPilot's order: the authenticated user when auth is on;
  *   else the identity a client sends in `env_vars`; else this machine's user), through the
  *   `currentUser` seam, which the demo replaces;
- * - `viewer`: whose requests it may see. Without auth every caller is an admin, as upstream treats an
- *   unauthenticated server; with a trusted auth header the principal is that user and admins are
- *   those with the admin role; an extension (the demo) may name visitors itself, none of them admin;
+ * - `viewer`: whose requests it may see, and the role the endpoint table's check uses. Without auth
+ *   every caller is an admin, as upstream treats an unauthenticated server; with a trusted auth
+ *   header the principal is that user and the role is theirs (`user` until one is stored), and a
+ *   request without the header has no identity at all: 401, never admin; an extension (the demo)
+ *   may name visitors itself, none of them admin;
  * - `clientApiVersion`: what the client declared, to pick the encoding old clients can decode.
  */
 import { currentUser, type Identity, userHashForName } from '../state/currentUser';
 import { globalUserState } from '../state/globalUserState';
-import type { Viewer } from '../requests/requestRecord';
+import { AUTHENTICATED_PRINCIPAL_PREFIX, roleOfViewer, type Viewer } from '../requests/requestRecord';
 import { clientKind } from '../vocab/clientKind';
 import { HEADERS } from '../vocab/headers';
+import type { UserRole } from '../vocab/statuses';
 import { parseApiVersion } from '../vocab/versions';
+import { notAuthenticated } from './access';
 import type { AppContext } from './appContext';
 import { clientAddress } from './clientAddress';
 import { header, type HttpCall } from './httpCall';
@@ -40,27 +44,47 @@ export function authUserOf(call: Pick<HttpCall, 'headers'>, authUserHeader: stri
 
 const ROLE_CACHE_MS = 10_000;
 const ROLE_CACHE_MAX = 1000;
-const roleCache = new Map<string, { admin: boolean; until: number }>();
+const roleCache = new Map<string, { role: UserRole; until: number }>();
 
-/** Whether an authenticated user is an admin, cached briefly (role changes apply within seconds). */
-async function isAdmin(userId: string): Promise<boolean> {
+/**
+ * An authenticated user's role, cached briefly (role changes apply within seconds). A user with no
+ * stored role is a `user`, never an admin: an admin is made only by another admin.
+ */
+async function storedRole(userId: string): Promise<UserRole> {
   const cached = roleCache.get(userId);
-  if (cached && cached.until > Date.now()) return cached.admin;
-  const admin = (await globalUserState.getUserRole(userId)) === 'admin';
+  if (cached && cached.until > Date.now()) return cached.role;
+  const role = (await globalUserState.getUserRole(userId)) ?? 'user';
   if (roleCache.size >= ROLE_CACHE_MAX) roleCache.clear();
-  roleCache.set(userId, { admin, until: Date.now() + ROLE_CACHE_MS });
-  return admin;
+  roleCache.set(userId, { role, until: Date.now() + ROLE_CACHE_MS });
+  return role;
+}
+
+/** Forgets cached roles, so a role just changed applies to the next request (user management calls it). */
+export function forgetRoles(): void {
+  roleCache.clear();
+}
+
+/** The caller's role for the endpoint table's check (see `resolveViewer`). */
+export async function callerRole(call: HttpCall, app: AppContext): Promise<UserRole> {
+  return roleOfViewer(await resolveViewer(call, app, clientAddress(call.raw, app.trustProxy)));
+}
+
+async function resolveViewer(call: HttpCall, app: AppContext, address: string): Promise<Viewer> {
+  const visitor = app.extensions.identifyVisitor({ call, address });
+  if (visitor) return visitor;
+  if (!app.authUserHeader) return { principal: 'local', admin: true, role: 'admin' };
+  const authUser = authUserOf(call, app.authUserHeader);
+  // Fail closed: a request that reached this server without the proxy's header is nobody.
+  if (!authUser) throw notAuthenticated(`this server takes the user from the ${app.authUserHeader} header, and the request has none`);
+  const role = await storedRole(authUser.id);
+  return { principal: `${AUTHENTICATED_PRINCIPAL_PREFIX}${authUser.id}`, admin: role === 'admin', role };
 }
 
 export async function resolveCaller(call: HttpCall, app: AppContext, envVars?: Record<string, unknown> | null): Promise<Caller> {
   const authUser = authUserOf(call, app.authUserHeader);
   const identity = currentUser.getCurrentUser({ authUser, envVars: envVars ?? null });
   const address = clientAddress(call.raw, app.trustProxy);
-  const visitor = app.extensions.identifyVisitor({ call, address });
-  let viewer: Viewer;
-  if (visitor) viewer = visitor;
-  else if (authUser) viewer = { principal: `user:${authUser.id}`, admin: await isAdmin(authUser.id) };
-  else viewer = { principal: 'local', admin: true };
+  const viewer = await resolveViewer(call, app, address);
   return {
     identity,
     viewer,

@@ -1,28 +1,41 @@
 /**
  * Endpoints as data: each route module is a table of these, and `mountEndpoints` is the one place
  * that turns them into Express routes. Scheduled endpoints run `runScheduled`; direct ones return a
- * reply; streaming ones write a chunked text answer.
+ * reply; streaming ones write a chunked text answer. Every entry declares its effect (a scheduled
+ * one in its spec) and may declare the role it needs (src/http/access.ts); `answer` checks the
+ * caller's role against it before any endpoint code runs, and the allowlists are derived from it.
  */
 import type { ServerResponse } from 'node:http';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { type Effect, mayCall, type Need, permissionDenied, roleNeeded } from './access';
 import { labelEndpoint } from '../observability/requestObserver';
 import type { AppContext } from './appContext';
+import { callerRole } from './caller';
 import { writeReply, type HttpCall, type HttpReply } from './httpCall';
 import { inRequestScope } from './requestScope';
-import { runScheduled, type ScheduledSpec } from './scheduled';
+import { failedRequestReply, runScheduled, type ScheduledSpec } from './scheduled';
 
 type Method = 'GET' | 'POST' | 'DELETE';
 
-export type Endpoint = { method: Method; path: string } & (
+export type Endpoint = { method: Method; path: string; role?: Need } & (
   | { scheduled: ScheduledSpec }
-  | { direct: (call: HttpCall, app: AppContext) => Promise<HttpReply> | HttpReply }
-  | { stream: (call: HttpCall, app: AppContext, res: ServerResponse) => Promise<void> }
+  | { direct: (call: HttpCall, app: AppContext) => Promise<HttpReply> | HttpReply; effect: Effect }
+  | { stream: (call: HttpCall, app: AppContext, res: ServerResponse) => Promise<void>; effect: Effect }
 );
 
-/** A typed helper: keeps each scheduled spec's input type while the tables hold them uniformly. */
-export function scheduledEndpoint<S extends z.ZodType>(method: Method, path: string, spec: ScheduledSpec<S>): Endpoint {
-  return { method, path, scheduled: spec as unknown as ScheduledSpec };
+/** What an endpoint does and who may call it, wherever its entry declares them. */
+export function accessOf(endpoint: Endpoint): { effect: Effect; role: Need } {
+  return { effect: 'scheduled' in endpoint ? endpoint.scheduled.effect : endpoint.effect, role: roleNeeded(endpoint) };
+}
+
+/**
+ * A typed helper: keeps each scheduled spec's input type while the tables hold them uniformly. The
+ * role, if the spec names one, is the endpoint's.
+ */
+export function scheduledEndpoint<S extends z.ZodType>(method: Method, path: string, spec: ScheduledSpec<S> & { role?: Need }): Endpoint {
+  const { role, ...rest } = spec;
+  return { method, path, ...(role ? { role } : {}), scheduled: rest as unknown as ScheduledSpec };
 }
 
 const NO_PARAMETERS = z.looseObject({});
@@ -33,7 +46,7 @@ const NO_PARAMETERS = z.looseObject({});
  */
 export function scheduledQuery<S extends z.ZodType = typeof NO_PARAMETERS>(
   path: string,
-  spec: Omit<ScheduledSpec<S>, 'effect' | 'from' | 'schema'> & { schema?: S },
+  spec: Omit<ScheduledSpec<S>, 'effect' | 'from' | 'schema'> & { schema?: S; role?: Need },
 ): Endpoint {
   return scheduledEndpoint('GET', path, { effect: 'read', schema: NO_PARAMETERS as unknown as S, ...spec, from: 'query' });
 }
@@ -53,6 +66,22 @@ export function callFromExpress(req: Request): HttpCall {
 export function answer(endpoint: Endpoint, call: HttpCall, app: AppContext, res: ServerResponse): Promise<void> {
   labelEndpoint(call.raw, `${endpoint.method} ${endpoint.path}`);
   return inRequestScope(call.raw, async () => {
+    // The one role check: what the entry needs against what the caller is.
+    // A scheduled endpoint's refusal is a request that already failed (what the CLI prints as one
+    // line; a 403 on the POST would be a traceback), anything else the typed 403.
+    const need = roleNeeded(endpoint);
+    if (need !== 'public') {
+      const role = await callerRole(call, app);
+      if (!mayCall(role, need)) {
+        const denied = permissionDenied(role, `${endpoint.method} ${endpoint.path}`);
+        if (!('scheduled' in endpoint)) throw denied;
+        writeReply(
+          res,
+          await failedRequestReply(endpoint.scheduled, call, app, { type: 'PermissionDeniedError', message: denied.message }),
+        );
+        return;
+      }
+    }
     if ('scheduled' in endpoint) writeReply(res, await runScheduled(endpoint.scheduled, call, app));
     else if ('direct' in endpoint) writeReply(res, await endpoint.direct(call, app));
     else await endpoint.stream(call, app, res);

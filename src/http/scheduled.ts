@@ -11,11 +11,13 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { OpContext } from './opContext';
 import { registerCaller } from './callerRegistry';
-import type { RequestError } from '../requests/requestRecord';
+import { type RequestError, roleOfViewer } from '../requests/requestRecord';
+import { SkyPilotError } from '../errors';
+import { globalUserState } from '../state/globalUserState';
 import { HEADERS } from '../vocab/headers';
 import type { ScheduleType } from '../vocab/statuses';
 import type { AppContext } from './appContext';
-import { resolveCaller } from './caller';
+import { type Caller, resolveCaller } from './caller';
 import { header, type HttpCall, type HttpReply } from './httpCall';
 import { callerEnvVars, parseInput } from './validate';
 
@@ -32,6 +34,23 @@ export interface ScheduledSpec<S extends z.ZodType = z.ZodType> {
   scheduleType?: ScheduleType | ((input: z.infer<S>) => ScheduleType);
   clusterName?: (input: z.infer<S>) => string | null;
   run: (input: z.infer<S>, ctx: OpContext) => Promise<unknown>;
+}
+
+/**
+ * A user changes only their own clusters unless they are an admin (upstream's rule). Checked when the
+ * request runs, so the refusal is the request's PermissionDeniedError, as upstream records it; a
+ * cluster that does not exist is left to the operation's own ClusterDoesNotExist.
+ */
+async function assertOwnCluster(name: string, caller: Caller): Promise<void> {
+  const role = roleOfViewer(caller.viewer);
+  if (role === 'admin') return;
+  const [cluster] = await globalUserState.getClusters({ clusterNames: [name] });
+  if (cluster && cluster.userHash !== caller.identity.id) {
+    throw new SkyPilotError(
+      'PermissionDeniedError',
+      `Cluster '${name}' belongs to another user; only an admin may change it (${caller.identity.name} is a ${role}).`,
+    );
+  }
 }
 
 export function requestIdReply(requestId: string): HttpReply {
@@ -84,6 +103,7 @@ export async function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, 
   const caller = await resolveCaller(call, app, envVars);
   const scheduleType = typeof spec.scheduleType === 'function' ? spec.scheduleType(input) : (spec.scheduleType ?? 'short');
   app.executor.assertRoom(scheduleType);
+  const clusterName = spec.clusterName?.(input) ?? null;
   const wanted = header(call, HEADERS.requestId);
   const clientChosen = wanted !== undefined && CLIENT_REQUEST_ID.test(wanted);
   const { record, created } = await app.store.create(
@@ -95,7 +115,7 @@ export async function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, 
       userId: caller.identity.id,
       userName: caller.identity.name,
       owner: caller.viewer.principal,
-      clusterName: spec.clusterName?.(input) ?? null,
+      clusterName,
       scheduleType,
       durable: spec.effect === 'write' || scheduleType === 'long',
     },
@@ -105,6 +125,7 @@ export async function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, 
     app.executor.submit(record, caller.identity, async (run) => {
       // SkyPilot registers every caller it sees, so the users page lists them.
       if (envVars?.SKYPILOT_USER_ID) await registerCaller(caller.identity);
+      if (spec.effect === 'write' && clusterName) await assertOwnCluster(clusterName, caller);
       return spec.run(input, { ...run, caller, requests: { store: app.store, executor: app.executor } });
     });
   }

@@ -11,6 +11,7 @@ import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { serializeError } from '../requests/executor';
 import { HEADERS } from '../vocab/headers';
+import type { Need } from './access';
 import type { AppContext } from './appContext';
 import type { Endpoint } from './endpoint';
 import { resolveCaller } from './caller';
@@ -86,7 +87,11 @@ async function streamOutput(
   // Unless the caller follows a log that may still grow: then the result is the job's exit code as
   // the follow ends, and the request finishes then.
   const following = output?.follow && followSeconds > 0 ? output.follow : null;
-  if (output && !following) await app.store.finish(record, 'SUCCEEDED', JSON.stringify(output.result ?? null), null);
+  if (output) {
+    // Kept as the request's log too, so `sky api logs <id>` replays it (bounded by the store's cap).
+    app.store.appendLog(record, output.text);
+    if (!following) await app.store.finish(record, 'SUCCEEDED', JSON.stringify(output.result ?? null), null);
+  }
   startTextStream(res, { [HEADERS.requestId]: record.requestId, [HEADERS.genericRequestId]: record.requestId });
   if (!output || !following) {
     await endWhileOpen(res, output?.text ?? '');
@@ -152,6 +157,8 @@ function drainedOrClosed(res: ServerResponse): Promise<void> {
 export function streamedRequestEndpoint<S extends z.ZodType>(
   path: string,
   spec: {
+    /** Who may call it; its effect is a read (it streams what a request produced). */
+    role?: Need;
     name: string;
     schema: S;
     clusterName?: (body: z.infer<S>) => string | null;
@@ -161,6 +168,8 @@ export function streamedRequestEndpoint<S extends z.ZodType>(
   return {
     method: 'POST',
     path,
+    effect: 'read',
+    ...(spec.role ? { role: spec.role } : {}),
     stream: async (call, app, res) => {
       const body = parseInput(spec.schema, call.body);
       await streamAsRequest(call, app, res, {

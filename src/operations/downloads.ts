@@ -17,6 +17,9 @@ export interface DownloadEntry {
 export async function downloadFolders(folderPaths: readonly string[], relative: 'home' | 'items'): Promise<DownloadEntry[]> {
   const entries: DownloadEntry[] = [];
   for (const folder of folderPaths) {
+    // A log is read in one synchronous step on SQLite, and awaiting it alone never lets the event
+    // loop run: 100 of them would be one long tick. Each read waits its turn behind other requests.
+    await new Promise((resolve) => setImmediate(resolve));
     const parsed = parseLogFolder(folder);
     const log = !parsed
       ? null

@@ -2,6 +2,7 @@
  * Managed-job operations: the queue (legacy list and paged v2), cancel, logs and pools (none in this
  * build). Rule kept here once: a user cancels only their own unfinished jobs unless `all_users`.
  */
+import { roleOfViewer } from '../requests/requestRecord';
 import { toManagedJobRecord } from '../api/wireRecords';
 import type { ManagedJobRecord, ManagedJobsPage } from '../api/wireTypes';
 import { SkyPilotError } from '../errors';
@@ -11,6 +12,7 @@ import type { ManagedJobPage } from '../state/records';
 import { isTerminalManagedJob, type JobExitCode, managedJobExitCode, type ManagedJobStatus } from '../vocab/statuses';
 import { tailLines } from '../common/tailLines';
 import type { LogFollow } from './clusters';
+import { controllerLog } from './jobEvents';
 import { managedJobFolder } from './logFolders';
 import type { OpContext } from './opContext';
 
@@ -70,7 +72,8 @@ export async function cancel(
     throw new SkyPilotError('NotSupportedError', 'Specify job_ids, name or all to cancel managed jobs.');
   }
   const { jobs } = await managedJobsState.getJobs({
-    userHashes: input.all_users ? null : [ctx.caller.identity.id],
+    // Other users' jobs are an admin's to cancel (upstream's rule); anyone else's `all_users` is ignored.
+    userHashes: input.all_users && roleOfViewer(ctx.caller.viewer) === 'admin' ? null : [ctx.caller.identity.id],
     skipFinished: true,
   });
   const targets = jobs.filter((j) => input.all || input.job_ids?.includes(j.jobId) || (input.name && j.name === input.name));
@@ -86,12 +89,16 @@ export async function cancel(
   return targets.map((j) => j.jobId);
 }
 
-/** A managed job's log (its last `tail` lines), with the outcome once finished, and its exit code. */
+/**
+ * A managed job's log (its last `tail` lines), with the outcome once finished, and its exit code; with
+ * `controller`, the jobs controller's log of it instead.
+ */
 export async function jobLog(input: {
   name?: string | null;
   job_id?: number | null;
   tail?: number | null;
   follow?: boolean | null;
+  controller?: boolean | null;
 }): Promise<{ text: string; result: JobExitCode; follow?: LogFollow }> {
   const { jobs } = await managedJobsState.getJobs(
     input.job_id != null ? { jobIds: [input.job_id] } : input.name ? { nameMatch: input.name } : { limit: 1 },
@@ -101,6 +108,7 @@ export async function jobLog(input: {
     const which = input.job_id != null ? `id ${input.job_id}` : input.name ? `name '${input.name}'` : 'any id';
     throw new SkyPilotError('ManagedJobNotFoundError', `No managed job with ${which}.`);
   }
+  if (input.controller) return { text: tailLines(controllerLog(job), input.tail ?? 0), result: managedJobExitCode(job.status) };
   const log = (await managedJobsState.getJobLog(job.jobId)) ?? '';
   const footer = (status: ManagedJobStatus) => (isTerminalManagedJob(status) ? `\nJob ${job.jobId} ${status}.\n` : '');
   const text = tailLines(log, input.tail ?? 0) + footer(job.status);

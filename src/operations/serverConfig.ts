@@ -13,7 +13,7 @@ import type { OpContext } from './opContext';
 import { roleOf } from './users';
 
 async function requireAdmin(ctx: OpContext, what: string): Promise<void> {
-  const { role } = await roleOf(ctx.caller.identity);
+  const { role } = await roleOf(ctx.caller.identity, ctx.caller.viewer);
   if (role !== 'admin')
     throw new SkyPilotError('PermissionDeniedError', `Only admins can ${what}; ${ctx.caller.identity.name} is a ${role}.`);
 }

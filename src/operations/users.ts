@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { toUserRecord } from '../api/wireRecords';
 import type { UserRecord, UserRoleRecord } from '../api/wireTypes';
 import { HttpError } from '../errors';
+import { isAuthenticated, type Viewer } from '../requests/requestRecord';
 import { type Identity, userHashForName } from '../state/currentUser';
 import { globalUserState } from '../state/globalUserState';
 import { managedJobsState } from '../state/managedJobsState';
@@ -30,11 +31,18 @@ async function requireUser(userId: string) {
 
 export async function listUsers(): Promise<UserRecord[]> {
   const users = await globalUserState.getAllUsers();
-  return users.filter((u) => u.userType !== 'sa').map(toUserRecord);
+  // A user with no stored role is an admin, as `roleOf` says (upstream gives every user a role; an
+  // empty one left the dashboard's Role column blank).
+  return users.filter((u) => u.userType !== 'sa').map((u) => toUserRecord({ ...u, role: u.role || 'admin' }));
 }
 
-/** Without a stored role the caller is an admin, as upstream reports on a server without auth. */
-export async function roleOf(caller: Identity): Promise<UserRoleRecord> {
+/**
+ * A caller's role. An authenticated user (behind the auth header) has the role resolved for them,
+ * `user` until an admin stores another; anyone else has their stored role, and without one is an
+ * admin, as upstream reports on a server without auth.
+ */
+export async function roleOf(caller: Identity, viewer?: Viewer): Promise<UserRoleRecord> {
+  if (viewer?.role && isAuthenticated(viewer)) return { id: caller.id, name: caller.name, role: viewer.role };
   const stored = await globalUserState.getUserRole(caller.id);
   return { id: caller.id, name: caller.name, role: stored ?? 'admin' };
 }

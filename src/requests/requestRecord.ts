@@ -6,7 +6,7 @@
  */
 import type { RequestPayload } from '../api/wireTypes';
 import { PICKLED_NONE_BASE64, pickleRequestError } from '../pickle/skypilotPickles';
-import type { RequestStatus, ScheduleType } from '../vocab/statuses';
+import type { RequestStatus, ScheduleType, UserRole } from '../vocab/statuses';
 
 export interface RequestError {
   type: string;
@@ -45,6 +45,20 @@ export interface RequestRecord {
 export interface Viewer {
   principal: string;
   admin: boolean;
+  /** The caller's role for the endpoint table's check; absent: admin when `admin`, else viewer. */
+  role?: UserRole;
+}
+
+/** The principal of a user named by the server's auth (src/http/caller.ts); `local` and visitors are not. */
+export const AUTHENTICATED_PRINCIPAL_PREFIX = 'user:';
+
+export function isAuthenticated(viewer: Viewer): boolean {
+  return viewer.principal.startsWith(AUTHENTICATED_PRINCIPAL_PREFIX);
+}
+
+/** The role a viewer acts with: the one resolved, else admin for an admin and viewer for anyone else. */
+export function roleOfViewer(viewer: Viewer): UserRole {
+  return viewer.role ?? (viewer.admin ? 'admin' : 'viewer');
 }
 
 export function canSee(viewer: Viewer, record: Pick<RequestRecord, 'owner'>): boolean {

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { HealthResponse } from '../api/wireTypes';
 import { NotFoundError } from '../errors';
-import { resolveCaller } from '../http/caller';
+import { authUserOf, resolveCaller } from '../http/caller';
+import { currentUser } from '../state/currentUser';
 import { isLocalDirectCaller } from '../http/clientAddress';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
 import { baseBody, parseInput, queryBool } from '../http/validate';
@@ -31,6 +32,7 @@ const statusQuery = z.looseObject({
   limit: z.coerce.number().int().positive().max(MAX_STATUS_LIMIT).nullish(),
   /** The next page: requests created before this epoch time (the last `created_at` seen). */
   before: z.coerce.number().positive().nullish(),
+  cluster_name: z.string().max(256).nullish(),
 });
 const streamQuery = z.looseObject({
   request_id: z.string().max(128).nullish(),
@@ -48,15 +50,20 @@ export const apiEndpoints: Endpoint[] = [
   {
     method: 'GET',
     path: '/api/health',
+    role: 'public',
+    effect: 'read',
     direct: async (call, app) => {
-      const { identity } = await resolveCaller(call, app);
+      // A probe: it answers anyone, and names the user only when there is one (with server auth, a
+      // caller without the header is nobody, and gets no user).
+      const authUser = authUserOf(call, app.authUserHeader);
+      const identity = app.authUserHeader && !authUser ? null : currentUser.getCurrentUser({ authUser, envVars: null });
       const body: HealthResponse = {
         status: 'healthy',
         api_version: String(API_VERSION),
         version: VERSION,
         version_on_disk: VERSION,
         commit: COMMIT,
-        user: { id: identity.id, name: identity.name },
+        ...(identity ? { user: { id: identity.id, name: identity.name } } : {}),
         basic_auth_enabled: false,
         service_account_token_enabled: false,
         ingress_basic_auth_enabled: false,
@@ -71,6 +78,8 @@ export const apiEndpoints: Endpoint[] = [
   {
     method: 'GET',
     path: '/api/get',
+    role: 'viewer',
+    effect: 'read',
     direct: async (call, app) => {
       const { request_id: id } = parseInput(getQuery, call.query, 'query');
       const caller = await resolveCaller(call, app);
@@ -83,6 +92,8 @@ export const apiEndpoints: Endpoint[] = [
   {
     method: 'GET',
     path: '/api/status',
+    role: 'viewer',
+    effect: 'read',
     direct: async (call, app) => {
       const q = parseInput(statusQuery, call.query, 'query');
       const { viewer } = await resolveCaller(call, app);
@@ -92,8 +103,11 @@ export const apiEndpoints: Endpoint[] = [
         json: await listRequests(
           app.store,
           {
+            // Upstream matches named ids as prefixes, whatever their status (`sky api status <id>`).
             requestIds: ids?.slice(0, MAX_STATUS_LIMIT) ?? null,
-            allStatus: q.all_status === true,
+            idPrefixes: ids !== undefined && ids !== null,
+            clusterName: q.cluster_name ?? null,
+            allStatus: q.all_status === true || (ids !== undefined && ids !== null),
             limit: q.limit ?? DEFAULT_STATUS_LIMIT,
             before: q.before ?? null,
           },
@@ -117,6 +131,8 @@ export const apiEndpoints: Endpoint[] = [
   {
     method: 'GET',
     path: '/api/stream',
+    role: 'viewer',
+    effect: 'read',
     stream: async (call, app, res) => {
       const q = parseInput(streamQuery, call.query, 'query');
       const { viewer } = await resolveCaller(call, app);
@@ -128,13 +144,21 @@ export const apiEndpoints: Endpoint[] = [
       call.raw.on('close', () => {
         closed = true;
       });
-      await streamRequestLog(app.store, res, target, { follow: q.follow !== false, viewer, closed: () => closed, headers: {} });
+      await streamRequestLog(app.store, res, target, {
+        follow: q.follow !== false,
+        viewer,
+        closed: () => closed,
+        headers: {},
+        askedFor: q.request_id ?? null,
+      });
     },
   },
-  { method: 'GET', path: '/api/plugins', direct: () => ({ status: 200, json: { plugins: [] } }) },
+  { method: 'GET', path: '/api/plugins', role: 'viewer', effect: 'read', direct: () => ({ status: 200, json: { plugins: [] } }) },
   {
     method: 'GET',
     path: '/api/completion/cluster_name',
+    role: 'viewer',
+    effect: 'read',
     direct: async (call) => {
       const incomplete = typeof call.query.incomplete === 'string' ? call.query.incomplete.slice(0, 255) : '';
       return { status: 200, json: await stateQueries.getClusterNamesStartWith(incomplete) };

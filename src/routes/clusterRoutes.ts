@@ -104,6 +104,7 @@ const downloadLogsBody = z.looseObject({
 const byName = (b: { cluster_name: string }) => b.cluster_name;
 
 export const statusSpec = {
+  role: 'viewer',
   name: 'sky.status',
   effect: 'read',
   schema: statusBody,
@@ -129,8 +130,16 @@ export const clusterEndpoints: Endpoint[] = [
     clusterName: byName,
     run: clusters.autostop,
   }),
-  scheduledEndpoint('POST', '/queue', { name: 'sky.queue', effect: 'read', schema: queueBody, clusterName: byName, run: clusters.queue }),
+  scheduledEndpoint('POST', '/queue', {
+    role: 'viewer',
+    name: 'sky.queue',
+    effect: 'read',
+    schema: queueBody,
+    clusterName: byName,
+    run: clusters.queue,
+  }),
   scheduledEndpoint('POST', '/job_status', {
+    role: 'viewer',
     name: 'sky.job_status',
     effect: 'read',
     schema: jobStatusBody,
@@ -138,8 +147,14 @@ export const clusterEndpoints: Endpoint[] = [
     run: clusters.jobStatus,
   }),
   // Streams the job's log in the POST response, as SkyPilot's `/logs` does, behind a stored request.
-  streamedRequestEndpoint('/logs', { name: 'sky.logs', schema: logsBody, clusterName: byName, produce: clusters.jobLog }),
-  scheduledEndpoint('POST', '/cost_report', { name: 'sky.cost_report', effect: 'read', schema: costReportBody, run: clusters.costReport }),
+  streamedRequestEndpoint('/logs', { role: 'viewer', name: 'sky.logs', schema: logsBody, clusterName: byName, produce: clusters.jobLog }),
+  scheduledEndpoint('POST', '/cost_report', {
+    role: 'viewer',
+    name: 'sky.cost_report',
+    effect: 'read',
+    schema: costReportBody,
+    run: clusters.costReport,
+  }),
   scheduledEndpoint('POST', '/cancel', {
     name: 'sky.cancel',
     effect: 'write',
@@ -148,6 +163,7 @@ export const clusterEndpoints: Endpoint[] = [
     run: clusters.cancel,
   }),
   scheduledEndpoint('POST', '/endpoints', {
+    role: 'viewer',
     name: 'sky.endpoints',
     effect: 'read',
     schema: endpointsBody,
@@ -155,6 +171,7 @@ export const clusterEndpoints: Endpoint[] = [
     run: clusters.endpoints,
   }),
   scheduledEndpoint('POST', '/download_logs', {
+    role: 'viewer',
     name: 'sky.download_logs',
     effect: 'read',
     schema: downloadLogsBody,
@@ -165,6 +182,8 @@ export const clusterEndpoints: Endpoint[] = [
     // A plain stream with no request behind it, as upstream's (the CLI passes no request id).
     method: 'POST',
     path: '/provision_logs',
+    role: 'viewer',
+    effect: 'read',
     stream: async (call, _app, res) => {
       const body = parseInput(provisionLogsBody, call.body);
       const query = parseInput(provisionLogsQuery, call.query, 'query');
@@ -172,6 +191,7 @@ export const clusterEndpoints: Endpoint[] = [
     },
   },
   scheduledEndpoint('POST', '/cluster_events', {
+    role: 'viewer',
     name: 'sky.cluster_events',
     effect: 'read',
     schema: eventsBody,

@@ -30,5 +30,11 @@ export const dashboardSection = z.strictObject({
 });
 
 export const dashboardConfigEndpoints: Endpoint[] = [
-  { method: 'GET', path: '/dashboard_config', direct: async () => ({ status: 200, json: await dashboardConfig() }) },
+  {
+    method: 'GET',
+    path: '/dashboard_config',
+    role: 'viewer',
+    effect: 'read',
+    direct: async () => ({ status: 200, json: await dashboardConfig() }),
+  },
 ];

@@ -5,6 +5,7 @@ import { baseBody, optionalFlag, queryBool } from '../http/validate';
 import { kubernetesInfra } from '../infra/kubernetesInfra';
 import * as accelerators from '../operations/accelerators';
 import { check } from '../operations/check';
+import { gpuAvailability } from '../operations/gpuAvailability';
 import * as infra from '../operations/infra';
 import { listStorage } from '../operations/storage';
 import * as volumes from '../operations/volumes';
@@ -26,26 +27,27 @@ const acceleratorsBody = z.looseObject({
 
 export const infraEndpoints: Endpoint[] = [
   scheduledQuery('/enabled_clouds', {
+    role: 'viewer',
     name: 'sky.enabled_clouds',
     schema: z.looseObject({ workspace: workspaceName.nullish(), expand: queryBool.nullish() }),
     run: (q) => infra.enabledCloudNames(q.workspace ?? DEFAULT_WORKSPACE, q.expand === true),
   }),
   scheduledQuery('/enabled_clouds/batch', {
+    role: 'viewer',
     name: 'sky.enabled_clouds_batch',
     schema: z.looseObject({ workspaces: z.string().max(10_000).nullish(), expand: queryBool.nullish() }),
     run: (q) => infra.enabledCloudsBatch(q.workspaces, q.expand === true),
   }),
-  scheduledQuery('/all_contexts', {
-    name: 'sky.all_contexts',
-    run: () => kubernetesInfra.getAllContexts(),
-  }),
+  scheduledQuery('/all_contexts', { role: 'viewer', name: 'sky.all_contexts', run: () => kubernetesInfra.getAllContexts() }),
   scheduledEndpoint('POST', '/kubernetes_node_info', {
+    role: 'viewer',
     name: 'sky.kubernetes_node_info',
     effect: 'read',
     schema: z.looseObject({ ...baseBody, context: z.string().max(255).nullish() }),
     run: infra.nodeInfo,
   }),
   scheduledEndpoint('POST', '/realtime_kubernetes_gpu_availability', {
+    role: 'viewer',
     name: 'sky.realtime_kubernetes_gpu_availability',
     effect: 'read',
     schema: z.looseObject({
@@ -55,10 +57,11 @@ export const infraEndpoints: Endpoint[] = [
       quantity_filter: z.number().int().nullish(),
       is_ssh: optionalFlag,
     }),
-    run: (b) => kubernetesInfra.getGpuAvailability(b.context ?? null),
+    run: gpuAvailability,
   }),
   // `refresh` would query the cloud: this build has nothing to query, so it is accepted and ignored.
   scheduledQuery('/volumes', {
+    role: 'viewer',
     name: 'sky.volume_list',
     schema: z.looseObject({ refresh: queryBool.nullish() }),
     run: () => volumes.listVolumes(),
@@ -70,6 +73,7 @@ export const infraEndpoints: Endpoint[] = [
     run: volumes.deleteVolumes,
   }),
   scheduledEndpoint('POST', '/check', {
+    role: 'viewer',
     name: 'sky.check',
     effect: 'read',
     schema: z.looseObject({
@@ -81,30 +85,37 @@ export const infraEndpoints: Endpoint[] = [
     run: check,
   }),
   scheduledEndpoint('POST', '/list_accelerators', {
+    role: 'viewer',
     name: 'sky.list_accelerators',
     effect: 'read',
     schema: acceleratorsBody,
     run: accelerators.listAccelerators,
   }),
   scheduledEndpoint('POST', '/list_accelerator_counts', {
+    role: 'viewer',
     name: 'sky.list_accelerator_counts',
     effect: 'read',
     schema: acceleratorsBody,
     run: accelerators.listAcceleratorCounts,
   }),
-  scheduledQuery('/storage/ls', {
-    name: 'sky.storage_ls',
-    run: () => listStorage(),
-  }),
-  { method: 'GET', path: '/ssh_node_pools', direct: async () => ({ status: 200, json: await globalUserState.getSshNodePools() }) },
+  scheduledQuery('/storage/ls', { role: 'viewer', name: 'sky.storage_ls', run: () => listStorage() }),
+  {
+    method: 'GET',
+    path: '/ssh_node_pools',
+    role: 'viewer',
+    effect: 'read',
+    direct: async () => ({ status: 200, json: await globalUserState.getSshNodePools() }),
+  },
   // Slurm is not supported by this build: empty answers, which the dashboard shows as "none found".
   scheduledEndpoint('POST', '/slurm_gpu_availability', {
+    role: 'viewer',
     name: 'sky.slurm_gpu_availability',
     effect: 'read',
     schema: z.looseObject({ ...baseBody }),
     run: async () => [],
   }),
   scheduledEndpoint('POST', '/slurm_node_info', {
+    role: 'viewer',
     name: 'sky.slurm_node_info',
     effect: 'read',
     schema: z.looseObject({ ...baseBody }),

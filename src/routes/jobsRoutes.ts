@@ -42,11 +42,24 @@ const logsBody = z.looseObject({
 });
 
 export const jobsEndpoints: Endpoint[] = [
-  scheduledEndpoint('POST', '/jobs/queue', { name: 'sky.jobs.queue', effect: 'read', schema: queueBody, run: managedJobs.queue }),
-  scheduledEndpoint('POST', '/jobs/queue/v2', { name: 'sky.jobs.queue_v2', effect: 'read', schema: queueBody, run: managedJobs.queueV2 }),
+  scheduledEndpoint('POST', '/jobs/queue', {
+    role: 'viewer',
+    name: 'sky.jobs.queue',
+    effect: 'read',
+    schema: queueBody,
+    run: managedJobs.queue,
+  }),
+  scheduledEndpoint('POST', '/jobs/queue/v2', {
+    role: 'viewer',
+    name: 'sky.jobs.queue_v2',
+    effect: 'read',
+    schema: queueBody,
+    run: managedJobs.queueV2,
+  }),
   scheduledEndpoint('POST', '/jobs/cancel', { name: 'sky.jobs.cancel', effect: 'write', schema: cancelBody, run: managedJobs.cancel }),
-  streamedRequestEndpoint('/jobs/logs', { name: 'sky.jobs.logs', schema: logsBody, produce: managedJobs.jobLog }),
+  streamedRequestEndpoint('/jobs/logs', { role: 'viewer', name: 'sky.jobs.logs', schema: logsBody, produce: managedJobs.jobLog }),
   scheduledEndpoint('POST', '/jobs/download_logs', {
+    role: 'viewer',
     name: 'sky.jobs.download_logs',
     effect: 'read',
     schema: z.looseObject({
@@ -61,6 +74,7 @@ export const jobsEndpoints: Endpoint[] = [
   }),
   // This build runs no pools or services: both listings are empty, which the CLI prints as "none".
   scheduledEndpoint('POST', '/jobs/pool_status', {
+    role: 'viewer',
     name: 'sky.jobs.pool_status',
     effect: 'read',
     schema: z.looseObject({ ...baseBody, pool_names: z.union([z.array(z.string()), z.string()]).nullish() }),

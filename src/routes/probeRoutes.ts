@@ -8,10 +8,12 @@ import type { Endpoint } from '../http/endpoint';
 import { globalUserState } from '../state/globalUserState';
 
 export const probeEndpoints: Endpoint[] = [
-  { method: 'GET', path: '/healthz', direct: () => ({ status: 200, json: { status: 'ok' } }) },
+  { method: 'GET', path: '/healthz', role: 'public', effect: 'read', direct: () => ({ status: 200, json: { status: 'ok' } }) },
   {
     method: 'GET',
     path: '/readyz',
+    role: 'public',
+    effect: 'read',
     direct: async (_call, app) => {
       if (app.draining()) return { status: 503, json: { status: 'draining' } };
       const checks = await Promise.allSettled([globalUserState.ping(), app.store.db.ping()]);

@@ -7,6 +7,7 @@ import { RECIPE_TYPES } from '../vocab/statuses';
 
 export const recipeEndpoints: Endpoint[] = [
   scheduledEndpoint('POST', '/recipes/list', {
+    role: 'viewer',
     name: 'sky.recipes.list',
     effect: 'read',
     schema: z.looseObject({
@@ -18,6 +19,7 @@ export const recipeEndpoints: Endpoint[] = [
     run: recipes.listRecipes,
   }),
   scheduledEndpoint('POST', '/recipes/get', {
+    role: 'viewer',
     name: 'sky.recipes.get',
     effect: 'read',
     schema: z.looseObject({ ...baseBody, recipe_name: z.string().min(1).max(256) }),

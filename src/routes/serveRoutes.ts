@@ -8,6 +8,7 @@ import { baseBody } from '../http/validate';
 
 export const serveEndpoints: Endpoint[] = [
   scheduledEndpoint('POST', '/serve/status', {
+    role: 'viewer',
     name: 'sky.serve.status',
     effect: 'read',
     schema: z.looseObject({ ...baseBody, service_names: z.union([z.array(z.string().max(256)).max(1000), z.string().max(256)]).nullish() }),

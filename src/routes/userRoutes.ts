@@ -1,9 +1,13 @@
 /**
  * User endpoints (direct, as SkyPilot's `/users` router). Without server auth the caller is an admin,
- * as upstream reports.
+ * as upstream reports. Creating and deleting users needs the admin role (the table says so); an
+ * update by a non-admin may change only the caller's own password. A change of role applies to the
+ * next request (the cached roles are dropped).
  */
 import { z } from 'zod';
-import { resolveCaller } from '../http/caller';
+import { permissionDenied } from '../http/access';
+import { forgetRoles, resolveCaller } from '../http/caller';
+import { roleOfViewer } from '../requests/requestRecord';
 import type { Endpoint } from '../http/endpoint';
 import { baseBody, parseInput, userName } from '../http/validate';
 import * as users from '../operations/users';
@@ -27,33 +31,53 @@ const deleteBody = z.looseObject({ ...baseBody, user_id: z.string().min(1).max(2
 const done = { status: 200, json: null };
 
 export const userEndpoints: Endpoint[] = [
-  { method: 'GET', path: '/users', direct: async () => ({ status: 200, json: await users.listUsers() }) },
+  { method: 'GET', path: '/users', role: 'viewer', effect: 'read', direct: async () => ({ status: 200, json: await users.listUsers() }) },
   {
     method: 'GET',
     path: '/users/role',
-    direct: async (call, app) => ({ status: 200, json: await users.roleOf((await resolveCaller(call, app)).identity) }),
+    role: 'viewer',
+    effect: 'read',
+    direct: async (call, app) => {
+      const caller = await resolveCaller(call, app);
+      return { status: 200, json: await users.roleOf(caller.identity, caller.viewer) };
+    },
   },
   {
     method: 'POST',
     path: '/users/create',
+    role: 'admin',
+    effect: 'write',
     direct: async (call) => {
       await users.createUser(parseInput(createBody, call.body));
+      forgetRoles();
       return done;
     },
   },
   {
     method: 'POST',
     path: '/users/update',
-    direct: async (call) => {
-      await users.updateUser(parseInput(updateBody, call.body));
+    effect: 'write',
+    direct: async (call, app) => {
+      const input = parseInput(updateBody, call.body);
+      const caller = await resolveCaller(call, app);
+      // As upstream: anyone may change their own password; roles and other users are an admin's.
+      const role = roleOfViewer(caller.viewer);
+      if (role !== 'admin' && (input.role || input.user_id !== caller.identity.id)) {
+        throw permissionDenied(role, "another user's settings or a role");
+      }
+      await users.updateUser(input);
+      forgetRoles();
       return done;
     },
   },
   {
     method: 'POST',
     path: '/users/delete',
+    role: 'admin',
+    effect: 'write',
     direct: async (call) => {
       await users.deleteUser(parseInput(deleteBody, call.body));
+      forgetRoles();
       return done;
     },
   },

@@ -30,23 +30,23 @@ const configBody = z.looseObject({
 });
 
 export const workspaceEndpoints: Endpoint[] = [
-  scheduledQuery('/workspaces', {
-    name: 'sky.workspaces.get',
-    run: () => globalUserState.getWorkspaces(),
-  }),
+  scheduledQuery('/workspaces', { role: 'viewer', name: 'sky.workspaces.get', run: () => globalUserState.getWorkspaces() }),
   scheduledEndpoint('POST', '/workspaces/create', {
+    role: 'admin',
     name: 'sky.workspaces.create',
     effect: 'write',
     schema: upsertBody,
     run: workspaces.createWorkspace,
   }),
   scheduledEndpoint('POST', '/workspaces/update', {
+    role: 'admin',
     name: 'sky.workspaces.update',
     effect: 'write',
     schema: upsertBody,
     run: workspaces.updateWorkspace,
   }),
   scheduledEndpoint('POST', '/workspaces/delete', {
+    role: 'admin',
     name: 'sky.workspaces.delete',
     effect: 'write',
     schema: deleteBody,
@@ -58,6 +58,7 @@ export const workspaceEndpoints: Endpoint[] = [
     run: serverConfig.getServerConfig,
   }),
   scheduledEndpoint('POST', '/workspaces/config', {
+    role: 'admin',
     name: 'sky.workspaces.update_config',
     effect: 'write',
     schema: configBody,

@@ -14,12 +14,14 @@ import { HttpError } from '../errors';
 import type { Endpoint } from '../http/endpoint';
 import { header, type HttpCall, type HttpReply } from '../http/httpCall';
 import { clientAddress } from '../http/clientAddress';
+import { HEADERS } from '../vocab/headers';
 import type { SessionSettings } from './sessionSettings';
 import { sessionHeaders } from './sessionDoor';
 import { type Session, viewOf } from './session';
 import { currentScope } from './sessionContext';
 import { clearedSessionCookie, isSecure, sessionCookie } from './sessionCookie';
 import { DemoSessionError, NO_SESSION_MESSAGES, noSession } from './sessionErrors';
+import { sessionPrincipal } from './sessionId';
 import { createSession, type ResolverDeps } from './sessionResolver';
 import { type Clock, COUNTERS, type SessionStore } from './sessionStore';
 
@@ -89,6 +91,8 @@ export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
   const onCurrentSession = (path: string, change: (id: string) => Promise<Session | null>): Endpoint => ({
     method: 'POST',
     path,
+    role: 'viewer',
+    effect: 'write',
     direct: async (call) => {
       const changed = await change(currentSession().id);
       if (!changed) throw noSession();
@@ -99,9 +103,22 @@ export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
     {
       method: 'GET',
       path: '/demo/session',
+      role: 'viewer',
+      effect: 'read',
       direct: async (call) => {
         const scope = currentScope();
-        if (scope?.session) return { ...answer(call, scope.session), json: { ...view(scope.session), notice: scope.notice, launchable } };
+        if (scope?.session) {
+          // The id is the session's credential, and the cookie that carries it is HttpOnly: a page's
+          // scripts get a handle that tells sessions apart (the banner reloads on a change), never
+          // the id. A client that named its session in the header knows it already.
+          const named = header(call, HEADERS.demoSession) !== undefined;
+          const sessionId = named ? scope.session.id : sessionPrincipal(scope.session.id);
+          return {
+            status: 200,
+            headers: sessionHeaders(named ? scope.session : null, null, null),
+            json: { ...view(scope.session), session_id: sessionId, notice: scope.notice, launchable },
+          };
+        }
         const reason = scope?.notice === 'capacity' || scope?.notice === 'rate' || scope?.notice === 'unavailable' ? scope.notice : null;
         return {
           status: 200,
@@ -112,6 +129,8 @@ export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
     {
       method: 'POST',
       path: '/demo/session',
+      role: 'viewer',
+      effect: 'write',
       direct: async (call, app) => {
         const created = await createSession(deps, clientAddress(call.raw, app.trustProxy), null);
         if (created.kind === 'resolved' && created.session) return answer(call, created.session, 201, true);
@@ -125,6 +144,8 @@ export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
     {
       method: 'DELETE',
       path: '/demo/session',
+      role: 'viewer',
+      effect: 'write',
       direct: async (call) => {
         const session = currentScope()?.session;
         const ended = session ? await store.end(session.id) : false;
@@ -134,6 +155,8 @@ export function sessionEndpoints(deps: SessionEndpointDeps): Endpoint[] {
     {
       method: 'GET',
       path: '/demo/stats',
+      role: 'viewer',
+      effect: 'read',
       direct: async (call) => {
         authorizeStats(call, settings.statsToken);
         return { status: 200, json: await statsOf(store, settings) };

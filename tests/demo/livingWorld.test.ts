@@ -95,7 +95,7 @@ describe('SKYPILOT_NOW', () => {
     });
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/SKYPILOT_NOW='next tuesday' is not a time/)]);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/SKYPILOT_NOW must be an ISO date .* got 'next tuesday'/)]);
   });
 
   const saved = process.env.SKYPILOT_NOW;
@@ -107,8 +107,8 @@ describe('SKYPILOT_NOW', () => {
   it.each([
     ['2026-11-22T12:00:00Z', null],
     ['1795348800', null],
-    ['yesterday', /SKYPILOT_NOW='yesterday' is not a time/],
-    ['2026-13-45', /is not a time/],
+    ['yesterday', /SKYPILOT_NOW must be an ISO date .* got 'yesterday'/],
+    ['2026-13-45', /got '2026-13-45'/],
   ])('%s', (value, error) => {
     process.env.SKYPILOT_NOW = value;
     if (error === null) expect(pinnedNowError()).toBeNull();

@@ -188,4 +188,28 @@ describe('SIGTERM with requests in flight', () => {
       await store.close();
     }
   }, 30_000);
+
+  it('answers 503 ServerDraining on an idle kept-alive connection that sends a request within the drain', async () => {
+    const idleDir = makeTempDir('skyts-drain-idle-');
+    const idle = await startServerProcess(
+      ['--port', '0', '--db-path', path.join(idleDir, 'state.db'), '--requests-db', path.join(idleDir, 'requests.db')],
+      { HOME: idleDir, SKYPILOT_REPLICA_ID: 'draining-idle' },
+    );
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const first = await send(agent, idle.url, 'GET', '/api/health');
+      expect(first.status).toBe(200);
+      // Nothing in flight: the connection is idle when the signal comes.
+      idle.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const refused = await send(agent, idle.url, 'POST', '/status', {});
+      expect(refused.localPort).toBe(first.localPort);
+      expect([refused.status, refused.headers.connection, JSON.parse(refused.body).error?.type]).toEqual([503, 'close', 'ServerDraining']);
+      expect(await idle.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      agent.destroy();
+      await idle.stop();
+      removeDir(idleDir);
+    }
+  }, 30_000);
 });

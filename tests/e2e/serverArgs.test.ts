@@ -89,8 +89,38 @@ describe('server options', () => {
     [[], { SKYPILOT_RATE_LIMIT: 'fast' }, /SKYPILOT_RATE_LIMIT must be/],
     [[], { SKYPILOT_ACCESS_LOG: 'maybe' }, /SKYPILOT_ACCESS_LOG must be 1 or 0/],
     [[], { SKYPILOT_REPLICA_LEASE_SECONDS: '0' }, /SKYPILOT_REPLICA_LEASE_SECONDS must be/],
+    [[], { SKYPILOT_AUTH_USER_HEADER: '' }, /SKYPILOT_AUTH_USER_HEADER must be an HTTP header name \(got ""\)/],
+    [[], { SKYPILOT_AUTH_USER_HEADER: 'X Auth User' }, /SKYPILOT_AUTH_USER_HEADER must be an HTTP header name/],
+    [[], { SKYPILOT_AUTH_USER_HEADER: 'X-Auth-User:' }, /SKYPILOT_AUTH_USER_HEADER must be an HTTP header name/],
+    [[], { SKYPILOT_AUTH_USER_HEADER: 'Cookie' }, /SKYPILOT_AUTH_USER_HEADER must name the proxy's own header, not Cookie/],
+    [[], { SKYPILOT_AUTH_USER_HEADER: 'X-SkyPilot-User' }, /SKYPILOT_AUTH_USER_HEADER must name the proxy's own header/],
   ])('%j %j is refused with one line', async (args, env, message) => {
     await expectOneLine(args, message, env as Record<string, string>);
+  });
+});
+
+describe('the demo’s settings', () => {
+  // What `npm start` preloads: the demo with its sessions wing (which reads SKYPILOT_DEMO_SANDBOX).
+  const DEMO = path.resolve(__dirname, '..', '..', 'dist', 'src', 'sessions', 'sessions.js');
+  it.each([
+    [{ SKYPILOT_NOW: 'garbage' }, /SKYPILOT_NOW must be an ISO date .* or epoch seconds, got 'garbage'/],
+    [{ SKYPILOT_NOW: 'yesterday' }, /SKYPILOT_NOW must be/],
+    [{ SKYPILOT_DEMO_SANDBOX: 'maybe' }, /SKYPILOT_DEMO_SANDBOX must be 1 or 0 \(true or false\), got 'maybe'/],
+    [{ SKYPILOT_DEMO_RELOAD_MS: 'soon' }, /SKYPILOT_DEMO_RELOAD_MS must be a whole number/],
+  ])('%j is refused with one line and exit 2', async (env, message) => {
+    const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['-r', DEMO, SERVER, '--port', '0'],
+        { timeout: 15_000, env: { PATH: process.env.PATH ?? '', HOME: dir, ...env } },
+        (error, _stdout, err) => resolve({ code: error ? Number(error.code) : 0, stderr: err }),
+      );
+    });
+    expect(code).toBe(2);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^skypilot-ts: error: demo: /);
+    expect(lines[0]).toMatch(message);
   });
 });
 

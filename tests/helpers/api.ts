@@ -99,9 +99,13 @@ export async function schedule(app: SkyApp, path: string, options: ScheduleOptio
   return id;
 }
 
-/** Fetches a request's result from `/api/get`. */
-export async function fetchResult<T = unknown>(app: SkyApp, requestId: string): Promise<RoundTrip<T>> {
-  const res = await request(app).get('/api/get').query({ request_id: requestId });
+/** Fetches a request's result from `/api/get` (as the caller `headers` name, on a server with auth). */
+export async function fetchResult<T = unknown>(
+  app: SkyApp,
+  requestId: string,
+  headers: Record<string, string> = {},
+): Promise<RoundTrip<T>> {
+  const res = await request(app).get('/api/get').set(headers).query({ request_id: requestId });
   if (res.status !== 200 && res.status !== 500) {
     throw new Error(`/api/get ${requestId} answered ${res.status}: ${res.text}`);
   }
@@ -116,7 +120,7 @@ export async function fetchResult<T = unknown>(app: SkyApp, requestId: string): 
 }
 
 export async function roundTrip<T = unknown>(app: SkyApp, path: string, options: ScheduleOptions = {}): Promise<RoundTrip<T>> {
-  return fetchResult<T>(app, await schedule(app, path, options));
+  return fetchResult<T>(app, await schedule(app, path, options), options.headers);
 }
 
 /** A round trip that must succeed; returns the parsed return value. */

@@ -106,7 +106,8 @@ describe('the entries', () => {
       2,
       /SKYPILOT_DEMO_SANDBOX asks for visitor sessions.*sessions\.js/,
     ],
-    ['the sessions entry, with a bad flag', 'dist/src/sessions/sessions.js', 'maybe', 1, /SKYPILOT_DEMO_SANDBOX must be 1 or 0/],
+    // A bad setting is exit 2, as every setting of the nightly's.
+    ['the sessions entry, with a bad flag', 'dist/src/sessions/sessions.js', 'maybe', 2, /SKYPILOT_DEMO_SANDBOX must be 1 or 0/],
   ])('%s exits with one line', (_what, entry, flag, code, line) => {
     const run = spawnSync(process.execPath, ['-r', `./${entry}`, '-e', ''], {
       cwd: path.resolve(__dirname, '..', '..'),

@@ -89,7 +89,10 @@ describe('session lifetime', () => {
 
   it('gives a visitor without one a session when asked, with what can be launched', async () => {
     const res = await request(s.app).get('/demo/session');
-    expect(res.body).toMatchObject({ session_id: res.headers['x-demo-session-id'], notice: 'created', seconds_left: 1800 });
+    // A page's scripts never read the id: the body has a handle, the header nothing, the cookie is HttpOnly.
+    expect(res.body).toMatchObject({ session_id: expect.stringMatching(/^session:[0-9a-f]{16}$/), notice: 'created', seconds_left: 1800 });
+    expect(res.headers['x-demo-session-id']).toBeUndefined();
+    expect(res.headers['set-cookie'][0]).toMatch(/HttpOnly/i);
     expect(res.body.launchable).toEqual(['llama-finetune', 'nightly-eval', 'dev-box', 'vllm-inference']);
     expect(res.headers['set-cookie'][0]).toMatch(/^skyts_demo_session=/);
   });

@@ -1,0 +1,261 @@
+/**
+ * No visitor can stall the edge. Each attack a review measured runs beside a `/healthz` probe every
+ * 50 ms, and the probe's worst latency is held to the baseline (the same probe with no attack) plus
+ * 20 ms for a single request, and for a burst to the same burst of `/healthz` (the control) plus
+ * 20 ms: oversized JSON bodies (95,000 keys, 63-deep arrays) are refused by the byte scan before any
+ * parse, 2,000 query parameters before any parse, and slow clients (slowloris) are cut off by the
+ * header timeout and the per-address connection cap. The figures are printed for the report.
+ */
+import http from 'node:http';
+import type { Server } from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { crc32 } from 'node:zlib';
+import request from 'supertest';
+import { globalUserState } from '../../src/state/globalUserState';
+import { seedCluster, USER_A } from '../helpers/fixtures';
+import { HEADERS_TIMEOUT_MS, MAX_CONNECTIONS_PER_ADDRESS } from '../../src/http/connectionGuard';
+import { useApiHarness } from '../helpers/api';
+
+const h = useApiHarness();
+let server: Server;
+let port: number;
+const figures: string[] = [];
+
+beforeAll(async () => {
+  server = h.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  port = (server.address() as AddressInfo).port;
+  // The machine's own noise, measured the same way: the worst of a quiet second and a half.
+  baseline = await worstDuring(async () => {}, 1500);
+  figures.push(`baseline worst /healthz: ${baseline.toFixed(1)} ms`);
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  console.log(
+    `edge stalls (load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}):\n${figures.join('\n')}`,
+  );
+});
+
+/** GET /healthz every 50 ms on its own connection (from 127.0.0.1); the worst latency seen. */
+function probe(): { stop(): Promise<number> } {
+  let running = true;
+  let worst = 0;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const once = () =>
+    new Promise<void>((resolve) => {
+      const started = performance.now();
+      http
+        .get({ host: '127.0.0.1', port, path: '/healthz', agent }, (res) => {
+          res.resume();
+          res.on('end', () => {
+            worst = Math.max(worst, performance.now() - started);
+            resolve();
+          });
+        })
+        .on('error', () => {
+          worst = Number.POSITIVE_INFINITY;
+          resolve();
+        });
+    });
+  const loop = (async () => {
+    while (running) {
+      await once();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      agent.destroy();
+      return worst;
+    },
+  };
+}
+
+/** One request from `localAddress` (attackers use 127.0.0.2, so the probe's address is never capped). */
+function send(method: string, path: string, body?: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method,
+        localAddress: '127.0.0.2',
+        agent: false,
+        headers: body ? { 'Content-Type': 'application/json', 'Content-Length': body.length } : {},
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The probe's worst latency while `attack` runs (and for at least `minMs`). */
+async function worstDuring(attack: () => Promise<unknown>, minMs = 600): Promise<number> {
+  const p = probe();
+  await Promise.all([attack(), new Promise((r) => setTimeout(r, minMs))]);
+  return p.stop();
+}
+
+let baseline = 0;
+
+const manyKeys = (keys: number) => {
+  const parts: string[] = [];
+  for (let i = 0; i < keys; i++) parts.push(`"k${i}":1`);
+  return Buffer.from(`{${parts.join(',')}}`);
+};
+const deepArrays = (bytes: number) => {
+  const one = `${'['.repeat(63)}${']'.repeat(63)}`;
+  return Buffer.from(
+    `[${Array(Math.floor(bytes / (one.length + 1)))
+      .fill(one)
+      .join(',')}]`,
+  );
+};
+/** `n` parameters in few bytes (`a&a&...`), so the URL stays under Node's 16 KB header limit and reaches the app. */
+const manyParams = (path: string, n: number) => `${path}?${Array(n).fill('a').join('&')}`;
+
+describe('single-request attacks: worst probe under baseline + 20 ms', () => {
+  // Built before the probe starts: the attacker shares this process, and its own work must not count.
+  const keys95k = manyKeys(95_000);
+  const deep = deepArrays(1_000_000);
+  const params2k = [manyParams('/api/status', 2000), manyParams('/api/get', 2000)];
+  it.each([
+    ['a 1 MB object with 95,000 keys on /status', () => send('POST', '/status', keys95k)],
+    ['a 1 MB object with 95,000 keys on /cost_report', () => send('POST', '/cost_report', keys95k)],
+    ['63-deep arrays filling 1 MB on /jobs/queue', () => send('POST', '/jobs/queue', deep)],
+    ['2,000 query parameters on /api/status', () => send('GET', params2k[0])],
+    ['2,000 query parameters on /api/get', () => send('GET', params2k[1])],
+  ] as const)('%s: refused with a 400, nobody waits', async (what, attack) => {
+    let status = 0;
+    const worst = await worstDuring(async () => {
+      status = await attack();
+    });
+    figures.push(`${what}: ${status}, worst /healthz ${worst.toFixed(1)} ms`);
+    expect(status).toBe(400);
+    expect(worst).toBeLessThan(baseline + 20);
+  });
+});
+
+it('the query cap answers a typed 400 naming it; 64 parameters still pass', async () => {
+  const res = await request(h.app).get(manyParams('/api/status', 65));
+  expect(res.status).toBe(400);
+  expect(res.body.error).toMatchObject({ type: 'ValidationError', message: 'At most 64 query parameters.' });
+  expect((await request(h.app).get(manyParams('/api/status', 64))).status).toBe(200);
+});
+
+describe('a zip of 100 logs of 128 KiB (/download)', () => {
+  it('is built in slices: the probe stays under baseline + 20 ms, and the archive is right', async () => {
+    await seedCluster('big-logs');
+    const jobId = await globalUserState.addClusterJob({ clusterName: 'big-logs', jobName: 'j', userHash: USER_A, resources: '1x[CPU:1]' });
+    const line = `${'x'.repeat(1023)}\n`;
+    await globalUserState.appendClusterJobLog('big-logs', jobId, line.repeat(128));
+    const body = Buffer.from(JSON.stringify({ folder_paths: Array(100).fill(`~/sky_logs/big-logs/${jobId}`) }));
+    let zip = Buffer.alloc(0);
+    let received = 0;
+    const worst = await worstDuring(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const req = http.request(
+            {
+              host: '127.0.0.1',
+              port,
+              path: '/download',
+              method: 'POST',
+              localAddress: '127.0.0.2',
+              agent: false,
+              headers: { 'Content-Type': 'application/json', 'Content-Length': body.length },
+            },
+            (res) => {
+              // Only the first entry is kept (the client shares this process: its copying must not count).
+              const chunks: Buffer[] = [];
+              let kept = 0;
+              res.on('data', (c: Buffer) => {
+                received += c.length;
+                if (kept < 2 * 2 ** 20) {
+                  chunks.push(c);
+                  kept += c.length;
+                }
+              });
+              res.on('end', () => {
+                zip = Buffer.concat(chunks);
+                resolve();
+              });
+            },
+          );
+          req.on('error', reject);
+          req.end(body);
+        }),
+    );
+    figures.push(`/download of 100 x 128 KiB logs (${(received / 2 ** 20).toFixed(0)} MiB zip): worst /healthz ${worst.toFixed(1)} ms`);
+    // The first entry: its CRC-32 and its bytes as stored.
+    const nameLength = zip.readUInt16LE(26);
+    const size = zip.readUInt32LE(18);
+    const data = zip.subarray(30 + nameLength, 30 + nameLength + size);
+    expect(data.toString()).toBe(line.repeat(128));
+    expect(zip.readUInt32LE(14)).toBe(crc32(data));
+    expect(worst).toBeLessThan(baseline + 20);
+  }, 30_000);
+});
+
+describe('bursts: worst probe within the same burst of /healthz + 20 ms', () => {
+  it('8 concurrent 40,000-key bodies cost no more than 8 concurrent /healthz', async () => {
+    const body = manyKeys(40_000);
+    const control = await worstDuring(() => Promise.all(Array.from({ length: 8 }, () => send('GET', '/healthz'))));
+    const statuses: number[] = [];
+    const attacked = await worstDuring(async () => {
+      statuses.push(...(await Promise.all(Array.from({ length: 8 }, () => send('POST', '/status', body)))));
+    });
+    figures.push(`8 x 40,000 keys: worst /healthz ${attacked.toFixed(1)} ms (control burst ${control.toFixed(1)} ms)`);
+    expect(statuses.every((s) => s === 400)).toBe(true);
+    expect(attacked).toBeLessThan(control + 20);
+  });
+});
+
+describe('slowloris', () => {
+  it(`connections trickling headers are closed within ${HEADERS_TIMEOUT_MS / 1000} s (+1 s check); the probe no worse than the same burst of /healthz`, async () => {
+    const sockets: net.Socket[] = [];
+    const closedAt: number[] = [];
+    const count = MAX_CONNECTIONS_PER_ADDRESS + 72; // past the per-address cap
+    // The control: the same number of connections, each asking /healthz at once.
+    const control = await worstDuring(() => Promise.all(Array.from({ length: count }, () => send('GET', '/healthz'))));
+    const started = performance.now();
+    const p = probe();
+    for (let i = 0; i < count; i++) {
+      const socket = net.connect({ host: '127.0.0.1', port, localAddress: '127.0.0.2' });
+      socket.on('error', () => {});
+      socket.on('close', () => closedAt.push(performance.now() - started));
+      socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+      sockets.push(socket);
+    }
+    const trickle = setInterval(() => {
+      for (const s of sockets) if (!s.destroyed) s.write(`X-Slow-${Math.random().toString(36).slice(2)}: 1\r\n`);
+    }, 1000);
+    // The timeout, Node's 1 s check, and room for a loaded machine (load 12 took 7.1 s).
+    const deadline = HEADERS_TIMEOUT_MS + 3500;
+    while (closedAt.length < count && performance.now() - started < deadline) await new Promise((r) => setTimeout(r, 100));
+    clearInterval(trickle);
+    const worst = await p.stop();
+    for (const s of sockets) s.destroy();
+    const capped = closedAt.filter((t) => t < 1000).length;
+    figures.push(
+      `slowloris, ${count} connections: ${capped} closed at once by the cap, all closed by ${Math.max(...closedAt).toFixed(0)} ms; worst /healthz ${worst.toFixed(1)} ms (control burst ${control.toFixed(1)} ms)`,
+    );
+    expect(closedAt.length).toBe(count);
+    expect(capped).toBeGreaterThanOrEqual(count - MAX_CONNECTIONS_PER_ADDRESS);
+    expect(Math.max(...closedAt)).toBeLessThan(deadline);
+    expect(worst).toBeLessThan(control + 20);
+  }, 20_000);
+});
