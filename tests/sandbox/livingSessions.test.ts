@@ -3,6 +3,7 @@
  * visitor only. A cluster they stopped stays stopped while the shared world moves on (its jobs were
  * cancelled at the stop and later ones are not its), and the GPUs it held are free for them alone.
  */
+import { runInScope } from '../../src/sessions/sessionContext';
 import { SESSION_HEADER, startSandboxApp, type SandboxApp } from './sandboxApp';
 import request from 'supertest';
 
@@ -47,9 +48,13 @@ describe('a session over the living world', () => {
     at(1800);
     expect(await status(mine, 'inference-cluster')).toBe('STOPPED');
     expect(await status(other, 'inference-cluster')).toBe('UP');
-    const mineLater = await queue(mine, 'inference-cluster');
+    // `sky queue` needs the cluster UP (as upstream), so the session's world is read directly.
+    const session = (await s.demo.sessions!.store.get(mine))!;
+    const mineLater = runInScope({ session, notice: null, store: s.demo.sessions!.store, world: null }, () =>
+      s.demo.world.current().clusterJobs.filter((j) => j.clusterName === 'inference-cluster'),
+    );
     expect(mineLater.filter((j) => ['RUNNING', 'PENDING', 'SETTING_UP'].includes(j.status))).toEqual([]);
-    expect(Math.max(...mineLater.map((j) => j.job_id))).toBeLessThanOrEqual(Math.max(...before.map((j) => j.job_id)));
+    expect(Math.max(...mineLater.map((j) => j.jobId))).toBeLessThanOrEqual(Math.max(...before.map((j) => j.job_id)));
     const theirs = await queue(other, 'inference-cluster');
     expect(Math.max(...theirs.map((j) => j.job_id))).toBeGreaterThan(Math.max(...before.map((j) => j.job_id)));
     expect(theirs.some((j) => j.status === 'RUNNING' && j.job_id > 1)).toBe(true);
