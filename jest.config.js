@@ -21,6 +21,8 @@ const POSTGRES_SUITES = [
   'tests/state/managedJobs.test.ts',
   'tests/state/handles.test.ts',
   'tests/state/managedJobQueryContract.test.ts',
+  'tests/state/managedJobTasks.test.ts',
+  'tests/state/managedJobTasksMigration.test.ts',
   'tests/operations/**/*.test.ts',
   'tests/requests/**/*.test.ts',
   'tests/api/protocol.test.ts',
