@@ -27,6 +27,7 @@ const POSTGRES_SUITES = [
   'tests/requests/**/*.test.ts',
   'tests/api/protocol.test.ts',
   'tests/api/reads.test.ts',
+  'tests/api/jobsQueueTasks.test.ts',
   'tests/api/costReportFilters.test.ts',
   'tests/api/writes.test.ts',
   'tests/api/badInputs.test.ts',
