@@ -206,7 +206,9 @@ export async function seedScale(target: DbTarget, sizes: ScaleSizes, seed = 1, n
   // Every 50th job is a two-task pipeline (train, then eval): its first task succeeded, so the job's
   // status is its second task's. The rest have one task, as most jobs do.
   const tasks = specs.flatMap((spec, i) =>
-    (i + 1) % PIPELINE_EVERY ? [{ ...spec, i, taskId: 0, name: `job-${i + 1}` }] : PIPELINE.map((name, taskId) => ({ ...spec, i, taskId, name })),
+    (i + 1) % PIPELINE_EVERY
+      ? [{ ...spec, i, taskId: 0, name: `job-${i + 1}` }]
+      : PIPELINE.map((name, taskId) => ({ ...spec, i, taskId, name })),
   );
   await insertBatched(db, 'managed_job_tasks', tasks.length, (k) => {
     const { active, shape, submitted, i, taskId, name } = tasks[k];

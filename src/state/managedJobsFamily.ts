@@ -146,7 +146,8 @@ export function createManagedJobsState(ctx: StateContext) {
         : query.statuses.length
           ? filtered.where('t.status', 'in', query.statuses)
           : filtered.where(NOTHING);
-      const jobCount = (q: typeof visible) => q.select((eb) => eb.fn.count<number>('t.job_id').distinct().as('n')).executeTakeFirstOrThrow();
+      const jobCount = (q: typeof visible) =>
+        q.select((eb) => eb.fn.count<number>('t.job_id').distinct().as('n')).executeTakeFirstOrThrow();
       const { n: totalNoFilter } = await jobCount(visible);
       const { n: total } = await jobCount(byStatus);
       const counts = await filtered

@@ -4,6 +4,7 @@
  * each job answered as a job of one task carrying the very values it had, its log kept, and new
  * jobs numbered after the old ones.
  */
+import type { UntypedDb } from '../../src/db/createTable';
 import { openStore } from '../../src/db/openStore';
 import { globalUserState } from '../../src/state/globalUserState';
 import { managedJobsState } from '../../src/state/managedJobsState';
@@ -60,8 +61,8 @@ beforeAll(async () => {
     postgres: { channel: 'skyts_test_unused' },
   });
   try {
-    // biome-ignore lint/suspicious/noExplicitAny: the old schema has no type in the code any more
-    const db = old.kysely as any;
+    // The old schema has no type in the code any more.
+    const db = old.kysely as unknown as UntypedDb;
     for (const row of OLD_JOBS) await db.insertInto('managed_jobs').values(row).execute();
     await db.insertInto('users').values({ id: USER_A, name: 'alice', user_type: 'legacy' }).execute();
   } finally {

@@ -61,7 +61,10 @@ describe('seedScale', () => {
       const page = await managedJobsState.getJobs({ page: 1, limit: 10 });
       // Ten jobs, one of them (100) a pipeline listed as its two tasks, its first one succeeded.
       expect(page.jobs.map((j) => [j.jobId, j.taskId])).toEqual([[100, 0], [100, 1], ...Array.from({ length: 9 }, (_, i) => [99 - i, 0])]);
-      expect(page.jobs.slice(0, 2).map((j) => [j.taskName, j.status === 'SUCCEEDED'])).toEqual([['train', true], ['eval', false]]);
+      expect(page.jobs.slice(0, 2).map((j) => [j.taskName, j.status === 'SUCCEEDED'])).toEqual([
+        ['train', true],
+        ['eval', false],
+      ]);
       expect(page.total).toBe(100);
       expect(Object.values(page.statusCounts).reduce((s, n) => s + n, 0)).toBe(102);
     } finally {
