@@ -146,10 +146,20 @@ export function createManagedJobsState(ctx: StateContext) {
         : query.statuses.length
           ? filtered.where('t.status', 'in', query.statuses)
           : filtered.where(NOTHING);
-      const jobCount = (q: typeof visible) =>
-        q.select((eb) => eb.fn.count<number>('t.job_id').distinct().as('n')).executeTakeFirstOrThrow();
-      const { n: totalNoFilter } = await jobCount(visible);
-      const { n: total } = await jobCount(byStatus);
+      // Jobs counted by their task 0 (every job has one, task ids run from 0), not with a costlier
+      // `count(distinct)`; only the status filter, which may drop a job's task 0, needs that.
+      const firstTasks = (q: typeof visible) =>
+        q
+          .where('t.task_id', '=', 0)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
+      const { n: totalNoFilter } = await firstTasks(visible);
+      const textFilters = query.nameMatch || query.userMatch || query.workspaceMatch;
+      const { n: total } = query.statuses
+        ? await byStatus.select((eb) => eb.fn.count<number>('t.job_id').distinct().as('n')).executeTakeFirstOrThrow()
+        : textFilters
+          ? await firstTasks(filtered)
+          : { n: totalNoFilter };
       const counts = await filtered
         .select(['t.status', (eb) => eb.fn.countAll<number>().as('n')])
         .groupBy('t.status')
