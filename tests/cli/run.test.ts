@@ -1,5 +1,6 @@
 /** In-process runs of the CLI with a fake client: output lines, error lines and exit codes. */
 import type { StatusRecord } from '../../src/api/wireTypes';
+import type { ManagedJobStatus } from '../../src/vocab/statuses';
 import type { SkyApi } from '../../src/cli/io';
 import { run } from '../../src/cli/main';
 import { ApiError } from '../../src/client/apiError';
@@ -352,7 +353,7 @@ describe('commands', () => {
   });
 
   test('sky jobs queue shows a pipeline as its job row and a row per task', async () => {
-    const task = (task_id: number, task_name: string, status: string, end_at: number | null) => ({
+    const task = (task_id: number, task_name: string, status: ManagedJobStatus, end_at: number | null) => ({
       job_id: 7,
       task_id,
       job_name: 'rlhf',
