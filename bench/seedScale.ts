@@ -176,39 +176,59 @@ export async function seedScale(target: DbTarget, sizes: ScaleSizes, seed = 1, n
     };
   });
   const ACTIVE = ['PENDING', 'STARTING', 'RUNNING', 'RECOVERING'];
+  const PIPELINE = ['train', 'eval'];
+  const PIPELINE_EVERY = 50;
   const FINISHED = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
   const jobs = sizes.jobsActive + sizes.jobsFinished;
-  await insertBatched(db, 'managed_jobs', jobs, (i) => {
+  const specs = Array.from({ length: jobs }, (_, i) => {
     // Older ids finished; the newest are in progress.
     const active = i >= sizes.jobsFinished;
     const status = active ? pick(ACTIVE) : pick(FINISHED);
-    const submitted = now - (jobs - i) * 60;
     const shape = Math.floor(random() * SHAPES.length);
+    return { active, status, shape, user: pick(users), workspace: pick(WORKSPACES), submitted: now - (jobs - i) * 60 };
+  });
+  await insertBatched(db, 'managed_jobs', jobs, (i) => {
+    const { active, status, user, workspace } = specs[i];
     return {
       job_id: i + 1,
-      task_id: 0,
       name: `job-${i + 1}`,
-      task_name: `job-${i + 1}`,
-      user_hash: pick(users),
-      workspace: pick(WORKSPACES),
+      user_hash: user,
+      workspace,
       entrypoint: 'python train.py',
       user_yaml: null,
-      status,
       schedule_state: active ? (status === 'PENDING' ? 'WAITING' : 'ALIVE') : 'DONE',
-      submitted_at: submitted,
-      start_at: status === 'PENDING' ? null : submitted + 30,
-      end_at: active ? null : submitted + 3_000,
-      last_recovered_at: status === 'PENDING' ? -1 : submitted + 30,
-      recovery_count: status === 'RECOVERING' ? 1 : 0,
-      job_duration: active ? 0 : 2_970,
-      failure_reason: status === 'FAILED' ? 'Job exited with code 1.' : null,
-      resources: SHAPES[shape][1],
-      num_nodes: 1,
-      launched_resources: status === 'PENDING' ? null : shapes[shape][0].resources,
       priority: 0,
       pool: null,
       current_cluster_name: active && status !== 'PENDING' ? `job-${i + 1}-cluster` : null,
       log: '',
+    };
+  });
+  // Every 50th job is a two-task pipeline (train, then eval): its first task succeeded, so the job's
+  // status is its second task's. The rest have one task, as most jobs do.
+  const tasks = specs.flatMap((spec, i) =>
+    (i + 1) % PIPELINE_EVERY
+      ? [{ ...spec, i, taskId: 0, name: `job-${i + 1}` }]
+      : PIPELINE.map((name, taskId) => ({ ...spec, i, taskId, name })),
+  );
+  await insertBatched(db, 'managed_job_tasks', tasks.length, (k) => {
+    const { active, shape, submitted, i, taskId, name } = tasks[k];
+    const status = taskId < PIPELINE.length - 1 && tasks[k + 1]?.i === i ? 'SUCCEEDED' : tasks[k].status;
+    const started = status !== 'PENDING';
+    return {
+      job_id: i + 1,
+      task_id: taskId,
+      task_name: name,
+      status,
+      submitted_at: submitted,
+      start_at: started ? submitted + 30 : null,
+      end_at: status === 'SUCCEEDED' || !active ? submitted + 3_000 : null,
+      last_recovered_at: started ? submitted + 30 : -1,
+      recovery_count: status === 'RECOVERING' ? 1 : 0,
+      job_duration: !active || status === 'SUCCEEDED' ? 2_970 : 0,
+      failure_reason: status === 'FAILED' ? 'Job exited with code 1.' : null,
+      resources: SHAPES[shape][1],
+      num_nodes: 1,
+      launched_resources: status === 'PENDING' ? null : shapes[shape][0].resources,
     };
   });
   if (db.kind === 'postgres') {

@@ -7,8 +7,9 @@ import { toManagedJobRecord } from '../api/wireRecords';
 import type { ManagedJobRecord, ManagedJobsPage } from '../api/wireTypes';
 import { SkyPilotError } from '../errors';
 import { managedJobsState } from '../state/managedJobsState';
+import { currentTask } from '../state/managedJobStatus';
 import { mapInSlices } from '../state/mapInSlices';
-import type { ManagedJobPage } from '../state/records';
+import type { ManagedJob, ManagedJobPage } from '../state/records';
 import { isTerminalManagedJob, type JobExitCode, managedJobExitCode, type ManagedJobStatus } from '../vocab/statuses';
 import { tailLines } from '../common/tailLines';
 import type { LogFollow } from './clusters';
@@ -76,7 +77,12 @@ export async function cancel(
     userHashes: input.all_users && roleOfViewer(ctx.caller.viewer) === 'admin' ? null : [ctx.caller.identity.id],
     skipFinished: true,
   });
-  const targets = jobs.filter((j) => input.all || input.job_ids?.includes(j.jobId) || (input.name && j.name === input.name));
+  // One record per task: a job is cancelled once, all its unfinished tasks with it.
+  const targets = [
+    ...new Map(
+      jobs.filter((j) => input.all || input.job_ids?.includes(j.jobId) || (input.name && j.name === input.name)).map((j) => [j.jobId, j]),
+    ).values(),
+  ];
   const missing = (input.job_ids ?? []).filter((id) => !targets.some((j) => j.jobId === id));
   if (missing.length) {
     throw new SkyPilotError(
@@ -87,6 +93,15 @@ export async function cancel(
   for (const job of targets) await managedJobsState.setJobStatus(job.jobId, 'CANCELLED');
   ctx.log(`Cancelled managed job(s): ${targets.map((j) => j.jobId).join(', ') || 'none'}\n`);
   return targets.map((j) => j.jobId);
+}
+
+/** The job asked for by id, exact name, or else the newest, as its current task (its status is the job's). */
+async function findJob(input: { name?: string | null; job_id?: number | null }): Promise<ManagedJob | undefined> {
+  const { jobs } = await managedJobsState.getJobs(
+    input.job_id != null ? { jobIds: [input.job_id] } : input.name ? { nameMatch: input.name } : { limit: 1 },
+  );
+  const first = input.name ? jobs.find((j) => j.name === input.name) : jobs[0];
+  return first && currentTask(jobs.filter((j) => j.jobId === first.jobId));
 }
 
 /**
@@ -100,10 +115,7 @@ export async function jobLog(input: {
   follow?: boolean | null;
   controller?: boolean | null;
 }): Promise<{ text: string; result: JobExitCode; follow?: LogFollow }> {
-  const { jobs } = await managedJobsState.getJobs(
-    input.job_id != null ? { jobIds: [input.job_id] } : input.name ? { nameMatch: input.name } : { limit: 1 },
-  );
-  const job = input.name ? jobs.find((j) => j.name === input.name) : jobs[0];
+  const job = await findJob(input);
   if (!job) {
     const which = input.job_id != null ? `id ${input.job_id}` : input.name ? `name '${input.name}'` : 'any id';
     throw new SkyPilotError('ManagedJobNotFoundError', `No managed job with ${which}.`);
@@ -115,7 +127,7 @@ export async function jobLog(input: {
   if (!input.follow || isTerminalManagedJob(job.status)) return { text, result: managedJobExitCode(job.status) };
   // Read again on each tick until the job ends; the footer comes once, with its last lines.
   const poll = async () => {
-    const now = (await managedJobsState.getJobs({ jobIds: [job.jobId] })).jobs[0];
+    const now = currentTask((await managedJobsState.getJobs({ jobIds: [job.jobId] })).jobs);
     const status = now?.status ?? 'CANCELLED';
     const grown = ((await managedJobsState.getJobLog(job.jobId)) ?? '') + footer(status);
     return { text: grown, done: isTerminalManagedJob(status), result: managedJobExitCode(status) };
@@ -125,9 +137,6 @@ export async function jobLog(input: {
 
 /** Where a managed job's logs are on the server (`sky jobs logs -s`, the dashboard's download). */
 export async function downloadLogs(input: { name?: string | null; job_id?: number | null }): Promise<Record<string, string>> {
-  const { jobs } = await managedJobsState.getJobs(
-    input.job_id != null ? { jobIds: [input.job_id] } : input.name ? { nameMatch: input.name } : { limit: 1 },
-  );
-  const job = input.name ? jobs.find((j) => j.name === input.name) : jobs[0];
+  const job = await findJob(input);
   return job ? { [String(job.jobId)]: managedJobFolder(job.jobId) } : {};
 }

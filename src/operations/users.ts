@@ -76,12 +76,13 @@ export async function deleteUser(input: { user_id: string }): Promise<void> {
   const user = await requireUser(input.user_id);
   const clusters = await globalUserState.getClusters({ userHashes: [user.id] });
   const { jobs } = await managedJobsState.getJobs({ userHashes: [user.id], skipFinished: true });
-  if (clusters.length || jobs.length) {
+  const activeJobs = new Set(jobs.map((j) => j.jobId)).size; // one record per task
+  if (clusters.length || activeJobs) {
     throw new HttpError(
       409,
       'user_in_use',
       'UserInUseError',
-      `User '${user.name}' still has ${clusters.length} cluster(s) and ${jobs.length} active managed job(s).`,
+      `User '${user.name}' still has ${clusters.length} cluster(s) and ${activeJobs} active managed job(s).`,
     );
   }
   await globalUserState.deleteUser(user.id);

@@ -2,8 +2,12 @@
  * Filtering, paging and counting a managed-job list, as `/jobs/queue/v2` answers it. Pure, so every
  * source of managed jobs (SQLite, or a fake world) answers queries the same way.
  *
- * `totalNoFilter` counts the jobs visible before the name/user/workspace/status filters (the
- * dashboard's empty state); `statusCounts` counts after every filter but the status one (the chips).
+ * The list holds one record per task. Records come newest job first, its tasks in order; `page` and
+ * `limit` page jobs and `total` counts jobs (a job is never split across pages), as upstream's
+ * `get_managed_jobs_with_filters`. `totalNoFilter` counts the jobs visible before the
+ * name/user/workspace/status filters (the dashboard's empty state); `statusCounts` counts tasks by
+ * status after every filter but the status one (the chips). `skipFinished` keeps every task of a job
+ * that has any unfinished task.
  */
 import { TERMINAL_MANAGED_JOB_STATUSES } from '../vocab/statuses';
 import type { ManagedJob, ManagedJobPage, ManagedJobQuery } from './records';
@@ -12,12 +16,19 @@ function containsIgnoreCase(haystack: string | null, needle: string | null | und
   return !needle || (haystack ?? '').toLowerCase().includes(needle.toLowerCase());
 }
 
+function jobIdsOf(tasks: ManagedJob[]): number[] {
+  return [...new Set(tasks.map((t) => t.jobId))];
+}
+
 export function queryManagedJobs(all: ManagedJob[], query: ManagedJobQuery): ManagedJobPage {
-  let visible = [...all].sort((a, b) => b.jobId - a.jobId);
+  let visible = [...all].sort((a, b) => b.jobId - a.jobId || a.taskId - b.taskId);
   if (query.userHashes) visible = visible.filter((j) => query.userHashes!.includes(j.userHash));
   if (query.workspaces) visible = visible.filter((j) => query.workspaces!.includes(j.workspace));
   if (query.jobIds) visible = visible.filter((j) => query.jobIds!.includes(j.jobId));
-  if (query.skipFinished) visible = visible.filter((j) => !TERMINAL_MANAGED_JOB_STATUSES.has(j.status));
+  if (query.skipFinished) {
+    const unfinished = new Set(all.filter((t) => !TERMINAL_MANAGED_JOB_STATUSES.has(t.status)).map((t) => t.jobId));
+    visible = visible.filter((j) => unfinished.has(j.jobId));
+  }
   const filtered = visible.filter(
     (j) =>
       containsIgnoreCase(j.name, query.nameMatch) &&
@@ -27,10 +38,12 @@ export function queryManagedJobs(all: ManagedJob[], query: ManagedJobQuery): Man
   const statusCounts: ManagedJobPage['statusCounts'] = {};
   for (const job of filtered) statusCounts[job.status] = (statusCounts[job.status] ?? 0) + 1;
   const byStatus = query.statuses ? filtered.filter((j) => query.statuses!.includes(j.status)) : filtered;
+  const jobIds = jobIdsOf(byStatus);
   let jobs = byStatus;
   if (query.limit != null) {
     const page = Math.max(1, query.page ?? 1);
-    jobs = byStatus.slice((page - 1) * query.limit, page * query.limit);
+    const onPage = new Set(jobIds.slice((page - 1) * query.limit, page * query.limit));
+    jobs = byStatus.filter((t) => onPage.has(t.jobId));
   }
-  return { jobs, total: byStatus.length, totalNoFilter: visible.length, statusCounts };
+  return { jobs, total: jobIds.length, totalNoFilter: jobIdsOf(visible).length, statusCounts };
 }

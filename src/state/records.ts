@@ -145,6 +145,10 @@ export interface Volume {
   usedbyClusters: string[];
 }
 
+/**
+ * One task of a managed job (upstream's `spot` row) with its job's shared fields: a job of n tasks is
+ * n of these, task ids 0..n-1. `status` is the task's; the job's is derived (managedJobStatus.ts).
+ */
 export interface ManagedJob {
   jobId: number;
   taskId: number;
@@ -205,6 +209,15 @@ export interface NewManagedJob {
   launchedResources?: Resources | null;
   priority?: number;
   pool?: string | null;
+  /** The job's tasks in order (a pipeline); without them, one task named and sized as the job. */
+  tasks?: NewManagedJobTask[];
+}
+
+export interface NewManagedJobTask {
+  name: string;
+  resources: string;
+  numNodes?: number;
+  launchedResources?: Resources | null;
 }
 
 /** A storage object (bucket) SkyPilot created or attached (`sky storage ls`). */

@@ -7,6 +7,7 @@ import { createTable } from '../db/createTable';
 import type { Migration } from '../db/migrator';
 import type { StoreOwnership } from '../db/ownership';
 import { historyTimes } from './historyColumns';
+import { MANAGED_JOB_TASKS_MIGRATION } from './managedJobTasksMigration';
 import type { UsageInterval } from './records';
 
 /** History rows backfilled per statement batch by migration 7. */
@@ -247,6 +248,7 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
       for (const [name, table, columns] of indexes) await db.schema.createIndex(name).ifNotExists().on(table).columns(columns).execute();
     },
   },
+  MANAGED_JOB_TASKS_MIGRATION,
 ];
 
 /** How the state store recognizes its database (see src/db/ownership.ts). */

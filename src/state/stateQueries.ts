@@ -6,6 +6,7 @@ import type { ClusterEventType } from '../vocab/statuses';
 import type { CloudVmRayResourceHandle } from './cloudVmRayResourceHandle';
 import { compileNamePattern } from './clusterNamePattern';
 import { globalUserState } from './globalUserState';
+import { currentTask } from './managedJobStatus';
 import { managedJobsState } from './managedJobsState';
 import type { ClusterRecord, ManagedJob } from './records';
 
@@ -43,8 +44,9 @@ export const stateQueries = {
     return events.length ? events[events.length - 1].reason : null;
   },
 
+  /** A managed job as its current task's record, whose status is the job's (managedJobStatus.ts). */
   async getManagedJob(jobId: number): Promise<ManagedJob | null> {
     const { jobs } = await managedJobsState.getJobs({ jobIds: [jobId] });
-    return jobs[0] ?? null;
+    return currentTask(jobs) ?? null;
   },
 };

@@ -101,17 +101,27 @@ export interface VolumesTable {
   status: string;
 }
 
+/** A managed job (upstream's `job_info`): what its tasks share. Its status is its tasks' (managedJobStatus.ts). */
 export interface ManagedJobsTable {
   job_id: Generated<number>;
-  task_id: number;
   name: string;
-  task_name: string;
   user_hash: string;
   workspace: string;
   entrypoint: string;
   user_yaml: string | null;
-  status: string;
   schedule_state: string;
+  priority: number;
+  pool: string | null;
+  current_cluster_name: string | null;
+  log: string;
+}
+
+/** One task of a managed job (upstream's `spot` table), keyed by (job_id, task_id); task ids run 0, 1, ... */
+export interface ManagedJobTasksTable {
+  job_id: number;
+  task_id: number;
+  task_name: string;
+  status: string;
   submitted_at: number;
   start_at: number | null;
   end_at: number | null;
@@ -122,10 +132,6 @@ export interface ManagedJobsTable {
   resources: string;
   num_nodes: number;
   launched_resources: string | null;
-  priority: number;
-  pool: string | null;
-  current_cluster_name: string | null;
-  log: string;
 }
 
 export interface SshKeyTable {
@@ -165,6 +171,7 @@ export interface StateSchema {
   cluster_jobs: ClusterJobsTable;
   volumes: VolumesTable;
   managed_jobs: ManagedJobsTable;
+  managed_job_tasks: ManagedJobTasksTable;
   ssh_key: SshKeyTable;
   storage: StorageTable;
   recipes: RecipesTable;

@@ -1,5 +1,6 @@
 /** In-process runs of the CLI with a fake client: output lines, error lines and exit codes. */
 import type { StatusRecord } from '../../src/api/wireTypes';
+import type { ManagedJobStatus } from '../../src/vocab/statuses';
 import type { SkyApi } from '../../src/cli/io';
 import { run } from '../../src/cli/main';
 import { ApiError } from '../../src/client/apiError';
@@ -349,6 +350,38 @@ describe('commands', () => {
       users: async () => [{ id: 'abcd1234', name: 'alice', created_at: NOW_S - 86400, role: 'admin', user_type: 'basic' }],
     });
     expect(users.stdout.lines).toEqual(['NAME   ID        ROLE   CREATED', 'alice  abcd1234  admin  1 day ago']);
+  });
+
+  test('sky jobs queue shows a pipeline as its job row and a row per task', async () => {
+    const task = (task_id: number, task_name: string, status: ManagedJobStatus, end_at: number | null) => ({
+      job_id: 7,
+      task_id,
+      job_name: 'rlhf',
+      task_name,
+      resources: '1x[A100:8]',
+      submitted_at: NOW_S - 7200,
+      end_at,
+      job_duration: 600,
+      recovery_count: task_id,
+      status,
+    });
+    const jobs = await sky(['jobs', 'queue'], {
+      jobsQueue: async () => ({
+        jobs: [task(0, 'sft', 'SUCCEEDED', NOW_S - 3600), task(1, 'reward', 'RUNNING', null), task(2, 'ppo', 'PENDING', null)],
+        total: 3,
+        total_no_filter: 3,
+        status_counts: { SUCCEEDED: 1, RUNNING: 1, PENDING: 1 },
+      }),
+    });
+    expect(jobs.code).toBe(0);
+    expect(jobs.stdout.lines.slice(2)).toEqual([
+      'ID    NAME    REQUESTED   SUBMITTED  TOT. DURATION  JOB DURATION  #RECOVERIES  STATUS',
+      '7     rlhf    -           2 hrs ago  2h             30m           3            RUNNING',
+      ' ↳ 0  sft     1x[A100:8]  2 hrs ago  1h             10m           0            SUCCEEDED',
+      ' ↳ 1  reward  1x[A100:8]  2 hrs ago  2h             10m           1            RUNNING',
+      ' ↳ 2  ppo     1x[A100:8]  2 hrs ago  2h             10m           2            PENDING',
+      'Showing 1 of 3 jobs.',
+    ]);
   });
 
   test('--help and --version exit 0', async () => {

@@ -109,4 +109,19 @@ describe('managed job rules', () => {
     expect((await stateQueries.getManagedJob(mine))!.status).toBe('CANCELLED');
     expect((await stateQueries.getManagedJob(theirs))!.status).toBe('PENDING');
   });
+
+  it('a pipeline is cancelled once, with every unfinished task; its log answers with the job’s status', async () => {
+    const id = await managedJobsState.addJob({
+      name: 'pipe',
+      userHash: USER_A,
+      resources: '1x[CPU:1]',
+      tasks: ['prep', 'train', 'eval'].map((name) => ({ name, resources: '1x[CPU:1]' })),
+    });
+    await managedJobsState.setJobStatus(id, 'SUCCEEDED'); // prep done, train next
+    expect(await managedJobs.cancel({ name: 'pipe' }, as(USER_A))).toEqual([id]);
+    const { jobs } = await managedJobsState.getJobs({ jobIds: [id] });
+    expect(jobs.map((t) => t.status)).toEqual(['SUCCEEDED', 'CANCELLED', 'CANCELLED']);
+    const log = await managedJobs.jobLog({ job_id: id });
+    expect(log.text).toContain(`Job ${id} CANCELLED.`);
+  });
 });

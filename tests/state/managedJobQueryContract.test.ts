@@ -28,6 +28,18 @@ beforeAll(async () => {
     const status = STATUSES[i % STATUSES.length];
     if (status !== 'PENDING') await managedJobsState.setJobStatus(id, status);
   }
+  // Pipelines of two and three tasks, at every stage: some tasks done, the job elsewhere.
+  for (let i = 0; i < 12; i++) {
+    const id = await managedJobsState.addJob({
+      name: i % 2 ? `train-pipe-${i}` : `Eval_pipe_${i}`,
+      userHash: i % 3 ? USER_A : USER_B,
+      workspace: i % 4 ? 'default' : 'ml-Team',
+      resources: '1x[CPU:1]',
+      tasks: Array.from({ length: 2 + (i % 2) }, (_, t) => ({ name: `step-${t}`, resources: '1x[CPU:1]' })),
+    });
+    for (let step = 0; step < i % 4; step++) await managedJobsState.setJobStatus(id, 'SUCCEEDED');
+    if (i % 3 === 0) await managedJobsState.setJobStatus(id, STATUSES[i % STATUSES.length]);
+  }
 });
 
 const QUERIES: [string, ManagedJobQuery][] = [
@@ -44,6 +56,10 @@ const QUERIES: [string, ManagedJobQuery][] = [
   ['workspace contains', { workspaceMatch: 'team' }],
   ['statuses, with counts before them', { statuses: ['RUNNING', 'FAILED'], limit: 5 }],
   ['job ids', { jobIds: [1, 5, 9, 400] }],
+  ['pipelines by id', { jobIds: [41, 43, 50, 52] }],
+  ['pages through pipelines', { limit: 5, page: 2 }],
+  ['pipelines, unfinished, paged', { nameMatch: 'pipe', skipFinished: true, limit: 2, page: 2 }],
+  ['pipeline tasks by status', { nameMatch: 'pipe', statuses: ['SUCCEEDED', 'PENDING'], limit: 3, page: 2 }],
   [
     'everything together',
     {
@@ -63,7 +79,7 @@ describe('managed-job queries: SQL and the list rule agree', () => {
     const all = (await managedJobsState.getJobs({})).jobs;
     const fromSql = await managedJobsState.getJobs(query);
     const fromList = queryManagedJobs(all, query);
-    expect(fromSql.jobs.map((j) => j.jobId)).toEqual(fromList.jobs.map((j) => j.jobId));
+    expect(fromSql.jobs.map((j) => [j.jobId, j.taskId])).toEqual(fromList.jobs.map((j) => [j.jobId, j.taskId]));
     expect(fromSql.total).toBe(fromList.total);
     expect(fromSql.totalNoFilter).toBe(fromList.totalNoFilter);
     expect(fromSql.statusCounts).toEqual(fromList.statusCounts);

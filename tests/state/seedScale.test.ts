@@ -25,7 +25,7 @@ function digest(file: string): Record<string, number | string> {
   const db = new Database(file, { readonly: true });
   try {
     const out: Record<string, number | string> = {};
-    for (const table of ['clusters', 'cluster_history', 'cluster_events', 'managed_jobs']) {
+    for (const table of ['clusters', 'cluster_history', 'cluster_events', 'managed_jobs', 'managed_job_tasks']) {
       out[table] = (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
     }
     const rows = db.prepare('SELECT * FROM cluster_history ORDER BY cluster_hash').all();
@@ -42,7 +42,8 @@ describe('seedScale', () => {
     for (const file of files) await seedScale({ kind: 'sqlite', path: file, createDir: false }, SIZES, 5, NOW);
     const [a, b] = files.map(digest);
     expect(a).toEqual(b);
-    expect(a).toMatchObject({ clusters: 12, cluster_history: 300, cluster_events: 450, managed_jobs: 100 });
+    // Jobs 50 and 100 are two-task pipelines.
+    expect(a).toMatchObject({ clusters: 12, cluster_history: 300, cluster_events: 450, managed_jobs: 100, managed_job_tasks: 102 });
   });
 
   it('is answered by the state store as the server will', async () => {
@@ -58,9 +59,14 @@ describe('seedScale', () => {
       const [one] = await globalUserState.getClustersFromHistory({ clusterHashes: [all[0].clusterHash] });
       expect(one.name).toBe(all[0].name);
       const page = await managedJobsState.getJobs({ page: 1, limit: 10 });
-      expect(page.jobs.map((j) => j.jobId)).toEqual(Array.from({ length: 10 }, (_, i) => 100 - i));
+      // Ten jobs, one of them (100) a pipeline listed as its two tasks, its first one succeeded.
+      expect(page.jobs.map((j) => [j.jobId, j.taskId])).toEqual([[100, 0], [100, 1], ...Array.from({ length: 9 }, (_, i) => [99 - i, 0])]);
+      expect(page.jobs.slice(0, 2).map((j) => [j.taskName, j.status === 'SUCCEEDED'])).toEqual([
+        ['train', true],
+        ['eval', false],
+      ]);
       expect(page.total).toBe(100);
-      expect(Object.values(page.statusCounts).reduce((s, n) => s + n, 0)).toBe(100);
+      expect(Object.values(page.statusCounts).reduce((s, n) => s + n, 0)).toBe(102);
     } finally {
       await globalUserState.close();
     }

@@ -7,6 +7,7 @@ import { ALL_ALIAS_OPTION, ALL_USERS_JOBS_OPTION, JSON_OPTION } from '../paramet
 import { parseNonNegativeInt } from '../parsers';
 import { printData } from '../printData';
 import { formatDuration, formatRelative, secondsBetween } from '../relativeTime';
+import { groupTasksByJob, jobOfTasks } from '../jobTasks';
 import { formatTable } from '../table';
 import { isAmong, TERMINAL_MANAGED_JOB_STATUSES } from '../../vocab/statuses';
 
@@ -41,9 +42,9 @@ export function formatJobsQueue(page: ManagedJobsPage, options: JobsFormatOption
     'STATUS',
     ...(options.verbose ? ['INFRA', 'DETAILS'] : []),
   ];
-  const rows = page.jobs.map((job: Partial<ManagedJobRecord>) => [
-    String(job.job_id ?? '-'),
-    job.job_name || job.task_name || '-',
+  const row = (job: Partial<ManagedJobRecord>, id: string, name: string) => [
+    id,
+    name,
     ...(options.allUsers ? [job.user_name || '-', job.workspace || '-'] : []),
     job.resources || '-',
     formatRelative(job.submitted_at, options.now),
@@ -52,9 +53,16 @@ export function formatJobsQueue(page: ManagedJobsPage, options: JobsFormatOption
     String(job.recovery_count ?? 0),
     colorStatus(job.status ?? '-', options.color),
     ...(options.verbose ? [job.infra || '-', job.failure_reason || job.details || '-'] : []),
-  ]);
+  ];
+  const groups = groupTasksByJob(page.jobs);
+  const rows = groups.flatMap((tasks) => {
+    const job = tasks.length > 1 ? jobOfTasks(tasks) : tasks[0];
+    const head = row(job, String(job.job_id ?? '-'), job.job_name || job.task_name || '-');
+    if (tasks.length === 1) return [head];
+    return [head, ...tasks.map((t) => row(t, ` \u21b3 ${t.task_id ?? '-'}`, t.task_name || '-'))];
+  });
   lines.push(...formatTable(headers, rows));
-  if (page.total > page.jobs.length) lines.push(`Showing ${page.jobs.length} of ${page.total} jobs.`);
+  if (page.total > groups.length) lines.push(`Showing ${groups.length} of ${page.total} jobs.`);
   return lines;
 }
 

@@ -18,8 +18,6 @@ import { useData, useTick } from '../hooks';
 import { jobDuration } from '../jobFields';
 import { Link } from '../router';
 
-const TERMINAL = /^(SUCCEEDED|CANCELLED|FAILED)/;
-
 export function ManagedJobDetailPage({ id }: { id: string }) {
   const jobId = /^\d+$/.test(id) ? Number(id) : NaN;
   const state = useData(
@@ -29,7 +27,8 @@ export function ManagedJobDetailPage({ id }: { id: string }) {
   const { data, loading, reload } = state;
   useTick();
   const tasks = (data ?? []).slice().sort((a, b) => (a.task_id ?? 0) - (b.task_id ?? 0));
-  const job: ManagedJob | undefined = tasks.find((t) => !TERMINAL.test(t.status ?? '')) ?? tasks[tasks.length - 1];
+  // The job is where its first task that has not succeeded is (upstream's rule, src/state/managedJobStatus.ts).
+  const job: ManagedJob | undefined = tasks.find((t) => t.status !== 'SUCCEEDED') ?? tasks[tasks.length - 1];
 
   return (
     <>
