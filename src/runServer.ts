@@ -19,6 +19,7 @@ import {
 } from './requests/requestStore';
 import { ConfigError, parseServerConfig, type ServerConfig } from './serverConfig';
 import { globalUserState } from './state/globalUserState';
+import { requestEffects } from './state/requestEffects';
 
 /** After the drain, how long answers still being written (results of finished requests) may take. */
 const ANSWERS_GRACE_MS = 2000;
@@ -76,6 +77,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     throw state.status === 'rejected' ? state.reason : (opened as PromiseRejectedResult).reason;
   }
   const requests = opened.value;
+  // What a request interrupted by a crash did is read from the state, where it was recorded with the change.
+  requests.effects = requestEffects;
   // Loaded only when asked for: prom-client and pino cost start-up time nobody else should pay.
   const metrics: Metrics | null = config.metrics
     ? new (await import('./observability/metrics')).Metrics({

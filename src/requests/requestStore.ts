@@ -82,6 +82,15 @@ export interface NewRequest {
 
 export type FindResult = RequestRecord | 'ambiguous' | null;
 
+/**
+ * Which requests committed a change to the state: recorded by the state store in the change's own
+ * transaction (src/state/requestEffects.ts), set by the server that opens both stores.
+ */
+export interface EffectLedger {
+  applied(ids: readonly string[]): Promise<Set<string>>;
+  prune(before: number, batch: number): Promise<number>;
+}
+
 export class RequestStore {
   readonly memory: MemoryRequests;
   private readonly spill: ResultSpill;
@@ -99,6 +108,8 @@ export class RequestStore {
   private logTimer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: (() => void)[] = [];
   private closed = false;
+  /** Without one (tools, tests of the store alone), no request is known to have changed anything. */
+  effects: EffectLedger | null = null;
 
   private constructor(
     readonly db: Db<RequestsSchema>,
@@ -151,6 +162,11 @@ export class RequestStore {
     this.takePendingLog(record.requestId);
     Object.assign(record, stored);
     this.memory.put(record);
+  }
+
+  /** The requests among `ids` whose change committed, so an interrupted one is reported as what it did. */
+  async changesCommitted(ids: readonly string[]): Promise<Set<string>> {
+    return ids.length && this.effects ? this.effects.applied(ids) : new Set();
   }
 
   /** Subscribes to cancellations published by other replicas. */

@@ -247,6 +247,17 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
       for (const [name, table, columns] of indexes) await db.schema.createIndex(name).ifNotExists().on(table).columns(columns).execute();
     },
   },
+  {
+    version: 8,
+    name: 'request effects: which requests committed a change',
+    async up(db) {
+      // Written in the same transaction as the change itself (requestEffects.ts).
+      await createTable(db, 'request_effects', {
+        request_id: 'text primary key',
+        recorded_at: 'double precision not null',
+      }).execute();
+    },
+  },
 ];
 
 /** How the state store recognizes its database (see src/db/ownership.ts). */
