@@ -24,7 +24,10 @@ export function recordingEffect<T>(work: (trx: Transaction<StateSchema>) => Prom
   return async (trx) => {
     const value = await work(trx);
     if (scope.signal.aborted) {
-      throw new SkyPilotError('RequestCancelled', `Request ${scope.requestId} was given up before its change committed; nothing was changed.`);
+      throw new SkyPilotError(
+        'RequestCancelled',
+        `Request ${scope.requestId} was given up before its change committed; nothing was changed.`,
+      );
     }
     await trx
       .insertInto('request_effects')
