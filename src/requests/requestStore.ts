@@ -7,7 +7,8 @@
  * - durable requests (writes, long requests) in the database from the moment they are scheduled,
  *   kept `durableRetentionSeconds` after they finish;
  * - reads in memory only, unless `persistReads` (replicas sharing a PostgreSQL store): then in the
- *   database too, without their body, for `readRetentionSeconds`.
+ *   database too, without their body, for `readRetentionSeconds`: stored when accepted (before their
+ *   id is answered, in group commits), and their outcome when finished (in batches).
  * Log lines of durable requests are written behind, in batches.
  *
  * The database has a size bound: past `maxDbBytes`, the oldest finished requests go, reads first.
@@ -206,12 +207,46 @@ export class RequestStore {
       shouldRetry: false,
       log: '',
     };
-    // Reads of a shared store are written once, finished, in a batch (finishRead): one write each.
     if (record.durable && !(await this.table.insert(record))) {
       return this.create({ ...input, requestId: freshId(), clientChosen: false }, freshId);
     }
     this.memory.put(record);
+    // A read of a shared store is in the database before its id is answered: if this replica dies
+    // before finishing it, the others find it and answer FAILED (ServerRestarted), never 404.
+    if (!record.durable && this.persistReads) await this.storeAccepted(record);
     return { record, created: true };
+  }
+
+  private readonly acceptedQueue: { record: RequestRecord; stored: () => void }[] = [];
+  private acceptedFlushing = false;
+
+  /**
+   * Group commit: reads accepted while one insert is out go together in the next, so a burst costs
+   * a few statements, not one each. A store that cannot take them is logged, not fatal: the read
+   * still runs here (other replicas would then not find it).
+   */
+  private storeAccepted(record: RequestRecord): Promise<void> {
+    return new Promise((stored) => {
+      this.acceptedQueue.push({ record: { ...record }, stored });
+      if (!this.acceptedFlushing) void this.flushAccepted();
+    });
+  }
+
+  private async flushAccepted(): Promise<void> {
+    this.acceptedFlushing = true;
+    try {
+      while (this.acceptedQueue.length) {
+        const batch = this.acceptedQueue.splice(0, READ_BATCH_MAX);
+        try {
+          await this.table.insertMany(batch.map((b) => b.record));
+        } catch (error) {
+          console.error(`[skypilot-ts] could not store ${batch.length} accepted read(s): ${(error as Error).message}`);
+        }
+        for (const b of batch) b.stored();
+      }
+    } finally {
+      this.acceptedFlushing = false;
+    }
   }
 
   /** The request if `viewer` may see it. Memory first, then the database. */

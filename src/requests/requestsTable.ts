@@ -111,31 +111,41 @@ export class RequestsTableOps {
   }
 
   /**
-   * Finished reads of a shared store, written in one statement; ids already there are skipped. On
-   * PostgreSQL the commit does not wait for the WAL to reach the disk: a read's record is worth
+   * Reads of a shared store, written in one statement: accepted ones (PENDING), and finished ones,
+   * which take the place of their accepted row unless it already finished (a cancel from elsewhere).
+   * On PostgreSQL the commit does not wait for the WAL to reach the disk: a read's record is worth
    * minutes and is lost harmlessly in a database crash, while the other replicas' fetches of it wait
    * for this commit (a flush on a busy disk takes hundreds of milliseconds).
    */
   async insertMany(records: RequestRecord[]): Promise<void> {
     if (!records.length) return;
     const rows = records.map(rowFromRecord);
+    const upsert = (db: Kysely<RequestsSchema>) =>
+      db
+        .insertInto('requests')
+        .values(rows)
+        .onConflict((oc) =>
+          oc
+            .column('request_id')
+            .doUpdateSet((eb) => ({
+              status: eb.ref('excluded.status'),
+              return_value: eb.ref('excluded.return_value'),
+              error: eb.ref('excluded.error'),
+              finished_at: eb.ref('excluded.finished_at'),
+              status_msg: eb.ref('excluded.status_msg'),
+              should_retry: eb.ref('excluded.should_retry'),
+              log: eb.ref('excluded.log'),
+            }))
+            .where('requests.status', 'not in', FINISHED),
+        )
+        .execute();
     if (this.store.kind !== 'postgres') {
-      await this.write((db) =>
-        db
-          .insertInto('requests')
-          .values(rows)
-          .onConflict((oc) => oc.column('request_id').doNothing())
-          .execute(),
-      );
+      await this.write(upsert);
       return;
     }
     await this.store.writeTransaction(async (trx) => {
       await sql`SET LOCAL synchronous_commit TO OFF`.execute(trx);
-      await trx
-        .insertInto('requests')
-        .values(rows)
-        .onConflict((oc) => oc.column('request_id').doNothing())
-        .execute();
+      await upsert(trx);
     });
   }
 
