@@ -256,6 +256,8 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
         request_id: 'text primary key',
         recorded_at: 'double precision not null',
       }).execute();
+      // The janitor's pruning finds old records by time.
+      await db.schema.createIndex('request_effects_by_time').ifNotExists().on('request_effects').column('recorded_at').execute();
     },
   },
 ];
