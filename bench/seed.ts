@@ -26,7 +26,7 @@ export async function seedState(target: DbTarget): Promise<void> {
     ['train', handle('train', new GCP(), 'a2-highgpu-8g', 'us-central1', 4), 'ml'],
     ['infer', handle('infer', new AWS(), 'g5.xlarge', 'us-west-2', 2), 'ml'],
     ['k8s-dev', handle('k8s-dev', new Kubernetes(), '4CPU--16GB', 'kind-ctx', 1), 'default'],
-    ['k8s-gpu', handle('k8s-gpu', new Kubernetes(), '2CPU--8GB--1H100', 'gke-ctx', 2), 'default'],
+    ['k8s-gpu', handle('k8s-gpu', new Kubernetes(), '2CPU--8GB--H100:1', 'gke-ctx', 2), 'default'],
   ];
   await globalUserState.addOrUpdateUser({ id: 'b0b0b0b0', name: 'bench' });
   for (const [name, h, workspace] of clusters) {

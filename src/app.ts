@@ -140,6 +140,7 @@ export function createApp(deps: AppDeps): SkyApp {
     createDashboardRouter({
       builtDir: deps.dashboard?.builtDir ?? DEFAULT_DASHBOARD_DIR,
       officialDir: deps.dashboard?.officialDir ?? undefined,
+      officialHtmlInjection: () => appExtensions.officialHtmlInjection(),
     }),
   );
   ex.use((req) => {

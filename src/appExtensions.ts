@@ -18,6 +18,8 @@ export interface AppExtensions extends RequestExtensions {
   defaultRateLimit: RateLimitSpec | null;
   /** Endpoints an extension serves besides the app's own (mounted after them, on the Express path). */
   endpoints: readonly Endpoint[];
+  /** Tags put before `</head>` of the official dashboard export's pages as served (the sandbox banner). */
+  officialHtmlInjection: () => string | null;
 }
 
 export const appExtensions: AppExtensions = {
@@ -26,4 +28,5 @@ export const appExtensions: AppExtensions = {
   identifyVisitor: () => null,
   defaultRateLimit: null,
   endpoints: [],
+  officialHtmlInjection: () => null,
 };

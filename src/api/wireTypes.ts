@@ -205,6 +205,8 @@ export interface NodeInfo {
   cpu_count?: number;
   memory_gb?: number;
   is_ready?: boolean;
+  is_cordoned?: boolean;
+  taints?: { key: string; value?: string; effect: string }[];
 }
 
 export interface KubernetesNodeInfoResult {

@@ -53,8 +53,14 @@ export function addCommand(parent: Command, spec: CommandSpec | CommandGroup, ct
     const option = new Option(flags, description);
     command.addOption(parse ? option.argParser(parse) : option);
   }
+  // The root's `--demo-session` is also accepted after the command: root options are positional (so
+  // `-v` after a command is the command's own, as upstream's), and this one is worth typing anywhere.
+  command.addOption(new Option('--demo-session <id>', 'act in this sandbox session of a demo server').hideHelp());
   command.action(async (...values: unknown[]) => {
     // commander passes the arguments, the options object, then the command itself.
+    const options = values[values.length - 2] as { demoSession?: string };
+    if (options.demoSession !== undefined) ctx.env = { ...ctx.env, SKYPILOT_DEMO_SESSION: options.demoSession };
+    delete options.demoSession;
     done(await spec.run(ctx, ...values.slice(0, -1)));
   });
 }

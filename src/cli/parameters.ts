@@ -15,5 +15,6 @@ export const YES_ACCEPTED_OPTION: OptionSpec = {
 
 export const PURGE_OPTION: OptionSpec = { flags: '-p, --purge', description: 'remove the cluster record even if the cloud call fails' };
 
-/** Both job queues: a cluster's (`sky queue`) and the managed jobs (`sky jobs queue`). */
-export const ALL_USERS_JOBS_OPTION: OptionSpec = { flags: '-a, --all-users', description: "show all users' jobs" };
+/** `sky jobs queue`: upstream's `-u`, and `-a`, this CLI's older spelling. */
+export const ALL_USERS_JOBS_OPTION: OptionSpec = { flags: '-u, --all-users', description: "show all users' jobs" };
+export const ALL_ALIAS_OPTION: OptionSpec = { flags: '-a, --all', description: "the same as -u (this CLI's older spelling)" };

@@ -9,6 +9,7 @@ import { apiStopCommand } from './commands/apiStop';
 import { autostopCommand } from './commands/autostop';
 import { costReportCommand } from './commands/costReport';
 import { downCommand } from './commands/down';
+import { jobsLogsCommand } from './commands/jobsLogs';
 import { jobsQueueCommand } from './commands/jobsQueue';
 import { logsCommand } from './commands/logs';
 import { queueCommand } from './commands/queue';
@@ -29,7 +30,7 @@ const COMMANDS: readonly (CommandSpec | CommandGroup)[] = [
   downCommand,
   autostopCommand,
   costReportCommand,
-  { name: 'jobs', description: 'Managed jobs.', commands: [jobsQueueCommand] },
+  { name: 'jobs', description: 'Managed jobs.', commands: [jobsQueueCommand, jobsLogsCommand] },
   { name: 'users', description: 'Users of the API server.', commands: [usersLsCommand] },
   { name: 'api', description: 'The SkyPilot API server.', commands: [apiStartCommand, apiStopCommand, apiStatusCommand, apiInfoCommand] },
 ];
@@ -39,6 +40,8 @@ export function buildProgram(ctx: CliContext, done: ExitSetter): Command {
   program
     .description('SkyPilot CLI for a SkyPilot-compatible API server.')
     .version(VERSION, '-v, --version')
+    // Root options only before the command, as upstream's click: `sky status -v` is --verbose there.
+    .enablePositionalOptions()
     .option('--demo-session <id>', 'act in this sandbox session of a demo server (default: $SKYPILOT_DEMO_SESSION)')
     .hook('preAction', () => {
       const id = program.opts<{ demoSession?: string }>().demoSession;

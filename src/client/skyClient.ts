@@ -72,6 +72,12 @@ export interface SkyClientOptions {
 
 type Body = Record<string, unknown>;
 
+/** `X-SkyPilot-Demo: true` is the read-only demo, `sandbox` its sessions; no header, real state. */
+function modeOf(header: string | null): ServerVersionInfo['mode'] {
+  const value = (header ?? '').toLowerCase();
+  return value === 'sandbox' ? 'sandbox' : value ? 'demo' : 'nightly';
+}
+
 export class SkyClient {
   readonly endpoint: string;
   readonly identity: UserIdentity;
@@ -131,6 +137,7 @@ export class SkyClient {
       apiVersion,
       version: headers.get(HEADERS.version) ?? (typeof body.version === 'string' ? body.version : null),
       commit: typeof body.commit === 'string' ? body.commit : null,
+      mode: modeOf(headers.get(HEADERS.demo)),
     };
   }
 
@@ -289,6 +296,11 @@ export class SkyClient {
     });
   }
 
+  /** A cluster's exposed ports and their URLs (`sky status --endpoints`). */
+  endpoints(cluster: string, port?: number): Promise<Record<string, string>> {
+    return this.scheduled('POST', '/endpoints', { cluster, port: port ?? null });
+  }
+
   costReport(options: CostReportOptions = {}): Promise<CostReportRecord[]> {
     return this.scheduled('POST', '/cost_report', { days: options.days });
   }
@@ -299,6 +311,11 @@ export class SkyClient {
       all_users: options.allUsers ?? false,
       skip_finished: options.skipFinished ?? false,
     });
+  }
+
+  /** Status of jobs on a cluster (`sky logs --status`): `{job_id: status}`, the latest job when none is named. */
+  jobStatus(cluster: string, jobIds: number[] | null = null): Promise<Record<string, string | null>> {
+    return this.scheduled('POST', '/job_status', { cluster_name: cluster, job_ids: jobIds });
   }
 
   /** Streams a cluster job's log (`POST /logs`, chunked text). The latest job when `jobId` is omitted. */

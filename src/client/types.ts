@@ -103,4 +103,6 @@ export interface ServerVersionInfo {
   apiVersion: number;
   version: string | null;
   commit: string | null;
+  /** What the server serves, from its `X-SkyPilot-Demo` header: the read-only demo, its sandbox, or real state. */
+  mode?: 'demo' | 'sandbox' | 'nightly';
 }

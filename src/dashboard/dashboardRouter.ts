@@ -8,8 +8,10 @@
  *   dashboard. Lookup for /dashboard/<p>: file <p>, else <p>.html, else a dynamic page from the export's
  *   routes-manifest.json (file names with literal brackets, e.g. clusters/[cluster].html), else index.html.
  *
- * Also: GET / redirects to /dashboard/, /grafana/* and a missing /favicon.ico answer 404 (any 200 on the
- * Grafana probe makes the official dashboard embed Grafana iframes). Only GET and HEAD are served; paths
+ * Also: GET / redirects to /dashboard/; the Grafana probe (/grafana/api/health) answers 204 and the rest
+ * of /grafana/* 404 (any 200 on the probe makes the official dashboard embed Grafana iframes); a missing
+ * /favicon.ico answers 404. Files go out compressed when the client accepts it (compressedFiles.ts);
+ * `_next/static/` files, whose names carry a content hash, are cached for a year. Only GET and HEAD are served; paths
  * that try to leave the directory answer 404.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -19,12 +21,15 @@ import { HttpError } from '../errors';
 import type { HttpErrorType } from '../vocab/errorTypes';
 import { errorReply } from '../http/errorReply';
 import { writeReply } from '../http/httpCall';
+import { sendDashboardFile } from './compressedFiles';
 
 export interface DashboardRouterOptions {
   /** Directory holding our own built dashboard (index.html, app.js, app.css). */
   builtDir: string;
   /** Directory of a static export of the official SkyPilot dashboard; takes precedence when set. */
   officialDir?: string;
+  /** Tags to put before `</head>` of the official export's pages as served (the sandbox banner). */
+  officialHtmlInjection?: () => string | null;
 }
 
 interface DynamicRoute {
@@ -34,6 +39,8 @@ interface DynamicRoute {
 
 const PREFIX = '/dashboard';
 const LONG_CACHE = 'public, max-age=3600';
+/** Next.js puts a content hash in every file name under `_next/static/`: a new build is a new name. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** Errors in the API's one typed shape (src/http/errorBoundary.ts), never cached. */
 function sendError(res: Response, status: number, type: HttpErrorType, code: string, message: string): void {
@@ -138,6 +145,16 @@ function builtLookup(root: string, segments: string[]): string | null {
   return inside(root, 'index.html');
 }
 
+/** An official page with `tags` before its `</head>` (or at its start when it has none); the file is untouched. */
+async function sendInjected(req: Request, res: Response, file: string, tags: string): Promise<void> {
+  const html = await fs.promises.readFile(file, 'utf8');
+  const at = html.search(/<\/head>/i);
+  const body = at === -1 ? tags + html : html.slice(0, at) + tags + html.slice(at);
+  res.type('html');
+  res.set('Content-Length', String(Buffer.byteLength(body)));
+  res.status(200).end(req.method === 'HEAD' ? undefined : body);
+}
+
 export function createDashboardRouter(opts: DashboardRouterOptions): express.Router {
   const officialDir = opts.officialDir ? path.resolve(opts.officialDir) : undefined;
   const builtDir = path.resolve(opts.builtDir);
@@ -152,6 +169,13 @@ export function createDashboardRouter(opts: DashboardRouterOptions): express.Rou
     const query = q === -1 ? '' : req.url.slice(q);
     const isRead = req.method === 'GET' || req.method === 'HEAD';
 
+    if (urlPath === '/grafana/api/health' && isRead) {
+      // The official dashboard embeds Grafana only on a 200, and the browser logs any 4xx/5xx of a
+      // fetch as a console error on every page that probes: 204 says "no Grafana" without either.
+      res.set('Cache-Control', 'no-cache');
+      res.status(204).end();
+      return;
+    }
     if (urlPath === '/grafana' || urlPath.startsWith('/grafana/')) {
       notFound(res, 'Grafana is not available on this server');
       return;
@@ -205,9 +229,16 @@ export function createDashboardRouter(opts: DashboardRouterOptions): express.Rou
       notFound(res);
       return;
     }
-    res.set('Cache-Control', isAsset ? LONG_CACHE : 'no-cache');
-    res.sendFile(file, { dotfiles: 'allow', cacheControl: false }, (err) => {
-      if (err && !res.headersSent) notFound(res);
+    const hashed = isAsset && segments[1] === 'static';
+    res.set('Cache-Control', hashed ? IMMUTABLE : isAsset ? LONG_CACHE : 'no-cache');
+    const sendPlain = () =>
+      res.sendFile(file, { dotfiles: 'allow', cacheControl: false }, (err) => {
+        if (err && !res.headersSent) notFound(res);
+      });
+    const injection = officialDir && file.endsWith('.html') ? (opts.officialHtmlInjection?.() ?? null) : null;
+    const send = injection ? sendInjected(req, res, file, injection) : sendDashboardFile(req, res, file, sendPlain);
+    send.catch(() => {
+      if (!res.headersSent) sendPlain();
     });
   });
 

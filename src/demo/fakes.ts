@@ -145,24 +145,6 @@ export function buildManifest(cache: WorldCache): DemoManifest {
             hint: nodes ? '' : `Kubernetes context '${context ?? ''}' is not part of the demo.`,
           };
         }),
-      getGpuAvailability: async (context) =>
-        Object.entries(cache.current().kubernetesNodes)
-          .filter(([name]) => !context || name === context)
-          .map(([name, nodes]) => {
-            const byGpu = new Map<string, { counts: Set<number>; capacity: number; available: number }>();
-            for (const n of nodes) {
-              if (!n.accelerator_type) continue;
-              const entry = byGpu.get(n.accelerator_type) ?? { counts: new Set<number>(), capacity: 0, available: 0 };
-              entry.counts.add(n.total.accelerator_count);
-              entry.capacity += n.total.accelerator_count;
-              entry.available += n.free.accelerators_available;
-              byGpu.set(n.accelerator_type, entry);
-            }
-            return [name, [...byGpu].map(([gpu, e]) => [gpu, [...e.counts].sort((a, b) => a - b), e.capacity, e.available])] as [
-              string,
-              [string, number[], number, number][],
-            ];
-          }),
     },
   };
 }

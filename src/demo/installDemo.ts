@@ -57,6 +57,8 @@ export interface DemoExtension {
   /** Names the visitor before the demo's address-based naming does; null: the demo's. */
   identifyVisitor: () => ReturnType<AppExtensions['identifyVisitor']>;
   endpoints: readonly Endpoint[];
+  /** Tags for the official dashboard's pages as served (the sessions' banner). */
+  officialHtmlInjection?: string;
   close(): Promise<void>;
 }
 
@@ -165,6 +167,8 @@ export function installDemo(options: DemoOptions = {}): DemoInstallation {
   );
   sandbox.replace(appExtensions, 'defaultRateLimit', DEMO_RATE_LIMIT);
   if (extension) sandbox.replace(appExtensions, 'endpoints', [...appExtensions.endpoints, ...extension.endpoints]);
+  const injection = extension?.officialHtmlInjection;
+  if (injection) sandbox.replace(appExtensions, 'officialHtmlInjection', () => injection);
   return {
     sandbox,
     fakes,

@@ -13,7 +13,8 @@ import { unsupportedEndpoints } from '../routes/unsupportedRoutes';
 
 /**
  * Not endpoints of the table: the dashboard's entry, the icon every page asks for, and the Grafana
- * probe (answered 404: there is no Grafana, and any 200 would make the official dashboard embed one).
+ * probe (answered 204: there is no Grafana, a 200 would make the official dashboard embed one, and a
+ * 404 is logged in the browser's console).
  * Upstream's viewer list has them as `GET /dashboard/*`.
  */
 export const DASHBOARD_PAGES: ReadonlyArray<readonly ['GET', string]> = [

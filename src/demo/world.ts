@@ -309,6 +309,8 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
               cpu_count: n.cpus,
               memory_gb: n.memory_gb,
               is_ready: true,
+              is_cordoned: false,
+              taints: [],
             }),
           ),
         ]),

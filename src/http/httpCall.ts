@@ -43,8 +43,9 @@ export function writeReply(res: ServerResponse, reply: HttpReply, baseHeaders: R
   const text = reply.jsonBytes ?? reply.text ?? reply.jsonText ?? JSON.stringify(reply.json ?? null);
   res.statusCode = reply.status;
   for (const [name, value] of Object.entries(baseHeaders)) res.setHeader(name, value);
-  if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+  // The default type first: a reply may name its own (a script or a style sheet served as text).
   res.setHeader('Content-Type', reply.text === undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8');
+  if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
   res.setHeader('Content-Length', Buffer.byteLength(text));
   res.end(res.req?.method === 'HEAD' ? undefined : text);
 }

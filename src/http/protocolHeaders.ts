@@ -4,7 +4,7 @@
  * prefix: `/internal/dashboard/<rest>` is handled exactly as `/<rest>`, as upstream does.
  */
 import { HEADERS } from '../vocab/headers';
-import { API_VERSION, VERSION } from '../vocab/versions';
+import { API_VERSION, MIN_COMPATIBLE_API_VERSION, parseApiVersion, VERSION } from '../vocab/versions';
 import { type CorsPolicy, corsHeaders } from './cors';
 import { header, type HttpCall, type HttpReply } from './httpCall';
 
@@ -15,6 +15,30 @@ const VERSION_HEADERS = { [HEADERS.apiVersion]: String(API_VERSION), [HEADERS.ve
 export function protocolHeadersFor(call: Pick<HttpCall, 'headers'>, cors: CorsPolicy): Record<string, string> {
   const origin = header(call, 'origin');
   return origin ? { ...corsHeaders(cors, origin), ...VERSION_HEADERS } : VERSION_HEADERS;
+}
+
+/**
+ * Upstream's version check at the server (`check_compatibility_at_server`): a client declaring both
+ * version headers with an API version below the minimum gets a 400 `{error: 'version_mismatch',
+ * message}`, which its `get_api_server_status` prints. A request without the headers (scripts, old
+ * dashboards) is not checked, as upstream does.
+ */
+export function versionMismatchReply(call: Pick<HttpCall, 'headers'>): HttpReply | null {
+  const declared = header(call, HEADERS.apiVersion);
+  const version = header(call, HEADERS.version);
+  if (declared === undefined || version === undefined) return null;
+  const apiVersion = parseApiVersion(declared);
+  if (apiVersion === undefined || apiVersion >= MIN_COMPATIBLE_API_VERSION) return null;
+  return {
+    status: 400,
+    json: {
+      error: 'version_mismatch',
+      message:
+        `Your SkyPilot client version is too old: ${version.slice(0, 64)}\n` +
+        `The server is running on ${VERSION} and the minimum compatible API version is ${MIN_COMPATIBLE_API_VERSION}.\n` +
+        'Upgrade your client with:\npip install -U skypilot-nightly',
+    },
+  };
 }
 
 /** The preflight answer, or null when the request is not a preflight. */

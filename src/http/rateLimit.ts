@@ -13,8 +13,12 @@ export interface RateLimitSpec {
   seconds: number;
 }
 
-/** Generous enough that a person clicking through a dashboard or running the CLI never meets it. */
-export const DEMO_RATE_LIMIT: RateLimitSpec = { points: 1200, seconds: 60 };
+/**
+ * Generous enough that a person clicking through a dashboard or running the CLI never meets it: API
+ * calls only (static files are not counted), 50 a second sustained per address, which a busy office
+ * behind one NAT reloading the official dashboard's heaviest pages (~25 API calls each) stays under.
+ */
+export const DEMO_RATE_LIMIT: RateLimitSpec = { points: 3000, seconds: 60 };
 
 export function parseRateLimit(value: string | undefined, fallback: RateLimitSpec | null): RateLimitSpec | null {
   if (value === undefined || value.trim() === '') return fallback;

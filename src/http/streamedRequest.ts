@@ -61,7 +61,11 @@ export async function streamAsRequest(
   // The result is known before the first byte: the request finishes now, and the stream ends with its
   // last slice, so a reader sees the end as soon as the text (a page that aborts a stream it no
   // longer needs finds it over more often), and a reader that leaves early leaves nothing running.
-  if (output) await app.store.finish(record, 'SUCCEEDED', JSON.stringify(output.result ?? null), null);
+  if (output) {
+    // Kept as the request's log too, so `sky api logs <id>` replays it (bounded by the store's cap).
+    app.store.appendLog(record, output.text);
+    await app.store.finish(record, 'SUCCEEDED', JSON.stringify(output.result ?? null), null);
+  }
   startTextStream(res, { [HEADERS.requestId]: record.requestId, [HEADERS.genericRequestId]: record.requestId });
   await endWhileOpen(res, output?.text ?? '');
 }

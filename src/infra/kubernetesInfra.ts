@@ -12,8 +12,6 @@ function kubeconfigPath(): string {
   return (process.env.KUBECONFIG ?? '').split(path.delimiter).find(Boolean) ?? path.join(os.homedir(), '.kube', 'config');
 }
 
-export type GpuAvailability = [string, [string, number[], number, number][]][];
-
 export const kubernetesInfra = {
   async getAllContexts(): Promise<string[]> {
     try {
@@ -31,10 +29,6 @@ export const kubernetesInfra = {
       node_info_dict: {},
       hint: `Node information for context '${context ?? 'default'}' is not available: this server does not query the Kubernetes API.`,
     };
-  },
-
-  async getGpuAvailability(_context: string | null): Promise<GpuAvailability> {
-    return [];
   },
 };
 

@@ -27,6 +27,23 @@ export async function requireCluster(name: string): Promise<ClusterRecord> {
   return record;
 }
 
+/**
+ * A cluster whose jobs `operation` reaches: a STOPPED one is refused in upstream's words
+ * (`backend_utils.check_cluster_available`), which the official CLI prints as one line. An INIT
+ * cluster is served to reads (upstream refuses it too): here a launch's job is already queued while
+ * the cluster provisions, and its queue and log are worth watching. A change (`onlyUp`) needs UP.
+ */
+export async function requireUpCluster(name: string, operation: string, onlyUp = false): Promise<ClusterRecord> {
+  const record = await requireCluster(name);
+  if (record.status === 'STOPPED' || (onlyUp && record.status !== 'UP')) {
+    throw new SkyPilotError(
+      'ClusterNotUpError',
+      `${operation[0].toUpperCase()}${operation.slice(1)}: skipped for cluster '${record.name}' (status: ${record.status}). It is only allowed for UP and AUTOSTOPPING clusters.`,
+    );
+  }
+  return record;
+}
+
 export interface StatusInput {
   cluster_names?: string[] | string | null;
   all_users?: boolean | null;
@@ -66,14 +83,21 @@ export async function status(input: StatusInput, ctx: OpContext): Promise<unknow
   return cachedStatus(key, async () => serializeYielding((await statusRecords(input, ctx, encoding)).records));
 }
 
-export async function stop(input: { cluster_name: string }): Promise<null> {
+export async function stop(input: { cluster_name: string }, ctx: OpContext): Promise<null> {
   const record = await requireCluster(input.cluster_name);
-  if (record.status !== 'STOPPED') await globalUserState.removeCluster(record.name, false);
+  const nodes = record.handle.launchedNodes;
+  if (record.status === 'STOPPED') ctx.log(`Cluster ${record.name} is already stopped.\n`);
+  else {
+    ctx.log(`Stopping cluster ${record.name} (${nodes} node${nodes === 1 ? '' : 's'}); its disks are kept.\n`);
+    await globalUserState.removeCluster(record.name, false);
+  }
   return null;
 }
 
-export async function down(input: { cluster_name: string }): Promise<null> {
+export async function down(input: { cluster_name: string }, ctx: OpContext): Promise<null> {
   const record = await requireCluster(input.cluster_name);
+  const nodes = record.handle.launchedNodes;
+  ctx.log(`Terminating cluster ${record.name} (${nodes} node${nodes === 1 ? '' : 's'}).\n`);
   await globalUserState.removeCluster(record.name, true);
   await globalUserState.removeClusterJobs(record.name);
   return null;
@@ -112,7 +136,8 @@ export async function start(input: StartInput, ctx: OpContext): Promise<unknown>
       command: `sky start ${record.name}`,
       userHash: record.userHash,
     });
-    ctx.log(`Cluster ${record.name} started.\n`);
+    // Progress only: the official CLI prints "Cluster X started." itself once the request succeeds.
+    ctx.log(`Starting cluster ${record.name}...\n`);
   }
   if (input.idle_minutes_to_autostop != null) {
     await globalUserState.setClusterAutostopValue(record.name, input.idle_minutes_to_autostop, input.down === true);
@@ -134,7 +159,7 @@ export async function queue(
   input: { cluster_name: string; skip_finished?: boolean | null; all_users?: boolean | null },
   ctx: OpContext,
 ): Promise<ClusterJobRecord[]> {
-  await requireCluster(input.cluster_name);
+  await requireUpCluster(input.cluster_name, 'getting the job queue');
   let jobs = await globalUserState.getClusterJobs(input.cluster_name);
   if (input.all_users === false) jobs = jobs.filter((j) => j.userHash === ctx.caller.identity.id);
   if (input.skip_finished) jobs = jobs.filter((j) => isActiveClusterJob(j.status));
@@ -142,7 +167,7 @@ export async function queue(
 }
 
 export async function jobStatus(input: { cluster_name: string; job_ids?: number[] | null }): Promise<Record<string, string | null>> {
-  await requireCluster(input.cluster_name);
+  await requireUpCluster(input.cluster_name, 'getting job status');
   const jobs = await globalUserState.getClusterJobs(input.cluster_name);
   const ids = input.job_ids ?? (jobs.length ? [jobs[0].jobId] : []);
   return Object.fromEntries(ids.map((id) => [String(id), jobs.find((j) => j.jobId === id)?.status ?? null]));
@@ -157,7 +182,7 @@ export async function jobLog(input: {
   job_id?: number | null;
   tail?: number | null;
 }): Promise<{ text: string; result: JobExitCode }> {
-  await requireCluster(input.cluster_name);
+  await requireUpCluster(input.cluster_name, 'tailing logs');
   const jobs = await globalUserState.getClusterJobs(input.cluster_name);
   const job = input.job_id == null ? jobs[0] : jobs.find((j) => j.jobId === input.job_id);
   const log = job ? await globalUserState.getClusterJobLog(input.cluster_name, job.jobId) : null;
@@ -180,13 +205,7 @@ export interface CancelInput {
  * job that does not exist is an error.
  */
 export async function cancel(input: CancelInput, ctx: OpContext): Promise<number[]> {
-  const cluster = await requireCluster(input.cluster_name);
-  if (cluster.status !== 'UP') {
-    throw new SkyPilotError(
-      'ClusterNotUpError',
-      `Cluster '${cluster.name}' is ${cluster.status}: cancelling jobs needs a cluster that is UP.`,
-    );
-  }
+  const cluster = await requireUpCluster(input.cluster_name, 'cancelling jobs', true);
   const jobs = await globalUserState.getClusterJobs(cluster.name);
   let targets: typeof jobs;
   if (input.job_ids?.length) {

@@ -5,7 +5,7 @@
 import type { KubernetesNodeInfoResult, NodeInfo } from '../api/wireTypes';
 import { isPythonClient } from '../http/caller';
 import { kubernetesInfra } from '../infra/kubernetesInfra';
-import { BASIC_NODE_INFO_KEYS, EXTENDED_NODE_INFO_MIN_API_VERSION } from '../vocab/versions';
+import { NODE_INFO_KEY_MIN_API_VERSION } from '../vocab/versions';
 import type { OpContext } from './opContext';
 import { globalUserState } from '../state/globalUserState';
 
@@ -38,20 +38,20 @@ export async function enabledCloudsBatch(workspaces: string | null | undefined, 
 }
 
 /**
- * Kubernetes node info for the caller: Python clients below EXTENDED_NODE_INFO_MIN_API_VERSION get
- * only the keys their `KubernetesNodeInfo` dataclass accepts.
+ * Kubernetes node info for the caller: a Python client gets only the keys its `KubernetesNodeInfo`
+ * dataclass accepts, each key from the API version that added it (NODE_INFO_KEY_MIN_API_VERSION).
  */
 export async function nodeInfo(input: { context?: string | null }, ctx: OpContext): Promise<KubernetesNodeInfoResult> {
   const result = await kubernetesInfra.getNodeInfo(input.context ?? null);
-  const basic = isPythonClient(ctx.caller) && ctx.caller.clientApiVersion! < EXTENDED_NODE_INFO_MIN_API_VERSION;
-  if (!basic) return result;
-  const keep = new Set<string>(BASIC_NODE_INFO_KEYS);
+  if (!isPythonClient(ctx.caller)) return result;
+  const version = ctx.caller.clientApiVersion!;
+  const known = ([key]: [string, unknown]) => (NODE_INFO_KEY_MIN_API_VERSION[key] ?? 0) <= version;
   return {
     hint: result.hint,
     node_info_dict: Object.fromEntries(
       Object.entries(result.node_info_dict).map(([name, node]) => [
         name,
-        Object.fromEntries(Object.entries(node).filter(([k]) => keep.has(k))) as unknown as NodeInfo,
+        Object.fromEntries(Object.entries(node).filter(known)) as unknown as NodeInfo,
       ]),
     ),
   };

@@ -11,6 +11,7 @@ import { mapInSlices } from '../state/mapInSlices';
 import type { ManagedJobPage } from '../state/records';
 import { isTerminalManagedJob, type JobExitCode, managedJobExitCode, type ManagedJobStatus } from '../vocab/statuses';
 import { tailLines } from '../common/tailLines';
+import { controllerLog } from './jobEvents';
 import { managedJobFolder } from './logFolders';
 import type { OpContext } from './opContext';
 
@@ -87,11 +88,15 @@ export async function cancel(
   return targets.map((j) => j.jobId);
 }
 
-/** A managed job's log (its last `tail` lines), with the outcome once finished, and its exit code. */
+/**
+ * A managed job's log (its last `tail` lines), with the outcome once finished, and its exit code; with
+ * `controller`, the jobs controller's log of it instead.
+ */
 export async function jobLog(input: {
   name?: string | null;
   job_id?: number | null;
   tail?: number | null;
+  controller?: boolean | null;
 }): Promise<{ text: string; result: JobExitCode }> {
   const { jobs } = await managedJobsState.getJobs(
     input.job_id != null ? { jobIds: [input.job_id] } : input.name ? { nameMatch: input.name } : { limit: 1 },
@@ -101,6 +106,7 @@ export async function jobLog(input: {
     const which = input.job_id != null ? `id ${input.job_id}` : input.name ? `name '${input.name}'` : 'any id';
     throw new SkyPilotError('ManagedJobNotFoundError', `No managed job with ${which}.`);
   }
+  if (input.controller) return { text: tailLines(controllerLog(job), input.tail ?? 0), result: managedJobExitCode(job.status) };
   const log = (await managedJobsState.getJobLog(job.jobId)) ?? '';
   const footer = isTerminalManagedJob(job.status) ? `\nJob ${job.jobId} ${job.status}.\n` : '';
   return { text: tailLines(log, input.tail ?? 0) + footer, result: managedJobExitCode(job.status) };

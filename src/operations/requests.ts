@@ -61,6 +61,8 @@ export async function getResult(store: RequestStore, id: string, viewer: Viewer,
 
 export interface StatusQuery {
   requestIds: string[] | null;
+  idPrefixes?: boolean;
+  clusterName?: string | null;
   allStatus: boolean;
   limit: number;
   before: number | null;
@@ -102,10 +104,17 @@ export async function streamRequestLog(
   store: RequestStore,
   res: ServerResponse,
   target: RequestRecord,
-  options: { follow: boolean; viewer: Viewer; closed: () => boolean; headers: Record<string, string> },
+  options: {
+    follow: boolean;
+    viewer: Viewer;
+    closed: () => boolean;
+    headers: Record<string, string>;
+    /** The id the client asked for (maybe a prefix): upstream echoes it, and the CLI asserts it is what it sent. */
+    askedFor?: string | null;
+  },
 ): Promise<void> {
   const id = target.requestId;
-  startTextStream(res, { ...options.headers, [HEADERS.streamRequestId]: id });
+  startTextStream(res, { ...options.headers, [HEADERS.streamRequestId]: options.askedFor || id });
   let sent = 0;
   for (;;) {
     const log = await store.getLog(id);

@@ -31,7 +31,9 @@ async function requireUser(userId: string) {
 
 export async function listUsers(): Promise<UserRecord[]> {
   const users = await globalUserState.getAllUsers();
-  return users.filter((u) => u.userType !== 'sa').map(toUserRecord);
+  // A user with no stored role is an admin, as `roleOf` says (upstream gives every user a role; an
+  // empty one left the dashboard's Role column blank).
+  return users.filter((u) => u.userType !== 'sa').map((u) => toUserRecord({ ...u, role: u.role || 'admin' }));
 }
 
 /**

@@ -443,10 +443,13 @@ export class RequestStore {
   /** Newest first, without results, only what the viewer may see. */
   async list(query: ListQuery): Promise<RequestRecord[]> {
     const ids = query.requestIds ? new Set(query.requestIds) : null;
+    const prefixes = query.idPrefixes ? query.requestIds : null;
+    const idMatches = (id: string) => (prefixes ? prefixes.some((p) => id.startsWith(p)) : !ids || ids.has(id));
     const fromMemory = this.memory.filter(
       (r) =>
         canSee(query.viewer, r) &&
-        (!ids || ids.has(r.requestId)) &&
+        idMatches(r.requestId) &&
+        (!query.clusterName || r.clusterName === query.clusterName) &&
         (query.allStatus || !isFinishedRequest(r.status)) &&
         (query.before == null || r.createdAt < query.before),
     );

@@ -89,9 +89,16 @@ function rowFromRecord(record: RequestRecord): Selectable<RequestsTable> {
   };
 }
 
+/** Request ids are letters, digits and dashes: a prefix of anything else matches none (and LIKE needs no escape). */
+const ID_PREFIX = /^[A-Za-z0-9-]+$/;
+
 export interface ListQuery {
   viewer: Viewer;
   requestIds?: string[] | null;
+  /** `requestIds` are prefixes (upstream's `/api/status` matches id prefixes). */
+  idPrefixes?: boolean;
+  /** Only requests about this cluster (`sky api status --cluster`, API 38). */
+  clusterName?: string | null;
   allStatus: boolean;
   limit: number;
   /** Only requests created before this time (epoch seconds): the next page of a listing. */
@@ -225,7 +232,12 @@ export class RequestsTableOps {
   async list(query: ListQuery): Promise<RequestRecord[]> {
     let q = this.db.selectFrom('requests').select(SUMMARY_COLUMNS);
     if (!query.viewer.admin) q = q.where('owner', '=', query.viewer.principal);
-    if (query.requestIds) q = q.where('request_id', 'in', query.requestIds.length ? query.requestIds : ['']);
+    const ids = query.requestIds;
+    if (ids && query.idPrefixes) {
+      const prefixes = ids.filter((id) => ID_PREFIX.test(id));
+      q = q.where((eb) => eb.or(prefixes.length ? prefixes.map((id) => eb('request_id', 'like', `${id}%`)) : [eb('request_id', '=', '')]));
+    } else if (ids) q = q.where('request_id', 'in', ids.length ? ids : ['']);
+    if (query.clusterName) q = q.where('cluster_name', '=', query.clusterName);
     if (!query.allStatus) q = q.where('status', 'in', ['PENDING', 'RUNNING']);
     if (query.before != null) q = q.where('created_at', '<', query.before);
     return (await q.orderBy('created_at', 'desc').limit(query.limit).execute()).map(recordFromRow);

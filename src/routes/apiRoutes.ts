@@ -32,6 +32,7 @@ const statusQuery = z.looseObject({
   limit: z.coerce.number().int().positive().max(MAX_STATUS_LIMIT).nullish(),
   /** The next page: requests created before this epoch time (the last `created_at` seen). */
   before: z.coerce.number().positive().nullish(),
+  cluster_name: z.string().max(256).nullish(),
 });
 const streamQuery = z.looseObject({
   request_id: z.string().max(128).nullish(),
@@ -101,8 +102,11 @@ export const apiEndpoints: Endpoint[] = [
         json: await listRequests(
           app.store,
           {
+            // Upstream matches named ids as prefixes, whatever their status (`sky api status <id>`).
             requestIds: ids?.slice(0, MAX_STATUS_LIMIT) ?? null,
-            allStatus: q.all_status === true,
+            idPrefixes: ids !== undefined && ids !== null,
+            clusterName: q.cluster_name ?? null,
+            allStatus: q.all_status === true || (ids !== undefined && ids !== null),
             limit: q.limit ?? DEFAULT_STATUS_LIMIT,
             before: q.before ?? null,
           },
@@ -139,7 +143,13 @@ export const apiEndpoints: Endpoint[] = [
       call.raw.on('close', () => {
         closed = true;
       });
-      await streamRequestLog(app.store, res, target, { follow: q.follow !== false, viewer, closed: () => closed, headers: {} });
+      await streamRequestLog(app.store, res, target, {
+        follow: q.follow !== false,
+        viewer,
+        closed: () => closed,
+        headers: {},
+        askedFor: q.request_id ?? null,
+      });
     },
   },
   { method: 'GET', path: '/api/plugins', role: 'viewer', effect: 'read', direct: () => ({ status: 200, json: { plugins: [] } }) },

@@ -6,6 +6,7 @@ import { dashboardConfigEndpoints } from './dashboardConfigRoutes';
 import { infraEndpoints } from './infraRoutes';
 import { downloadEndpoints } from './downloadRoutes';
 import { jobsEndpoints } from './jobsRoutes';
+import { newerApiEndpoints } from './newerApiRoutes';
 import { probeEndpoints } from './probeRoutes';
 import { recipeEndpoints } from './recipeRoutes';
 import { serveEndpoints } from './serveRoutes';
@@ -23,6 +24,7 @@ export const ALL_ENDPOINTS: readonly Endpoint[] = [
   ...recipeEndpoints,
   ...serveEndpoints,
   ...downloadEndpoints,
+  ...newerApiEndpoints,
   ...dashboardConfigEndpoints,
 ];
 

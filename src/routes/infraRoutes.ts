@@ -5,6 +5,7 @@ import { baseBody, optionalFlag, queryBool } from '../http/validate';
 import { kubernetesInfra } from '../infra/kubernetesInfra';
 import * as accelerators from '../operations/accelerators';
 import { check } from '../operations/check';
+import { gpuAvailability } from '../operations/gpuAvailability';
 import * as infra from '../operations/infra';
 import { listStorage } from '../operations/storage';
 import * as volumes from '../operations/volumes';
@@ -56,7 +57,7 @@ export const infraEndpoints: Endpoint[] = [
       quantity_filter: z.number().int().nullish(),
       is_ssh: optionalFlag,
     }),
-    run: (b) => kubernetesInfra.getGpuAvailability(b.context ?? null),
+    run: gpuAvailability,
   }),
   // `refresh` would query the cloud: this build has nothing to query, so it is accepted and ignored.
   scheduledQuery('/volumes', {

@@ -79,6 +79,18 @@ export const UNSUPPORTED_ENDPOINTS: readonly UnsupportedEndpoint[] = [
   u('POST', '/recipes/update', 'sky.recipes.update', 'request', 'write', 'Editing a recipe'),
   u('POST', '/recipes/delete', 'sky.recipes.delete', 'request', 'write', 'Deleting a recipe'),
   u('POST', '/recipes/pin', 'sky.recipes.pin', 'request', 'write', 'Pinning a recipe'),
+  // Added by API 34-53 (docs/api-versions.md): the clients call them once the server advertises their
+  // version. Labelling GPU nodes (34), waiting on a managed job (45), debug dumps (46), lifecycle-hook
+  // logs (52), and saving a preferred workspace (53; reading it is served).
+  u('POST', '/kubernetes_label_gpus', 'sky.kubernetes_label_gpus', 'request', 'write', 'sky gpus label'),
+  u('POST', '/jobs/wait', 'sky.jobs.wait', 'request', 'read', 'Waiting on a managed job (sky.jobs.wait)'),
+  u('POST', '/debug/dump_create', 'sky.create_debug_dump', 'request', 'write', 'sky debug-dump'),
+  u('POST', '/hook_logs', 'sky.hook_logs', 'stream', 'read', 'sky logs --hook'),
+  u('POST', '/users/me/workspace', 'users.me.workspace', 'direct', 'write', 'Saving a preferred workspace'),
+  // File uploads for a launch's workdir and file mounts (v1, and v2 from API 41): nothing runs here.
+  u('POST', '/upload', 'sky.upload', 'direct', 'write', 'Uploading files for a launch'),
+  u('POST', '/upload_v2', 'sky.upload_v2', 'direct', 'write', 'Uploading files for a launch'),
+  u('GET', '/upload_v2/blob', 'sky.upload_v2', 'direct', 'write', 'Uploading files for a launch'),
   // Service-account tokens (the users page's tab, hidden: /api/health says they are off).
   u('GET', '/users/service-account-tokens', 'users.service_account_tokens', 'direct', 'write', 'Service-account tokens'),
   u('POST', '/users/service-account-tokens', 'users.service_account_tokens', 'direct', 'write', 'Service-account tokens'),

@@ -4,7 +4,10 @@
  * YAML as the recipe page shows it; anything else is refused, naming what can be launched. The
  * request finishes at once, as the launch is recorded; the cluster then provisions (INIT -> UP) and
  * its job runs (PENDING -> RUNNING -> SUCCEEDED, log lines appearing) on the clock, in the session.
- * Upstream's answer is `(job_id, handle)`; so is this one.
+ * Upstream's answer is `encode_launch`'s `{job_id, handle}`; so is this one. It never bundles SSH
+ * credentials (API 50's `include_credentials`): nothing here can be reached by SSH, and a client
+ * given no `credentials` key takes its pre-50 path. A recipe launch needs a client of API 33 or more,
+ * as upstream's `check_recipe_launch` says.
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -12,6 +15,8 @@ import { encodeHandle, objectEncodingFor } from '../api/objectEncoding';
 import { SkyPilotError } from '../errors';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
 import { baseBody, clusterName } from '../http/validate';
+import { userWorkspace } from '../operations/workspaceMembership';
+import { PREFERRED_WORKSPACE_MIN_API_VERSION, RECIPE_LAUNCH_MIN_API_VERSION } from '../vocab/versions';
 import { DEFAULT_WORKSPACE } from '../vocab/workspaces';
 import { DemoModeError } from '../demo/demoModeError';
 import type { WorldCache } from '../demo/worldCache';
@@ -35,6 +40,13 @@ function recipeNamed(task: string, recipes: { name: string; content: string }[])
   return recipes.find((r) => r.content.trim() === task.trim())?.name ?? null;
 }
 
+/** Upstream's resolver for a client of API 53+: the note says why when it cannot pick one. */
+async function resolvedWorkspace(caller: Parameters<typeof userWorkspace>[0]): Promise<string> {
+  const resolved = await userWorkspace(caller, null);
+  if (!resolved.workspace) throw new SkyPilotError('PermissionDeniedError', resolved.note ?? 'No workspace to launch into.');
+  return resolved.workspace;
+}
+
 export function launchEndpoint(settings: SessionSettings, world: WorldCache): Endpoint {
   return scheduledEndpoint('POST', '/launch', {
     name: 'sky.launch',
@@ -48,6 +60,14 @@ export function launchEndpoint(settings: SessionSettings, world: WorldCache): En
       if (!recipe || !settings.launch[recipe]) {
         throw new DemoModeError(`only the demo's recipes can be launched: ${launchable.map((r) => `recipes:${r}`).join(', ')}`);
       }
+      const version = ctx.caller.clientApiVersion;
+      if (version !== null && version < RECIPE_LAUNCH_MIN_API_VERSION) {
+        // Upstream's words, raised as RuntimeError through the request, which old clients handle.
+        throw new SkyPilotError(
+          'ClientTooOld',
+          'Launching recipes requires a newer SkyPilot client. Please upgrade your SkyPilot installation.',
+        );
+      }
       const name = input.cluster_name ?? `${recipe}-${randomBytes(2).toString('hex')}`;
       if (world.current().clusters.some((c) => c.name === name)) {
         throw new SkyPilotError(
@@ -56,7 +76,12 @@ export function launchEndpoint(settings: SessionSettings, world: WorldCache): En
         );
       }
       const wanted = input.override_skypilot_config?.active_workspace;
-      const workspace = typeof wanted === 'string' && wanted ? wanted : DEFAULT_WORKSPACE;
+      const workspace =
+        typeof wanted === 'string' && wanted
+          ? wanted
+          : version !== null && version >= PREFERRED_WORKSPACE_MIN_API_VERSION
+            ? await resolvedWorkspace(ctx.caller.identity)
+            : DEFAULT_WORKSPACE;
       if (!Object.hasOwn(world.current().workspaces, workspace)) {
         throw new SkyPilotError('WorkspaceNotFoundError', `Workspace '${workspace}' does not exist.`);
       }
@@ -68,7 +93,7 @@ export function launchEndpoint(settings: SessionSettings, world: WorldCache): En
       );
       const cluster = world.current().clusters.find((c) => c.name === name);
       if (!cluster) throw new SkyPilotError('ClusterDoesNotExist', `Cluster '${name}' could not be launched.`);
-      return [1, encodeHandle(cluster.handle, objectEncodingFor(ctx.caller))];
+      return { job_id: 1, handle: encodeHandle(cluster.handle, objectEncodingFor(ctx.caller)) };
     },
   });
 }

@@ -28,6 +28,9 @@ export const SESSION_API: ReadonlyArray<readonly ['GET' | 'POST' | 'DELETE', str
   ['POST', '/demo/session/extend'],
   ['POST', '/demo/session/reset'],
   ['GET', '/demo/stats'],
+  // The official dashboard's banner (officialBanner.ts).
+  ['GET', '/demo/banner.js'],
+  ['GET', '/demo/banner.css'],
 ];
 
 const writes = new Set(SESSION_WRITES.map(([m, p]) => `${m} ${p}`));

@@ -22,7 +22,7 @@ import { STATIC_PREFIX } from '../demo/readOnlyAllowlist';
 import type { Session } from './session';
 import { isSessionApi, isSessionWrite } from './sessionAllowlist';
 import { currentScope, runInScope, type SessionScope } from './sessionContext';
-import { isSecure, sessionCookie } from './sessionCookie';
+import { isSecure, readSessionCookie, sessionCookie } from './sessionCookie';
 import { changeLimit, invalidSessionId, NO_SESSION_MESSAGES, SessionRefusal } from './sessionErrors';
 import { sessionPrincipal } from './sessionId';
 import { type ResolverDeps, resolveSession, type SessionPolicy } from './sessionResolver';
@@ -43,7 +43,21 @@ const POLICY_OF_API: Record<string, SessionPolicy | null> = {
   'POST /demo/session/extend': 'existing',
   'POST /demo/session/reset': 'existing',
   'GET /demo/stats': null,
+  'GET /demo/banner.js': null,
+  'GET /demo/banner.css': null,
 };
+
+/**
+ * A client that may have a session made for it by a change: one that names a session (header or
+ * cookie), or a browser (it sends Sec-Fetch-Site on every fetch; it gets the cookie of a session made
+ * for it, and the reason when none can be). A CLI or script naming none is told how to get one instead
+ * of having its change land in a throwaway session it could never see again.
+ */
+function namesSession(call: HttpCall): boolean {
+  return (
+    header(call, HEADERS.demoSession) !== undefined || readSessionCookie(call) !== null || header(call, 'sec-fetch-site') !== undefined
+  );
+}
 
 function isNavigation(call: HttpCall): boolean {
   return (call.method === 'GET' || call.method === 'HEAD') && (header(call, 'accept') ?? '').includes('text/html');
@@ -65,7 +79,8 @@ export function sessionDoor(deps: SessionDoorDeps): RequestHook {
     let policy: SessionPolicy | null;
     if (verdict.allow) policy = isNavigation(call) ? 'create' : isStatic ? null : 'renew';
     else if (target && isSessionApi(target)) policy = POLICY_OF_API[`${target.method} ${target.path}`];
-    else if (target && isSessionWrite(target)) policy = 'create';
+    // A change needs a session the client names or a browser (see namesSession); otherwise refused below.
+    else if (target && isSessionWrite(target)) policy = namesSession(call) ? 'create' : null;
     else policy = target ? 'existing' : null;
 
     const resolution = policy ? await resolveSession(call, address, policy, deps) : null;
@@ -89,6 +104,7 @@ export function sessionDoor(deps: SessionDoorDeps): RequestHook {
     }
     if (target && isSessionWrite(target)) {
       if (!session) {
+        if (!namesSession(call)) return refuse(new SessionRefusal('sandbox_no_session', NO_SESSION_MESSAGES.none));
         const why = notice === 'capacity' || notice === 'rate' ? notice : 'unavailable';
         return refuse(new SessionRefusal(`sandbox_${why}`, NO_SESSION_MESSAGES[why]));
       }

@@ -40,6 +40,9 @@ export const NO_SESSION_MESSAGES = {
   capacity: 'The sandbox is full right now, so this is the read-only demo: changes are not allowed. Try again in a few minutes.',
   rate: 'Too many new sandbox sessions from your address, so this is the read-only demo for a minute: changes are not allowed.',
   unavailable: 'The sandbox is unavailable right now, so this is the read-only demo: changes are not allowed.',
+  // A change from a client that named no session (a CLI, a script): a throwaway session would take it
+  // and report success while the visitor could never see it again.
+  none: 'Changes on this demo happen in a sandbox session, and this request names none: create one with POST /demo/session, then send its id (sky --demo-session <id>, or the X-Demo-Session-Id header, or its cookie).',
 } as const;
 
 export const changeLimit = (max: number) =>

@@ -21,6 +21,7 @@ export const REQUEST_ERROR_TYPES = [
   'VolumeNotFoundError',
   'VolumeInUseError',
   'PermissionDeniedError',
+  'ClientTooOld',
   'RequestCancelled',
   'ServerRestarted',
   'InternalError',
@@ -81,6 +82,8 @@ export const PYTHON_EXCEPTION_CLASS: Readonly<Record<ErrorType, string>> = {
   ...DEMO_ERROR_CLASSES,
   Unauthorized: 'PermissionDeniedError',
   Forbidden: 'PermissionDeniedError',
+  // Upstream raises RuntimeError when a client is too old for what it asked (recipes below API 33).
+  ClientTooOld: 'RuntimeError',
   // Conditions of the server, not of the request.
   ServerRestarted: 'RuntimeError',
   RateLimited: 'RuntimeError',

@@ -3,10 +3,17 @@
  * advertises them, and by the client, which sends and checks them.
  */
 
-/** The API version this server speaks and this client sends as `X-SkyPilot-API-Version`. */
-export const API_VERSION = 27;
+/**
+ * The API version this server speaks and this client sends as `X-SkyPilot-API-Version`: upstream's
+ * 53 (`/users/me/workspace`, June 2026). Every gate from 28 to 53 is answered as docs/api-versions.md
+ * says; a client's behaviour that depends on the server's version is what that table lists.
+ */
+export const API_VERSION = 53;
 
-/** Peers below this API version are refused (upstream's minimum compatible API version). */
+/**
+ * Peers below this API version are refused. Upstream's own minimum is 24; this server keeps answering
+ * older clients (mid-2025, API 11+) with pickles, as docs/api-versions.md records.
+ */
 export const MIN_COMPATIBLE_API_VERSION = 11;
 
 /** The development version string; upstream displays it as `1.0.0-dev0 (commit: abc123)`. */
@@ -30,9 +37,25 @@ export const DICT_OBJECTS_MIN_API_VERSION = 49;
 
 /**
  * `KubernetesNodeInfo` is a dataclass in the Python client: a key it does not know raises TypeError.
- * Keys past the first five (`cpu_count`, `memory_gb`, `is_ready`, ...) came later; the version that
- * added them is not pinned, so Python clients below this one get the first five only. The dashboard
- * reads them as JSON and gets every key.
+ * Upstream's `serialize_kubernetes_node_info` strips each key below the version that added it; so
+ * does this table. Keys not listed (the first five) every client knows. The dashboard sends no API
+ * version and gets every key.
  */
-export const EXTENDED_NODE_INFO_MIN_API_VERSION = 60;
-export const BASIC_NODE_INFO_KEYS = ['name', 'accelerator_type', 'total', 'free', 'ip_address'] as const;
+export const NODE_INFO_KEY_MIN_API_VERSION: Readonly<Record<string, number>> = {
+  is_ready: 25,
+  cpu_count: 26,
+  memory_gb: 26,
+  cpu_free: 26,
+  memory_free_gb: 26,
+  is_cordoned: 28,
+  taints: 28,
+};
+
+/** Launching `recipes:<name>` needs a client of at least this version (upstream's `check_recipe_launch`). */
+export const RECIPE_LAUNCH_MIN_API_VERSION = 33;
+
+/**
+ * From here a launch that names no workspace goes where `GET /users/me/workspace` resolves (upstream's
+ * `_should_resolve_workspace`); older clients land in `default`, as they always did.
+ */
+export const PREFERRED_WORKSPACE_MIN_API_VERSION = 53;

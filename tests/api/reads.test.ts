@@ -116,7 +116,7 @@ describe('/status', () => {
       cloud: 'Kubernetes',
       status: 'INIT',
       cluster_ever_up: false,
-      resources_str: '2x Kubernetes(2CPU--8GB--1H100)',
+      resources_str: '2x Kubernetes(2CPU--8GB--H100:1)',
       region: 'kind-ctx',
     });
   });

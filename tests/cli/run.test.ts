@@ -20,6 +20,9 @@ function fakeClient(overrides: Partial<SkyApi>): SkyApi {
     status: unexpected('status'),
     costReport: unexpected('costReport'),
     queue: unexpected('queue'),
+    endpoints: unexpected('endpoints'),
+    jobStatus: unexpected('jobStatus'),
+    jobsLogs: unexpected('jobsLogs'),
     logs: unexpected('logs'),
     stop: unexpected('stop'),
     start: unexpected('start'),
@@ -101,7 +104,7 @@ describe('error lines', () => {
 
   test.each([
     [['bogus'], /^sky: error: unknown command 'bogus'/],
-    [['queue'], /^sky: error: missing required argument 'cluster'$/],
+    [['status', '--ip'], /^sky: error: --ip needs exactly one cluster name\.$/],
     [['status', '--nope'], /^sky: error: unknown option '--nope'$/],
     [['autostop', '-i', 'ten', 'c'], /^sky: error: option .* argument 'ten' is invalid/],
   ])('usage error %j: one line, exit 2', async (argv, pattern) => {
@@ -175,6 +178,103 @@ describe('commands', () => {
     });
     expect(code).toBe(0);
     expect(seen?.allUsers).toBe(false);
+  });
+
+  const mine = (seen: { value?: { allUsers?: boolean } }) => async (options: { allUsers?: boolean }) => {
+    seen.value = options;
+    return [{ ...k8s, head_ip: '10.0.0.5', cluster_hash: 'h-1' }];
+  };
+
+  test.each([
+    [[], false],
+    [['-u'], true],
+    [['--all-users'], true],
+    [['-a'], true],
+  ])("sky status %j: all users %s (the caller's own by default, as upstream)", async (flags, allUsers) => {
+    const seen: { value?: { allUsers?: boolean } } = {};
+    const { code, stdout } = await sky(['status', ...flags], { status: mine(seen) });
+    expect(code).toBe(0);
+    expect(seen.value?.allUsers).toBe(allUsers);
+    expect(stdout.lines[1].includes('USER')).toBe(allUsers);
+  });
+
+  test('sky status -v is --verbose (head IP and hash), not the version', async () => {
+    const { code, stdout } = await sky(['status', '-v'], { status: mine({}) });
+    expect(code).toBe(0);
+    expect(stdout.lines[1]).toMatch(/HEAD_IP\s+HASH$/);
+    expect(stdout.lines[2]).toMatch(/10\.0\.0\.5\s+h-1$/);
+  });
+
+  test('sky -v is still the version', async () => {
+    const { code, stdout } = await sky(['-v']);
+    expect(code).toBe(0);
+    expect(stdout.text).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  test('sky status --ip CLUSTER prints the head IP alone; --endpoints the ports', async () => {
+    const ip = await sky(['status', '--ip', 'lambda-k8s'], { status: mine({}) });
+    expect([ip.code, ip.stdout.lines]).toEqual([0, ['10.0.0.5']]);
+    const ports = await sky(['status', '--endpoints', 'lambda-k8s'], {
+      status: mine({}),
+      endpoints: async () => ({ '8888': 'http://10.0.0.5:8888' }),
+    });
+    expect([ports.code, ports.stdout.lines]).toEqual([0, ['8888: http://10.0.0.5:8888']]);
+  });
+
+  test("sky queue with no cluster: each of your clusters; a stopped one gets upstream's two lines", async () => {
+    const notUp = new ApiError({
+      status: 500,
+      type: 'ClusterNotUpError',
+      code: 'request_failed',
+      message: "Getting the job queue: skipped for cluster 'b' (status: STOPPED).",
+      requestId: 'r2',
+    });
+    const asked: unknown[] = [];
+    const { code, stdout, stderr } = await sky(['queue'], {
+      status: async (options) => {
+        asked.push(options);
+        return [k8s, { ...k8s, name: 'b' }];
+      },
+      queue: async (cluster) => (cluster === 'b' ? Promise.reject(notUp) : []),
+    });
+    expect(code).toBe(1);
+    expect(asked).toEqual([{ allUsers: false }]);
+    expect(stdout.lines).toEqual(['Job queue of current user on cluster lambda-k8s', 'No jobs.']);
+    expect(stderr.lines).toEqual([
+      "sky: error: Failed to get the job queue for cluster 'b'. ClusterNotUpError: Getting the job queue: skipped for cluster 'b' (status: STOPPED).",
+    ]);
+  });
+
+  test.each([
+    [{ '3': 'SUCCEEDED' }, 0, ['Job 3: SUCCEEDED']],
+    [{ '3': 'FAILED' }, 100, ['Job 3: FAILED']],
+    [{ '3': 'RUNNING' }, 101, ['Job 3: RUNNING']],
+    [{ '3': null }, 102, ['Job 3: None']],
+  ])('sky logs --status: %j prints one line and exits %i, as upstream', async (answer, exit, lines) => {
+    const asked: unknown[] = [];
+    const { code, stdout } = await sky(['logs', 'c1', '3', '--status'], {
+      jobStatus: async (...args) => {
+        asked.push(args);
+        return answer;
+      },
+    });
+    expect([code, stdout.lines]).toEqual([exit, lines]);
+    expect(asked).toEqual([['c1', [3]]]);
+  });
+
+  test('sky jobs logs --controller --no-follow 7 asks for the controller log and prints it raw', async () => {
+    const asked: unknown[] = [];
+    const { code, stdout } = await sky(['jobs', 'logs', '--controller', '--no-follow', '7'], {
+      jobsLogs: (...args) => {
+        asked.push(args);
+        return (async function* () {
+          yield 'controller: \x1b[32mRUNNING\x1b[0m\n';
+        })();
+      },
+    });
+    expect(code).toBe(0);
+    expect(asked).toEqual([[7, { follow: false, controller: true, tail: 0 }]]);
+    expect(stdout.text).toBe('controller: \x1b[32mRUNNING\x1b[0m\n');
   });
 
   test('sky status --json -a prints JSON', async () => {

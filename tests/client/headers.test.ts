@@ -111,7 +111,7 @@ describe('version check', () => {
   test('the body api_version is enough when the header is missing', async () => {
     const { fetchImpl } = scriptedFetch({ apiVersionHeader: null, apiVersionBody: '12' });
     const client = new SkyClient({ endpoint: 'http://ok.test:1', env: {}, identity: IDENTITY, fetch: fetchImpl });
-    await expect(client.serverVersion()).resolves.toEqual({ apiVersion: 12, version: '1.0.0-dev0', commit: 'c' });
+    await expect(client.serverVersion()).resolves.toEqual({ apiVersion: 12, version: '1.0.0-dev0', commit: 'c', mode: 'nightly' });
   });
 
   test('checkVersion: false skips the probe', async () => {

@@ -84,10 +84,10 @@ describe('official export lookup order', () => {
     expect(res.text).toBe(body);
   });
 
-  it('serves _next assets with an hour of cache and pages without', async () => {
+  it('serves hashed _next/static assets cached for a year, and pages without cache', async () => {
     const app = appWith({ builtDir: built, officialDir: official });
     const asset = await request(app).get('/dashboard/_next/static/x.js');
-    expect(asset.headers['cache-control']).toBe('public, max-age=3600');
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     const page = await request(app).get('/dashboard/clusters');
     expect(page.headers['cache-control']).toBe('no-cache');
     expect(page.headers['content-type']).toMatch(/text\/html/);
@@ -178,7 +178,11 @@ describe('refusals', () => {
     expect(res.text).toBe('BUILT-INDEX');
   });
 
-  it.each(['/grafana/api/health', '/grafana', '/grafana/d/x?orgId=1'])('GET %s answers 404 JSON', async (url) => {
+  it('GET /grafana/api/health answers 204: no Grafana, and nothing the browser logs as an error', async () => {
+    expect((await request(appWith({ builtDir: built, officialDir: official })).get('/grafana/api/health')).status).toBe(204);
+  });
+
+  it.each(['/grafana', '/grafana/d/x?orgId=1'])('GET %s answers 404 JSON', async (url) => {
     const res = await request(appWith({ builtDir: built, officialDir: official })).get(url);
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('not_found');

@@ -107,7 +107,7 @@ const allowed: Case[] = [
   ['POST', '/check', {}, 200],
   ['GET', '/storage/ls', {}, 200],
   ['POST', '/recipes/list', {}, 200],
-  ['GET', '/grafana/api/health', {}, 404],
+  ['GET', '/grafana/api/health', {}, 204],
   ['GET', '/dashboard/', {}, 200],
   ['GET', '/dashboard/clusters/lambda-k8s', {}, 200],
   ['OPTIONS', '/down', { Origin: 'http://example.test', 'Access-Control-Request-Method': 'POST' }, 204],

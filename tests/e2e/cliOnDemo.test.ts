@@ -41,14 +41,15 @@ async function sky(...argv: string[]) {
 }
 
 describe('sky on the demo', () => {
-  it('status lists the five clusters with infra, resources, status, autostop and launch time', async () => {
-    const { code, out, err } = await sky('status');
+  it('status -u lists the five clusters with infra, resources, status, autostop and launch time', async () => {
+    const { code, out, err } = await sky('status', '-u');
     expect(err).toEqual([]);
     expect(code).toBe(0);
-    const header = out.findIndex((l) => /^NAME\s+INFRA\s+RESOURCES\s+STATUS\s+AUTOSTOP\s+LAUNCHED/.test(l));
+    const header = out.findIndex((l) => /^NAME\s+USER\s+WORKSPACE\s+INFRA\s+RESOURCES\s+STATUS\s+AUTOSTOP\s+LAUNCHED/.test(l));
     expect(header).toBeGreaterThanOrEqual(0);
+    // Without the USER and WORKSPACE columns, which the rows of other tests check.
     const rows = out.slice(header + 1).map((l) => l.trim().split(/\s{2,}/));
-    const byName = Object.fromEntries(rows.map((r) => [r[0], r]));
+    const byName = Object.fromEntries(rows.map((r) => [r[0], [r[0], ...r.slice(3)]]));
     expect(byName['lambda-k8s']).toEqual([
       'lambda-k8s',
       'Kubernetes (lambda-k8s-ctx)',
@@ -108,8 +109,8 @@ describe('sky on the demo', () => {
     ]);
   });
 
-  it('status --json gives the records', async () => {
-    const { code, out } = await sky('status', '--json');
+  it('status -u --json gives the records', async () => {
+    const { code, out } = await sky('status', '-u', '--json');
     expect(code).toBe(0);
     expect((JSON.parse(out.join('\n')) as { name: string }[]).map((r) => r.name).sort()).toEqual([
       'dev-cluster-alice',
@@ -118,6 +119,13 @@ describe('sky on the demo', () => {
       'nebius-k8s',
       'training-multinode-1',
     ]);
+  });
+
+  it('api info says it is talking to the demo', async () => {
+    const { code, out } = await sky('api', 'info');
+    expect(code).toBe(0);
+    expect(out[0]).toMatch(/^Using SkyPilot API server: http:\/\/\S+ \(demo\)$/);
+    expect(out[1]).toMatch(/api version: 53\b/);
   });
 
   it('queue, jobs queue, cost-report and users ls show the fake world', async () => {

@@ -55,9 +55,9 @@ describe('sky in a sandbox session', () => {
     const before = _how.includes('after');
     const stop = await sky(extra, ...(before ? ['stop', 'lambda-k8s', ...flag] : [...flag, 'stop', 'lambda-k8s']));
     expect([stop.code, stop.err]).toEqual([0, []]);
-    const mine = await sky(extra, ...(before ? ['status', ...flag] : [...flag, 'status']));
+    const mine = await sky(extra, ...(before ? ['status', 'lambda-k8s', ...flag] : [...flag, 'status', 'lambda-k8s']));
     expect(statusOf(mine.out, 'lambda-k8s')).toBe('STOPPED');
-    const elsewhere = await sky({}, 'status');
+    const elsewhere = await sky({}, 'status', 'lambda-k8s');
     expect(statusOf(elsewhere.out, 'lambda-k8s')).toBe('UP');
   });
 

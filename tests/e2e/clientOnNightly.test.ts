@@ -122,7 +122,8 @@ describe('sky CLI on the nightly', () => {
     expect((await stateQueries.getClusterFromName('train'))!.status).toBe('UP');
     expect((await sky('down', 'train', '-y')).code).toBe(0);
     expect(await stateQueries.getClusterFromName('train')).toBeNull();
-    const status = await sky('status');
+    // Every user's clusters (-u): the seeded ones are not the CLI user's.
+    const status = await sky('status', '-u');
     expect(status.out.join('\n')).toContain('k8s-dev');
     expect(status.out.join('\n')).not.toContain('train');
   });

@@ -65,7 +65,7 @@ export async function seedCluster(name: string, spec: SeedSpec = {}): Promise<Cl
 }
 
 export const gcpA100 = (): HandleSpec => ({ cloud: new GCP(), instanceType: 'a2-highgpu-8g', region: 'us-central1', nodes: 4 });
-export const k8sH100 = (): HandleSpec => ({ cloud: new Kubernetes(), instanceType: '2CPU--8GB--1H100', region: 'kind-ctx', nodes: 2 });
+export const k8sH100 = (): HandleSpec => ({ cloud: new Kubernetes(), instanceType: '2CPU--8GB--H100:1', region: 'kind-ctx', nodes: 2 });
 
 /** A complete cluster record built in memory (for fakes that stand in for `getClusters`). */
 export function makeClusterRecord(name: string, overrides: Partial<ClusterRecord> = {}): ClusterRecord {

@@ -51,12 +51,29 @@ RealtimeGpuAvailability = collections.namedtuple('RealtimeGpuAvailability',
                                                  ['gpu', 'counts', 'capacity', 'available'])
 
 
-class KubernetesNodeInfo:
-    """The 49 client's dataclass: these five fields, any other keyword is a TypeError."""
+# `KubernetesNodeInfo` (sky/models.py), a dataclass: its keys beyond the first five, each with the
+# API version whose client first has it (upstream's serialize_kubernetes_node_info strips them below).
+NODE_INFO_KEY_SINCE = {'cpu_count': 26, 'memory_gb': 26, 'cpu_free': 26, 'memory_free_gb': 26,
+                       'is_ready': 25, 'is_cordoned': 28, 'taints': 28}
 
-    def __init__(self, name, accelerator_type, total, free, ip_address=None):
+
+def kubernetes_node_info_class(api_version):
+    """The dataclass of a client at `api_version`: any other keyword is a TypeError."""
+    known = [k for k, since in NODE_INFO_KEY_SINCE.items() if since <= api_version]
+
+    def __init__(self, name, accelerator_type, total, free, ip_address=None, **later):
+        for key in later:
+            if key not in known:
+                raise TypeError(f"__init__() got an unexpected keyword argument '{key}'")
         self.name, self.accelerator_type, self.total, self.free = name, accelerator_type, total, free
         self.ip_address = ip_address
+        self.__dict__.update(later)
+
+    return type('KubernetesNodeInfo', (), {'__init__': __init__})
+
+
+# The API version of the client being modelled: an item's `api_version`, else 49 (set per item).
+CLIENT_API_VERSION = 49
 
 
 class Invalid(Exception):
@@ -166,6 +183,8 @@ def decode_handle(value, where):
     if value is None:
         return None
     if isinstance(value, dict):
+        # Before PR #9302 (API 48 and older) the client unpickles whatever it gets: a dict crashes it.
+        need(CLIENT_API_VERSION >= 49, f'{where}handle is a dict, which a client at API {CLIENT_API_VERSION} cannot decode')
         need(value.get('cluster_name'), f'{where}handle dict has no cluster_name')
         need(set(value) <= HANDLE_FROM_DICT_KEYS, f'{where}handle dict keys {sorted(set(value) - HANDLE_FROM_DICT_KEYS)} unknown')
         resources = value.get('launched_resources') or {}
@@ -298,9 +317,10 @@ def decode_job_status(value):
 def decode_node_info(value):
     need(set(value) == {'node_info_dict', 'hint'}, 'node info keys')
     nodes = {}
+    node_class = kubernetes_node_info_class(CLIENT_API_VERSION)
     for name, node in value['node_info_dict'].items():
         try:
-            nodes[name] = KubernetesNodeInfo(**node)
+            nodes[name] = node_class(**node)
         except TypeError as e:
             raise Invalid(f'KubernetesNodeInfo({name}): {e}') from e
     return sorted(nodes)
@@ -309,7 +329,7 @@ def decode_node_info(value):
 def decode_gpu_availability(value):
     out = {}
     for context, gpus in value:
-        out[context] = [RealtimeGpuAvailability(*g).gpu for g in gpus]
+        out[context] = [list(RealtimeGpuAvailability(*g)) for g in gpus]
     return out
 
 
@@ -328,7 +348,16 @@ def decode_dict(value):
     return value
 
 
+def decode_launch(value):
+    """`decode_launch`: `return_value['job_id']`, `decode_handle(return_value['handle'])`."""
+    need(isinstance(value, dict), f'launch result is a {type(value).__name__}, not a dict')
+    typed(value, 'job_id', [int, None])
+    return {'job_id': value['job_id'], 'handle': decode_handle(value['handle'], 'launch.'),
+            'credentials': 'credentials' in value}
+
+
 DECODERS = {
+    'sky.launch': decode_launch,
     'sky.status': decode_status,
     'sky.cost_report': decode_cost_report,
     'sky.queue': decode_queue,
@@ -412,7 +441,9 @@ def main():
     handlers = {'payload': decode_payload, 'health': decode_health, 'status_rows': decode_status_rows,
                 'exception_detail': decode_exception_detail}
     results = []
+    global CLIENT_API_VERSION  # pylint: disable=global-statement
     for item in json.load(sys.stdin):
+        CLIENT_API_VERSION = item.get('api_version', 49)
         try:
             results.append({'ok': True, 'summary': handlers[item['kind']](item)})
         except Invalid as e:

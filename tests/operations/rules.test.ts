@@ -36,7 +36,7 @@ describe('cluster rules', () => {
   it('down removes the cluster and its jobs; its history stays', async () => {
     await seedCluster('rule-down');
     await globalUserState.addClusterJob({ clusterName: 'rule-down', jobName: 'j', userHash: USER_A, resources: '1x' });
-    await clusters.down({ cluster_name: 'rule-down' });
+    await clusters.down({ cluster_name: 'rule-down' }, as(USER_A));
     expect(await stateQueries.getClusterFromName('rule-down')).toBeNull();
     expect(await globalUserState.getClusterJobs('rule-down')).toEqual([]);
     expect((await globalUserState.getClustersFromHistory({})).map((h) => h.name)).toContain('rule-down');
@@ -44,7 +44,7 @@ describe('cluster rules', () => {
 
   it('autostop needs an UP cluster', async () => {
     await seedCluster('rule-stopped');
-    await clusters.stop({ cluster_name: 'rule-stopped' });
+    await clusters.stop({ cluster_name: 'rule-stopped' }, as(USER_A));
     await expect(clusters.autostop({ cluster_name: 'rule-stopped', idle_minutes: 10 })).rejects.toMatchObject({
       type: 'ClusterNotUpError',
     });
@@ -52,7 +52,7 @@ describe('cluster rules', () => {
 
   it('a started cluster is UP with addresses again', async () => {
     await seedCluster('rule-start');
-    await clusters.stop({ cluster_name: 'rule-start' });
+    await clusters.stop({ cluster_name: 'rule-start' }, as(USER_A));
     expect((await stateQueries.getClusterFromName('rule-start'))!.handle.headIp).toBeNull();
     await clusters.start({ cluster_name: 'rule-start' }, as(USER_A));
     const started = (await stateQueries.getClusterFromName('rule-start'))!;
@@ -61,7 +61,7 @@ describe('cluster rules', () => {
   });
 
   it('a missing cluster is ClusterDoesNotExist', async () => {
-    await expect(clusters.stop({ cluster_name: 'no-such' })).rejects.toMatchObject({ type: 'ClusterDoesNotExist' });
+    await expect(clusters.stop({ cluster_name: 'no-such' }, as(USER_A))).rejects.toMatchObject({ type: 'ClusterDoesNotExist' });
   });
 });
 

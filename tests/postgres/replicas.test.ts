@@ -178,7 +178,7 @@ describe('two replicas on one PostgreSQL', () => {
     const id = res.headers.get('x-skypilot-request-id')!;
     const stream = await fetch(`${b.url}/api/stream?request_id=${id}&follow=True`);
     expect(stream.status).toBe(200);
-    expect(await stream.text()).toContain('Cluster rep-2 started.');
+    expect(await stream.text()).toContain('Starting cluster rep-2...');
   });
 
   it('cancels a long request running on one replica through the other, promptly', async () => {

@@ -31,7 +31,8 @@ describe('live-session cap', () => {
       notice: 'capacity',
       message: expect.stringMatching(/sandbox is full right now/),
     });
-    const write = await request(s.app).post('/stop').send({ cluster_name: 'lambda-k8s' });
+    // A browser's change (its fetches carry Sec-Fetch-Site), turned away by the cap with the reason.
+    const write = await request(s.app).post('/stop').set('Sec-Fetch-Site', 'same-origin').send({ cluster_name: 'lambda-k8s' });
     expect(write.headers['x-demo-session-notice']).toBe('capacity');
     const failed = await request(s.app).get('/api/get').query({ request_id: write.headers['x-skypilot-request-id'] });
     expect(failed.status).toBe(500);
@@ -149,7 +150,7 @@ describe('Redis unreachable', () => {
     expect([page.status, page.headers['x-demo-session-notice']]).toEqual([200, 'unavailable']);
     const status = await request(s.app).post('/status').send({});
     expect(status.status).toBe(200);
-    const write = await request(s.app).post('/stop').send({ cluster_name: 'lambda-k8s' });
+    const write = await request(s.app).post('/stop').set('Sec-Fetch-Site', 'same-origin').send({ cluster_name: 'lambda-k8s' });
     expect(write.status).toBe(200);
     const failed = await request(s.app).get('/api/get').query({ request_id: write.headers['x-skypilot-request-id'] });
     expect(JSON.parse(failed.body.detail.error).message).toMatch(/sandbox is unavailable right now/);

@@ -204,12 +204,31 @@ describe('everything else is refused inside a session', () => {
 });
 
 describe('without a session', () => {
-  it('a write creates one and happens in it; the id comes back as a header', async () => {
-    const res = await request(s.app).post('/stop').send({ cluster_name: 'lambda-k8s' });
+  it("a browser's write creates one and happens in it; the id comes back as a header", async () => {
+    const res = await request(s.app).post('/stop').set('Sec-Fetch-Site', 'same-origin').send({ cluster_name: 'lambda-k8s' });
     expect(res.status).toBe(200);
     const id = res.headers['x-demo-session-id'];
     expect(res.headers['x-demo-session-notice']).toBe('created');
     expect(await clusterIn(id, 'lambda-k8s')).toMatchObject({ status: 'STOPPED' });
+  });
+
+  it('a write from a CLI naming no session is refused in one line saying how to get one; nothing is made', async () => {
+    const before = (await s.demo.sessions!.store.stats()).live;
+    // The official CLI's `sky stop`: no cookie file, no session header.
+    const res = await request(s.app)
+      .post('/stop')
+      .set({ 'X-SkyPilot-API-Version': '49', 'X-SkyPilot-Version': '1.0.0.dev20260301' })
+      .send({ cluster_name: 'lambda-k8s' });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-demo-session-id']).toBeUndefined();
+    const failed = await request(s.app).get('/api/get').query({ request_id: res.headers['x-skypilot-request-id'] });
+    const error = JSON.parse(failed.body.detail.error);
+    expect(error.type).toBe('PermissionDeniedError');
+    expect(error.message).toMatch(
+      /^Changes on this demo happen in a sandbox session, and this request names none: create one with POST \/demo\/session/,
+    );
+    expect(error.message).not.toMatch(/\n/);
+    expect((await s.demo.sessions!.store.stats()).live).toBe(before);
   });
 
   it('reads see the shared world and create nothing', async () => {

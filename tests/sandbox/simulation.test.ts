@@ -90,8 +90,8 @@ describe('launch of a recipe', () => {
     [36, 'UP', 'SUCCEEDED', 18],
   ])('at +%ss the cluster is %s, the job %s, with %i log line(s)', async (seconds, clusterStatus, jobStatus, lines) => {
     const id = await s.newSession();
-    const launched = await s.inSession<[number, unknown]>(id, '/launch', { task: 'recipes:llama-finetune', cluster_name: 'ft' });
-    expect(launched.value[0]).toBe(1);
+    const launched = await s.inSession<{ job_id: number }>(id, '/launch', { task: 'recipes:llama-finetune', cluster_name: 'ft' });
+    expect(launched.value.job_id).toBe(1);
     at(seconds);
     expect((await cluster(id, 'ft'))?.status).toBe(clusterStatus);
     expect(await jobs(id, 'ft')).toEqual([expect.objectContaining({ job_id: 1, status: jobStatus, job_name: 'finetune-lora' })]);

@@ -34,8 +34,8 @@ describe("the sessions wing's endpoints", () => {
 
   it("answer in a session, where the nightly's table would answer NotSupportedError", async () => {
     const id = await s.newSession();
-    const launched = await s.inSession<[number, unknown]>(id, '/launch', { task: 'recipes:llama-finetune', cluster_name: 'mine' });
+    const launched = await s.inSession<{ job_id: number }>(id, '/launch', { task: 'recipes:llama-finetune', cluster_name: 'mine' });
     expect(launched.status).toBe(200);
-    expect(launched.value[0]).toBe(1);
+    expect(launched.value.job_id).toBe(1);
   });
 });

@@ -52,7 +52,7 @@ describe('handles round-trip through the state DB', () => {
   it.each([
     ['aws-dev', '1x AWS(m6i.2xlarge)'],
     ['gcp-train', "4x GCP(a2-highgpu-8g, {'A100': 8})"],
-    ['k8s-h100', '2x Kubernetes(2CPU--8GB--1H100)'],
+    ['k8s-h100', '2x Kubernetes(2CPU--8GB--H100:1)'],
   ])('%s displays as %s', async (name, expected) => {
     const record = await stateQueries.getClusterFromName(name);
     const handle = record!.handle;

@@ -1,4 +1,4 @@
-/** `sky api info [--json]`: endpoint, server version, API version, user. */
+/** `sky api info [--json]`: endpoint and mode (demo, sandbox or nightly), server version, API version, user. */
 import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
 import { JSON_OPTION } from '../parameters';
@@ -10,13 +10,15 @@ export interface ApiInfo {
   version: string | null;
   api_version: number;
   commit: string | null;
+  /** demo (read-only fake world), sandbox (a visitor's session of it) or nightly (real state). */
+  mode: string;
   user: { name: string; id: string };
 }
 
 export function formatApiInfo(info: ApiInfo): string[] {
   const commit = info.commit ? `, commit: ${info.commit}` : '';
   return [
-    `Using SkyPilot API server: ${info.endpoint}`,
+    `Using SkyPilot API server: ${info.endpoint} (${info.mode})`,
     `├── Status: ${info.status}, version: ${info.version ?? 'unknown'}, api version: ${info.api_version}${commit}`,
     `└── User: ${info.user.name} (${info.user.id})`,
   ];
@@ -32,6 +34,7 @@ async function runApiInfo(ctx: CliContext, opts: { json?: boolean }): Promise<nu
     version: version.version,
     api_version: version.apiVersion,
     commit: version.commit,
+    mode: version.mode ?? 'nightly',
     user: health.user ?? { name: client.identity.name, id: client.identity.hash },
   };
   return printData(ctx, opts.json, info, formatApiInfo);

@@ -3,7 +3,7 @@ import type { ManagedJobRecord, ManagedJobsPage } from '../../api/wireTypes';
 import { colorStatus } from '../colors';
 import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
-import { ALL_USERS_JOBS_OPTION, JSON_OPTION } from '../parameters';
+import { ALL_ALIAS_OPTION, ALL_USERS_JOBS_OPTION, JSON_OPTION } from '../parameters';
 import { parseNonNegativeInt } from '../parsers';
 import { printData } from '../printData';
 import { formatDuration, formatRelative, secondsBetween } from '../relativeTime';
@@ -14,6 +14,8 @@ export interface JobsFormatOptions {
   now: Date;
   color: boolean;
   allUsers?: boolean;
+  /** Upstream's `-v`: each job's workspace, infra and the reason it failed. */
+  verbose?: boolean;
 }
 
 function inProgressSummary(page: ManagedJobsPage): string | undefined {
@@ -37,6 +39,7 @@ export function formatJobsQueue(page: ManagedJobsPage, options: JobsFormatOption
     'JOB DURATION',
     '#RECOVERIES',
     'STATUS',
+    ...(options.verbose ? ['INFRA', 'DETAILS'] : []),
   ];
   const rows = page.jobs.map((job: Partial<ManagedJobRecord>) => [
     String(job.job_id ?? '-'),
@@ -48,6 +51,7 @@ export function formatJobsQueue(page: ManagedJobsPage, options: JobsFormatOption
     job.job_duration ? formatDuration(job.job_duration) : '-',
     String(job.recovery_count ?? 0),
     colorStatus(job.status ?? '-', options.color),
+    ...(options.verbose ? [job.infra || '-', job.failure_reason || job.details || '-'] : []),
   ]);
   lines.push(...formatTable(headers, rows));
   if (page.total > page.jobs.length) lines.push(`Showing ${page.jobs.length} of ${page.total} jobs.`);
@@ -56,6 +60,8 @@ export function formatJobsQueue(page: ManagedJobsPage, options: JobsFormatOption
 
 export interface JobsQueueArgs {
   allUsers?: boolean;
+  all?: boolean;
+  verbose?: boolean;
   skipFinished?: boolean;
   json?: boolean;
   page?: number;
@@ -63,11 +69,12 @@ export interface JobsQueueArgs {
 }
 
 async function runJobsQueue(ctx: CliContext, args: JobsQueueArgs): Promise<number> {
+  const allUsers = (args.allUsers || args.all) === true;
   const client = await ctx.client();
   const page = await ctx.spin('Fetching managed job statuses', () =>
-    client.jobsQueue({ allUsers: args.allUsers, skipFinished: args.skipFinished, page: args.page, limit: args.limit }),
+    client.jobsQueue({ allUsers, skipFinished: args.skipFinished, page: args.page, limit: args.limit }),
   );
-  return printData(ctx, args.json, page, (p) => formatJobsQueue(p, { now: ctx.now, color: ctx.color, allUsers: args.allUsers }));
+  return printData(ctx, args.json, page, (p) => formatJobsQueue(p, { now: ctx.now, color: ctx.color, allUsers, verbose: args.verbose }));
 }
 
 export const jobsQueueCommand: CommandSpec<[JobsQueueArgs]> = {
@@ -75,6 +82,8 @@ export const jobsQueueCommand: CommandSpec<[JobsQueueArgs]> = {
   description: 'Show managed jobs.',
   options: [
     ALL_USERS_JOBS_OPTION,
+    ALL_ALIAS_OPTION,
+    { flags: '-v, --verbose', description: "show each job's infra and failure details" },
     { flags: '-s, --skip-finished', description: 'show only jobs still in progress' },
     { flags: '--page <n>', description: 'page number (1-based)', parse: parseNonNegativeInt },
     { flags: '--limit <n>', description: 'jobs per page', parse: parseNonNegativeInt },
