@@ -60,6 +60,9 @@ async function get(url: string, id: string) {
 it('a read in flight on a replica killed -9 is FAILED ServerRestarted on the survivor, never 404', async () => {
   const done = await postRead(a.url, 0);
   expect(await get(a.url, done)).toMatchObject({ http: 200, status: 'SUCCEEDED' });
+  // Its outcome stored (the survivor sees it): a read killed between answering and storing its
+  // outcome would be FAILED there too, as the replica died before storing it.
+  expect(await get(b.url, done)).toMatchObject({ http: 200, status: 'SUCCEEDED' });
   const inFlight = await Promise.all([postRead(a.url, 30), postRead(a.url, 30), postRead(a.url, 30)]);
   a.child.kill('SIGKILL');
   await a.exited;
