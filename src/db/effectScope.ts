@@ -1,6 +1,6 @@
 /**
  * The request on whose behalf the state is being changed, carried through the async calls of its
- * operation. Set by the request plumbing around a durable request's operation; read by the state
+ * operation. Set by the request plumbing around a write request's operation; read by the state
  * store, which records the request with each change it commits (src/state/requestEffects.ts), so
  * that after a crash the request is reported as what it did.
  */

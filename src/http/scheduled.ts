@@ -128,9 +128,10 @@ export async function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, 
       if (envVars?.SKYPILOT_USER_ID) await registerCaller(caller.identity);
       if (spec.effect === 'write' && clusterName) await assertOwnCluster(clusterName, caller);
       const operation = () => spec.run(input, { ...run, caller, requests: { store: app.store, executor: app.executor } });
-      // A durable request's changes to the state carry its id, so a crash cannot hide that they
-      // happened (src/state/requestEffects.ts); the caller's registration above is not its change.
-      return record.durable ? recordingEffects({ requestId: record.requestId, signal: run.signal }, operation) : operation();
+      // A write's changes to the state carry its id, so a crash cannot hide that they happened
+      // (src/state/requestEffects.ts); the caller's registration above is not its change. A read
+      // (even a long one) is never settled as SUCCEEDED without its result.
+      return spec.effect === 'write' ? recordingEffects({ requestId: record.requestId, signal: run.signal }, operation) : operation();
     });
   }
   return requestIdReply(record.requestId);
