@@ -4,7 +4,9 @@
  * variant once, in a rotated order) so that machine noise hits them alike; then p99 at 10
  * connections, cold start (the median of fresh starts), the replicas variant when PostgreSQL is
  * reachable, and the dashboard's clusters page in a real browser. It ends with one line scripts can read:
- *   bench summary: nightly=0.97x demo=0.91x p99_nightly_ms=21 ... load_avg=1.20
+ *   bench summary: nightly=0.97x demo=0.91x p99_nightly_ms=21 ... demo_vs_raw=0.45 nightly_vs_raw=0.47 ... load_avg=1.20
+ * A second baseline, raw node:http answering the same bytes (bench/rawBaseline.ts), gives the
+ * `*_vs_raw` ratios: how close the servers come to what this machine can do at all.
  *
  * `npm run bench -- --soak SECONDS` runs the soak instead (bench/soak.ts);
  * `npm run bench -- --sessions N` the sandbox sessions soak (bench/sessions.ts);
@@ -154,7 +156,10 @@ async function runBench(options: { rounds: number; seconds: number; connections:
     });
     stops.push(() => baselineChild.stop());
     const baseline: Variant = { label: 'baseline (bare express 5)', children: [baselineChild] };
-    const all = [baseline, ...variants];
+    const rawChild: Child = await startChild('raw', [path.join(__dirname, 'rawBaseline.js'), fixturePath], { ...process.env, HOME: tmp });
+    stops.push(() => rawChild.stop());
+    const raw: Variant = { label: 'raw (node:http)', children: [rawChild] };
+    const all = [baseline, ...variants, raw];
 
     for (const v of all) await measureVariant(v, options.connections, 1); // warm-up
     const samples = new Map<Variant, Sample[]>(all.map((v) => [v, []]));
@@ -163,7 +168,7 @@ async function runBench(options: { rounds: number; seconds: number; connections:
       for (const v of order) samples.get(v)!.push(await measureVariant(v, options.connections, options.seconds));
     }
     const at10 = new Map<Variant, Sample>();
-    for (const v of all.slice(0, 3)) at10.set(v, await measureVariant(v, 10, options.seconds));
+    for (const v of [...all.slice(0, 3), raw]) at10.set(v, await measureVariant(v, 10, options.seconds));
 
     const base = pool(samples.get(baseline)!);
     const rows = [
@@ -185,7 +190,7 @@ async function runBench(options: { rounds: number; seconds: number; connections:
         v.children.map((c) => c.coldStartMs.toFixed(0)).join('/'),
         v.children.map((c) => (rssBytes(c.process.pid!) / 1048576).toFixed(0)).join('/'),
       ]);
-      const key = v === baseline ? 'baseline' : v.label;
+      const key = v === baseline ? 'baseline' : v === raw ? 'raw' : v.label;
       summary[key] = (rate(s) / rate(base)).toFixed(2);
       summary[`p99_${key}`] = percentile(s.latenciesMs, 99).toFixed(1);
       if (ten) summary[`p99_10c_${key}`] = percentile(ten.latenciesMs, 99).toFixed(1);
@@ -213,6 +218,8 @@ async function runBench(options: { rounds: number; seconds: number; connections:
     const cold: ColdStarts[] = await measureColdStarts(tmp);
     console.log(`\ncold start (spawn to the first 200 on /api/health, 5 fresh starts each): ${describeColdStarts(cold)}`);
     const replicas = variants.find((v) => v.children.length > 1);
+    // Both ratios are against the Express baseline: their quotient is the ratio against raw node:http.
+    const vsRaw = (key: string) => (summary[key] && summary.raw ? (Number(summary[key]) / Number(summary.raw)).toFixed(2) : '-');
     console.log(
       `\nbench summary: nightly=${summary.nightly}x demo=${summary.demo ?? '-'}x ` +
         `p99_nightly_ms=${summary.p99_nightly} p99_demo_ms=${summary.p99_demo ?? '-'} p99_baseline_ms=${summary.p99_baseline} ` +
@@ -220,6 +227,7 @@ async function runBench(options: { rounds: number; seconds: number; connections:
         `demo_ratelimit=${summary['demo+ratelimit'] ?? '-'}x demo_sandbox=${summary['demo+sandbox'] ?? '-'}x ` +
         `demo_session=${summary['demo+session'] ?? '-'}x p99_demo_session_ms=${summary['p99_demo+session'] ?? '-'} ` +
         `replicas_pg=${replicas ? summary[replicas.label] : '-'}x ` +
+        `demo_vs_raw=${vsRaw('demo')} nightly_vs_raw=${vsRaw('nightly')} p99_raw_ms=${summary.p99_raw} ` +
         `cold_start_ms=${medianMs(cold[0])} cold_start_demo_ms=${medianMs(cold[1])} load_avg=${os.loadavg()[0].toFixed(2)}`,
     );
   } finally {

@@ -28,5 +28,7 @@ export const appExtensions: AppExtensions = {
   identifyVisitor: () => null,
   defaultRateLimit: null,
   endpoints: [],
+  logFollowSeconds: 0,
+  healthFields: () => ({}),
   officialHtmlInjection: () => null,
 };

@@ -15,6 +15,7 @@ import type { DbTarget } from './db/dbTarget';
 import { isPostgresUri } from './db/dbTarget';
 import { parseTrustedProxies, type TrustProxy } from './http/clientAddress';
 import { type CorsPolicy, parseCorsOrigins } from './http/cors';
+import { type FollowLimits, parseFollowLimits } from './http/logFollow';
 import { parseRateLimit, type RateLimitSpec } from './http/rateLimit';
 
 export const DEFAULT_PORT = 46580;
@@ -38,6 +39,8 @@ export interface ServerConfig {
   metrics: { port: number; host: string } | null;
   /** One JSON line per request on stdout (`SKYPILOT_ACCESS_LOG=1`). */
   accessLog: boolean;
+  /** Log follows: longest, and most at once per client (http/logFollow.ts). */
+  logFollow: FollowLimits;
 }
 
 function parsePort(raw: string, source: string): number {
@@ -184,5 +187,6 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
         ? { port: parsePort(env.SKYPILOT_METRICS_PORT, 'SKYPILOT_METRICS_PORT'), host: env.SKYPILOT_METRICS_HOST || '127.0.0.1' }
         : null,
     accessLog: parseFlag(env.SKYPILOT_ACCESS_LOG, 'SKYPILOT_ACCESS_LOG'),
+    logFollow: wrap(() => parseFollowLimits(env)),
   };
 }

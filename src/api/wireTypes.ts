@@ -268,6 +268,11 @@ export interface HealthResponse {
    * caller on this machine that came through no proxy (see http/clientAddress.ts).
    */
   pid?: number;
+  /**
+   * Demo mode only: what the served world is a function of (fixture content hash, seed, the instant
+   * answered), so a screenshot or a bug report can be replayed exactly with `SKYPILOT_NOW`.
+   */
+  world?: { fixtures: string; seed: number; t: number };
 }
 
 /** Fields every request body may carry (SkyPilot's `RequestBody`). @public (the wire, documented) */

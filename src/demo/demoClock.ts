@@ -11,10 +11,19 @@ function pinnedNow(): dayjs.Dayjs | null {
   const pinned = process.env.SKYPILOT_NOW;
   if (!pinned) return null;
   if (parsedPin?.text !== pinned) {
-    const parsed = /^\d+(\.\d+)?$/.test(pinned) ? dayjs.unix(Number(pinned)) : dayjs(pinned);
+    // Date.parse, not dayjs(text): dayjs rolls an impossible date (month 13) over instead of refusing it.
+    const parsed = /^\d+(\.\d+)?$/.test(pinned) ? dayjs.unix(Number(pinned)) : dayjs(Date.parse(pinned));
     parsedPin = { text: pinned, at: parsed.isValid() ? parsed : null };
   }
   return parsedPin.at;
+}
+
+/** Why `SKYPILOT_NOW` cannot pin the clock, or null when it is unset or valid (checked on start). */
+export function pinnedNowError(pinned = process.env.SKYPILOT_NOW): string | null {
+  if (!pinned) return null;
+  const at = /^\d+(\.\d+)?$/.test(pinned) ? dayjs.unix(Number(pinned)) : dayjs(Date.parse(pinned));
+  if (at.isValid()) return null;
+  return `SKYPILOT_NOW must be an ISO date (2026-01-31T12:00:00Z) or epoch seconds, got '${pinned}'`;
 }
 
 export function demoNow(): dayjs.Dayjs {

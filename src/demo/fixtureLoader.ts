@@ -3,10 +3,13 @@
  * most once per `reloadMs`). A bad edit never replaces the world: the last good one keeps being served
  * and one line naming the file and the field is logged.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
 import { cloudRegistry } from '../state/clouds';
-import { FIXTURE_FILES, type Fixtures } from './fixtureSchema';
+import { type Activity, activityFile } from '../living/activitySchema';
+import { ACTIVITY_FILE, FIXTURE_FILES, type Fixtures } from './fixtureSchema';
 import { parseYamlText } from './yamlFiles';
 
 export class FixtureError extends Error {
@@ -38,8 +41,20 @@ function fieldPath(segments: PropertyKey[]): string {
     .replace(/^\./, '');
 }
 
+type Parsed = Omit<Fixtures, 'texts' | 'contentHash'>;
+
+function parseWith<T>(schema: z.ZodType<T, unknown>, dir: string, file: string): T {
+  const result = schema.safeParse(parseYaml(dir, file));
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue.path.length ? `${file}: ${fieldPath(issue.path)}` : file;
+    throw new FixtureError(`${where}: ${issue.message}`);
+  }
+  return result.data;
+}
+
 /** Checks that cannot be expressed per file: references between files and instance types. */
-function crossCheck(f: Omit<Fixtures, 'texts'>, dir: string): void {
+function crossCheck(f: Parsed, dir: string): void {
   const users = new Set(f.users.users.map((u) => u.name));
   const fail = (where: string, message: string) => {
     throw new FixtureError(`${where}: ${message}`);
@@ -97,27 +112,74 @@ function crossCheck(f: Omit<Fixtures, 'texts'>, dir: string): void {
     needUser(`history.yaml: [${i}].user`, h.user);
     needFile(`history.yaml: [${i}].task`, h.task);
   });
+  if (f.activity) checkActivity(f.activity, f, { fail, needFile, needUser, needWorkspace });
+}
+
+interface Checks {
+  fail(where: string, message: string): void;
+  needFile(where: string, rel: string): void;
+  needUser(where: string, user: string): void;
+  needWorkspace(where: string, ws: string): void;
+}
+
+/** The activity's references: users, workspaces, files, instance types, and clusters that are UP. */
+function checkActivity(a: Activity, f: Parsed, c: Checks): void {
+  const instanceType = (where: string, cloud: string, type: string) => {
+    try {
+      cloudRegistry.fromName(cloud).validateInstanceType(type);
+    } catch (error) {
+      c.fail(where, (error as Error).message);
+    }
+  };
+  const names = new Set<string>();
+  const common = (section: string, i: number, s: { name: string; users: string[]; log: string }) => {
+    const at = `${ACTIVITY_FILE}: ${section}[${i}]`;
+    if (names.has(`${section}/${s.name}`)) c.fail(`${at}.name`, `'${s.name}' is used by another stream of ${section}`);
+    names.add(`${section}/${s.name}`);
+    for (const [j, u] of s.users.entries()) c.needUser(`${at}.users[${j}]`, u);
+    c.needFile(`${at}.log`, s.log);
+    return at;
+  };
+  a.managed_jobs.forEach((s, i) => {
+    const at = common('managed_jobs', i, s);
+    c.needWorkspace(`${at}.workspace`, s.workspace);
+    c.needFile(`${at}.task`, s.task);
+    instanceType(`${at}.instance_type`, s.cloud, s.instance_type);
+  });
+  a.cluster_jobs.forEach((s, i) => {
+    const at = common('cluster_jobs', i, s);
+    const cluster = f.clusters.find((cl) => cl.name === s.cluster);
+    if (!cluster) c.fail(`${at}.cluster`, `no cluster '${s.cluster}' in clusters.yaml`);
+    else if (cluster.status !== 'UP') c.fail(`${at}.cluster`, `'${s.cluster}' is ${cluster.status}: jobs run only on a cluster that is UP`);
+  });
+  a.clusters.forEach((s, i) => {
+    const at = common('clusters', i, s);
+    c.needWorkspace(`${at}.workspace`, s.workspace);
+    c.needFile(`${at}.task`, s.task);
+    instanceType(`${at}.instance_type`, s.cloud, s.instance_type);
+    if (f.clusters.some((cl) => cl.name.startsWith(`${s.name}-`)))
+      c.fail(`${at}.name`, `clusters.yaml has a cluster named like '${s.name}-N'`);
+  });
 }
 
 export function loadFixtures(dir: string): Fixtures {
   const parsed: Record<string, unknown> = {};
-  for (const [key, { file, schema }] of Object.entries(FIXTURE_FILES)) {
-    const result = schema.safeParse(parseYaml(dir, file));
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      const where = issue.path.length ? `${file}: ${fieldPath(issue.path)}` : file;
-      throw new FixtureError(`${where}: ${issue.message}`);
-    }
-    parsed[key] = result.data;
-  }
-  const fixtures = parsed as Omit<Fixtures, 'texts'>;
+  for (const [key, { file, schema }] of Object.entries(FIXTURE_FILES))
+    parsed[key] = parseWith(schema as z.ZodType<unknown, unknown>, dir, file);
+  parsed.activity = fs.existsSync(path.join(dir, ACTIVITY_FILE)) ? parseWith(activityFile, dir, ACTIVITY_FILE) : null;
+  const fixtures = parsed as Parsed;
   crossCheck(fixtures, dir);
   const texts: Record<string, string> = {};
   for (const full of listFiles(dir)) {
     const rel = path.relative(dir, full).split(path.sep).join('/');
     if (rel.startsWith('tasks/') || rel.startsWith('logs/')) texts[rel] = fs.readFileSync(full, 'utf8');
   }
-  return { ...fixtures, texts };
+  // Over the parsed content, not the files' bytes: a comment or a reformat does not change the world.
+  const contentHash = createHash('sha256')
+    .update(JSON.stringify({ ...fixtures, texts: Object.entries(texts).sort(([a], [b]) => (a < b ? -1 : 1)) }))
+    .digest('hex')
+    .slice(0, 16);
+  return { ...fixtures, texts, contentHash };
 }
 
 /** The fixtures as last loaded successfully, reloaded when a file's size or mtime changes. */

@@ -16,6 +16,7 @@ import {
 import { secretPaths } from '../vocab/secretKeys';
 import { cloudRegistry } from '../state/clouds';
 import { dashboardSection } from '../routes/dashboardConfigRoutes';
+import type { Activity } from '../living/activitySchema';
 import { RELATIVE_TIME } from './demoClock';
 
 const ago = z.string().regex(RELATIVE_TIME, 'expected a time like "2h ago", "30m ago" or "1d 4h ago"');
@@ -213,5 +214,15 @@ export const FIXTURE_FILES = {
 
 type Files = typeof FIXTURE_FILES;
 
-/** The parsed fixtures plus the text files (task YAMLs, logs) they name, keyed by path. */
-export type Fixtures = { [K in keyof Files]: z.infer<Files[K]['schema']> } & { texts: Record<string, string> };
+/** The optional file of the living world: without it, the world holds still. */
+export const ACTIVITY_FILE = 'activity.yaml';
+
+/**
+ * The parsed fixtures plus the text files (task YAMLs, logs) they name, keyed by path, the living
+ * world's activity (null without activity.yaml), and a hash of all of it (the world's fingerprint).
+ */
+export type Fixtures = { [K in keyof Files]: z.infer<Files[K]['schema']> } & {
+  texts: Record<string, string>;
+  activity: Activity | null;
+  contentHash: string;
+};

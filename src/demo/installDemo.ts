@@ -167,6 +167,9 @@ export function installDemo(options: DemoOptions = {}): DemoInstallation {
   );
   sandbox.replace(appExtensions, 'defaultRateLimit', DEMO_RATE_LIMIT);
   if (extension) sandbox.replace(appExtensions, 'endpoints', [...appExtensions.endpoints, ...extension.endpoints]);
+  // The world moves with the clock, so a log can grow while followed; pinned, it never will.
+  sandbox.replace(appExtensions, 'logFollowSeconds', process.env.SKYPILOT_NOW ? 0 : 600);
+  sandbox.replace(appExtensions, 'healthFields', () => ({ world: { ...baseWorld.current().fingerprint } }));
   const injection = extension?.officialHtmlInjection;
   if (injection) sandbox.replace(appExtensions, 'officialHtmlInjection', () => injection);
   return {

@@ -10,7 +10,6 @@ import type dayjs from 'dayjs';
 import type { NodeInfo } from '../api/wireTypes';
 import type { ClusterJobStatus, ManagedJobStatus } from '../vocab/statuses';
 import type { WorkspacesMap } from '../vocab/workspaces';
-import { CloudVmRayResourceHandle } from '../state/cloudVmRayResourceHandle';
 import { type Cloud, cloudRegistry } from '../state/clouds';
 import { userHashForName } from '../state/currentUser';
 import type {
@@ -25,9 +24,16 @@ import type {
   Volume,
 } from '../state/records';
 import { Resources } from '../state/resources';
+import { clusterRecord, hashOf } from '../living/clusterRecord';
 import { resolveAgo } from './demoClock';
 import { lazy, lazySections } from './lazySections';
 import type { Fixtures } from './fixtureSchema';
+import { GPU_HOLDING_CLUSTER, GPU_HOLDING_MANAGED_JOB, gpusPlaced, withGpuUse } from '../living/gpuUse';
+import { type LivingWorld, livingWorldAt } from '../living/livingWorld';
+import { LogCache } from '../living/logCache';
+import { redate } from '../living/provisionLog';
+
+export { hashOf };
 
 export interface World {
   now: number;
@@ -51,6 +57,16 @@ export interface World {
   provisionLogs: Map<string, string>;
   /** Status changes by cluster name, oldest first. */
   clusterEvents: Map<string, ClusterEvent[]>;
+  /** What this world is a function of: replay it with the same fixtures, seed and `t`. */
+  fingerprint: WorldFingerprint;
+}
+
+export interface WorldFingerprint {
+  /** A hash of the fixtures' content (data and text files). */
+  fixtures: string;
+  seed: number;
+  /** The instant answered, epoch seconds. */
+  t: number;
 }
 
 /** A fixture cluster's story: launched (INIT), then its current status. */
@@ -103,17 +119,53 @@ export function historyOf(c: ClusterRecord, now: number, terminatedAt: number | 
   };
 }
 
-export function hashOf(text: string): string {
-  // A stable uuid-shaped id per name, so a cluster keeps its hash across reloads.
-  const hex = Array.from({ length: 4 }, (_, i) => userHashForName(`${text}#${i}`)).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+/** Log texts per fixture version, extended second by second rather than rebuilt (see logCache.ts). */
+const logCaches = new WeakMap<Fixtures, LogCache>();
+
+function logCacheOf(source: Fixtures): LogCache {
+  const cache = logCaches.get(source) ?? new LogCache();
+  logCaches.set(source, cache);
+  return cache;
 }
 
-export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
+/** GPUs held per Kubernetes context and GPU type by what runs (see living/gpuUse.ts). */
+function gpusInUse(clusters: readonly ClusterRecord[], managedJobs: readonly ManagedJob[]): Map<string, Map<string, number>> {
+  return gpusPlaced([
+    ...clusters
+      .filter((c) => GPU_HOLDING_CLUSTER.includes(c.status))
+      .map((c) => ({
+        cloud: c.handle.launchedResources.cloud?.name ?? '',
+        region: c.handle.launchedResources.region,
+        instanceType: c.handle.launchedResources.instanceType,
+        nodes: c.handle.launchedNodes,
+      })),
+    ...managedJobs
+      .filter((j) => GPU_HOLDING_MANAGED_JOB.includes(j.status) && j.launchedResources)
+      .map((j) => ({
+        cloud: j.launchedResources!.cloud?.name ?? '',
+        region: j.launchedResources!.region,
+        instanceType: j.launchedResources!.instanceType,
+        nodes: j.numNodes,
+      })),
+  ]);
+}
+
+/** The nodes with free GPUs derived from `clusters` and `managedJobs` (a session's, or the world's). */
+export function nodesInUse(
+  nodes: Record<string, NodeInfo[]>,
+  clusters: readonly ClusterRecord[],
+  managedJobs: readonly ManagedJob[],
+): Record<string, NodeInfo[]> {
+  const use = gpusInUse(clusters, managedJobs);
+  return Object.fromEntries(Object.entries(nodes).map(([context, list]) => [context, withGpuUse(list, use.get(context))]));
+}
+
+export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs, fixturesHash = ''): World {
   const now = nowAt.unix();
   const ago = (text: string) => resolveAgo(text, nowAt);
   const maybeAgo = (text: string | null | undefined) => (text ? ago(text) : null);
   const texts = source.texts;
+  const logs = logCacheOf(source);
   const names = new Map(source.users.users.map((u) => [u.name, userHashForName(u.name)]));
   const idOf = (email: string) => names.get(email) ?? userHashForName(email);
 
@@ -128,53 +180,30 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
     })),
   );
 
-  const clusters = lazy((): ClusterRecord[] =>
-    cloneDeep(source.clusters).map((c, index) => {
-      const resources = new Resources({
-        cloud: cloudRegistry.fromName(c.cloud),
-        instanceType: c.instance_type,
-        region: c.region ?? null,
-        zone: c.zone ?? null,
-        ports: c.ports ?? null,
-      });
-      const up = c.status !== 'STOPPED';
-      const handle = new CloudVmRayResourceHandle({
-        clusterName: c.name,
-        clusterNameOnCloud: `${c.name}-${idOf(c.user).slice(0, 4)}`,
-        clusterYaml: `~/.sky/generated/${c.name}.yml`,
-        launchedNodes: c.nodes,
-        launchedResources: resources,
-        stableInternalExternalIps: up
-          ? Array.from({ length: c.nodes }, (_, n): [string, string] => [`10.${index + 1}.0.${n + 2}`, `203.0.113.${index * 16 + n + 10}`])
-          : null,
-        stableSshPorts: Array.from({ length: c.nodes }, () => 22),
-        sshUser: c.cloud === 'Kubernetes' ? 'sky' : c.cloud === 'GCP' ? 'gcpuser' : 'ubuntu',
-      });
-      return {
-        name: c.name,
-        launchedAt: ago(c.launched),
-        handle,
-        lastUse: c.command,
-        status: c.status,
-        autostop: c.autostop,
-        toDown: c.autostop_down ?? false,
-        owner: [idOf(c.user)],
-        metadata: {},
-        clusterHash: hashOf(c.name),
-        clusterEverUp: c.status !== 'INIT',
-        statusUpdatedAt: c.stopped ? ago(c.stopped) : ago(c.launched),
-        configHash: null,
-        userHash: idOf(c.user),
-        userName: c.user,
-        workspace: c.workspace,
-        lastCreationYaml: texts[c.task] ?? null,
-        lastCreationCommand: c.command,
-        isManaged: false,
-        provisionLogPath: c.provision_log ?? null,
-        lastEvent: c.status === 'STOPPED' ? 'Cluster stopped by autostop.' : c.status === 'UP' ? 'Cluster is up.' : 'Provisioning.',
-      };
-    }),
-  );
+  /** The living world at `now` (empty without activity.yaml), computed once per world. */
+  const living = lazy((): LivingWorld | null => {
+    if (!source.activity) return null;
+    const lastClusterJobId = new Map(Object.entries(source.clusterJobs).map(([c, jobs]) => [c, Math.max(0, ...jobs.map((j) => j.id))]));
+    return livingWorldAt({ activity: source.activity, texts, lastClusterJobId, idOf }, now, hashOf);
+  });
+
+  const clusters = lazy((): ClusterRecord[] => [
+    ...cloneDeep(source.clusters).map((c, index) =>
+      clusterRecord(
+        {
+          ...c,
+          userHash: idOf(c.user),
+          launchedAt: ago(c.launched),
+          statusUpdatedAt: c.stopped ? ago(c.stopped) : ago(c.launched),
+          lastEvent: c.status === 'STOPPED' ? 'Cluster stopped by autostop.' : c.status === 'UP' ? 'Cluster is up.' : 'Provisioning.',
+          yaml: texts[c.task] ?? null,
+          provisionLogPath: c.provision_log ?? null,
+        },
+        index,
+      ),
+    ),
+    ...(living()?.clusters ?? []).map(({ spec, place }) => clusterRecord(spec, source.clusters.length + place)),
+  ]);
 
   const history = lazy((): ClusterHistoryRecord[] => {
     const liveHistory = clusters().map((c) => historyOf(c, now));
@@ -203,11 +232,14 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
         lastEvent: 'Cluster terminated.',
       };
     });
-    return [...liveHistory, ...terminated].sort((a, b) => b.launchedAt - a.launchedAt);
+    const livingTerminated = (living()?.terminated ?? []).map(({ spec, terminatedAt }, i) =>
+      historyOf(clusterRecord(spec, i), now, terminatedAt),
+    );
+    return [...liveHistory, ...terminated, ...livingTerminated].sort((a, b) => b.launchedAt - a.launchedAt);
   });
 
-  const clusterJobs = lazy((): ClusterJob[] =>
-    Object.entries(cloneDeep(source.clusterJobs)).flatMap(([cluster, jobs]) =>
+  const clusterJobs = lazy((): ClusterJob[] => [
+    ...Object.entries(cloneDeep(source.clusterJobs)).flatMap(([cluster, jobs]) =>
       jobs.map((j) => ({
         clusterName: cluster,
         jobId: j.id,
@@ -223,15 +255,33 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
         metadata: {},
       })),
     ),
-  );
+    ...(living()?.clusterJobs ?? []),
+  ]);
   const clusterJobLogs = lazy(
     () =>
-      new Map(Object.entries(source.clusterJobs).flatMap(([cluster, jobs]) => jobs.map((j) => [`${cluster}/${j.id}`, texts[j.log] ?? '']))),
+      new Map([
+        ...Object.entries(source.clusterJobs).flatMap(([cluster, jobs]) =>
+          jobs.map((j): [string, string] => [`${cluster}/${j.id}`, texts[j.log] ?? '']),
+        ),
+        ...[...(living()?.clusterJobLogs ?? [])].map(([key, plan]): [string, string] => [
+          key,
+          logs.at(`job/${key}/${plan.running[0]?.[0]}`, plan, now),
+        ]),
+      ]),
   );
 
-  const managedJobLogs = lazy(() => new Map(source.managedJobs.map((j) => [j.id, texts[j.log] ?? ''])));
-  const managedJobs = lazy((): ManagedJob[] =>
-    cloneDeep(source.managedJobs).map((j) => {
+  const managedJobLogs = lazy(
+    () =>
+      new Map([
+        ...source.managedJobs.map((j): [number, string] => [j.id, texts[j.log] ?? '']),
+        ...[...(living()?.managedJobLogs ?? [])].map(([id, plan]): [number, string] => [
+          id,
+          logs.at(`managed/${id}/${plan.running[0]?.[0]}`, plan, now),
+        ]),
+      ]),
+  );
+  const managedJobs = lazy((): ManagedJob[] => [
+    ...cloneDeep(source.managedJobs).map((j) => {
       const start = maybeAgo(j.started);
       const end = maybeAgo(j.ended);
       return {
@@ -245,7 +295,7 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
         entrypoint: `sky jobs launch -n ${j.name} ${j.task.split('/').pop()}`,
         userYaml: texts[j.task] ?? null,
         status: j.status as ManagedJobStatus,
-        scheduleState: end ? 'DONE' : start ? 'ALIVE' : 'WAITING',
+        scheduleState: end ? ('DONE' as const) : start ? ('ALIVE' as const) : ('WAITING' as const),
         submittedAt: ago(j.submitted),
         startAt: start,
         endAt: end,
@@ -263,7 +313,8 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
         currentClusterName: start && !end ? `${j.name}-${j.id}` : null,
       };
     }),
-  );
+    ...(living()?.managedJobs ?? []),
+  ]);
 
   const volumes = lazy((): Volume[] =>
     cloneDeep(source.volumes).map((v) => ({
@@ -294,17 +345,19 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
     (): Record<string, Cloud[]> =>
       Object.fromEntries(Object.entries(source.infra.enabled_clouds).map(([ws, list]) => [ws, list.map((c) => cloudRegistry.fromName(c))])),
   );
-  const kubernetesNodes = lazy(
-    (): Record<string, NodeInfo[]> =>
-      Object.fromEntries(
-        cloneDeep(source.infra.kubernetes_contexts).map((ctx) => [
-          ctx.name,
+  const kubernetesNodes = lazy((): Record<string, NodeInfo[]> => {
+    const use = gpusInUse(clusters(), managedJobs());
+    return Object.fromEntries(
+      cloneDeep(source.infra.kubernetes_contexts).map((ctx) => [
+        ctx.name,
+        withGpuUse(
           ctx.nodes.map(
             (n): NodeInfo => ({
               name: n.name,
               accelerator_type: n.gpu,
               total: { accelerator_count: n.gpus },
-              free: { accelerators_available: n.gpus_free },
+              // Derived below from what is placed on the context; the file's `gpus_free` is not used.
+              free: { accelerators_available: n.gpus },
               ip_address: n.ip,
               cpu_count: n.cpus,
               memory_gb: n.memory_gb,
@@ -313,9 +366,11 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
               taints: [],
             }),
           ),
-        ]),
-      ),
-  );
+          use.get(ctx.name),
+        ),
+      ]),
+    );
+  });
 
   const storage = lazy((): StorageRecord[] =>
     cloneDeep(source.storage)
@@ -344,10 +399,25 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
       }))
       .sort((a, b) => Number(b.pinned) - Number(a.pinned) || (a.name < b.name ? -1 : 1)),
   );
+  // A written provisioning log is re-dated to its cluster's launch: no date from its author's day.
   const provisionLogs = lazy(
-    () => new Map(source.clusters.filter((c) => c.provision_log).map((c) => [c.name, texts[c.provision_log!] ?? ''])),
+    () =>
+      new Map([
+        ...source.clusters
+          .filter((c) => c.provision_log)
+          .map((c): [string, string] => [c.name, redate(texts[c.provision_log!] ?? '', ago(c.launched))]),
+        ...(living()?.provisionLogs ?? []),
+      ]),
   );
-  const clusterEvents = lazy(() => new Map(clusters().map((c) => [c.name, fixtureClusterEvents(c)])));
+  const clusterEvents = lazy(
+    () =>
+      new Map([
+        ...clusters()
+          .slice(0, source.clusters.length)
+          .map((c): [string, ClusterEvent[]] => [c.name, fixtureClusterEvents(c)]),
+        ...(living()?.clusterEvents ?? []),
+      ]),
+  );
 
   const current = source.users.current_user;
   return lazySections<World>({
@@ -369,5 +439,6 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs): World {
     serverConfig: () => cloneDeep(source.serverConfig),
     provisionLogs,
     clusterEvents,
+    fingerprint: () => ({ fixtures: fixturesHash, seed: source.activity?.seed ?? 0, t: now }),
   });
 }

@@ -26,7 +26,7 @@ export function createWorldCache(fixtures: FixtureSource): WorldCache {
       const k = key();
       if (built?.key !== k) {
         const source = fixtures.current();
-        built = { key: k, world: buildWorld(source, demoNow()) };
+        built = { key: k, world: buildWorld(source, demoNow(), source.contentHash) };
       }
       return built.world;
     },

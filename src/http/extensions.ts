@@ -3,6 +3,7 @@
  * before any endpoint code, and a way to name visitors. The plumbing reads them from its AppContext,
  * which the app fills from `appExtensions` (src/appExtensions.ts), so nothing here points up to the app.
  */
+import type { HealthResponse } from '../api/wireTypes';
 import type { HttpError } from '../errors';
 import type { Viewer } from '../requests/requestRecord';
 import type { HttpCall, HttpReply } from './httpCall';
@@ -36,4 +37,8 @@ export interface RequestExtensions {
   requestHooks: readonly RequestHook[];
   /** Names who is asking when the app itself cannot (demo visitors); null: the caller's user decides. */
   identifyVisitor: (args: { call: HttpCall; address: string }) => Viewer | null;
+  /** How long a log follow lasts when `SKYPILOT_LOG_FOLLOW_MAX_SECONDS` is unset: 0 (none) on the nightly. */
+  logFollowSeconds: number;
+  /** Fields an extension adds to `/api/health` (the demo's world fingerprint). */
+  healthFields: () => Partial<HealthResponse>;
 }

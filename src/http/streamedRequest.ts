@@ -16,6 +16,8 @@ import type { AppContext } from './appContext';
 import type { Endpoint } from './endpoint';
 import { resolveCaller } from './caller';
 import type { HttpCall } from './httpCall';
+import { clientAddress } from './clientAddress';
+import { admitFollow, type Followable, followLog, parseFollowLimits } from './logFollow';
 import { startTextStream } from './streamText';
 import { parseInput } from './validate';
 
@@ -23,6 +25,8 @@ export interface StreamedOutput {
   text: string;
   /** The request's return value. */
   result: unknown;
+  /** When the caller asked to follow and the log may still grow: how to read it again. */
+  follow?: Followable;
 }
 
 export async function streamAsRequest(
@@ -33,8 +37,27 @@ export async function streamAsRequest(
     name: string;
     clusterName?: string | null;
     envVars?: Record<string, unknown> | null;
+    /** The caller asked to follow the log (`follow: true`). */
+    follow?: boolean;
     produce: () => Promise<StreamedOutput>;
   },
+): Promise<void> {
+  const limits = parseFollowLimits(process.env, app.extensions.logFollowSeconds);
+  // Refused before anything is stored or streamed: a typed 429 the client can show.
+  const release = options.follow && limits.maxSeconds > 0 ? admitFollow(clientAddress(call.raw, app.trustProxy), limits) : null;
+  try {
+    await streamOutput(call, app, res, options, release ? limits.maxSeconds : 0);
+  } finally {
+    release?.();
+  }
+}
+
+async function streamOutput(
+  call: HttpCall,
+  app: AppContext,
+  res: ServerResponse,
+  options: { name: string; clusterName?: string | null; envVars?: Record<string, unknown> | null; produce: () => Promise<StreamedOutput> },
+  followSeconds: number,
 ): Promise<void> {
   const caller = await resolveCaller(call, app, options.envVars ?? null);
   const { record } = await app.store.create(
@@ -61,13 +84,23 @@ export async function streamAsRequest(
   // The result is known before the first byte: the request finishes now, and the stream ends with its
   // last slice, so a reader sees the end as soon as the text (a page that aborts a stream it no
   // longer needs finds it over more often), and a reader that leaves early leaves nothing running.
+  // Unless the caller follows a log that may still grow: then the result is the job's exit code as
+  // the follow ends, and the request finishes then.
+  const following = output?.follow && followSeconds > 0 ? output.follow : null;
   if (output) {
     // Kept as the request's log too, so `sky api logs <id>` replays it (bounded by the store's cap).
     app.store.appendLog(record, output.text);
-    await app.store.finish(record, 'SUCCEEDED', JSON.stringify(output.result ?? null), null);
+    if (!following) await app.store.finish(record, 'SUCCEEDED', JSON.stringify(output.result ?? null), null);
   }
   startTextStream(res, { [HEADERS.requestId]: record.requestId, [HEADERS.genericRequestId]: record.requestId });
-  await endWhileOpen(res, output?.text ?? '');
+  if (!output || !following) {
+    await endWhileOpen(res, output?.text ?? '');
+    return;
+  }
+  const open = await endWhileOpen(res, output.text, false);
+  const result = open ? await followLog(res, following, followSeconds, output.result) : output.result;
+  await app.store.finish(record, 'SUCCEEDED', JSON.stringify(result ?? null), null);
+  res.end();
 }
 
 /** Slice of a streamed answer handed to the socket at a time. */
@@ -75,11 +108,12 @@ const SLICE_CHARS = 64 * 1024;
 
 /**
  * Writes `text` a slice at a time, each once the socket has taken the last, the last one with the
- * end of the answer, and stops as soon as the client is gone: the official dashboard aborts one of
- * the two log streams each cluster page opens, and an abandoned stream should cost nothing more (no
+ * end of the answer (unless `finish` is false: a follow goes on writing; then: whether the client is
+ * still there), and stops as soon as the client is gone: the official dashboard aborts one of the
+ * two log streams each cluster page opens, and an abandoned stream should cost nothing more (no
  * megabytes queued for a closed socket, no wait left pending). Slices never split a surrogate pair.
  */
-async function endWhileOpen(res: ServerResponse, text: string): Promise<void> {
+async function endWhileOpen(res: ServerResponse, text: string, finish = true): Promise<boolean> {
   let closed = res.destroyed;
   const onClose = () => {
     closed = true;
@@ -91,10 +125,14 @@ async function endWhileOpen(res: ServerResponse, text: string): Promise<void> {
       if (end < text.length && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end += 1;
       const slice = text.slice(at, end);
       at = end;
-      if (at === text.length) return void res.end(slice);
+      if (at === text.length && finish) {
+        res.end(slice);
+        return true;
+      }
       if (!res.write(slice) && !closed) await drainedOrClosed(res);
     }
-    res.end();
+    if (finish) res.end();
+    return !closed;
   } finally {
     res.off('close', onClose);
   }
@@ -138,6 +176,7 @@ export function streamedRequestEndpoint<S extends z.ZodType>(
         name: spec.name,
         clusterName: spec.clusterName?.(body) ?? null,
         envVars: (body as { env_vars?: Record<string, unknown> | null }).env_vars,
+        follow: (body as { follow?: boolean | null }).follow === true,
         produce: () => spec.produce(body),
       });
     },

@@ -181,7 +181,8 @@ export async function jobLog(input: {
   cluster_name: string;
   job_id?: number | null;
   tail?: number | null;
-}): Promise<{ text: string; result: JobExitCode }> {
+  follow?: boolean | null;
+}): Promise<{ text: string; result: JobExitCode; follow?: LogFollow }> {
   await requireUpCluster(input.cluster_name, 'tailing logs');
   const jobs = await globalUserState.getClusterJobs(input.cluster_name);
   const job = input.job_id == null ? jobs[0] : jobs.find((j) => j.jobId === input.job_id);
@@ -189,7 +190,22 @@ export async function jobLog(input: {
   if (!job || log == null) {
     throw new SkyPilotError('JobNotFoundError', `Job ${input.job_id ?? '(latest)'} not found on cluster '${input.cluster_name}'.`);
   }
-  return { text: tailLines(log, input.tail ?? 0), result: clusterJobExitCode(job.status) };
+  const text = tailLines(log, input.tail ?? 0);
+  if (!input.follow || !isActiveClusterJob(job.status)) return { text, result: clusterJobExitCode(job.status) };
+  // Read again on each tick: the same job, by id, until it is no longer active.
+  const poll = async () => {
+    const now = (await globalUserState.getClusterJobs(input.cluster_name)).find((j) => j.jobId === job.jobId);
+    const grown = (await globalUserState.getClusterJobLog(input.cluster_name, job.jobId)) ?? '';
+    const status = now?.status ?? 'CANCELLED';
+    return { text: grown, done: !isActiveClusterJob(status), result: clusterJobExitCode(status) };
+  };
+  return { text, result: clusterJobExitCode(job.status), follow: { sent: log.length, poll } };
+}
+
+/** A log the caller follows: how much of it was sent, and how to read it again (http/logFollow.ts). */
+export interface LogFollow {
+  sent: number;
+  poll: () => Promise<{ text: string; done: boolean; result: JobExitCode }>;
 }
 
 export interface CancelInput {

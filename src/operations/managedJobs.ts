@@ -11,6 +11,7 @@ import { mapInSlices } from '../state/mapInSlices';
 import type { ManagedJobPage } from '../state/records';
 import { isTerminalManagedJob, type JobExitCode, managedJobExitCode, type ManagedJobStatus } from '../vocab/statuses';
 import { tailLines } from '../common/tailLines';
+import type { LogFollow } from './clusters';
 import { controllerLog } from './jobEvents';
 import { managedJobFolder } from './logFolders';
 import type { OpContext } from './opContext';
@@ -96,8 +97,9 @@ export async function jobLog(input: {
   name?: string | null;
   job_id?: number | null;
   tail?: number | null;
+  follow?: boolean | null;
   controller?: boolean | null;
-}): Promise<{ text: string; result: JobExitCode }> {
+}): Promise<{ text: string; result: JobExitCode; follow?: LogFollow }> {
   const { jobs } = await managedJobsState.getJobs(
     input.job_id != null ? { jobIds: [input.job_id] } : input.name ? { nameMatch: input.name } : { limit: 1 },
   );
@@ -108,8 +110,17 @@ export async function jobLog(input: {
   }
   if (input.controller) return { text: tailLines(controllerLog(job), input.tail ?? 0), result: managedJobExitCode(job.status) };
   const log = (await managedJobsState.getJobLog(job.jobId)) ?? '';
-  const footer = isTerminalManagedJob(job.status) ? `\nJob ${job.jobId} ${job.status}.\n` : '';
-  return { text: tailLines(log, input.tail ?? 0) + footer, result: managedJobExitCode(job.status) };
+  const footer = (status: ManagedJobStatus) => (isTerminalManagedJob(status) ? `\nJob ${job.jobId} ${status}.\n` : '');
+  const text = tailLines(log, input.tail ?? 0) + footer(job.status);
+  if (!input.follow || isTerminalManagedJob(job.status)) return { text, result: managedJobExitCode(job.status) };
+  // Read again on each tick until the job ends; the footer comes once, with its last lines.
+  const poll = async () => {
+    const now = (await managedJobsState.getJobs({ jobIds: [job.jobId] })).jobs[0];
+    const status = now?.status ?? 'CANCELLED';
+    const grown = ((await managedJobsState.getJobLog(job.jobId)) ?? '') + footer(status);
+    return { text: grown, done: isTerminalManagedJob(status), result: managedJobExitCode(status) };
+  };
+  return { text, result: managedJobExitCode(job.status), follow: { sent: log.length, poll } };
 }
 
 /** Where a managed job's logs are on the server (`sky jobs logs -s`, the dashboard's download). */

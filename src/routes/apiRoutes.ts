@@ -70,6 +70,7 @@ export const apiEndpoints: Endpoint[] = [
         external_proxy_auth_enabled: app.authUserHeader !== null,
         // For `sky api stop` on this machine only: nobody else (a proxied demo visitor) needs it.
         ...(isLocalDirectCaller(call.raw) ? { pid: process.pid } : {}),
+        ...app.extensions.healthFields(),
       };
       return { status: 200, json: body };
     },

@@ -9,7 +9,7 @@ import { stableAddresses } from '../operations/clusters';
 import type { ClusterEvent, ClusterHistoryRecord, ClusterJob, ClusterRecord, ManagedJob } from '../state/records';
 import { isActiveClusterJob, isTerminalManagedJob } from '../vocab/statuses';
 import { lazy, lazySections } from '../demo/lazySections';
-import { historyOf, type World } from '../demo/world';
+import { historyOf, nodesInUse, type World } from '../demo/world';
 import { launchedClusterRecord, launchedJob, taskSummary } from './launchedCluster';
 import { type ClusterOverride, fold, type LaunchChange, type Overlay } from './overlay';
 import type { LaunchSpec } from './sessionSettings';
@@ -114,10 +114,21 @@ export function sessionWorld(base: World, changes: readonly Change[], now: numbe
     const logs = new Map(base.clusterJobLogs);
     const jobs: ClusterJob[] = [];
     const liveNames = new Set(clusters().map((c) => c.name));
+    // A shared cluster this visitor stopped: the shared world's jobs go on without it, so jobs
+    // submitted after its first stop are not its, and those still active then were cancelled by it.
+    const stoppedAt = new Map(
+      live().flatMap((l) => {
+        const at = l.launch ? undefined : l.story?.transitions.find((t) => t.to === 'STOPPED')?.at;
+        return at === undefined ? [] : [[l.record.name, at] as const];
+      }),
+    );
     for (const j of base.clusterJobs) {
       if (!liveNames.has(j.clusterName) || overlay.launched.has(j.clusterName) || overlay.clearedFixtureJobs.has(j.clusterName)) continue;
-      const cancelledAt = overlay.cancelledJobs.get(`${j.clusterName}/${j.jobId}`);
-      if (cancelledAt === undefined || !isActiveClusterJob(j.status)) {
+      const stop = stoppedAt.get(j.clusterName);
+      if (stop !== undefined && j.submittedAt > stop) continue;
+      const stopCancelled = stop !== undefined && (j.endAt === null || j.endAt > stop);
+      const cancelledAt = stopCancelled ? stop : overlay.cancelledJobs.get(`${j.clusterName}/${j.jobId}`);
+      if (cancelledAt === undefined || (!stopCancelled && !isActiveClusterJob(j.status))) {
         jobs.push(j);
         continue;
       }
@@ -233,11 +244,13 @@ export function sessionWorld(base: World, changes: readonly Change[], now: numbe
     volumes: () => (overlay.deletedVolumes.size ? base.volumes.filter((v) => !overlay.deletedVolumes.has(v.name)) : base.volumes),
     workspaces,
     enabledClouds: () => base.enabledClouds,
-    kubernetesNodes: () => base.kubernetesNodes,
+    // Derived from this session's clusters and jobs: a cluster the visitor stopped frees its GPUs.
+    kubernetesNodes: () => nodesInUse(base.kubernetesNodes, clusters(), managedJobsAndLogs().jobs),
     storage: () => base.storage,
     recipes: () => base.recipes,
     serverConfig: () => base.serverConfig,
     provisionLogs,
     clusterEvents,
+    fingerprint: () => base.fingerprint,
   });
 }

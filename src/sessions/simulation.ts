@@ -4,7 +4,6 @@
  * shows one more line every `line_seconds`. So thousands of sessions cost nothing while nobody
  * looks, and every replica derives the same answer from the same changes.
  */
-import dayjs from 'dayjs';
 import type { ClusterJobStatus, ClusterStatus } from '../vocab/statuses';
 
 export interface Transition {
@@ -72,45 +71,8 @@ export function upTime(story: ClusterStory, provisioningAt: number): number | nu
   return up && !before ? up.at : null;
 }
 
-export interface ProvisionTarget {
-  name: string;
-  nameOnCloud: string;
-  cloud: string;
-  region: string | null;
-  instanceType: string;
-  nodes: number;
-  headIp: string;
-}
-
-const PROVISION_LINES: [number, string, (t: ProvisionTarget, why: 'start' | 'launch') => string][] = [
-  [
-    0,
-    'provisioner.py:82',
-    (t, why) =>
-      why === 'launch'
-        ? `Launching on ${t.cloud} ${t.region ?? ''} (${t.nodes}x ${t.instanceType}) for cluster ${t.name}`
-        : `Starting cluster ${t.name}: resuming ${t.nodes} stopped instance(s) on ${t.cloud} ${t.region ?? ''}`,
-  ],
-  [0.1, 'provisioner.py:93', (t, why) => `${why === 'launch' ? 'Creating' : 'Resuming'} ${t.nodes} instance(s) for ${t.nameOnCloud}`],
-  [0.35, 'instance.py:214', (t) => `Instance(s) of ${t.nameOnCloud} are RUNNING (head ${t.headIp})`],
-  [0.55, 'provisioner.py:301', (t) => `Waiting for SSH on ${t.nodes} node(s)`],
-  [0.75, 'provisioner.py:470', (t) => `Installing the SkyPilot runtime on ${t.nodes} node(s)`],
-  [1, 'provisioner.py:640', (t) => `Cluster ${t.name} is up: ${t.nodes}x ${t.cloud}(${t.instanceType})`],
-];
-
-/** The provisioning log as far as it has got at `now` (the last line once the cluster is up). */
-export function provisionLog(
-  target: ProvisionTarget,
-  step: { why: 'start' | 'launch'; at: number; seconds: number },
-  now: number,
-  interruptedAt: number | null,
-): string {
-  const until = Math.min(now, interruptedAt ?? Infinity);
-  return PROVISION_LINES.map(([fraction, where, text]) => [step.at + fraction * step.seconds, where, text] as const)
-    .filter(([at]) => at <= until)
-    .map(([at, where, text]) => `I ${dayjs.unix(Math.floor(at)).format('MM-DD HH:mm:ss')} ${where}] ${text(target, step.why)}\n`)
-    .join('');
-}
+// The provisioning log is the living world's too (its clusters launch): one body, in living/.
+export { provisionLog } from '../living/provisionLog';
 
 export interface JobTimeline {
   status: ClusterJobStatus;

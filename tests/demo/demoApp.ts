@@ -41,6 +41,16 @@ export function copyFixtures(): string {
   return dir;
 }
 
+/**
+ * A copy of the fixtures without activity.yaml: the still world, for tests of how fixture entries
+ * become records (the living world adds runs whose number depends on the instant).
+ */
+export function stillFixtures(): string {
+  const dir = copyFixtures();
+  fs.rmSync(path.join(dir, 'activity.yaml'));
+  return dir;
+}
+
 /** Every write fake that was called, as `seam.fn` names. */
 export function calledWrites(demo: DemoInstallation): string[] {
   return demo.refused.filter((name) => {

@@ -13,7 +13,7 @@ import { stateQueries } from '../../src/state/stateQueries';
 import { globalUserState } from '../../src/state/globalUserState';
 import { managedJobsState } from '../../src/state/managedJobsState';
 import { Resources } from '../../src/state/resources';
-import { type DemoApp, PINNED_NOW, startDemoApp } from './demoApp';
+import { type DemoApp, PINNED_NOW, startDemoApp, stillFixtures } from './demoApp';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sky-home-'));
 const savedHome = process.env.HOME;
@@ -22,7 +22,7 @@ let demo: DemoApp;
 beforeAll(async () => {
   process.env.HOME = home;
   process.env.SKYPILOT_NOW = PINNED_NOW;
-  demo = await startDemoApp();
+  demo = await startDemoApp({ fixturesDir: stillFixtures() });
 });
 afterAll(async () => {
   await demo.close();

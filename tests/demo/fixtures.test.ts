@@ -77,6 +77,40 @@ describe('fixture validation', () => {
       'provision_log: logs/provision/none.log',
       /^clusters\.yaml: \[2\]\.provision_log: file 'logs\/provision\/none\.log' does not exist/,
     ],
+    ['activity.yaml', '    every: 20m', '    every: 7m', /^activity\.yaml: managed_jobs\[0\]\.every: must divide the cycle/],
+    [
+      'activity.yaml',
+      '    running: [15m, 45m]',
+      '    running: [45m, 15m]',
+      /^activity\.yaml: managed_jobs\[0\]\.running: the first duration/,
+    ],
+    [
+      'activity.yaml',
+      '    pending: [20s, 2m]',
+      '    pending: [20s, soon]',
+      /^activity\.yaml: managed_jobs\[0\]\.pending.*expected a duration/,
+    ],
+    ['activity.yaml', '    preemption: 0.35', '    preemption: 1.5', /^activity\.yaml: managed_jobs\[0\]\.preemption: /],
+    ['activity.yaml', 'users: [bob@skypilot.co]', 'users: [zed@skypilot.co]', /^activity\.yaml: clusters\[1\]\.users\[0\]: unknown user/],
+    [
+      'activity.yaml',
+      '    cluster: inference-cluster',
+      '    cluster: nebius-k8s',
+      /^activity\.yaml: cluster_jobs\[0\]\.cluster: 'nebius-k8s' is STOPPED/,
+    ],
+    [
+      'activity.yaml',
+      'log: logs/live/rlhf.log',
+      'log: logs/live/none.log',
+      /^activity\.yaml: managed_jobs\[3\]\.log: file 'logs\/live\/none\.log' does not exist/,
+    ],
+    ['activity.yaml', 'instance_type: 8CPU--32GB--L40S:1', 'instance_type: 8CPU-32GB', /^activity\.yaml: clusters\[0\]\.instance_type: /],
+    [
+      'activity.yaml',
+      '    outcomes: { SUCCEEDED: 0.9, CANCELLED: 0.1 }',
+      '    outcomes: { SUCCEEDED: 0 }',
+      /^activity\.yaml: managed_jobs\[2\]\.outcomes: at least one outcome/,
+    ],
   ])('%s: "%s" -> "%s" is reported with the file and field', (file, from, to, message) => {
     const dir = copyFixtures();
     edit(dir, file, from, to);
@@ -103,6 +137,27 @@ describe('hot reload', () => {
 
       edit(dir, 'clusters.yaml', 'status: SLEEPING', 'status: STOPPED');
       expect((await stateQueries.getClusterFromName('lambda-k8s'))!.status).toBe('STOPPED');
+    } finally {
+      demo.restore();
+    }
+  });
+
+  it('reloads activity.yaml too: a new seed is a new world, a bad edit keeps the last good one', () => {
+    const dir = copyFixtures();
+    const logged: string[] = [];
+    const demo = installDemo({ fixturesDir: dir, reloadMs: 0, log: (line) => logged.push(line) });
+    try {
+      const first = demo.world.current().fingerprint;
+      expect(first.seed).toBe(17);
+      edit(dir, 'activity.yaml', 'seed: 17', 'seed: 18');
+      const second = demo.world.current().fingerprint;
+      expect(second.seed).toBe(18);
+      expect(second.fixtures).not.toBe(first.fixtures);
+      edit(dir, 'activity.yaml', '    every: 20m', '    every: 7m');
+      expect(demo.world.current().fingerprint).toMatchObject({ seed: second.seed, fixtures: second.fixtures });
+      expect(logged.join('\n')).toMatch(/still serving the last good world: activity\.yaml: managed_jobs\[0\]\.every/);
+      fs.rmSync(path.join(dir, 'activity.yaml'));
+      expect(demo.world.current().fingerprint.seed).toBe(0); // no activity: the world holds still
     } finally {
       demo.restore();
     }

@@ -23,7 +23,7 @@ const scheduledCalls: Scheduled[] = [
     '/status',
     { ...ENV, cluster_names: null, all_users: true, include_credentials: false, include_handle: false, summary_response: true },
     (rows) => {
-      expect(rows).toHaveLength(5);
+      expect(rows.length).toBeGreaterThanOrEqual(5); // clusters.yaml's five, and any activity.yaml launched
       for (const r of rows) {
         expect(Number.isInteger(r.launched_at)).toBe(true);
         expect(typeof r.cloud).toBe('string');
@@ -60,8 +60,9 @@ const scheduledCalls: Scheduled[] = [
     '/jobs/queue/v2',
     { all_users: true, verbose: true, skip_finished: false, page: 1, limit: 10, fields: ['job_id', 'status', 'user_name'] },
     (v) => {
-      expect(v.total).toBe(7);
-      expect(v.total_no_filter).toBe(7);
+      // managed_jobs.yaml's seven, and the runs of activity.yaml's streams.
+      expect(v.total).toBeGreaterThan(7);
+      expect(v.total_no_filter).toBe(v.total);
       expect(Object.keys(v.status_counts).length).toBeGreaterThan(5);
     },
   ],
@@ -102,19 +103,24 @@ const scheduledCalls: Scheduled[] = [
     'post',
     '/kubernetes_node_info',
     { context: 'lambda-k8s-ctx' },
-    (v) =>
-      expect(v.node_info_dict['lambda-gpu-node-5']).toMatchObject({
-        accelerator_type: 'H100',
-        total: { accelerator_count: 8 },
-        free: { accelerators_available: 7 },
-      }),
+    (v) => {
+      // Free GPUs are derived from what runs there: the fixtures' own use leaves 7 of node 5, and
+      // activity.yaml's runs on the context take more of them at times.
+      expect(v.node_info_dict['lambda-gpu-node-5']).toMatchObject({ accelerator_type: 'H100', total: { accelerator_count: 8 } });
+      expect(v.node_info_dict['lambda-gpu-node-5'].free.accelerators_available).toBeLessThanOrEqual(7);
+    },
   ],
   [
     'post',
     '/realtime_kubernetes_gpu_availability',
     { context: 'nebius-mk8s-ctx' },
-    // Requestable quantities as upstream's catalog lists them: powers of two up to a node's count.
-    (v) => expect(v[0][1]).toContainEqual(['H200', [1, 2, 4, 8], 16, 8]),
+    // Requestable quantities as upstream's catalog lists them: powers of two up to a node's count; free
+    // GPUs are derived from what runs there (the recovering spot job of managed_jobs.yaml holds 8).
+    (v) => {
+      const h200 = (v[0][1] as [string, number[], number, number][]).find(([gpu]) => gpu === 'H200')!;
+      expect(h200.slice(0, 3)).toEqual(['H200', [1, 2, 4, 8], 16]);
+      expect(h200[3]).toBeLessThanOrEqual(8);
+    },
   ],
   ['post', '/slurm_gpu_availability', {}, (v) => expect(v).toEqual([])],
   ['post', '/slurm_node_info', {}, (v) => expect(v).toEqual([])],

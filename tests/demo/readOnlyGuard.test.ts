@@ -225,7 +225,7 @@ describe('read-only guard', () => {
     const result = await request(demo.app).get(`/api/get?request_id=${id}`);
     expect(result.status).toBe(200);
     const rows = JSON.parse(result.body.return_value) as { name: string; credentials?: unknown }[];
-    expect(rows).toHaveLength(5);
+    expect(rows.length).toBeGreaterThanOrEqual(5); // the five of clusters.yaml, and any launched by activity.yaml
     for (const row of rows) expect(row.credentials ?? null).toBeNull();
   });
 });

@@ -112,11 +112,14 @@ describe('sky on the demo', () => {
   it('status -u --json gives the records', async () => {
     const { code, out } = await sky('status', '-u', '--json');
     expect(code).toBe(0);
+    // clusters.yaml's five, and at this pinned instant two stopped runs of activity.yaml's sweep-box.
     expect((JSON.parse(out.join('\n')) as { name: string }[]).map((r) => r.name).sort()).toEqual([
       'dev-cluster-alice',
       'inference-cluster',
       'lambda-k8s',
       'nebius-k8s',
+      'sweep-box-1300',
+      'sweep-box-1301',
       'training-multinode-1',
     ]);
   });

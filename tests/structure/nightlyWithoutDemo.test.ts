@@ -69,9 +69,11 @@ beforeAll(() => {
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   fs.rmSync(path.join(dir, 'src', 'demo'), { recursive: true });
   fs.rmSync(path.join(dir, 'src', 'sessions'), { recursive: true });
+  fs.rmSync(path.join(dir, 'src', 'living'), { recursive: true }); // the demo's living world goes with it
   // Tests of the demo go with it: every test file that imports, directly or through helpers, what is gone.
   removeDependents(path.join(dir, 'tests'), path.join(dir, 'src', 'demo'));
   removeDependents(path.join(dir, 'tests'), path.join(dir, 'src', 'sessions'));
+  removeDependents(path.join(dir, 'tests'), path.join(dir, 'src', 'living'));
 });
 afterAll(() => removeDir(dir));
 
@@ -92,6 +94,10 @@ describe('the nightly without src/demo', () => {
 
   it('nothing outside src/demo imports it but the sessions on top of it', () => {
     expect(importersOf('demo').filter((f) => !inside(f, 'demo') && !inside(f, 'sessions'))).toEqual([]);
+  });
+
+  it("nothing but the demo and its sessions imports src/living, the demo's living world", () => {
+    expect(importersOf('living').filter((f) => !inside(f, 'living') && !inside(f, 'demo') && !inside(f, 'sessions'))).toEqual([]);
   });
 
   it('nothing outside src/sessions imports it: the demo stands without its sessions', () => {

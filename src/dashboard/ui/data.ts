@@ -82,8 +82,9 @@ export async function fetchClusterJobs(clusterName: string): Promise<ClusterJobR
   return Array.isArray(list) ? list : [];
 }
 
+// follow: the log view grows while the job runs (where the server follows: the moving demo).
 export const streamClusterLog = (clusterName: string, jobId: number, onChunk: (t: string) => void, signal: AbortSignal) =>
-  streamText('/logs', { cluster_name: clusterName, job_id: jobId, follow: false, tail: 10000 }, onChunk, signal);
+  streamText('/logs', { cluster_name: clusterName, job_id: jobId, follow: true, tail: 10000 }, onChunk, signal);
 
 export interface JobsResult {
   jobs: ManagedJob[];
@@ -144,7 +145,7 @@ export async function fetchManagedJobsPage(query: JobsPageQuery): Promise<JobsPa
 }
 
 export const streamManagedJobLog = (jobId: number, onChunk: (t: string) => void, signal: AbortSignal) =>
-  streamText('/jobs/logs', { controller: false, follow: false, job_id: jobId, tail: 5000 }, onChunk, signal);
+  streamText('/jobs/logs', { controller: false, follow: true, job_id: jobId, tail: 5000 }, onChunk, signal);
 
 export async function fetchEnabledClouds(workspaces: string[]): Promise<Record<string, string[]>> {
   const q = encodeURIComponent(workspaces.join(','));

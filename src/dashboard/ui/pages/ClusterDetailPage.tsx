@@ -3,7 +3,7 @@
  * Calls: POST /status {cluster_names: [name], all_users: true, include_credentials: false,
  *        include_handle: false, summary_response: false};
  *        POST /queue {cluster_name, skip_finished: false, all_users: true} (skipped while STOPPED);
- *        POST /logs {cluster_name, job_id, follow: false, tail: 10000} (streamed text) for the chosen job;
+ *        POST /logs {cluster_name, job_id, follow: true, tail: 10000} (streamed text) for the chosen job;
  *        buttons: POST /stop, /start, /down {cluster_name}.
  * On the sandbox demo, while the cluster is INIT or a job is unfinished, the page and the open log
  * refresh every 2 s (while the tab is visible), so a start or a launch is seen going INIT -> UP and

@@ -1,7 +1,7 @@
 /**
  * Managed job detail: /dashboard/jobs/<id>.
  * Calls: POST /jobs/queue/v2 {all_users: true, verbose: true, skip_finished: false, job_ids: ["<id>"]};
- *        POST /jobs/logs {controller: false, follow: false, job_id: <int>, tail: 5000} (streamed text);
+ *        POST /jobs/logs {controller: false, follow: true, job_id: <int>, tail: 5000} (streamed text);
  *        Cancel button: POST /jobs/cancel {job_ids: [<int>]}.
  * Test hooks: data-testid="managed-job-detail", "task-row" (one per task, data-key = task id),
  *             "action-cancel", "log-viewer", "log-text", "job-not-found", "error-banner", "toast".
