@@ -34,6 +34,7 @@ const POSTGRES_SUITES = [
   'tests/api/routes.test.ts',
   'tests/api/roleMatrix.test.ts',
   'tests/postgres/**/*.test.ts',
+  'tests/e2e/crashDuringWrites.test.ts',
 ];
 
 function postgresReachable() {

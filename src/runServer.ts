@@ -19,6 +19,8 @@ import {
 } from './requests/requestStore';
 import { ConfigError, parseServerConfig, type ServerConfig } from './serverConfig';
 import { globalUserState } from './state/globalUserState';
+import { requestEffects } from './state/requestEffects';
+import { stateStore } from './state/stateStore';
 
 /** After the drain, how long answers still being written (results of finished requests) may take. */
 const ANSWERS_GRACE_MS = 2000;
@@ -76,6 +78,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     throw state.status === 'rejected' ? state.reason : (opened as PromiseRejectedResult).reason;
   }
   const requests = opened.value;
+  // What a request interrupted by a crash did is read from the state, where it was recorded with the
+  // change; a state that opened no store (the demo's fake world) records nothing, and is not asked.
+  if (stateStore.openedTarget() !== null) requests.effects = requestEffects;
   // Loaded only when asked for: prom-client and pino cost start-up time nobody else should pay.
   const metrics: Metrics | null = config.metrics
     ? new (await import('./observability/metrics')).Metrics({
@@ -119,7 +124,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     log: (line) => console.log(line),
   });
   const interrupted = await janitor.start();
-  if (interrupted) console.log(`[skypilot-ts] marked ${interrupted} interrupted request(s) as FAILED`);
+  if (interrupted)
+    console.log(`[skypilot-ts] marked ${interrupted} interrupted request(s) as FAILED, or SUCCEEDED where their change had committed`);
 
   let stopping: Promise<void> | null = null;
   const stop = (graceMs = 10_000) =>

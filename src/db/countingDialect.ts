@@ -24,6 +24,11 @@ export interface CountingOptions {
   what: string;
   /** Busy statements inside a transaction are retried by the caller (SQLite), and counted there. */
   busyRetriedInTransactions: boolean;
+  /**
+   * What a failed statement is thrown as: PostgreSQL's lock and statement timeouts become the typed
+   * DatabaseBusyError here, for every statement (a read too, not only the writes of `Db.write`).
+   */
+  mapError?: (error: unknown) => unknown;
 }
 
 class CountingConnection implements DatabaseConnection {
@@ -41,7 +46,7 @@ class CountingConnection implements DatabaseConnection {
       const busy = isBusy(error);
       if (!busy) countDbError(this.options.what, 'error');
       else if (!(this.inTransaction && this.options.busyRetriedInTransactions)) countDbError(this.options.what, 'busy');
-      throw error;
+      throw this.options.mapError ? this.options.mapError(error) : error;
     }
   }
 

@@ -40,8 +40,9 @@ const STATEMENT_TIMEOUT_MS = 10_000;
 const RELISTEN_MS = 500;
 
 /**
- * Lock and statement timeouts from PostgreSQL become the same typed 503 as a busy SQLite file.
- * (They were counted, with every other failed statement, by countingDialect.ts.)
+ * Lock and statement timeouts from PostgreSQL become the same typed 503 as a busy SQLite file, for
+ * every statement (countingDialect.ts maps them where it counts them) and for what fails around
+ * them in a transaction (BEGIN, COMMIT).
  */
 function mapPgError(what: string, error: unknown): unknown {
   const code = (error as { code?: string }).code;
@@ -117,7 +118,11 @@ export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<
   }
 
   const kysely = new Kysely<S>({
-    dialect: countingErrors(new PostgresDialect({ pool }), { what: options.what, busyRetriedInTransactions: false }),
+    dialect: countingErrors(new PostgresDialect({ pool }), {
+      what: options.what,
+      busyRetriedInTransactions: false,
+      mapError: (error) => mapPgError(options.what, error),
+    }),
   });
   const events = new EventEmitter();
   events.setMaxListeners(0);

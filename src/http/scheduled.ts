@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import type { OpContext } from './opContext';
 import { registerCaller } from './callerRegistry';
 import { type RequestError, roleOfViewer } from '../requests/requestRecord';
+import { recordingEffects } from '../db/effectScope';
 import { SkyPilotError } from '../errors';
 import { globalUserState } from '../state/globalUserState';
 import { HEADERS } from '../vocab/headers';
@@ -126,7 +127,11 @@ export async function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, 
       // SkyPilot registers every caller it sees, so the users page lists them.
       if (envVars?.SKYPILOT_USER_ID) await registerCaller(caller.identity);
       if (spec.effect === 'write' && clusterName) await assertOwnCluster(clusterName, caller);
-      return spec.run(input, { ...run, caller, requests: { store: app.store, executor: app.executor } });
+      const operation = () => spec.run(input, { ...run, caller, requests: { store: app.store, executor: app.executor } });
+      // A write's changes to the state carry its id, so a crash cannot hide that they happened
+      // (src/state/requestEffects.ts); the caller's registration above is not its change. A read
+      // (even a long one) is never settled as SUCCEEDED without its result.
+      return spec.effect === 'write' ? recordingEffects({ requestId: record.requestId, signal: run.signal }, operation) : operation();
     });
   }
   return requestIdReply(record.requestId);

@@ -10,6 +10,7 @@ import type { Identity } from '../state/currentUser';
 import type { ScheduleType } from '../vocab/statuses';
 import type { RequestError, RequestRecord } from './requestRecord';
 import type { RequestStore } from './requestStore';
+import { RECOVERED_MSG } from './requestsTable';
 import { serializeYielding } from './yieldingJson';
 
 /** What a scheduled operation receives while it runs. */
@@ -171,7 +172,8 @@ export class RequestExecutor {
 
   /**
    * Waits up to `graceMs` for live requests to finish (a clean shutdown); what is still live then is
-   * failed with `ServerRestarted`, marked retryable, so its client can send it again elsewhere.
+   * settled as what it did: SUCCEEDED when its change committed, else failed with `ServerRestarted`,
+   * marked retryable, so its client can send it again elsewhere.
    */
   async drain(graceMs: number): Promise<void> {
     const deadline = Date.now() + graceMs;
@@ -179,18 +181,26 @@ export class RequestExecutor {
       await new Promise((resolve) => {
         setTimeout(resolve, 20);
       });
-    for (const id of [...this.controllers.keys()]) {
-      this.controllers.get(id)?.abort();
+    const left = [...this.controllers.keys()];
+    // Given up first: from here no change of theirs commits (requestEffects.ts), so what the
+    // ledger says next is final.
+    for (const id of left) this.controllers.get(id)?.abort();
+    const committed = await this.store.changesCommitted(left).catch(() => new Set<string>());
+    for (const id of left) {
       const record = await this.store.get(id);
-      if (record) {
-        record.shouldRetry = true;
-        await this.store
-          .finish(record, 'FAILED', 'null', {
-            type: 'ServerRestarted',
-            message: 'The API server stopped before this request finished; retry it.',
-          })
-          .catch(() => {});
+      if (!record) continue;
+      if (committed.has(id)) {
+        record.statusMsg = RECOVERED_MSG;
+        await this.store.finish(record, 'SUCCEEDED', 'null', null).catch(() => {});
+        continue;
       }
+      record.shouldRetry = true;
+      await this.store
+        .finish(record, 'FAILED', 'null', {
+          type: 'ServerRestarted',
+          message: 'The API server stopped before this request finished; retry it.',
+        })
+        .catch(() => {});
     }
   }
 

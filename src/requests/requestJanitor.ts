@@ -4,7 +4,9 @@
  * - finished requests leave the database after their retention (durable: a day; reads: minutes);
  * - past the size bound, the oldest finished requests go, reads first;
  * - this replica heartbeats; unfinished requests of a replica whose lease ran out (it crashed) are
- *   failed by whoever notices, and on start a replica fails its own leftovers from before a restart.
+ *   settled by whoever notices, and on start a replica settles its own leftovers from before a restart:
+ *   SUCCEEDED when their change committed (the state records it with the change), else FAILED and
+ *   retryable (nothing happened).
  */
 import type { RequestStore } from './requestStore';
 
@@ -42,7 +44,7 @@ export class RequestJanitor {
   /** Claims this replica's lease and fails what a previous run of it left unfinished. */
   async start(): Promise<number> {
     await this.store.table.heartbeat(this.store.replicaId, this.startedAt);
-    const failed = await this.store.table.failOrphans([this.store.replicaId], INTERRUPTED);
+    const failed = await this.store.table.failOrphans([this.store.replicaId], INTERRUPTED, (ids) => this.store.changesCommitted(ids));
     const interval = this.options.intervalMs ?? Math.min(5000, (this.leaseSeconds * 1000) / 4);
     this.timer = setInterval(() => {
       void this.pass();
@@ -61,7 +63,7 @@ export class RequestJanitor {
       await table.heartbeat(this.store.replicaId, this.startedAt);
       const expired = (await table.expiredReplicas(this.leaseSeconds)).filter((id) => id !== this.store.replicaId);
       if (expired.length) {
-        const failed = await table.failOrphans(expired, INTERRUPTED);
+        const failed = await table.failOrphans(expired, INTERRUPTED, (ids) => this.store.changesCommitted(ids));
         await table.forgetReplicas(expired);
         if (failed) this.options.log?.(`[skypilot-ts] failed ${failed} request(s) of stopped replica(s) ${expired.join(', ')}`);
       }
@@ -69,6 +71,10 @@ export class RequestJanitor {
       for (let i = 0; i < MAX_BATCHES_PER_PASS; i++) {
         const pruned = await table.prune(now - this.options.durableRetentionSeconds, now - this.options.readRetentionSeconds, PRUNE_BATCH);
         if (pruned < PRUNE_BATCH) break;
+      }
+      // The records of committed changes are kept as long as the requests they vouch for.
+      for (let i = 0; i < MAX_BATCHES_PER_PASS && this.store.effects; i++) {
+        if ((await this.store.effects.prune(now - this.options.durableRetentionSeconds, PRUNE_BATCH)) < PRUNE_BATCH) break;
       }
       for (let i = 0; i < MAX_BATCHES_PER_PASS && (await table.sizeBytes()) > this.options.maxDbBytes; i++) {
         if ((await table.pruneOldest(PRUNE_BATCH)) === 0) break;

@@ -7,7 +7,8 @@
  * - durable requests (writes, long requests) in the database from the moment they are scheduled,
  *   kept `durableRetentionSeconds` after they finish;
  * - reads in memory only, unless `persistReads` (replicas sharing a PostgreSQL store): then in the
- *   database too, without their body, for `readRetentionSeconds`.
+ *   database too, without their body, for `readRetentionSeconds`: stored when accepted (before their
+ *   id is answered, in group commits), and their outcome when finished (in batches).
  * Log lines of durable requests are written behind, in batches.
  *
  * The database has a size bound: past `maxDbBytes`, the oldest finished requests go, reads first.
@@ -82,6 +83,15 @@ export interface NewRequest {
 
 export type FindResult = RequestRecord | 'ambiguous' | null;
 
+/**
+ * Which requests committed a change to the state: recorded by the state store in the change's own
+ * transaction (src/state/requestEffects.ts), set by the server that opens both stores.
+ */
+export interface EffectLedger {
+  applied(ids: readonly string[]): Promise<Set<string>>;
+  prune(before: number, batch: number): Promise<number>;
+}
+
 export class RequestStore {
   readonly memory: MemoryRequests;
   private readonly spill: ResultSpill;
@@ -99,6 +109,8 @@ export class RequestStore {
   private logTimer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: (() => void)[] = [];
   private closed = false;
+  /** Without one (tools, tests of the store alone), no request is known to have changed anything. */
+  effects: EffectLedger | null = null;
 
   private constructor(
     readonly db: Db<RequestsSchema>,
@@ -153,6 +165,11 @@ export class RequestStore {
     this.memory.put(record);
   }
 
+  /** The requests among `ids` whose change committed, so an interrupted one is reported as what it did. */
+  async changesCommitted(ids: readonly string[]): Promise<Set<string>> {
+    return ids.length && this.effects ? this.effects.applied(ids) : new Set();
+  }
+
   /** Subscribes to cancellations published by other replicas. */
   onRemoteCancel(handler: (requestId: string) => void): void {
     this.unsubscribe.push(this.db.subscribe(REQUEST_CANCEL_CHANNEL, handler));
@@ -190,12 +207,46 @@ export class RequestStore {
       shouldRetry: false,
       log: '',
     };
-    // Reads of a shared store are written once, finished, in a batch (finishRead): one write each.
     if (record.durable && !(await this.table.insert(record))) {
       return this.create({ ...input, requestId: freshId(), clientChosen: false }, freshId);
     }
     this.memory.put(record);
+    // A read of a shared store is in the database before its id is answered: if this replica dies
+    // before finishing it, the others find it and answer FAILED (ServerRestarted), never 404.
+    if (!record.durable && this.persistReads) await this.storeAccepted(record);
     return { record, created: true };
+  }
+
+  private readonly acceptedQueue: { record: RequestRecord; stored: () => void }[] = [];
+  private acceptedFlushing = false;
+
+  /**
+   * Group commit: reads accepted while one insert is out go together in the next, so a burst costs
+   * a few statements, not one each. A store that cannot take them is logged, not fatal: the read
+   * still runs here (other replicas would then not find it).
+   */
+  private storeAccepted(record: RequestRecord): Promise<void> {
+    return new Promise((stored) => {
+      this.acceptedQueue.push({ record: { ...record }, stored });
+      if (!this.acceptedFlushing) void this.flushAccepted();
+    });
+  }
+
+  private async flushAccepted(): Promise<void> {
+    this.acceptedFlushing = true;
+    try {
+      while (this.acceptedQueue.length) {
+        const batch = this.acceptedQueue.splice(0, READ_BATCH_MAX);
+        try {
+          await this.table.insertMany(batch.map((b) => b.record));
+        } catch (error) {
+          console.error(`[skypilot-ts] could not store ${batch.length} accepted read(s): ${(error as Error).message}`);
+        }
+        for (const b of batch) b.stored();
+      }
+    } finally {
+      this.acceptedFlushing = false;
+    }
   }
 
   /** The request if `viewer` may see it. Memory first, then the database. */

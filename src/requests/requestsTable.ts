@@ -10,6 +10,10 @@ import type { RequestError, RequestRecord, Viewer } from './requestRecord';
 import type { RequestsSchema, RequestsTable } from './requestsSchema';
 
 const FINISHED = [...FINISHED_REQUEST_STATUSES];
+/** Request ids per statement when orphans are settled. */
+const ORPHANS_PER_STATEMENT = 500;
+/** Why a request whose server stopped is SUCCEEDED: its change was found committed. */
+export const RECOVERED_MSG = 'The API server stopped before recording this result; its change had committed (result not kept).';
 const SUMMARY_COLUMNS = [
   'request_id',
   'name',
@@ -114,31 +118,41 @@ export class RequestsTableOps {
   }
 
   /**
-   * Finished reads of a shared store, written in one statement; ids already there are skipped. On
-   * PostgreSQL the commit does not wait for the WAL to reach the disk: a read's record is worth
+   * Reads of a shared store, written in one statement: accepted ones (PENDING), and finished ones,
+   * which take the place of their accepted row unless it already finished (a cancel from elsewhere).
+   * On PostgreSQL the commit does not wait for the WAL to reach the disk: a read's record is worth
    * minutes and is lost harmlessly in a database crash, while the other replicas' fetches of it wait
    * for this commit (a flush on a busy disk takes hundreds of milliseconds).
    */
   async insertMany(records: RequestRecord[]): Promise<void> {
     if (!records.length) return;
     const rows = records.map(rowFromRecord);
+    const upsert = (db: Kysely<RequestsSchema>) =>
+      db
+        .insertInto('requests')
+        .values(rows)
+        .onConflict((oc) =>
+          oc
+            .column('request_id')
+            .doUpdateSet((eb) => ({
+              status: eb.ref('excluded.status'),
+              return_value: eb.ref('excluded.return_value'),
+              error: eb.ref('excluded.error'),
+              finished_at: eb.ref('excluded.finished_at'),
+              status_msg: eb.ref('excluded.status_msg'),
+              should_retry: eb.ref('excluded.should_retry'),
+              log: eb.ref('excluded.log'),
+            }))
+            .where('requests.status', 'not in', FINISHED),
+        )
+        .execute();
     if (this.store.kind !== 'postgres') {
-      await this.write((db) =>
-        db
-          .insertInto('requests')
-          .values(rows)
-          .onConflict((oc) => oc.column('request_id').doNothing())
-          .execute(),
-      );
+      await this.write(upsert);
       return;
     }
     await this.store.writeTransaction(async (trx) => {
       await sql`SET LOCAL synchronous_commit TO OFF`.execute(trx);
-      await trx
-        .insertInto('requests')
-        .values(rows)
-        .onConflict((oc) => oc.column('request_id').doNothing())
-        .execute();
+      await upsert(trx);
     });
   }
 
@@ -229,18 +243,53 @@ export class RequestsTableOps {
     return (await q.orderBy('created_at', 'desc').limit(query.limit).execute()).map(recordFromRow);
   }
 
-  /** Unfinished requests of replicas that are gone: ours from before a restart, or past their lease. */
-  async failOrphans(replicaIds: string[], error: RequestError): Promise<number> {
+  /**
+   * Unfinished requests of replicas that are gone: ours from before a restart, or past their lease.
+   * Each is reported as what it did: those whose change committed (`applied` says which, from the
+   * record written with the change) SUCCEEDED; the others FAILED with `error`, retryable, since
+   * nothing of theirs happened.
+   */
+  async failOrphans(replicaIds: string[], error: RequestError, applied: (ids: string[]) => Promise<Set<string>>): Promise<number> {
     if (!replicaIds.length) return 0;
-    const result = await this.write((db) =>
-      db
-        .updateTable('requests')
-        .set({ status: 'FAILED', error: JSON.stringify(error), finished_at: Date.now() / 1000 })
-        .where('status', 'in', ['PENDING', 'RUNNING'])
-        .where((eb) => eb.or([eb('replica_id', 'in', replicaIds), eb('replica_id', 'is', null)]))
-        .executeTakeFirst(),
-    );
-    return Number(result.numUpdatedRows);
+    const orphans = await this.db
+      .selectFrom('requests')
+      .select(['request_id', 'durable'])
+      .where('status', 'in', ['PENDING', 'RUNNING'])
+      .where((eb) => eb.or([eb('replica_id', 'in', replicaIds), eb('replica_id', 'is', null)]))
+      .execute();
+    if (!orphans.length) return 0;
+    const done = await applied(orphans.filter((o) => o.durable === 1).map((o) => o.request_id));
+    const now = Date.now() / 1000;
+    let changed = 0;
+    for (let i = 0; i < orphans.length; i += ORPHANS_PER_STATEMENT) {
+      const ids = orphans.slice(i, i + ORPHANS_PER_STATEMENT).map((o) => o.request_id);
+      const succeeded = ids.filter((id) => done.has(id));
+      const failed = ids.filter((id) => !done.has(id));
+      const result = await this.write(async (db) => {
+        let n = 0n;
+        if (succeeded.length) {
+          const r = await db
+            .updateTable('requests')
+            .set({ status: 'SUCCEEDED', return_value: 'null', error: 'null', finished_at: now, status_msg: RECOVERED_MSG })
+            .where('request_id', 'in', succeeded)
+            .where('status', 'in', ['PENDING', 'RUNNING'])
+            .executeTakeFirst();
+          n += r.numUpdatedRows;
+        }
+        if (failed.length) {
+          const r = await db
+            .updateTable('requests')
+            .set({ status: 'FAILED', error: JSON.stringify(error), finished_at: now, should_retry: 1 })
+            .where('request_id', 'in', failed)
+            .where('status', 'in', ['PENDING', 'RUNNING'])
+            .executeTakeFirst();
+          n += r.numUpdatedRows;
+        }
+        return n;
+      });
+      changed += Number(result);
+    }
+    return changed;
   }
 
   /** Deletes finished requests older than their retention; at most `batch` rows a call. */

@@ -5,6 +5,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../db/database';
+import { recordingEffect } from './requestEffects';
 import type { StateSchema } from './stateSchema';
 
 export interface StateContext {
@@ -18,6 +19,10 @@ export interface StateContext {
 export function stateContextOf(open: () => Promise<Db<StateSchema>>): StateContext {
   return {
     read: async () => (await open()).kysely,
-    write: async (work) => (await open()).writeTransaction(work),
+    // A durable request's change carries its record (requestEffects.ts); the scope is read now, at the call.
+    write: (work) => {
+      const recorded = recordingEffect(work);
+      return open().then((db) => db.writeTransaction(recorded));
+    },
   };
 }

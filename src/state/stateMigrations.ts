@@ -249,6 +249,19 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
     },
   },
   MANAGED_JOB_TASKS_MIGRATION,
+  {
+    version: 9,
+    name: 'request effects: which requests committed a change',
+    async up(db) {
+      // Written in the same transaction as the change itself (requestEffects.ts).
+      await createTable(db, 'request_effects', {
+        request_id: 'text primary key',
+        recorded_at: 'double precision not null',
+      }).execute();
+      // The janitor's pruning finds old records by time.
+      await db.schema.createIndex('request_effects_by_time').ifNotExists().on('request_effects').column('recorded_at').execute();
+    },
+  },
 ];
 
 /** How the state store recognizes its database (see src/db/ownership.ts). */

@@ -161,6 +161,12 @@ export interface RecipesTable {
   updated_at: number;
 }
 
+/** A request that committed a change to the state, recorded in that change's transaction. */
+export interface RequestEffectsTable {
+  request_id: string;
+  recorded_at: number;
+}
+
 export interface StateSchema {
   clusters: ClustersTable;
   cluster_history: ClusterHistoryTable;
@@ -175,4 +181,5 @@ export interface StateSchema {
   ssh_key: SshKeyTable;
   storage: StorageTable;
   recipes: RecipesTable;
+  request_effects: RequestEffectsTable;
 }
