@@ -20,6 +20,7 @@ import { errorReply } from '../http/errorReply';
 import type { HttpCall, HttpReply } from '../http/httpCall';
 import { failedRequestReply, type ScheduledSpec } from '../http/scheduled';
 import { pythonExceptionClass } from '../vocab/errorTypes';
+import { refusalMessage } from './refusalWording';
 import { refusalInKind, unsupportedAt } from './unsupportedRoutes';
 
 /** `endpoints`: the app's own and its extensions', as mounted. */
@@ -38,6 +39,10 @@ export function refusalFor(call: HttpCall, app: AppContext, address: string, end
       }
     }
     if (upstream) return refusalInKind(upstream, error, call, app);
-    return failedRequestReply(spec as ScheduledSpec, call, app, { type: pythonExceptionClass(error.type), message: error.message });
+    const named = spec as ScheduledSpec;
+    return failedRequestReply(named, call, app, {
+      type: pythonExceptionClass(error.type),
+      message: refusalMessage(named.name, error.message),
+    });
   };
 }
