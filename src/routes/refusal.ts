@@ -28,7 +28,9 @@ export function refusalFor(call: HttpCall, app: AppContext, address: string, end
   return async (error: HttpError, target: { method: string; path: string }): Promise<HttpReply> => {
     const own = endpoints.find((e) => e.method === target.method && e.path === target.path);
     const spec = own && 'scheduled' in own ? own.scheduled : null;
-    const upstream = own ? undefined : unsupportedAt(target);
+    // A direct endpoint an extension adds in upstream's place (the sandbox's /validate) refuses in
+    // upstream's shape, which is what its clients read.
+    const upstream = spec ? undefined : unsupportedAt(target);
     const storesRequest = spec !== null || upstream?.answer === 'request' || upstream?.answer === 'stream';
     if (!storesRequest) return upstream ? refusalInKind(upstream, error, call, app) : errorReply(error);
     if (app.rateLimit) {

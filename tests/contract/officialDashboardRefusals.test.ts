@@ -12,6 +12,7 @@
  *   only non-throwing path (200 from /api/get) would report success. So the best a server can do is
  *   what is checked here: the sentence, once, with nothing else of ours around it.
  */
+import { STATUS_CODES } from 'node:http';
 import request from 'supertest';
 import { DEMO_READ_ONLY_MESSAGE } from '../../src/demo/demoModeError';
 import { type DemoApp, startDemoApp } from '../demo/demoApp';
@@ -28,9 +29,9 @@ afterAll(async () => demo.close());
 
 /** The dashboard's getErrorMessageFromResponse: detail.error's `message` on a 500, else the status text. */
 function errorMessageOf(got: request.Response): string {
-  if (got.status !== 500) return got.res.statusMessage;
+  if (got.status !== 500) return STATUS_CODES[got.status] ?? '';
   const error = (got.body as { detail?: { error?: string } }).detail?.error;
-  if (!error) return got.res.statusMessage;
+  if (!error) return STATUS_CODES[got.status] ?? '';
   try {
     return (JSON.parse(error) as { message?: string }).message || String(error);
   } catch {
