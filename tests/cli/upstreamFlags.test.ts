@@ -160,7 +160,10 @@ describe('sky cost-report', () => {
     expect(out.find((l) => l.startsWith('live-1'))).toMatch(/\$ 10\.00\s+\$ 10\.00$/);
   });
 
-  it.each([['--days', '-1'], ['--days', 'x']])('a bad %s %s is a usage error, exit 2', async (flag, value) => {
+  it.each([
+    ['--days', '-1'],
+    ['--days', 'x'],
+  ])('a bad %s %s is a usage error, exit 2', async (flag, value) => {
     const { code, err } = await sky(['cost-report', flag, value], client);
     expect(code).toBe(2);
     expect(err).toHaveLength(1);
