@@ -8,7 +8,7 @@
 import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
-import { parseNonNegativeInt } from '../parsers';
+import { FOLLOW_OPTIONS, TAIL_OPTION } from '../parameters';
 
 export interface ApiLogsArgs {
   follow?: boolean;
@@ -28,10 +28,6 @@ export const apiLogsCommand: CommandSpec<[string | undefined, ApiLogsArgs]> = {
   name: 'logs',
   description: 'Stream the log of a request on the API server.',
   arguments: [{ name: '[request_id]', description: 'request id, or a prefix of one' }],
-  options: [
-    { flags: '--follow', description: 'follow the log until the request finishes (the default)' },
-    { flags: '--no-follow', description: 'print the log so far and exit' },
-    { flags: '--tail <lines>', description: 'only the last N lines', parse: parseNonNegativeInt },
-  ],
+  options: [...FOLLOW_OPTIONS, TAIL_OPTION],
   run: runApiLogs,
 };
