@@ -15,7 +15,7 @@ import { type RequestError, roleOfViewer } from '../requests/requestRecord';
 import { recordingEffects } from '../db/effectScope';
 import { SkyPilotError } from '../errors';
 import { globalUserState } from '../state/globalUserState';
-import { mayUseWorkspace } from '../operations/workspaceMembership';
+import { mayUseWorkspace } from '../state/workspaceAccess';
 import { HEADERS } from '../vocab/headers';
 import { DEFAULT_WORKSPACE } from '../vocab/workspaces';
 import type { ScheduleType } from '../vocab/statuses';

@@ -7,27 +7,15 @@
  * refused at the door, as upstream's ValueError).
  */
 import type { Identity } from '../state/currentUser';
+import { allowedUsers, isPrivate, mayUseWorkspace } from '../state/workspaceAccess';
 import { globalUserState } from '../state/globalUserState';
 import type { UserWithRole } from '../state/records';
 import type { UserRole } from '../vocab/statuses';
-import { DEFAULT_WORKSPACE, type WorkspaceConfig } from '../vocab/workspaces';
-
-function allowedUsers(config: WorkspaceConfig): string[] {
-  return Array.isArray(config.allowed_users) ? config.allowed_users.filter((u): u is string => typeof u === 'string') : [];
-}
-
-function isPrivate(config: WorkspaceConfig): boolean {
-  return config.private === true;
-}
+import { DEFAULT_WORKSPACE } from '../vocab/workspaces';
 
 async function isAdmin(id: string): Promise<boolean> {
   // No stored role is an admin, as `users.roleOf` reports.
   return ((await globalUserState.getUserRole(id)) ?? 'admin') === 'admin';
-}
-
-/** Whether a non-admin may use a workspace: every public one, a private one only while listed. */
-export function mayUseWorkspace(config: WorkspaceConfig, caller: Identity): boolean {
-  return !isPrivate(config) || allowedUsers(config).some((u) => u === caller.id || u === caller.name);
 }
 
 /** The workspace names the caller may launch into, sorted. */

@@ -4,7 +4,7 @@ import { type Endpoint, scheduledEndpoint, scheduledQuery } from '../http/endpoi
 import { baseBody } from '../http/validate';
 import * as serverConfig from '../operations/serverConfig';
 import * as workspaces from '../operations/workspaces';
-import { mayUseWorkspace } from '../operations/workspaceMembership';
+import { mayUseWorkspace } from '../state/workspaceAccess';
 import { roleOfViewer } from '../requests/requestRecord';
 import { globalUserState } from '../state/globalUserState';
 import { dashboardSection } from './dashboardConfigRoutes';
