@@ -43,7 +43,7 @@ function reachable(edges: Record<string, string[]>, from: string, to: string): b
 async function snapshot(org: Org, t: number) {
   const clusters = await orgClusters(org, t, {}, 0);
   const jobs = (await orgManagedJobs(org, t, [], {})).jobs;
-  const clusterJobs = clusters.flatMap((c, i) => generatedClusterJobs(org, i, t));
+  const clusterJobs = clusters.flatMap((_c, i) => generatedClusterJobs(org, i, t));
   const statuses = new Map<string, string>([
     ...clusters.map((c): [string, string] => [`c:${c.name}`, c.status]),
     ...jobs.map((j): [string, string] => [`m:${j.jobId}`, j.status]),
