@@ -156,7 +156,7 @@ export async function headsAt(org: Org, t: number): Promise<Head[]> {
   slotTables.set(org, slots);
   const heads: Head[] = [];
   for (let s = 0; s < org.spec.managed_jobs; s++) {
-    if (s % (SLICE * 5) === SLICE * 5 - 1) await yieldToLoop();
+    if (s % SLICE === SLICE - 1) await yieldToLoop();
     const k = runNow(org, s, t);
     let slot = slots[s];
     if (!slot) {

@@ -160,7 +160,12 @@ export async function orgManagedJobs(org: Org, t: number, fixtureJobs: ManagedJo
     const ownIdsOnPage = new Set(ownIds.slice(ownStart, ownStart + q.limit - pageHeads.length));
     pageOwn = own.jobs.filter((j) => ownIdsOnPage.has(j.jobId));
   }
-  return { jobs: [...pageHeads.map((h) => managedJobRecord(org, h.plan, t)), ...pageOwn], total, totalNoFilter, statusCounts };
+  const jobs: ManagedJob[] = [];
+  for (let i = 0; i < pageHeads.length; i++) {
+    if (i % SLICE === SLICE - 1) await yieldToLoop();
+    jobs.push(managedJobRecord(org, pageHeads[i].plan, t));
+  }
+  return { jobs: [...jobs, ...pageOwn], total, totalNoFilter, statusCounts };
 }
 
 function headOf(j: ManagedJob): Omit<Head, 'plan'> {
