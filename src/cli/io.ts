@@ -28,6 +28,9 @@ export type SkyApi = Pick<
   | 'jobsQueue'
   | 'users'
   | 'apiStatus'
+  | 'requestLog'
+  | 'checkRequest'
+  | 'getRequest'
 >;
 
 export interface CliIo {

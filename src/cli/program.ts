@@ -3,10 +3,12 @@ import { Command } from 'commander';
 import { VERSION } from '../vocab/versions';
 import { addCommand, type CommandGroup, type CommandSpec, type ExitSetter } from './command';
 import { apiInfoCommand } from './commands/apiInfo';
+import { apiLogsCommand } from './commands/apiLogs';
 import { apiStartCommand } from './commands/apiStart';
 import { apiStatusCommand } from './commands/apiStatus';
 import { apiStopCommand } from './commands/apiStop';
 import { autostopCommand } from './commands/autostop';
+import { checkCommand } from './commands/check';
 import { costReportCommand } from './commands/costReport';
 import { downCommand } from './commands/down';
 import { jobsLogsCommand } from './commands/jobsLogs';
@@ -30,9 +32,14 @@ const COMMANDS: readonly (CommandSpec | CommandGroup)[] = [
   downCommand,
   autostopCommand,
   costReportCommand,
+  checkCommand,
   { name: 'jobs', description: 'Managed jobs.', commands: [jobsQueueCommand, jobsLogsCommand] },
   { name: 'users', description: 'Users of the API server.', commands: [usersLsCommand] },
-  { name: 'api', description: 'The SkyPilot API server.', commands: [apiStartCommand, apiStopCommand, apiStatusCommand, apiInfoCommand] },
+  {
+    name: 'api',
+    description: 'The SkyPilot API server.',
+    commands: [apiStartCommand, apiStopCommand, apiStatusCommand, apiLogsCommand, apiInfoCommand],
+  },
 ];
 
 export function buildProgram(ctx: CliContext, done: ExitSetter): Command {

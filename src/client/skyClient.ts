@@ -200,8 +200,13 @@ export class SkyClient {
   }
 
   private async *streamText(path: string, body: Body): AsyncGenerator<string, void, undefined> {
+    yield* this.streamResponse({ method: 'POST', path, body: this.withEnv(body), headers: { Accept: 'text/plain' } });
+  }
+
+  /** A text stream's chunks, then the outcome of `requestId`, else of the request the answer names. */
+  private async *streamResponse(req: HttpRequest, requestId?: string): AsyncGenerator<string, void, undefined> {
     await this.ready();
-    const res = await this.transport.send({ method: 'POST', path, body: this.withEnv(body), headers: { Accept: 'text/plain' } });
+    const res = await this.transport.send(req);
     if (!res.body) return;
     const reader = res.body.getReader();
     const decoder = new TextDecoder();
@@ -223,8 +228,34 @@ export class SkyClient {
       await reader.cancel().catch(() => undefined);
     }
     // The stream is a request's output: its outcome (an error such as a missing cluster) is the request's.
-    const requestId = requestIdOf(res);
-    if (requestId) await this.getRequest(requestId);
+    const outcomeOf = requestId ?? requestIdOf(res);
+    if (outcomeOf) await this.getRequest(outcomeOf);
+  }
+
+  /**
+   * A request's log (`GET /api/stream`, as upstream's `stream_and_get`): followed until it finishes
+   * unless `follow` is false, the last `tail` lines first; then its outcome, so a failure throws.
+   * `requestId` may be a prefix of one request's id, as upstream's.
+   */
+  requestLog(requestId: string, options: { follow?: boolean; tail?: number } = {}): AsyncIterable<string> {
+    return this.streamResponse(
+      {
+        method: 'GET',
+        path: '/api/stream',
+        query: { request_id: requestId, follow: options.follow ?? true, tail: options.tail, format: 'plain' },
+        headers: { Accept: 'text/plain' },
+      },
+      requestId,
+    );
+  }
+
+  /** `sky check`: submits the check and returns its request id (its report is the request's log). */
+  checkRequest(options: { clouds?: string[]; workspace?: string; verbose?: boolean } = {}): Promise<string> {
+    return this.submit('POST', '/check', {
+      clouds: options.clouds ?? null,
+      workspace: options.workspace ?? null,
+      verbose: options.verbose ?? false,
+    });
   }
 
   // ---- requests -------------------------------------------------------------------------------

@@ -17,3 +17,10 @@ export function createTable(db: UntypedDb, table: string, columns: ColumnDefinit
   for (const [name, definition] of Object.entries(columns)) builder = builder.addColumn(name, sql.raw(definition));
   return builder;
 }
+
+/** Columns added to a table that exists, one `ALTER TABLE` each, declared as `createTable`'s are. */
+export async function addColumns(db: UntypedDb, table: string, columns: ColumnDefinitions): Promise<void> {
+  for (const [name, definition] of Object.entries(columns)) {
+    await db.schema.alterTable(table).addColumn(name, sql.raw(definition)).execute();
+  }
+}

@@ -14,6 +14,7 @@ import { describeTarget } from './dbTarget';
 import { StoreOpenError } from './openSqlite';
 import { hasMigrationsShape, type OwnershipFacts, ownershipProblem, type StoreOwnership, tablesToInspect } from './ownership';
 import { advisoryKey } from './advisoryKey';
+import { pingOf, subscribeLocally } from './localEvents';
 
 export interface PostgresOpenOptions {
   uri: string;
@@ -197,14 +198,9 @@ export async function openPostgres<S>(options: PostgresOpenOptions): Promise<Db<
         channels.add(channel);
         listener?.query(`LISTEN ${channel}`).catch(() => {});
       }
-      events.on(channel, handler);
-      return () => {
-        events.off(channel, handler);
-      };
+      return subscribeLocally(events, channel, handler);
     },
-    ping: async () => {
-      await sql`SELECT 1`.execute(kysely);
-    },
+    ping: pingOf(kysely),
     close: async () => {
       closed = true;
       const client = listener;

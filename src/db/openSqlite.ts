@@ -11,13 +11,14 @@ import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, sql, type Transaction } from 'kysely';
+import { Kysely, type Transaction } from 'kysely';
 import type { Db } from './database';
 import { countingErrors } from './countingDialect';
 import { retryWhileBusy } from './databaseBusy';
 import { hasMigrationsShape, type OwnershipFacts, ownershipProblem, type StoreOwnership, tablesToInspect } from './ownership';
 import { BetterSqliteDialect, SQLITE_BLOCKING_WAIT_MS } from './sqliteDriver';
 import { SqliteReadWorkers } from './sqliteReadWorkers';
+import { pingOf, subscribeLocally } from './localEvents';
 
 export interface SqliteOpenOptions {
   path: string;
@@ -147,15 +148,8 @@ export function openSqlite<S>(options: SqliteOpenOptions): Db<S> {
     publish: async (channel, payload) => {
       events.emit(channel, payload);
     },
-    subscribe: (channel, handler) => {
-      events.on(channel, handler);
-      return () => {
-        events.off(channel, handler);
-      };
-    },
-    ping: async () => {
-      await sql`SELECT 1`.execute(kysely);
-    },
+    subscribe: (channel, handler) => subscribeLocally(events, channel, handler),
+    ping: pingOf(kysely),
     close: async () => {
       closing = true;
       await workers?.close();

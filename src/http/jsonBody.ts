@@ -15,12 +15,8 @@ const MAX_JSON_KEYS = 2000;
 const MAX_JSON_VALUES = 20_000;
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
+/** The bytes the scan looks at: the structure and the string delimiters. */
+const BYTE = { '{': 0x7b, '[': 0x5b, '}': 0x7d, ']': 0x5d, '"': 0x22, '\\': 0x5c, ':': 0x3a, ',': 0x2c } as const;
 
 export class JsonTooDeepError extends ValidationError {
   constructor() {
@@ -36,9 +32,6 @@ class JsonTooLargeError extends ValidationError {
   }
 }
 
-const COLON = 0x3a;
-const COMMA = 0x2c;
-
 /**
  * Throws JsonTooDeepError when objects and arrays nest deeper than `maxDepth`, JsonTooLargeError
  * past the member or value counts (a colon outside a string is a member; a comma, and each object
@@ -52,18 +45,18 @@ export function checkJsonDepth(bytes: Uint8Array, maxDepth = MAX_JSON_DEPTH): vo
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if (inString) {
-      if (b === BACKSLASH) i++;
-      else if (b === QUOTE) inString = false;
-    } else if (b === QUOTE) {
+      if (b === BYTE['\\']) i++;
+      else if (b === BYTE['"']) inString = false;
+    } else if (b === BYTE['"']) {
       inString = true;
-    } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+    } else if (b === BYTE['{'] || b === BYTE['[']) {
       if (++depth > maxDepth) throw new JsonTooDeepError();
       if (++values > MAX_JSON_VALUES) throw new JsonTooLargeError('values', MAX_JSON_VALUES);
-    } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+    } else if (b === BYTE['}'] || b === BYTE[']']) {
       depth--;
-    } else if (b === COLON) {
+    } else if (b === BYTE[':']) {
       if (++keys > MAX_JSON_KEYS) throw new JsonTooLargeError('object members', MAX_JSON_KEYS);
-    } else if (b === COMMA) {
+    } else if (b === BYTE[',']) {
       if (++values > MAX_JSON_VALUES) throw new JsonTooLargeError('values', MAX_JSON_VALUES);
     }
   }

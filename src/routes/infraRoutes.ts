@@ -107,18 +107,16 @@ export const infraEndpoints: Endpoint[] = [
     direct: async () => ({ status: 200, json: await globalUserState.getSshNodePools() }),
   },
   // Slurm is not supported by this build: empty answers, which the dashboard shows as "none found".
-  scheduledEndpoint('POST', '/slurm_gpu_availability', {
-    role: 'viewer',
-    name: 'sky.slurm_gpu_availability',
-    effect: 'read',
-    schema: z.looseObject({ ...baseBody }),
-    run: async () => [],
-  }),
-  scheduledEndpoint('POST', '/slurm_node_info', {
-    role: 'viewer',
-    name: 'sky.slurm_node_info',
-    effect: 'read',
-    schema: z.looseObject({ ...baseBody }),
-    run: async () => [],
-  }),
+  noSlurm('/slurm_gpu_availability', 'sky.slurm_gpu_availability'),
+  noSlurm('/slurm_node_info', 'sky.slurm_node_info'),
 ];
+
+function noSlurm(path: string, name: string): Endpoint {
+  return scheduledEndpoint('POST', path, {
+    role: 'viewer',
+    name,
+    effect: 'read',
+    schema: z.looseObject({ ...baseBody }),
+    run: async () => [],
+  });
+}

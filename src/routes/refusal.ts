@@ -20,6 +20,7 @@ import { errorReply } from '../http/errorReply';
 import type { HttpCall, HttpReply } from '../http/httpCall';
 import { failedRequestReply, type ScheduledSpec } from '../http/scheduled';
 import { pythonExceptionClass } from '../vocab/errorTypes';
+import { refusalMessage } from './refusalWording';
 import { refusalInKind, unsupportedAt } from './unsupportedRoutes';
 
 /** `endpoints`: the app's own and its extensions', as mounted. */
@@ -27,7 +28,9 @@ export function refusalFor(call: HttpCall, app: AppContext, address: string, end
   return async (error: HttpError, target: { method: string; path: string }): Promise<HttpReply> => {
     const own = endpoints.find((e) => e.method === target.method && e.path === target.path);
     const spec = own && 'scheduled' in own ? own.scheduled : null;
-    const upstream = own ? undefined : unsupportedAt(target);
+    // A direct endpoint an extension adds in upstream's place (the sandbox's /validate) refuses in
+    // upstream's shape, which is what its clients read.
+    const upstream = spec ? undefined : unsupportedAt(target);
     const storesRequest = spec !== null || upstream?.answer === 'request' || upstream?.answer === 'stream';
     if (!storesRequest) return upstream ? refusalInKind(upstream, error, call, app) : errorReply(error);
     if (app.rateLimit) {
@@ -38,6 +41,10 @@ export function refusalFor(call: HttpCall, app: AppContext, address: string, end
       }
     }
     if (upstream) return refusalInKind(upstream, error, call, app);
-    return failedRequestReply(spec as ScheduledSpec, call, app, { type: pythonExceptionClass(error.type), message: error.message });
+    const named = spec as ScheduledSpec;
+    return failedRequestReply(named, call, app, {
+      type: pythonExceptionClass(error.type),
+      message: refusalMessage(named.name, error.message),
+    });
   };
 }

@@ -9,6 +9,7 @@ import { permissionDenied } from '../http/access';
 import { forgetRoles, resolveCaller } from '../http/caller';
 import { roleOfViewer } from '../requests/requestRecord';
 import type { Endpoint } from '../http/endpoint';
+import type { HttpCall } from '../http/httpCall';
 import { baseBody, parseInput, userName } from '../http/validate';
 import * as users from '../operations/users';
 import { USER_ROLES } from '../vocab/statuses';
@@ -30,6 +31,21 @@ const deleteBody = z.looseObject({ ...baseBody, user_id: z.string().min(1).max(2
 
 const done = { status: 200, json: null };
 
+/** A user-management write only an admin may make; roles are read again on the next request. */
+function adminWrite(path: string, change: (call: HttpCall) => Promise<unknown>): Endpoint {
+  return {
+    method: 'POST',
+    path,
+    role: 'admin',
+    effect: 'write',
+    direct: async (call) => {
+      await change(call);
+      forgetRoles();
+      return done;
+    },
+  };
+}
+
 export const userEndpoints: Endpoint[] = [
   { method: 'GET', path: '/users', role: 'viewer', effect: 'read', direct: async () => ({ status: 200, json: await users.listUsers() }) },
   {
@@ -42,17 +58,7 @@ export const userEndpoints: Endpoint[] = [
       return { status: 200, json: await users.roleOf(caller.identity, caller.viewer) };
     },
   },
-  {
-    method: 'POST',
-    path: '/users/create',
-    role: 'admin',
-    effect: 'write',
-    direct: async (call) => {
-      await users.createUser(parseInput(createBody, call.body));
-      forgetRoles();
-      return done;
-    },
-  },
+  adminWrite('/users/create', async (call) => users.createUser(parseInput(createBody, call.body))),
   {
     method: 'POST',
     path: '/users/update',
@@ -70,15 +76,5 @@ export const userEndpoints: Endpoint[] = [
       return done;
     },
   },
-  {
-    method: 'POST',
-    path: '/users/delete',
-    role: 'admin',
-    effect: 'write',
-    direct: async (call) => {
-      await users.deleteUser(parseInput(deleteBody, call.body));
-      forgetRoles();
-      return done;
-    },
-  },
+  adminWrite('/users/delete', async (call) => users.deleteUser(parseInput(deleteBody, call.body))),
 ];

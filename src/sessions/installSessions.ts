@@ -14,6 +14,7 @@ import type { FixtureSource } from '../demo/fixtureLoader';
 import { type DemoExtension, type DemoInstallation, type DemoOptions, installDemo } from '../demo/installDemo';
 import type { WorldCache } from '../demo/worldCache';
 import { launchEndpoint } from './launchEndpoint';
+import { launchPreflightEndpoints } from './launchPreflight';
 import { BANNER_TAGS, bannerEndpoints } from './officialBanner';
 import { MemorySessionStore } from './memorySessionStore';
 import { memoryNewSessionLimiter, type NewSessionLimiter, redisNewSessionLimiter } from './newSessionLimiter';
@@ -102,7 +103,12 @@ export function createSessions(options: SessionsOptions): Sessions {
     world,
     manifest: (base) => withSessionWrites(base, world),
     door: sessionDoor(deps),
-    endpoints: [...sessionEndpoints(deps), launchEndpoint(settings, world), ...bannerEndpoints],
+    endpoints: [
+      ...sessionEndpoints(deps),
+      ...launchPreflightEndpoints(settings, world),
+      launchEndpoint(settings, world),
+      ...bannerEndpoints,
+    ],
     officialHtmlInjection: BANNER_TAGS,
     identifyVisitor: sessionVisitor,
     sweep,

@@ -1,7 +1,7 @@
 /**
  * `POST /launch` in a sandbox session: one of the demo's recipes, on the infrastructure sandbox.yaml
- * gives it. The task is `recipes:<name>` (what `sky launch recipes:<name>` names) or the recipe's
- * YAML as the recipe page shows it; anything else is refused, naming what can be launched. The
+ * gives it. The task is `recipes:<name>`, the recipe's YAML as the recipe page shows it, or the
+ * official CLI's dump of the task it built from the recipe (recipeTask.ts); anything else is refused, naming what can be launched. The
  * request finishes at once, as the launch is recorded; the cluster then provisions (INIT -> UP) and
  * its job runs (PENDING -> RUNNING -> SUCCEEDED, log lines appearing) on the clock, in the session.
  * Upstream's answer is `encode_launch`'s `{job_id, handle}`; so is this one. It never bundles SSH
@@ -21,6 +21,7 @@ import { DEFAULT_WORKSPACE } from '../vocab/workspaces';
 import { DemoModeError } from '../demo/demoModeError';
 import type { WorldCache } from '../demo/worldCache';
 import type { SessionSettings } from './sessionSettings';
+import { recipeOfTask } from './recipeTask';
 import { recordChange } from './sessionWrites';
 
 const MAX_TASK_BYTES = 64 * 1024;
@@ -33,12 +34,6 @@ const launchBody = z.looseObject({
     .max(MAX_TASK_BYTES, `at most ${MAX_TASK_BYTES / 1024} KiB`),
   cluster_name: clusterName.nullish(),
 });
-
-function recipeNamed(task: string, recipes: { name: string; content: string }[]): string | null {
-  const ref = /^recipes:([\w.-]+)$/.exec(task.trim());
-  if (ref) return recipes.some((r) => r.name === ref[1]) ? ref[1] : null;
-  return recipes.find((r) => r.content.trim() === task.trim())?.name ?? null;
-}
 
 /** Upstream's resolver for a client of API 53+: the note says why when it cannot pick one. */
 async function resolvedWorkspace(caller: Parameters<typeof userWorkspace>[0]): Promise<string> {
@@ -56,7 +51,7 @@ export function launchEndpoint(settings: SessionSettings, world: WorldCache): En
     clusterName: (b) => b.cluster_name ?? null,
     run: async (input, ctx) => {
       const launchable = Object.keys(settings.launch);
-      const recipe = recipeNamed(input.task, world.current().recipes);
+      const recipe = recipeOfTask(input.task, world.current().recipes);
       if (!recipe || !settings.launch[recipe]) {
         throw new DemoModeError(`only the demo's recipes can be launched: ${launchable.map((r) => `recipes:${r}`).join(', ')}`);
       }

@@ -18,6 +18,9 @@ export const SESSION_WRITES: ReadonlyArray<readonly ['POST', string]> = [
   ['POST', '/workspaces/delete'],
   ['POST', '/volumes/delete'],
   ['POST', '/launch'],
+  // What `sky launch` calls before /launch (launchPreflight.ts); neither changes the session.
+  ['POST', '/validate'],
+  ['POST', '/optimize'],
 ];
 
 /** The session's own endpoints (sessionEndpoints.ts); allowed with or without a session. */

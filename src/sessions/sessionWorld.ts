@@ -14,6 +14,7 @@ import { launchedClusterRecord, launchedJob, taskSummary } from './launchedClust
 import { type ClusterOverride, fold, type LaunchChange, type Overlay } from './overlay';
 import type { LaunchSpec } from './sessionSettings';
 import type { Change } from './sessionChanges';
+import { sessionEnabledClouds } from './workspaceClouds';
 import { type ClusterStory, jobTimeline, provisionLog, replay, type Transition, upTime } from './simulation';
 
 /** What the simulation needs besides the changes: timings, launch specs and the fixture texts (logs). */
@@ -243,7 +244,9 @@ export function sessionWorld(base: World, changes: readonly Change[], now: numbe
     managedJobLogs: () => managedJobsAndLogs().logs,
     volumes: () => (overlay.deletedVolumes.size ? base.volumes.filter((v) => !overlay.deletedVolumes.has(v.name)) : base.volumes),
     workspaces,
-    enabledClouds: () => base.enabledClouds,
+    // A workspace the visitor created or changed lists the clouds its config leaves enabled.
+    enabledClouds: () =>
+      overlay.workspaces.size ? sessionEnabledClouds(base.enabledClouds, workspaces(), overlay.workspaces.keys()) : base.enabledClouds,
     // Derived from this session's clusters and jobs: a cluster the visitor stopped frees its GPUs.
     kubernetesNodes: () => nodesInUse(base.kubernetesNodes, clusters(), managedJobsAndLogs().jobs),
     storage: () => base.storage,

@@ -9,21 +9,14 @@
 import { sql } from 'kysely';
 import { createTable } from '../db/createTable';
 import type { Migration } from '../db/migrator';
+import { MANAGED_JOB_RUN_COLUMNS } from './managedJobRunColumns';
 
 /** The per-task columns, defined as version 3 defined them on `managed_jobs`. */
 const TASK_COLUMNS = {
   task_name: 'text not null',
   status: 'text not null',
   submitted_at: 'double precision not null',
-  start_at: 'double precision',
-  end_at: 'double precision',
-  last_recovered_at: 'double precision default -1 not null',
-  recovery_count: 'integer default 0 not null',
-  job_duration: 'double precision default 0 not null',
-  failure_reason: 'text',
-  resources: 'text not null',
-  num_nodes: 'integer default 1 not null',
-  launched_resources: 'text',
+  ...MANAGED_JOB_RUN_COLUMNS,
 } as const;
 
 export const MANAGED_JOB_TASKS_MIGRATION: Migration = {

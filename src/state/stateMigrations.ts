@@ -3,10 +3,11 @@
  * reproduce the tables of the first SQLite-only releases column for column, so their files open
  * unchanged. Times are epoch seconds (`bigint`), fractional ones `double precision`.
  */
-import { createTable } from '../db/createTable';
+import { addColumns, createTable } from '../db/createTable';
 import type { Migration } from '../db/migrator';
 import type { StoreOwnership } from '../db/ownership';
 import { historyTimes } from './historyColumns';
+import { MANAGED_JOB_RUN_COLUMNS } from './managedJobRunColumns';
 import { MANAGED_JOB_TASKS_MIGRATION } from './managedJobTasksMigration';
 import type { UsageInterval } from './records';
 
@@ -131,15 +132,7 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
         status: 'text not null',
         schedule_state: "text default 'INACTIVE' not null",
         submitted_at: 'double precision not null',
-        start_at: 'double precision',
-        end_at: 'double precision',
-        last_recovered_at: 'double precision default -1 not null',
-        recovery_count: 'integer default 0 not null',
-        job_duration: 'double precision default 0 not null',
-        failure_reason: 'text',
-        resources: 'text not null',
-        num_nodes: 'integer default 1 not null',
-        launched_resources: 'text',
+        ...MANAGED_JOB_RUN_COLUMNS,
         priority: 'integer default 0 not null',
         pool: 'text',
         current_cluster_name: 'text',
@@ -164,10 +157,7 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
     name: 'event order within a second; indexes for event lookups',
     async up(db) {
       // Two transitions in one second (launch, then stop) must still come back in order.
-      await db.schema
-        .alterTable('cluster_events')
-        .addColumn('seq', 'bigint', (c) => c.notNull().defaultTo(0))
-        .execute();
+      await addColumns(db, 'cluster_events', { seq: 'bigint default 0 not null' });
       await db.schema
         .createIndex('cluster_events_by_hash')
         .ifNotExists()
@@ -206,14 +196,10 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
     name: 'history times and indexes for the filters clients use',
     async up(db) {
       // The cost report's `days` and its order, answered by index (see historyColumns.ts).
-      await db.schema
-        .alterTable('cluster_history')
-        .addColumn('launched_at', 'double precision', (c) => c.notNull().defaultTo(0))
-        .execute();
-      await db.schema
-        .alterTable('cluster_history')
-        .addColumn('active_until', 'double precision', (c) => c.notNull().defaultTo(0))
-        .execute();
+      await addColumns(db, 'cluster_history', {
+        launched_at: 'double precision default 0 not null',
+        active_until: 'double precision default 0 not null',
+      });
       let after = '';
       for (;;) {
         const rows = (await db
@@ -230,22 +216,17 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
         }
         after = rows[rows.length - 1].cluster_hash;
       }
-      const indexes: [string, string, string[]][] = [
-        ['cluster_history_by_activity', 'cluster_history', ['active_until']],
-        ['cluster_history_by_launch', 'cluster_history', ['launched_at']],
-        ['cluster_history_by_name', 'cluster_history', ['name']],
-        ['cluster_history_by_user', 'cluster_history', ['user_hash']],
-        ['cluster_history_by_workspace', 'cluster_history', ['workspace']],
-        // History rows join their live cluster (its status) by hash.
-        ['clusters_by_hash', 'clusters', ['cluster_hash']],
-        ['clusters_by_user', 'clusters', ['user_hash']],
-        ['clusters_by_workspace', 'clusters', ['workspace']],
-        ['managed_jobs_by_status', 'managed_jobs', ['status']],
-        ['managed_jobs_by_user', 'managed_jobs', ['user_hash']],
-        ['managed_jobs_by_workspace', 'managed_jobs', ['workspace']],
-        ['managed_jobs_by_name', 'managed_jobs', ['name']],
-      ];
-      for (const [name, table, columns] of indexes) await db.schema.createIndex(name).ifNotExists().on(table).columns(columns).execute();
+      // `<table>_by_<what>` on one column each; history rows join their live cluster (its status) by hash.
+      const indexes: Record<string, Record<string, string>> = {
+        cluster_history: { activity: 'active_until', launch: 'launched_at', name: 'name', user: 'user_hash', workspace: 'workspace' },
+        clusters: { hash: 'cluster_hash', user: 'user_hash', workspace: 'workspace' },
+        managed_jobs: { status: 'status', user: 'user_hash', workspace: 'workspace', name: 'name' },
+      };
+      for (const [table, byWhat] of Object.entries(indexes)) {
+        for (const [what, column] of Object.entries(byWhat)) {
+          await db.schema.createIndex(`${table}_by_${what}`).ifNotExists().on(table).column(column).execute();
+        }
+      }
     },
   },
   MANAGED_JOB_TASKS_MIGRATION,

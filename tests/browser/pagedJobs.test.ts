@@ -88,16 +88,17 @@ suite('built-in jobs page over thousands of jobs (browser)', () => {
         .filter({ hasText: `51–100 of ${JOBS}` })
         .waitFor();
       // The counter moves with the click; the rows come with the page's answer.
-      await page.locator(`[data-testid="managed-job-row"][data-key^="${JOBS - 50}-"]`).waitFor();
+      await page.locator(`[data-testid="managed-job-row"][data-key="${JOBS - 50}-0"]`).waitFor();
       expect((await firstIds(page))[0]).toBe(JOBS - 50);
       expect(bodies.at(-1)).toMatchObject({ page: 2, limit: 50 });
 
       await page.locator('[data-testid="status-chip"][data-status="SUCCEEDED"]').click();
       await page.getByTestId('page-info').filter({ hasText: '1–50 of' }).waitFor();
       // As above: the rows of the filtered page come after the counter.
-      await page.waitForFunction(
-        `[...document.querySelectorAll('[data-testid="managed-job-row"] .badge')].every((el) => el.getAttribute('data-status') === 'SUCCEEDED')`,
-      );
+      await page.waitForFunction(`(() => {
+        const badges = [...document.querySelectorAll('[data-testid="managed-job-row"] .badge')];
+        return badges.length > 0 && badges.every((el) => el.getAttribute('data-status') === 'SUCCEEDED');
+      })()`);
       const statuses = await page
         .getByTestId('managed-job-row')
         .locator('.badge')

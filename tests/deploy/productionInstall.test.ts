@@ -148,7 +148,9 @@ describe.each(['nightly', 'demo'] as const)('the %s image', (name) => {
       const { record } = await statusRoundTrip(server.url);
       expect(record.status).toBe('SUCCEEDED');
       const clusters = (JSON.parse(record.return_value!) as { name: string }[]).map((c) => c.name).sort();
-      expect(clusters).toEqual(name === 'demo' ? demoClusters : []);
+      // The demo's world lives: clusters its activity launches stand beside the fixtures' own.
+      if (name === 'demo') expect(clusters).toEqual(expect.arrayContaining(demoClusters));
+      else expect(clusters).toEqual([]);
 
       const dashboard = await request(`${server.url}/dashboard/`);
       expect(dashboard.status).toBe(200);

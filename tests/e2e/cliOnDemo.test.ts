@@ -138,7 +138,7 @@ describe('sky on the demo', () => {
     const jobs = await sky('jobs', 'queue', '-a');
     expect(jobs.code).toBe(0);
     for (const s of ['RUNNING', 'SUCCEEDED', 'FAILED', 'PENDING', 'CANCELLED', 'RECOVERING']) expect(jobs.out.join('\n')).toContain(s);
-    const cost = await sky('cost-report');
+    const cost = await sky('cost-report', '--all');
     expect(cost.code).toBe(0);
     expect(cost.out.join('\n')).toContain('h100-benchmark');
     const users = await sky('users', 'ls');

@@ -118,6 +118,9 @@ const writes: Write[] = [
     async (id) => (await clusterIn(id, 'ft-1'))?.status,
     'INIT',
   ],
+  // What `sky launch` calls before /launch (tests/sandbox/officialCliLaunch.test.ts): it changes nothing.
+  ['POST', '/validate', { dag: 'recipes:llama-finetune' }, async (id) => (await clusterIn(id, 'ft-1'))?.status, undefined],
+  ['POST', '/optimize', { dag: 'recipes:llama-finetune' }, async (id) => (await clusterIn(id, 'ft-1'))?.status, undefined],
 ];
 
 describe('session writes', () => {
@@ -130,7 +133,7 @@ describe('session writes', () => {
     const other = await s.newSession();
     for (const [p, b] of before) await s.inSession(mine, p, b);
     const baseline = await seen(other);
-    if (path === '/users/update') {
+    if (path === '/users/update' || path === '/validate') {
       expect((await direct(mine, 'post', path, body)).status).toBe(200);
     } else {
       const result = await s.inSession(mine, path, body);

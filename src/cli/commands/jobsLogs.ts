@@ -6,6 +6,7 @@
 import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
 import { parseNonNegativeInt } from '../parsers';
+import { FOLLOW_OPTIONS, TAIL_OPTION } from '../parameters';
 
 export interface JobsLogsArgs {
   follow?: boolean;
@@ -29,10 +30,9 @@ export const jobsLogsCommand: CommandSpec<[number | undefined, JobsLogsArgs]> = 
   description: "Stream a managed job's log (the latest job by default).",
   arguments: [{ name: '[job_id]', description: 'managed job id', parse: parseNonNegativeInt }],
   options: [
-    { flags: '-f, --follow', description: 'follow the log as it grows (the default)' },
-    { flags: '--no-follow', description: 'print the log so far and exit' },
+    ...FOLLOW_OPTIONS,
     { flags: '--controller', description: "the jobs controller's log of the job instead of the job's own" },
-    { flags: '--tail <lines>', description: 'only the last N lines (0 = all)', parse: parseNonNegativeInt },
+    TAIL_OPTION,
   ],
   run: runJobsLogs,
 };

@@ -9,7 +9,7 @@
  */
 import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
-import { CLUSTER_ARGUMENT } from '../parameters';
+import { CLUSTER_ARGUMENT, FOLLOW_OPTIONS, TAIL_OPTION } from '../parameters';
 import { parseNonNegativeInt } from '../parsers';
 import { CLUSTER_JOB_STATUSES, clusterJobExitCode, isAmong, JOB_EXIT_CODES } from '../../vocab/statuses';
 
@@ -54,11 +54,6 @@ export const logsCommand: CommandSpec<[string, number | undefined, LogsArgs]> = 
   name: 'logs',
   description: "Stream a cluster job's log (the latest job by default).",
   arguments: [CLUSTER_ARGUMENT, { name: '[job_id]', description: 'job id', parse: parseNonNegativeInt }],
-  options: [
-    { flags: '-f, --follow', description: 'follow the log as it grows (the default)' },
-    { flags: '--no-follow', description: 'print the log so far and exit' },
-    { flags: '--status', description: "print the job's status and exit with its exit code" },
-    { flags: '--tail <lines>', description: 'only the last N lines (0 = all)', parse: parseNonNegativeInt },
-  ],
+  options: [...FOLLOW_OPTIONS, { flags: '--status', description: "print the job's status and exit with its exit code" }, TAIL_OPTION],
   run: runLogs,
 };

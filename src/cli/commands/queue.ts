@@ -10,7 +10,7 @@ import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
 import { ApiError } from '../../client/apiError';
 import { errorLine } from '../errors';
-import { JSON_OPTION } from '../parameters';
+import { ALL_ALIAS_OPTION, JSON_OPTION, YOUR_CLUSTERS_ARGUMENT } from '../parameters';
 import { printData } from '../printData';
 import { formatDuration, formatRelative, secondsBetween } from '../relativeTime';
 import { formatTable } from '../table';
@@ -74,10 +74,10 @@ async function runQueue(ctx: CliContext, named: string[], args: QueueArgs): Prom
 export const queueCommand: CommandSpec<[string[], QueueArgs]> = {
   name: 'queue',
   description: 'Show the job queue of clusters (default: all of yours).',
-  arguments: [{ name: '[clusters...]', description: 'cluster names (default: your clusters)' }],
+  arguments: [YOUR_CLUSTERS_ARGUMENT],
   options: [
     { flags: '-u, --all-users', description: "show all users' jobs (and, with no cluster named, all users' clusters)" },
-    { flags: '-a, --all', description: "the same as -u (this CLI's older spelling)" },
+    ALL_ALIAS_OPTION,
     { flags: '-s, --skip-finished', description: 'show only pending and running jobs' },
     JSON_OPTION,
   ],

@@ -10,7 +10,7 @@ import { colorStatus } from '../colors';
 import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
-import { JSON_OPTION } from '../parameters';
+import { ALL_ALIAS_OPTION, JSON_OPTION, YOUR_CLUSTERS_ARGUMENT } from '../parameters';
 import { printData } from '../printData';
 import { formatRelative } from '../relativeTime';
 import { formatTable } from '../table';
@@ -121,10 +121,10 @@ async function runStatus(ctx: CliContext, clusters: string[], args: StatusArgs):
 export const statusCommand: CommandSpec<[string[], StatusArgs]> = {
   name: 'status',
   description: 'Show clusters.',
-  arguments: [{ name: '[clusters...]', description: 'cluster names (default: your clusters)' }],
+  arguments: [YOUR_CLUSTERS_ARGUMENT],
   options: [
     { flags: '-u, --all-users', description: "show all users' clusters, with their user and workspace" },
-    { flags: '-a, --all', description: "the same as -u (this CLI's older spelling)" },
+    ALL_ALIAS_OPTION,
     { flags: '-m, --mine', description: 'show only your own clusters (the default)' },
     { flags: '-v, --verbose', description: "show all information in full (each cluster's head IP and hash)" },
     { flags: '-r, --refresh', description: 'query the clouds for the latest status' },

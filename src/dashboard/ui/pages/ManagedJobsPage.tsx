@@ -65,12 +65,15 @@ export function ManagedJobsPage() {
   const [nameMatch, setNameMatch] = useState('');
   const [page, setPage] = useState(1);
   useEffect(() => {
+    // Only a changed filter goes back to page 1: on mount this timer used to fire after a quick
+    // "next" click and undo it.
+    if (typed === nameMatch) return;
     const timer = window.setTimeout(() => {
       setNameMatch(typed);
       setPage(1);
     }, FILTER_DEBOUNCE_MS);
     return () => window.clearTimeout(timer);
-  }, [typed]);
+  }, [typed, nameMatch]);
   const query = { page, limit: JOBS_PAGE_SIZE, status, nameMatch };
   const state = useData(() => fetchManagedJobsPage(query), `jobs:${JSON.stringify(query)}`);
   const { data } = state;
