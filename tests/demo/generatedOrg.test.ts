@@ -12,7 +12,9 @@ import { generatedClusterJobLog, generatedClusterJobs, generatedEvents, historyN
 import type { Org } from '../../src/living/generatedOrg';
 import { orgClusterEvents, orgClusters, orgHistory, orgManagedJobLog, orgManagedJobs, orgOf } from '../../src/living/generatedQueries';
 import { GENERATED_PRESETS, generatedSection } from '../../src/living/generatedSpec';
+import { globalUserState } from '../../src/state/globalUserState';
 import { queryManagedJobs } from '../../src/state/managedJobQuery';
+import { managedJobsState } from '../../src/state/managedJobsState';
 import type { ManagedJobQuery } from '../../src/state/records';
 import { MANAGED_JOB_STATUSES } from '../../src/vocab/statuses';
 import { copyFixtures, startDemoApp } from './demoApp';
@@ -107,7 +109,7 @@ describe('a generated org, at random instants', () => {
         statuses: fc.subarray([...MANAGED_JOB_STATUSES], { minLength: 1 }),
         nameMatch: fc.constantFrom('sft', 'eval', '000', 'zzz'),
         userMatch: fc.constantFrom('ana', 'ben.ng'),
-        workspaces: fc.constantFrom(['ml-team'], ['default']),
+        workspaces: fc.constantFrom<string[]>(['ml-team'], ['default']),
         skipFinished: fc.boolean(),
         page: fc.integer({ min: 1, max: 4 }),
         limit: fc.integer({ min: 1, max: 50 }),
@@ -182,8 +184,8 @@ describe('the generated section in the demo', () => {
     process.env.SKYPILOT_NOW = '2026-11-22T12:00:00Z';
     const demo = await startDemoApp({ fixturesDir: dir });
     try {
-      const gus = demo.demo.fakes.globalUserState;
-      const mjs = demo.demo.fakes.managedJobsState;
+      const gus = globalUserState;
+      const mjs = managedJobsState;
       const clusters = await gus.getClusters();
       expect(clusters.filter((c) => c.name.startsWith('gen-'))).toHaveLength(GENERATED_PRESETS.small.clusters);
       expect(clusters.filter((c) => !c.name.startsWith('gen-')).length).toBeGreaterThan(0);
