@@ -26,6 +26,7 @@ const POSTGRES_SUITES = [
   'tests/operations/**/*.test.ts',
   'tests/requests/**/*.test.ts',
   'tests/api/protocol.test.ts',
+  'tests/api/streamFanOut.test.ts',
   'tests/api/reads.test.ts',
   'tests/api/jobsQueueTasks.test.ts',
   'tests/api/costReportFilters.test.ts',

@@ -15,7 +15,9 @@ import { type RequestError, roleOfViewer } from '../requests/requestRecord';
 import { recordingEffects } from '../db/effectScope';
 import { SkyPilotError } from '../errors';
 import { globalUserState } from '../state/globalUserState';
+import { mayUseWorkspace } from '../operations/workspaceMembership';
 import { HEADERS } from '../vocab/headers';
+import { DEFAULT_WORKSPACE } from '../vocab/workspaces';
 import type { ScheduleType } from '../vocab/statuses';
 import type { AppContext } from './appContext';
 import { type Caller, resolveCaller } from './caller';
@@ -50,6 +52,27 @@ async function assertOwnCluster(name: string, caller: Caller): Promise<void> {
     throw new SkyPilotError(
       'PermissionDeniedError',
       `Cluster '${name}' belongs to another user; only an admin may change it (${caller.identity.name} is a ${role}).`,
+    );
+  }
+}
+
+/**
+ * A non-admin acts only in a workspace they may use (upstream's `reject_request_for_unauthorized_
+ * workspace`, run for every request): the one named in the body's `active_workspace`, else `default`.
+ * A private workspace that does not list them is refused as a PermissionDeniedError; a workspace
+ * that does not exist is left to the operation.
+ */
+async function assertWorkspaceAllowed(input: unknown, caller: Caller): Promise<void> {
+  const role = roleOfViewer(caller.viewer);
+  if (role === 'admin') return;
+  const override = (input as { override_skypilot_config?: { active_workspace?: unknown } } | null)?.override_skypilot_config;
+  const wanted =
+    typeof override?.active_workspace === 'string' && override.active_workspace ? override.active_workspace : DEFAULT_WORKSPACE;
+  const config = (await globalUserState.getWorkspaces())[wanted];
+  if (config && !mayUseWorkspace(config, caller.identity)) {
+    throw new SkyPilotError(
+      'PermissionDeniedError',
+      `Workspace '${wanted}' is private and ${caller.identity.name} is not one of its users; ask an admin to add you.`,
     );
   }
 }
@@ -127,6 +150,7 @@ export async function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, 
       // SkyPilot registers every caller it sees, so the users page lists them.
       if (envVars?.SKYPILOT_USER_ID) await registerCaller(caller.identity);
       if (spec.effect === 'write' && clusterName) await assertOwnCluster(clusterName, caller);
+      if (spec.effect === 'write') await assertWorkspaceAllowed(input, caller);
       const operation = () => spec.run(input, { ...run, caller, requests: { store: app.store, executor: app.executor } });
       // A write's changes to the state carry its id, so a crash cannot hide that they happened
       // (src/state/requestEffects.ts); the caller's registration above is not its change. A read

@@ -9,6 +9,7 @@ import { startTextStream } from '../http/streamText';
 import { toWirePayload, type RequestRecord, type Viewer, wirePayloadJson } from '../requests/requestRecord';
 import type { RequestStore } from '../requests/requestStore';
 import type { RequestExecutor } from '../requests/executor';
+import { followRequestLog } from '../requests/logFanOut';
 import { HEADERS } from '../vocab/headers';
 import { isFinishedRequest } from '../vocab/statuses';
 import type { HttpReply } from '../http/httpCall';
@@ -16,8 +17,6 @@ import type { HttpReply } from '../http/httpCall';
 /** Where a spilled result goes in its payload: a text no JSON-quoted field can contain (a raw NUL). */
 const RESULT_SLOT = '\u0000result\u0000';
 
-/** How long one `/api/stream` follow waits for new output before checking again. */
-const STREAM_POLL_MS = 250;
 /** `/api/status` pages: default and largest page. */
 export const DEFAULT_STATUS_LIMIT = 100;
 export const MAX_STATUS_LIMIT = 1000;
@@ -115,17 +114,40 @@ export async function streamRequestLog(
 ): Promise<void> {
   const id = target.requestId;
   startTextStream(res, { ...options.headers, [HEADERS.streamRequestId]: options.askedFor || id });
-  let sent = 0;
-  for (;;) {
+  if (!options.follow || isFinishedRequest(target.status)) {
     const log = await store.getLog(id);
-    if (log.length > sent) res.write(log.slice(sent));
-    sent = log.length;
     const current = await store.get(id, options.viewer);
-    if (!current || isFinishedRequest(current.status) || !options.follow || options.closed()) {
-      if (current?.status === 'CANCELLED') res.write(`'${current.name}' request ${id} cancelled\n`);
-      break;
-    }
-    await store.waitForActivity(id, STREAM_POLL_MS);
+    if (current?.status === 'CANCELLED') res.end(`${log}${cancelledLine(current, id)}`);
+    else res.end(log);
+    return;
   }
-  res.end();
+  if (options.closed() || res.destroyed) {
+    res.end();
+    return;
+  }
+  // Followers of one request share one reader (requests/logFanOut.ts).
+  await new Promise<void>((resolve) => {
+    let sent = 0;
+    let ended = false;
+    const end = (tail = '') => {
+      if (ended) return;
+      ended = true;
+      unsubscribe();
+      res.off('close', onClose);
+      res.end(tail);
+      resolve();
+    };
+    const onClose = () => end();
+    const unsubscribe = followRequestLog(store, id, (view) => {
+      if (ended) return;
+      if (view.log.length > sent) res.write(view.log.slice(sent));
+      sent = Math.max(sent, view.log.length);
+      if (view.done || options.closed()) end(view.record?.status === 'CANCELLED' ? cancelledLine(view.record, id) : '');
+    });
+    res.once('close', onClose);
+  });
+}
+
+function cancelledLine(record: RequestRecord, id: string): string {
+  return `'${record.name}' request ${id} cancelled\n`;
 }

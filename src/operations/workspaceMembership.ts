@@ -25,12 +25,17 @@ async function isAdmin(id: string): Promise<boolean> {
   return ((await globalUserState.getUserRole(id)) ?? 'admin') === 'admin';
 }
 
+/** Whether a non-admin may use a workspace: every public one, a private one only while listed. */
+export function mayUseWorkspace(config: WorkspaceConfig, caller: Identity): boolean {
+  return !isPrivate(config) || allowedUsers(config).some((u) => u === caller.id || u === caller.name);
+}
+
 /** The workspace names the caller may launch into, sorted. */
 export async function accessibleWorkspaces(caller: Identity): Promise<string[]> {
   const all = await globalUserState.getWorkspaces();
   const admin = await isAdmin(caller.id);
   return Object.entries(all)
-    .filter(([, config]) => admin || !isPrivate(config) || allowedUsers(config).some((u) => u === caller.id || u === caller.name))
+    .filter(([, config]) => admin || mayUseWorkspace(config, caller))
     .map(([name]) => name)
     .sort();
 }

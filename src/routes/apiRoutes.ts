@@ -7,7 +7,8 @@ import type { HealthResponse } from '../api/wireTypes';
 import { NotFoundError } from '../errors';
 import { authUserOf, resolveCaller } from '../http/caller';
 import { currentUser } from '../state/currentUser';
-import { isLocalDirectCaller } from '../http/clientAddress';
+import { clientAddress, isLocalDirectCaller } from '../http/clientAddress';
+import { admitFollow, parseFollowLimits } from '../http/logFollow';
 import { type Endpoint, scheduledEndpoint } from '../http/endpoint';
 import { baseBody, parseInput, queryBool } from '../http/validate';
 import {
@@ -23,6 +24,7 @@ import { payloadForJsonReader } from '../requests/jsonReaderPayload';
 import { stateQueries } from '../state/stateQueries';
 import { COMMIT } from '../version';
 import { clientKind } from '../vocab/clientKind';
+import { isFinishedRequest } from '../vocab/statuses';
 import { API_VERSION, VERSION } from '../vocab/versions';
 
 const getQuery = z.looseObject({ request_id: z.string().min(1, 'request_id is required').max(128) });
@@ -140,6 +142,10 @@ export const apiEndpoints: Endpoint[] = [
         ? await findRequest(app.store, q.request_id, viewer)
         : (await app.store.list({ viewer, allStatus: true, limit: 1 }))[0];
       if (!target) throw new NotFoundError('No request to stream.', 'request_not_found');
+      // A follow holds a socket for as long as the request runs: counted against the client's
+      // address with the log follows (http/logFollow.ts), a typed 429 past the cap.
+      const following = q.follow !== false && !isFinishedRequest(target.status);
+      const release = following ? admitFollow(clientAddress(call.raw, app.trustProxy), parseFollowLimits(process.env)) : null;
       let closed = false;
       call.raw.on('close', () => {
         closed = true;
@@ -150,7 +156,7 @@ export const apiEndpoints: Endpoint[] = [
         closed: () => closed,
         headers: {},
         askedFor: q.request_id ?? null,
-      });
+      }).finally(() => release?.());
     },
   },
   { method: 'GET', path: '/api/plugins', role: 'viewer', effect: 'read', direct: () => ({ status: 200, json: { plugins: [] } }) },

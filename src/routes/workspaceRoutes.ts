@@ -4,6 +4,8 @@ import { type Endpoint, scheduledEndpoint, scheduledQuery } from '../http/endpoi
 import { baseBody } from '../http/validate';
 import * as serverConfig from '../operations/serverConfig';
 import * as workspaces from '../operations/workspaces';
+import { mayUseWorkspace } from '../operations/workspaceMembership';
+import { roleOfViewer } from '../requests/requestRecord';
 import { globalUserState } from '../state/globalUserState';
 import { dashboardSection } from './dashboardConfigRoutes';
 import { WORKSPACE_NAME_MAX_LENGTH, WORKSPACE_NAME_PATTERN, WORKSPACE_NAME_RULE } from '../vocab/names';
@@ -30,7 +32,16 @@ const configBody = z.looseObject({
 });
 
 export const workspaceEndpoints: Endpoint[] = [
-  scheduledQuery('/workspaces', { role: 'viewer', name: 'sky.workspaces.get', run: () => globalUserState.getWorkspaces() }),
+  // A non-admin sees only the workspaces they may use, as upstream's `get_workspaces`.
+  scheduledQuery('/workspaces', {
+    role: 'viewer',
+    name: 'sky.workspaces.get',
+    run: async (_, ctx) => {
+      const all = await globalUserState.getWorkspaces();
+      if (roleOfViewer(ctx.caller.viewer) === 'admin') return all;
+      return Object.fromEntries(Object.entries(all).filter(([, config]) => mayUseWorkspace(config, ctx.caller.identity)));
+    },
+  }),
   scheduledEndpoint('POST', '/workspaces/create', {
     role: 'admin',
     name: 'sky.workspaces.create',

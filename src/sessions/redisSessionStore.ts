@@ -122,8 +122,8 @@ export class RedisSessionStore implements SessionStore {
     return { session };
   }
 
-  async get(id: string): Promise<Session | null> {
-    const copy = this.copies.get(id);
+  async get(id: string, trustCopy = true): Promise<Session | null> {
+    const copy = trustCopy ? this.copies.get(id) : undefined;
     const reply = await this.run<GetReply>(
       'sessionsGet',
       id,
@@ -138,6 +138,13 @@ export class RedisSessionStore implements SessionStore {
     }
     const [createdAt, expiresAt, extensionsLeft, generation, bytes, replaced, from, tail, ownId] = reply;
     if (ownId !== id) this.copies.delete(id);
+    if (copy && ownId === id && Number(from) > 0 && copy.changes.length !== Number(from)) {
+      // This copy's own requests appended while the read was in flight: its tail may overlap what
+      // the copy now holds, and merging both would run the copy ahead of Redis (a burst at the
+      // change cap showed 132 changes here against 116 there). Redis is the truth: read it whole.
+      this.copies.delete(id);
+      return this.get(id, false);
+    }
     const changes = tail.map(parseChange).filter((c): c is Change => c !== null);
     const session: Session =
       copy && ownId === id && Number(from) > 0

@@ -235,3 +235,41 @@ describe('without the header: 401, never admin', () => {
     }
   });
 });
+
+describe('workspaces: a private one is for its users (and admins) only', () => {
+  const inWorkspace = (workspace: string) => ({ override_skypilot_config: { active_workspace: workspace } });
+  beforeAll(async () => {
+    await globalUserState.setWorkspace('team-uma', { private: true, allowed_users: [NAMES.user] });
+    await globalUserState.setWorkspace('team-ole', { private: true, allowed_users: [OTHER] });
+    await globalUserState.setWorkspace('open-ws', {});
+  });
+
+  it.each([
+    ['a user, in a private workspace that lists them', NAMES.user, 'team-uma', 'SUCCEEDED'],
+    ['a user, in a public workspace', NAMES.user, 'open-ws', 'SUCCEEDED'],
+    ["a user, in another user's private workspace", NAMES.user, 'team-ole', 'FAILED'],
+    ["an admin, in another user's private workspace", NAMES.admin, 'team-ole', 'SUCCEEDED'],
+  ] as const)('%s (%s in %s): /stop of their own cluster is %s', async (_what, who, workspace, expected) => {
+    const name = `ws-${who}-${workspace}`;
+    await seedCluster(name, { userHash: hash(who) });
+    const result = await run(who, '/stop', { cluster_name: name, ...inWorkspace(workspace) });
+    expect(result.status).toBe(expected);
+    if (expected === 'FAILED') {
+      expect(result.error).toMatchObject({ type: 'PermissionDeniedError', message: expect.stringMatching(/is private/) });
+      expect(await clusterStatus(name)).toBe('UP');
+    } else {
+      expect(await clusterStatus(name)).toBe('STOPPED');
+    }
+  });
+
+  it.each([
+    [NAMES.viewer, ['default', 'open-ws']],
+    [NAMES.user, ['default', 'open-ws', 'team-uma']],
+    [OTHER, ['default', 'open-ws', 'team-ole']],
+    [NAMES.admin, ['default', 'open-ws', 'team-ole', 'team-uma']],
+  ] as const)('GET /workspaces as %s lists only the workspaces they may use', async (who, expected) => {
+    const res = await request(app).get('/workspaces').set(as(who));
+    const got = await request(app).get('/api/get').set(as(who)).query({ request_id: res.headers[REQUEST_ID_HEADER] });
+    expect(Object.keys(JSON.parse(got.body.return_value)).sort()).toEqual(expected);
+  });
+});

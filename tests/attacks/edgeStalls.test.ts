@@ -4,7 +4,8 @@
  * 20 ms for a single request, and for a burst to the same burst of `/healthz` (the control) plus
  * 20 ms: oversized JSON bodies (95,000 keys, 63-deep arrays) are refused by the byte scan before any
  * parse, 2,000 query parameters before any parse, and slow clients (slowloris) are cut off by the
- * header timeout and the per-address connection cap. The figures are printed for the report.
+ * header timeout and the per-address connection cap, and 400 log follows share one reader with all
+ * but the per-client cap refused. The figures are printed for the report.
  */
 import http from 'node:http';
 import type { Server } from 'node:http';
@@ -17,6 +18,9 @@ import { globalUserState } from '../../src/state/globalUserState';
 import { seedCluster, USER_A } from '../helpers/fixtures';
 import { HEADERS_TIMEOUT_MS, MAX_CONNECTIONS_PER_ADDRESS } from '../../src/http/connectionGuard';
 import { useApiHarness } from '../helpers/api';
+import { parseFollowLimits } from '../../src/http/logFollow';
+import { logSourceCount } from '../../src/requests/logFanOut';
+import { randomUUID } from 'node:crypto';
 
 const h = useApiHarness();
 let server: Server;
@@ -222,6 +226,74 @@ describe('bursts: worst probe within the same burst of /healthz + 20 ms', () => 
     expect(statuses.every((s) => s === 400)).toBe(true);
     expect(attacked).toBeLessThan(control + 20);
   });
+});
+
+describe('400 simultaneous /api/stream?follow=true on one running request', () => {
+  /** A follow from `localAddress`: its status once the headers arrive (an admitted follow stays open). */
+  const openFollow = (id: string, localAddress: string, open: http.IncomingMessage[]) =>
+    new Promise<number>((resolve, reject) => {
+      const path = `/api/stream?request_id=${id}&follow=true`;
+      http
+        .get({ host: '127.0.0.1', port, path, localAddress, agent: false }, (res) => {
+          if (res.statusCode === 200) open.push(res);
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+        .on('error', reject);
+    });
+
+  // From four addresses, 100 each (under the per-address connection cap): the default per-client
+  // cap admits 8 of each address's 100 and refuses the rest; raised to 100 it admits all 400, and
+  // they follow from the one reader.
+  it.each([
+    ['the default per-client cap', undefined],
+    ['SKYPILOT_LOG_FOLLOWS_PER_CLIENT=100', '100'],
+  ] as const)(
+    'with %s: one reader for the request, the probe no worse than 400 simultaneous /healthz',
+    async (_what, cap) => {
+      const count = 400;
+      const savedCap = process.env.SKYPILOT_LOG_FOLLOWS_PER_CLIENT;
+      if (cap === undefined) delete process.env.SKYPILOT_LOG_FOLLOWS_PER_CLIENT;
+      else process.env.SKYPILOT_LOG_FOLLOWS_PER_CLIENT = cap;
+      const fields = { name: 'sky.launch', body: null, userId: 'u', userName: 'u', owner: 'local', clusterName: null };
+      const { record } = await h.store.create({ ...fields, requestId: randomUUID(), scheduleType: 'long', durable: false }, randomUUID);
+      await h.store.setRunning(record);
+      h.store.appendLog(record, 'provisioning\n');
+      const open: http.IncomingMessage[] = [];
+      try {
+        const control = await worstDuring(() => Promise.all(Array.from({ length: count }, () => send('GET', '/healthz'))));
+        const statuses: number[] = [];
+        let sources = 0;
+        const attacked = await worstDuring(async () => {
+          const answers = Array.from({ length: count }, (_, i) => openFollow(record.requestId, `127.0.0.${10 + (i % 4)}`, open));
+          statuses.push(...(await Promise.all(answers)));
+          sources = logSourceCount();
+          // The followers keep following while the log grows.
+          for (let i = 0; i < 5; i++) {
+            h.store.appendLog(record, `step ${i}\n`);
+            await new Promise((r) => setTimeout(r, 60));
+          }
+        });
+        const ended = Promise.all(open.map((res) => new Promise((resolve) => res.on('end', resolve))));
+        await h.store.finish(record, 'SUCCEEDED', 'null', null);
+        await ended;
+        const admitted = statuses.filter((s) => s === 200).length;
+        figures.push(
+          `${count} x /api/stream?follow=true, cap ${cap ?? 'default'}: ${admitted} followed (${sources} reader), ${statuses.filter((s) => s === 429).length} refused 429; worst /healthz ${attacked.toFixed(1)} ms (control burst ${control.toFixed(1)} ms)`,
+        );
+        expect(admitted).toBe(4 * parseFollowLimits({ SKYPILOT_LOG_FOLLOWS_PER_CLIENT: cap }).perClient);
+        expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+        expect(sources).toBe(1);
+        expect(attacked).toBeLessThan(control + 20);
+      } finally {
+        for (const res of open) res.destroy();
+        await h.store.finish(record, 'SUCCEEDED', 'null', null).catch(() => {});
+        if (savedCap === undefined) delete process.env.SKYPILOT_LOG_FOLLOWS_PER_CLIENT;
+        else process.env.SKYPILOT_LOG_FOLLOWS_PER_CLIENT = savedCap;
+      }
+    },
+    20_000,
+  );
 });
 
 describe('slowloris', () => {

@@ -214,6 +214,25 @@ redisSuite('redis session store, shared', () => {
     expect((await store.get(s.id))!.changes).toEqual([]);
   });
 
+  it('a burst of appends and reads at the change cap leaves no copy ahead of Redis (Redis holds the truth)', async () => {
+    const s = await create();
+    const there = (await twin.get(s.id))!;
+    await twin.append(there, stop('from-twin', 0));
+    const mine = (await store.get(s.id))!;
+    // Each append is sent before a read of the same copy: the read's tail holds the change the
+    // append's reply adds to the copy as well.
+    const burst: Promise<unknown>[] = [];
+    for (let i = 0; i < 8; i++) {
+      burst.push(store.append(mine, stop(`here-${i}`, i)).catch(() => {}));
+      burst.push(store.get(s.id));
+    }
+    await Promise.all(burst);
+    const inRedis = await store.redis.llen(`${store.prefix}s:${s.id}:log`);
+    expect(inRedis).toBe(LIMITS.hardMaxChanges);
+    expect((await store.get(s.id))!.changes).toHaveLength(inRedis);
+    expect((await twin.get(s.id))!.changes).toHaveLength(inRedis);
+  });
+
   it('puts a TTL on every key it writes', async () => {
     const s = await create();
     await store.append(s, stop('a'));
