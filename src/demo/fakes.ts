@@ -17,6 +17,16 @@ import type { ManagedJobsState } from '../state/managedJobsState';
 import type { ClusterFilter, ClusterRecord } from '../state/records';
 import { DEFAULT_WORKSPACE } from '../vocab/workspaces';
 import { DemoModeError } from './demoModeError';
+import { type Org, orgUsers } from '../living/generatedOrg';
+import {
+  orgClusterEvents,
+  orgClusterJobLog,
+  orgClusterJobs,
+  orgClusters,
+  orgHistory,
+  orgManagedJobLog,
+  orgManagedJobs,
+} from '../living/generatedQueries';
 import type { World } from './world';
 import type { WorldCache } from './worldCache';
 
@@ -48,6 +58,11 @@ function byLaunch(a: ClusterRecord, b: ClusterRecord): number {
 export function buildManifest(cache: WorldCache): DemoManifest {
   /** A deep copy of part of the current world. */
   const read = <T>(pick: (w: World) => T): T => cloneDeep(pick(cache.current()));
+  /** An answer from the generated org, if the world has one (built fresh: no copy needed). */
+  const gen = <T>(answer: (org: Org, t: number) => T): T | null => {
+    const w = cache.current();
+    return w.org ? answer(w.org, w.now) : null;
+  };
   const lifecycle = {
     // The demo has no database to open or close.
     init: async () => {},
@@ -58,15 +73,19 @@ export function buildManifest(cache: WorldCache): DemoManifest {
   return {
     globalUserState: {
       ...lifecycle,
-      getClusters: async (filter = {}) => read((w) => w.clusters.filter((c) => matches(c, filter)).sort(byLaunch)),
+      getClusters: async (filter = {}) => {
+        const w = cache.current();
+        const own = read(() => w.clusters.filter((c) => matches(c, filter)));
+        return (w.org ? [...own, ...(await orgClusters(w.org, w.now, filter, w.clusters.length))] : own).sort(byLaunch);
+      },
       addOrUpdateCluster: REFUSE,
       setClusterStatus: REFUSE,
       setClusterAutostopValue: REFUSE,
       updateLastUse: REFUSE,
       updateClusterHandle: REFUSE,
       removeCluster: REFUSE,
-      getClustersFromHistory: async (options = {}) =>
-        read((w) => {
+      getClustersFromHistory: async (options = {}) => [
+        ...read((w) => {
           const cutoff = options.days == null ? null : w.now - options.days * 86400;
           return w.history.filter(
             (h) =>
@@ -76,16 +95,19 @@ export function buildManifest(cache: WorldCache): DemoManifest {
                 !!options.clusterNames?.includes(h.name)),
           );
         }),
+        ...((await gen((o, t) => orgHistory(o, t, options))) ?? []),
+      ],
       addClusterEvent: REFUSE,
       getClusterEvents: async (nameOrHash, type = 'STATUS_CHANGE', limit) =>
+        (type === 'STATUS_CHANGE' ? await gen((o, t) => orgClusterEvents(o, t, nameOrHash, limit)) : null) ??
         read((w) => {
           const c = w.clusters.find((r) => r.name === nameOrHash || r.clusterHash === nameOrHash);
           if (!c || type !== 'STATUS_CHANGE') return [];
           const events = w.clusterEvents.get(c.name) ?? [];
           return limit ? events.slice(-limit) : events;
         }),
-      getAllUsers: async () => read((w) => w.users),
-      getUser: async (id) => read((w) => w.users.find((u) => u.id === id) ?? null),
+      getAllUsers: async () => read((w) => [...w.users, ...(w.org ? orgUsers(w.org) : [])]),
+      getUser: async (id) => read((w) => [...w.users, ...(w.org ? orgUsers(w.org) : [])].find((u) => u.id === id) ?? null),
       getUserByName: async (name) => read((w) => w.users.filter((u) => u.name === name)),
       // Registering a caller is bookkeeping, not a change a visitor asked for: skipped, not refused.
       // Setting a password is a change, and a silent skip would report it done: refused.
@@ -104,11 +126,14 @@ export function buildManifest(cache: WorldCache): DemoManifest {
       getSshNodePools: async () => ({}),
       getSshKeys: async () => null,
       setSshKeys: REFUSE,
-      getClusterJobs: async (name) => read((w) => w.clusterJobs.filter((j) => j.clusterName === name).sort((a, b) => b.jobId - a.jobId)),
+      getClusterJobs: async (name) =>
+        gen((o, t) => orgClusterJobs(o, t, name)) ??
+        read((w) => w.clusterJobs.filter((j) => j.clusterName === name).sort((a, b) => b.jobId - a.jobId)),
       addClusterJob: REFUSE,
       setClusterJobStatus: REFUSE,
       appendClusterJobLog: REFUSE,
-      getClusterJobLog: async (name, jobId) => cache.current().clusterJobLogs.get(`${name}/${jobId}`) ?? null,
+      getClusterJobLog: async (name, jobId) =>
+        cache.current().clusterJobLogs.get(`${name}/${jobId}`) ?? gen((o, t) => orgClusterJobLog(o, t, name, jobId)),
       removeClusterJobs: REFUSE,
       getVolumes: async () => read((w) => [...w.volumes].sort((a, b) => b.launchedAt - a.launchedAt)),
       addVolume: REFUSE,
@@ -124,11 +149,14 @@ export function buildManifest(cache: WorldCache): DemoManifest {
       upsertRecipe: REFUSE,
     },
     managedJobsState: {
-      getJobs: async (query = {}) => read((w) => queryManagedJobs(w.managedJobs, query)),
+      getJobs: async (query = {}) => {
+        const own = read((w) => w.managedJobs);
+        return (await gen((o, t) => orgManagedJobs(o, t, own, query))) ?? queryManagedJobs(own, query);
+      },
       addJob: REFUSE,
       setJobStatus: REFUSE,
       appendJobLog: REFUSE,
-      getJobLog: async (id) => cache.current().managedJobLogs.get(id) ?? null,
+      getJobLog: async (id) => cache.current().managedJobLogs.get(id) ?? gen((o, t) => orgManagedJobLog(o, t, id)),
     },
     currentUser: {
       // Every visitor is the fixture's current user, so no auth is needed anywhere.

@@ -32,6 +32,8 @@ import { GPU_HOLDING_CLUSTER, GPU_HOLDING_MANAGED_JOB, gpusPlaced, withGpuUse } 
 import { type LivingWorld, livingWorldAt } from '../living/livingWorld';
 import { LogCache } from '../living/logCache';
 import { redate } from '../living/provisionLog';
+import type { Org } from '../living/generatedOrg';
+import { orgOf } from '../living/generatedQueries';
 
 export { hashOf };
 
@@ -59,6 +61,8 @@ export interface World {
   clusterEvents: Map<string, ClusterEvent[]>;
   /** What this world is a function of: replay it with the same fixtures, seed and `t`. */
   fingerprint: WorldFingerprint;
+  /** The generated org (activity.yaml `generated`), answered lazily by the fakes; absent: none. */
+  org?: Org | null;
 }
 
 export interface WorldFingerprint {
@@ -439,6 +443,7 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs, fixturesHash = 
     serverConfig: () => cloneDeep(source.serverConfig),
     provisionLogs,
     clusterEvents,
+    org: () => (source.activity?.generated ? orgOf(source.activity.generated, source.activity.seed, Object.keys(source.workspaces)) : null),
     fingerprint: () => ({ fixtures: fixturesHash, seed: source.activity?.seed ?? 0, t: now }),
   });
 }

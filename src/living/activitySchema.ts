@@ -5,6 +5,7 @@
  * within the `cycle`, so the schedule repeats after a cycle. See fixtures/README.md.
  */
 import { z } from 'zod';
+import { generatedSection } from './generatedSpec';
 import { cloudRegistry } from '../state/clouds';
 import { DURATION, parseDuration } from './duration';
 
@@ -105,6 +106,8 @@ export const activityFile = z
     managed_jobs: z.array(managedJobStream).default([]),
     cluster_jobs: z.array(clusterJobStream).default([]),
     clusters: z.array(clusterStream).default([]),
+    /** An org of any size generated from the seed (generatedSpec.ts); absent: none. */
+    generated: generatedSection.optional(),
   })
   .superRefine((a, ctx) => {
     const streams = [

@@ -255,5 +255,7 @@ export function sessionWorld(base: World, changes: readonly Change[], now: numbe
     provisionLogs,
     clusterEvents,
     fingerprint: () => base.fingerprint,
+    // The generated org is shared and read-only: a visitor sees it, and their changes never reach it.
+    org: () => base.org ?? null,
   });
 }

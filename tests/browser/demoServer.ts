@@ -31,6 +31,8 @@ export interface DemoServerOptions {
   log?: (line: string) => void;
   /** The sandbox's settings (on when given); default: the read-only demo. */
   sandbox?: SessionDemoOptions['sessions'];
+  /** The fixtures folder; default src/demo/fixtures. */
+  fixturesDir?: string;
 }
 
 /** Throws a clear message when the dashboard has not been built. */
@@ -45,7 +47,11 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const builtDir = options.builtDir ?? BUILT_DASHBOARD_DIR;
   assertDashboardBuilt(builtDir);
 
-  const demo = installSessionDemo({ log: options.log ?? (() => undefined), sessions: options.sandbox ?? false });
+  const demo = installSessionDemo({
+    log: options.log ?? (() => undefined),
+    sessions: options.sandbox ?? false,
+    fixturesDir: options.fixturesDir,
+  });
   let store: RequestStore | null = null;
   let server: Server | null = null;
   try {
