@@ -34,6 +34,7 @@ import { LogCache } from '../living/logCache';
 import { redate } from '../living/provisionLog';
 import type { Org } from '../living/generatedOrg';
 import { orgOf } from '../living/generatedQueries';
+import { historyOf } from '../living/clusterHistory';
 
 export { hashOf };
 
@@ -98,30 +99,7 @@ export function fixtureClusterEvents(c: ClusterRecord): ClusterEvent[] {
   ];
 }
 
-/**
- * A live cluster's cost-report row: one usage interval from its launch, closed when it stopped, or at
- * `terminatedAt` (then it reads as terminated: no status).
- */
-export function historyOf(c: ClusterRecord, now: number, terminatedAt: number | null = null): ClusterHistoryRecord {
-  const end = terminatedAt ?? (c.status === 'STOPPED' ? (c.statusUpdatedAt ?? now) : null);
-  return {
-    clusterHash: c.clusterHash,
-    name: c.name,
-    launchedAt: c.launchedAt,
-    durationSeconds: (end ?? now) - c.launchedAt,
-    numNodes: c.handle.launchedNodes,
-    requestedResources: null,
-    launchedResources: c.handle.launchedResources,
-    usageIntervals: [[c.launchedAt, end]],
-    status: terminatedAt === null ? c.status : null,
-    userHash: c.userHash,
-    userName: c.userName,
-    workspace: c.workspace,
-    lastCreationYaml: c.lastCreationYaml,
-    lastCreationCommand: c.lastCreationCommand,
-    lastEvent: terminatedAt === null ? c.lastEvent : 'Cluster terminated.',
-  };
-}
+export { historyOf };
 
 /** Log texts per fixture version, extended second by second rather than rebuilt (see logCache.ts). */
 const logCaches = new WeakMap<Fixtures, LogCache>();

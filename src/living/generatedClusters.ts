@@ -229,25 +229,3 @@ export function generatedHistory(org: Org, n: number, t: number, resources = new
     lastEvent: 'Cluster terminated.',
   };
 }
-
-/** A live generated cluster's cost-report row (one interval from its launch; closed once stopped). */
-export function liveHistory(c: ClusterRecord, t: number): ClusterHistoryRecord {
-  const end = c.status === 'STOPPED' ? (c.statusUpdatedAt ?? t) : null;
-  return {
-    clusterHash: c.clusterHash,
-    name: c.name,
-    launchedAt: c.launchedAt,
-    durationSeconds: (end ?? t) - c.launchedAt,
-    numNodes: c.handle.launchedNodes,
-    requestedResources: null,
-    launchedResources: c.handle.launchedResources,
-    usageIntervals: [[c.launchedAt, end]],
-    status: c.status,
-    userHash: c.userHash,
-    userName: c.userName,
-    workspace: c.workspace,
-    lastCreationYaml: c.lastCreationYaml,
-    lastCreationCommand: c.lastCreationCommand,
-    lastEvent: c.lastEvent,
-  };
-}

@@ -27,11 +27,11 @@ import {
   generatedHistory,
   historyNumberOf,
   historyNumbers,
-  liveHistory,
 } from './generatedClusters';
 import { type Head, headsAt, managedJobLog, managedJobRecord, matching, planOfId, visible } from './generatedManagedJobs';
 import { makeOrg, type Org, SLICE, yieldToLoop } from './generatedOrg';
 import type { GeneratedSpec } from './generatedSpec';
+import { historyOf } from './clusterHistory';
 
 const orgs = new WeakMap<GeneratedSpec, Org>();
 
@@ -101,7 +101,7 @@ export async function orgHistory(org: Org, t: number, options: HistoryOptions): 
   const picked = options.clusterNames || options.clusterHashes;
   const live = (await orgClusters(org, t, { clusterNames: options.clusterNames ? [...options.clusterNames] : undefined }, 0))
     .filter((c) => !options.clusterHashes || options.clusterHashes.includes(c.clusterHash) || options.clusterNames?.includes(c.name))
-    .map((c) => liveHistory(c, t))
+    .map((c) => historyOf(c, t))
     .filter((h) => cutoff === null || h.usageIntervals.some(([, end]) => end === null || end >= cutoff));
   if (picked) {
     // By name only: a torn-down cluster's hash is not inverted (the live ones' are).
