@@ -320,14 +320,18 @@ describe('slowloris', () => {
     while (closedAt.length < count && performance.now() - started < deadline) await new Promise((r) => setTimeout(r, 100));
     clearInterval(trickle);
     const worst = await p.stop();
+    const lasted = performance.now() - started;
     for (const s of sockets) s.destroy();
+    // A probe's worst over seconds is worse than over the burst's fraction of one, attack or not (GC,
+    // the other test worker): the control also covers a quiet window as long as the attack lasted.
+    const quiet = await worstDuring(() => new Promise((r) => setTimeout(r, lasted)));
     const capped = closedAt.filter((t) => t < 1000).length;
     figures.push(
-      `slowloris, ${count} connections: ${capped} closed at once by the cap, all closed by ${Math.max(...closedAt).toFixed(0)} ms; worst /healthz ${worst.toFixed(1)} ms (control burst ${control.toFixed(1)} ms)`,
+      `slowloris, ${count} connections: ${capped} closed at once by the cap, all closed by ${Math.max(...closedAt).toFixed(0)} ms; worst /healthz ${worst.toFixed(1)} ms (control burst ${control.toFixed(1)} ms, quiet ${quiet.toFixed(1)} ms)`,
     );
     expect(closedAt.length).toBe(count);
     expect(capped).toBeGreaterThanOrEqual(count - MAX_CONNECTIONS_PER_ADDRESS);
     expect(Math.max(...closedAt)).toBeLessThan(deadline);
-    expect(worst).toBeLessThan(control + 20);
-  }, 20_000);
+    expect(worst).toBeLessThan(Math.max(control, quiet) + 20);
+  }, 30_000);
 });
