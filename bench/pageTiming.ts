@@ -27,7 +27,8 @@ export interface PageTiming {
   samples: number[];
 }
 
-const EXPECTED_CLUSTERS = 5;
+/** The fixtures' own clusters; the living world launches more beside them as time passes. */
+const FIXTURE_CLUSTERS = 5;
 const MAX_RUNS = 50;
 const RUN_TIMEOUT_MS = 30_000;
 
@@ -58,11 +59,11 @@ async function timeOnce(browser: Browser, pageUrl: string): Promise<number> {
     const rows = page.locator('[data-testid="cluster-row"]');
     const started = performance.now();
     await page.goto(pageUrl, { waitUntil: 'commit', timeout: RUN_TIMEOUT_MS });
-    await rows.nth(EXPECTED_CLUSTERS - 1).waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+    await rows.nth(FIXTURE_CLUSTERS - 1).waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
     const elapsed = performance.now() - started;
     const count = await rows.count();
-    if (count !== EXPECTED_CLUSTERS) {
-      throw new Error(`expected ${EXPECTED_CLUSTERS} cluster rows on ${pageUrl}, found ${count} (is this the demo server?)`);
+    if (count < FIXTURE_CLUSTERS) {
+      throw new Error(`expected at least ${FIXTURE_CLUSTERS} cluster rows on ${pageUrl}, found ${count} (is this the demo server?)`);
     }
     return elapsed;
   } finally {
