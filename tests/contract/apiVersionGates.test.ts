@@ -4,8 +4,6 @@
  * tests/helpers/officialDecode.py, whose dataclasses and decoders follow the client's version).
  * The endpoints the newer clients call (API 53) answer with upstream's shapes.
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import request from 'supertest';
 import type { KubernetesNodeInfoResult, NodeInfo } from '../../src/api/wireTypes';
 import { kubernetesInfra } from '../../src/infra/kubernetesInfra';
@@ -21,20 +19,7 @@ import {
 import { REQUEST_ID_HEADER, call, roundTrip, schedule, useApiHarness } from '../helpers/api';
 import { USER_A, seedCluster } from '../helpers/fixtures';
 import { SESSION_HEADER, fetchResultAs, startSandboxApp, type SandboxApp } from '../sandbox/sandboxApp';
-
-const DECODER = path.resolve(__dirname, '..', 'helpers', 'officialDecode.py');
-
-function decodeInPython(items: object[]): { ok: boolean; summary?: any; error?: string }[] {
-  const run = spawnSync('python3', [DECODER], {
-    input: JSON.stringify(items),
-    encoding: 'utf8',
-    timeout: 60_000,
-    cwd: path.dirname(DECODER),
-    env: { ...process.env, PYTHONPATH: path.dirname(DECODER) },
-  });
-  if (run.error || run.status !== 0) throw new Error(`officialDecode.py failed: ${run.error?.message ?? run.stderr}`);
-  return JSON.parse(run.stdout);
-}
+import { decodeInPython } from '../helpers/decodeInPython';
 
 const v = (version: number) => ({ 'X-SkyPilot-API-Version': String(version), 'X-SkyPilot-Version': '1.0.0.dev20260601' });
 

@@ -10,8 +10,6 @@
  * - `sky start`: the request's log does not say "started." (the CLI prints it once itself);
  * - `sky queue` / `sky logs` / `sky cancel` on a STOPPED cluster: upstream's ClusterNotUpError.
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import request from 'supertest';
 import type { NodeInfo } from '../../src/api/wireTypes';
 import { kubernetesInfra } from '../../src/infra/kubernetesInfra';
@@ -19,8 +17,8 @@ import { globalUserState } from '../../src/state/globalUserState';
 import { managedJobsState } from '../../src/state/managedJobsState';
 import { REQUEST_ID_HEADER, fetchResult, schedule, useApiHarness } from '../helpers/api';
 import { USER_A, seedCluster } from '../helpers/fixtures';
+import { decodeInPython } from '../helpers/decodeInPython';
 
-const DECODER = path.resolve(__dirname, '..', 'helpers', 'officialDecode.py');
 const CLI = { 'X-SkyPilot-API-Version': '49', 'X-SkyPilot-Version': '1.0.0.dev20260301' };
 const BASE = {
   env_vars: { SKYPILOT_USER_ID: USER_A, SKYPILOT_USER: 'alice' },
@@ -32,24 +30,12 @@ const BASE = {
   file_mounts_blob_id: null,
 };
 
-function decode(items: object[]): { ok: boolean; summary?: any; error?: string }[] {
-  const run = spawnSync('python3', [DECODER], {
-    input: JSON.stringify(items),
-    encoding: 'utf8',
-    timeout: 60_000,
-    cwd: path.dirname(DECODER),
-    env: { ...process.env, PYTHONPATH: path.dirname(DECODER) },
-  });
-  if (run.error || run.status !== 0) throw new Error(`officialDecode.py failed: ${run.error?.message ?? run.stderr}`);
-  return JSON.parse(run.stdout);
-}
-
 const h = useApiHarness();
 
 /** `sdk.get(request_id)` then the client's decoder. */
 async function decodedResult(requestId: string) {
   const result = await fetchResult(h.app, requestId);
-  return decode([{ kind: 'payload', http_status: result.status, payload: result.payload }])[0];
+  return decodeInPython([{ kind: 'payload', http_status: result.status, payload: result.payload }])[0];
 }
 
 /** `sdk.stream_and_get(request_id)`'s GET, as `sky api logs <id>` sends it. */
@@ -116,7 +102,7 @@ describe('sky api logs / sky api status', () => {
       .get('/api/status')
       .query({ request_ids: id.slice(0, 6), all_status: 'False' })
       .set(CLI);
-    const [rows] = decode([{ kind: 'status_rows', rows: res.body }]);
+    const [rows] = decodeInPython([{ kind: 'status_rows', rows: res.body }]);
     expect(rows.summary).toEqual([expect.objectContaining({ request_id: id, status: 'SUCCEEDED', name: 'sky.status' })]);
   });
 });

@@ -13,7 +13,6 @@
  * error.object, handles and resources under SkyPilot's module names, the response models' types and
  * the traps that crash the CLI); dashboard answers as its connectors and pages read them.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -28,10 +27,9 @@ import { type ApiHarness, closeApiHarness, openApiHarness } from '../helpers/api
 import { USER_A, seedCluster } from '../helpers/fixtures';
 import { makeTempDir, removeDir } from '../helpers/tempState';
 import { type DemoApp, startDemoApp } from '../demo/demoApp';
+import { decodeInPython } from '../helpers/decodeInPython';
 
 const FAVICON = path.resolve(__dirname, '..', '..', 'src', 'dashboard', 'ui', 'favicon.ico');
-const DECODER = path.resolve(__dirname, '..', 'helpers', 'officialDecode.py');
-
 /** What every call of a 49 client carries (`sky/server/rest.py`). */
 const CLI_HEADERS = { 'X-SkyPilot-API-Version': '49', 'X-SkyPilot-Version': '1.0.0.dev20260301' };
 /** The newest dashboard builds send their version; older ones send none (see the `legacy` rows). */
@@ -1146,18 +1144,6 @@ async function answer(c: Call, t: Target): Promise<Answer> {
     case 'page':
       return { error: 'a page row needs `visit`' };
   }
-}
-
-function decodeInPython(items: object[]): { ok: boolean; summary?: any; error?: string }[] {
-  const run = spawnSync('python3', [DECODER], {
-    input: JSON.stringify(items),
-    encoding: 'utf8',
-    timeout: 60_000,
-    cwd: path.dirname(DECODER),
-    env: { ...process.env, PYTHONPATH: path.dirname(DECODER) },
-  });
-  if (run.error || run.status !== 0) throw new Error(`officialDecode.py failed: ${run.error?.message ?? run.stderr}`);
-  return JSON.parse(run.stdout);
 }
 
 interface Outcome {
