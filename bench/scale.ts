@@ -6,10 +6,10 @@
  * the server for everyone else) and the server's largest resident set.
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { type Child, rssBytes, startChild } from './children';
+import { probeHealth } from './healthProbe';
 import { type ScaleSizes, seedScale } from './seedScale';
 
 const PROBE_INTERVAL_MS = 50;
@@ -40,45 +40,12 @@ export interface ScaleRow {
   maxRssMb: number;
 }
 
-function probe(port: number): { stop(): Promise<number> } {
-  let running = true;
-  let worst = 0;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const once = () =>
-    new Promise<void>((resolve) => {
-      const started = performance.now();
-      http
-        .get({ host: '127.0.0.1', port, path: '/api/health', agent }, (res) => {
-          res.resume();
-          res.on('end', () => {
-            worst = Math.max(worst, performance.now() - started);
-            resolve();
-          });
-        })
-        .on('error', () => resolve());
-    });
-  const loop = (async () => {
-    while (running) {
-      await once();
-      await new Promise((r) => setTimeout(r, PROBE_INTERVAL_MS));
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      agent.destroy();
-      return worst;
-    },
-  };
-}
-
 async function measure(child: Child, call: Call): Promise<ScaleRow> {
   let maxRss = rssBytes(child.process.pid!);
   const sampler = setInterval(() => {
     maxRss = Math.max(maxRss, rssBytes(child.process.pid!));
   }, 100);
-  const probing = probe(child.port);
+  const probing = probeHealth(child.port, PROBE_INTERVAL_MS);
   const started = performance.now();
   const post = await fetch(`${child.url}${call.path}`, {
     method: 'POST',
@@ -90,7 +57,7 @@ async function measure(child: Child, call: Call): Promise<ScaleRow> {
   const get = await fetch(`${child.url}/api/get?request_id=${encodeURIComponent(id ?? '')}`);
   const text = await get.text();
   const ms = performance.now() - started;
-  const worstStallMs = await probing.stop();
+  const worstStallMs = (await probing.stop()).maxMs;
   clearInterval(sampler);
   let rows = -1;
   try {
