@@ -4,25 +4,22 @@
  * cancelled at the stop and later ones are not its), and the GPUs it held are free for them alone.
  */
 import { runInScope } from '../../src/sessions/sessionContext';
-import { SESSION_HEADER, startSandboxApp, type SandboxApp } from './sandboxApp';
+import { pinnedClock, SESSION_HEADER, startSandboxApp, type SandboxApp } from './sandboxApp';
 import request from 'supertest';
 
 const T0 = Date.parse('2026-11-22T12:00:00Z') / 1000;
 let s: SandboxApp;
-let saved: string | undefined;
-const at = (seconds: number) => {
-  process.env.SKYPILOT_NOW = String(T0 + seconds);
-};
+const clock = pinnedClock(T0);
+const at = clock.at;
 
 beforeAll(async () => {
-  saved = process.env.SKYPILOT_NOW;
+  clock.save();
   at(0);
   s = await startSandboxApp();
 });
 afterAll(async () => {
   await s.close();
-  if (saved === undefined) delete process.env.SKYPILOT_NOW;
-  else process.env.SKYPILOT_NOW = saved;
+  clock.restore();
 });
 
 type Job = { job_id: number; status: string; submitted_at: number };

@@ -73,3 +73,23 @@ export async function fetchResultAs<T>(app: SkyApp, requestId: string, session: 
     error: JSON.parse(payload.error) as RoundTrip['error'],
   };
 }
+
+/**
+ * The demo clock pinned at `base` plus the seconds a step names (SKYPILOT_NOW), and put back as it
+ * was: call `save` before the first step and `restore` after the last.
+ */
+export function pinnedClock(base: number) {
+  let saved: string | undefined;
+  return {
+    save: () => {
+      saved = process.env.SKYPILOT_NOW;
+    },
+    at: (seconds: number) => {
+      process.env.SKYPILOT_NOW = String(base + seconds);
+    },
+    restore: () => {
+      if (saved === undefined) delete process.env.SKYPILOT_NOW;
+      else process.env.SKYPILOT_NOW = saved;
+    },
+  };
+}

@@ -6,23 +6,20 @@
  * session read at a later second simply reads further along.
  */
 import request from 'supertest';
-import { SESSION_HEADER, startSandboxApp, type SandboxApp } from './sandboxApp';
+import { pinnedClock, SESSION_HEADER, startSandboxApp, type SandboxApp } from './sandboxApp';
 
 const T0 = Date.parse('2026-11-22T12:00:00Z') / 1000;
 let s: SandboxApp;
-let saved: string | undefined;
-const at = (seconds: number) => {
-  process.env.SKYPILOT_NOW = String(T0 + seconds);
-};
+const clock = pinnedClock(T0);
+const at = clock.at;
 
 beforeAll(async () => {
-  saved = process.env.SKYPILOT_NOW;
+  clock.save();
   s = await startSandboxApp({ startSeconds: 8 });
 });
 afterAll(async () => {
   await s.close();
-  if (saved === undefined) delete process.env.SKYPILOT_NOW;
-  else process.env.SKYPILOT_NOW = saved;
+  clock.restore();
 });
 beforeEach(() => at(0));
 
