@@ -14,7 +14,7 @@ import type { SkyApp } from '../../src/app';
 import { globalUserState } from '../../src/state/globalUserState';
 import { managedJobsState } from '../../src/state/managedJobsState';
 import { type ApiHarness, closeApiHarness, openApiHarness } from '../helpers/api';
-import { USER_A, gcpA100, makeHandle, seedCluster } from '../helpers/fixtures';
+import { USER_A, gcpA100, makeHandle, seedCluster, seedRecipe } from '../helpers/fixtures';
 import { makeTempDir, removeDir } from '../helpers/tempState';
 import { unpickleAll } from '../helpers/unpickle';
 import { type DemoApp, startDemoApp } from '../demo/demoApp';
@@ -264,16 +264,7 @@ describeTarget('the nightly (seeded)', async () => {
   await globalUserState.appendClusterJobLog('train', job, 'epoch 1\n');
   const managed = await managedJobsState.addJob({ name: 'pretrain', userHash: USER_A, resources: '1x[A100:8]' });
   await managedJobsState.appendJobLog(managed, 'step 1\n');
-  await globalUserState.upsertRecipe({
-    name: 'dev',
-    description: null,
-    content: 'run: echo hi',
-    recipeType: 'cluster',
-    pinned: true,
-    userHash: USER_A,
-    createdAt: 1_760_000_000,
-    updatedAt: 1_760_000_000,
-  });
+  await seedRecipe();
   return {
     target: { app: h.app, cluster: 'train', terminated: 'old-sweep', managedJobId: managed, recipe: 'dev' },
     close: async () => {

@@ -24,7 +24,7 @@ import { globalUserState } from '../../src/state/globalUserState';
 import { managedJobsState } from '../../src/state/managedJobsState';
 import { Resources } from '../../src/state/resources';
 import { type ApiHarness, closeApiHarness, openApiHarness } from '../helpers/api';
-import { USER_A, seedCluster } from '../helpers/fixtures';
+import { USER_A, seedCluster, seedRecipe } from '../helpers/fixtures';
 import { makeTempDir, removeDir } from '../helpers/tempState';
 import { type DemoApp, startDemoApp } from '../demo/demoApp';
 import { decodeInPython } from '../helpers/decodeInPython';
@@ -1223,16 +1223,7 @@ describe('the official clients against the nightly (seeded)', () => {
       status: 'READY',
       userHash: USER_A,
     });
-    await globalUserState.upsertRecipe({
-      name: 'dev',
-      description: null,
-      content: 'run: echo hi',
-      recipeType: 'cluster',
-      pinned: true,
-      userHash: USER_A,
-      createdAt: 1_760_000_000,
-      updatedAt: 1_760_000_000,
-    });
+    await seedRecipe();
     await globalUserState.setServerConfig({
       aws: { labels: { team: 'ml' } },
       api_server: { auth: { password: 'hunter2', api_key: 'sk-live-1' } },

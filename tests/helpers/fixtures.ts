@@ -94,3 +94,17 @@ export function makeClusterRecord(name: string, overrides: Partial<ClusterRecord
     ...overrides,
   };
 }
+
+/** A pinned cluster recipe `dev` of USER_A's, as the dashboard's recipes pages list one. */
+export async function seedRecipe(): Promise<void> {
+  await globalUserState.upsertRecipe({
+    name: 'dev',
+    description: null,
+    content: 'run: echo hi',
+    recipeType: 'cluster',
+    pinned: true,
+    userHash: USER_A,
+    createdAt: 1_760_000_000,
+    updatedAt: 1_760_000_000,
+  });
+}
