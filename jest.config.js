@@ -34,6 +34,7 @@ const POSTGRES_SUITES = [
   'tests/api/badInputs.test.ts',
   'tests/api/routes.test.ts',
   'tests/api/roleMatrix.test.ts',
+  'tests/api/serviceAccounts.test.ts',
   'tests/postgres/**/*.test.ts',
   'tests/e2e/crashDuringWrites.test.ts',
 ];

@@ -39,6 +39,19 @@ const name = z
 export const usersFile = z.strictObject({
   current_user: email,
   users: z.array(z.strictObject({ name: email, role: z.enum(USER_ROLES), created: ago })).min(1),
+  /** Service accounts and their tokens, as the users page's tab lists them (no token is ever usable). */
+  service_accounts: z
+    .array(
+      z.strictObject({
+        name,
+        created_by: email,
+        role: z.enum(USER_ROLES),
+        created: ago,
+        last_used: ago.nullish(),
+        expires_in_days: z.number().int().positive().nullish(),
+      }),
+    )
+    .default([]),
 });
 
 /** Workspace settings are shown on the settings page too: no secrets, as in server_config.yaml. */

@@ -35,6 +35,7 @@ import { redate } from '../living/provisionLog';
 import type { Org } from '../living/generatedOrg';
 import { orgOf } from '../living/generatedQueries';
 import { historyOf } from '../living/clusterHistory';
+import type { ServiceAccountListing } from '../state/serviceAccountsState';
 
 export { hashOf };
 
@@ -42,6 +43,8 @@ export interface World {
   now: number;
   currentUser: { id: string; name: string };
   users: UserWithRole[];
+  /** Service-account tokens as listed (src/state/serviceAccountsState.ts). */
+  serviceAccounts: ServiceAccountListing[];
   clusters: ClusterRecord[];
   history: ClusterHistoryRecord[];
   clusterJobs: ClusterJob[];
@@ -160,6 +163,25 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs, fixturesHash = 
       userType: 'basic',
       role: u.role,
     })),
+  );
+
+  const serviceAccounts = lazy((): ServiceAccountListing[] =>
+    source.users.service_accounts.map((a) => {
+      const createdAt = ago(a.created);
+      return {
+        // Stable per name, shaped as upstream's: a 16-character token id, `sa-` and 16 hex.
+        tokenId: hashOf(`token:${a.name}`).replace(/-/g, '').slice(0, 16),
+        tokenName: a.name,
+        createdAt,
+        lastUsedAt: maybeAgo(a.last_used),
+        expiresAt: a.expires_in_days ? createdAt + a.expires_in_days * 86_400 : null,
+        creatorUserHash: idOf(a.created_by),
+        creatorName: a.created_by,
+        serviceAccountUserId: `sa-${hashOf(`account:${a.name}`).replace(/-/g, '').slice(0, 16)}`,
+        serviceAccountName: a.name,
+        role: a.role,
+      };
+    }),
   );
 
   /** The living world at `now` (empty without activity.yaml), computed once per world. */
@@ -406,6 +428,7 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs, fixturesHash = 
     now: () => now,
     currentUser: () => ({ id: idOf(current), name: current }),
     users,
+    serviceAccounts,
     clusters,
     history,
     clusterJobs,

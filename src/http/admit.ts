@@ -1,13 +1,14 @@
 /**
  * Everything that happens to a request before endpoint code sees it, in one function used by both
  * the Express path and the lean path: the extension hooks (the demo's guard), the per-client rate
- * limit, the protocol and CORS headers, preflights, and, with server auth, the 401 for a request
- * without an identity. It returns the headers every answer carries,
+ * limit, the protocol and CORS headers, preflights, a service-account token's check, and, with
+ * server auth, the 401 for a request without an identity. It returns the headers every answer carries,
  * and an answer when the request is settled here.
  */
 import { ValidationError } from '../errors';
 import { notAuthenticated } from './access';
 import type { AppContext } from './appContext';
+import { serviceAccountOf } from './bearerAuth';
 import { authUserOf } from './caller';
 import { clientAddress } from './clientAddress';
 import { errorReply } from './errorReply';
@@ -79,9 +80,19 @@ export async function admit(call: HttpCall, app: AppContext): Promise<Admission>
   }
   const preflight = preflightReply(call, app.cors);
   if (preflight) return { headers, reply: preflight };
+  // A bearer token that does not count is a 401 wherever it is sent (as upstream), but the probes
+  // answer whatever a kubelet sends.
+  let account = null;
+  if (!PROBE_PATHS.has(call.path)) {
+    try {
+      account = await serviceAccountOf(call, app);
+    } catch (error) {
+      return { headers, reply: errorReply(error) };
+    }
+  }
   // Fail closed: with server auth, a request without an identity gets nothing but the probes, not
   // even the dashboard's files (the endpoint table's role check refuses it again, per endpoint).
-  if (app.authUserHeader && !authUserOf(call, app.authUserHeader)) {
+  if (app.authUserHeader && !account && !authUserOf(call, app.authUserHeader)) {
     const route = `${call.method === 'HEAD' ? 'GET' : call.method} ${stripDashboardPrefix(call.path)}`;
     if (!app.publicRoutes.has(route)) {
       return { headers, reply: errorReply(notAuthenticated(`this server takes the user from the ${app.authUserHeader} header`)) };

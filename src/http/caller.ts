@@ -6,8 +6,9 @@
  * - `viewer`: whose requests it may see, and the role the endpoint table's check uses. Without auth
  *   every caller is an admin, as upstream treats an unauthenticated server; with a trusted auth
  *   header the principal is that user and the role is theirs (`user` until one is stored), and a
- *   request without the header has no identity at all: 401, never admin; an extension (the demo)
- *   may name visitors itself, none of them admin;
+ *   request without the header has no identity at all: 401, never admin; a service-account bearer
+ *   token (bearerAuth.ts) is its account, with the account's role, whether or not the server has
+ *   the header setting; an extension (the demo) may name visitors itself, none of them admin;
  * - `clientApiVersion`: what the client declared, to pick the encoding old clients can decode.
  */
 import { currentUser, type Identity, userHashForName } from '../state/currentUser';
@@ -19,6 +20,7 @@ import type { UserRole } from '../vocab/statuses';
 import { parseApiVersion } from '../vocab/versions';
 import { notAuthenticated } from './access';
 import type { AppContext } from './appContext';
+import { serviceAccountOf } from './bearerAuth';
 import { clientAddress } from './clientAddress';
 import { header, type HttpCall } from './httpCall';
 
@@ -72,6 +74,11 @@ export async function callerRole(call: HttpCall, app: AppContext): Promise<UserR
 async function resolveViewer(call: HttpCall, app: AppContext, address: string): Promise<Viewer> {
   const visitor = app.extensions.identifyVisitor({ call, address });
   if (visitor) return visitor;
+  const account = await serviceAccountOf(call, app);
+  if (account) {
+    const role = await storedRole(account.id);
+    return { principal: `${AUTHENTICATED_PRINCIPAL_PREFIX}${account.id}`, admin: role === 'admin', role };
+  }
   if (!app.authUserHeader) return { principal: 'local', admin: true, role: 'admin' };
   const authUser = authUserOf(call, app.authUserHeader);
   // Fail closed: a request that reached this server without the proxy's header is nobody.
@@ -81,7 +88,7 @@ async function resolveViewer(call: HttpCall, app: AppContext, address: string): 
 }
 
 export async function resolveCaller(call: HttpCall, app: AppContext, envVars?: Record<string, unknown> | null): Promise<Caller> {
-  const authUser = authUserOf(call, app.authUserHeader);
+  const authUser = (await serviceAccountOf(call, app)) ?? authUserOf(call, app.authUserHeader);
   const identity = currentUser.getCurrentUser({ authUser, envVars: envVars ?? null });
   const address = clientAddress(call.raw, app.trustProxy);
   const viewer = await resolveViewer(call, app, address);

@@ -72,8 +72,8 @@ export async function updateUser(input: { user_id: string; role?: UserRole | nul
   if (input.role) await globalUserState.setUserRole(user.id, input.role);
 }
 
-export async function deleteUser(input: { user_id: string }): Promise<void> {
-  const user = await requireUser(input.user_id);
+/** A user (or service account) who still has clusters or active managed jobs cannot be deleted. */
+export async function assertNothingActive(user: { id: string; name: string | null }): Promise<void> {
   const clusters = await globalUserState.getClusters({ userHashes: [user.id] });
   const { jobs } = await managedJobsState.getJobs({ userHashes: [user.id], skipFinished: true });
   const activeJobs = new Set(jobs.map((j) => j.jobId)).size; // one record per task
@@ -85,5 +85,10 @@ export async function deleteUser(input: { user_id: string }): Promise<void> {
       `User '${user.name}' still has ${clusters.length} cluster(s) and ${activeJobs} active managed job(s).`,
     );
   }
+}
+
+export async function deleteUser(input: { user_id: string }): Promise<void> {
+  const user = await requireUser(input.user_id);
+  await assertNothingActive(user);
   await globalUserState.deleteUser(user.id);
 }

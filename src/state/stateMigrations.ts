@@ -243,6 +243,31 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
       await db.schema.createIndex('request_effects_by_time').ifNotExists().on('request_effects').column('recorded_at').execute();
     },
   },
+  {
+    version: 10,
+    name: 'service-account tokens',
+    async up(db) {
+      // Upstream's `service_account_tokens`, column for column: only the token's sha256 is kept.
+      await createTable(db, 'service_account_tokens', {
+        token_id: 'text primary key',
+        token_name: 'text not null',
+        token_hash: 'text not null',
+        created_at: 'bigint not null',
+        last_used_at: 'bigint',
+        expires_at: 'bigint',
+        creator_user_hash: 'text not null',
+        service_account_user_id: 'text not null',
+      }).execute();
+      // Every authenticated request looks its token up by hash (upstream's migration 017).
+      await db.schema
+        .createIndex('service_account_tokens_by_hash')
+        .ifNotExists()
+        .unique()
+        .on('service_account_tokens')
+        .column('token_hash')
+        .execute();
+    },
+  },
 ];
 
 /** How the state store recognizes its database (see src/db/ownership.ts). */

@@ -35,7 +35,13 @@ beforeAll(async () => {
   state = await openTempState();
   store = await openTestRequestStore(state);
   dashboardDir = makeTempDir('skyts-roles-');
-  app = createApp({ requests: store, dashboard: { builtDir: dashboardDir }, authUserHeader: HEADER, getTimeoutMs: 10_000 });
+  app = createApp({
+    requests: store,
+    dashboard: { builtDir: dashboardDir },
+    authUserHeader: HEADER,
+    serviceAccounts: true,
+    getTimeoutMs: 10_000,
+  });
   for (const [role, name] of [...Object.entries(NAMES), ['user', OTHER]] as [UserRole, string][]) {
     await globalUserState.addOrUpdateUser({ id: hash(name), name });
     await globalUserState.setUserRole(hash(name), role);
@@ -207,6 +213,26 @@ describe('user management is an admin’s', () => {
       .send({ user_id: hash('tmp-user'), role: 'viewer' })
       .expect(200);
     expect((await run('tmp-user', '/start', { cluster_name: 'tmp-own' })).error?.type).toBe('PermissionDeniedError');
+  });
+});
+
+describe('service-account tokens do not escalate', () => {
+  it("a user's token is a user; the user may not make its account an admin; an admin may", async () => {
+    const made = await request(app).post('/users/service-account-tokens').set(as(NAMES.user)).send({ token_name: 'uma-ci' }).expect(200);
+    const bearer = { Authorization: `Bearer ${made.body.token}` };
+    expect((await request(app).get('/users/role').set(bearer)).body.role).toBe('user');
+    const escalate = { token_id: made.body.token_id, role: 'admin' };
+    expect((await request(app).post('/users/service-account-tokens/update-role').set(as(NAMES.user)).send(escalate)).status).toBe(403);
+    expect((await request(app).post('/users/create').set(bearer).send({ username: 'sa-made', role: 'admin' })).status).toBe(403);
+    await request(app).post('/users/service-account-tokens/update-role').set(as(NAMES.admin)).send(escalate).expect(200);
+    expect((await request(app).get('/users/role').set(bearer)).body.role).toBe('admin');
+  });
+
+  it('a bad token is 401 even beside a valid proxy header', async () => {
+    const res = await request(app)
+      .get('/api/status')
+      .set({ ...as(NAMES.admin), Authorization: 'Bearer sky_forged.x.y' });
+    expect([res.status, res.body.error.code]).toEqual([401, 'invalid_token']);
   });
 });
 
