@@ -147,24 +147,9 @@ export function buildManifest(cache: WorldCache): DemoManifest {
       removeStorage: REFUSE,
       getRecipes: async () => read((w) => w.recipes),
       upsertRecipe: REFUSE,
-      // The users page's tab lists the fixture's accounts; no token was ever issued, so none
-      // authenticates (no secret, no stored hash), and making one is a write.
+      // The fixture's accounts are listed; none has a stored token, so none authenticates or is managed.
       listServiceAccountTokens: async () => read((w) => w.serviceAccounts),
-      getServiceAccountToken: async (tokenId) => {
-        const a = cache.current().serviceAccounts.find((t) => t.tokenId === tokenId);
-        return a
-          ? {
-              token_id: a.tokenId,
-              token_name: a.tokenName,
-              token_hash: '',
-              created_at: a.createdAt,
-              last_used_at: a.lastUsedAt,
-              expires_at: a.expiresAt,
-              creator_user_hash: a.creatorUserHash,
-              service_account_user_id: a.serviceAccountUserId,
-            }
-          : null;
-      },
+      getServiceAccountToken: async () => null,
       getServiceAccountTokenByHash: async () => null,
       getTokenSecret: async () => null,
       ensureTokenSecret: REFUSE,

@@ -165,23 +165,21 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs, fixturesHash = 
     })),
   );
 
+  // Stable ids per name, shaped as upstream's: a 16-character token id, `sa-` and 16 hex.
+  const idFor = (what: string, name: string) => hashOf(`${what}:${name}`).replace(/-/g, '').slice(0, 16);
   const serviceAccounts = lazy((): ServiceAccountListing[] =>
-    source.users.service_accounts.map((a) => {
-      const createdAt = ago(a.created);
-      return {
-        // Stable per name, shaped as upstream's: a 16-character token id, `sa-` and 16 hex.
-        tokenId: hashOf(`token:${a.name}`).replace(/-/g, '').slice(0, 16),
-        tokenName: a.name,
-        createdAt,
-        lastUsedAt: maybeAgo(a.last_used),
-        expiresAt: a.expires_in_days ? createdAt + a.expires_in_days * 86_400 : null,
-        creatorUserHash: idOf(a.created_by),
-        creatorName: a.created_by,
-        serviceAccountUserId: `sa-${hashOf(`account:${a.name}`).replace(/-/g, '').slice(0, 16)}`,
-        serviceAccountName: a.name,
-        role: a.role,
-      };
-    }),
+    source.users.service_accounts.map((a) => ({
+      tokenId: idFor('token', a.name),
+      tokenName: a.name,
+      createdAt: ago(a.created),
+      lastUsedAt: null,
+      expiresAt: a.expires_in_days ? ago(a.created) + a.expires_in_days * 86_400 : null,
+      creatorUserHash: idOf(a.created_by),
+      creatorName: a.created_by,
+      serviceAccountUserId: `sa-${idFor('account', a.name)}`,
+      serviceAccountName: a.name,
+      role: a.role,
+    })),
   );
 
   /** The living world at `now` (empty without activity.yaml), computed once per world. */
