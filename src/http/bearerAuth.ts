@@ -12,6 +12,7 @@
  * of requests with one token costs one query, never a blocked loop; the cache is bounded.
  */
 import type { IncomingMessage } from 'node:http';
+import { currentEffectScope } from '../db/effectScope';
 import type { HttpError } from '../errors';
 import type { Identity } from '../state/currentUser';
 import { globalUserState } from '../state/globalUserState';
@@ -74,6 +75,9 @@ function remember(hash: string, entry: Looked): Looked {
 }
 
 function touch(tokenId: string, now: number): void {
+  // Never inside a write request's scope: its effect record would then claim this bookkeeping.
+  // (Look-ups run in admission, before any scope; this keeps it so.)
+  if (currentEffectScope()) return;
   const last = touchedAt.get(tokenId);
   if (last !== undefined && now - last < TOUCH_EVERY_S) return;
   if (touchedAt.size >= TOKEN_CACHE_MAX) touchedAt.clear();
