@@ -6,7 +6,7 @@
  *      with `--session-changes C`, launches after those up to C changes (100: full sessions, the cap);
  *   2. N more at the cap (max sessions = N): none is admitted past it (the live count stays N);
  *   3. every session expires and the sweep removes it (Redis keeps only its shared counters); the
- *      sessions live a minute per 8000 writes, so none expires while the sandbox is being filled;
+ *      sessions live a minute per 4000 writes, so none expires while the sandbox is being filled;
  *   4. N fresh sessions again: memory is reused, it does not climb.
  * Resident memory, V8 heap, event-loop p99 (the server's own metrics; its resolution is 10 ms), the
  * sessions' change bytes, the request store's memory tier (which holds every write's request for a
@@ -25,7 +25,7 @@ const CONCURRENCY = 64;
 
 /** Long enough that no session expires while the sandbox is filled (the cap phase needs them all live). */
 function sessionMinutes(n: number, changes: number): number {
-  return Math.max(1, Math.ceil((n * changes) / 8000));
+  return Math.max(1, Math.ceil((n * changes) / 4000));
 }
 const REDIS_URL = process.env.SKYPILOT_BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
 
