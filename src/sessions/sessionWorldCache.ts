@@ -12,7 +12,7 @@
  * second, so a world of an earlier second is never asked for again: those are dropped as soon as the
  * version moves (kept, each pinned its own copy of the shared world, ~140 KB, beside its own bytes).
  * Within a second, at most `WORLDS_MAX` worlds and `WORLDS_MAX_BYTES` of them, by an estimate
- * measured to be above what a world retains (`worldBytes`; tests/sandbox/worldCacheBudget.test.ts
+ * measured to be above what a world retains (`worldBytes`; tests/sandbox/sessionMemory.test.ts
  * holds it to the heap), the least recently derived going first.
  */
 import { demoNowSeconds } from '../demo/demoClock';

@@ -1,5 +1,8 @@
 /**
- * The sessions' world cache is bounded in bytes, not only in count: its estimate of a world is
+ * What a sandbox session costs in memory is bounded by what the caps count. A session's changes, as
+ * `changeBytes` counts them, are at least the heap they take, whatever their shape (8 KiB of tiny
+ * keys is ~50 KiB of heap), so `max_sessions` x `max_session_kib` bounds them. And the sessions'
+ * world cache is bounded in bytes, not only in count: its estimate of a world is
  * above what a world really retains (measured on the V8 heap after a full GC, for every kind of
  * change and for full sessions), the cache never holds more than its budget however many sessions
  * and changes come, and worlds of an earlier second (each pinning a copy of the shared world) are
@@ -15,6 +18,7 @@ import type { WorldCache } from '../../src/demo/worldCache';
 import type { Session } from '../../src/sessions/session';
 import type { Change } from '../../src/sessions/sessionChanges';
 import { runInScope, type SessionScope } from '../../src/sessions/sessionContext';
+import { changeBytes } from '../../src/sessions/sessionStore';
 import { loadSessionSettings } from '../../src/sessions/sessionSettings';
 import type { SessionStore } from '../../src/sessions/sessionStore';
 import { type Simulation, sessionWorld } from '../../src/sessions/sessionWorld';
@@ -90,7 +94,53 @@ const MIXES: [string, (i: number) => Change[]][] = [
   ],
 ];
 
-const bytesOf = (changes: Change[]) => changes.reduce((sum, c) => sum + JSON.stringify(c).length, 0);
+const bytesOf = (changes: Change[]) => changes.reduce((sum, c) => sum + changeBytes(JSON.stringify(c)), 0);
+
+describe("a session's changes, as the caps count them", () => {
+  const MAX = 64 * 1024;
+  const filled = (make: (k: number) => Record<string, unknown>) => {
+    const config: Record<string, unknown> = {};
+    for (let k = 0; JSON.stringify(config).length < 7_800; k++) Object.assign(config, make(k));
+    return config;
+  };
+  // Built once (the stores keep parsed copies of the text, distinct per session, as measured).
+  const TINY_KEYS = filled((j) => ({ [`k${j}`]: j }));
+  const NESTED = filled((j) => ({ [`k${j}`]: { a: [j] } }));
+  const SHAPES: [string, (s: number, k: number) => Change][] = [
+    [
+      'one long string per workspace',
+      (s, k) => ({ kind: 'workspace_set', workspace: `w${s}-${k}`, config: { note: 'x'.repeat(7_800) }, at: now }),
+    ],
+    ['tiny keys', (s, k) => ({ kind: 'workspace_set', workspace: `w${s}-${k}`, config: TINY_KEYS, at: now })],
+    ['nested tiny values', (s, k) => ({ kind: 'workspace_set', workspace: `w${s}-${k}`, config: NESTED, at: now })],
+    ['launches', (s, k) => launch(s, k)],
+    ['stops', (_s, k) => ({ kind: 'stop', cluster: clusters[k % clusters.length], at: now + k })],
+  ];
+
+  it.each(SHAPES)('are at least the heap they take (%s), up to a full session', (_what, make) => {
+    const n = 100;
+    const texts: string[][] = [];
+    for (let s = 0; s < n; s++) {
+      const own: string[] = [];
+      let counted = 0;
+      for (let k = 0; ; k++) {
+        const text = JSON.stringify(make(s, k));
+        if (counted + changeBytes(text) > MAX || own.length >= 100) break;
+        own.push(text);
+        counted += changeBytes(text);
+      }
+      texts.push(own);
+    }
+    const counted = texts.reduce((sum, own) => sum + own.reduce((a, t) => a + changeBytes(t), 0), 0) / n;
+    const before = heapUsed();
+    // Kept as the stores keep them: parsed objects in an array per session.
+    const sessions = texts.map((own) => own.map((t) => JSON.parse(t) as Change));
+    const measured = (heapUsed() - before) / n;
+    expect(sessions).toHaveLength(n);
+    expect(counted).toBeLessThanOrEqual(MAX);
+    expect(measured).toBeLessThan(counted + 1024);
+  });
+});
 
 describe('the estimate of a session world', () => {
   it.each(MIXES)('is above what a world with %s retains (and within 4x of it)', (_what, changesOf) => {
