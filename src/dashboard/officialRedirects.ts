@@ -25,9 +25,9 @@ export interface OfficialRedirect {
 export const OFFICIAL_REDIRECTS: readonly OfficialRedirect[] = [
   { from: '', to: 'clusters', page: 'clusters.html' },
   { from: 'settings', to: 'settings/config', page: 'settings/config.html' },
-  // `true` is the page's default for a user without an email (no SSO on this server); with SSO the
-  // page would pick false, but it sets its default before /api/health tells it the user.
-  { from: 'users', to: 'users', page: 'users.html', unlessQuery: { name: 'deduplicate', value: 'true' } },
+  // The page's default once /api/health names the user (`!userEmail`), which this server's always
+  // does: the full table, with each user's id, role and actions.
+  { from: 'users', to: 'users', page: 'users.html', unlessQuery: { name: 'deduplicate', value: 'false' } },
 ];
 
 /**

@@ -159,8 +159,8 @@ describe("official pages that only change the route: redirected where they would
     ['/dashboard/?x=1', '/dashboard/clusters?x=1'],
     ['/dashboard/settings', '/dashboard/settings/config'],
     ['/dashboard/settings/', '/dashboard/settings/config'],
-    ['/dashboard/users', '/dashboard/users?deduplicate=true'],
-    ['/dashboard/users?tab=service-accounts', '/dashboard/users?tab=service-accounts&deduplicate=true'],
+    ['/dashboard/users', '/dashboard/users?deduplicate=false'],
+    ['/dashboard/users?tab=service-accounts', '/dashboard/users?tab=service-accounts&deduplicate=false'],
   ])('GET %s redirects to %s', async (url, location) => {
     const res = await request(appWith({ builtDir: built, officialDir: official })).get(url);
     expect(res.status).toBe(307);
@@ -168,7 +168,7 @@ describe("official pages that only change the route: redirected where they would
   });
 
   it.each([
-    ['/dashboard/users?deduplicate=false', 'OFFICIAL-USERS'],
+    ['/dashboard/users?deduplicate=true', 'OFFICIAL-USERS'],
     ['/dashboard/settings/config', 'OFFICIAL-CONFIG'],
   ])('GET %s is served as is', async (url, body) => {
     const res = await request(appWith({ builtDir: built, officialDir: official })).get(url);
