@@ -88,21 +88,18 @@ suite('a generated org in the built-in dashboard (browser)', () => {
       const more = page.getByTestId('show-more');
       expect(await more.innerText()).toMatch(/^Show \d+ more$/);
       await more.click();
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid="cluster-row"]').length > 300, undefined, {
-        timeout: 5_000,
-      });
+      await rows.nth(300).waitFor({ state: 'attached', timeout: 5_000 });
       expect(await more.count()).toBe(0);
 
       await page.goto(`${server!.url}/dashboard/users`);
       const users = page.getByTestId('user-row');
       await users.first().waitFor({ state: 'visible', timeout: 15_000 });
       // Every count settles to a number: no row is left at '…' (loading) or '-' (failed).
-      await page.waitForFunction(
-        () => [...document.querySelectorAll('[data-testid="user-row"] td.num')].every((td) => /^\d+$/.test(td.textContent ?? '')),
-        undefined,
-        { timeout: 15_000 },
-      );
-      const counts = await page.locator('[data-testid="user-row"] td.num').allInnerTexts();
+      const cells = page.locator('[data-testid="user-row"] td.num');
+      const settled = async () => (await cells.allInnerTexts()).every((t) => /^\d+$/.test(t.trim()));
+      for (const deadline = Date.now() + 15_000; !(await settled()) && Date.now() < deadline; ) await page.waitForTimeout(100);
+      const counts = (await cells.allInnerTexts()).map((t) => t.trim());
+      expect(counts.every((t) => /^\d+$/.test(t))).toBe(true);
       // Two numeric cells per row (clusters, managed jobs): the org's 2,000 jobs in progress are all owned.
       const jobs = counts.filter((_, i) => i % 2 === 1).map(Number);
       expect(jobs.reduce((a, b) => a + b, 0)).toBeGreaterThan(2000);
