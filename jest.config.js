@@ -56,6 +56,8 @@ module.exports = {
   // SQLite files, PostgreSQL databases and child servers: keep workers few on a 2-core machine.
   maxWorkers: 2,
   testTimeout: 30000,
+  // The slowest files first, on a clean clone too (tests/helpers/slowFirst.js).
+  testSequencer: '<rootDir>/tests/helpers/slowFirst.js',
   projects: [
     { ...base, displayName: 'sqlite', testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/postgres/'] },
     ...(missing
