@@ -150,11 +150,17 @@ describe('the nightly without src/demo', () => {
   it('passes its own state, request, API, operation, client and structure suites, and runs built', () => {
     // Each chosen suite is still there: none of them needed the wings.
     expect(SUITES.filter((suite) => !fs.existsSync(path.join(dir, suite)))).toEqual([]);
-    const jest = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', ...SUITES], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, SKYPILOT_TEST_POSTGRES: '0' },
-    });
+    // In band: the copy's transform cache is cold, and two workers would each transform the same
+    // files at once (30 CPU-seconds for this file instead of 25); this run already has its workers.
+    const jest = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '--runInBand', ...SUITES],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, SKYPILOT_TEST_POSTGRES: '0' },
+      },
+    );
     const summary = /Tests:\s+(.*)/.exec(jest.stderr)?.[1] ?? jest.stderr.slice(-2000);
     expect(jest.status).toBe(0);
     expect(summary).toMatch(/\d+ passed/);
