@@ -10,8 +10,9 @@ const path = require('node:path');
 const base = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
-  // Tests are transpiled only; `npm run typecheck` (tsc, strict) is the type check, run first.
-  transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
+  // Tests are transpiled only (esbuild, tests/helpers/esbuildTransform.js); `npm run typecheck`
+  // (tsc, strict) is the type check, run first.
+  transform: { '^.+\\.tsx?$': '<rootDir>/tests/helpers/esbuildTransform.js' },
 };
 
 /** Suites whose every test runs again with PostgreSQL behind the state and request stores. */
@@ -53,8 +54,10 @@ if (missing) {
 }
 
 module.exports = {
-  // SQLite files, PostgreSQL databases and child servers: keep workers few on a 2-core machine.
-  maxWorkers: 2,
+  // SQLite files, PostgreSQL databases and child servers: keep workers few on a 2-core machine. But
+  // one more than the cores: many files spend much of their time waiting (the edge-stall probes,
+  // the 12-second log follow, child servers and browsers starting), and a third worker fills it.
+  maxWorkers: 3,
   testTimeout: 30000,
   // The slowest files first, on a clean clone too (tests/helpers/slowFirst.js).
   testSequencer: '<rootDir>/tests/helpers/slowFirst.js',
