@@ -54,10 +54,8 @@ if (missing) {
 }
 
 module.exports = {
-  // SQLite files, PostgreSQL databases and child servers: keep workers few on a 2-core machine. But
-  // one more than the cores: many files spend much of their time waiting (the edge-stall probes,
-  // the 12-second log follow, child servers and browsers starting), and a third worker fills it.
-  maxWorkers: 3,
+  // SQLite files, PostgreSQL databases and child servers: keep workers few on a 2-core machine.
+  maxWorkers: 2,
   testTimeout: 30000,
   // The slowest files first, on a clean clone too (tests/helpers/slowFirst.js).
   testSequencer: '<rootDir>/tests/helpers/slowFirst.js',
