@@ -14,6 +14,7 @@ import { NotFoundError, SkyPilotError, ValidationError, clusterDoesNotExist } fr
 import { clusterJobFolder } from './logFolders';
 import { compileNamePattern } from '../state/clusterNamePattern';
 import { globalUserState } from '../state/globalUserState';
+import { inOneTransaction } from '../state/oneTransaction';
 import type { ClusterRecord } from '../state/records';
 import { stateQueries } from '../state/stateQueries';
 import { clusterJobExitCode, isActiveClusterJob, type JobExitCode } from '../vocab/statuses';
@@ -103,8 +104,11 @@ export async function down(input: { cluster_name: string }, ctx: OpContext): Pro
   const record = await requireCluster(input.cluster_name);
   const nodes = record.handle.launchedNodes;
   ctx.log(`Terminating cluster ${record.name} (${nodes} node${nodes === 1 ? '' : 's'}).\n`);
-  await globalUserState.removeCluster(record.name, true);
-  await globalUserState.removeClusterJobs(record.name);
+  // One change: a crash never leaves the cluster gone and its jobs behind (src/state/oneTransaction.ts).
+  await inOneTransaction(async () => {
+    await globalUserState.removeCluster(record.name, true);
+    await globalUserState.removeClusterJobs(record.name);
+  });
   return null;
 }
 
