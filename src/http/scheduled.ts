@@ -159,7 +159,7 @@ export async function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, 
       // (src/state/requestEffects.ts); the caller's registration above is not its change. A read
       // (even a long one) is never settled as SUCCEEDED without its result.
       return spec.effect === 'write' ? recordingEffects({ requestId: record.requestId, signal: run.signal }, operation) : operation();
-    });
+    }, caller.address);
   }
   return requestIdReply(record.requestId);
 }
