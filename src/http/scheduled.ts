@@ -147,7 +147,7 @@ export async function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, 
     randomUUID,
   );
   if (created) {
-    app.executor.submit(record, caller.identity, async (run) => {
+    app.executor.submitFrom(caller.address, record, caller.identity, async (run) => {
       // SkyPilot registers every caller it sees, so the users page lists them.
       if (envVars?.SKYPILOT_USER_ID) await registerCaller(caller.identity);
       // A cluster in a private workspace the caller may not use is refused, reads included.
@@ -159,7 +159,7 @@ export async function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, 
       // (src/state/requestEffects.ts); the caller's registration above is not its change. A read
       // (even a long one) is never settled as SUCCEEDED without its result.
       return spec.effect === 'write' ? recordingEffects({ requestId: record.requestId, signal: run.signal }, operation) : operation();
-    }, caller.address);
+    });
   }
   return requestIdReply(record.requestId);
 }

@@ -180,6 +180,11 @@ export class RequestExecutor {
     this.pools[record.scheduleType].push({ record, user, body }, client);
   }
 
+  /** `submit`, the client first (the body, a function, reads best last). */
+  submitFrom(client: string, record: RequestRecord, user: Identity, body: RequestBody): void {
+    this.submit(record, user, body, client);
+  }
+
   private async execute(job: Job): Promise<void> {
     const { record } = job;
     const controller = this.controllers.get(record.requestId) ?? new AbortController();
