@@ -134,7 +134,7 @@ describe(`kill -9 during writes (${testBackend()})`, () => {
       const happened = present.has(write.workspace);
       if (got.status === 'SUCCEEDED' && !happened) wrong.push(`${write.id}: SUCCEEDED but its workspace is missing`);
       if (got.status === 'FAILED' && got.should_retry && happened) wrong.push(`${write.id}: FAILED retryable but its workspace exists`);
-      if (got.status === 'FAILED' && !got.should_retry) wrong.push(`${write.id}: FAILED, not retryable (${got.error?.type})`);
+      if (got.status === 'FAILED' && !got.should_retry) wrong.push(`${write.id}: FAILED, not retryable (${JSON.stringify(got.error)})`);
       if (got.status !== 'SUCCEEDED' && got.status !== 'FAILED') wrong.push(`${write.id}: ${got.status} after the restart`);
       if (write.slow && got.status !== 'SUCCEEDED') wrong.push(`${write.id}: committed before the kill, reported ${got.status}`);
       if (got.status === 'FAILED') retryable.push(write);
