@@ -372,6 +372,20 @@ describe("a private workspace's objects: its members and admins see and reach th
     },
   );
 
+  it.each(everyone)('its infra as %s (a member: %s): /enabled_clouds refuses it, the batch and /check leave it out', async (who, sees) => {
+    const get = async (path: string, query: Record<string, string>) => {
+      const res = await request(app).get(path).set(as(who)).query(query);
+      const got = await request(app).get('/api/get').set(as(who)).query({ request_id: res.headers[REQUEST_ID_HEADER] });
+      return { status: got.body.status ?? got.body.detail?.status, value: got.body.return_value, error: got.body.detail?.error };
+    };
+    const single = await get('/enabled_clouds', { workspace: 'team-ole' });
+    expect(single.status).toBe(sees ? 'SUCCEEDED' : 'FAILED');
+    if (!sees) expect(JSON.parse(single.error)).toMatchObject({ type: 'PermissionDeniedError' });
+    const batch = await get('/enabled_clouds/batch', { workspaces: 'default,team-ole' });
+    expect(Object.keys(JSON.parse(batch.value)).sort()).toEqual(sees ? ['default', 'team-ole'] : ['default']);
+    expect(Object.keys(await value<Record<string, unknown>>(who, '/check', {})).includes('team-ole')).toBe(sees);
+  });
+
   it('writes on its objects: a non-member user is refused for the workspace, nothing changes; an admin may', async () => {
     const stop = await run(NAMES.user, '/stop', { cluster_name: SECRET });
     expect(stop.error).toMatchObject({ type: 'PermissionDeniedError', message: expect.stringMatching(/private workspace/) });
