@@ -19,10 +19,29 @@ import type { Caller } from './caller';
 
 export type { WorkspaceScope } from '../state/workspaceAccess';
 
+/**
+ * Scopes kept by state version and user: asked on every `/status` (the demo's visitors are all
+ * non-admins), they are worked out again only when the state moved. Bounded; a replaced seam
+ * function (a test, the demo) starts afresh, as the status cache does.
+ */
+const MAX_SCOPES = 256;
+const scopes = new Map<string, string[]>();
+let scopesOf: unknown = null;
+
 /** The workspaces this caller's reads reach: `null` (all) for an admin. */
 export async function workspaceScopeOf(caller: Pick<Caller, 'identity' | 'viewer'>): Promise<WorkspaceScope> {
   if (roleOfViewer(caller.viewer) === 'admin') return null;
-  return scopeFor(await globalUserState.getWorkspaces(), caller.identity);
+  if (scopesOf !== globalUserState.getWorkspaces) {
+    scopes.clear();
+    scopesOf = globalUserState.getWorkspaces;
+  }
+  const key = `${await globalUserState.stateVersion()}\u0000${caller.identity.id}\u0000${caller.identity.name}`;
+  const known = scopes.get(key);
+  if (known) return known;
+  const scope = scopeFor(await globalUserState.getWorkspaces(), caller.identity);
+  if (scopes.size >= MAX_SCOPES) scopes.clear();
+  scopes.set(key, scope);
+  return scope;
 }
 
 function refusal(what: string, workspace: string, caller: Pick<Caller, 'identity'>): string {
