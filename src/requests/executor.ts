@@ -5,6 +5,7 @@
  * so a flood cannot grow memory without bound. Outcomes go to the request store.
  */
 import { AsyncResource } from 'node:async_hooks';
+import { DatabaseBusyError } from '../db/databaseBusy';
 import { HttpError, SkyPilotError } from '../errors';
 import type { Identity } from '../state/currentUser';
 import type { ScheduleType } from '../vocab/statuses';
@@ -204,6 +205,13 @@ export class RequestExecutor {
         outcome = { status: 'SUCCEEDED', value: value instanceof JsonText ? value.text : await serializeYielding(value), error: null };
       } catch (caught) {
         outcome = { status: 'FAILED', value: 'null', error: serializeError(caught) };
+        // A database too busy to take the change: its transaction rolled back, so unless the ledger
+        // shows an earlier change of it committed, nothing happened and the client may send it again
+        // (as after ServerRestarted); a check that fails leaves it as it was.
+        if (caught instanceof DatabaseBusyError) {
+          const committed = await this.store.changesCommitted([record.requestId]).catch(() => null);
+          if (committed && !committed.has(record.requestId)) record.shouldRetry = true;
+        }
       }
       if (!controller.signal.aborted) await this.store.finish(record, outcome.status, outcome.value, outcome.error);
     } catch (error) {

@@ -4,6 +4,7 @@
  * one per turn of the event loop, so a queue of jobs that never wait for I/O cannot hold the loop
  * (every other connection) until the last one ends.
  */
+import { DatabaseBusyError } from '../../src/db/databaseBusy';
 import { RequestExecutor } from '../../src/requests/executor';
 import { RequestStore } from '../../src/requests/requestStore';
 
@@ -75,5 +76,21 @@ it('a queue of jobs that never wait for I/O lets the event loop turn between the
   expect(ran).toBe(200);
   expect(ranWhenTimerFired).toBeGreaterThanOrEqual(0);
   expect(ranWhenTimerFired).toBeLessThan(200);
+  await store.close();
+});
+
+it('a request failed by a database too busy to take its change, with nothing of it committed, is retryable', async () => {
+  const { store, submit, settled } = await setup(1);
+  await submit('10.0.0.1', async () => {
+    throw new DatabaseBusyError('state database', 1000);
+  });
+  await submit('10.0.0.1', async () => {
+    throw new Error('something else');
+  });
+  await settled();
+  const busy = await store.get('req-10.0.0.1-0');
+  const other = await store.get('req-10.0.0.1-1');
+  expect([busy?.status, busy?.error?.type, busy?.shouldRetry]).toEqual(['FAILED', 'DatabaseBusy', true]);
+  expect([other?.status, other?.shouldRetry]).toEqual(['FAILED', false]);
   await store.close();
 });
