@@ -5,9 +5,7 @@
  * JSON string) in slices too, cut where no surrogate pair is split.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-
-/** Run at most this long between two yields. */
-const SLICE_MS = 8;
+import { turnDeadline } from '../state/turnBudget';
 /** Pieces are joined into strings of about this size before the final join. */
 const CHUNK_CHARS = 1 << 20;
 
@@ -19,8 +17,9 @@ const q = JSON.stringify;
  */
 const MAX_ARRAY_DEPTH = 1;
 
+/** Runs until the turn's deadline, shared with every other sliced computation (state/turnBudget.ts). */
 class Slicer {
-  private deadline = performance.now() + SLICE_MS;
+  private deadline = turnDeadline();
 
   get due(): boolean {
     return performance.now() >= this.deadline;
@@ -29,7 +28,7 @@ class Slicer {
   async tick(): Promise<void> {
     if (!this.due) return;
     await yieldToLoop();
-    this.deadline = performance.now() + SLICE_MS;
+    this.deadline = turnDeadline();
   }
 }
 
