@@ -41,25 +41,26 @@ function isPlainContainer(value: unknown): value is Record<string, unknown> | un
   return proto === Object.prototype || proto === null;
 }
 
-/** One member: recursed into while shallow, else one piece; yields only when its slice is spent. */
-async function member(value: unknown, inArray: boolean, depth: number, out: string[], slicer: Slicer): Promise<boolean> {
-  if (depth <= MAX_ARRAY_DEPTH && Array.isArray(value) && isPlainContainer(value)) {
-    await walk(value, depth, out, slicer);
-    return true;
-  }
-  const text = q(value);
-  if (text === undefined && !inArray) return false;
-  out.push(text ?? 'null');
-  if (slicer.due) await slicer.tick();
-  return true;
+/** A member recursed into: an array while shallow (a list of rows); anything else is one piece. */
+function recursed(value: unknown, depth: number): value is unknown[] {
+  return depth <= MAX_ARRAY_DEPTH && Array.isArray(value) && isPlainContainer(value);
 }
+
+/**
+ * Rows between two looks at the clock: a look costs far less than a row, but not nothing. The loop
+ * is synchronous in between (an `await` per row cost as much as stringifying it).
+ */
+const ROWS_PER_CHECK = 8;
 
 async function walk(value: Record<string, unknown> | unknown[], depth: number, out: string[], slicer: Slicer): Promise<void> {
   if (Array.isArray(value)) {
     out.push('[');
     for (let i = 0; i < value.length; i++) {
       if (i) out.push(',');
-      await member(value[i], true, depth + 1, out, slicer);
+      const item = value[i];
+      if (recursed(item, depth + 1)) await walk(item, depth + 1, out, slicer);
+      else out.push(q(item) ?? 'null');
+      if (i % ROWS_PER_CHECK === ROWS_PER_CHECK - 1 && slicer.due) await slicer.tick();
     }
     out.push(']');
     return;
@@ -70,9 +71,17 @@ async function walk(value: Record<string, unknown> | unknown[], depth: number, o
     const child = value[key];
     // What JSON.stringify leaves out of an object.
     if (child === undefined || typeof child === 'function' || typeof child === 'symbol') continue;
-    out.push(`${first ? '' : ','}${q(key)}:`);
+    if (recursed(child, depth + 1)) {
+      out.push(`${first ? '' : ','}${q(key)}:`);
+      await walk(child, depth + 1, out, slicer);
+    } else {
+      const text = q(child);
+      // A value whose toJSON answers undefined is left out, key and all, as JSON.stringify does.
+      if (text === undefined) continue;
+      out.push(`${first ? '' : ','}${q(key)}:`, text);
+    }
     first = false;
-    await member(child, false, depth + 1, out, slicer);
+    if (slicer.due) await slicer.tick();
   }
   out.push('}');
 }

@@ -153,6 +153,12 @@ describe('serialising in slices', () => {
     ['an empty array', []],
     ['nested', { a: [1, { b: undefined, c: () => 1, d: 'é😀"\\\n' }], e: { f: [null, undefined] }, g: undefined }],
     ['a Date (toJSON)', { when: new Date(0) }],
+    // A toJSON answering undefined: the key is left out of an object, null in an array.
+    [
+      'toJSON undefined',
+      { gone: { toJSON: () => undefined }, kept: 1, rows: [{ toJSON: () => undefined }, [{ toJSON: () => undefined }]] },
+    ],
+    ['a list of lists', { jobs: [[1, [2]], [], [{ a: [3] }]], total: 2 }],
     ['many rows', Array.from({ length: 20_000 }, (_, i) => ({ id: i, tags: ['x', i], nested: { deep: [i] } }))],
   ];
   it.each(values)('%s: the same bytes as JSON.stringify', async (_name, value) => {
