@@ -139,13 +139,21 @@ export async function quoteInParts(text: string): Promise<string[]> {
   return parts;
 }
 
-/** The UTF-8 bytes of `parts`, one piece at a time, yielding between. */
-export async function encodeInParts(parts: readonly string[]): Promise<Buffer> {
-  const slicer = new Slicer();
-  const buffers: Buffer[] = [];
-  for (const part of parts) {
-    buffers.push(Buffer.from(part, 'utf8'));
-    await slicer.tick();
+/**
+ * `quoteInParts` of an owner's text, done once however many ask while it runs: the memory tier
+ * spilling a big result and `/api/get` answering it at the same moment (the common case: the client
+ * is already waiting) share one quoting instead of each escaping tens of megabytes. Held only while
+ * it runs (and weakly: it goes with its owner).
+ */
+const quoting = new WeakMap<object, Promise<string[]>>();
+
+export function sharedQuoteInParts(owner: object, text: string): Promise<string[]> {
+  let running = quoting.get(owner);
+  if (!running) {
+    running = quoteInParts(text);
+    quoting.set(owner, running);
+    const forget = () => quoting.delete(owner);
+    running.then(forget, forget);
   }
-  return Buffer.concat(buffers);
+  return running;
 }
