@@ -174,9 +174,7 @@ export function toClusterJobRecord(j: ClusterJob): ClusterJobRecord {
   };
 }
 
-function clusterResources(job: ManagedJob, full: boolean): string {
-  const r = job.launchedResources;
-  if (!r) return '-';
+function clusterResources(r: Resources, numNodes: number, full: boolean): string {
   const parts: string[] = [];
   const acc = r.accelerators;
   if (acc)
@@ -190,11 +188,53 @@ function clusterResources(job: ManagedJob, full: boolean): string {
     if (r.memoryDisplay) parts.push(`mem=${r.memoryDisplay}`);
   }
   if (full && r.instanceType && !(r.cloud instanceof Kubernetes)) parts.push(r.instanceType);
-  return `${job.numNodes}x(${parts.join(', ')}${!full && acc ? ', ...' : ''})`;
+  return `${numNodes}x(${parts.join(', ')}${!full && acc ? ', ...' : ''})`;
+}
+
+/** What a managed-job record derives from its launched resources and node count alone. */
+type JobResourceFields = Pick<
+  ManagedJobRecord,
+  'cluster_resources' | 'cluster_resources_full' | 'cloud' | 'region' | 'zone' | 'infra' | 'accelerators'
+>;
+
+const NO_RESOURCES: JobResourceFields = {
+  cluster_resources: '-',
+  cluster_resources_full: '-',
+  cloud: null,
+  region: null,
+  zone: null,
+  infra: null,
+  accelerators: null,
+};
+
+/** Derived once per (resources, nodes), as the cost report's (`resourceFields`): 50,000 jobs share a few shapes. */
+const jobDerived = new WeakMap<Resources, Map<number, JobResourceFields>>();
+
+function jobResourceFields(r: Resources | null, numNodes: number): JobResourceFields {
+  if (!r) return NO_RESOURCES;
+  let byNodes = jobDerived.get(r);
+  if (!byNodes) {
+    byNodes = new Map();
+    jobDerived.set(r, byNodes);
+  }
+  let fields = byNodes.get(numNodes);
+  if (!fields) {
+    fields = {
+      cluster_resources: clusterResources(r, numNodes, false),
+      cluster_resources_full: clusterResources(r, numNodes, true),
+      cloud: r.cloud?.name ?? null,
+      region: r.region ?? null,
+      zone: r.zone ?? null,
+      infra: r.infra,
+      accelerators: r.accelerators ?? null,
+    };
+    byNodes.set(numNodes, fields);
+  }
+  return fields;
 }
 
 export function toManagedJobRecord(j: ManagedJob): ManagedJobRecord {
-  const r = j.launchedResources;
+  const f = jobResourceFields(j.launchedResources, j.numNodes);
   return {
     job_id: j.jobId,
     _job_id: j.jobId,
@@ -217,13 +257,13 @@ export function toManagedJobRecord(j: ManagedJob): ManagedJobRecord {
     details: j.failureReason,
     failure_reason: j.failureReason,
     resources: j.resources,
-    cluster_resources: clusterResources(j, false),
-    cluster_resources_full: clusterResources(j, true),
-    cloud: r?.cloud?.name ?? null,
-    region: r?.region ?? null,
-    zone: r?.zone ?? null,
-    infra: r ? r.infra : null,
-    accelerators: r?.accelerators ?? null,
+    cluster_resources: f.cluster_resources,
+    cluster_resources_full: f.cluster_resources_full,
+    cloud: f.cloud,
+    region: f.region,
+    zone: f.zone,
+    infra: f.infra,
+    accelerators: f.accelerators,
     priority: j.priority,
     pool: j.pool,
     pool_hash: null,

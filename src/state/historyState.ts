@@ -9,7 +9,7 @@ import { insertClusterEvent } from './clusterEventRows';
 import { currentUser } from './currentUser';
 import { mapInSlices } from './mapInSlices';
 import type { ClusterEvent, ClusterHistoryRecord, UsageInterval } from './records';
-import { Resources, type ResourcesJSON } from './resources';
+import { resourcesDecoder } from './resourcesOnce';
 import { nowSeconds, parseJson } from './rowCodecs';
 import type { StateContext } from './stateContext';
 
@@ -78,17 +78,7 @@ export function createHistoryState(ctx: StateContext) {
         .orderBy('h.cluster_hash')
         .execute();
       const fallbackHash = currentUser.getUserHash();
-      // Rows share a handful of resource shapes: each distinct text is decoded once per answer (a
-      // `Resources` is immutable), and the records built from it share it.
-      const decoded = new Map<string, Resources>();
-      const resources = (text: string) => {
-        let found = decoded.get(text);
-        if (!found) {
-          found = Resources.fromJSON(JSON.parse(text) as ResourcesJSON);
-          decoded.set(text, found);
-        }
-        return found;
-      };
+      const resources = resourcesDecoder();
       return mapInSlices(rows, (row): ClusterHistoryRecord => {
         const intervals = parseJson<UsageInterval[]>(row.usage_intervals, []);
         return {
