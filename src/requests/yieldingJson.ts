@@ -52,7 +52,7 @@ function recursed(value: unknown, depth: number): value is unknown[] {
  */
 const ROWS_PER_CHECK = 8;
 
-async function walk(value: Record<string, unknown> | unknown[], depth: number, out: string[], slicer: Slicer): Promise<void> {
+async function walk(value: Record<string, unknown> | unknown[], depth: number, out: Chunks, slicer: Slicer): Promise<void> {
   if (Array.isArray(value)) {
     out.push('[');
     for (let i = 0; i < value.length; i++) {
@@ -86,33 +86,40 @@ async function walk(value: Record<string, unknown> | unknown[], depth: number, o
   out.push('}');
 }
 
-/** Joins pieces into ~1 MiB chunks, yielding between them. */
-async function chunked(pieces: string[], slicer: Slicer): Promise<string[]> {
-  const chunks: string[] = [];
-  let current: string[] = [];
-  let size = 0;
-  for (const piece of pieces) {
-    current.push(piece);
-    size += piece.length;
-    if (size >= CHUNK_CHARS) {
-      chunks.push(current.join(''));
-      current = [];
-      size = 0;
-      await slicer.tick();
+/**
+ * Where the walk writes: pieces joined into ~1 MiB chunks as they come, so the small pieces of rows
+ * already written are garbage at once rather than all held until the end (tens of megabytes).
+ */
+class Chunks {
+  readonly done: string[] = [];
+  private current: string[] = [];
+  private size = 0;
+
+  push(...pieces: string[]): void {
+    for (const piece of pieces) {
+      this.current.push(piece);
+      this.size += piece.length;
     }
+    if (this.size >= CHUNK_CHARS) this.flush();
   }
-  chunks.push(current.join(''));
-  return chunks;
+
+  flush(): void {
+    this.done.push(this.current.join(''));
+    this.current = [];
+    this.size = 0;
+  }
 }
 
 /** The same bytes as `JSON.stringify(value ?? null)`, made in slices. */
 export async function serializeYielding(value: unknown): Promise<string> {
   const slicer = new Slicer();
-  const pieces: string[] = [];
+  const out = new Chunks();
   const root = value ?? null;
-  if (isPlainContainer(root)) await walk(root, 0, pieces, slicer);
-  else pieces.push(q(root) ?? 'null');
-  return (await chunked(pieces, slicer)).join('');
+  if (isPlainContainer(root)) await walk(root, 0, out, slicer);
+  else out.push(q(root) ?? 'null');
+  out.flush();
+  await slicer.tick();
+  return out.done.length === 1 ? out.done[0] : out.done.join('');
 }
 
 /** Texts this long or shorter are quoted in one step (a millisecond or so). */
