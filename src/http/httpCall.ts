@@ -5,6 +5,7 @@
  * `HttpReply`, so headers, bodies and errors are identical whichever path answered.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 
 export interface HttpCall {
   method: string;
@@ -55,10 +56,36 @@ export function writeReply(res: ServerResponse, reply: HttpReply, baseHeaders: R
       'Content-Length',
       parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0),
     );
-    if (res.req?.method !== 'HEAD') for (const part of parts) res.write(part);
-    res.end();
+    if (res.req?.method === 'HEAD') res.end();
+    else void writeParts(res, parts);
     return;
   }
   res.setHeader('Content-Length', Buffer.byteLength(text));
   res.end(res.req?.method === 'HEAD' ? undefined : text);
+}
+
+/**
+ * Sends pieces one at a time, each when the socket has taken the one before (or, when it has room,
+ * after other work had its turn): encoding and buffering tens of megabytes in one synchronous loop
+ * would stall the server and hold a second copy of the answer in the socket's buffer.
+ */
+async function writeParts(res: ServerResponse, parts: readonly (string | Buffer)[]): Promise<void> {
+  for (const part of parts) {
+    if (res.destroyed) return;
+    if (res.write(part)) await yieldToLoop();
+    else await drainedOrClosed(res);
+  }
+  res.end();
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }

@@ -422,7 +422,7 @@ export class RequestStore {
    * The result's wire form (its JSON text quoted once more) when it is not simply `returnValue` to
    * quote in one step: the UTF-8 bytes of its spill file, or quoted in slices when big.
    */
-  async quotedResult(record: RequestRecord): Promise<string | Buffer | string[] | undefined> {
+  async quotedResult(record: RequestRecord): Promise<string | Buffer | Buffer[] | undefined> {
     // Read together, synchronously: a spill completing in between swaps both at once.
     const { spillFile, returnValue, returnValueQuoted } = record;
     if (spillFile) return this.spill.read(spillFile);

@@ -126,23 +126,25 @@ export async function serializeYielding(value: unknown): Promise<string> {
 export const QUOTE_IN_ONE_STEP_CHARS = CHUNK_CHARS;
 /** Characters quoted per step: escaping is slower than copying. */
 const QUOTE_CHARS = 1 << 18;
+const QUOTE = Buffer.from('"');
 
 /**
- * `JSON.stringify(text)` as pieces, made in slices and never joined (a 40 MB join or UTF-8 encoding
- * is itself a stall): cut only where no surrogate pair is split.
+ * The UTF-8 bytes of `JSON.stringify(text)` as pieces, made in slices and never joined (a 40 MB join
+ * or encoding is itself a stall): cut only where no surrogate pair is split, so each piece is whole
+ * characters. Bytes, so that sending them neither measures nor encodes tens of megabytes at once.
  */
-export async function quoteInParts(text: string): Promise<string[]> {
+export async function quoteInParts(text: string): Promise<Buffer[]> {
   const slicer = new Slicer();
-  const parts: string[] = ['"'];
+  const parts: Buffer[] = [QUOTE];
   for (let start = 0; start < text.length; ) {
     let end = Math.min(text.length, start + QUOTE_CHARS);
     const last = text.charCodeAt(end - 1);
     if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
-    parts.push(q(text.slice(start, end)).slice(1, -1));
+    parts.push(Buffer.from(q(text.slice(start, end)).slice(1, -1), 'utf8'));
     start = end;
     await slicer.tick();
   }
-  parts.push('"');
+  parts.push(QUOTE);
   return parts;
 }
 
@@ -152,9 +154,9 @@ export async function quoteInParts(text: string): Promise<string[]> {
  * is already waiting) share one quoting instead of each escaping tens of megabytes. Held only while
  * it runs (and weakly: it goes with its owner).
  */
-const quoting = new WeakMap<object, Promise<string[]>>();
+const quoting = new WeakMap<object, Promise<Buffer[]>>();
 
-export function sharedQuoteInParts(owner: object, text: string): Promise<string[]> {
+export function sharedQuoteInParts(owner: object, text: string): Promise<Buffer[]> {
   let running = quoting.get(owner);
   if (!running) {
     running = quoteInParts(text);
