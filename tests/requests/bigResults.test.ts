@@ -121,7 +121,9 @@ describe('the memory tier with a spill directory', () => {
       await finishedRead(store, '"one more"');
       expect(store.memory.lastEvictVisits).toBeLessThan(10);
       const last = await getResult(store, records[0].requestId, ADMIN, 1_000);
-      expect(JSON.parse(JSON.parse(last.jsonText ?? last.jsonBytes!.toString('utf8')).return_value)).toBe('0'.padEnd(100, 'z'));
+      expect(JSON.parse(JSON.parse(last.jsonText ?? last.jsonParts!.map((part) => part.toString()).join('')).return_value)).toBe(
+        '0'.padEnd(100, 'z'),
+      );
     } finally {
       await store.close();
     }
