@@ -31,6 +31,11 @@ export interface MemoryLimits {
   readRetentionMs: number;
   /** How long a result stays after it was fetched. */
   fetchedGraceMs: number;
+  /**
+   * How long a streamed request (`/logs`, `/jobs/logs`) stays once its stream was delivered: the
+   * official CLI then asks `/api/get` for the exit code at once; a dashboard's log view never does.
+   */
+  streamedGraceMs: number;
   /** How long a finished durable request stays cached here (it is in the database anyway). */
   durableCacheMs: number;
 }
@@ -42,6 +47,7 @@ export const DEFAULT_MEMORY_LIMITS: MemoryLimits = {
   maxBytes: 8 * 1024 * 1024,
   readRetentionMs: 10 * 60_000,
   fetchedGraceMs: 5_000,
+  streamedGraceMs: 15_000,
   durableCacheMs: 60_000,
 };
 
@@ -64,6 +70,8 @@ export class MemoryRequests {
   private readonly spilledOrder = new Map<string, true>();
   /** Fetched ids in the order they were fetched: one grace for all, so they expire in this order. */
   private readonly fetchedOrder = new Map<string, true>();
+  /** Streamed ids in the order their stream was delivered (one grace too), until fetched or expired. */
+  private readonly streamedOrder = new Map<string, true>();
   private bytes = 0;
   /** Of `bytes`, what finished entries with their result in memory hold: the part the bounds apply to. */
   private finishedBytes = 0;
@@ -128,6 +136,7 @@ export class MemoryRequests {
     this.entries.set(record.requestId, entry);
     this.account(entry, 1);
     this.fetchedOrder.delete(record.requestId);
+    this.streamedOrder.delete(record.requestId);
     this.finishedOrder.delete(record.requestId);
     this.spilledOrder.delete(record.requestId);
     if (finished) (keptSpill === undefined ? this.finishedOrder : this.spilledOrder).set(record.requestId, true);
@@ -151,6 +160,7 @@ export class MemoryRequests {
     this.finishedOrder.delete(requestId);
     this.spilledOrder.delete(requestId);
     this.fetchedOrder.delete(requestId);
+    this.streamedOrder.delete(requestId);
     this.account(entry, -1);
     this.release(entry);
   }
@@ -182,7 +192,19 @@ export class MemoryRequests {
     const entry = this.entries.get(requestId);
     if (!entry || entry.expiresAt === Infinity || this.fetchedOrder.has(requestId)) return;
     entry.expiresAt = Math.min(entry.expiresAt, Date.now() + this.limits.fetchedGraceMs);
+    this.streamedOrder.delete(requestId);
     this.fetchedOrder.set(requestId, true);
+  }
+
+  /**
+   * A finished streamed request's output reached its client: keep it `streamedGraceMs` more, for the
+   * `/api/get` that may follow, not a read's full retention (log views open thousands of these).
+   */
+  markStreamed(requestId: string): void {
+    const entry = this.entries.get(requestId);
+    if (!entry || entry.expiresAt === Infinity || this.fetchedOrder.has(requestId) || this.streamedOrder.has(requestId)) return;
+    entry.expiresAt = Math.min(entry.expiresAt, Date.now() + this.limits.streamedGraceMs);
+    this.streamedOrder.set(requestId, true);
   }
 
   /** Records matching `keep`, newest first. */
@@ -216,10 +238,12 @@ export class MemoryRequests {
   evict(): void {
     const now = Date.now();
     let visits = 0;
-    for (const id of this.fetchedOrder.keys()) {
-      visits++;
-      if (!this.over && !this.diskOver && this.entries.get(id)!.expiresAt > now) break;
-      this.remove(id);
+    for (const order of [this.fetchedOrder, this.streamedOrder]) {
+      for (const id of order.keys()) {
+        visits++;
+        if (!this.over && !this.diskOver && this.entries.get(id)!.expiresAt > now) break;
+        this.remove(id);
+      }
     }
     for (const id of this.finishedOrder.keys()) {
       visits++;
