@@ -24,6 +24,7 @@ const POSTGRES_SUITES = [
   'tests/state/managedJobQueryContract.test.ts',
   'tests/state/managedJobTasks.test.ts',
   'tests/state/managedJobTasksMigration.test.ts',
+  'tests/state/historyLastEventMigration.test.ts',
   'tests/operations/**/*.test.ts',
   'tests/requests/**/*.test.ts',
   'tests/api/protocol.test.ts',
