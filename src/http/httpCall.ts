@@ -5,6 +5,7 @@
  * `HttpReply`, so headers, bodies and errors are identical whichever path answered.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 
 export interface HttpCall {
   method: string;
@@ -24,8 +25,11 @@ export interface HttpReply {
   /** A value to serialise, or `jsonText` already serialised (a cached result). */
   json?: unknown;
   jsonText?: string;
-  /** `jsonText` already encoded: a big result read back from disk is sent as the bytes it is. */
-  jsonBytes?: Buffer;
+  /**
+   * `jsonText` in pieces, sent one after the other: a big result (quoted in slices, or read back
+   * from disk as the bytes it is) is never joined into one string or buffer.
+   */
+  jsonParts?: readonly (string | Buffer)[];
   /**
    * A plain-text answer instead of JSON: what a client reading a log stream expects (a refused
    * streamed call answers an empty stream, whose request id carries the failure).
@@ -40,12 +44,48 @@ export function header(call: Pick<HttpCall, 'headers'>, name: string): string | 
 
 /** Writes a reply as Express's `res.json` would: same content type, length and body bytes. */
 export function writeReply(res: ServerResponse, reply: HttpReply, baseHeaders: Record<string, string> = {}): void {
-  const text = reply.jsonBytes ?? reply.text ?? reply.jsonText ?? JSON.stringify(reply.json ?? null);
+  const parts = reply.jsonParts;
+  const text = parts ? '' : (reply.text ?? reply.jsonText ?? JSON.stringify(reply.json ?? null));
   res.statusCode = reply.status;
   for (const [name, value] of Object.entries(baseHeaders)) res.setHeader(name, value);
   // The default type first: a reply may name its own (a script or a style sheet served as text).
   res.setHeader('Content-Type', reply.text === undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8');
   if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+  if (parts) {
+    res.setHeader(
+      'Content-Length',
+      parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0),
+    );
+    if (res.req?.method === 'HEAD') res.end();
+    else void writeParts(res, parts);
+    return;
+  }
   res.setHeader('Content-Length', Buffer.byteLength(text));
   res.end(res.req?.method === 'HEAD' ? undefined : text);
+}
+
+/**
+ * Sends pieces one at a time, each when the socket has taken the one before (or, when it has room,
+ * after other work had its turn): encoding and buffering tens of megabytes in one synchronous loop
+ * would stall the server and hold a second copy of the answer in the socket's buffer.
+ */
+async function writeParts(res: ServerResponse, parts: readonly (string | Buffer)[]): Promise<void> {
+  for (const part of parts) {
+    if (res.destroyed) return;
+    if (res.write(part)) await yieldToLoop();
+    else await drainedOrClosed(res);
+  }
+  res.end();
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }

@@ -23,6 +23,7 @@ import type { AppContext } from './appContext';
 import { type Caller, resolveCaller } from './caller';
 import { header, type HttpCall, type HttpReply } from './httpCall';
 import { callerEnvVars, parseInput } from './validate';
+import { assertClusterInScope } from './workspaceScope';
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9-]{7,63}$/;
 
@@ -146,9 +147,11 @@ export async function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, 
     randomUUID,
   );
   if (created) {
-    app.executor.submit(record, caller.identity, async (run) => {
+    app.executor.submitFrom(caller.address, record, caller.identity, async (run) => {
       // SkyPilot registers every caller it sees, so the users page lists them.
       if (envVars?.SKYPILOT_USER_ID) await registerCaller(caller.identity);
+      // A cluster in a private workspace the caller may not use is refused, reads included.
+      if (clusterName) await assertClusterInScope(clusterName, caller);
       if (spec.effect === 'write' && clusterName) await assertOwnCluster(clusterName, caller);
       if (spec.effect === 'write') await assertWorkspaceAllowed(input, caller);
       const operation = () => spec.run(input, { ...run, caller, requests: { store: app.store, executor: app.executor } });

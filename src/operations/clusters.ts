@@ -14,12 +14,16 @@ import { NotFoundError, SkyPilotError, ValidationError, clusterDoesNotExist } fr
 import { clusterJobFolder } from './logFolders';
 import { compileNamePattern } from '../state/clusterNamePattern';
 import { globalUserState } from '../state/globalUserState';
+import { inOneTransaction } from '../state/oneTransaction';
 import type { ClusterRecord } from '../state/records';
 import { stateQueries } from '../state/stateQueries';
+import { clientKind } from '../vocab/clientKind';
 import { clusterJobExitCode, isActiveClusterJob, type JobExitCode } from '../vocab/statuses';
 import { tailLines } from '../common/tailLines';
 import type { OpContext } from './opContext';
 import { cachedStatus } from './statusCache';
+import { outsideScope, type WorkspaceScope, workspaceScopeOf } from '../http/workspaceScope';
+import { inScope } from '../state/workspaceAccess';
 
 export async function requireCluster(name: string): Promise<ClusterRecord> {
   const record = await stateQueries.getClusterFromName(name);
@@ -51,10 +55,10 @@ export interface StatusInput {
   include_handle?: boolean | null;
 }
 
-async function statusRecords(input: StatusInput, ctx: OpContext, encoding: ObjectEncoding) {
+async function statusRecords(input: StatusInput, ctx: OpContext, encoding: ObjectEncoding, workspaces: WorkspaceScope) {
   const names = typeof input.cluster_names === 'string' ? [input.cluster_names] : (input.cluster_names ?? null);
   const patterns = names?.map(compileNamePattern) ?? null;
-  const all = await globalUserState.getClusters({ userHashes: input.all_users === false ? [ctx.caller.identity.id] : null });
+  const all = await globalUserState.getClusters({ userHashes: input.all_users === false ? [ctx.caller.identity.id] : null, workspaces });
   const matching = patterns ? all.filter((c) => patterns.some((p) => p.test(c.name))) : all;
   const records = await mapInSlices(matching, (c) => toStatusRecord(c, { includeHandle: input.include_handle ?? null, encoding }));
   return { matching, records };
@@ -62,8 +66,10 @@ async function statusRecords(input: StatusInput, ctx: OpContext, encoding: Objec
 
 export async function status(input: StatusInput, ctx: OpContext): Promise<unknown> {
   const encoding = objectEncodingFor(ctx.caller);
+  // Private workspaces the caller is not in are left out (http/workspaceScope.ts).
+  const workspaces = await workspaceScopeOf(ctx.caller);
   if (input.include_credentials) {
-    const { matching, records } = await statusRecords(input, ctx, encoding);
+    const { matching, records } = await statusRecords(input, ctx, encoding, workspaces);
     // SSH credentials are the caller's own: other users' clusters get none.
     const keys = await globalUserState.getSshKeys(ctx.caller.identity.id);
     records.forEach((r, i) => {
@@ -79,8 +85,9 @@ export async function status(input: StatusInput, ctx: OpContext): Promise<unknow
     input.all_users === false ? ctx.caller.identity.id : null,
     input.include_handle ?? null,
     encoding,
+    workspaces,
   ]);
-  return cachedStatus(key, async () => serializeYielding((await statusRecords(input, ctx, encoding)).records));
+  return cachedStatus(key, async () => serializeYielding((await statusRecords(input, ctx, encoding, workspaces)).records));
 }
 
 export async function stop(input: { cluster_name: string }, ctx: OpContext): Promise<null> {
@@ -98,8 +105,11 @@ export async function down(input: { cluster_name: string }, ctx: OpContext): Pro
   const record = await requireCluster(input.cluster_name);
   const nodes = record.handle.launchedNodes;
   ctx.log(`Terminating cluster ${record.name} (${nodes} node${nodes === 1 ? '' : 's'}).\n`);
-  await globalUserState.removeCluster(record.name, true);
-  await globalUserState.removeClusterJobs(record.name);
+  // One change: a crash never leaves the cluster gone and its jobs behind (src/state/oneTransaction.ts).
+  await inOneTransaction(async () => {
+    await globalUserState.removeCluster(record.name, true);
+    await globalUserState.removeClusterJobs(record.name);
+  });
   return null;
 }
 
@@ -159,7 +169,11 @@ export async function queue(
   input: { cluster_name: string; skip_finished?: boolean | null; all_users?: boolean | null },
   ctx: OpContext,
 ): Promise<ClusterJobRecord[]> {
-  await requireUpCluster(input.cluster_name, 'getting the job queue');
+  // The official dashboard's cluster page asks for every cluster's queue, a stopped one's too, and
+  // logs a refusal as three console errors: it gets the jobs the cluster ran, which its table shows.
+  // The CLI keeps upstream's ClusterNotUpError.
+  if (clientKind(ctx.caller) === 'dashboard') await requireCluster(input.cluster_name);
+  else await requireUpCluster(input.cluster_name, 'getting the job queue');
   let jobs = await globalUserState.getClusterJobs(input.cluster_name);
   if (input.all_users === false) jobs = jobs.filter((j) => j.userHash === ctx.caller.identity.id);
   if (input.skip_finished) jobs = jobs.filter((j) => isActiveClusterJob(j.status));
@@ -322,22 +336,34 @@ export async function costReport(input: CostReportInput, ctx: OpContext): Promis
     clusterNames: input.cluster_names,
   });
   const summary = input.dashboard_summary_response && input.cluster_hashes == null && input.cluster_names == null;
-  return mapInSlices(history, (h) => {
+  const workspaces = await workspaceScopeOf(ctx.caller);
+  const visible = workspaces === null ? history : history.filter((h) => inScope(workspaces, h.workspace));
+  return mapInSlices(visible, (h) => {
     const record = toCostReportRecord(h, encoding);
     if (summary) delete record.usage_intervals;
     return record;
   });
 }
 
-export async function clusterEvents(input: {
-  cluster_name?: string | null;
-  cluster_hash?: string | null;
-  event_type?: 'STATUS_CHANGE' | 'DEBUG' | null;
-  include_timestamps?: boolean | null;
-  limit?: number | null;
-}): Promise<unknown[]> {
+export async function clusterEvents(
+  input: {
+    cluster_name?: string | null;
+    cluster_hash?: string | null;
+    event_type?: 'STATUS_CHANGE' | 'DEBUG' | null;
+    include_timestamps?: boolean | null;
+    limit?: number | null;
+  },
+  ctx: OpContext,
+): Promise<unknown[]> {
   const key = input.cluster_hash ?? input.cluster_name;
   if (!key) throw new SkyPilotError('NotSupportedError', 'cluster_name or cluster_hash is required.');
+  // Named by hash as often as by name: the history knows either, and the workspace it ran in.
+  const workspaces = await workspaceScopeOf(ctx.caller);
+  if (workspaces !== null) {
+    const ran = await globalUserState.getClustersFromHistory(input.cluster_hash ? { clusterHashes: [key] } : { clusterNames: [key] });
+    const hidden = ran.find((h) => !inScope(workspaces, h.workspace));
+    if (hidden) throw outsideScope(`Cluster '${hidden.name}'`, hidden.workspace, ctx.caller);
+  }
   const events = await globalUserState.getClusterEvents(key, input.event_type ?? 'STATUS_CHANGE', input.limit);
   return events.map((e) =>
     input.include_timestamps

@@ -30,8 +30,17 @@ export async function findRequest(store: RequestStore, id: string, viewer: Viewe
   return found;
 }
 
-/** `/api/get`: waits for the request, then 200 with its payload, 500 `{detail}` when it failed. */
-export async function getResult(store: RequestStore, id: string, viewer: Viewer, timeoutMs: number): Promise<HttpReply> {
+/**
+ * `/api/get`: waits for the request, then 200 with its payload, 500 `{detail}` when it failed.
+ * `frame` rewrites the payload's own fields for the client (never the result inside it).
+ */
+export async function getResult(
+  store: RequestStore,
+  id: string,
+  viewer: Viewer,
+  timeoutMs: number,
+  frame: (payloadJson: string) => string = (payloadJson) => payloadJson,
+): Promise<HttpReply> {
   const found = await findRequest(store, id, viewer);
   const record = await store.waitUntilFinished(found.requestId, viewer, timeoutMs);
   if (!record) throw new NotFoundError(`Request '${id}' not found.`, 'request_not_found');
@@ -49,13 +58,13 @@ export async function getResult(store: RequestStore, id: string, viewer: Viewer,
     throw new NotFoundError(`Request '${id}' not found.`, 'request_not_found');
   });
   const status = record.status === 'FAILED' ? 500 : 200;
-  const wrap = (payload: string) => (status === 500 ? `{"detail":${payload}}` : payload);
+  const wrap = (payload: string) => frame(status === 500 ? `{"detail":${payload}}` : payload);
   store.markFetched(record.requestId);
-  if (!Buffer.isBuffer(quoted)) return { status, jsonText: wrap(wirePayloadJson(record, quoted)) };
-  // A spilled result is sent as the bytes read from disk, framed by the payload's other fields: no
-  // decoding, re-encoding or flattening of tens of megabytes on the event loop.
+  if (quoted === undefined || typeof quoted === 'string') return { status, jsonText: wrap(wirePayloadJson(record, quoted)) };
+  // A big result is sent as its pieces (or the bytes read from disk), framed by the payload's other
+  // fields: no joining, decoding, re-encoding or copying of tens of megabytes on the event loop.
   const [head, tail] = wrap(wirePayloadJson(record, RESULT_SLOT)).split(RESULT_SLOT);
-  return { status, jsonBytes: Buffer.concat([Buffer.from(head), quoted, Buffer.from(tail)]) };
+  return { status, jsonParts: [head, ...(Buffer.isBuffer(quoted) ? [quoted] : quoted), tail] };
 }
 
 export interface StatusQuery {

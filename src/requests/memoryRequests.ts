@@ -20,7 +20,7 @@
 import { isFinishedRequest } from '../vocab/statuses';
 import { type RequestRecord, recordBytes } from './requestRecord';
 import type { ResultSpill } from './resultSpill';
-import { quoteInParts } from './yieldingJson';
+import { sharedQuoteInParts } from './yieldingJson';
 
 export interface MemoryLimits {
   /** Finished requests held (live ones are bounded by the executor's queues instead). */
@@ -47,7 +47,7 @@ export const DEFAULT_MEMORY_LIMITS: MemoryLimits = {
   maxBytes: 8 * 1024 * 1024,
   readRetentionMs: 10 * 60_000,
   fetchedGraceMs: 5_000,
-  streamedGraceMs: 60_000,
+  streamedGraceMs: 15_000,
   durableCacheMs: 60_000,
 };
 
@@ -297,7 +297,8 @@ export class MemoryRequests {
       this.evict();
     };
     void (async () => {
-      const parts = record.returnValueQuoted !== undefined ? [record.returnValueQuoted] : await quoteInParts(record.returnValue);
+      const parts =
+        record.returnValueQuoted !== undefined ? [record.returnValueQuoted] : await sharedQuoteInParts(record, record.returnValue);
       const { file, bytes } = await spill.write(id, parts);
       return { file, size: bytes };
     })().then(

@@ -88,10 +88,14 @@ export const apiEndpoints: Endpoint[] = [
     direct: async (call, app) => {
       const { request_id: id } = parseInput(getQuery, call.query, 'query');
       const caller = await resolveCaller(call, app);
-      const reply = await getResult(app.store, id, caller.viewer, app.getTimeoutMs);
       // The official dashboard decodes no pickle: its envelope leaves them out.
-      if (clientKind(caller) !== 'dashboard' || reply.jsonText === undefined) return reply;
-      return { ...reply, jsonText: payloadForJsonReader(reply.jsonText) };
+      return getResult(
+        app.store,
+        id,
+        caller.viewer,
+        app.getTimeoutMs,
+        clientKind(caller) === 'dashboard' ? payloadForJsonReader : undefined,
+      );
     },
   },
   {

@@ -7,6 +7,7 @@ import { addColumns, createTable } from '../db/createTable';
 import type { Migration } from '../db/migrator';
 import type { StoreOwnership } from '../db/ownership';
 import { historyTimes } from './historyColumns';
+import { HISTORY_LAST_EVENT_MIGRATION } from './historyLastEventMigration';
 import { MANAGED_JOB_RUN_COLUMNS } from './managedJobRunColumns';
 import { MANAGED_JOB_TASKS_MIGRATION } from './managedJobTasksMigration';
 import type { UsageInterval } from './records';
@@ -243,8 +244,9 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
       await db.schema.createIndex('request_effects_by_time').ifNotExists().on('request_effects').column('recorded_at').execute();
     },
   },
+  HISTORY_LAST_EVENT_MIGRATION,
   {
-    version: 10,
+    version: 11,
     name: 'service-account tokens',
     async up(db) {
       // Upstream's `service_account_tokens`, column for column: only the token's sha256 is kept.

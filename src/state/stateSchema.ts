@@ -43,6 +43,8 @@ export interface ClusterHistoryTable {
   launched_at: Generated<number>;
   /** Derived from `usage_intervals`: the latest end, `STILL_ACTIVE` while an interval is open. */
   active_until: Generated<number>;
+  /** The reason of the cluster's latest status change (migration 10), kept by every event write. */
+  last_event: Generated<string | null>;
 }
 
 export interface ClusterEventsTable {
