@@ -17,7 +17,7 @@ import { secretPaths } from '../vocab/secretKeys';
 import { cloudRegistry } from '../state/clouds';
 import { dashboardSection } from '../routes/dashboardConfigRoutes';
 import type { Activity } from '../living/activitySchema';
-import { RELATIVE_TIME } from './demoClock';
+import { RELATIVE_TIME } from '../living/worldClock';
 
 const ago = z.string().regex(RELATIVE_TIME, 'expected a time like "2h ago", "30m ago" or "1d 4h ago"');
 const email = z

@@ -25,14 +25,14 @@ import type {
 } from '../state/records';
 import { Resources } from '../state/resources';
 import { clusterRecord, hashOf } from '../living/clusterRecord';
-import { resolveAgo } from './demoClock';
+import { resolveAgo } from '../living/worldClock';
 import { lazy, lazySections } from './lazySections';
 import type { Fixtures } from './fixtureSchema';
 import { GPU_HOLDING_CLUSTER, GPU_HOLDING_MANAGED_JOB, gpusPlaced, withGpuUse } from '../living/gpuUse';
 import { type LivingWorld, livingWorldAt } from '../living/livingWorld';
 import { LogCache } from '../living/logCache';
 import { redate } from '../living/provisionLog';
-import { redateJobLog } from './jobLogDates';
+import { redateJobLog } from '../living/jobLogDates';
 import type { Org } from '../living/generatedOrg';
 import { orgOf } from '../living/generatedQueries';
 import { historyOf } from '../living/clusterHistory';

@@ -15,7 +15,7 @@
  * measured to be above what a world retains (`worldBytes`; tests/sandbox/sessionMemory.test.ts
  * holds it to the heap), the least recently derived going first.
  */
-import { demoNowSeconds } from '../demo/demoClock';
+import { demoNowSeconds } from '../living/worldClock';
 import type { World } from '../demo/world';
 import type { WorldCache } from '../demo/worldCache';
 import { currentScope, type SessionScope } from './sessionContext';
