@@ -37,6 +37,21 @@ export function judge(method: string, url: string, headers: Record<string, strin
     return { allow: false, reason: 'method overrides' };
   }
   if (method === 'OPTIONS') return { allow: true }; // CORS preflight, answered without reaching a route
+  // What follows depends on the method and path only: judged once per spelling (a bounded memo).
+  const spelling = `${method} ${rawPath}`;
+  let verdict = verdicts.get(spelling);
+  if (!verdict) {
+    if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+    verdict = judgePath(method, rawPath);
+    verdicts.set(spelling, verdict);
+  }
+  return verdict;
+}
+
+const MAX_VERDICTS = 1024;
+const verdicts = new Map<string, Verdict>();
+
+function judgePath(method: string, rawPath: string): Verdict {
   const staticFile =
     (method === 'GET' || method === 'HEAD') && rawPath.toLowerCase().startsWith(STATIC_PREFIX) && !/\/\.\.?(\/|$)/.test(rawPath);
   if (staticFile) return { allow: true }; // the dashboard router serves files only, and refuses traversal
@@ -48,15 +63,17 @@ export function judge(method: string, url: string, headers: Record<string, strin
 }
 
 const DEMO_HEADER = { [HEADERS.demo]: 'true' };
+const ALLOWED = { headers: DEMO_HEADER };
 
 /**
  * The guard as a request hook: every answer says it is the demo. A refused call to a scheduled
  * endpoint becomes a request that already failed with the read-only message (what SkyPilot's
  * clients show); anything else answers the typed 403, whose `detail` is that message.
  */
-export const readOnlyGuardHook: RequestHook = async (call, _address, context) => {
+export const readOnlyGuardHook: RequestHook = (call, _address, context) => {
   const verdict = judge(call.method, call.raw.url ?? '', call.headers);
-  if (verdict.allow) return { headers: DEMO_HEADER };
+  if (verdict.allow) return ALLOWED; // at once: an allowed read waits for nothing here
   const error = new DemoModeError(verdict.reason);
-  return { headers: DEMO_HEADER, reply: verdict.target ? await context.refuse(error, verdict.target) : errorReply(error) };
+  if (!verdict.target) return { headers: DEMO_HEADER, reply: errorReply(error) };
+  return context.refuse(error, verdict.target).then((reply) => ({ headers: DEMO_HEADER, reply }));
 };

@@ -10,6 +10,7 @@
  *   may name visitors itself, none of them admin;
  * - `clientApiVersion`: what the client declared, to pick the encoding old clients can decode.
  */
+import { andThen, type MaybePromise } from '../common/maybeAsync';
 import { currentUser, type Identity, userHashForName } from '../state/currentUser';
 import { globalUserState } from '../state/globalUserState';
 import { AUTHENTICATED_PRINCIPAL_PREFIX, roleOfViewer, type Viewer } from '../requests/requestRecord';
@@ -64,32 +65,39 @@ export function forgetRoles(): void {
   roleCache.clear();
 }
 
-/** The caller's role for the endpoint table's check (see `resolveViewer`). */
-export async function callerRole(call: HttpCall, app: AppContext): Promise<UserRole> {
-  return roleOfViewer(await resolveViewer(call, app, clientAddress(call.raw, app.trustProxy)));
+/** The caller's role for the endpoint table's check (see `resolveViewer`); at once unless a stored role is read. */
+export function callerRole(call: HttpCall, app: AppContext): MaybePromise<UserRole> {
+  return andThen(resolveViewer(call, app, clientAddress(call.raw, app.trustProxy)), roleOfViewer);
 }
 
-async function resolveViewer(call: HttpCall, app: AppContext, address: string): Promise<Viewer> {
+const LOCAL_ADMIN: Viewer = Object.freeze({ principal: 'local', admin: true, role: 'admin' });
+
+function resolveViewer(call: HttpCall, app: AppContext, address: string): MaybePromise<Viewer> {
   const visitor = app.extensions.identifyVisitor({ call, address });
   if (visitor) return visitor;
-  if (!app.authUserHeader) return { principal: 'local', admin: true, role: 'admin' };
+  if (!app.authUserHeader) return LOCAL_ADMIN;
   const authUser = authUserOf(call, app.authUserHeader);
   // Fail closed: a request that reached this server without the proxy's header is nobody.
-  if (!authUser) throw notAuthenticated(`this server takes the user from the ${app.authUserHeader} header, and the request has none`);
-  const role = await storedRole(authUser.id);
-  return { principal: `${AUTHENTICATED_PRINCIPAL_PREFIX}${authUser.id}`, admin: role === 'admin', role };
+  if (!authUser) {
+    return Promise.reject(notAuthenticated(`this server takes the user from the ${app.authUserHeader} header, and the request has none`));
+  }
+  return storedRole(authUser.id).then((role) => ({
+    principal: `${AUTHENTICATED_PRINCIPAL_PREFIX}${authUser.id}`,
+    admin: role === 'admin',
+    role,
+  }));
 }
 
-export async function resolveCaller(call: HttpCall, app: AppContext, envVars?: Record<string, unknown> | null): Promise<Caller> {
+/** Who calls; at once unless a stored role has to be read (server auth). */
+export function resolveCaller(call: HttpCall, app: AppContext, envVars?: Record<string, unknown> | null): MaybePromise<Caller> {
   const authUser = authUserOf(call, app.authUserHeader);
   const identity = currentUser.getCurrentUser({ authUser, envVars: envVars ?? null });
   const address = clientAddress(call.raw, app.trustProxy);
-  const viewer = await resolveViewer(call, app, address);
-  return {
+  return andThen(resolveViewer(call, app, address), (viewer) => ({
     identity,
     viewer,
     clientApiVersion: parseApiVersion(header(call, HEADERS.apiVersion)) ?? null,
     clientVersion: header(call, HEADERS.version) ?? null,
     address,
-  };
+  }));
 }

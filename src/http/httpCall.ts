@@ -38,14 +38,44 @@ export function header(call: Pick<HttpCall, 'headers'>, name: string): string | 
   return Array.isArray(value) ? value[0] : value;
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+const TEXT_TYPE = 'text/plain; charset=utf-8';
+const PRESET = Symbol('skypilot.presetHeaders');
+
+type WithPreset = ServerResponse & { [PRESET]?: Record<string, string> };
+
+/**
+ * Headers the lean path has for an answer before its endpoint runs (admission's): sent first by
+ * `writeReply`, as if set on the response, without Node's per-header bookkeeping.
+ */
+export function presetHeaders(res: ServerResponse, headers: Record<string, string>): void {
+  (res as WithPreset)[PRESET] = headers;
+}
+
+/** Adds a header to a flat list as `setHeader` would: a name given again keeps its place, takes the new value. */
+function put(list: string[], name: string, value: string): void {
+  for (let i = 0; i < list.length; i += 2) {
+    if (list[i].length === name.length && list[i].toLowerCase() === name.toLowerCase()) {
+      list[i + 1] = value;
+      return;
+    }
+  }
+  list.push(name, value);
+}
+
 /** Writes a reply as Express's `res.json` would: same content type, length and body bytes. */
 export function writeReply(res: ServerResponse, reply: HttpReply, baseHeaders: Record<string, string> = {}): void {
-  const text = reply.jsonBytes ?? reply.text ?? reply.jsonText ?? JSON.stringify(reply.json ?? null);
-  res.statusCode = reply.status;
-  for (const [name, value] of Object.entries(baseHeaders)) res.setHeader(name, value);
+  const body = reply.jsonBytes ?? reply.text ?? reply.jsonText ?? JSON.stringify(reply.json ?? null);
+  // One list, written at once: the same headers, in the same order, as setting them one by one
+  // (headers set on the response before, by Express's middleware, come first, as ever).
+  const list: string[] = [];
+  const preset = (res as WithPreset)[PRESET];
+  if (preset) for (const name in preset) put(list, name, preset[name]);
+  for (const name in baseHeaders) put(list, name, baseHeaders[name]);
   // The default type first: a reply may name its own (a script or a style sheet served as text).
-  res.setHeader('Content-Type', reply.text === undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8');
-  if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.end(res.req?.method === 'HEAD' ? undefined : text);
+  put(list, 'Content-Type', reply.text === undefined ? JSON_TYPE : TEXT_TYPE);
+  if (reply.headers) for (const name in reply.headers) put(list, name, reply.headers[name]);
+  put(list, 'Content-Length', String(Buffer.byteLength(body)));
+  res.writeHead(reply.status, list);
+  res.end(res.req?.method === 'HEAD' ? undefined : body);
 }

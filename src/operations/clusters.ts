@@ -7,6 +7,7 @@
  */
 import { encodeHandle, type ObjectEncoding, objectEncodingFor } from '../api/objectEncoding';
 import { toClusterJobRecord, toCostReportRecord, toStatusRecord } from '../api/wireRecords';
+import type { JsonText } from '../requests/executor';
 import { serializeYielding } from '../requests/yieldingJson';
 import { mapInSlices } from '../state/mapInSlices';
 import type { ClusterJobRecord, CostReportRecord } from '../api/wireTypes';
@@ -19,7 +20,7 @@ import { stateQueries } from '../state/stateQueries';
 import { clusterJobExitCode, isActiveClusterJob, type JobExitCode } from '../vocab/statuses';
 import { tailLines } from '../common/tailLines';
 import type { OpContext } from './opContext';
-import { cachedStatus } from './statusCache';
+import { cachedStatus, snapshotStatus } from './statusCache';
 
 export async function requireCluster(name: string): Promise<ClusterRecord> {
   const record = await stateQueries.getClusterFromName(name);
@@ -74,13 +75,26 @@ export async function status(input: StatusInput, ctx: OpContext): Promise<unknow
     });
     return records;
   }
-  const key = JSON.stringify([
+  return cachedStatus(statusKey(input, ctx.caller), async () => serializeYielding((await statusRecords(input, ctx, encoding)).records));
+}
+
+/** Everything a cached `/status` answer depends on besides the state version. */
+function statusKey(input: StatusInput, caller: OpContext['caller']): string {
+  return JSON.stringify([
     input.cluster_names ?? null,
-    input.all_users === false ? ctx.caller.identity.id : null,
+    input.all_users === false ? caller.identity.id : null,
     input.include_handle ?? null,
-    encoding,
+    objectEncodingFor(caller),
   ]);
-  return cachedStatus(key, async () => serializeYielding((await statusRecords(input, ctx, encoding)).records));
+}
+
+/**
+ * `status`'s answer when this state version's is already serialised (within the demo's tick, or
+ * until the next write), else null: the request is then answered in place rather than queued. Never
+ * for credentials, which are computed per caller.
+ */
+export function statusFromSnapshot(input: StatusInput, caller: OpContext['caller']): Promise<JsonText | null> {
+  return input.include_credentials ? Promise.resolve(null) : snapshotStatus(statusKey(input, caller));
 }
 
 export async function stop(input: { cluster_name: string }, ctx: OpContext): Promise<null> {

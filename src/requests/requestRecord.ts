@@ -37,6 +37,8 @@ export interface RequestRecord {
   log: string;
   /** `JSON.stringify(returnValue)`, when a cached result already has it (memory only). */
   returnValueQuoted?: string;
+  /** `returnValueQuoted` as UTF-8, shared by every request answered from the same cached result. */
+  returnValueBytes?: Buffer;
   /** The file holding the quoted result once the memory tier spilled it (`returnValue` is then ''). */
   spillFile?: string;
 }
