@@ -24,8 +24,12 @@ export interface HttpReply {
   /** A value to serialise, or `jsonText` already serialised (a cached result). */
   json?: unknown;
   jsonText?: string;
-  /** `jsonText` already encoded: a big result read back from disk is sent as the bytes it is. */
-  jsonBytes?: Buffer;
+  /**
+   * The JSON as consecutive pieces, sent one after the other (one write to the socket): a result
+   * already in bytes (read back from disk, or a cached answer encoded once) framed by the text
+   * around it, never copied into one buffer.
+   */
+  jsonParts?: readonly (string | Buffer)[];
   /**
    * A plain-text answer instead of JSON: what a client reading a log stream expects (a refused
    * streamed call answers an empty stream, whose request id carries the failure).
@@ -65,7 +69,8 @@ function put(list: string[], name: string, value: string): void {
 
 /** Writes a reply as Express's `res.json` would: same content type, length and body bytes. */
 export function writeReply(res: ServerResponse, reply: HttpReply, baseHeaders: Record<string, string> = {}): void {
-  const body = reply.jsonBytes ?? reply.text ?? reply.jsonText ?? JSON.stringify(reply.json ?? null);
+  const parts = reply.jsonParts;
+  const body = parts ? '' : (reply.text ?? reply.jsonText ?? JSON.stringify(reply.json ?? null));
   // One list, written at once: the same headers, in the same order, as setting them one by one
   // (headers set on the response before, by Express's middleware, come first, as ever).
   const list: string[] = [];
@@ -75,7 +80,15 @@ export function writeReply(res: ServerResponse, reply: HttpReply, baseHeaders: R
   // The default type first: a reply may name its own (a script or a style sheet served as text).
   put(list, 'Content-Type', reply.text === undefined ? JSON_TYPE : TEXT_TYPE);
   if (reply.headers) for (const name in reply.headers) put(list, name, reply.headers[name]);
-  put(list, 'Content-Length', String(Buffer.byteLength(body)));
+  let length = Buffer.byteLength(body);
+  if (parts) for (const part of parts) length += Buffer.byteLength(part);
+  put(list, 'Content-Length', String(length));
   res.writeHead(reply.status, list);
-  res.end(res.req?.method === 'HEAD' ? undefined : body);
+  if (res.req?.method === 'HEAD') res.end();
+  else if (!parts) res.end(body);
+  else {
+    // Written in one tick: Node sends them with the headers in one write to the socket.
+    for (let i = 0; i < parts.length - 1; i++) res.write(parts[i]);
+    res.end(parts[parts.length - 1]);
+  }
 }

@@ -82,7 +82,7 @@ function resultReply(store: RequestStore, record: RequestRecord, quoted: string 
   // it) is sent as those bytes, framed by the payload's other fields: no decoding, re-encoding or
   // flattening on the event loop, however big.
   const [head, tail] = wrap(wirePayloadJson(record, RESULT_SLOT)).split(RESULT_SLOT);
-  return { status, jsonBytes: Buffer.concat([Buffer.from(head), quoted, Buffer.from(tail)]) };
+  return { status, jsonParts: [head, quoted, tail] };
 }
 
 export interface StatusQuery {

@@ -84,7 +84,8 @@ describe('the memory tier with a spill directory', () => {
       expect(store.memory.diskBytes).toBeGreaterThan(0);
       for (const [i, r] of records.entries()) {
         const reply = await getResult(store, r.requestId, ADMIN, 1_000);
-        const body = reply.jsonText ?? reply.jsonBytes!.toString('utf8');
+        const body =
+          reply.jsonText ?? Buffer.concat(reply.jsonParts!.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))).toString('utf8');
         expect(JSON.parse(JSON.parse(body).return_value)).toBe(`${i}:`.padEnd(size, 'y'));
       }
     } finally {
