@@ -8,7 +8,8 @@
  * A second baseline, raw node:http answering the same bytes (bench/rawBaseline.ts), gives the
  * `*_vs_raw` ratios: how close the servers come to what this machine can do at all.
  *
- * `npm run bench -- --soak SECONDS` runs the soak instead (bench/soak.ts);
+ * `npm run bench -- --soak SECONDS [--followers N]` runs the soak instead (bench/soak.ts; 50 log
+ * followers on the demo unless told);
  * `npm run bench -- --sessions N` the sandbox sessions soak (bench/sessions.ts);
  * `npm run bench -- --scale [--scale-size small] [--scale-db FILE]` the calls of upstream's scale test
  * over its production scale, on SQLite and PostgreSQL (bench/scale.ts).
@@ -237,7 +238,7 @@ async function runBench(options: { rounds: number; seconds: number; connections:
   }
 }
 
-async function runSoak(seconds: number, connections: number): Promise<void> {
+async function runSoak(seconds: number, connections: number, followers: number): Promise<void> {
   const tmp = makeTmp();
   const targets: SoakTarget[] = [];
   try {
@@ -254,12 +255,19 @@ async function runSoak(seconds: number, connections: number): Promise<void> {
     });
     if (demoAvailable()) {
       const d = metrics('demo');
-      // The soak drives the demo from one address: the limiter would answer most of it with 429.
+      // The soak drives the demo from one address: the limiter would answer most of it with 429, and
+      // the per-client follow cap would refuse all followers but eight. Follows last a minute, so
+      // every follower reconnects about ten times in ten minutes.
       const demo = await startServer({
         tmp,
         label: 'demo',
         demo: true,
-        env: { SKYPILOT_METRICS_PORT: d.SKYPILOT_METRICS_PORT, SKYPILOT_RATE_LIMIT: 'off' },
+        env: {
+          SKYPILOT_METRICS_PORT: d.SKYPILOT_METRICS_PORT,
+          SKYPILOT_RATE_LIMIT: 'off',
+          SKYPILOT_LOG_FOLLOWS_PER_CLIENT: String(followers + 1),
+          SKYPILOT_LOG_FOLLOW_MAX_SECONDS: '60',
+        },
       });
       targets.push({
         label: 'demo',
@@ -267,10 +275,12 @@ async function runSoak(seconds: number, connections: number): Promise<void> {
         requestsDb: demo.requestsDb,
         metricsPort: Number(d.SKYPILOT_METRICS_PORT),
         demo: true,
+        followers,
       });
     }
     console.log(
-      `skypilot-ts soak: ${seconds}s, ${connections} connections per server, mixed reads${demoAvailable() ? ' and refused writes on the demo' : ''}, ` +
+      `skypilot-ts soak: ${seconds}s, ${connections} connections per server, mixed reads` +
+        `${demoAvailable() ? ` and refused writes on the demo, ${followers} log followers on the demo` : ''}, ` +
         `load average ${os
           .loadavg()
           .map((l) => l.toFixed(2))
@@ -319,6 +329,7 @@ async function main(): Promise<void> {
     args: process.argv.slice(2),
     options: {
       soak: { type: 'string' },
+      followers: { type: 'string' },
       sessions: { type: 'string' },
       rounds: { type: 'string' },
       seconds: { type: 'string' },
@@ -336,7 +347,7 @@ async function main(): Promise<void> {
     return n;
   };
   const connections = int(values.connections, 'connections', 50);
-  if (values.soak !== undefined) return runSoak(int(values.soak, 'soak', 600), connections);
+  if (values.soak !== undefined) return runSoak(int(values.soak, 'soak', 600), connections, int(values.followers, 'followers', 50));
   if (values.sessions !== undefined) return runSessionsSoak(int(values.sessions, 'sessions', 2000));
   if (values.scale) return runScale(values['scale-size'] ?? 'full', values['scale-db']);
   return runBench({

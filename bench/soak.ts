@@ -10,11 +10,14 @@
  */
 import autocannon from 'autocannon';
 import { rssBytes, sqliteBytes } from './children';
+import { type Followers, startFollowers } from './followers';
 import type { Variant } from './variants';
 
 export interface SoakTarget extends Variant {
   metricsPort: number;
   demo: boolean;
+  /** Log followers kept connected (the demo only: the nightly does not follow). */
+  followers?: number;
 }
 
 interface Ctx {
@@ -96,26 +99,37 @@ async function scrape(metricsPort: number): Promise<Scraped> {
 
 const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
 
-async function report(targets: SoakTarget[], elapsedS: number, counts: Map<string, { done: number; errors: number }>) {
+async function report(
+  targets: SoakTarget[],
+  elapsedS: number,
+  counts: Map<string, { done: number; errors: number }>,
+  followers: Map<string, Followers>,
+) {
   for (const t of targets) {
     const pid = t.children[0].process.pid!;
     const m = await scrape(t.metricsPort);
     const c = counts.get(t.label)!;
+    const f = followers.get(t.label)?.stats;
+    const follows = f ? ` follows=${f.open} open/${f.opened} opened/${mb(f.bytes)}MB received/${f.refused} refused` : '';
     console.log(
       `soak t=${String(Math.round(elapsedS)).padStart(5)}s ${t.label.padEnd(8)} rss=${mb(rssBytes(pid))}MB ` +
         `heap=${mb(m.heapUsedBytes)}MB tier=${m.tierEntries}/${mb(m.tierBytes)}MB ` +
         `loop_p99=${m.loopP99Ms.toFixed(1)}ms requests_db=${t.requestsDb ? mb(sqliteBytes(t.requestsDb)) : '-'}MB ` +
-        `responses=${c.done} errors=${c.errors}`,
+        `responses=${c.done} errors=${c.errors}${follows}`,
     );
   }
 }
 
 export async function soak(targets: SoakTarget[], seconds: number, connections: number, clusterOf: (t: SoakTarget) => string) {
   const counts = new Map(targets.map((t) => [t.label, { done: 0, errors: 0 }]));
+  const followers = new Map<string, Followers>();
+  for (const t of targets) {
+    if (t.followers) followers.set(t.label, startFollowers(t.children[0].url, t.followers, 'inference-cluster'));
+  }
   const started = Date.now();
-  await report(targets, 0, counts);
+  await report(targets, 0, counts, followers);
   const timer = setInterval(() => {
-    void report(targets, (Date.now() - started) / 1000, counts);
+    void report(targets, (Date.now() - started) / 1000, counts, followers);
   }, 60_000);
   try {
     const runs = targets.map((t) => {
@@ -141,5 +155,6 @@ export async function soak(targets: SoakTarget[], seconds: number, connections: 
   } finally {
     clearInterval(timer);
   }
-  await report(targets, (Date.now() - started) / 1000, counts);
+  await report(targets, (Date.now() - started) / 1000, counts, followers);
+  await Promise.all([...followers.values()].map((f) => f.stop()));
 }

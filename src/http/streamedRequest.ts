@@ -95,12 +95,15 @@ async function streamOutput(
   startTextStream(res, { [HEADERS.requestId]: record.requestId, [HEADERS.genericRequestId]: record.requestId });
   if (!output || !following) {
     await endWhileOpen(res, output?.text ?? '');
-    return;
+  } else {
+    const open = await endWhileOpen(res, output.text, false);
+    const result = open ? await followLog(res, following, followSeconds, output.result) : output.result;
+    await app.store.finish(record, 'SUCCEEDED', JSON.stringify(result ?? null), null);
+    res.end();
   }
-  const open = await endWhileOpen(res, output.text, false);
-  const result = open ? await followLog(res, following, followSeconds, output.result) : output.result;
-  await app.store.finish(record, 'SUCCEEDED', JSON.stringify(result ?? null), null);
-  res.end();
+  // Delivered (or abandoned): kept a minute for the CLI's `/api/get` of the exit code, not a read's
+  // ten minutes; the dashboards' log views open one of these per view and never fetch it.
+  app.store.markStreamed(record.requestId);
 }
 
 /** Slice of a streamed answer handed to the socket at a time. */

@@ -10,7 +10,12 @@
  *
  * A result nobody has fetched yet is never dropped for room (only when its retention runs out): past
  * the bounds, the oldest unfetched reads are spilled to disk (resultSpill.ts) and answered from there,
- * however big. Only a full spill directory (gigabytes) drops them, oldest first, and says so.
+ * however big. Only a full spill directory (gigabytes, or its file count) drops them, oldest first,
+ * and says so. The bounds apply to what is held in memory: a spilled request keeps only its record
+ * (a few hundred bytes), and those records are bounded by the spill directory's file count.
+ * Eviction costs what it removes or spills, never the tier's size: spilled requests wait in their
+ * own order, so a put does not walk past thousands of them (a soak of log streams nobody fetched
+ * afterwards once made every put walk 25,000 spilled entries, and the servers crawled).
  */
 import { isFinishedRequest } from '../vocab/statuses';
 import { type RequestRecord, recordBytes } from './requestRecord';
@@ -26,6 +31,11 @@ export interface MemoryLimits {
   readRetentionMs: number;
   /** How long a result stays after it was fetched. */
   fetchedGraceMs: number;
+  /**
+   * How long a streamed request (`/logs`, `/jobs/logs`) stays once its stream was delivered: the
+   * official CLI then asks `/api/get` for the exit code at once; a dashboard's log view never does.
+   */
+  streamedGraceMs: number;
   /** How long a finished durable request stays cached here (it is in the database anyway). */
   durableCacheMs: number;
 }
@@ -37,6 +47,7 @@ export const DEFAULT_MEMORY_LIMITS: MemoryLimits = {
   maxBytes: 8 * 1024 * 1024,
   readRetentionMs: 10 * 60_000,
   fetchedGraceMs: 5_000,
+  streamedGraceMs: 60_000,
   durableCacheMs: 60_000,
 };
 
@@ -53,12 +64,16 @@ interface Entry {
 
 export class MemoryRequests {
   private readonly entries = new Map<string, Entry>();
-  /** Finished ids in the order they finished: eviction and expiry walk it from the front. */
+  /** Finished ids whose result is in memory, in the order they finished: eviction walks it from the front. */
   private readonly finishedOrder = new Map<string, true>();
+  /** Finished ids whose result is on disk, in the order they were spilled: expiry walks it from the front. */
+  private readonly spilledOrder = new Map<string, true>();
   /** Fetched ids in the order they were fetched: one grace for all, so they expire in this order. */
   private readonly fetchedOrder = new Map<string, true>();
+  /** Streamed ids in the order their stream was delivered (one grace too), until fetched or expired. */
+  private readonly streamedOrder = new Map<string, true>();
   private bytes = 0;
-  /** Of `bytes`, what finished entries hold: the part the bounds apply to. */
+  /** Of `bytes`, what finished entries with their result in memory hold: the part the bounds apply to. */
   private finishedBytes = 0;
   /** Finished entries whose result is still in memory: the count bound applies to them. */
   private heldFinished = 0;
@@ -69,6 +84,8 @@ export class MemoryRequests {
   private spilledFiles = 0;
   /** Unfetched results dropped because the spill directory was full (an operator's signal). */
   droppedUnfetched = 0;
+  /** Entries the last `evict` looked at (the tier's own test: eviction costs its work, not the tier's size). */
+  lastEvictVisits = 0;
 
   constructor(
     readonly limits: MemoryLimits = DEFAULT_MEMORY_LIMITS,
@@ -86,6 +103,11 @@ export class MemoryRequests {
 
   get totalBytes(): number {
     return this.bytes;
+  }
+
+  /** Bytes of finished requests whose result is in memory: what `maxBytes` bounds. */
+  get heldBytes(): number {
+    return this.finishedBytes;
   }
 
   get(requestId: string): RequestRecord | undefined {
@@ -114,10 +136,10 @@ export class MemoryRequests {
     this.entries.set(record.requestId, entry);
     this.account(entry, 1);
     this.fetchedOrder.delete(record.requestId);
-    if (finished) {
-      this.finishedOrder.delete(record.requestId);
-      this.finishedOrder.set(record.requestId, true);
-    }
+    this.streamedOrder.delete(record.requestId);
+    this.finishedOrder.delete(record.requestId);
+    this.spilledOrder.delete(record.requestId);
+    if (finished) (keptSpill === undefined ? this.finishedOrder : this.spilledOrder).set(record.requestId, true);
     this.evict();
   }
 
@@ -136,7 +158,9 @@ export class MemoryRequests {
     if (!entry) return;
     this.entries.delete(requestId);
     this.finishedOrder.delete(requestId);
+    this.spilledOrder.delete(requestId);
     this.fetchedOrder.delete(requestId);
+    this.streamedOrder.delete(requestId);
     this.account(entry, -1);
     this.release(entry);
   }
@@ -157,9 +181,9 @@ export class MemoryRequests {
 
   private account(entry: Entry, sign: 1 | -1): void {
     this.bytes += sign * entry.bytes;
-    if (entry.expiresAt !== Infinity) {
+    if (entry.expiresAt !== Infinity && entry.spilledBytes === undefined) {
       this.finishedBytes += sign * entry.bytes;
-      if (entry.spilledBytes === undefined) this.heldFinished += sign;
+      this.heldFinished += sign;
     }
   }
 
@@ -168,7 +192,19 @@ export class MemoryRequests {
     const entry = this.entries.get(requestId);
     if (!entry || entry.expiresAt === Infinity || this.fetchedOrder.has(requestId)) return;
     entry.expiresAt = Math.min(entry.expiresAt, Date.now() + this.limits.fetchedGraceMs);
+    this.streamedOrder.delete(requestId);
     this.fetchedOrder.set(requestId, true);
+  }
+
+  /**
+   * A finished streamed request's output reached its client: keep it `streamedGraceMs` more, for the
+   * `/api/get` that may follow, not a read's full retention (log views open thousands of these).
+   */
+  markStreamed(requestId: string): void {
+    const entry = this.entries.get(requestId);
+    if (!entry || entry.expiresAt === Infinity || this.fetchedOrder.has(requestId) || this.streamedOrder.has(requestId)) return;
+    entry.expiresAt = Math.min(entry.expiresAt, Date.now() + this.limits.streamedGraceMs);
+    this.streamedOrder.set(requestId, true);
   }
 
   /** Records matching `keep`, newest first. */
@@ -201,20 +237,32 @@ export class MemoryRequests {
    */
   evict(): void {
     const now = Date.now();
-    for (const id of this.fetchedOrder.keys()) {
-      if (!this.over && !this.diskOver && this.entries.get(id)!.expiresAt > now) break;
-      this.remove(id);
+    let visits = 0;
+    for (const order of [this.fetchedOrder, this.streamedOrder]) {
+      for (const id of order.keys()) {
+        visits++;
+        if (!this.over && !this.diskOver && this.entries.get(id)!.expiresAt > now) break;
+        this.remove(id);
+      }
     }
     for (const id of this.finishedOrder.keys()) {
+      visits++;
       const entry = this.entries.get(id)!;
-      if (!this.over && !this.diskOver && entry.expiresAt > now) break;
+      if (!this.over && entry.expiresAt > now) break;
       if (entry.expiresAt <= now || entry.record.durable) this.remove(id);
-      else if (entry.spilledBytes !== undefined && this.diskOver) {
+      else if (this.spill && !entry.spilling) this.spillOut(id, entry);
+    }
+    for (const id of this.spilledOrder.keys()) {
+      visits++;
+      const entry = this.entries.get(id)!;
+      if (!this.diskOver && entry.expiresAt > now) break;
+      if (entry.expiresAt > now) {
         this.droppedUnfetched += 1;
         console.error(`[skypilot-ts] result spill directory full: dropped unfetched result ${id}`);
-        this.remove(id);
-      } else if (this.over && this.spill && !entry.spilling && entry.spilledBytes === undefined) this.spillOut(id, entry);
+      }
+      this.remove(id);
     }
+    this.lastEvictVisits = visits;
   }
 
   /** Moves an unfetched result to disk; it stays answerable from memory until the file is written. */
@@ -243,6 +291,8 @@ export class MemoryRequests {
       entry.spilledBytes = size;
       entry.bytes = recordBytes(record);
       this.account(entry, 1);
+      this.finishedOrder.delete(id);
+      this.spilledOrder.set(id, true);
       this.spilledBytes += size;
       this.spilledFiles += 1;
       this.evict();

@@ -473,6 +473,11 @@ export class RequestStore {
     this.memory.markFetched(requestId);
   }
 
+  /** A streamed request's output reached its client (see MemoryRequests.markStreamed). */
+  markStreamed(requestId: string): void {
+    this.memory.markStreamed(requestId);
+  }
+
   /** How many requests this process holds that have not finished (for draining and metrics). */
   liveCount(): number {
     return this.memory.filter((r) => !isFinishedRequest(r.status)).length;

@@ -18,7 +18,9 @@ export interface SpillLimits {
   maxFiles: number;
 }
 
-export const DEFAULT_SPILL_LIMITS: SpillLimits = { maxBytes: 2 * 1024 * 1024 * 1024, maxFiles: 200_000 };
+// Each spilled result keeps its small record in memory (a few KB of heap with its log): the file
+// count bounds that memory too (20,000 x ~3 KB), as the bytes bound the disk.
+export const DEFAULT_SPILL_LIMITS: SpillLimits = { maxBytes: 2 * 1024 * 1024 * 1024, maxFiles: 20_000 };
 
 const PREFIX = 'skypilot-ts-results-';
 

@@ -74,4 +74,39 @@ suite('a generated org in the built-in dashboard (browser)', () => {
     },
     60_000,
   );
+
+  test('300 clusters are drawn 200 at a time; the users page fills its counts in after its rows', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
+    await context.clock.setFixedTime(new Date(AT));
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    try {
+      await page.goto(`${server!.url}/dashboard/clusters`);
+      const rows = page.getByTestId('cluster-row');
+      await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
+      expect(await rows.count()).toBe(200);
+      const more = page.getByTestId('show-more');
+      expect(await more.innerText()).toMatch(/^Show \d+ more$/);
+      await more.click();
+      await rows.nth(300).waitFor({ state: 'attached', timeout: 5_000 });
+      expect(await more.count()).toBe(0);
+
+      await page.goto(`${server!.url}/dashboard/users`);
+      const users = page.getByTestId('user-row');
+      await users.first().waitFor({ state: 'visible', timeout: 15_000 });
+      // Every count settles to a number: no row is left at '…' (loading) or '-' (failed).
+      const cells = page.locator('[data-testid="user-row"] td.num');
+      const settled = async () => (await cells.allInnerTexts()).every((t) => /^\d+$/.test(t.trim()));
+      for (const deadline = Date.now() + 15_000; !(await settled()) && Date.now() < deadline; ) await page.waitForTimeout(100);
+      const counts = (await cells.allInnerTexts()).map((t) => t.trim());
+      expect(counts.every((t) => /^\d+$/.test(t))).toBe(true);
+      // Two numeric cells per row (clusters, managed jobs): the org's 2,000 jobs in progress are all owned.
+      const jobs = counts.filter((_, i) => i % 2 === 1).map(Number);
+      expect(jobs.reduce((a, b) => a + b, 0)).toBeGreaterThan(2000);
+      expect(await users.count()).toBeGreaterThan(50);
+      expect(errors.page).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 });

@@ -132,6 +132,28 @@ describe('memory tier', () => {
     }
   });
 
+  it('keeps a delivered stream for its own grace, and a fetch after it for the fetch grace', async () => {
+    const store = await open({ memory: { readRetentionMs: 60_000, fetchedGraceMs: 30, streamedGraceMs: 80 }, persistReads: false });
+    try {
+      const streamed = await finished(store);
+      const fetchedAfter = await finished(store);
+      const unfetched = await finished(store);
+      store.markStreamed(streamed.requestId);
+      store.markStreamed(fetchedAfter.requestId);
+      store.markFetched(fetchedAfter.requestId); // the CLI's /api/get of the exit code
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      store.memory.evict();
+      expect(store.memory.get(fetchedAfter.requestId)).toBeUndefined();
+      expect(store.memory.get(streamed.requestId)).toBeDefined();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      store.memory.evict();
+      expect(store.memory.get(streamed.requestId)).toBeUndefined();
+      expect(await store.get(unfetched.requestId)).not.toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+
   it('never shortens the life of a live request by a fetch', async () => {
     const store = await open({ memory: { fetchedGraceMs: 1 }, persistReads: false });
     try {

@@ -1,61 +1,65 @@
 /**
  * Workspaces: /dashboard/workspaces.
- * Calls: GET /workspaces; POST /status and POST /jobs/queue/v2 (same bodies as the clusters and jobs
- *        pages) for the per-workspace counts; GET /enabled_clouds/batch?workspaces=<a,b>&expand=true for
- *        the infra column (optional: '-' when it fails).
+ * Calls: GET /workspaces; POST /status (the clusters page's body) and POST /jobs/queue/v2 (owner and
+ *        status fields only) for the per-workspace counts ('…' while they load);
+ *        GET /enabled_clouds/batch?workspaces=<a,b>&expand=true for the infra column ('-' when it fails).
  * Test hooks: data-testid="workspace-row" (data-key = workspace name), "filter-input", "sort-<column>",
  *             "error-banner".
  */
-import type { StatusRecord } from '../../../api/wireTypes';
+import { useMemo } from 'preact/hooks';
 import { DataTable, type Column } from '../components/DataTable';
 import { DataPage } from '../components/DataPage';
-import { fetchClusters, fetchEnabledClouds, fetchManagedJobs, fetchWorkspaces, type ManagedJob } from '../data';
+import { countBy, fetchEnabledClouds, fetchOwnership, fetchWorkspaces, type Ownership } from '../data';
 import { cloudName } from '../format';
 import { useData } from '../hooks';
 import { IN_PROGRESS_MANAGED_JOB_STATUSES, isAmong } from '../../../vocab/statuses';
 
+/** Counts are `undefined` while the ownership call runs, `null` when it failed. */
 interface Row {
   name: string;
   private: boolean;
-  clusters: number;
-  running: number;
-  jobs: number;
-  activeJobs: number;
+  clusters: number | null | undefined;
+  running: number | null | undefined;
+  jobs: number | null | undefined;
+  activeJobs: number | null | undefined;
   infra: string[] | null;
 }
 
-async function load(): Promise<{ rows: Row[]; partial: string | null }> {
+interface Listed {
+  names: string[];
+  privateNames: Set<string>;
+  infra: Record<string, string[]> | null;
+}
+
+async function loadWorkspaces(): Promise<Listed> {
   const map = await fetchWorkspaces();
   const names = Object.keys(map);
-  let partial: string | null = null;
-  const note = (what: string) => (e: unknown) => {
-    partial = `${what} could not be loaded: ${e instanceof Error ? e.message : String(e)}`;
-    return null;
-  };
-  const [clusters, jobs, enabled] = await Promise.all([
-    fetchClusters().catch(note('Clusters')) as Promise<StatusRecord[] | null>,
-    fetchManagedJobs()
-      .then((r) => r.jobs)
-      .catch(note('Managed jobs')) as Promise<ManagedJob[] | null>,
-    (names.length ? fetchEnabledClouds(names) : Promise.resolve({})).catch(() => null) as Promise<Record<string, string[]> | null>,
-  ]);
-  const inWs = (ws: string, value: string | null | undefined) => (value || 'default') === ws;
-  const rows = names.map((name) => {
-    const cs = (clusters ?? []).filter((c) => inWs(name, c.workspace));
-    const js = (jobs ?? []).filter((j) => inWs(name, j.workspace));
-    const infra = enabled ? [...new Set((enabled[name] ?? []).map((e) => cloudName(e.split('/')[0])))] : null;
-    return {
-      name,
-      private: map[name]?.private === true,
-      clusters: cs.length,
-      running: cs.filter((c) => c.status === 'UP').length,
-      jobs: js.length,
-      activeJobs: js.filter((j) => isAmong(IN_PROGRESS_MANAGED_JOB_STATUSES, j.status)).length,
-      infra,
-    };
-  });
-  return { rows, partial };
+  const infra = await (names.length ? fetchEnabledClouds(names) : Promise.resolve({})).catch(() => null);
+  return { names, privateNames: new Set(names.filter((n) => map[n]?.private === true)), infra };
 }
+
+const wsOf = (r: { workspace?: string | null }) => r.workspace || 'default';
+
+function rowsOf(listed: Listed, owned: Ownership | undefined): Row[] {
+  const tally = <T extends { workspace?: string | null }>(list: T[] | null | undefined, keep: (r: T) => boolean = () => true) =>
+    owned === undefined ? undefined : list ? countBy(list.filter(keep), wsOf) : null;
+  const clusters = tally(owned?.clusters);
+  const running = tally(owned?.clusters, (c) => c.status === 'UP');
+  const jobs = tally(owned?.jobs);
+  const active = tally(owned?.jobs, (j) => isAmong(IN_PROGRESS_MANAGED_JOB_STATUSES, j.status));
+  const at = (counts: Map<string, number> | null | undefined, name: string) => (counts ? (counts.get(name) ?? 0) : counts);
+  return listed.names.map((name) => ({
+    name,
+    private: listed.privateNames.has(name),
+    clusters: at(clusters, name),
+    running: at(running, name),
+    jobs: at(jobs, name),
+    activeJobs: at(active, name),
+    infra: listed.infra ? [...new Set((listed.infra[name] ?? []).map((e) => cloudName(e.split('/')[0])))] : null,
+  }));
+}
+
+const shown = (n: number | null | undefined) => (n === undefined ? '…' : (n ?? '-'));
 
 const columns: Column<Row>[] = [
   { key: 'name', label: 'Workspace', render: (w) => <span class="strong">{w.name}</span>, sort: (w) => w.name },
@@ -65,8 +69,20 @@ const columns: Column<Row>[] = [
     render: (w) => <span class="pill">{w.private ? 'private' : 'public'}</span>,
     sort: (w) => (w.private ? 1 : 0),
   },
-  { key: 'clusters', label: 'Clusters', render: (w) => `${w.running} running / ${w.clusters}`, sort: (w) => w.clusters, class: 'num' },
-  { key: 'jobs', label: 'Managed jobs', render: (w) => `${w.activeJobs} active / ${w.jobs}`, sort: (w) => w.jobs, class: 'num' },
+  {
+    key: 'clusters',
+    label: 'Clusters',
+    render: (w) => `${shown(w.running)} running / ${shown(w.clusters)}`,
+    sort: (w) => w.clusters,
+    class: 'num',
+  },
+  {
+    key: 'jobs',
+    label: 'Managed jobs',
+    render: (w) => `${shown(w.activeJobs)} active / ${shown(w.jobs)}`,
+    sort: (w) => w.jobs,
+    class: 'num',
+  },
   {
     key: 'infra',
     label: 'Enabled infra',
@@ -89,13 +105,21 @@ const columns: Column<Row>[] = [
   },
 ];
 
+// The rows come from the workspaces list; the counts fill in when every cluster and job has arrived.
 export function WorkspacesPage() {
-  const state = useData(load, 'workspaces');
-  const { data } = state;
+  const state = useData(loadWorkspaces, 'workspaces');
+  const owned = useData(fetchOwnership, 'workspaces-ownership');
+  const rows = useMemo(() => (state.data ? rowsOf(state.data, owned.data) : []), [state.data, owned.data]);
+  const partial = [owned.data?.clusters === null && 'Clusters', owned.data?.jobs === null && 'Managed jobs'].filter(Boolean);
   return (
-    <DataPage title="Workspaces" subtitle="Teams and projects sharing this API server" state={state} partialError={data?.partial}>
+    <DataPage
+      title="Workspaces"
+      subtitle="Teams and projects sharing this API server"
+      state={state}
+      partialError={partial.length ? `${partial.join(' and ')} could not be loaded.` : null}
+    >
       <DataTable
-        rows={data?.rows ?? []}
+        rows={rows}
         columns={columns}
         rowKey={(w) => w.name}
         rowTestId="workspace-row"
