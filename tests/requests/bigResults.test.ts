@@ -15,8 +15,14 @@ import { type ApiHarness, closeApiHarness, openApiHarness } from '../helpers/api
 import { newRequest } from '../helpers/newRequest';
 import { RequestStore as Store } from '../../src/requests/requestStore';
 import { getResult } from '../../src/operations/requests';
+import type { HttpReply } from '../../src/http/httpCall';
 
 const ADMIN: Viewer = { principal: 'local', admin: true };
+
+/** The body an answer sends: its text, or its pieces (a result sent as bytes) joined. */
+function bodyOf(reply: HttpReply): string {
+  return reply.jsonText ?? Buffer.concat(reply.jsonParts!.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))).toString('utf8');
+}
 
 async function finishedRead(store: RequestStore, value: string) {
   const { record } = await store.create(newRequest(), () => `fresh-${Math.random()}`);
@@ -85,8 +91,7 @@ describe('the memory tier with a spill directory', () => {
       expect(store.memory.diskBytes).toBeGreaterThan(0);
       for (const [i, r] of records.entries()) {
         const reply = await getResult(store, r.requestId, ADMIN, 1_000);
-        const body =
-          reply.jsonText ?? Buffer.concat(reply.jsonParts!.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))).toString('utf8');
+        const body = bodyOf(reply);
         expect(JSON.parse(JSON.parse(body).return_value)).toBe(`${i}:`.padEnd(size, 'y'));
       }
     } finally {
@@ -122,7 +127,7 @@ describe('the memory tier with a spill directory', () => {
       await finishedRead(store, '"one more"');
       expect(store.memory.lastEvictVisits).toBeLessThan(10);
       const last = await getResult(store, records[0].requestId, ADMIN, 1_000);
-      expect(JSON.parse(JSON.parse(last.jsonText ?? last.jsonBytes!.toString('utf8')).return_value)).toBe('0'.padEnd(100, 'z'));
+      expect(JSON.parse(JSON.parse(bodyOf(last)).return_value)).toBe('0'.padEnd(100, 'z'));
     } finally {
       await store.close();
     }
