@@ -26,7 +26,8 @@ interface RoundTripContext {
   rid?: string | null;
 }
 
-function requestIdOf(headers: Record<string, unknown>): string | null {
+/** The request id autocannon saw, whatever the header's case (it hands headers over as sent). */
+export function requestIdOf(headers: Record<string, unknown>): string | null {
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() === 'x-skypilot-request-id') return Array.isArray(value) ? String(value[0]) : String(value);
   }

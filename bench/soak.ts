@@ -11,6 +11,7 @@
 import autocannon from 'autocannon';
 import { rssBytes, sqliteBytes } from './children';
 import { type Followers, startFollowers } from './followers';
+import { requestIdOf } from './roundTrip';
 import type { Variant } from './variants';
 
 export interface SoakTarget extends Variant {
@@ -24,11 +25,6 @@ interface Ctx {
   rid?: string | null;
 }
 
-function ridOf(headers: Record<string, unknown>): string | null {
-  const v = headers['x-skypilot-request-id'];
-  return typeof v === 'string' ? v : Array.isArray(v) ? String(v[0]) : null;
-}
-
 function scheduled(method: 'POST' | 'GET', path: string, body?: string): autocannon.Request[] {
   return [
     {
@@ -37,7 +33,7 @@ function scheduled(method: 'POST' | 'GET', path: string, body?: string): autocan
       headers: { 'content-type': 'application/json' },
       body,
       onResponse: (_s, _b, context, headers) => {
-        (context as Ctx).rid = ridOf(headers as Record<string, unknown>);
+        (context as Ctx).rid = requestIdOf(headers as Record<string, unknown>);
       },
     },
     {
@@ -102,7 +98,7 @@ const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
 async function report(
   targets: SoakTarget[],
   elapsedS: number,
-  counts: Map<string, { done: number; errors: number }>,
+  counts: Map<string, { done: number; errors: number; non2xx: number }>,
   followers: Map<string, Followers>,
 ) {
   for (const t of targets) {
@@ -115,13 +111,13 @@ async function report(
       `soak t=${String(Math.round(elapsedS)).padStart(5)}s ${t.label.padEnd(8)} rss=${mb(rssBytes(pid))}MB ` +
         `heap=${mb(m.heapUsedBytes)}MB tier=${m.tierEntries}/${mb(m.tierBytes)}MB ` +
         `loop_p99=${m.loopP99Ms.toFixed(1)}ms requests_db=${t.requestsDb ? mb(sqliteBytes(t.requestsDb)) : '-'}MB ` +
-        `responses=${c.done} errors=${c.errors}${follows}`,
+        `responses=${c.done} non2xx=${c.non2xx} errors=${c.errors}${follows}`,
     );
   }
 }
 
 export async function soak(targets: SoakTarget[], seconds: number, connections: number, clusterOf: (t: SoakTarget) => string) {
-  const counts = new Map(targets.map((t) => [t.label, { done: 0, errors: 0 }]));
+  const counts = new Map(targets.map((t) => [t.label, { done: 0, errors: 0, non2xx: 0 }]));
   const followers = new Map<string, Followers>();
   for (const t of targets) {
     if (t.followers) followers.set(t.label, startFollowers(t.children[0].url, t.followers, 'inference-cluster'));
@@ -143,8 +139,9 @@ export async function soak(targets: SoakTarget[], seconds: number, connections: 
         () => undefined,
       );
       const c = counts.get(t.label)!;
-      instance.on('response', () => {
+      instance.on('response', (_client: unknown, statusCode: number) => {
         c.done++;
+        if (statusCode >= 300) c.non2xx++;
       });
       instance.on('reqError', () => {
         c.errors++;

@@ -8,7 +8,9 @@
  *   dashboard. Lookup for /dashboard/<p>: file <p>, else <p>.html, else a dynamic page from the export's
  *   routes-manifest.json (file names with literal brackets, e.g. clusters/[cluster].html), else index.html.
  *
- * Also: GET / redirects to /dashboard/; the Grafana probe (/grafana/api/health) answers 204 and the rest
+ * Also: GET / redirects to /dashboard/, and the official export's pages that only change the route on
+ * load redirect to where they would go (officialRedirects.ts: the guided tour of a first visit
+ * turns such a change into an uncaught error); the Grafana probe (/grafana/api/health) answers 204 and the rest
  * of /grafana/* 404 (any 200 on the probe makes the official dashboard embed Grafana iframes); a missing
  * /favicon.ico answers 404. Files go out compressed when the client accepts it (compressedFiles.ts);
  * `_next/static/` files, whose names carry a content hash, are cached for a year. Only GET and HEAD are served; paths
@@ -22,6 +24,7 @@ import type { HttpErrorType } from '../vocab/errorTypes';
 import { errorReply } from '../http/errorReply';
 import { writeReply } from '../http/httpCall';
 import { sendDashboardFile } from './compressedFiles';
+import { officialRedirect } from './officialRedirects';
 
 export interface DashboardRouterOptions {
   /** Directory holding our own built dashboard (index.html, app.js, app.css). */
@@ -211,6 +214,12 @@ export function createDashboardRouter(opts: DashboardRouterOptions): express.Rou
     const segments = safeSegments(urlPath.slice(PREFIX.length + 1));
     if (segments === null) {
       notFound(res);
+      return;
+    }
+    const redirect = officialDir ? officialRedirect(segments.join('/'), query, (page) => inside(officialDir, page) !== null) : null;
+    if (redirect !== null) {
+      res.set('Cache-Control', 'no-cache');
+      res.redirect(307, `${req.baseUrl}${PREFIX}/${redirect}`);
       return;
     }
     if (!inside(root, 'index.html')) {

@@ -42,9 +42,11 @@ export const RELATIVE_TIME = /^(\d+\s*[mhd]\s*)+ago$/;
 
 /** Epoch seconds of a relative time such as `1d 4h ago`, measured from `now`. */
 export function resolveAgo(text: string, now: dayjs.Dayjs): number {
-  let at = now;
+  // From the whole second of now, as the world's `now` (demoNowSeconds) is: `45m ago` is exactly
+  // 2700 s before it, so a duration the server measures (now - t) is never a second short, and one a
+  // client measures with its own fractional clock is at least 2700 s. Rounding instead put every
+  // time a second late whenever the world was built in the second half of a second.
+  let at = dayjs.unix(now.unix());
   for (const [, amount, unit] of text.matchAll(/(\d+)\s*([mhd])/g)) at = at.subtract(Number(amount), UNIT[unit]);
-  // Rounded, not floored: with a clock between whole seconds a time written `45m ago` must not come
-  // out a second short (44m 59s), which readable times would show as 44 minutes.
-  return Math.round(at.valueOf() / 1000);
+  return at.unix();
 }

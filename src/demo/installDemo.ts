@@ -20,6 +20,7 @@ import type { Server } from 'node:http';
 import sinon from 'sinon';
 import { type AppExtensions, appExtensions, type RequestHook } from '../appExtensions';
 import type { Endpoint } from '../http/endpoint';
+import type { HttpCall } from '../http/httpCall';
 import { DEMO_RATE_LIMIT } from '../http/rateLimit';
 import { kubernetesInfra } from '../infra/kubernetesInfra';
 import { currentUser } from '../state/currentUser';
@@ -28,7 +29,8 @@ import { managedJobsState } from '../state/managedJobsState';
 import { DemoModeError } from './demoModeError';
 import { type DemoManifest, REFUSE, buildManifest } from './fakes';
 import { FixtureSource } from './fixtureLoader';
-import { readOnlyGuardHook } from './readOnlyGuard';
+import { isDemoOnlyRead, readOnlyGuardHook } from './readOnlyGuard';
+import type { Viewer } from '../requests/requestRecord';
 import { createWorldCache, type WorldCache } from './worldCache';
 
 /** Every object the API reads state through. */
@@ -99,13 +101,13 @@ function refuseUpgrades(server: Server): void {
 }
 
 const VISITOR_CACHE_MAX = 10_000;
-const visitors = new Map<string, { principal: string; admin: false; role: 'viewer' }>();
+const visitors = new Map<string, Viewer>();
 
 /**
  * Demo visitors are told apart by address (hashed: principals show up in request rows); none of them
  * is an admin of anyone else's requests. The hash is remembered for a bounded number of addresses.
  */
-export function visitorOf({ address }: { address: string }) {
+export function visitorOf({ call, address }: { call?: HttpCall; address: string }): Viewer {
   let visitor = visitors.get(address);
   if (!visitor) {
     if (visitors.size >= VISITOR_CACHE_MAX) visitors.clear();
@@ -113,6 +115,9 @@ export function visitorOf({ address }: { address: string }) {
     visitor = { principal: `visitor:${createHash('sha256').update(address).digest('hex').slice(0, 16)}`, admin: false, role: 'viewer' };
     visitors.set(address, visitor);
   }
+  // The demo's own reads beyond a viewer's (DEMO_ONLY_READS, which the guard let through) are called
+  // as a user, so the table's role check agrees with the guard on exactly those requests.
+  if (call && isDemoOnlyRead(call.method, call.raw.url ?? '')) return { ...visitor, role: 'user' };
   return visitor;
 }
 
@@ -163,7 +168,7 @@ export function installDemo(options: DemoOptions = {}): DemoInstallation {
   sandbox.replace(
     appExtensions,
     'identifyVisitor',
-    extension ? (args: { address: string }) => extension.identifyVisitor() ?? visitorOf(args) : visitorOf,
+    extension ? (args: { call?: HttpCall; address: string }) => extension.identifyVisitor() ?? visitorOf(args) : visitorOf,
   );
   sandbox.replace(appExtensions, 'defaultRateLimit', DEMO_RATE_LIMIT);
   if (extension) sandbox.replace(appExtensions, 'endpoints', [...appExtensions.endpoints, ...extension.endpoints]);

@@ -4,8 +4,9 @@
  * entry a viewer may call, which a structure test holds to be reads only and compares with
  * upstream's viewer allowlist entry by entry. Anything not listed is refused, including endpoints
  * added later without `role: 'viewer'`. Reads that are POSTs in SkyPilot (`/status`, `/queue`, `/logs`,
- * ...) are listed by method. `/api/cancel`, every write and the server config (`GET
- * /workspaces/config`, upstream keeps it from viewers too) are absent because the table says so.
+ * ...) are listed by method. `/api/cancel` and every write are absent because the table says so; the
+ * server config, which the table keeps from viewers as upstream does, is a read the demo adds
+ * (DEMO_ONLY_READS).
  */
 import { accessOf } from '../http/endpoint';
 import { ALL_ENDPOINTS } from '../routes/endpoints';
@@ -32,7 +33,19 @@ export const VIEWER_ENDPOINTS: ReadonlyArray<readonly ['GET' | 'POST', string]> 
   })
   .map((e) => [e.method as 'GET' | 'POST', e.path] as const);
 
-export const ALLOWED_READS: ReadonlyArray<readonly ['GET' | 'POST', string]> = [...VIEWER_ENDPOINTS, ...DASHBOARD_PAGES];
+/** What a viewer may call: the table's viewer entries and the dashboard's pages (held to upstream's list). */
+export const VIEWER_READS: ReadonlyArray<readonly ['GET' | 'POST', string]> = [...VIEWER_ENDPOINTS, ...DASHBOARD_PAGES];
+
+/**
+ * Reads the demo allows beyond a viewer's. The server config (`GET /workspaces/config`): upstream
+ * keeps it from viewers for its secrets, but the demo's config may hold none (a secret-looking key
+ * fails the fixture load, src/demo/fixtureSchema.ts) and the answer is redacted anyway; the official
+ * dashboard's settings page reads it on load without asking the role first, and a refusal is four
+ * console errors and an error box on that page.
+ */
+export const DEMO_ONLY_READS: ReadonlyArray<readonly ['GET' | 'POST', string]> = [['GET', '/workspaces/config']];
+
+export const ALLOWED_READS: ReadonlyArray<readonly ['GET' | 'POST', string]> = [...VIEWER_READS, ...DEMO_ONLY_READS];
 
 /** Static files: GET and HEAD only, anything under this prefix. */
 export const STATIC_PREFIX = '/dashboard/';

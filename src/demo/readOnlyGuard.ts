@@ -11,7 +11,7 @@ import { errorReply } from '../http/errorReply';
 import { DASHBOARD_API_PREFIX } from '../http/protocolHeaders';
 import { HEADERS } from '../vocab/headers';
 import { DemoModeError } from './demoModeError';
-import { ALLOWED_READS, STATIC_PREFIX } from './readOnlyAllowlist';
+import { ALLOWED_READS, DEMO_ONLY_READS, STATIC_PREFIX } from './readOnlyAllowlist';
 
 const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'];
 const allowed = new Set(ALLOWED_READS.map(([method, path]) => `${method} ${path}`));
@@ -60,6 +60,14 @@ function judgePath(method: string, rawPath: string): Verdict {
   const asGet = method === 'HEAD' ? 'GET' : method;
   if (allowed.has(`${asGet} ${path}`)) return { allow: true };
   return { allow: false, reason: `${method} ${path}`, target: { method: asGet, path } };
+}
+
+const demoOnly = new Set(DEMO_ONLY_READS.map(([method, path]) => `${method} ${path}`));
+
+/** Whether the request is one of the demo's reads beyond a viewer's, spelled as the guard judges it. */
+export function isDemoOnlyRead(method: string, url: string): boolean {
+  const path = normalisePath(url.split('?', 1)[0]);
+  return path !== null && demoOnly.has(`${method === 'HEAD' ? 'GET' : method} ${path}`);
 }
 
 const DEMO_HEADER = { [HEADERS.demo]: 'true' };

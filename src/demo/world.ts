@@ -32,6 +32,7 @@ import { GPU_HOLDING_CLUSTER, GPU_HOLDING_MANAGED_JOB, gpusPlaced, withGpuUse } 
 import { type LivingWorld, livingWorldAt } from '../living/livingWorld';
 import { LogCache } from '../living/logCache';
 import { redate } from '../living/provisionLog';
+import { redateJobLog } from './jobLogDates';
 import type { Org } from '../living/generatedOrg';
 import { orgOf } from '../living/generatedQueries';
 import { historyOf } from '../living/clusterHistory';
@@ -243,7 +244,7 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs, fixturesHash = 
     () =>
       new Map([
         ...Object.entries(source.clusterJobs).flatMap(([cluster, jobs]) =>
-          jobs.map((j): [string, string] => [`${cluster}/${j.id}`, texts[j.log] ?? '']),
+          jobs.map((j): [string, string] => [`${cluster}/${j.id}`, redateJobLog(texts[j.log] ?? '', ago(j.started ?? j.submitted))]),
         ),
         ...[...(living()?.clusterJobLogs ?? [])].map(([key, plan]): [string, string] => [
           key,
@@ -255,7 +256,7 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs, fixturesHash = 
   const managedJobLogs = lazy(
     () =>
       new Map([
-        ...source.managedJobs.map((j): [number, string] => [j.id, texts[j.log] ?? '']),
+        ...source.managedJobs.map((j): [number, string] => [j.id, redateJobLog(texts[j.log] ?? '', ago(j.started ?? j.submitted))]),
         ...[...(living()?.managedJobLogs ?? [])].map(([id, plan]): [number, string] => [
           id,
           logs.at(`managed/${id}/${plan.running[0]?.[0]}`, plan, now),

@@ -101,7 +101,7 @@ async function streamOutput(
     await app.store.finish(record, 'SUCCEEDED', JSON.stringify(result ?? null), null);
     res.end();
   }
-  // Delivered (or abandoned): kept a minute for the CLI's `/api/get` of the exit code, not a read's
+  // Delivered (or abandoned): kept 15 s for the CLI's `/api/get` of the exit code, not a read's
   // ten minutes; the dashboards' log views open one of these per view and never fetch it.
   app.store.markStreamed(record.requestId);
 }

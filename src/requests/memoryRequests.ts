@@ -47,7 +47,7 @@ export const DEFAULT_MEMORY_LIMITS: MemoryLimits = {
   maxBytes: 8 * 1024 * 1024,
   readRetentionMs: 10 * 60_000,
   fetchedGraceMs: 5_000,
-  streamedGraceMs: 60_000,
+  streamedGraceMs: 15_000,
   durableCacheMs: 60_000,
 };
 

@@ -69,9 +69,11 @@ const BANNER_JS = `(() => {
 })();
 `;
 
-const BANNER_CSS = `#skyts-sandbox-banner{position:sticky;top:0;z-index:2147483000;display:flex;gap:.75rem;align-items:center;
-justify-content:center;padding:.4rem 1rem;font:14px/1.4 system-ui,sans-serif;background:#e0f2fe;color:#075985;
-border-bottom:1px solid #7dd3fc}
+// A card floating at the bottom left: a bar across the top covered the dashboard's own navigation,
+// which is fixed at the top of the viewport (and its help button holds the bottom right).
+const BANNER_CSS = `#skyts-sandbox-banner{position:fixed;left:1rem;bottom:1rem;z-index:2147483000;display:flex;gap:.75rem;
+align-items:center;flex-wrap:wrap;max-width:calc(100vw - 6rem);padding:.4rem .8rem;font:14px/1.4 system-ui,sans-serif;
+background:#e0f2fe;color:#075985;border:1px solid #7dd3fc;border-radius:8px;box-shadow:0 2px 8px rgba(0,0,0,.15)}
 #skyts-sandbox-banner[data-state=none],#skyts-sandbox-banner[data-state=expired]{background:#fef3c7;color:#92400e;border-color:#fcd34d}
 #skyts-sandbox-banner button{font:inherit;padding:.1rem .6rem;border:1px solid currentColor;border-radius:4px;background:#fff;
 color:inherit;cursor:pointer}

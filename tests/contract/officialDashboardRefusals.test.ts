@@ -10,7 +10,8 @@
  *   <s>, error: <message>`, shown as is (a form error, or a "Delete failed: "/"Pin operation failed: "
  *   toast). No answer avoids that wrapping: every failure path of apiClient.fetch adds it, and the
  *   only non-throwing path (200 from /api/get) would report success. So the best a server can do is
- *   what is checked here: the sentence, once, with nothing else of ours around it.
+ *   what is checked here: the sentence, once, with nothing else of ours around it (the proof, page by
+ *   page, is in docs/official-dashboard.md).
  */
 import { STATUS_CODES } from 'node:http';
 import request from 'supertest';

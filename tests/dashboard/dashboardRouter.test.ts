@@ -45,6 +45,9 @@ beforeAll(() => {
     'index.html': 'OFFICIAL-INDEX',
     'clusters.html': 'OFFICIAL-CLUSTERS',
     'clusters/[cluster].html': 'OFFICIAL-CLUSTER-DETAIL',
+    'settings.html': 'OFFICIAL-SETTINGS-REDIRECTOR',
+    'settings/config.html': 'OFFICIAL-CONFIG',
+    'users.html': 'OFFICIAL-USERS',
     'jobs/[job].html': 'OFFICIAL-JOB-DETAIL',
     '_next/static/x.js': 'console.log("x")',
     'data.json': '{"ok":true}',
@@ -66,7 +69,6 @@ afterAll(() => {
 
 describe('official export lookup order', () => {
   it.each([
-    ['/dashboard/', 'OFFICIAL-INDEX', 'file index'],
     ['/dashboard/clusters', 'OFFICIAL-CLUSTERS', '<p>.html'],
     ['/dashboard/clusters/', 'OFFICIAL-CLUSTERS', '<p>.html with trailing slash'],
     ['/dashboard/clusters.html', 'OFFICIAL-CLUSTERS', 'exact file'],
@@ -148,6 +150,37 @@ describe('redirects', () => {
     const res = await request(appWith({ builtDir: built })).get(url);
     expect(res.status).toBe(307);
     expect(res.headers.location).toBe(location);
+  });
+});
+
+describe("official pages that only change the route: redirected where they would go (the first visit's tour throws on such a change)", () => {
+  it.each([
+    ['/dashboard/', '/dashboard/clusters'],
+    ['/dashboard/?x=1', '/dashboard/clusters?x=1'],
+    ['/dashboard/settings', '/dashboard/settings/config'],
+    ['/dashboard/settings/', '/dashboard/settings/config'],
+    ['/dashboard/users', '/dashboard/users?deduplicate=false'],
+    ['/dashboard/users?tab=service-accounts', '/dashboard/users?tab=service-accounts&deduplicate=false'],
+  ])('GET %s redirects to %s', async (url, location) => {
+    const res = await request(appWith({ builtDir: built, officialDir: official })).get(url);
+    expect(res.status).toBe(307);
+    expect(res.headers.location).toBe(location);
+  });
+
+  it.each([
+    ['/dashboard/users?deduplicate=true', 'OFFICIAL-USERS'],
+    ['/dashboard/settings/config', 'OFFICIAL-CONFIG'],
+  ])('GET %s is served as is', async (url, body) => {
+    const res = await request(appWith({ builtDir: built, officialDir: official })).get(url);
+    expect(res.status).toBe(200);
+    expect(res.text).toBe(body);
+  });
+
+  it('serves the index itself when the export has no clusters page, and never redirects our own dashboard', async () => {
+    const dir = path.join(tmp, 'index-only');
+    writeFiles(dir, { 'index.html': 'ONLY-INDEX' });
+    expect((await request(appWith({ builtDir: built, officialDir: dir })).get('/dashboard/')).text).toBe('ONLY-INDEX');
+    expect((await request(appWith({ builtDir: built })).get('/dashboard/')).text).toBe('BUILT-INDEX');
   });
 });
 

@@ -13,6 +13,7 @@ import { KubernetesInstanceType } from '../../src/state/kubernetesInstanceType';
 import { FIXTURES_DIR } from './demoApp';
 
 const DEFAULT = loadFixtures(FIXTURES_DIR);
+const undated = (log: string) => log.replace(/\b\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d\b/g, '<date>');
 const worldAt = (f: Fixtures, t: number): World => buildWorld(f, dayjs.unix(t), f.contentHash);
 
 /** Instants from 2026-02-01 to 2027-06-01. */
@@ -112,7 +113,9 @@ function checkInvariants(f: Fixtures, t: number, later: number): void {
   ] as [Map<unknown, string>, Map<unknown, string>][]) {
     for (const [key, text] of logs) {
       const grown = logs2.get(key);
-      if (grown !== undefined) expect([key, grown.startsWith(text)]).toEqual([key, true]);
+      // A date a fixture wrote in its log is its job's start, which is relative to now like every
+      // fixture time, so it moves with now: compared without the dates.
+      if (grown !== undefined) expect([key, undated(grown).startsWith(undated(text))]).toEqual([key, true]);
     }
   }
 }

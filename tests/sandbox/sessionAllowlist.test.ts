@@ -11,13 +11,21 @@ import { ALL_ENDPOINTS } from '../../src/routes/endpoints';
 import { UNSUPPORTED_ENDPOINTS } from '../../src/routes/unsupportedRoutes';
 import { stateStore } from '../../src/state/stateStore';
 import { calledWrites } from '../demo/demoApp';
-import { SESSION_HEADER, startSandboxApp, type SandboxApp } from './sandboxApp';
+import { pinnedClock, SESSION_HEADER, startSandboxApp, type SandboxApp } from './sandboxApp';
 
 let s: SandboxApp;
+// The world's times move each second: pinned, so a session's view compared before and after a write
+// never differs by a second that ticked in between (the other session's `launched_at`).
+const clock = pinnedClock(1_796_400_000);
 beforeAll(async () => {
+  clock.save();
+  clock.at(0);
   s = await startSandboxApp();
 });
-afterAll(async () => s.close());
+afterAll(async () => {
+  await s.close();
+  clock.restore();
+});
 afterEach(() => {
   expect(calledWrites(s.demo)).toEqual([]);
   expect(stateStore.openedTarget()).toBeNull();

@@ -6,7 +6,7 @@
  * entry, each difference with its reason.
  */
 import { appExtensions } from '../../src/appExtensions';
-import { ALLOWED_READS, DASHBOARD_PAGES, VIEWER_ENDPOINTS } from '../../src/demo/readOnlyAllowlist';
+import { ALLOWED_READS, DASHBOARD_PAGES, DEMO_ONLY_READS, VIEWER_ENDPOINTS, VIEWER_READS } from '../../src/demo/readOnlyAllowlist';
 import { SESSION_API, SESSION_WRITES } from '../../src/sessions/sessionAllowlist';
 import { accessOf, type Endpoint } from '../../src/http/endpoint';
 import { ALL_ENDPOINTS } from '../../src/routes/endpoints';
@@ -159,14 +159,23 @@ describe('the endpoint table', () => {
 });
 
 describe('the allowlists are the table', () => {
-  it("the demo's read-only list is the viewer list: the table's viewer and public entries and the dashboard pages", () => {
+  it("the viewer list is the table's viewer and public entries and the dashboard pages", () => {
     const fromTable = table()
       .filter((e) => ['viewer', 'public'].includes(accessOf(e).role) && !SESSION_API.some(([m, p]) => key(e) === `${m} ${p}`))
       .map(key);
-    expect(ALLOWED_READS.map(([m, p]) => `${m} ${p}`).sort()).toEqual(
+    expect(VIEWER_READS.map(([m, p]) => `${m} ${p}`).sort()).toEqual(
       [...fromTable, ...DASHBOARD_PAGES.map(([m, p]) => `${m} ${p}`)].sort(),
     );
-    expect(VIEWER_ENDPOINTS.length + DASHBOARD_PAGES.length).toBe(ALLOWED_READS.length);
+    expect(VIEWER_ENDPOINTS.length + DASHBOARD_PAGES.length).toBe(VIEWER_READS.length);
+  });
+
+  it("the demo's read-only list is the viewer list and its own reads, which are reads of the table", () => {
+    expect(ALLOWED_READS).toEqual([...VIEWER_READS, ...DEMO_ONLY_READS]);
+    const byKey = new Map(table().map((e) => [key(e), e] as const));
+    for (const [m, p] of DEMO_ONLY_READS) {
+      const entry = byKey.get(`${m} ${p}`);
+      expect([`${m} ${p}`, entry && accessOf(entry).effect]).toEqual([`${m} ${p}`, 'read']);
+    }
   });
 
   it('every session write is a write of the table, and every session endpoint one any visitor may call', () => {
@@ -183,7 +192,7 @@ describe('the allowlists are the table', () => {
 });
 
 describe("our viewer list against upstream's", () => {
-  const ours = new Set(ALLOWED_READS.map(([m, p]) => `${m} ${p}`));
+  const ours = new Set(VIEWER_READS.map(([m, p]) => `${m} ${p}`));
   const upstream = new Set(UPSTREAM_VIEWER);
 
   it.each(UPSTREAM_VIEWER)("upstream's %s: ours too, or a reason", (entry) => {
