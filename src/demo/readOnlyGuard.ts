@@ -37,21 +37,6 @@ export function judge(method: string, url: string, headers: Record<string, strin
     return { allow: false, reason: 'method overrides' };
   }
   if (method === 'OPTIONS') return { allow: true }; // CORS preflight, answered without reaching a route
-  // What follows depends on the method and path only: judged once per spelling (a bounded memo).
-  const spelling = `${method} ${rawPath}`;
-  let verdict = verdicts.get(spelling);
-  if (!verdict) {
-    if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
-    verdict = judgePath(method, rawPath);
-    verdicts.set(spelling, verdict);
-  }
-  return verdict;
-}
-
-const MAX_VERDICTS = 1024;
-const verdicts = new Map<string, Verdict>();
-
-function judgePath(method: string, rawPath: string): Verdict {
   const staticFile =
     (method === 'GET' || method === 'HEAD') && rawPath.toLowerCase().startsWith(STATIC_PREFIX) && !/\/\.\.?(\/|$)/.test(rawPath);
   if (staticFile) return { allow: true }; // the dashboard router serves files only, and refuses traversal
@@ -80,7 +65,7 @@ const ALLOWED = { headers: DEMO_HEADER };
  */
 export const readOnlyGuardHook: RequestHook = (call, _address, context) => {
   const verdict = judge(call.method, call.raw.url ?? '', call.headers);
-  if (verdict.allow) return ALLOWED; // at once: an allowed read waits for nothing here
+  if (verdict.allow) return ALLOWED; // at once, no promise: an allowed read waits for nothing here
   const error = new DemoModeError(verdict.reason);
   if (!verdict.target) return { headers: DEMO_HEADER, reply: errorReply(error) };
   return context.refuse(error, verdict.target).then((reply) => ({ headers: DEMO_HEADER, reply }));

@@ -16,27 +16,20 @@ export interface WorldCache {
 
 export function createWorldCache(fixtures: FixtureSource): WorldCache {
   let built: { key: string; world: World } | null = null;
-  // Asked several times per request: the key's text is made once per second (or fixture edit).
-  let last = { fixtureVersion: 0, second: 0, key: '', version: '' };
   const key = () => {
     fixtures.current(); // picks up an edited fixtures folder, moving the version
     const fixtureVersion = fixtures.version;
-    const second = demoNowSeconds();
-    if (last.fixtureVersion !== fixtureVersion || last.second !== second) {
-      const k = `${fixtureVersion}:${second}`;
-      last = { fixtureVersion, second, key: k, version: `demo:${k}` };
-    }
-    return last;
+    return `${fixtureVersion}:${demoNowSeconds()}`;
   };
   return {
     current() {
-      const k = key().key;
+      const k = key();
       if (built?.key !== k) {
         const source = fixtures.current();
         built = { key: k, world: buildWorld(source, demoNow(), source.contentHash) };
       }
       return built.world;
     },
-    version: () => key().version,
+    version: () => `demo:${key()}`,
   };
 }
