@@ -10,8 +10,9 @@ const path = require('node:path');
 const base = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
-  // Tests are transpiled only; `npm run typecheck` (tsc, strict) is the type check, run first.
-  transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
+  // Tests are transpiled only (esbuild, tests/helpers/esbuildTransform.js); `npm run typecheck`
+  // (tsc, strict) is the type check, run first.
+  transform: { '^.+\\.tsx?$': '<rootDir>/tests/helpers/esbuildTransform.js' },
 };
 
 /** Suites whose every test runs again with PostgreSQL behind the state and request stores. */
@@ -23,6 +24,7 @@ const POSTGRES_SUITES = [
   'tests/state/managedJobQueryContract.test.ts',
   'tests/state/managedJobTasks.test.ts',
   'tests/state/managedJobTasksMigration.test.ts',
+  'tests/state/historyLastEventMigration.test.ts',
   'tests/operations/**/*.test.ts',
   'tests/requests/**/*.test.ts',
   'tests/api/protocol.test.ts',
@@ -34,6 +36,7 @@ const POSTGRES_SUITES = [
   'tests/api/badInputs.test.ts',
   'tests/api/routes.test.ts',
   'tests/api/roleMatrix.test.ts',
+  'tests/api/serviceAccounts.test.ts',
   'tests/postgres/**/*.test.ts',
   'tests/e2e/crashDuringWrites.test.ts',
 ];
@@ -56,6 +59,8 @@ module.exports = {
   // SQLite files, PostgreSQL databases and child servers: keep workers few on a 2-core machine.
   maxWorkers: 2,
   testTimeout: 30000,
+  // The slowest files first, on a clean clone too (tests/helpers/slowFirst.js).
+  testSequencer: '<rootDir>/tests/helpers/slowFirst.js',
   projects: [
     { ...base, displayName: 'sqlite', testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/postgres/'] },
     ...(missing

@@ -10,7 +10,7 @@
  *
  * `npm run bench -- --soak SECONDS [--followers N]` runs the soak instead (bench/soak.ts; 50 log
  * followers on the demo unless told);
- * `npm run bench -- --sessions N` the sandbox sessions soak (bench/sessions.ts);
+ * `npm run bench -- --sessions N [--session-changes C]` the sandbox sessions soak (bench/sessions.ts);
  * `npm run bench -- --scale [--scale-size small] [--scale-db FILE]` the calls of upstream's scale test
  * over its production scale, on SQLite and PostgreSQL (bench/scale.ts).
  * Options: --rounds N (3), --seconds N per measurement (4), --connections N (50), --no-page.
@@ -331,6 +331,7 @@ async function main(): Promise<void> {
       soak: { type: 'string' },
       followers: { type: 'string' },
       sessions: { type: 'string' },
+      'session-changes': { type: 'string' },
       rounds: { type: 'string' },
       seconds: { type: 'string' },
       connections: { type: 'string' },
@@ -348,7 +349,8 @@ async function main(): Promise<void> {
   };
   const connections = int(values.connections, 'connections', 50);
   if (values.soak !== undefined) return runSoak(int(values.soak, 'soak', 600), connections, int(values.followers, 'followers', 50));
-  if (values.sessions !== undefined) return runSessionsSoak(int(values.sessions, 'sessions', 2000));
+  if (values.sessions !== undefined)
+    return runSessionsSoak(int(values.sessions, 'sessions', 2000), int(values['session-changes'], 'session-changes', 4));
   if (values.scale) return runScale(values['scale-size'] ?? 'full', values['scale-db']);
   return runBench({
     rounds: int(values.rounds, 'rounds', 3),

@@ -3,7 +3,9 @@
  * scale test makes, against a server over upstream's production scale (seedScale.ts), on SQLite and,
  * when reachable, PostgreSQL. For each call: the round trip (POST, then `/api/get`), the answer's
  * size, the slowest `/api/health` answer while it ran (a probe every 50 ms: how long the call held
- * the server for everyone else) and the server's largest resident set.
+ * the server for everyone else), the server's largest resident set, and the request's own time on
+ * the server (created to finished, from its payload: the round trip less scheduling, `/api/get`'s
+ * quoting and the transfer).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -38,6 +40,8 @@ export interface ScaleRow {
   rows: number;
   worstStallMs: number;
   maxRssMb: number;
+  /** The request's own time on the server, created to finished (its payload's times): no transfer. */
+  serverMs: number;
 }
 
 async function measure(child: Child, call: Call): Promise<ScaleRow> {
@@ -60,8 +64,11 @@ async function measure(child: Child, call: Call): Promise<ScaleRow> {
   const worstStallMs = (await probing.stop()).maxMs;
   clearInterval(sampler);
   let rows = -1;
+  let serverMs = Number.NaN;
   try {
-    const value = JSON.parse(JSON.parse(text).return_value) as unknown;
+    const payload = JSON.parse(text) as { return_value: string; created_at: number; finished_at: number };
+    serverMs = (payload.finished_at - payload.created_at) * 1000;
+    const value = JSON.parse(payload.return_value) as unknown;
     rows = Array.isArray(value)
       ? value.length
       : Array.isArray((value as { jobs?: unknown[] }).jobs)
@@ -70,7 +77,7 @@ async function measure(child: Child, call: Call): Promise<ScaleRow> {
   } catch {
     // reported as -1: the status says why
   }
-  return { label: call.label, ms, status: get.status, bytes: text.length, rows, worstStallMs, maxRssMb: maxRss / 2 ** 20 };
+  return { label: call.label, ms, status: get.status, bytes: text.length, rows, worstStallMs, maxRssMb: maxRss / 2 ** 20, serverMs };
 }
 
 export async function runScaleBench(options: { backend: 'sqlite' | 'postgres'; postgresUri?: string; sizes: ScaleSizes; dbPath?: string }) {
@@ -106,10 +113,11 @@ export async function runScaleBench(options: { backend: 'sqlite' | 'postgres'; p
 
 export function scaleTable(backend: string, rows: ScaleRow[]): string[][] {
   return [
-    [`call (${backend})`, 'ms', 'status', 'rows', 'MB', 'worst health stall ms', 'max rss MB'],
+    [`call (${backend})`, 'ms', 'server ms', 'status', 'rows', 'MB', 'worst health stall ms', 'max rss MB'],
     ...rows.map((r) => [
       r.label,
       r.ms.toFixed(0),
+      r.serverMs.toFixed(0),
       String(r.status),
       String(r.rows),
       (r.bytes / 2 ** 20).toFixed(1),

@@ -117,6 +117,10 @@ export async function seedScale(target: DbTarget, sizes: ScaleSizes, seed = 1, n
       intervals: [[start, end]] as UsageInterval[],
     };
   });
+  // Event i belongs to history row i % history.length, step i / history.length (below): the
+  // reason of a row's last step is what the state keeps as its `last_event`.
+  const eventReason = (step: number) => (step === 0 ? 'Cluster launch initiated.' : 'Cluster is up.');
+  const lastEventReason = (i: number) => (i < sizes.events ? eventReason(Math.floor((sizes.events - 1 - i) / history.length)) : null);
   await insertBatched(db, 'cluster_history', history.length, (i) => {
     const h = history[i];
     return {
@@ -132,6 +136,7 @@ export async function seedScale(target: DbTarget, sizes: ScaleSizes, seed = 1, n
       last_creation_command: `sky launch -c ${h.name}`,
       workspace: h.workspace,
       provision_log_path: null,
+      last_event: lastEventReason(i),
     };
   });
   await insertBatched(db, 'clusters', sizes.clusters, (i) => {
@@ -169,7 +174,7 @@ export async function seedScale(target: DbTarget, sizes: ScaleSizes, seed = 1, n
       name: h.name,
       starting_status: step === 0 ? null : STATUSES[(step - 1) % 3],
       ending_status: STATUSES[step % 3],
-      reason: step === 0 ? 'Cluster launch initiated.' : 'Cluster is up.',
+      reason: eventReason(step),
       transitioned_at: h.intervals[0][0] + step * 60,
       type: 'STATUS_CHANGE',
       seq: (h.intervals[0][0] + step * 60) * 1_000_000 + i,

@@ -3,9 +3,10 @@
  * process, as every bench server), in memory and (when a redis-server answers) in Redis, to show
  * that memory is bounded by the caps, not by the number of visitors:
  *   1. N sessions, each making 4 writes (stop, autostop, a launch, a workspace) and reading /status;
+ *      with `--session-changes C`, launches after those up to C changes (100: full sessions, the cap);
  *   2. N more at the cap (max sessions = N): none is admitted past it (the live count stays N);
  *   3. every session expires and the sweep removes it (Redis keeps only its shared counters); the
- *      sessions live a minute per 2000 of them, so none expires while the sandbox is being filled;
+ *      sessions live a minute per 4000 writes, so none expires while the sandbox is being filled;
  *   4. N fresh sessions again: memory is reused, it does not climb.
  * Resident memory, V8 heap, event-loop p99 (the server's own metrics; its resolution is 10 ms), the
  * sessions' change bytes, the request store's memory tier (which holds every write's request for a
@@ -23,8 +24,8 @@ const TOKEN = 'bench-sessions-stats-token';
 const CONCURRENCY = 64;
 
 /** Long enough that no session expires while the sandbox is filled (the cap phase needs them all live). */
-function sessionMinutes(n: number): number {
-  return Math.max(1, Math.ceil(n / 2000));
+function sessionMinutes(n: number, changes: number): number {
+  return Math.max(1, Math.ceil((n * changes) / 4000));
 }
 const REDIS_URL = process.env.SKYPILOT_BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
 
@@ -83,8 +84,10 @@ async function scheduled(url: string, id: string, path: string, body: object): P
   return ((await got.json()) as { status?: string; detail?: { status: string } }).status ?? 'FAILED';
 }
 
-/** One visitor: a session, four writes, a read. Returns false when no session was had (the cap). */
-async function visitor(url: string, i: number, failures: string[]): Promise<boolean> {
+const RECIPES = ['llama-finetune', 'nightly-eval', 'dev-box', 'vllm-inference'];
+
+/** One visitor: a session, `changes` writes (four kinds, then launches), a read. False when no session was had (the cap). */
+async function visitor(url: string, i: number, failures: string[], changes: number): Promise<boolean> {
   const created = await fetch(`${url}/demo/session`, { method: 'POST' });
   const body = (await created.json()) as { session_id?: string };
   if (created.status !== 201 || !body.session_id) return false;
@@ -95,6 +98,8 @@ async function visitor(url: string, i: number, failures: string[]): Promise<bool
     ['/launch', { task: 'recipes:llama-finetune', cluster_name: `ft-${i}` }],
     ['/workspaces/create', { workspace_name: `team-${i}`, config: { gcp: { project_id: `p-${i}` } } }],
   ];
+  for (let k = writes.length; k < changes; k++)
+    writes.push(['/launch', { task: `recipes:${RECIPES[k % RECIPES.length]}`, cluster_name: `x-${i}-${k}` }]);
   // One request at a time per visitor, as a person clicking: 64 visitors keep 64 requests in flight,
   // comparable with the soak's 50 connections.
   for (const [path, payload] of writes) {
@@ -105,7 +110,7 @@ async function visitor(url: string, i: number, failures: string[]): Promise<bool
   return true;
 }
 
-async function runStore(kind: 'memory' | 'redis', n: number): Promise<string> {
+async function runStore(kind: 'memory' | 'redis', n: number, changes: number): Promise<string> {
   const tmp = makeTmp();
   const metricsPort = 19500 + (process.pid % 400);
   const prefix = `skyts-bench:${randomBytes(4).toString('hex')}:`;
@@ -119,7 +124,7 @@ async function runStore(kind: 'memory' | 'redis', n: number): Promise<string> {
       SKYPILOT_DEMO_SANDBOX: '1',
       SKYPILOT_DEMO_MAX_SESSIONS: String(n),
       SKYPILOT_DEMO_NEW_SESSIONS_PER_MINUTE: '100000',
-      SKYPILOT_DEMO_SESSION_MINUTES: String(sessionMinutes(n)),
+      SKYPILOT_DEMO_SESSION_MINUTES: String(sessionMinutes(n, changes)),
       SKYPILOT_DEMO_SWEEP_SECONDS: '5',
       SKYPILOT_DEMO_STATS_TOKEN: TOKEN,
       SKYPILOT_RATE_LIMIT: 'off',
@@ -177,28 +182,28 @@ async function runStore(kind: 'memory' | 'redis', n: number): Promise<string> {
     await record('before');
     let admitted = 0;
     await inParallel(n, async (i) => {
-      if (await visitor(child.url, i, failures)) admitted++;
+      if (await visitor(child.url, i, failures, changes)) admitted++;
     });
-    await record(`${admitted} sessions, 4 writes each`);
+    await record(`${admitted} sessions, ${changes} writes each`);
     let beyond = 0;
     await inParallel(n, async (i) => {
-      if (await visitor(child.url, n + i, failures)) beyond++;
+      if (await visitor(child.url, n + i, failures, changes)) beyond++;
     });
     const afterCap = await stats();
     await record(`${n} more at the cap (${beyond} in)`);
-    await new Promise((resolve) => setTimeout(resolve, sessionMinutes(n) * 60_000 + 7_000));
+    await new Promise((resolve) => setTimeout(resolve, sessionMinutes(n, changes) * 60_000 + 7_000));
     const afterSweep = await stats();
     await record('expired and swept');
     let again = 0;
     await inParallel(n, async (i) => {
-      if (await visitor(child.url, 2 * n + i, failures)) again++;
+      if (await visitor(child.url, 2 * n + i, failures, changes)) again++;
     });
     await record(`${again} fresh sessions again`);
     if (failures.length) console.log(`sessions ${kind}: failed writes, e.g. ${failures.join('; ')}`);
     const [before, full, capped, swept, reused] = phases;
     const writes = Object.values(afterSweep.writes).reduce((a, b) => a + b, 0);
     return (
-      `store=${kind} sessions=${admitted} writes=${writes} rss_before_mb=${before.rssMb.toFixed(0)} ` +
+      `store=${kind} sessions=${admitted} changes_per_session=${changes} writes=${writes} rss_before_mb=${before.rssMb.toFixed(0)} ` +
       `rss_sessions_mb=${full.rssMb.toFixed(0)} heap_sessions_mb=${full.heapMb.toFixed(0)} ` +
       `change_bytes_per_session=${full.changeKb === null ? '-' : ((full.changeKb * 1024) / Math.max(1, admitted)).toFixed(0)} ` +
       `heap_kb_per_live_session=${(((full.heapMb - swept.heapMb) * 1024) / Math.max(1, admitted)).toFixed(1)} ` +
@@ -222,10 +227,12 @@ async function runStore(kind: 'memory' | 'redis', n: number): Promise<string> {
   }
 }
 
-export async function runSessionsSoak(n: number): Promise<void> {
-  console.log(`skypilot-ts bench: ${n} sandbox sessions per store (4 writes and a read each), sessions live ${sessionMinutes(n)} min`);
-  const lines = [await runStore('memory', n)];
-  if (await redisAvailable()) lines.push(await runStore('redis', n));
+export async function runSessionsSoak(n: number, changes = 4): Promise<void> {
+  console.log(
+    `skypilot-ts bench: ${n} sandbox sessions per store (${changes} writes and a read each), sessions live ${sessionMinutes(n, changes)} min`,
+  );
+  const lines = [await runStore('memory', n, changes)];
+  if (await redisAvailable()) lines.push(await runStore('redis', n, changes));
   else console.log(`Redis not reachable at ${REDIS_URL}: memory store only`);
   for (const line of lines) console.log(`sessions summary: ${line}`);
 }

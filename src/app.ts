@@ -44,6 +44,8 @@ export interface AppDeps {
   bodyLimitBytes?: number;
   /** Trusted proxy header naming the authenticated user (SkyPilot's `SKYPILOT_AUTH_USER_HEADER`). */
   authUserHeader?: string | null;
+  /** Service-account bearer tokens authenticate (off by default, as upstream). */
+  serviceAccounts?: boolean;
   cors?: CorsPolicy;
   trustProxy?: TrustProxy;
   rateLimit?: RateLimitSpec | null;
@@ -111,6 +113,7 @@ export function createApp(deps: AppDeps): SkyApp {
     executor,
     getTimeoutMs: deps.getTimeoutMs ?? 60_000,
     authUserHeader: deps.authUserHeader ?? null,
+    serviceAccounts: deps.serviceAccounts ?? false,
     publicRoutes: new Set(ALL_ENDPOINTS.filter((e) => accessOf(e).role === 'public').map((e) => `${e.method} ${e.path}`)),
     cors: deps.cors ?? { kind: 'none' },
     trustProxy: deps.trustProxy ?? null,

@@ -95,6 +95,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     metrics,
     accessLog: config.accessLog ? (await import('./observability/accessLog')).createAccessLog(true) : null,
     authUserHeader: config.authUserHeader,
+    serviceAccounts: config.serviceAccounts,
     cors: config.cors,
     trustProxy: config.trustProxy,
     rateLimit: config.rateLimit,

@@ -28,6 +28,8 @@ export interface ServerConfig {
   state: DbTarget;
   requests: DbTarget;
   authUserHeader: string | null;
+  /** Service-account bearer tokens authenticate (`SKYPILOT_SERVICE_ACCOUNTS`, else upstream's `ENABLE_SERVICE_ACCOUNTS`). */
+  serviceAccounts: boolean;
   dashboardDir: string | null;
   cors: CorsPolicy;
   trustProxy: TrustProxy;
@@ -176,6 +178,10 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
     state,
     requests,
     authUserHeader: parseAuthUserHeader(env.SKYPILOT_AUTH_USER_HEADER),
+    serviceAccounts:
+      env.SKYPILOT_SERVICE_ACCOUNTS !== undefined
+        ? parseFlag(env.SKYPILOT_SERVICE_ACCOUNTS, 'SKYPILOT_SERVICE_ACCOUNTS')
+        : parseFlag(env.ENABLE_SERVICE_ACCOUNTS, 'ENABLE_SERVICE_ACCOUNTS'),
     dashboardDir: env.SKYPILOT_DASHBOARD_DIR || null,
     cors: wrap(() => parseCorsOrigins(env.SKYPILOT_CORS_ORIGINS)),
     trustProxy: wrap(() => parseTrustedProxies(env.SKYPILOT_TRUSTED_PROXIES)),

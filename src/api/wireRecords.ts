@@ -13,6 +13,7 @@ import type {
 } from './wireTypes';
 import type { ClusterHistoryRecord, ClusterJob, ClusterRecord, ManagedJob, Recipe, UserWithRole, Volume } from '../state/records';
 import { Kubernetes } from '../state/clouds';
+import type { Resources } from '../state/resources';
 import { PICKLED_NONE_BASE64 } from '../pickle/skypilotPickles';
 import { encodeHandle, encodeResources, type ObjectEncoding } from './objectEncoding';
 
@@ -81,10 +82,54 @@ export function toStatusRecord(c: ClusterRecord, options: StatusRecordOptions = 
   return { ...record, ...handleFields(c, options) };
 }
 
+/** What a cost-report row derives from its resources and node count alone. */
+interface ResourceFields {
+  hourly: number;
+  cloud: string;
+  region: string | null;
+  cpus: string | null;
+  memory: string | null;
+  accelerators: string | null;
+  resources: unknown;
+  resources_str: string;
+  resources_str_full: string;
+}
+
+/**
+ * Derived once per (resources, nodes, encoding): a report's thousands of rows share a handful of
+ * shapes (history decodes each distinct text to one immutable `Resources`), and pricing, the readable
+ * forms and a pickle cost more than the rest of the row. Weakly held: it goes with its `Resources`.
+ */
+const derived = new WeakMap<Resources, Map<string, ResourceFields>>();
+
+function resourceFields(r: Resources, nodes: number, encoding: ObjectEncoding): ResourceFields {
+  let byKey = derived.get(r);
+  if (!byKey) {
+    byKey = new Map();
+    derived.set(r, byKey);
+  }
+  const key = `${nodes} ${encoding}`;
+  let fields = byKey.get(key);
+  if (!fields) {
+    fields = {
+      hourly: r.hourlyCost() * nodes,
+      cloud: r.cloud?.name ?? 'Unknown',
+      region: r.region,
+      cpus: r.cpusDisplay,
+      memory: r.memoryDisplay,
+      accelerators: r.acceleratorsRepr,
+      resources: encodeResources(r, encoding),
+      resources_str: r.readable(nodes),
+      resources_str_full: r.readable(nodes, true),
+    };
+    byKey.set(key, fields);
+  }
+  return fields;
+}
+
 /** `resources` is encoded for the client (the official CLI prints and prices it). */
 export function toCostReportRecord(h: ClusterHistoryRecord, encoding: ObjectEncoding = 'json'): CostReportRecord {
-  const r = h.launchedResources;
-  const hourly = r.hourlyCost() * h.numNodes;
+  const f = resourceFields(h.launchedResources, h.numNodes, encoding);
   return {
     name: h.name,
     launched_at: Math.floor(h.launchedAt),
@@ -96,15 +141,15 @@ export function toCostReportRecord(h: ClusterHistoryRecord, encoding: ObjectEnco
     user_hash: h.userHash,
     user_name: h.userName ?? h.userHash,
     workspace: h.workspace || 'default',
-    total_cost: Math.round(hourly * (h.durationSeconds / 3600) * 100) / 100,
-    cloud: r.cloud?.name ?? 'Unknown',
-    region: r.region,
-    cpus: r.cpusDisplay,
-    memory: r.memoryDisplay,
-    accelerators: r.acceleratorsRepr,
-    resources: encodeResources(r, encoding),
-    resources_str: r.readable(h.numNodes),
-    resources_str_full: r.readable(h.numNodes, true),
+    total_cost: Math.round(f.hourly * (h.durationSeconds / 3600) * 100) / 100,
+    cloud: f.cloud,
+    region: f.region,
+    cpus: f.cpus,
+    memory: f.memory,
+    accelerators: f.accelerators,
+    resources: f.resources,
+    resources_str: f.resources_str,
+    resources_str_full: f.resources_str_full,
     last_creation_yaml: h.lastCreationYaml,
     last_creation_command: h.lastCreationCommand,
     last_event: h.lastEvent,
@@ -129,9 +174,7 @@ export function toClusterJobRecord(j: ClusterJob): ClusterJobRecord {
   };
 }
 
-function clusterResources(job: ManagedJob, full: boolean): string {
-  const r = job.launchedResources;
-  if (!r) return '-';
+function clusterResources(r: Resources, numNodes: number, full: boolean): string {
   const parts: string[] = [];
   const acc = r.accelerators;
   if (acc)
@@ -145,11 +188,53 @@ function clusterResources(job: ManagedJob, full: boolean): string {
     if (r.memoryDisplay) parts.push(`mem=${r.memoryDisplay}`);
   }
   if (full && r.instanceType && !(r.cloud instanceof Kubernetes)) parts.push(r.instanceType);
-  return `${job.numNodes}x(${parts.join(', ')}${!full && acc ? ', ...' : ''})`;
+  return `${numNodes}x(${parts.join(', ')}${!full && acc ? ', ...' : ''})`;
+}
+
+/** What a managed-job record derives from its launched resources and node count alone. */
+type JobResourceFields = Pick<
+  ManagedJobRecord,
+  'cluster_resources' | 'cluster_resources_full' | 'cloud' | 'region' | 'zone' | 'infra' | 'accelerators'
+>;
+
+const NO_RESOURCES: JobResourceFields = {
+  cluster_resources: '-',
+  cluster_resources_full: '-',
+  cloud: null,
+  region: null,
+  zone: null,
+  infra: null,
+  accelerators: null,
+};
+
+/** Derived once per (resources, nodes), as the cost report's (`resourceFields`): 50,000 jobs share a few shapes. */
+const jobDerived = new WeakMap<Resources, Map<number, JobResourceFields>>();
+
+function jobResourceFields(r: Resources | null, numNodes: number): JobResourceFields {
+  if (!r) return NO_RESOURCES;
+  let byNodes = jobDerived.get(r);
+  if (!byNodes) {
+    byNodes = new Map();
+    jobDerived.set(r, byNodes);
+  }
+  let fields = byNodes.get(numNodes);
+  if (!fields) {
+    fields = {
+      cluster_resources: clusterResources(r, numNodes, false),
+      cluster_resources_full: clusterResources(r, numNodes, true),
+      cloud: r.cloud?.name ?? null,
+      region: r.region ?? null,
+      zone: r.zone ?? null,
+      infra: r.infra,
+      accelerators: r.accelerators ?? null,
+    };
+    byNodes.set(numNodes, fields);
+  }
+  return fields;
 }
 
 export function toManagedJobRecord(j: ManagedJob): ManagedJobRecord {
-  const r = j.launchedResources;
+  const f = jobResourceFields(j.launchedResources, j.numNodes);
   return {
     job_id: j.jobId,
     _job_id: j.jobId,
@@ -172,13 +257,13 @@ export function toManagedJobRecord(j: ManagedJob): ManagedJobRecord {
     details: j.failureReason,
     failure_reason: j.failureReason,
     resources: j.resources,
-    cluster_resources: clusterResources(j, false),
-    cluster_resources_full: clusterResources(j, true),
-    cloud: r?.cloud?.name ?? null,
-    region: r?.region ?? null,
-    zone: r?.zone ?? null,
-    infra: r ? r.infra : null,
-    accelerators: r?.accelerators ?? null,
+    cluster_resources: f.cluster_resources,
+    cluster_resources_full: f.cluster_resources_full,
+    cloud: f.cloud,
+    region: f.region,
+    zone: f.zone,
+    infra: f.infra,
+    accelerators: f.accelerators,
     priority: j.priority,
     pool: j.pool,
     pool_hash: null,

@@ -3,7 +3,7 @@
  * does not parse is a mistake to report (one line, exit 2, as the nightly's settings), never a
  * setting quietly ignored (an unparsable `SKYPILOT_NOW` used to mean the real clock).
  */
-import { pinnedNowError } from './demoClock';
+import { pinnedNowError } from '../living/worldClock';
 
 class DemoSettingError extends Error {}
 

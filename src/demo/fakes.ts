@@ -147,6 +147,16 @@ export function buildManifest(cache: WorldCache): DemoManifest {
       removeStorage: REFUSE,
       getRecipes: async () => read((w) => w.recipes),
       upsertRecipe: REFUSE,
+      // The fixture's accounts are listed; none has a stored token, so none authenticates or is managed.
+      listServiceAccountTokens: async () => read((w) => w.serviceAccounts),
+      getServiceAccountToken: async () => null,
+      getServiceAccountTokenByHash: async () => null,
+      getTokenSecret: async () => null,
+      ensureTokenSecret: REFUSE,
+      addServiceAccount: REFUSE,
+      rotateServiceAccountToken: REFUSE,
+      deleteServiceAccount: REFUSE,
+      touchServiceAccountToken: REFUSE,
     },
     managedJobsState: {
       getJobs: async (query = {}) => {

@@ -17,7 +17,7 @@ import { secretPaths } from '../vocab/secretKeys';
 import { cloudRegistry } from '../state/clouds';
 import { dashboardSection } from '../routes/dashboardConfigRoutes';
 import type { Activity } from '../living/activitySchema';
-import { RELATIVE_TIME } from './demoClock';
+import { RELATIVE_TIME } from '../living/worldClock';
 
 const ago = z.string().regex(RELATIVE_TIME, 'expected a time like "2h ago", "30m ago" or "1d 4h ago"');
 const email = z
@@ -36,9 +36,13 @@ const name = z
   .min(1)
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only');
 
+const days = z.number().int().positive().nullish();
+const serviceAccount = z.strictObject({ name, created_by: email, role: z.enum(USER_ROLES), created: ago, expires_in_days: days });
 export const usersFile = z.strictObject({
   current_user: email,
   users: z.array(z.strictObject({ name: email, role: z.enum(USER_ROLES), created: ago })).min(1),
+  /** Service accounts as the users page's tab lists them (no token of theirs exists). */
+  service_accounts: z.array(serviceAccount).default([]),
 });
 
 /** Workspace settings are shown on the settings page too: no secrets, as in server_config.yaml. */

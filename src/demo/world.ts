@@ -25,17 +25,18 @@ import type {
 } from '../state/records';
 import { Resources } from '../state/resources';
 import { clusterRecord, hashOf } from '../living/clusterRecord';
-import { resolveAgo } from './demoClock';
+import { resolveAgo } from '../living/worldClock';
 import { lazy, lazySections } from './lazySections';
 import type { Fixtures } from './fixtureSchema';
 import { GPU_HOLDING_CLUSTER, GPU_HOLDING_MANAGED_JOB, gpusPlaced, withGpuUse } from '../living/gpuUse';
 import { type LivingWorld, livingWorldAt } from '../living/livingWorld';
 import { LogCache } from '../living/logCache';
 import { redate } from '../living/provisionLog';
-import { redateJobLog } from './jobLogDates';
+import { redateJobLog } from '../living/jobLogDates';
 import type { Org } from '../living/generatedOrg';
 import { orgOf } from '../living/generatedQueries';
 import { historyOf } from '../living/clusterHistory';
+import type { ServiceAccountListing } from '../state/serviceAccountsState';
 
 export { hashOf };
 
@@ -43,6 +44,8 @@ export interface World {
   now: number;
   currentUser: { id: string; name: string };
   users: UserWithRole[];
+  /** Service-account tokens as listed (src/state/serviceAccountsState.ts). */
+  serviceAccounts: ServiceAccountListing[];
   clusters: ClusterRecord[];
   history: ClusterHistoryRecord[];
   clusterJobs: ClusterJob[];
@@ -160,6 +163,23 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs, fixturesHash = 
       createdAt: ago(u.created),
       userType: 'basic',
       role: u.role,
+    })),
+  );
+
+  // Stable ids per name, shaped as upstream's: a 16-character token id, `sa-` and 16 hex.
+  const idFor = (what: string, name: string) => hashOf(`${what}:${name}`).replace(/-/g, '').slice(0, 16);
+  const serviceAccounts = lazy((): ServiceAccountListing[] =>
+    source.users.service_accounts.map((a) => ({
+      tokenId: idFor('token', a.name),
+      tokenName: a.name,
+      createdAt: ago(a.created),
+      lastUsedAt: null,
+      expiresAt: a.expires_in_days ? ago(a.created) + a.expires_in_days * 86_400 : null,
+      creatorUserHash: idOf(a.created_by),
+      creatorName: a.created_by,
+      serviceAccountUserId: `sa-${idFor('account', a.name)}`,
+      serviceAccountName: a.name,
+      role: a.role,
     })),
   );
 
@@ -407,6 +427,7 @@ export function buildWorld(source: Fixtures, nowAt: dayjs.Dayjs, fixturesHash = 
     now: () => now,
     currentUser: () => ({ id: idOf(current), name: current }),
     users,
+    serviceAccounts,
     clusters,
     history,
     clusterJobs,

@@ -3,7 +3,7 @@
  * world are relative to now, so they move each second), never per call. Callers get deep copies
  * (see fakes.ts), so the cached world itself is never handed out.
  */
-import { demoNow, demoNowSeconds } from './demoClock';
+import { demoNow, demoNowSeconds } from '../living/worldClock';
 import type { FixtureSource } from './fixtureLoader';
 import { buildWorld, type World } from './world';
 

@@ -34,3 +34,8 @@ export function permissionDenied(role: UserRole, what: string): HttpError {
 export function notAuthenticated(why: string): HttpError {
   return new HttpError(401, 'not_authenticated', 'Unauthorized', `Authentication required: ${why}.`);
 }
+
+/** A service-account bearer token that does not count (malformed, forged, expired, revoked, or tokens off). */
+export function invalidToken(why: string): HttpError {
+  return new HttpError(401, 'invalid_token', 'Unauthorized', `Service-account token rejected: ${why}.`);
+}

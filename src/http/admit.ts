@@ -1,14 +1,16 @@
 /**
  * Everything that happens to a request before endpoint code sees it, in one function used by both
  * the Express path and the lean path: the extension hooks (the demo's guard), the per-client rate
- * limit, the protocol and CORS headers, preflights, and, with server auth, the 401 for a request
- * without an identity. It returns the headers every answer carries,
+ * limit, the protocol and CORS headers, preflights, a service-account token's check, and, with
+ * server auth, the 401 for a request without an identity. It returns the headers every answer carries,
  * and an answer when the request is settled here.
  */
 import { isPromise, type MaybePromise } from '../common/maybeAsync';
 import { ValidationError } from '../errors';
+import type { Identity } from '../state/currentUser';
 import { notAuthenticated } from './access';
 import type { AppContext } from './appContext';
+import { serviceAccountOf } from './bearerAuth';
 import { authUserOf } from './caller';
 import { clientAddress } from './clientAddress';
 import { errorReply } from './errorReply';
@@ -127,9 +129,32 @@ function applyHook(call: HttpCall, result: HookResult | null, headers: Record<st
 function afterHooks(call: HttpCall, app: AppContext, address: string, headers: Record<string, string>): MaybePromise<Admission> {
   const preflight = preflightReply(call, app.cors);
   if (preflight) return { headers, reply: preflight };
+  // A bearer token that does not count is a 401 wherever it is sent (as upstream), but the probes
+  // answer whatever a kubelet sends.
+  if (PROBE_PATHS.has(call.path)) return afterIdentity(call, app, address, headers, null);
+  let account: MaybePromise<Identity | null>;
+  try {
+    account = serviceAccountOf(call, app);
+  } catch (error) {
+    return { headers, reply: errorReply(error) };
+  }
+  if (!isPromise(account)) return afterIdentity(call, app, address, headers, account);
+  return account.then(
+    (found) => afterIdentity(call, app, address, headers, found),
+    (error: unknown) => ({ headers, reply: errorReply(error) }),
+  );
+}
+
+function afterIdentity(
+  call: HttpCall,
+  app: AppContext,
+  address: string,
+  headers: Record<string, string>,
+  account: Identity | null,
+): MaybePromise<Admission> {
   // Fail closed: with server auth, a request without an identity gets nothing but the probes, not
   // even the dashboard's files (the endpoint table's role check refuses it again, per endpoint).
-  if (app.authUserHeader && !authUserOf(call, app.authUserHeader)) {
+  if (app.authUserHeader && !account && !authUserOf(call, app.authUserHeader)) {
     const route = `${call.method === 'HEAD' ? 'GET' : call.method} ${stripDashboardPrefix(call.path)}`;
     if (!app.publicRoutes.has(route)) {
       return { headers, reply: errorReply(notAuthenticated(`this server takes the user from the ${app.authUserHeader} header`)) };

@@ -13,6 +13,8 @@ export interface AppContext {
   /** How long `/api/get` waits for a request before answering 504 (clients retry 504). */
   getTimeoutMs: number;
   authUserHeader: string | null;
+  /** Service-account bearer tokens authenticate (`SKYPILOT_SERVICE_ACCOUNTS`, upstream's `ENABLE_SERVICE_ACCOUNTS`). */
+  serviceAccounts: boolean;
   /** `METHOD /path` of the endpoints anyone may call (the table's `public` ones: the probes). */
   publicRoutes: ReadonlySet<string>;
   cors: CorsPolicy;

@@ -6,8 +6,9 @@
  * - `viewer`: whose requests it may see, and the role the endpoint table's check uses. Without auth
  *   every caller is an admin, as upstream treats an unauthenticated server; with a trusted auth
  *   header the principal is that user and the role is theirs (`user` until one is stored), and a
- *   request without the header has no identity at all: 401, never admin; an extension (the demo)
- *   may name visitors itself, none of them admin;
+ *   request without the header has no identity at all: 401, never admin; a service-account bearer
+ *   token (bearerAuth.ts) is its account, with the account's role, whether or not the server has
+ *   the header setting; an extension (the demo) may name visitors itself, none of them admin;
  * - `clientApiVersion`: what the client declared, to pick the encoding old clients can decode.
  */
 import { andThen, type MaybePromise } from '../common/maybeAsync';
@@ -20,6 +21,7 @@ import type { UserRole } from '../vocab/statuses';
 import { parseApiVersion } from '../vocab/versions';
 import { notAuthenticated } from './access';
 import type { AppContext } from './appContext';
+import { serviceAccountOf } from './bearerAuth';
 import { clientAddress } from './clientAddress';
 import { header, type HttpCall } from './httpCall';
 
@@ -75,29 +77,40 @@ const LOCAL_ADMIN: Viewer = Object.freeze({ principal: 'local', admin: true, rol
 function resolveViewer(call: HttpCall, app: AppContext, address: string): MaybePromise<Viewer> {
   const visitor = app.extensions.identifyVisitor({ call, address });
   if (visitor) return visitor;
-  if (!app.authUserHeader) return LOCAL_ADMIN;
-  const authUser = authUserOf(call, app.authUserHeader);
-  // Fail closed: a request that reached this server without the proxy's header is nobody.
-  if (!authUser) {
-    return Promise.reject(notAuthenticated(`this server takes the user from the ${app.authUserHeader} header, and the request has none`));
-  }
-  return storedRole(authUser.id).then((role) => ({
-    principal: `${AUTHENTICATED_PRINCIPAL_PREFIX}${authUser.id}`,
-    admin: role === 'admin',
-    role,
-  }));
+  return andThen(serviceAccountOf(call, app), (account) => {
+    if (account) {
+      return storedRole(account.id).then((role) => ({
+        principal: `${AUTHENTICATED_PRINCIPAL_PREFIX}${account.id}`,
+        admin: role === 'admin',
+        role,
+      }));
+    }
+    if (!app.authUserHeader) return LOCAL_ADMIN;
+    const authUser = authUserOf(call, app.authUserHeader);
+    // Fail closed: a request that reached this server without the proxy's header is nobody.
+    if (!authUser) {
+      return Promise.reject(notAuthenticated(`this server takes the user from the ${app.authUserHeader} header, and the request has none`));
+    }
+    return storedRole(authUser.id).then((role) => ({
+      principal: `${AUTHENTICATED_PRINCIPAL_PREFIX}${authUser.id}`,
+      admin: role === 'admin',
+      role,
+    }));
+  });
 }
 
-/** Who calls; at once unless a stored role has to be read (server auth). */
+/** Who calls; at once unless a token or a stored role has to be looked up (server auth). */
 export function resolveCaller(call: HttpCall, app: AppContext, envVars?: Record<string, unknown> | null): MaybePromise<Caller> {
-  const authUser = authUserOf(call, app.authUserHeader);
-  const identity = currentUser.getCurrentUser({ authUser, envVars: envVars ?? null });
-  const address = clientAddress(call.raw, app.trustProxy);
-  return andThen(resolveViewer(call, app, address), (viewer) => ({
-    identity,
-    viewer,
-    clientApiVersion: parseApiVersion(header(call, HEADERS.apiVersion)) ?? null,
-    clientVersion: header(call, HEADERS.version) ?? null,
-    address,
-  }));
+  return andThen(serviceAccountOf(call, app), (account) => {
+    const authUser = account ?? authUserOf(call, app.authUserHeader);
+    const identity = currentUser.getCurrentUser({ authUser, envVars: envVars ?? null });
+    const address = clientAddress(call.raw, app.trustProxy);
+    return andThen(resolveViewer(call, app, address), (viewer) => ({
+      identity,
+      viewer,
+      clientApiVersion: parseApiVersion(header(call, HEADERS.apiVersion)) ?? null,
+      clientVersion: header(call, HEADERS.version) ?? null,
+      address,
+    }));
+  });
 }

@@ -5,6 +5,7 @@
  * `HttpReply`, so headers, bodies and errors are identical whichever path answered.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 
 export interface HttpCall {
   method: string;
@@ -25,9 +26,9 @@ export interface HttpReply {
   json?: unknown;
   jsonText?: string;
   /**
-   * The JSON as consecutive pieces, sent one after the other (one write to the socket): a result
-   * already in bytes (read back from disk, or a cached answer encoded once) framed by the text
-   * around it, never copied into one buffer.
+   * `jsonText` in pieces, sent one after the other: a big result (quoted in slices, or read back
+   * from disk as the bytes it is) or a cached answer's bytes (encoded once) is never joined into one
+   * string or buffer.
    */
   jsonParts?: readonly (string | Buffer)[];
   /**
@@ -45,6 +46,8 @@ export function header(call: Pick<HttpCall, 'headers'>, name: string): string | 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 const PRESET = Symbol('skypilot.presetHeaders');
+/** Pieces up to this size go out in one tick (a cached answer); bigger ones a piece at a time. */
+const ONE_WRITE_BYTES = 1024 * 1024;
 
 type WithPreset = ServerResponse & { [PRESET]?: Record<string, string> };
 
@@ -86,9 +89,35 @@ export function writeReply(res: ServerResponse, reply: HttpReply, baseHeaders: R
   res.writeHead(reply.status, list);
   if (res.req?.method === 'HEAD') res.end();
   else if (!parts) res.end(body);
-  else {
+  else if (length <= ONE_WRITE_BYTES) {
     // Written in one tick: Node sends them with the headers in one write to the socket.
     for (let i = 0; i < parts.length - 1; i++) res.write(parts[i]);
     res.end(parts[parts.length - 1]);
+  } else void writeParts(res, parts);
+}
+
+/**
+ * Sends pieces one at a time, each when the socket has taken the one before (or, when it has room,
+ * after other work had its turn): encoding and buffering tens of megabytes in one synchronous loop
+ * would stall the server and hold a second copy of the answer in the socket's buffer.
+ */
+async function writeParts(res: ServerResponse, parts: readonly (string | Buffer)[]): Promise<void> {
+  for (const part of parts) {
+    if (res.destroyed) return;
+    if (res.write(part)) await yieldToLoop();
+    else await drainedOrClosed(res);
   }
+  res.end();
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }

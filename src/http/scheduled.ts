@@ -25,6 +25,7 @@ import type { AppContext } from './appContext';
 import { type Caller, resolveCaller } from './caller';
 import { header, type HttpCall, type HttpReply } from './httpCall';
 import { callerEnvVars, parseInput } from './validate';
+import { assertClusterInScope } from './workspaceScope';
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9-]{7,63}$/;
 
@@ -161,13 +162,15 @@ export function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, call: 
       const reply = requestIdReply(record.requestId);
       if (!created) return reply;
       // Answered from the snapshot: nothing left to run. Not when the caller is to be registered (a
-      // write to the users table, the executor's job).
-      const snapshot = spec.fromSnapshot && !envVars?.SKYPILOT_USER_ID ? spec.fromSnapshot(input, caller) : null;
+      // write to the users table) or a cluster's workspace checked: the executor's job.
+      const snapshot = spec.fromSnapshot && !envVars?.SKYPILOT_USER_ID && !clusterName ? spec.fromSnapshot(input, caller) : null;
       return andThen(snapshot, (settled) => {
         if (settled) return andThen(app.executor.settle(record, settled), () => reply);
-        app.executor.submit(record, caller.identity, async (run) => {
+        app.executor.submitFrom(caller.address, record, caller.identity, async (run) => {
           // SkyPilot registers every caller it sees, so the users page lists them.
           if (envVars?.SKYPILOT_USER_ID) await registerCaller(caller.identity);
+          // A cluster in a private workspace the caller may not use is refused, reads included.
+          if (clusterName) await assertClusterInScope(clusterName, caller);
           if (spec.effect === 'write' && clusterName) await assertOwnCluster(clusterName, caller);
           if (spec.effect === 'write') await assertWorkspaceAllowed(input, caller);
           const operation = () => spec.run(input, { ...run, caller, requests: { store: app.store, executor: app.executor } });

@@ -14,12 +14,13 @@ import { HEADERS } from '../vocab/headers';
 import type { Need } from './access';
 import type { AppContext } from './appContext';
 import type { Endpoint } from './endpoint';
-import { resolveCaller } from './caller';
+import { type Caller, resolveCaller } from './caller';
 import type { HttpCall } from './httpCall';
 import { clientAddress } from './clientAddress';
 import { admitFollow, type Followable, followLog, parseFollowLimits } from './logFollow';
 import { startTextStream } from './streamText';
 import { parseInput } from './validate';
+import { assertClusterInScope } from './workspaceScope';
 
 export interface StreamedOutput {
   text: string;
@@ -39,7 +40,7 @@ export async function streamAsRequest(
     envVars?: Record<string, unknown> | null;
     /** The caller asked to follow the log (`follow: true`). */
     follow?: boolean;
-    produce: () => Promise<StreamedOutput>;
+    produce: (caller: Caller) => Promise<StreamedOutput>;
   },
 ): Promise<void> {
   const limits = parseFollowLimits(process.env, app.extensions.logFollowSeconds);
@@ -56,7 +57,12 @@ async function streamOutput(
   call: HttpCall,
   app: AppContext,
   res: ServerResponse,
-  options: { name: string; clusterName?: string | null; envVars?: Record<string, unknown> | null; produce: () => Promise<StreamedOutput> },
+  options: {
+    name: string;
+    clusterName?: string | null;
+    envVars?: Record<string, unknown> | null;
+    produce: (caller: Caller) => Promise<StreamedOutput>;
+  },
   followSeconds: number,
 ): Promise<void> {
   const caller = await resolveCaller(call, app, options.envVars ?? null);
@@ -77,7 +83,8 @@ async function streamOutput(
   await app.store.setRunning(record);
   let output: StreamedOutput | null = null;
   try {
-    output = await options.produce();
+    if (options.clusterName) await assertClusterInScope(options.clusterName, caller);
+    output = await options.produce(caller);
   } catch (error) {
     await app.store.finish(record, 'FAILED', 'null', serializeError(error));
   }
@@ -165,7 +172,7 @@ export function streamedRequestEndpoint<S extends z.ZodType>(
     name: string;
     schema: S;
     clusterName?: (body: z.infer<S>) => string | null;
-    produce: (body: z.infer<S>) => Promise<StreamedOutput>;
+    produce: (body: z.infer<S>, caller: Caller) => Promise<StreamedOutput>;
   },
 ): Endpoint {
   return {
@@ -180,7 +187,7 @@ export function streamedRequestEndpoint<S extends z.ZodType>(
         clusterName: spec.clusterName?.(body) ?? null,
         envVars: (body as { env_vars?: Record<string, unknown> | null }).env_vars,
         follow: (body as { follow?: boolean | null }).follow === true,
-        produce: () => spec.produce(body),
+        produce: (caller) => spec.produce(body, caller),
       });
     },
   };

@@ -6,6 +6,8 @@
 import { globalUserState } from '../state/globalUserState';
 import { CLOUD_CAPABILITIES, type CloudCapability } from '../vocab/statuses';
 import type { OpContext } from './opContext';
+import { workspaceScopeOf } from '../http/workspaceScope';
+import { inScope } from '../state/workspaceAccess';
 
 export interface CheckInput {
   clouds?: string[] | null;
@@ -14,7 +16,9 @@ export interface CheckInput {
 }
 
 export async function check(input: CheckInput, ctx: OpContext): Promise<Record<string, Record<string, CloudCapability[]>>> {
-  const all = Object.keys(await globalUserState.getWorkspaces());
+  // Only the workspaces the caller may use, as upstream's `get_accessible_workspace_names`.
+  const scope = await workspaceScopeOf(ctx.caller);
+  const all = Object.keys(await globalUserState.getWorkspaces()).filter((w) => inScope(scope, w));
   const workspaces = input.workspace ? all.filter((w) => w === input.workspace) : all;
   const only = input.clouds?.length ? new Set(input.clouds.map((c) => c.toLowerCase())) : null;
   ctx.log('Checking credentials to enable infra for SkyPilot.\n');

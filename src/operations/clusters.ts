@@ -15,6 +15,7 @@ import { NotFoundError, SkyPilotError, ValidationError, clusterDoesNotExist } fr
 import { clusterJobFolder } from './logFolders';
 import { compileNamePattern } from '../state/clusterNamePattern';
 import { globalUserState } from '../state/globalUserState';
+import { inOneTransaction } from '../state/oneTransaction';
 import type { ClusterRecord } from '../state/records';
 import { stateQueries } from '../state/stateQueries';
 import { clientKind } from '../vocab/clientKind';
@@ -22,6 +23,8 @@ import { clusterJobExitCode, isActiveClusterJob, type JobExitCode } from '../voc
 import { tailLines } from '../common/tailLines';
 import type { OpContext } from './opContext';
 import { cachedStatus, snapshotStatus } from './statusCache';
+import { outsideScope, type WorkspaceScope, workspaceScopeOf } from '../http/workspaceScope';
+import { inScope } from '../state/workspaceAccess';
 
 export async function requireCluster(name: string): Promise<ClusterRecord> {
   const record = await stateQueries.getClusterFromName(name);
@@ -53,10 +56,10 @@ export interface StatusInput {
   include_handle?: boolean | null;
 }
 
-async function statusRecords(input: StatusInput, ctx: OpContext, encoding: ObjectEncoding) {
+async function statusRecords(input: StatusInput, ctx: OpContext, encoding: ObjectEncoding, workspaces: WorkspaceScope) {
   const names = typeof input.cluster_names === 'string' ? [input.cluster_names] : (input.cluster_names ?? null);
   const patterns = names?.map(compileNamePattern) ?? null;
-  const all = await globalUserState.getClusters({ userHashes: input.all_users === false ? [ctx.caller.identity.id] : null });
+  const all = await globalUserState.getClusters({ userHashes: input.all_users === false ? [ctx.caller.identity.id] : null, workspaces });
   const matching = patterns ? all.filter((c) => patterns.some((p) => p.test(c.name))) : all;
   const records = await mapInSlices(matching, (c) => toStatusRecord(c, { includeHandle: input.include_handle ?? null, encoding }));
   return { matching, records };
@@ -64,8 +67,10 @@ async function statusRecords(input: StatusInput, ctx: OpContext, encoding: Objec
 
 export async function status(input: StatusInput, ctx: OpContext): Promise<unknown> {
   const encoding = objectEncodingFor(ctx.caller);
+  // Private workspaces the caller is not in are left out (http/workspaceScope.ts).
+  const workspaces = await workspaceScopeOf(ctx.caller);
   if (input.include_credentials) {
-    const { matching, records } = await statusRecords(input, ctx, encoding);
+    const { matching, records } = await statusRecords(input, ctx, encoding, workspaces);
     // SSH credentials are the caller's own: other users' clusters get none.
     const keys = await globalUserState.getSshKeys(ctx.caller.identity.id);
     records.forEach((r, i) => {
@@ -76,16 +81,19 @@ export async function status(input: StatusInput, ctx: OpContext): Promise<unknow
     });
     return records;
   }
-  return cachedStatus(statusKey(input, ctx.caller), async () => serializeYielding((await statusRecords(input, ctx, encoding)).records));
+  return cachedStatus(statusKey(input, ctx.caller, workspaces), async () =>
+    serializeYielding((await statusRecords(input, ctx, encoding, workspaces)).records),
+  );
 }
 
 /** Everything a cached `/status` answer depends on besides the state version. */
-function statusKey(input: StatusInput, caller: OpContext['caller']): string {
+function statusKey(input: StatusInput, caller: OpContext['caller'], workspaces: WorkspaceScope): string {
   return JSON.stringify([
     input.cluster_names ?? null,
     input.all_users === false ? caller.identity.id : null,
     input.include_handle ?? null,
     objectEncodingFor(caller),
+    workspaces,
   ]);
 }
 
@@ -94,8 +102,8 @@ function statusKey(input: StatusInput, caller: OpContext['caller']): string {
  * until the next write), else null: the request is then answered in place rather than queued. Never
  * for credentials, which are computed per caller.
  */
-export function statusFromSnapshot(input: StatusInput, caller: OpContext['caller']): Promise<JsonText | null> {
-  return input.include_credentials ? Promise.resolve(null) : snapshotStatus(statusKey(input, caller));
+export async function statusFromSnapshot(input: StatusInput, caller: OpContext['caller']): Promise<JsonText | null> {
+  return input.include_credentials ? null : snapshotStatus(statusKey(input, caller, await workspaceScopeOf(caller)));
 }
 
 export async function stop(input: { cluster_name: string }, ctx: OpContext): Promise<null> {
@@ -113,8 +121,11 @@ export async function down(input: { cluster_name: string }, ctx: OpContext): Pro
   const record = await requireCluster(input.cluster_name);
   const nodes = record.handle.launchedNodes;
   ctx.log(`Terminating cluster ${record.name} (${nodes} node${nodes === 1 ? '' : 's'}).\n`);
-  await globalUserState.removeCluster(record.name, true);
-  await globalUserState.removeClusterJobs(record.name);
+  // One change: a crash never leaves the cluster gone and its jobs behind (src/state/oneTransaction.ts).
+  await inOneTransaction(async () => {
+    await globalUserState.removeCluster(record.name, true);
+    await globalUserState.removeClusterJobs(record.name);
+  });
   return null;
 }
 
@@ -341,22 +352,34 @@ export async function costReport(input: CostReportInput, ctx: OpContext): Promis
     clusterNames: input.cluster_names,
   });
   const summary = input.dashboard_summary_response && input.cluster_hashes == null && input.cluster_names == null;
-  return mapInSlices(history, (h) => {
+  const workspaces = await workspaceScopeOf(ctx.caller);
+  const visible = workspaces === null ? history : history.filter((h) => inScope(workspaces, h.workspace));
+  return mapInSlices(visible, (h) => {
     const record = toCostReportRecord(h, encoding);
     if (summary) delete record.usage_intervals;
     return record;
   });
 }
 
-export async function clusterEvents(input: {
-  cluster_name?: string | null;
-  cluster_hash?: string | null;
-  event_type?: 'STATUS_CHANGE' | 'DEBUG' | null;
-  include_timestamps?: boolean | null;
-  limit?: number | null;
-}): Promise<unknown[]> {
+export async function clusterEvents(
+  input: {
+    cluster_name?: string | null;
+    cluster_hash?: string | null;
+    event_type?: 'STATUS_CHANGE' | 'DEBUG' | null;
+    include_timestamps?: boolean | null;
+    limit?: number | null;
+  },
+  ctx: OpContext,
+): Promise<unknown[]> {
   const key = input.cluster_hash ?? input.cluster_name;
   if (!key) throw new SkyPilotError('NotSupportedError', 'cluster_name or cluster_hash is required.');
+  // Named by hash as often as by name: the history knows either, and the workspace it ran in.
+  const workspaces = await workspaceScopeOf(ctx.caller);
+  if (workspaces !== null) {
+    const ran = await globalUserState.getClustersFromHistory(input.cluster_hash ? { clusterHashes: [key] } : { clusterNames: [key] });
+    const hidden = ran.find((h) => !inScope(workspaces, h.workspace));
+    if (hidden) throw outsideScope(`Cluster '${hidden.name}'`, hidden.workspace, ctx.caller);
+  }
   const events = await globalUserState.getClusterEvents(key, input.event_type ?? 'STATUS_CHANGE', input.limit);
   return events.map((e) =>
     input.include_timestamps

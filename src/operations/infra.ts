@@ -8,6 +8,8 @@ import { kubernetesInfra } from '../infra/kubernetesInfra';
 import { NODE_INFO_KEY_MIN_API_VERSION } from '../vocab/versions';
 import type { OpContext } from './opContext';
 import { globalUserState } from '../state/globalUserState';
+import { outsideScope, workspaceScopeOf } from '../http/workspaceScope';
+import { inScope } from '../state/workspaceAccess';
 
 /** Upstream lower-cases cloud names; expanded Kubernetes entries are `kubernetes/<context>`. */
 export async function enabledCloudNames(workspace: string, expand: boolean): Promise<string[]> {
@@ -24,15 +26,35 @@ export async function enabledCloudNames(workspace: string, expand: boolean): Pro
   return names;
 }
 
-/** Enabled clouds of each named workspace, or of every workspace. */
-export async function enabledCloudsBatch(workspaces: string | null | undefined, expand: boolean): Promise<Record<string, string[]>> {
-  const requested = workspaces
-    ? workspaces
-        .split(',')
-        .map((w) => w.trim())
-        .filter(Boolean)
-        .slice(0, 100)
-    : Object.keys(await globalUserState.getWorkspaces());
+/** `/enabled_clouds`: a private workspace the caller is not in is refused (upstream's `check_workspace_permission`). */
+export async function enabledClouds(workspace: string, expand: boolean, ctx: OpContext): Promise<string[]> {
+  const scope = await workspaceScopeOf(ctx.caller);
+  if (!inScope(scope, workspace) && Object.hasOwn(await globalUserState.getWorkspaces(), workspace)) {
+    throw outsideScope(`Workspace '${workspace}'`, workspace, ctx.caller);
+  }
+  return enabledCloudNames(workspace, expand);
+}
+
+/**
+ * Enabled clouds of each named workspace, or of every workspace; private ones the caller is not in
+ * are left out, as upstream's batch endpoint filters them.
+ */
+export async function enabledCloudsBatch(
+  workspaces: string | null | undefined,
+  expand: boolean,
+  ctx: OpContext,
+): Promise<Record<string, string[]>> {
+  const all = await globalUserState.getWorkspaces();
+  const scope = await workspaceScopeOf(ctx.caller);
+  const requested = (
+    workspaces
+      ? workspaces
+          .split(',')
+          .map((w) => w.trim())
+          .filter(Boolean)
+          .slice(0, 100)
+      : Object.keys(all)
+  ).filter((w) => inScope(scope, w) || !Object.hasOwn(all, w));
   const entries = await Promise.all(requested.map(async (w) => [w, await enabledCloudNames(w, expand)] as const));
   return Object.fromEntries(entries);
 }

@@ -16,6 +16,9 @@ import type { LogFollow } from './clusters';
 import { controllerLog } from './jobEvents';
 import { managedJobFolder } from './logFolders';
 import type { OpContext } from './opContext';
+import type { Caller } from '../http/caller';
+import { outsideScope, workspaceScopeOf } from '../http/workspaceScope';
+import { inScope } from '../state/workspaceAccess';
 
 export interface QueueInput {
   skip_finished?: boolean | null;
@@ -30,9 +33,11 @@ export interface QueueInput {
   fields?: string[] | null;
 }
 
-function queryJobs(input: QueueInput, userId: string): Promise<ManagedJobPage> {
+async function queryJobs(input: QueueInput, caller: Caller): Promise<ManagedJobPage> {
   return managedJobsState.getJobs({
-    userHashes: input.all_users === false ? [userId] : null,
+    userHashes: input.all_users === false ? [caller.identity.id] : null,
+    // Private workspaces the caller is not in are left out, from the counts too (http/workspaceScope.ts).
+    workspaces: await workspaceScopeOf(caller),
     jobIds: input.job_ids ?? null,
     skipFinished: input.skip_finished === true,
     nameMatch: input.name_match,
@@ -52,11 +57,11 @@ function pick(record: ManagedJobRecord, fields: string[] | null | undefined): Pa
 }
 
 export async function queue(input: QueueInput, ctx: OpContext): Promise<ManagedJobRecord[]> {
-  return mapInSlices((await queryJobs(input, ctx.caller.identity.id)).jobs, toManagedJobRecord);
+  return mapInSlices((await queryJobs(input, ctx.caller)).jobs, toManagedJobRecord);
 }
 
 export async function queueV2(input: QueueInput, ctx: OpContext): Promise<ManagedJobsPage> {
-  const page = await queryJobs(input, ctx.caller.identity.id);
+  const page = await queryJobs(input, ctx.caller);
   return {
     jobs: await mapInSlices(page.jobs, (j) => pick(toManagedJobRecord(j), input.fields)),
     total: page.total,
@@ -72,11 +77,19 @@ export async function cancel(
   if (!input.job_ids?.length && !input.name && !input.all) {
     throw new SkyPilotError('NotSupportedError', 'Specify job_ids, name or all to cancel managed jobs.');
   }
+  const workspaces = await workspaceScopeOf(ctx.caller);
   const { jobs } = await managedJobsState.getJobs({
     // Other users' jobs are an admin's to cancel (upstream's rule); anyone else's `all_users` is ignored.
     userHashes: input.all_users && roleOfViewer(ctx.caller.viewer) === 'admin' ? null : [ctx.caller.identity.id],
     skipFinished: true,
+    workspaces,
   });
+  if (workspaces !== null && input.job_ids?.length) {
+    // A job named by id in a private workspace the caller is not in: refused, as a cluster there is.
+    const named = (await managedJobsState.getJobs({ jobIds: input.job_ids })).jobs;
+    const hidden = named.find((j) => !inScope(workspaces, j.workspace));
+    if (hidden) throw outsideScope(`Managed job ${hidden.jobId}`, hidden.workspace, ctx.caller);
+  }
   // One record per task: a job is cancelled once, all its unfinished tasks with it.
   const targets = [
     ...new Map(
@@ -95,12 +108,18 @@ export async function cancel(
   return targets.map((j) => j.jobId);
 }
 
-/** The job asked for by id, exact name, or else the newest, as its current task (its status is the job's). */
-async function findJob(input: { name?: string | null; job_id?: number | null }): Promise<ManagedJob | undefined> {
+/**
+ * The job asked for by id, exact name, or else the newest, as its current task (its status is the
+ * job's). The newest and a name are looked for among the jobs the caller may see; a job named by id
+ * in a private workspace the caller is not in is refused.
+ */
+async function findJob(input: { name?: string | null; job_id?: number | null }, caller: Caller): Promise<ManagedJob | undefined> {
+  const workspaces = await workspaceScopeOf(caller);
   const { jobs } = await managedJobsState.getJobs(
-    input.job_id != null ? { jobIds: [input.job_id] } : input.name ? { nameMatch: input.name } : { limit: 1 },
+    input.job_id != null ? { jobIds: [input.job_id] } : input.name ? { nameMatch: input.name, workspaces } : { limit: 1, workspaces },
   );
   const first = input.name ? jobs.find((j) => j.name === input.name) : jobs[0];
+  if (first && !inScope(workspaces, first.workspace)) throw outsideScope(`Managed job ${first.jobId}`, first.workspace, caller);
   return first && currentTask(jobs.filter((j) => j.jobId === first.jobId));
 }
 
@@ -108,14 +127,17 @@ async function findJob(input: { name?: string | null; job_id?: number | null }):
  * A managed job's log (its last `tail` lines), with the outcome once finished, and its exit code; with
  * `controller`, the jobs controller's log of it instead.
  */
-export async function jobLog(input: {
-  name?: string | null;
-  job_id?: number | null;
-  tail?: number | null;
-  follow?: boolean | null;
-  controller?: boolean | null;
-}): Promise<{ text: string; result: JobExitCode; follow?: LogFollow }> {
-  const job = await findJob(input);
+export async function jobLog(
+  input: {
+    name?: string | null;
+    job_id?: number | null;
+    tail?: number | null;
+    follow?: boolean | null;
+    controller?: boolean | null;
+  },
+  caller: Caller,
+): Promise<{ text: string; result: JobExitCode; follow?: LogFollow }> {
+  const job = await findJob(input, caller);
   if (!job) {
     const which = input.job_id != null ? `id ${input.job_id}` : input.name ? `name '${input.name}'` : 'any id';
     throw new SkyPilotError('ManagedJobNotFoundError', `No managed job with ${which}.`);
@@ -136,7 +158,10 @@ export async function jobLog(input: {
 }
 
 /** Where a managed job's logs are on the server (`sky jobs logs -s`, the dashboard's download). */
-export async function downloadLogs(input: { name?: string | null; job_id?: number | null }): Promise<Record<string, string>> {
-  const job = await findJob(input);
+export async function downloadLogs(
+  input: { name?: string | null; job_id?: number | null },
+  ctx: OpContext,
+): Promise<Record<string, string>> {
+  const job = await findJob(input, ctx.caller);
   return job ? { [String(job.jobId)]: managedJobFolder(job.jobId) } : {};
 }

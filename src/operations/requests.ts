@@ -32,7 +32,8 @@ export async function findRequest(store: RequestStore, id: string, viewer: Viewe
 }
 
 /**
- * `/api/get`: waits for the request, then 200 with its payload, 500 `{detail}` when it failed. A
+ * `/api/get`: waits for the request, then 200 with its payload, 500 `{detail}` when it failed.
+ * `frame` rewrites the payload's own fields for the client (never the result inside it). A
  * finished result this process holds (the round trip's usual case) is answered at once.
  */
 export function getResult(
@@ -73,16 +74,21 @@ async function waitForResult(store: RequestStore, id: string, viewer: Viewer, ti
  * A finished request's answer, its result quoted (`undefined`: quoted here, in one step), the
  * envelope framed for the client. `frame` sees the envelope only, never the result's text.
  */
-function resultReply(store: RequestStore, record: RequestRecord, quoted: string | Buffer | undefined, frame: PayloadFrame): HttpReply {
+function resultReply(
+  store: RequestStore,
+  record: RequestRecord,
+  quoted: string | Buffer | readonly (string | Buffer)[] | undefined,
+  frame: PayloadFrame,
+): HttpReply {
   const status = record.status === 'FAILED' ? 500 : 200;
   const wrap = (payload: string) => frame(status === 500 ? `{"detail":${payload}}` : payload);
   store.markFetched(record.requestId);
-  if (!Buffer.isBuffer(quoted)) return { status, jsonText: wrap(wirePayloadJson(record, quoted)) };
-  // A result already in bytes (spilled to disk, or a cached answer encoded once for all who fetch
-  // it) is sent as those bytes, framed by the payload's other fields: no decoding, re-encoding or
-  // flattening on the event loop, however big.
+  if (quoted === undefined || typeof quoted === 'string') return { status, jsonText: wrap(wirePayloadJson(record, quoted)) };
+  // A big result (its pieces, or the bytes read from disk) or a cached answer's bytes, encoded once
+  // for all who fetch it, is sent as such, framed by the payload's other fields: no joining,
+  // decoding, re-encoding or copying on the event loop, however big.
   const [head, tail] = wrap(wirePayloadJson(record, RESULT_SLOT)).split(RESULT_SLOT);
-  return { status, jsonParts: [head, quoted, tail] };
+  return { status, jsonParts: [head, ...(Buffer.isBuffer(quoted) ? [quoted] : quoted), tail] };
 }
 
 export interface StatusQuery {

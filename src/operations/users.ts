@@ -12,6 +12,7 @@ import { HttpError } from '../errors';
 import { isAuthenticated, type Viewer } from '../requests/requestRecord';
 import { type Identity, userHashForName } from '../state/currentUser';
 import { globalUserState } from '../state/globalUserState';
+import { inOneTransaction } from '../state/oneTransaction';
 import { managedJobsState } from '../state/managedJobsState';
 import type { UserRole } from '../vocab/statuses';
 
@@ -52,13 +53,13 @@ export async function createUser(input: { username: string; password?: string | 
   if (await globalUserState.getUser(id)) {
     throw new HttpError(409, 'user_exists', 'UserExistsError', `User '${input.username}' already exists.`);
   }
-  await globalUserState.addOrUpdateUser({
-    id,
-    name: input.username,
-    password: input.password ? await hashPassword(input.password) : null,
-    userType: 'basic',
+  const password = input.password ? await hashPassword(input.password) : null;
+  // The user and its role are one change: a crash never leaves a user without one, whose retry
+  // would be "already exists" (src/state/oneTransaction.ts).
+  await inOneTransaction(async () => {
+    await globalUserState.addOrUpdateUser({ id, name: input.username, password, userType: 'basic' });
+    await globalUserState.setUserRole(id, input.role ?? 'user');
   });
-  await globalUserState.setUserRole(id, input.role ?? 'user');
 }
 
 export async function updateUser(input: { user_id: string; role?: UserRole | null; password?: string | null }): Promise<void> {
@@ -66,14 +67,15 @@ export async function updateUser(input: { user_id: string; role?: UserRole | nul
   if (!input.role && !input.password) {
     throw new HttpError(400, 'nothing_to_update', 'ValidationError', 'Give a role or a password to update.');
   }
-  if (input.password) {
-    await globalUserState.addOrUpdateUser({ id: user.id, name: user.name ?? user.id, password: await hashPassword(input.password) });
-  }
-  if (input.role) await globalUserState.setUserRole(user.id, input.role);
+  const password = input.password ? await hashPassword(input.password) : null;
+  await inOneTransaction(async () => {
+    if (password) await globalUserState.addOrUpdateUser({ id: user.id, name: user.name ?? user.id, password });
+    if (input.role) await globalUserState.setUserRole(user.id, input.role);
+  });
 }
 
-export async function deleteUser(input: { user_id: string }): Promise<void> {
-  const user = await requireUser(input.user_id);
+/** A user (or service account) who still has clusters or active managed jobs cannot be deleted. */
+export async function assertNothingActive(user: { id: string; name: string | null }): Promise<void> {
   const clusters = await globalUserState.getClusters({ userHashes: [user.id] });
   const { jobs } = await managedJobsState.getJobs({ userHashes: [user.id], skipFinished: true });
   const activeJobs = new Set(jobs.map((j) => j.jobId)).size; // one record per task
@@ -85,5 +87,10 @@ export async function deleteUser(input: { user_id: string }): Promise<void> {
       `User '${user.name}' still has ${clusters.length} cluster(s) and ${activeJobs} active managed job(s).`,
     );
   }
+}
+
+export async function deleteUser(input: { user_id: string }): Promise<void> {
+  const user = await requireUser(input.user_id);
+  await assertNothingActive(user);
   await globalUserState.deleteUser(user.id);
 }

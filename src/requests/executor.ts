@@ -6,6 +6,7 @@
  */
 import { AsyncResource } from 'node:async_hooks';
 import type { MaybePromise } from '../common/maybeAsync';
+import { DatabaseBusyError } from '../db/databaseBusy';
 import { HttpError, SkyPilotError } from '../errors';
 import type { Identity } from '../state/currentUser';
 import type { ScheduleType } from '../vocab/statuses';
@@ -80,9 +81,21 @@ export function serializeError(error: unknown): RequestError {
   return { type: 'InternalError', message: error instanceof Error ? error.message : String(error) };
 }
 
+/**
+ * A pool of `size` running jobs. A job with a free slot and nobody waiting starts at once. Waiting
+ * jobs are kept per client (the address that sent them) and started round-robin, one client's next
+ * job after another's: a burst of a thousand from one address waits behind itself, not in front of
+ * everyone else's. A waiting job starts in a turn of its own (setImmediate), so the pool never chains
+ * job after job in one stretch of the event loop: a job that never waits for I/O (SQLite reads are
+ * synchronous) would otherwise let a queue of them hold the loop, and every other connection, until
+ * the last one ends.
+ */
 class Pool {
   private running = 0;
-  private readonly queue: Job[] = [];
+  private waiting = 0;
+  /** Waiting jobs by client; a Map keeps the round-robin order (a served client goes to the back). */
+  private readonly queues = new Map<string, Job[]>();
+  private scheduled = false;
 
   constructor(
     private readonly size: number,
@@ -91,7 +104,7 @@ class Pool {
   ) {}
 
   get depth(): number {
-    return this.queue.length;
+    return this.waiting;
   }
 
   get active(): number {
@@ -99,26 +112,52 @@ class Pool {
   }
 
   hasRoom(): boolean {
-    return this.queue.length < this.queueLimit;
+    return this.waiting < this.queueLimit;
   }
 
-  push(job: Job): void {
-    // A job that has to wait starts later from another job's completion, in that job's async
-    // context; bound here, it runs in its submitter's (the request's scope, e.g. a demo session).
-    // A job with a free slot starts now, synchronously, already in the right context.
-    this.queue.push(this.running < this.size ? job : { ...job, body: AsyncResource.bind(job.body) });
-    this.drain();
-  }
-
-  private drain(): void {
-    while (this.running < this.size && this.queue.length) {
-      const job = this.queue.shift()!;
-      this.running += 1;
-      void this.run(job).finally(() => {
-        this.running -= 1;
-        this.drain();
-      });
+  push(job: Job, client: string): void {
+    // A job with a free slot starts now, synchronously, already in its submitter's async context (the
+    // request's scope, e.g. a demo session). One that has to wait starts later from the pool's own
+    // turn: bound here, it still runs in its submitter's context.
+    if (this.running < this.size && !this.waiting) {
+      this.start(job);
+      return;
     }
+    const queue = this.queues.get(client);
+    const bound = { ...job, body: AsyncResource.bind(job.body) };
+    if (queue) queue.push(bound);
+    else this.queues.set(client, [bound]);
+    this.waiting += 1;
+    this.schedule();
+  }
+
+  private start(job: Job): void {
+    this.running += 1;
+    void this.run(job).finally(() => {
+      this.running -= 1;
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.running >= this.size || !this.waiting) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.startNext();
+      this.schedule();
+    });
+  }
+
+  /** The next client's oldest waiting job. */
+  private startNext(): void {
+    if (this.running >= this.size || !this.waiting) return;
+    const [client, queue] = this.queues.entries().next().value as [string, Job[]];
+    const job = queue.shift() as Job;
+    this.queues.delete(client);
+    if (queue.length) this.queues.set(client, queue);
+    this.waiting -= 1;
+    this.start(job);
   }
 }
 
@@ -150,9 +189,15 @@ export class RequestExecutor {
     };
   }
 
-  submit(record: RequestRecord, user: Identity, body: RequestBody): void {
+  /** `client`: who sent it (an address), whose waiting jobs take turns with other clients'. */
+  submit(record: RequestRecord, user: Identity, body: RequestBody, client: string = record.owner ?? ''): void {
     this.controllers.set(record.requestId, new AbortController());
-    this.pools[record.scheduleType].push({ record, user, body });
+    this.pools[record.scheduleType].push({ record, user, body }, client);
+  }
+
+  /** `submit`, the client first (the body, a function, reads best last). */
+  submitFrom(client: string, record: RequestRecord, user: Identity, body: RequestBody): void {
+    this.submit(record, user, body, client);
   }
 
   /**
@@ -198,6 +243,13 @@ export class RequestExecutor {
         outcome = { status: 'SUCCEEDED', value: value instanceof JsonText ? value.text : await serializeYielding(value), error: null };
       } catch (caught) {
         outcome = { status: 'FAILED', value: 'null', error: serializeError(caught) };
+        // A database too busy to take the change: its transaction rolled back, so unless the ledger
+        // shows an earlier change of it committed, nothing happened and the client may send it again
+        // (as after ServerRestarted); a check that fails leaves it as it was.
+        if (caught instanceof DatabaseBusyError) {
+          const committed = await this.store.changesCommitted([record.requestId]).catch(() => null);
+          if (committed && !committed.has(record.requestId)) record.shouldRetry = true;
+        }
       }
       if (!controller.signal.aborted) await this.store.finish(record, outcome.status, outcome.value, outcome.error);
     } catch (error) {

@@ -20,7 +20,7 @@
 import { isFinishedRequest } from '../vocab/statuses';
 import { type RequestRecord, recordBytes } from './requestRecord';
 import type { ResultSpill } from './resultSpill';
-import { quoteInParts } from './yieldingJson';
+import { sharedQuoteInParts } from './yieldingJson';
 
 export interface MemoryLimits {
   /** Finished requests held (live ones are bounded by the executor's queues instead). */
@@ -298,7 +298,8 @@ export class MemoryRequests {
       this.evict();
     };
     void (async () => {
-      const parts = record.returnValueQuoted !== undefined ? [record.returnValueQuoted] : await quoteInParts(record.returnValue);
+      const parts =
+        record.returnValueQuoted !== undefined ? [record.returnValueQuoted] : await sharedQuoteInParts(record, record.returnValue);
       const { file, bytes } = await spill.write(id, parts);
       return { file, size: bytes };
     })().then(

@@ -26,7 +26,7 @@ import { isFinishedRequest, type RequestStatus } from '../vocab/statuses';
 import { DEFAULT_MEMORY_LIMITS, type MemoryLimits, MemoryRequests } from './memoryRequests';
 import { canSee, type RequestError, type RequestRecord, type Viewer } from './requestRecord';
 import { DEFAULT_SPILL_LIMITS, ResultSpill, type SpillLimits } from './resultSpill';
-import { encodeInParts, QUOTE_IN_ONE_STEP_CHARS, quoteInParts } from './yieldingJson';
+import { QUOTE_IN_ONE_STEP_CHARS, sharedQuoteInParts } from './yieldingJson';
 import { STATE_OWNERSHIP } from '../state/stateMigrations';
 import { REQUESTS_MIGRATIONS, REQUESTS_OWNERSHIP } from './requestsMigrations';
 import type { RequestsSchema } from './requestsSchema';
@@ -446,13 +446,14 @@ export class RequestStore {
    * The result's wire form (its JSON text quoted once more) when it is not simply `returnValue` to
    * quote in one step: the UTF-8 bytes of its spill file, or quoted in slices when big.
    */
-  async quotedResult(record: RequestRecord): Promise<string | Buffer | undefined> {
+  async quotedResult(record: RequestRecord): Promise<string | Buffer | Buffer[] | undefined> {
     // Read together, synchronously: a spill completing in between swaps both at once.
     const { spillFile, returnValue, returnValueQuoted, returnValueBytes } = record;
     if (spillFile) return this.spill.read(spillFile);
     if (returnValueBytes) return returnValueBytes;
     if (returnValueQuoted !== undefined || returnValue.length <= QUOTE_IN_ONE_STEP_CHARS) return returnValueQuoted;
-    return encodeInParts(await quoteInParts(returnValue));
+    // Pieces, sent one by one: never joined or encoded as one (shared with a spill under way).
+    return sharedQuoteInParts(record, returnValue);
   }
 
   /**

@@ -67,12 +67,13 @@ export class ResultSpill {
    * Writes the result's wire form, given as pieces (each encoded on its own, so no single step
    * encodes tens of megabytes); returns the file that holds it and its size in bytes.
    */
-  async write(requestId: string, parts: readonly string[]): Promise<{ file: string; bytes: number }> {
+  async write(requestId: string, parts: readonly (string | Buffer)[]): Promise<{ file: string; bytes: number }> {
     const file = path.join(this.dir, `${++this.seq}-${requestId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
     const handle = await open(file, 'w', 0o600);
     let bytes = 0;
     try {
-      for (const part of parts) bytes += (await handle.write(part, null, 'utf8')).bytesWritten;
+      for (const part of parts)
+        bytes += (typeof part === 'string' ? await handle.write(part, null, 'utf8') : await handle.write(part)).bytesWritten;
     } finally {
       await handle.close();
     }

@@ -5,9 +5,7 @@
  * JSON string) in slices too, cut where no surrogate pair is split.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-
-/** Run at most this long between two yields. */
-const SLICE_MS = 8;
+import { turnDeadline } from '../state/turnBudget';
 /** Pieces are joined into strings of about this size before the final join. */
 const CHUNK_CHARS = 1 << 20;
 
@@ -19,8 +17,9 @@ const q = JSON.stringify;
  */
 const MAX_ARRAY_DEPTH = 1;
 
+/** Runs until the turn's deadline, shared with every other sliced computation (state/turnBudget.ts). */
 class Slicer {
-  private deadline = performance.now() + SLICE_MS;
+  private deadline = turnDeadline();
 
   get due(): boolean {
     return performance.now() >= this.deadline;
@@ -29,7 +28,7 @@ class Slicer {
   async tick(): Promise<void> {
     if (!this.due) return;
     await yieldToLoop();
-    this.deadline = performance.now() + SLICE_MS;
+    this.deadline = turnDeadline();
   }
 }
 
@@ -41,25 +40,26 @@ function isPlainContainer(value: unknown): value is Record<string, unknown> | un
   return proto === Object.prototype || proto === null;
 }
 
-/** One member: recursed into while shallow, else one piece; yields only when its slice is spent. */
-async function member(value: unknown, inArray: boolean, depth: number, out: string[], slicer: Slicer): Promise<boolean> {
-  if (depth <= MAX_ARRAY_DEPTH && Array.isArray(value) && isPlainContainer(value)) {
-    await walk(value, depth, out, slicer);
-    return true;
-  }
-  const text = q(value);
-  if (text === undefined && !inArray) return false;
-  out.push(text ?? 'null');
-  if (slicer.due) await slicer.tick();
-  return true;
+/** A member recursed into: an array while shallow (a list of rows); anything else is one piece. */
+function recursed(value: unknown, depth: number): value is unknown[] {
+  return depth <= MAX_ARRAY_DEPTH && Array.isArray(value) && isPlainContainer(value);
 }
 
-async function walk(value: Record<string, unknown> | unknown[], depth: number, out: string[], slicer: Slicer): Promise<void> {
+/**
+ * Rows between two looks at the clock: a look costs far less than a row, but not nothing. The loop
+ * is synchronous in between (an `await` per row cost as much as stringifying it).
+ */
+const ROWS_PER_CHECK = 8;
+
+async function walk(value: Record<string, unknown> | unknown[], depth: number, out: Chunks, slicer: Slicer): Promise<void> {
   if (Array.isArray(value)) {
     out.push('[');
     for (let i = 0; i < value.length; i++) {
       if (i) out.push(',');
-      await member(value[i], true, depth + 1, out, slicer);
+      const item = value[i];
+      if (recursed(item, depth + 1)) await walk(item, depth + 1, out, slicer);
+      else out.push(q(item) ?? 'null');
+      if (i % ROWS_PER_CHECK === ROWS_PER_CHECK - 1 && slicer.due) await slicer.tick();
     }
     out.push(']');
     return;
@@ -70,73 +70,98 @@ async function walk(value: Record<string, unknown> | unknown[], depth: number, o
     const child = value[key];
     // What JSON.stringify leaves out of an object.
     if (child === undefined || typeof child === 'function' || typeof child === 'symbol') continue;
-    out.push(`${first ? '' : ','}${q(key)}:`);
+    if (recursed(child, depth + 1)) {
+      out.push(`${first ? '' : ','}${q(key)}:`);
+      await walk(child, depth + 1, out, slicer);
+    } else {
+      const text = q(child);
+      // A value whose toJSON answers undefined is left out, key and all, as JSON.stringify does.
+      if (text === undefined) continue;
+      out.push(`${first ? '' : ','}${q(key)}:`, text);
+    }
     first = false;
-    await member(child, false, depth + 1, out, slicer);
+    if (slicer.due) await slicer.tick();
   }
   out.push('}');
 }
 
-/** Joins pieces into ~1 MiB chunks, yielding between them. */
-async function chunked(pieces: string[], slicer: Slicer): Promise<string[]> {
-  const chunks: string[] = [];
-  let current: string[] = [];
-  let size = 0;
-  for (const piece of pieces) {
-    current.push(piece);
-    size += piece.length;
-    if (size >= CHUNK_CHARS) {
-      chunks.push(current.join(''));
-      current = [];
-      size = 0;
-      await slicer.tick();
+/**
+ * Where the walk writes: pieces joined into ~1 MiB chunks as they come, so the small pieces of rows
+ * already written are garbage at once rather than all held until the end (tens of megabytes).
+ */
+class Chunks {
+  readonly done: string[] = [];
+  private current: string[] = [];
+  private size = 0;
+
+  push(...pieces: string[]): void {
+    for (const piece of pieces) {
+      this.current.push(piece);
+      this.size += piece.length;
     }
+    if (this.size >= CHUNK_CHARS) this.flush();
   }
-  chunks.push(current.join(''));
-  return chunks;
+
+  flush(): void {
+    this.done.push(this.current.join(''));
+    this.current = [];
+    this.size = 0;
+  }
 }
 
 /** The same bytes as `JSON.stringify(value ?? null)`, made in slices. */
 export async function serializeYielding(value: unknown): Promise<string> {
   const slicer = new Slicer();
-  const pieces: string[] = [];
+  const out = new Chunks();
   const root = value ?? null;
-  if (isPlainContainer(root)) await walk(root, 0, pieces, slicer);
-  else pieces.push(q(root) ?? 'null');
-  return (await chunked(pieces, slicer)).join('');
+  if (isPlainContainer(root)) await walk(root, 0, out, slicer);
+  else out.push(q(root) ?? 'null');
+  out.flush();
+  await slicer.tick();
+  return out.done.length === 1 ? out.done[0] : out.done.join('');
 }
 
 /** Texts this long or shorter are quoted in one step (a millisecond or so). */
 export const QUOTE_IN_ONE_STEP_CHARS = CHUNK_CHARS;
 /** Characters quoted per step: escaping is slower than copying. */
 const QUOTE_CHARS = 1 << 18;
+const QUOTE = Buffer.from('"');
 
 /**
- * `JSON.stringify(text)` as pieces, made in slices and never joined (a 40 MB join or UTF-8 encoding
- * is itself a stall): cut only where no surrogate pair is split.
+ * The UTF-8 bytes of `JSON.stringify(text)` as pieces, made in slices and never joined (a 40 MB join
+ * or encoding is itself a stall): cut only where no surrogate pair is split, so each piece is whole
+ * characters. Bytes, so that sending them neither measures nor encodes tens of megabytes at once.
  */
-export async function quoteInParts(text: string): Promise<string[]> {
+export async function quoteInParts(text: string): Promise<Buffer[]> {
   const slicer = new Slicer();
-  const parts: string[] = ['"'];
+  const parts: Buffer[] = [QUOTE];
   for (let start = 0; start < text.length; ) {
     let end = Math.min(text.length, start + QUOTE_CHARS);
     const last = text.charCodeAt(end - 1);
     if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
-    parts.push(q(text.slice(start, end)).slice(1, -1));
+    parts.push(Buffer.from(q(text.slice(start, end)).slice(1, -1), 'utf8'));
     start = end;
     await slicer.tick();
   }
-  parts.push('"');
+  parts.push(QUOTE);
   return parts;
 }
 
-/** The UTF-8 bytes of `parts`, one piece at a time, yielding between. */
-export async function encodeInParts(parts: readonly string[]): Promise<Buffer> {
-  const slicer = new Slicer();
-  const buffers: Buffer[] = [];
-  for (const part of parts) {
-    buffers.push(Buffer.from(part, 'utf8'));
-    await slicer.tick();
+/**
+ * `quoteInParts` of an owner's text, done once however many ask while it runs: the memory tier
+ * spilling a big result and `/api/get` answering it at the same moment (the common case: the client
+ * is already waiting) share one quoting instead of each escaping tens of megabytes. Held only while
+ * it runs (and weakly: it goes with its owner).
+ */
+const quoting = new WeakMap<object, Promise<Buffer[]>>();
+
+export function sharedQuoteInParts(owner: object, text: string): Promise<Buffer[]> {
+  let running = quoting.get(owner);
+  if (!running) {
+    running = quoteInParts(text);
+    quoting.set(owner, running);
+    const forget = () => quoting.delete(owner);
+    running.then(forget, forget);
   }
-  return Buffer.concat(buffers);
+  return running;
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { andThen } from '../common/maybeAsync';
 import type { HealthResponse } from '../api/wireTypes';
 import { NotFoundError } from '../errors';
+import { serviceAccountOf } from '../http/bearerAuth';
 import { authUserOf, resolveCaller } from '../http/caller';
 import { currentUser } from '../state/currentUser';
 import { clientAddress, isLocalDirectCaller } from '../http/clientAddress';
@@ -58,7 +59,9 @@ export const apiEndpoints: Endpoint[] = [
     direct: async (call, app) => {
       // A probe: it answers anyone, and names the user only when there is one (with server auth, a
       // caller without the header is nobody, and gets no user).
-      const authUser = authUserOf(call, app.authUserHeader);
+      // A service account's token names it (what `sky api login --token` shows); a bad token never
+      // got here (admission answered 401).
+      const authUser = (await serviceAccountOf(call, app)) ?? authUserOf(call, app.authUserHeader);
       const identity = app.authUserHeader && !authUser ? null : currentUser.getCurrentUser({ authUser, envVars: null });
       const body: HealthResponse = {
         status: 'healthy',
@@ -68,7 +71,7 @@ export const apiEndpoints: Endpoint[] = [
         commit: COMMIT,
         ...(identity ? { user: { id: identity.id, name: identity.name } } : {}),
         basic_auth_enabled: false,
-        service_account_token_enabled: false,
+        service_account_token_enabled: app.serviceAccounts,
         ingress_basic_auth_enabled: false,
         external_proxy_auth_enabled: app.authUserHeader !== null,
         // For `sky api stop` on this machine only: nobody else (a proxied demo visitor) needs it.

@@ -5,6 +5,8 @@ import { streamedRequestEndpoint } from '../http/streamedRequest';
 import { streamText } from '../http/streamText';
 import { baseBody, clusterName, jobId, optionalFlag, parseInput, queryBool } from '../http/validate';
 import * as clusters from '../operations/clusters';
+import { resolveCaller } from '../http/caller';
+import { assertClusterInScope } from '../http/workspaceScope';
 import { MAX_PATTERN_LENGTH } from '../state/clusterNamePattern';
 import { CLUSTER_EVENT_TYPES, STATUS_REFRESH_MODES } from '../vocab/statuses';
 
@@ -185,9 +187,10 @@ export const clusterEndpoints: Endpoint[] = [
     path: '/provision_logs',
     role: 'viewer',
     effect: 'read',
-    stream: async (call, _app, res) => {
+    stream: async (call, app, res) => {
       const body = parseInput(provisionLogsBody, call.body);
       const query = parseInput(provisionLogsQuery, call.query, 'query');
+      await assertClusterInScope(body.cluster_name, await resolveCaller(call, app), true);
       streamText(res, await clusters.provisionLog({ ...body, tail: query.tail ?? 0 }));
     },
   },

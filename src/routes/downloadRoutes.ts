@@ -22,8 +22,8 @@ export const downloadEndpoints: Endpoint[] = [
     stream: async (call, app, res) => {
       const { folder_paths: folders } = parseInput(body, call.body);
       const { relative } = parseInput(query, call.query, 'query');
-      await resolveCaller(call, app);
-      const entries = await downloadFolders(folders, relative ?? 'home');
+      const caller = await resolveCaller(call, app);
+      const entries = await downloadFolders(folders, relative ?? 'home', caller);
       // Built and written in pieces, yielding between them: a large download never holds the loop.
       const parts = await zipParts(entries.map((e) => ({ name: e.name, data: e.text })));
       res.statusCode = 200;

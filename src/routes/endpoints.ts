@@ -10,6 +10,7 @@ import { newerApiEndpoints } from './newerApiRoutes';
 import { probeEndpoints } from './probeRoutes';
 import { recipeEndpoints } from './recipeRoutes';
 import { serveEndpoints } from './serveRoutes';
+import { serviceAccountEndpoints } from './serviceAccountRoutes';
 import { userEndpoints } from './userRoutes';
 import { workspaceEndpoints } from './workspaceRoutes';
 
@@ -20,6 +21,7 @@ export const ALL_ENDPOINTS: readonly Endpoint[] = [
   ...infraEndpoints,
   ...jobsEndpoints,
   ...userEndpoints,
+  ...serviceAccountEndpoints,
   ...workspaceEndpoints,
   ...recipeEndpoints,
   ...serveEndpoints,

@@ -30,13 +30,13 @@ export const infraEndpoints: Endpoint[] = [
     role: 'viewer',
     name: 'sky.enabled_clouds',
     schema: z.looseObject({ workspace: workspaceName.nullish(), expand: queryBool.nullish() }),
-    run: (q) => infra.enabledCloudNames(q.workspace ?? DEFAULT_WORKSPACE, q.expand === true),
+    run: (q, ctx) => infra.enabledClouds(q.workspace ?? DEFAULT_WORKSPACE, q.expand === true, ctx),
   }),
   scheduledQuery('/enabled_clouds/batch', {
     role: 'viewer',
     name: 'sky.enabled_clouds_batch',
     schema: z.looseObject({ workspaces: z.string().max(10_000).nullish(), expand: queryBool.nullish() }),
-    run: (q) => infra.enabledCloudsBatch(q.workspaces, q.expand === true),
+    run: (q, ctx) => infra.enabledCloudsBatch(q.workspaces, q.expand === true, ctx),
   }),
   scheduledQuery('/all_contexts', { role: 'viewer', name: 'sky.all_contexts', run: () => kubernetesInfra.getAllContexts() }),
   scheduledEndpoint('POST', '/kubernetes_node_info', {

@@ -10,8 +10,8 @@
  * - `validate`: upstream's `/validate` is direct, and the client reads only a 400 whose `detail` is
  *   a serialized exception (`sdk.validate`); `sky launch`, `sky exec`, `sky jobs launch` and
  *   `sky serve up` call it first, so this is the one line they print;
- * - `direct`: a direct endpoint of the dashboard's (service-account tokens); the typed 404 whose
- *   `detail` the page shows, which it handles as "none".
+ * - `direct`: a direct endpoint (uploads, a preferred workspace); the typed 404 whose `detail` the
+ *   dashboard shows.
  * Paths and request names are upstream's (`sky/client/sdk.py`, `sky/jobs/client/sdk.py`,
  * `sky/serve/client/impl.py`, `sky/server/requests/request_names.py`, the dashboard's connectors).
  * The demo refuses the writes among them with its read-only message in the same shapes
@@ -91,12 +91,6 @@ export const UNSUPPORTED_ENDPOINTS: readonly UnsupportedEndpoint[] = [
   u('POST', '/upload', 'sky.upload', 'direct', 'write', 'Uploading files for a launch'),
   u('POST', '/upload_v2', 'sky.upload_v2', 'direct', 'write', 'Uploading files for a launch'),
   u('GET', '/upload_v2/blob', 'sky.upload_v2', 'direct', 'write', 'Uploading files for a launch'),
-  // Service-account tokens (the users page's tab, hidden: /api/health says they are off).
-  u('GET', '/users/service-account-tokens', 'users.service_account_tokens', 'direct', 'write', 'Service-account tokens'),
-  u('POST', '/users/service-account-tokens', 'users.service_account_tokens', 'direct', 'write', 'Service-account tokens'),
-  u('POST', '/users/service-account-tokens/delete', 'users.service_account_tokens', 'direct', 'write', 'Service-account tokens'),
-  u('POST', '/users/service-account-tokens/rotate', 'users.service_account_tokens', 'direct', 'write', 'Service-account tokens'),
-  u('POST', '/users/service-account-tokens/update-role', 'users.service_account_tokens', 'direct', 'write', 'Service-account tokens'),
 ];
 
 const byRoute = new Map(UNSUPPORTED_ENDPOINTS.map((e) => [`${e.method} ${e.path}`, e]));

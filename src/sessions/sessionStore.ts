@@ -87,7 +87,26 @@ export function newSession(id: string, now: number, limits: SessionLimits, repla
   };
 }
 
-/** A change's size as stored. */
+/** What each JSON value of a change costs in memory beyond its text (a key, an object, an array slot). */
+const VALUE_OVERHEAD_BYTES = 32;
+
+/**
+ * A change's size, as the caps count it: its JSON bytes and the memory of its values once parsed.
+ * The text alone undercounts: 8 KiB of tiny keys (`{"k1":1,...}`, a workspace config) is ~50 KiB of
+ * heap, so 64 KiB of such changes held ~480 KiB (measured); counted this way a session's changes
+ * stay within `max_session_kib` of heap whatever their shape. Values are counted from the text's
+ * separators outside strings (`{`, `[`, `:`, `,`), one pass.
+ */
 export function changeBytes(json: string): number {
-  return Buffer.byteLength(json);
+  let values = 1;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */ || c === 58 /* : */ || c === 44 /* , */) values++;
+  }
+  return Buffer.byteLength(json) + values * VALUE_OVERHEAD_BYTES;
 }

@@ -236,6 +236,7 @@ export function sessionWorld(base: World, changes: readonly Change[], now: numbe
     currentUser: () => base.currentUser,
     users: () =>
       overlay.roles.size ? base.users.map((u) => (overlay.roles.has(u.id) ? { ...u, role: overlay.roles.get(u.id)! } : u)) : base.users,
+    serviceAccounts: () => base.serviceAccounts,
     clusters,
     history,
     clusterJobs: () => jobsAndLogs().jobs,

@@ -11,7 +11,7 @@
 import { clusterDoesNotExist, SkyPilotError } from '../errors';
 import type { ClusterJobStatus, ManagedJobStatus, UserRole } from '../vocab/statuses';
 import type { WorkspaceConfig } from '../vocab/workspaces';
-import { demoNowSeconds } from '../demo/demoClock';
+import { demoNowSeconds } from '../living/worldClock';
 import { DemoModeError } from '../demo/demoModeError';
 import type { DemoManifest } from '../demo/fakes';
 import type { World } from '../demo/world';

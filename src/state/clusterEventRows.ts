@@ -32,7 +32,7 @@ export async function insertClusterEvent(db: Kysely<StateSchema>, event: NewClus
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  await db
+  const inserted = await db
     .insertInto('cluster_events')
     .values({
       cluster_hash: event.clusterHash,
@@ -45,5 +45,24 @@ export async function insertClusterEvent(db: Kysely<StateSchema>, event: NewClus
       seq: nextEventSeq(),
     })
     .onConflict((oc) => oc.doNothing())
-    .execute();
+    .executeTakeFirst();
+  // The newest status change is the history row's `last_event` (migration 10); a conflicting event
+  // (same reason, same second) was not inserted and so is not the newest.
+  if (event.type === 'STATUS_CHANGE' && Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
+    await db.updateTable('cluster_history').set({ last_event: event.reason }).where('cluster_hash', '=', event.clusterHash).execute();
+  }
+}
+
+/** The reason of the latest status change of a cluster: a new history row's `last_event`. */
+export async function latestStatusReason(db: Kysely<StateSchema>, clusterHash: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('cluster_events')
+    .select('reason')
+    .where('cluster_hash', '=', clusterHash)
+    .where('type', '=', 'STATUS_CHANGE')
+    .orderBy('transitioned_at', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.reason ?? null;
 }

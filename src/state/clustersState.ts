@@ -13,7 +13,7 @@ import { clusterDoesNotExist } from '../errors';
 import type { ClusterStatus } from '../vocab/statuses';
 import { DEFAULT_WORKSPACE } from '../vocab/workspaces';
 import type { CloudVmRayResourceHandle } from './cloudVmRayResourceHandle';
-import { insertClusterEvent } from './clusterEventRows';
+import { insertClusterEvent, latestStatusReason } from './clusterEventRows';
 import { currentUser } from './currentUser';
 import { historyTimes } from './historyColumns';
 import { mapInSlices } from './mapInSlices';
@@ -98,6 +98,7 @@ async function upsertHistory(
       last_creation_command: input.command ?? null,
       workspace: owner.workspace,
       provision_log_path: input.provisionLogPath ?? null,
+      last_event: await latestStatusReason(trx, clusterHash),
     })
     .execute();
 }

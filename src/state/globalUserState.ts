@@ -6,7 +6,8 @@
  * - cluster history: one row per cluster hash with usage intervals; the cost report reads it.
  * - cluster events: status transitions with reasons; the latest is a cluster's `lastEvent`.
  * - users and roles, their SSH keys (sensitive: only `/status` with `include_credentials` returns them);
- *   enabled clouds per workspace and capability; workspaces; volumes; cluster jobs.
+ *   enabled clouds per workspace and capability; workspaces; volumes; cluster jobs; service accounts
+ *   and their tokens (hashes only).
  *
  * The seam: this one object is the only way in, and it holds only primitives, the functions that
  * touch storage. Queries derived from them live once, above the seam (src/state/stateQueries.ts), so
@@ -20,6 +21,7 @@ import { type ConfigState, createConfigState } from './configState';
 import { createHistoryState, type HistoryState } from './historyState';
 import { createLifecycle, type Lifecycle } from './lifecycle';
 import { createRecipesState, type RecipesState } from './recipesState';
+import { createServiceAccountsState, type ServiceAccountsState } from './serviceAccountsState';
 import { createSshKeysState, type SshKeysState } from './sshKeysState';
 import { stateContextOf } from './stateContext';
 import { createStorageState, type StorageState } from './storageState';
@@ -40,6 +42,7 @@ export const globalUserStateFamilies = {
   sshKeys: createSshKeysState(context),
   storage: createStorageState(context),
   recipes: createRecipesState(context),
+  serviceAccounts: createServiceAccountsState(context),
 };
 
 export type GlobalUserState = Lifecycle &
@@ -51,7 +54,8 @@ export type GlobalUserState = Lifecycle &
   VolumesState &
   SshKeysState &
   StorageState &
-  RecipesState;
+  RecipesState &
+  ServiceAccountsState;
 
 export const globalUserState = assembleSeam<GlobalUserState>('globalUserState', globalUserStateFamilies);
 

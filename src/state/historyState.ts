@@ -3,13 +3,14 @@
  * a row whose cluster is gone reports `status: null`. Duration sums the usage intervals, an open one
  * running to now.
  */
+import { sql } from 'kysely';
 import type { ClusterEventType, ClusterStatus } from '../vocab/statuses';
 import { insertClusterEvent } from './clusterEventRows';
 import { currentUser } from './currentUser';
 import { mapInSlices } from './mapInSlices';
 import type { ClusterEvent, ClusterHistoryRecord, UsageInterval } from './records';
-import { Resources, type ResourcesJSON } from './resources';
-import { lastEventOf, nowSeconds, parseJson } from './rowCodecs';
+import { resourcesDecoder } from './resourcesOnce';
+import { nowSeconds, parseJson } from './rowCodecs';
 import type { StateContext } from './stateContext';
 
 /** What the cost report and a cluster's history page ask of history (src/demo/fakes.ts answers the same). */
@@ -44,9 +45,22 @@ export function createHistoryState(ctx: StateContext) {
         .selectFrom('cluster_history as h')
         .leftJoin('users as u', 'u.id', 'h.user_hash')
         .leftJoin('clusters as c', 'c.cluster_hash', 'h.cluster_hash')
-        .selectAll('h')
-        .select(['u.name as user_name', 'c.status as status'])
-        .select(lastEventOf('h.cluster_hash'));
+        // Only the columns a record needs; `last_event` is kept on the row (migration 10).
+        .select([
+          'h.cluster_hash',
+          'h.name',
+          'h.launched_at',
+          'h.num_nodes',
+          'h.requested_resources',
+          'h.launched_resources',
+          'h.usage_intervals',
+          'h.user_hash',
+          'h.workspace',
+          'h.last_creation_yaml',
+          'h.last_creation_command',
+          'h.last_event',
+        ])
+        .select(['u.name as user_name', 'c.status as status']);
       if (options.days != null) {
         const cutoff = now - options.days * 86400;
         query = query.where('h.active_until', '>=', cutoff);
@@ -56,8 +70,15 @@ export function createHistoryState(ctx: StateContext) {
           eb.or([...(byHash?.length ? [eb('h.cluster_hash', 'in', byHash)] : []), ...(byName?.length ? [eb('h.name', 'in', byName)] : [])]),
         );
       }
-      const rows = await query.orderBy('h.launched_at', 'desc').orderBy('h.cluster_hash').execute();
+      // With `days`, the rows are found by `active_until` (a tenth of them for 30 days) and then
+      // sorted; left to itself SQLite walks the launch index over every row to avoid the sort, ten
+      // times slower. `+` makes the order an expression no index provides.
+      const rows = await query
+        .orderBy(options.days != null ? sql<number>`+h.launched_at` : sql<number>`h.launched_at`, 'desc')
+        .orderBy('h.cluster_hash')
+        .execute();
       const fallbackHash = currentUser.getUserHash();
+      const resources = resourcesDecoder();
       return mapInSlices(rows, (row): ClusterHistoryRecord => {
         const intervals = parseJson<UsageInterval[]>(row.usage_intervals, []);
         return {
@@ -66,8 +87,8 @@ export function createHistoryState(ctx: StateContext) {
           launchedAt: row.launched_at,
           durationSeconds: usageDuration(intervals, now),
           numNodes: row.num_nodes,
-          requestedResources: row.requested_resources ? Resources.fromJSON(JSON.parse(row.requested_resources) as ResourcesJSON) : null,
-          launchedResources: Resources.fromJSON(JSON.parse(row.launched_resources) as ResourcesJSON),
+          requestedResources: row.requested_resources ? resources(row.requested_resources) : null,
+          launchedResources: resources(row.launched_resources),
           usageIntervals: intervals,
           status: (row.status as ClusterStatus | null) ?? null,
           userHash: row.user_hash ?? fallbackHash,

@@ -24,9 +24,9 @@ import {
 import { DEFAULT_WORKSPACE } from '../vocab/workspaces';
 import { currentTask, jobStatusFromTasks } from './managedJobStatus';
 import type { ManagedJob, ManagedJobPage, ManagedJobQuery, NewManagedJob } from './records';
-import { Resources, type ResourcesJSON } from './resources';
+import type { Resources } from './resources';
+import { resourcesDecoder } from './resourcesOnce';
 import { mapInSlices } from './mapInSlices';
-import { parseJson } from './rowCodecs';
 import type { StateContext } from './stateContext';
 import type { ManagedJobTasksTable, ManagedJobsTable, StateSchema } from './stateSchema';
 
@@ -37,7 +37,7 @@ function nowFloat(): number {
   return Date.now() / 1000;
 }
 
-function jobFromRow(r: JobRow, now: number): ManagedJob {
+function jobFromRow(r: JobRow, now: number, resources: (text: string) => Resources): ManagedJob {
   const running = r.status === 'RUNNING' && r.last_recovered_at > 0;
   return {
     jobId: r.job_id,
@@ -60,9 +60,7 @@ function jobFromRow(r: JobRow, now: number): ManagedJob {
     failureReason: r.failure_reason,
     resources: r.resources,
     numNodes: r.num_nodes,
-    launchedResources: r.launched_resources
-      ? Resources.fromJSON(parseJson<ResourcesJSON>(r.launched_resources, {} as ResourcesJSON))
-      : null,
+    launchedResources: r.launched_resources ? resources(r.launched_resources) : null,
     priority: r.priority,
     pool: r.pool,
     currentClusterName: r.current_cluster_name,
@@ -213,7 +211,8 @@ export function createManagedJobsState(ctx: StateContext) {
         .orderBy('t.job_id', 'desc')
         .orderBy('t.task_id', 'asc');
       const now = nowFloat();
-      const jobs = await mapInSlices(await page.execute(), (r) => jobFromRow(r as JobRow, now));
+      const resources = resourcesDecoder();
+      const jobs = await mapInSlices(await page.execute(), (r) => jobFromRow(r as JobRow, now, resources));
       return { jobs, total: Number(total), totalNoFilter: Number(totalNoFilter), statusCounts };
     },
 

@@ -5,6 +5,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../db/database';
+import { currentJoint } from './oneTransaction';
 import { recordingEffect } from './requestEffects';
 import type { StateSchema } from './stateSchema';
 
@@ -21,6 +22,9 @@ export function stateContextOf(open: () => Promise<Db<StateSchema>>): StateConte
     read: async () => (await open()).kysely,
     // A durable request's change carries its record (requestEffects.ts); the scope is read now, at the call.
     write: (work) => {
+      // Inside `inOneTransaction`: joins the scope's transaction, which records the request once, at its end.
+      const joint = currentJoint();
+      if (joint) return joint.run(work, (body) => open().then((db) => db.writeTransaction(recordingEffect(body))));
       const recorded = recordingEffect(work);
       return open().then((db) => db.writeTransaction(recorded));
     },

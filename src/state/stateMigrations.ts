@@ -7,6 +7,7 @@ import { addColumns, createTable } from '../db/createTable';
 import type { Migration } from '../db/migrator';
 import type { StoreOwnership } from '../db/ownership';
 import { historyTimes } from './historyColumns';
+import { HISTORY_LAST_EVENT_MIGRATION } from './historyLastEventMigration';
 import { MANAGED_JOB_RUN_COLUMNS } from './managedJobRunColumns';
 import { MANAGED_JOB_TASKS_MIGRATION } from './managedJobTasksMigration';
 import type { UsageInterval } from './records';
@@ -241,6 +242,32 @@ export const STATE_MIGRATIONS: readonly Migration[] = [
       }).execute();
       // The janitor's pruning finds old records by time.
       await db.schema.createIndex('request_effects_by_time').ifNotExists().on('request_effects').column('recorded_at').execute();
+    },
+  },
+  HISTORY_LAST_EVENT_MIGRATION,
+  {
+    version: 11,
+    name: 'service-account tokens',
+    async up(db) {
+      // Upstream's `service_account_tokens`, column for column: only the token's sha256 is kept.
+      await createTable(db, 'service_account_tokens', {
+        token_id: 'text primary key',
+        token_name: 'text not null',
+        token_hash: 'text not null',
+        created_at: 'bigint not null',
+        last_used_at: 'bigint',
+        expires_at: 'bigint',
+        creator_user_hash: 'text not null',
+        service_account_user_id: 'text not null',
+      }).execute();
+      // Every authenticated request looks its token up by hash (upstream's migration 017).
+      await db.schema
+        .createIndex('service_account_tokens_by_hash')
+        .ifNotExists()
+        .unique()
+        .on('service_account_tokens')
+        .column('token_hash')
+        .execute();
     },
   },
 ];

@@ -43,6 +43,8 @@ export interface ClusterHistoryTable {
   launched_at: Generated<number>;
   /** Derived from `usage_intervals`: the latest end, `STILL_ACTIVE` while an interval is open. */
   active_until: Generated<number>;
+  /** The reason of the cluster's latest status change (migration 10), kept by every event write. */
+  last_event: Generated<string | null>;
 }
 
 export interface ClusterEventsTable {
@@ -167,6 +169,18 @@ export interface RequestEffectsTable {
   recorded_at: number;
 }
 
+/** A service-account token (upstream's `service_account_tokens`): its sha256, never the token. */
+export interface ServiceAccountTokensTable {
+  token_id: string;
+  token_name: string;
+  token_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
+  creator_user_hash: string;
+  service_account_user_id: string;
+}
+
 export interface StateSchema {
   clusters: ClustersTable;
   cluster_history: ClusterHistoryTable;
@@ -182,4 +196,5 @@ export interface StateSchema {
   storage: StorageTable;
   recipes: RecipesTable;
   request_effects: RequestEffectsTable;
+  service_account_tokens: ServiceAccountTokensTable;
 }

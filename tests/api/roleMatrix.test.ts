@@ -35,7 +35,13 @@ beforeAll(async () => {
   state = await openTempState();
   store = await openTestRequestStore(state);
   dashboardDir = makeTempDir('skyts-roles-');
-  app = createApp({ requests: store, dashboard: { builtDir: dashboardDir }, authUserHeader: HEADER, getTimeoutMs: 10_000 });
+  app = createApp({
+    requests: store,
+    dashboard: { builtDir: dashboardDir },
+    authUserHeader: HEADER,
+    serviceAccounts: true,
+    getTimeoutMs: 10_000,
+  });
   for (const [role, name] of [...Object.entries(NAMES), ['user', OTHER]] as [UserRole, string][]) {
     await globalUserState.addOrUpdateUser({ id: hash(name), name });
     await globalUserState.setUserRole(hash(name), role);
@@ -210,6 +216,26 @@ describe('user management is an admin’s', () => {
   });
 });
 
+describe('service-account tokens do not escalate', () => {
+  it("a user's token is a user; the user may not make its account an admin; an admin may", async () => {
+    const made = await request(app).post('/users/service-account-tokens').set(as(NAMES.user)).send({ token_name: 'uma-ci' }).expect(200);
+    const bearer = { Authorization: `Bearer ${made.body.token}` };
+    expect((await request(app).get('/users/role').set(bearer)).body.role).toBe('user');
+    const escalate = { token_id: made.body.token_id, role: 'admin' };
+    expect((await request(app).post('/users/service-account-tokens/update-role').set(as(NAMES.user)).send(escalate)).status).toBe(403);
+    expect((await request(app).post('/users/create').set(bearer).send({ username: 'sa-made', role: 'admin' })).status).toBe(403);
+    await request(app).post('/users/service-account-tokens/update-role').set(as(NAMES.admin)).send(escalate).expect(200);
+    expect((await request(app).get('/users/role').set(bearer)).body.role).toBe('admin');
+  });
+
+  it('a bad token is 401 even beside a valid proxy header', async () => {
+    const res = await request(app)
+      .get('/api/status')
+      .set({ ...as(NAMES.admin), Authorization: 'Bearer sky_forged.x.y' });
+    expect([res.status, res.body.error.code]).toEqual([401, 'invalid_token']);
+  });
+});
+
 describe('without the header: 401, never admin', () => {
   it.each([
     ['get', '/api/status'],
@@ -271,5 +297,128 @@ describe('workspaces: a private one is for its users (and admins) only', () => {
     const res = await request(app).get('/workspaces').set(as(who));
     const got = await request(app).get('/api/get').set(as(who)).query({ request_id: res.headers[REQUEST_ID_HEADER] });
     expect(Object.keys(JSON.parse(got.body.return_value)).sort()).toEqual(expected);
+  });
+});
+
+describe("a private workspace's objects: its members and admins see and reach them, nobody else", () => {
+  // team-ole is private to OTHER (a user); uma (a user) and vic (a viewer) are not in it.
+  const SECRET = 'ole-secret';
+  const OPEN = 'ole-open';
+  let secretJob = 0;
+  let openJob = 0;
+  let clusterJob = 0;
+  beforeAll(async () => {
+    await globalUserState.setWorkspace('team-ole', { private: true, allowed_users: [OTHER] });
+    await seedCluster(SECRET, { userHash: hash(OTHER), workspace: 'team-ole' });
+    await seedCluster(OPEN, { userHash: hash(OTHER), workspace: 'default' });
+    clusterJob = await globalUserState.addClusterJob({ clusterName: SECRET, jobName: 'train', userHash: hash(OTHER), resources: '1x' });
+    await globalUserState.appendClusterJobLog(SECRET, clusterJob, 'step 1\n');
+    secretJob = await managedJobsState.addJob({ name: 'secret-job', userHash: hash(OTHER), workspace: 'team-ole', resources: '1x[CPU:4]' });
+    await managedJobsState.appendJobLog(secretJob, 'epoch 1\n');
+    openJob = await managedJobsState.addJob({ name: 'open-job', userHash: hash(OTHER), resources: '1x[CPU:4]' });
+  });
+
+  /** The return value of a scheduled read as `who` gets it. */
+  async function value<T>(who: string, path: string, body: object): Promise<T> {
+    const res = await request(app).post(path).set(as(who)).send(body);
+    const got = await request(app).get('/api/get').set(as(who)).query({ request_id: res.headers[REQUEST_ID_HEADER] });
+    expect(got.body.status).toBe('SUCCEEDED');
+    return JSON.parse(got.body.return_value) as T;
+  }
+
+  const MEMBERS = [OTHER, NAMES.admin];
+  const OUTSIDERS = [NAMES.user, NAMES.viewer];
+  const everyone = [...MEMBERS.map((w) => [w, true] as const), ...OUTSIDERS.map((w) => [w, false] as const)];
+
+  describe.each(everyone)('lists as %s (sees the private workspace: %s)', (who, sees) => {
+    it('/status lists its clusters only to members; the public one to all', async () => {
+      const names = (await value<{ name: string }[]>(who, '/status', {})).map((c) => c.name);
+      expect([names.includes(SECRET), names.includes(OPEN)]).toEqual([sees, true]);
+    });
+    it('/cost_report likewise', async () => {
+      const names = (await value<{ name: string }[]>(who, '/cost_report', {})).map((c) => c.name);
+      expect([names.includes(SECRET), names.includes(OPEN)]).toEqual([sees, true]);
+    });
+    it('/jobs/queue and /jobs/queue/v2 list its managed jobs only to members, and count them only for them', async () => {
+      const v1 = (await value<{ job_id: number }[]>(who, '/jobs/queue', {})).map((j) => j.job_id);
+      const v2 = await value<{ jobs: { job_id: number }[]; total: number; total_no_filter: number }>(who, '/jobs/queue/v2', {});
+      const ids = v2.jobs.map((j) => j.job_id);
+      expect([v1.includes(secretJob), ids.includes(secretJob), v1.includes(openJob), ids.includes(openJob)]).toEqual([
+        sees,
+        sees,
+        true,
+        true,
+      ]);
+      expect(v2.total_no_filter).toBe(v2.total);
+      expect(v2.total).toBe(ids.length);
+    });
+  });
+
+  const ACTIONS: [string, object][] = [
+    ['/queue', { cluster_name: SECRET }],
+    ['/job_status', { cluster_name: SECRET }],
+    ['/logs', { cluster_name: SECRET }],
+    ['/endpoints', { cluster: SECRET }],
+    ['/download_logs', { cluster_name: SECRET }],
+    ['/cluster_events', { cluster_name: SECRET }],
+    ['/jobs/logs', { job_id: -1 }],
+    ['/jobs/download_logs', { job_id: -1 }],
+  ];
+  const withJob = (body: object) => ('job_id' in body ? { ...body, job_id: secretJob } : body);
+
+  it.each(ACTIONS.flatMap(([path, body]) => everyone.map(([who, sees]) => [path, who, sees, body] as const)))(
+    '%s naming its object, as %s (a member: %s): refused with PermissionDeniedError unless a member',
+    async (path, who, sees, body) => {
+      const result = await run(who, path, withJob(body));
+      if (sees) expect(result.error?.type).not.toBe('PermissionDeniedError');
+      else
+        expect(result.error).toMatchObject({
+          type: 'PermissionDeniedError',
+          message: expect.stringMatching(/private workspace 'team-ole'/),
+        });
+    },
+  );
+
+  it.each(everyone)(
+    'direct answers as %s (a member: %s): /provision_logs and /download are the typed 403 unless a member',
+    async (who, sees) => {
+      const logs = await request(app).post('/provision_logs').set(as(who)).send({ cluster_name: SECRET });
+      const zip = await request(app)
+        .post('/download')
+        .set(as(who))
+        .send({ folder_paths: [`~/sky_logs/${SECRET}/${clusterJob}`] });
+      const managedZip = await request(app)
+        .post('/download')
+        .set(as(who))
+        .send({ folder_paths: [`~/.sky/managed_jobs_logs/${secretJob}`] });
+      for (const res of [logs, zip, managedZip]) {
+        if (sees) expect(res.status).not.toBe(403);
+        else expect([res.status, res.body.error?.code]).toEqual([403, 'permission_denied']);
+      }
+    },
+  );
+
+  it.each(everyone)('its infra as %s (a member: %s): /enabled_clouds refuses it, the batch and /check leave it out', async (who, sees) => {
+    const get = async (path: string, query: Record<string, string>) => {
+      const res = await request(app).get(path).set(as(who)).query(query);
+      const got = await request(app).get('/api/get').set(as(who)).query({ request_id: res.headers[REQUEST_ID_HEADER] });
+      return { status: got.body.status ?? got.body.detail?.status, value: got.body.return_value, error: got.body.detail?.error };
+    };
+    const single = await get('/enabled_clouds', { workspace: 'team-ole' });
+    expect(single.status).toBe(sees ? 'SUCCEEDED' : 'FAILED');
+    if (!sees) expect(JSON.parse(single.error)).toMatchObject({ type: 'PermissionDeniedError' });
+    const batch = await get('/enabled_clouds/batch', { workspaces: 'default,team-ole' });
+    expect(Object.keys(JSON.parse(batch.value)).sort()).toEqual(sees ? ['default', 'team-ole'] : ['default']);
+    expect(Object.keys(await value<Record<string, unknown>>(who, '/check', {})).includes('team-ole')).toBe(sees);
+  });
+
+  it('writes on its objects: a non-member user is refused for the workspace, nothing changes; an admin may', async () => {
+    const stop = await run(NAMES.user, '/stop', { cluster_name: SECRET });
+    expect(stop.error).toMatchObject({ type: 'PermissionDeniedError', message: expect.stringMatching(/private workspace/) });
+    const cancel = await run(NAMES.user, '/jobs/cancel', { job_ids: [secretJob], all_users: true });
+    expect(cancel.error).toMatchObject({ type: 'PermissionDeniedError', message: expect.stringMatching(/private workspace/) });
+    expect(await clusterStatus(SECRET)).toBe('UP');
+    expect((await managedJobsState.getJobs({ jobIds: [secretJob] })).jobs[0].status).not.toBe('CANCELLED');
+    expect((await run(NAMES.admin, '/jobs/cancel', { job_ids: [secretJob], all_users: true })).status).toBe('SUCCEEDED');
   });
 });

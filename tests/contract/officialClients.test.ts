@@ -719,8 +719,8 @@ const CALLS: Call[] = [
     check: (b) => expect(b).toEqual({ plugins: [] }),
   },
   // users page, Service Accounts tab (components/users.jsx): shown only when /api/health says
-  // service_account_token_enabled; its getServiceAccountTokens turns a non-ok answer into "No service
-  // accounts". Out of scope here: the flag is false, and the list answers a typed refusal.
+  // service_account_token_enabled (off unless SKYPILOT_SERVICE_ACCOUNTS=1); it lists the tokens'
+  // metadata (tests/api/serviceAccounts.test.ts makes and uses them). The demo lists its fixture's.
   {
     client: 'dashboard',
     what: 'users page: service-account tab flag',
@@ -736,9 +736,9 @@ const CALLS: Call[] = [
     kind: 'direct',
     method: 'GET',
     path: () => '/internal/dashboard/users/service-account-tokens',
-    status: 404,
+    status: 200,
     only: 'nightly',
-    check: (b) => expect(b).toMatchObject({ detail: expect.stringMatching(/not supported/), error: { type: 'NotSupportedError' } }),
+    check: (b) => expect(b).toEqual([]),
   },
   {
     client: 'dashboard',
@@ -746,9 +746,13 @@ const CALLS: Call[] = [
     kind: 'direct',
     method: 'GET',
     path: () => '/internal/dashboard/users/service-account-tokens',
-    status: 403,
+    status: 200,
     only: 'demo',
-    check: (b) => expect(b).toMatchObject({ detail: expect.stringMatching(/read-only demo/), error: { type: 'DemoModeError' } }),
+    check: (b) =>
+      expect(b).toEqual([
+        expect.objectContaining({ token_name: 'ci-deployer', creator_name: 'alice@skypilot.co', service_account_roles: ['user'] }),
+        expect.objectContaining({ token_name: 'nightly-evals', creator_name: 'bob@skypilot.co', expires_at: null }),
+      ]),
   },
   {
     client: 'dashboard',

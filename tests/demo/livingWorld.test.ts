@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
 import { roundTrip } from '../helpers/api';
-import { pinnedNowError } from '../../src/demo/demoClock';
+import { pinnedNowError } from '../../src/living/worldClock';
 import { installDemo } from '../../src/demo/installDemo';
 import { type DemoApp, startDemoApp } from './demoApp';
 

@@ -85,7 +85,11 @@ const refused: Case[] = [
   ['POST', '/status?_method=DELETE', {}, 403],
   ['POST', '/status', { 'X-Original-URL': '/down' }, 200],
   ['GET', '/users/export', {}, 403],
-  ['GET', '/users/service-account-tokens', {}, 403],
+  ['POST', '/users/service-account-tokens', {}, 403],
+  ['POST', '/users/service-account-tokens/delete', {}, 403],
+  ['POST', '/users/service-account-tokens/rotate', {}, 403],
+  ['POST', '/users/service-account-tokens/update-role', {}, 403],
+  ['POST', '/users/service-account-tokens/get-role', {}, 403],
   ['POST', '/status', { Upgrade: 'websocket', Connection: 'Upgrade' }, 403],
 ];
 
@@ -98,6 +102,8 @@ const allowed: Case[] = [
   ['GET', '/internal/dashboard/api/health', {}, 200],
   ['GET', '/users', {}, 200],
   ['GET', '/users/role', {}, 200],
+  // Upstream's viewer list has it: the fixture's accounts, metadata only.
+  ['GET', '/users/service-account-tokens', {}, 200],
   ['GET', '/workspaces', {}, 200],
   ['GET', '/enabled_clouds', {}, 200],
   ['GET', '/volumes', {}, 200],

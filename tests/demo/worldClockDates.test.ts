@@ -6,9 +6,9 @@
  * prints it.
  */
 import dayjs from 'dayjs';
-import { resolveAgo } from '../../src/demo/demoClock';
+import { resolveAgo } from '../../src/living/worldClock';
 import { loadFixtures } from '../../src/demo/fixtureLoader';
-import { redateJobLog } from '../../src/demo/jobLogDates';
+import { redateJobLog } from '../../src/living/jobLogDates';
 import { buildWorld } from '../../src/demo/world';
 import { globalUserState } from '../../src/state/globalUserState';
 import { type DemoApp, FIXTURES_DIR, PINNED_NOW, startDemoApp } from './demoApp';

@@ -3,16 +3,22 @@
  * did. A write reported FAILED and retryable really did not happen (its retry under a new id
  * succeeds, never "already exists"), and every SUCCEEDED one did. Some writes are caught between
  * their committed change and their recorded outcome on purpose (a test endpoint that waits after
- * writing): they must come back SUCCEEDED, not FAILED. Runs on SQLite (state and requests in two
- * files) and on PostgreSQL (one database) when it is reachable (jest.config.js).
+ * writing): they must come back SUCCEEDED, not FAILED. A write made of two steps (`/down`: the
+ * cluster, then its jobs; `/users/create`: the user, then its role) killed between them is reported
+ * FAILED and retryable with nothing of it done, and its retry completes it. Runs on SQLite (state and
+ * requests in two files) and on PostgreSQL (one database) when it is reachable (jest.config.js).
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import { userHashForName } from '../../src/state/currentUser';
 import { globalUserState } from '../../src/state/globalUserState';
+import { seedCluster } from '../helpers/fixtures';
 import { type ServerProcess, startServerProcess } from '../helpers/serverProcess';
 import { createTestDatabase, type TestDatabase, testBackend } from '../helpers/testBackend';
 import { makeTempDir, removeDir } from '../helpers/tempState';
 
 const WRITE_THEN_WAIT = './tests/helpers/writeThenWait.js';
+const PAUSE_BETWEEN_STEPS = './tests/helpers/pauseBetweenSteps.js';
 const SLOW_WRITES = 3;
 const STREAM_WORKERS = 6;
 /** Accepted stream writes before the kill (a bounded loop: it stops at the kill or at STREAM_MAX). */
@@ -128,7 +134,7 @@ describe(`kill -9 during writes (${testBackend()})`, () => {
       const happened = present.has(write.workspace);
       if (got.status === 'SUCCEEDED' && !happened) wrong.push(`${write.id}: SUCCEEDED but its workspace is missing`);
       if (got.status === 'FAILED' && got.should_retry && happened) wrong.push(`${write.id}: FAILED retryable but its workspace exists`);
-      if (got.status === 'FAILED' && !got.should_retry) wrong.push(`${write.id}: FAILED, not retryable (${got.error?.type})`);
+      if (got.status === 'FAILED' && !got.should_retry) wrong.push(`${write.id}: FAILED, not retryable (${JSON.stringify(got.error)})`);
       if (got.status !== 'SUCCEEDED' && got.status !== 'FAILED') wrong.push(`${write.id}: ${got.status} after the restart`);
       if (write.slow && got.status !== 'SUCCEEDED') wrong.push(`${write.id}: committed before the kill, reported ${got.status}`);
       if (got.status === 'FAILED') retryable.push(write);
@@ -145,4 +151,59 @@ describe(`kill -9 during writes (${testBackend()})`, () => {
       expect({ id, status: got.status }).toEqual({ id, status: 'SUCCEEDED' });
     }
   }, 90_000);
+
+  describe('a two-step write killed between its steps', () => {
+    const paused = (what: string) => async () => fs.existsSync(path.join(dir, `paused-${what}`));
+    const restart = async () => {
+      server?.child.kill('SIGKILL');
+      await server?.exited;
+      server = await startServerProcess(args(), env(), { preload: [PAUSE_BETWEEN_STEPS] });
+    };
+
+    it('/down: reported FAILED retryable with the cluster and its jobs still there; the retry removes both', async () => {
+      const name = 'crash-pause-down';
+      await seedCluster(name);
+      for (const job of ['a', 'b'])
+        await globalUserState.addClusterJob({ clusterName: name, jobName: job, userHash: 'u1', resources: '1x' });
+      await server?.stop();
+      server = await startServerProcess(args(), env(), { preload: [PAUSE_BETWEEN_STEPS] });
+      expect(await post(server.url, '/down', { cluster_name: name }, 'crash-two-step-down')).toBe(true);
+      await until(paused(name), '/down between its steps');
+      await restart();
+
+      const got = await outcome(server.url, 'crash-two-step-down');
+      const error = typeof got.error === 'string' ? (JSON.parse(got.error) as { type: string }) : got.error;
+      expect({ status: got.status, retry: got.should_retry, type: error?.type }).toEqual({
+        status: 'FAILED',
+        retry: true,
+        type: 'ServerRestarted',
+      });
+      expect((await globalUserState.getClusters({ clusterNames: [name] })).length).toBe(1);
+      expect((await globalUserState.getClusterJobs(name)).length).toBe(2);
+
+      expect(await post(server.url, '/down', { cluster_name: name }, 'crash-two-step-down-retry')).toBe(true);
+      await until(async () => (await outcome(server!.url, 'crash-two-step-down-retry')).status === 'SUCCEEDED', 'the retry');
+      expect(await globalUserState.getClusters({ clusterNames: [name] })).toEqual([]);
+      expect(await globalUserState.getClusterJobs(name)).toEqual([]);
+    }, 60_000);
+
+    it('/users/create: no user without a role is left behind, and the retry creates it', async () => {
+      const id = userHashForName('crash-pause-user');
+      const create = () =>
+        fetch(`${server!.url}/users/create`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'crash-pause-user', role: 'viewer' }),
+        });
+      const hanging = create().catch(() => null); // answered never: the server is killed under it
+      await until(paused('crash-pause-user'), '/users/create between its steps');
+      await restart();
+      await hanging;
+
+      expect([await globalUserState.getUser(id), await globalUserState.getUserRole(id)]).toEqual([null, null]);
+      expect((await create()).status).toBe(200);
+      expect(await globalUserState.getUser(id)).toMatchObject({ name: 'crash-pause-user' });
+      expect(await globalUserState.getUserRole(id)).toBe('viewer');
+    }, 60_000);
+  });
 });

@@ -94,6 +94,8 @@ describe('server options', () => {
     [[], { SKYPILOT_AUTH_USER_HEADER: 'X-Auth-User:' }, /SKYPILOT_AUTH_USER_HEADER must be an HTTP header name/],
     [[], { SKYPILOT_AUTH_USER_HEADER: 'Cookie' }, /SKYPILOT_AUTH_USER_HEADER must name the proxy's own header, not Cookie/],
     [[], { SKYPILOT_AUTH_USER_HEADER: 'X-SkyPilot-User' }, /SKYPILOT_AUTH_USER_HEADER must name the proxy's own header/],
+    [[], { SKYPILOT_SERVICE_ACCOUNTS: 'maybe' }, /SKYPILOT_SERVICE_ACCOUNTS must be 1 or 0, got 'maybe'/],
+    [[], { ENABLE_SERVICE_ACCOUNTS: 'yess' }, /ENABLE_SERVICE_ACCOUNTS must be 1 or 0, got 'yess'/],
   ])('%j %j is refused with one line', async (args, env, message) => {
     await expectOneLine(args, message, env as Record<string, string>);
   });

@@ -121,7 +121,7 @@ describe('managed job rules', () => {
     expect(await managedJobs.cancel({ name: 'pipe' }, as(USER_A))).toEqual([id]);
     const { jobs } = await managedJobsState.getJobs({ jobIds: [id] });
     expect(jobs.map((t) => t.status)).toEqual(['SUCCEEDED', 'CANCELLED', 'CANCELLED']);
-    const log = await managedJobs.jobLog({ job_id: id });
+    const log = await managedJobs.jobLog({ job_id: id }, as(USER_A).caller);
     expect(log.text).toContain(`Job ${id} CANCELLED.`);
   });
 });

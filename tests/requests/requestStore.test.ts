@@ -133,7 +133,8 @@ describe('memory tier', () => {
   });
 
   it('keeps a delivered stream for its own grace, and a fetch after it for the fetch grace', async () => {
-    const store = await open({ memory: { readRetentionMs: 60_000, fetchedGraceMs: 30, streamedGraceMs: 80 }, persistReads: false });
+    // Wide margins: a loaded machine may sleep far longer than asked.
+    const store = await open({ memory: { readRetentionMs: 60_000, fetchedGraceMs: 30, streamedGraceMs: 2_000 }, persistReads: false });
     try {
       const streamed = await finished(store);
       const fetchedAfter = await finished(store);
@@ -141,12 +142,14 @@ describe('memory tier', () => {
       store.markStreamed(streamed.requestId);
       store.markStreamed(fetchedAfter.requestId);
       store.markFetched(fetchedAfter.requestId); // the CLI's /api/get of the exit code
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 100));
       store.memory.evict();
       expect(store.memory.get(fetchedAfter.requestId)).toBeUndefined();
       expect(store.memory.get(streamed.requestId)).toBeDefined();
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      store.memory.evict();
+      for (const deadline = Date.now() + 10_000; store.memory.get(streamed.requestId) && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        store.memory.evict();
+      }
       expect(store.memory.get(streamed.requestId)).toBeUndefined();
       expect(await store.get(unfetched.requestId)).not.toBeNull();
     } finally {

@@ -8,7 +8,7 @@ import Redis from 'ioredis';
 import { MemorySessionStore } from '../../src/sessions/memorySessionStore';
 import { RedisSessionStore } from '../../src/sessions/redisSessionStore';
 import type { Change } from '../../src/sessions/sessionChanges';
-import type { SessionLimits, SessionStore } from '../../src/sessions/sessionStore';
+import { changeBytes, type SessionLimits, type SessionStore } from '../../src/sessions/sessionStore';
 import { REDIS_URL, redisAvailability, testPrefix } from '../helpers/redis';
 
 const MINUTE = 60_000;
@@ -262,7 +262,7 @@ describe('memory session store, accounting', () => {
     const [a, b] = [await store.create(), await store.create()].map((r) => ('session' in r ? r.session : null)!);
     await store.append(a, stop('a'));
     await store.append(b, stop('bb'));
-    const bytes = (c: Change) => Buffer.byteLength(JSON.stringify(c));
+    const bytes = (c: Change) => changeBytes(JSON.stringify(c));
     expect((await store.stats()).changeBytes).toBe(bytes(stop('a')) + bytes(stop('bb')));
     await store.reset(a.id);
     expect((await store.stats()).changeBytes).toBe(bytes(stop('bb')));
@@ -290,7 +290,7 @@ describe('memory session store, bounded with thousands of sessions', () => {
     { kind: 'start', cluster: `c-${i}`, at: 3 },
     { kind: 'workspace_set', workspace: `ws-${i}`, config: {}, at: 4 },
   ];
-  const bytesPerSession = (i: number) => fourChanges(i).reduce((sum, c) => sum + Buffer.byteLength(JSON.stringify(c)), 0);
+  const bytesPerSession = (i: number) => fourChanges(i).reduce((sum, c) => sum + changeBytes(JSON.stringify(c)), 0);
   let firstIds: string[] = [];
   let fullBytes = 0;
 

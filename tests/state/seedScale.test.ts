@@ -44,6 +44,18 @@ describe('seedScale', () => {
     expect(a).toEqual(b);
     // Jobs 50 and 100 are two-task pipelines.
     expect(a).toMatchObject({ clusters: 12, cluster_history: 300, cluster_events: 450, managed_jobs: 100, managed_job_tasks: 102 });
+    // Each history row's `last_event` is its latest status change among the events written, as
+    // the state keeps it (migration 10): the seeding computes it rather than looking it up.
+    const db = new Database(files[0], { readonly: true });
+    try {
+      const latest = `(SELECT e.reason FROM cluster_events e WHERE e.cluster_hash = h.cluster_hash AND e.type = 'STATUS_CHANGE'
+        ORDER BY e.transitioned_at DESC, e.seq DESC LIMIT 1)`;
+      const rows = db.prepare(`SELECT h.last_event AS kept, ${latest} AS latest FROM cluster_history h`).all() as Record<string, unknown>[];
+      expect(rows.filter((r) => r.kept !== r.latest)).toEqual([]);
+      expect(rows.filter((r) => r.kept === 'Cluster is up.').length).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
   });
 
   it('is answered by the state store as the server will', async () => {

@@ -92,8 +92,6 @@ const DIFFERENCES: Record<string, string> = {
   'POST /validate':
     'the first step of `sky launch`/`sky exec`, which this build does not run: it answers as the launch it precedes, refused to viewers as upstream refuses them the launch',
   'POST /optimize': 'the second step of `sky launch`: as /validate',
-  'GET /users/service-account-tokens':
-    'service-account tokens are not offered here (/api/health says so, and the dashboard hides the tab); the endpoint is one refused group with its writes',
   // Ours, not upstream's.
   'GET /healthz': "our liveness probe; public, as upstream's /api/health",
   'GET /readyz': 'our readiness probe; public',

@@ -22,7 +22,7 @@ export const FLOORS: Floor[] = [
   { name: 'observability', paths: ['observability/'] },
   { name: 'http', paths: ['http/'] },
   { name: 'operations', paths: ['operations/'] },
-  { name: 'routes', paths: ['routes/', 'dashboard/dashboardRouter.ts', 'dashboard/compressedFiles.ts'] },
+  { name: 'routes', paths: ['routes/', 'dashboard/dashboardRouter.ts', 'dashboard/compressedFiles.ts', 'dashboard/officialRedirects.ts'] },
   { name: 'app', paths: ['appExtensions.ts', 'app.ts', 'serverConfig.ts', 'runServer.ts', 'server.ts'] },
   { name: 'living world', paths: ['living/'] },
   { name: 'demo', paths: ['demo/'] },

@@ -1,7 +1,7 @@
 /**
- * The demo's "now" and its relative times. Fixture times are written relative to now (`2h ago`,
- * `1d 4h ago`), so the world never goes stale. `SKYPILOT_NOW` (ISO date or epoch seconds) pins now,
- * for reproducible tests and screenshots.
+ * The world's clock ("now", of which the living world is a function) and its relative times.
+ * Fixture times are written relative to now (`2h ago`, `1d 4h ago`), so the world never goes stale.
+ * `SKYPILOT_NOW` (ISO date or epoch seconds) pins now, for reproducible tests and screenshots.
  */
 import dayjs from 'dayjs';
 
