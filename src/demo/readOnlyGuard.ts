@@ -56,15 +56,17 @@ export function isDemoOnlyRead(method: string, url: string): boolean {
 }
 
 const DEMO_HEADER = { [HEADERS.demo]: 'true' };
+const ALLOWED = { headers: DEMO_HEADER };
 
 /**
  * The guard as a request hook: every answer says it is the demo. A refused call to a scheduled
  * endpoint becomes a request that already failed with the read-only message (what SkyPilot's
  * clients show); anything else answers the typed 403, whose `detail` is that message.
  */
-export const readOnlyGuardHook: RequestHook = async (call, _address, context) => {
+export const readOnlyGuardHook: RequestHook = (call, _address, context) => {
   const verdict = judge(call.method, call.raw.url ?? '', call.headers);
-  if (verdict.allow) return { headers: DEMO_HEADER };
+  if (verdict.allow) return ALLOWED; // at once, no promise: an allowed read waits for nothing here
   const error = new DemoModeError(verdict.reason);
-  return { headers: DEMO_HEADER, reply: verdict.target ? await context.refuse(error, verdict.target) : errorReply(error) };
+  if (!verdict.target) return { headers: DEMO_HEADER, reply: errorReply(error) };
+  return context.refuse(error, verdict.target).then((reply) => ({ headers: DEMO_HEADER, reply }));
 };

@@ -12,6 +12,7 @@
  * of requests with one token costs one query, never a blocked loop; the cache is bounded.
  */
 import type { IncomingMessage } from 'node:http';
+import type { MaybePromise } from '../common/maybeAsync';
 import { currentEffectScope } from '../db/effectScope';
 import type { HttpError } from '../errors';
 import type { Identity } from '../state/currentUser';
@@ -160,7 +161,9 @@ async function resolve(call: HttpCall, app: AppContext): Promise<Identity | null
  * The service account a request's bearer token authenticates, null when it presents none; a typed
  * 401 when it presents one that does not count. Resolved once per request.
  */
-export function serviceAccountOf(call: HttpCall, app: AppContext): Promise<Identity | null> {
+export function serviceAccountOf(call: HttpCall, app: AppContext): MaybePromise<Identity | null> {
+  // No token presented (nearly every request): nobody, at once (the hot round trip pays no promise).
+  if (presented(call) === null) return null;
   let result = perRequest.get(call.raw);
   if (!result) {
     result = resolve(call, app);

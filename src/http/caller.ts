@@ -11,6 +11,7 @@
  *   the header setting; an extension (the demo) may name visitors itself, none of them admin;
  * - `clientApiVersion`: what the client declared, to pick the encoding old clients can decode.
  */
+import { andThen, type MaybePromise } from '../common/maybeAsync';
 import { currentUser, type Identity, userHashForName } from '../state/currentUser';
 import { globalUserState } from '../state/globalUserState';
 import { AUTHENTICATED_PRINCIPAL_PREFIX, roleOfViewer, type Viewer } from '../requests/requestRecord';
@@ -66,37 +67,50 @@ export function forgetRoles(): void {
   roleCache.clear();
 }
 
-/** The caller's role for the endpoint table's check (see `resolveViewer`). */
-export async function callerRole(call: HttpCall, app: AppContext): Promise<UserRole> {
-  return roleOfViewer(await resolveViewer(call, app, clientAddress(call.raw, app.trustProxy)));
+/** The caller's role for the endpoint table's check (see `resolveViewer`); at once unless a stored role is read. */
+export function callerRole(call: HttpCall, app: AppContext): MaybePromise<UserRole> {
+  return andThen(resolveViewer(call, app, clientAddress(call.raw, app.trustProxy)), roleOfViewer);
 }
 
-async function resolveViewer(call: HttpCall, app: AppContext, address: string): Promise<Viewer> {
+const LOCAL_ADMIN: Viewer = Object.freeze({ principal: 'local', admin: true, role: 'admin' });
+
+function resolveViewer(call: HttpCall, app: AppContext, address: string): MaybePromise<Viewer> {
   const visitor = app.extensions.identifyVisitor({ call, address });
   if (visitor) return visitor;
-  const account = await serviceAccountOf(call, app);
-  if (account) {
-    const role = await storedRole(account.id);
-    return { principal: `${AUTHENTICATED_PRINCIPAL_PREFIX}${account.id}`, admin: role === 'admin', role };
-  }
-  if (!app.authUserHeader) return { principal: 'local', admin: true, role: 'admin' };
-  const authUser = authUserOf(call, app.authUserHeader);
-  // Fail closed: a request that reached this server without the proxy's header is nobody.
-  if (!authUser) throw notAuthenticated(`this server takes the user from the ${app.authUserHeader} header, and the request has none`);
-  const role = await storedRole(authUser.id);
-  return { principal: `${AUTHENTICATED_PRINCIPAL_PREFIX}${authUser.id}`, admin: role === 'admin', role };
+  return andThen(serviceAccountOf(call, app), (account) => {
+    if (account) {
+      return storedRole(account.id).then((role) => ({
+        principal: `${AUTHENTICATED_PRINCIPAL_PREFIX}${account.id}`,
+        admin: role === 'admin',
+        role,
+      }));
+    }
+    if (!app.authUserHeader) return LOCAL_ADMIN;
+    const authUser = authUserOf(call, app.authUserHeader);
+    // Fail closed: a request that reached this server without the proxy's header is nobody.
+    if (!authUser) {
+      return Promise.reject(notAuthenticated(`this server takes the user from the ${app.authUserHeader} header, and the request has none`));
+    }
+    return storedRole(authUser.id).then((role) => ({
+      principal: `${AUTHENTICATED_PRINCIPAL_PREFIX}${authUser.id}`,
+      admin: role === 'admin',
+      role,
+    }));
+  });
 }
 
-export async function resolveCaller(call: HttpCall, app: AppContext, envVars?: Record<string, unknown> | null): Promise<Caller> {
-  const authUser = (await serviceAccountOf(call, app)) ?? authUserOf(call, app.authUserHeader);
-  const identity = currentUser.getCurrentUser({ authUser, envVars: envVars ?? null });
-  const address = clientAddress(call.raw, app.trustProxy);
-  const viewer = await resolveViewer(call, app, address);
-  return {
-    identity,
-    viewer,
-    clientApiVersion: parseApiVersion(header(call, HEADERS.apiVersion)) ?? null,
-    clientVersion: header(call, HEADERS.version) ?? null,
-    address,
-  };
+/** Who calls; at once unless a token or a stored role has to be looked up (server auth). */
+export function resolveCaller(call: HttpCall, app: AppContext, envVars?: Record<string, unknown> | null): MaybePromise<Caller> {
+  return andThen(serviceAccountOf(call, app), (account) => {
+    const authUser = account ?? authUserOf(call, app.authUserHeader);
+    const identity = currentUser.getCurrentUser({ authUser, envVars: envVars ?? null });
+    const address = clientAddress(call.raw, app.trustProxy);
+    return andThen(resolveViewer(call, app, address), (viewer) => ({
+      identity,
+      viewer,
+      clientApiVersion: parseApiVersion(header(call, HEADERS.apiVersion)) ?? null,
+      clientVersion: header(call, HEADERS.version) ?? null,
+      address,
+    }));
+  });
 }

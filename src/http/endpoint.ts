@@ -8,6 +8,7 @@
 import type { ServerResponse } from 'node:http';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { andThen, type MaybePromise } from '../common/maybeAsync';
 import { type Effect, mayCall, type Need, permissionDenied, roleNeeded } from './access';
 import { labelEndpoint } from '../observability/requestObserver';
 import type { AppContext } from './appContext';
@@ -63,29 +64,33 @@ export function callFromExpress(req: Request): HttpCall {
   };
 }
 
-export function answer(endpoint: Endpoint, call: HttpCall, app: AppContext, res: ServerResponse): Promise<void> {
+/**
+ * Answers a call with an endpoint: the role check, then its code. At once when nothing on the way
+ * has to wait (the lean path's round trip), else a promise; a refusal may be thrown either way.
+ */
+export function answer(endpoint: Endpoint, call: HttpCall, app: AppContext, res: ServerResponse): MaybePromise<void> {
   labelEndpoint(call.raw, `${endpoint.method} ${endpoint.path}`);
-  return inRequestScope(call.raw, async () => {
+  return inRequestScope(call.raw, () => {
     // The one role check: what the entry needs against what the caller is.
     // A scheduled endpoint's refusal is a request that already failed (what the CLI prints as one
     // line; a 403 on the POST would be a traceback), anything else the typed 403.
     const need = roleNeeded(endpoint);
-    if (need !== 'public') {
-      const role = await callerRole(call, app);
-      if (!mayCall(role, need)) {
-        const denied = permissionDenied(role, `${endpoint.method} ${endpoint.path}`);
-        if (!('scheduled' in endpoint)) throw denied;
-        writeReply(
-          res,
-          await failedRequestReply(endpoint.scheduled, call, app, { type: 'PermissionDeniedError', message: denied.message }),
-        );
-        return;
-      }
-    }
-    if ('scheduled' in endpoint) writeReply(res, await runScheduled(endpoint.scheduled, call, app));
-    else if ('direct' in endpoint) writeReply(res, await endpoint.direct(call, app));
-    else await endpoint.stream(call, app, res);
+    if (need === 'public') return run(endpoint, call, app, res);
+    return andThen(callerRole(call, app), (role) => {
+      if (mayCall(role, need)) return run(endpoint, call, app, res);
+      const denied = permissionDenied(role, `${endpoint.method} ${endpoint.path}`);
+      if (!('scheduled' in endpoint)) throw denied;
+      return failedRequestReply(endpoint.scheduled, call, app, { type: 'PermissionDeniedError', message: denied.message }).then((reply) =>
+        writeReply(res, reply),
+      );
+    });
   });
+}
+
+function run(endpoint: Endpoint, call: HttpCall, app: AppContext, res: ServerResponse): MaybePromise<void> {
+  if ('scheduled' in endpoint) return andThen(runScheduled(endpoint.scheduled, call, app), (reply) => writeReply(res, reply));
+  if ('direct' in endpoint) return andThen(endpoint.direct(call, app), (reply) => writeReply(res, reply));
+  return endpoint.stream(call, app, res);
 }
 
 export function mountEndpoints(endpoints: readonly Endpoint[], app: AppContext): Router {

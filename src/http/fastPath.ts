@@ -8,13 +8,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import querystring from 'node:querystring';
+import { andThen, isPromise } from '../common/maybeAsync';
 import type { Endpoint } from './endpoint';
 import { answer } from './endpoint';
 import type { AppContext } from './appContext';
 import { admit } from './admit';
 import { errorReply } from './errorReply';
 import type { HttpCall } from './httpCall';
-import { writeReply } from './httpCall';
+import { presetHeaders, writeReply } from './httpCall';
 import { isPlainJsonRequest, readJsonBody } from './jsonBody';
 import { stripDashboardPrefix } from './protocolHeaders';
 
@@ -38,22 +39,30 @@ export function createFastPath(app: AppContext, endpoints: { status: Endpoint; a
       socketAddress: req.socket.remoteAddress,
       raw: req,
     };
-    void (async () => {
-      try {
-        const admission = await admit(call, app);
-        for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
+    const fail = (error: unknown) => {
+      if (res.headersSent) res.end();
+      else writeReply(res, errorReply(error));
+    };
+    // Every step answers at once when nothing has to wait (an allowed read, a result held in
+    // memory): the round trip then costs no promise and no turn of the microtask queue here.
+    try {
+      const done = andThen(admit(call, app), (admission) => {
+        presetHeaders(res, admission.headers);
         if (admission.reply) {
           req.resume();
           writeReply(res, admission.reply);
           return;
         }
-        if (call.method === 'POST') call.body = await readJsonBody(req, app.bodyLimitBytes);
-        await answer(endpoint, call, app, res);
-      } catch (error) {
-        if (res.headersSent) res.end();
-        else writeReply(res, errorReply(error));
-      }
-    })();
+        if (call.method !== 'POST') return answer(endpoint, call, app, res);
+        return readJsonBody(req, app.bodyLimitBytes).then((body) => {
+          call.body = body;
+          return answer(endpoint, call, app, res);
+        });
+      });
+      if (isPromise(done)) done.catch(fail);
+    } catch (error) {
+      fail(error);
+    }
     return true;
   };
 }

@@ -27,7 +27,8 @@ export interface HttpReply {
   jsonText?: string;
   /**
    * `jsonText` in pieces, sent one after the other: a big result (quoted in slices, or read back
-   * from disk as the bytes it is) is never joined into one string or buffer.
+   * from disk as the bytes it is) or a cached answer's bytes (encoded once) is never joined into one
+   * string or buffer.
    */
   jsonParts?: readonly (string | Buffer)[];
   /**
@@ -42,26 +43,57 @@ export function header(call: Pick<HttpCall, 'headers'>, name: string): string | 
   return Array.isArray(value) ? value[0] : value;
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+const TEXT_TYPE = 'text/plain; charset=utf-8';
+const PRESET = Symbol('skypilot.presetHeaders');
+/** Pieces up to this size go out in one tick (a cached answer); bigger ones a piece at a time. */
+const ONE_WRITE_BYTES = 1024 * 1024;
+
+type WithPreset = ServerResponse & { [PRESET]?: Record<string, string> };
+
+/**
+ * Headers the lean path has for an answer before its endpoint runs (admission's): sent first by
+ * `writeReply`, as if set on the response, without Node's per-header bookkeeping.
+ */
+export function presetHeaders(res: ServerResponse, headers: Record<string, string>): void {
+  (res as WithPreset)[PRESET] = headers;
+}
+
+/** Adds a header to a flat list as `setHeader` would: a name given again keeps its place, takes the new value. */
+function put(list: string[], name: string, value: string): void {
+  for (let i = 0; i < list.length; i += 2) {
+    if (list[i].length === name.length && list[i].toLowerCase() === name.toLowerCase()) {
+      list[i + 1] = value;
+      return;
+    }
+  }
+  list.push(name, value);
+}
+
 /** Writes a reply as Express's `res.json` would: same content type, length and body bytes. */
 export function writeReply(res: ServerResponse, reply: HttpReply, baseHeaders: Record<string, string> = {}): void {
   const parts = reply.jsonParts;
-  const text = parts ? '' : (reply.text ?? reply.jsonText ?? JSON.stringify(reply.json ?? null));
-  res.statusCode = reply.status;
-  for (const [name, value] of Object.entries(baseHeaders)) res.setHeader(name, value);
+  const body = parts ? '' : (reply.text ?? reply.jsonText ?? JSON.stringify(reply.json ?? null));
+  // One list, written at once: the same headers, in the same order, as setting them one by one
+  // (headers set on the response before, by Express's middleware, come first, as ever).
+  const list: string[] = [];
+  const preset = (res as WithPreset)[PRESET];
+  if (preset) for (const name in preset) put(list, name, preset[name]);
+  for (const name in baseHeaders) put(list, name, baseHeaders[name]);
   // The default type first: a reply may name its own (a script or a style sheet served as text).
-  res.setHeader('Content-Type', reply.text === undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8');
-  if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
-  if (parts) {
-    res.setHeader(
-      'Content-Length',
-      parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0),
-    );
-    if (res.req?.method === 'HEAD') res.end();
-    else void writeParts(res, parts);
-    return;
-  }
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.end(res.req?.method === 'HEAD' ? undefined : text);
+  put(list, 'Content-Type', reply.text === undefined ? JSON_TYPE : TEXT_TYPE);
+  if (reply.headers) for (const name in reply.headers) put(list, name, reply.headers[name]);
+  let length = Buffer.byteLength(body);
+  if (parts) for (const part of parts) length += Buffer.byteLength(part);
+  put(list, 'Content-Length', String(length));
+  res.writeHead(reply.status, list);
+  if (res.req?.method === 'HEAD') res.end();
+  else if (!parts) res.end(body);
+  else if (length <= ONE_WRITE_BYTES) {
+    // Written in one tick: Node sends them with the headers in one write to the socket.
+    for (let i = 0; i < parts.length - 1; i++) res.write(parts[i]);
+    res.end(parts[parts.length - 1]);
+  } else void writeParts(res, parts);
 }
 
 /**

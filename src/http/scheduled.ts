@@ -9,8 +9,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { andThen, type MaybePromise } from '../common/maybeAsync';
 import type { OpContext } from './opContext';
 import { registerCaller } from './callerRegistry';
+import type { JsonText } from '../requests/executor';
 import { type RequestError, roleOfViewer } from '../requests/requestRecord';
 import { recordingEffects } from '../db/effectScope';
 import { SkyPilotError } from '../errors';
@@ -38,6 +40,12 @@ export interface ScheduledSpec<S extends z.ZodType = z.ZodType> {
   scheduleType?: ScheduleType | ((input: z.infer<S>) => ScheduleType);
   clusterName?: (input: z.infer<S>) => string | null;
   run: (input: z.infer<S>, ctx: OpContext) => Promise<unknown>;
+  /**
+   * A read whose answer may already be serialised for the state as it is now (the demo's per-tick
+   * snapshot, `/status` until the next write): that answer, else null. The request is then settled
+   * in place, exactly as the executor would record it, instead of being queued.
+   */
+  fromSnapshot?: (input: z.infer<S>, caller: Caller) => Promise<JsonText | null>;
 }
 
 /**
@@ -119,47 +127,60 @@ export async function failedRequestReply(
   return as === 'stream' ? { status: reply.status, headers: reply.headers, text: '' } : reply;
 }
 
-export async function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, call: HttpCall, app: AppContext): Promise<HttpReply> {
+/**
+ * Validates, records and schedules (or settles from the snapshot) one request; at once when nothing
+ * on the way has to wait (the lean path's round trip), else a promise.
+ */
+export function runScheduled<S extends z.ZodType>(spec: ScheduledSpec<S>, call: HttpCall, app: AppContext): MaybePromise<HttpReply> {
   const where = spec.from ?? 'body';
   const input = parseInput(spec.schema, where === 'query' ? call.query : call.body, where);
   // Before anything is stored: the caller's name goes into the request and the users table.
   const sent = (input as { env_vars?: unknown }).env_vars;
   const envVars = sent == null ? null : (parseInput(callerEnvVars, { env_vars: sent }, where).env_vars ?? null);
-  const caller = await resolveCaller(call, app, envVars);
-  const scheduleType = typeof spec.scheduleType === 'function' ? spec.scheduleType(input) : (spec.scheduleType ?? 'short');
-  app.executor.assertRoom(scheduleType);
-  const clusterName = spec.clusterName?.(input) ?? null;
-  const wanted = header(call, HEADERS.requestId);
-  const clientChosen = wanted !== undefined && CLIENT_REQUEST_ID.test(wanted);
-  const { record, created } = await app.store.create(
-    {
-      requestId: clientChosen ? wanted : randomUUID(),
-      clientChosen,
-      name: spec.name,
-      body: input,
-      userId: caller.identity.id,
-      userName: caller.identity.name,
-      owner: caller.viewer.principal,
-      clusterName,
-      scheduleType,
-      durable: spec.effect === 'write' || scheduleType === 'long',
-    },
-    randomUUID,
-  );
-  if (created) {
-    app.executor.submitFrom(caller.address, record, caller.identity, async (run) => {
-      // SkyPilot registers every caller it sees, so the users page lists them.
-      if (envVars?.SKYPILOT_USER_ID) await registerCaller(caller.identity);
-      // A cluster in a private workspace the caller may not use is refused, reads included.
-      if (clusterName) await assertClusterInScope(clusterName, caller);
-      if (spec.effect === 'write' && clusterName) await assertOwnCluster(clusterName, caller);
-      if (spec.effect === 'write') await assertWorkspaceAllowed(input, caller);
-      const operation = () => spec.run(input, { ...run, caller, requests: { store: app.store, executor: app.executor } });
-      // A write's changes to the state carry its id, so a crash cannot hide that they happened
-      // (src/state/requestEffects.ts); the caller's registration above is not its change. A read
-      // (even a long one) is never settled as SUCCEEDED without its result.
-      return spec.effect === 'write' ? recordingEffects({ requestId: record.requestId, signal: run.signal }, operation) : operation();
+  return andThen(resolveCaller(call, app, envVars), (caller) => {
+    const scheduleType = typeof spec.scheduleType === 'function' ? spec.scheduleType(input) : (spec.scheduleType ?? 'short');
+    app.executor.assertRoom(scheduleType);
+    const clusterName = spec.clusterName?.(input) ?? null;
+    const wanted = header(call, HEADERS.requestId);
+    const clientChosen = wanted !== undefined && CLIENT_REQUEST_ID.test(wanted);
+    const accepted = app.store.create(
+      {
+        requestId: clientChosen ? wanted : randomUUID(),
+        clientChosen,
+        name: spec.name,
+        body: input,
+        userId: caller.identity.id,
+        userName: caller.identity.name,
+        owner: caller.viewer.principal,
+        clusterName,
+        scheduleType,
+        durable: spec.effect === 'write' || scheduleType === 'long',
+      },
+      randomUUID,
+    );
+    return andThen(accepted, ({ record, created }) => {
+      const reply = requestIdReply(record.requestId);
+      if (!created) return reply;
+      // Answered from the snapshot: nothing left to run. Not when the caller is to be registered (a
+      // write to the users table) or a cluster's workspace checked: the executor's job.
+      const snapshot = spec.fromSnapshot && !envVars?.SKYPILOT_USER_ID && !clusterName ? spec.fromSnapshot(input, caller) : null;
+      return andThen(snapshot, (settled) => {
+        if (settled) return andThen(app.executor.settle(record, settled), () => reply);
+        app.executor.submitFrom(caller.address, record, caller.identity, async (run) => {
+          // SkyPilot registers every caller it sees, so the users page lists them.
+          if (envVars?.SKYPILOT_USER_ID) await registerCaller(caller.identity);
+          // A cluster in a private workspace the caller may not use is refused, reads included.
+          if (clusterName) await assertClusterInScope(clusterName, caller);
+          if (spec.effect === 'write' && clusterName) await assertOwnCluster(clusterName, caller);
+          if (spec.effect === 'write') await assertWorkspaceAllowed(input, caller);
+          const operation = () => spec.run(input, { ...run, caller, requests: { store: app.store, executor: app.executor } });
+          // A write's changes to the state carry its id, so a crash cannot hide that they happened
+          // (src/state/requestEffects.ts); the caller's registration above is not its change. A read
+          // (even a long one) is never settled as SUCCEEDED without its result.
+          return spec.effect === 'write' ? recordingEffects({ requestId: record.requestId, signal: run.signal }, operation) : operation();
+        });
+        return reply;
+      });
     });
-  }
-  return requestIdReply(record.requestId);
+  });
 }

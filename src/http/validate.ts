@@ -14,9 +14,33 @@ import {
   USER_NAME_RULE,
 } from '../vocab/names';
 
+/**
+ * What a schema makes of an empty input (`{}`, or no body) when that is an empty object too: checked
+ * once per schema, then shared, frozen, so the commonest body of the hot reads (`POST /status` with
+ * `{}`) is not validated again on every call. Anything else is validated every time.
+ */
+const emptyAnswers = new WeakMap<z.ZodType, object>();
+
+function isEmptyObject(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const _ in value) return false;
+  return true;
+}
+
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown, where = 'body'): z.infer<T> {
-  const result = schema.safeParse(input ?? {});
-  if (result.success) return result.data;
+  const value = input ?? {};
+  const empty = isEmptyObject(value);
+  if (empty) {
+    const known = emptyAnswers.get(schema);
+    if (known) return known as z.infer<T>;
+  }
+  const result = schema.safeParse(value);
+  if (result.success) {
+    if (empty && isEmptyObject(result.data) && Object.getPrototypeOf(result.data) === Object.prototype) {
+      emptyAnswers.set(schema, Object.freeze(result.data));
+    }
+    return result.data;
+  }
   const issues = result.error.issues.slice(0, 20).map((issue) => ({
     path: issue.path.length ? issue.path.join('.') : where,
     message: issue.message,

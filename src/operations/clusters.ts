@@ -7,6 +7,7 @@
  */
 import { encodeHandle, type ObjectEncoding, objectEncodingFor } from '../api/objectEncoding';
 import { toClusterJobRecord, toCostReportRecord, toStatusRecord } from '../api/wireRecords';
+import type { JsonText } from '../requests/executor';
 import { serializeYielding } from '../requests/yieldingJson';
 import { mapInSlices } from '../state/mapInSlices';
 import type { ClusterJobRecord, CostReportRecord } from '../api/wireTypes';
@@ -21,7 +22,7 @@ import { clientKind } from '../vocab/clientKind';
 import { clusterJobExitCode, isActiveClusterJob, type JobExitCode } from '../vocab/statuses';
 import { tailLines } from '../common/tailLines';
 import type { OpContext } from './opContext';
-import { cachedStatus } from './statusCache';
+import { cachedStatus, snapshotStatus } from './statusCache';
 import { outsideScope, type WorkspaceScope, workspaceScopeOf } from '../http/workspaceScope';
 import { inScope } from '../state/workspaceAccess';
 
@@ -80,14 +81,29 @@ export async function status(input: StatusInput, ctx: OpContext): Promise<unknow
     });
     return records;
   }
-  const key = JSON.stringify([
+  return cachedStatus(statusKey(input, ctx.caller, workspaces), async () =>
+    serializeYielding((await statusRecords(input, ctx, encoding, workspaces)).records),
+  );
+}
+
+/** Everything a cached `/status` answer depends on besides the state version. */
+function statusKey(input: StatusInput, caller: OpContext['caller'], workspaces: WorkspaceScope): string {
+  return JSON.stringify([
     input.cluster_names ?? null,
-    input.all_users === false ? ctx.caller.identity.id : null,
+    input.all_users === false ? caller.identity.id : null,
     input.include_handle ?? null,
-    encoding,
+    objectEncodingFor(caller),
     workspaces,
   ]);
-  return cachedStatus(key, async () => serializeYielding((await statusRecords(input, ctx, encoding, workspaces)).records));
+}
+
+/**
+ * `status`'s answer when this state version's is already serialised (within the demo's tick, or
+ * until the next write), else null: the request is then answered in place rather than queued. Never
+ * for credentials, which are computed per caller.
+ */
+export async function statusFromSnapshot(input: StatusInput, caller: OpContext['caller']): Promise<JsonText | null> {
+  return input.include_credentials ? null : snapshotStatus(statusKey(input, caller, await workspaceScopeOf(caller)));
 }
 
 export async function stop(input: { cluster_name: string }, ctx: OpContext): Promise<null> {

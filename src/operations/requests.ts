@@ -4,6 +4,7 @@
  * someone else's request answers exactly as a request that does not exist.
  */
 import type { ServerResponse } from 'node:http';
+import type { MaybePromise } from '../common/maybeAsync';
 import { HttpError, NotFoundError } from '../errors';
 import { startTextStream } from '../http/streamText';
 import { toWirePayload, type RequestRecord, type Viewer, wirePayloadJson } from '../requests/requestRecord';
@@ -32,15 +33,24 @@ export async function findRequest(store: RequestStore, id: string, viewer: Viewe
 
 /**
  * `/api/get`: waits for the request, then 200 with its payload, 500 `{detail}` when it failed.
- * `frame` rewrites the payload's own fields for the client (never the result inside it).
+ * `frame` rewrites the payload's own fields for the client (never the result inside it). A
+ * finished result this process holds (the round trip's usual case) is answered at once.
  */
-export async function getResult(
+export function getResult(
   store: RequestStore,
   id: string,
   viewer: Viewer,
   timeoutMs: number,
-  frame: (payloadJson: string) => string = (payloadJson) => payloadJson,
-): Promise<HttpReply> {
+  frame: PayloadFrame = (payload) => payload,
+): MaybePromise<HttpReply> {
+  const held = store.heldResult(id, viewer);
+  return held ? resultReply(store, held.record, held.quoted, frame) : waitForResult(store, id, viewer, timeoutMs, frame);
+}
+
+/** A change to the payload's envelope for a kind of client (the official dashboard's, without pickles). */
+export type PayloadFrame = (payload: string) => string;
+
+async function waitForResult(store: RequestStore, id: string, viewer: Viewer, timeoutMs: number, frame: PayloadFrame): Promise<HttpReply> {
   const found = await findRequest(store, id, viewer);
   const record = await store.waitUntilFinished(found.requestId, viewer, timeoutMs);
   if (!record) throw new NotFoundError(`Request '${id}' not found.`, 'request_not_found');
@@ -57,12 +67,26 @@ export async function getResult(
     // Its spill file went with its retention while this answer was being made.
     throw new NotFoundError(`Request '${id}' not found.`, 'request_not_found');
   });
+  return resultReply(store, record, quoted, frame);
+}
+
+/**
+ * A finished request's answer, its result quoted (`undefined`: quoted here, in one step), the
+ * envelope framed for the client. `frame` sees the envelope only, never the result's text.
+ */
+function resultReply(
+  store: RequestStore,
+  record: RequestRecord,
+  quoted: string | Buffer | readonly (string | Buffer)[] | undefined,
+  frame: PayloadFrame,
+): HttpReply {
   const status = record.status === 'FAILED' ? 500 : 200;
   const wrap = (payload: string) => frame(status === 500 ? `{"detail":${payload}}` : payload);
   store.markFetched(record.requestId);
   if (quoted === undefined || typeof quoted === 'string') return { status, jsonText: wrap(wirePayloadJson(record, quoted)) };
-  // A big result is sent as its pieces (or the bytes read from disk), framed by the payload's other
-  // fields: no joining, decoding, re-encoding or copying of tens of megabytes on the event loop.
+  // A big result (its pieces, or the bytes read from disk) or a cached answer's bytes, encoded once
+  // for all who fetch it, is sent as such, framed by the payload's other fields: no joining,
+  // decoding, re-encoding or copying on the event loop, however big.
   const [head, tail] = wrap(wirePayloadJson(record, RESULT_SLOT)).split(RESULT_SLOT);
   return { status, jsonParts: [head, ...(Buffer.isBuffer(quoted) ? [quoted] : quoted), tail] };
 }

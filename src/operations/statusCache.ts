@@ -18,25 +18,47 @@ const MAX_ENTRIES = 128;
 
 let sources: { getClusters: unknown; stateVersion: unknown } | null = null;
 const answers = new Map<string, JsonText>();
+/**
+ * Answers being computed, by the same key: the requests that miss together (the first of the demo's
+ * tick, under load dozens at once) share one computation instead of each making its own. An entry
+ * lives while its computation runs.
+ */
+const computing = new Map<string, Promise<JsonText>>();
 
-export async function cachedStatus(key: string, compute: () => Promise<string>): Promise<JsonText> {
+/** The answer already serialised for `key` at the state's current version, else null (nothing computed). */
+export async function snapshotStatus(key: string): Promise<JsonText | null> {
   if (!sources || sources.getClusters !== globalUserState.getClusters || sources.stateVersion !== globalUserState.stateVersion) {
     answers.clear();
+    computing.clear();
     sources = { getClusters: globalUserState.getClusters, stateVersion: globalUserState.stateVersion };
   }
   const version = await globalUserState.stateVersion();
   const versioned = `${version}\u0000${key}`;
   const hit = answers.get(versioned);
-  if (hit !== undefined) {
-    answers.delete(versioned);
-    answers.set(versioned, hit);
-    return hit;
-  }
-  const text = new JsonText(await compute());
-  // Only keep it if nothing changed while it was computed.
-  if (version === (await globalUserState.stateVersion()) && sources.getClusters === globalUserState.getClusters) {
-    if (answers.size >= MAX_ENTRIES) answers.delete(answers.keys().next().value!);
-    answers.set(versioned, text);
-  }
-  return text;
+  if (hit === undefined) return null;
+  answers.delete(versioned);
+  answers.set(versioned, hit);
+  return hit;
+}
+
+export async function cachedStatus(key: string, compute: () => Promise<string>): Promise<JsonText> {
+  const hit = await snapshotStatus(key);
+  if (hit) return hit;
+  const version = await globalUserState.stateVersion();
+  const versioned = `${version}\u0000${key}`;
+  const running = computing.get(versioned);
+  if (running) return running;
+  const answer = (async () => {
+    const text = new JsonText(await compute());
+    // Only keep it if nothing changed while it was computed.
+    if (version === (await globalUserState.stateVersion()) && sources?.getClusters === globalUserState.getClusters) {
+      if (answers.size >= MAX_ENTRIES) answers.delete(answers.keys().next().value!);
+      answers.set(versioned, text);
+    }
+    return text;
+  })().finally(() => {
+    if (computing.get(versioned) === answer) computing.delete(versioned);
+  });
+  computing.set(versioned, answer);
+  return answer;
 }

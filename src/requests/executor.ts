@@ -5,6 +5,7 @@
  * so a flood cannot grow memory without bound. Outcomes go to the request store.
  */
 import { AsyncResource } from 'node:async_hooks';
+import type { MaybePromise } from '../common/maybeAsync';
 import { DatabaseBusyError } from '../db/databaseBusy';
 import { HttpError, SkyPilotError } from '../errors';
 import type { Identity } from '../state/currentUser';
@@ -32,6 +33,7 @@ export type RequestBody = (ctx: RunContext) => Promise<unknown>;
  */
 export class JsonText {
   private quotedText: string | null = null;
+  private quotedUtf8: Buffer | null = null;
 
   constructor(readonly text: string) {}
 
@@ -39,6 +41,18 @@ export class JsonText {
     this.quotedText ??= JSON.stringify(this.text);
     return this.quotedText;
   }
+
+  /** `quoted` as UTF-8, encoded once for every answer that carries it (sent as bytes, never re-encoded). */
+  get quotedBytes(): Buffer {
+    this.quotedUtf8 ??= Buffer.from(this.quoted);
+    return this.quotedUtf8;
+  }
+}
+
+/** A result recorded from cached JSON text: its quoted forms go with it, computed once for all. */
+function keepQuoted(record: RequestRecord, value: JsonText): void {
+  record.returnValueQuoted = value.quoted;
+  record.returnValueBytes = value.quotedBytes;
 }
 
 export interface ExecutorOptions {
@@ -186,6 +200,30 @@ export class RequestExecutor {
     this.submit(record, user, body, client);
   }
 
+  /**
+   * A read whose answer was already serialised (`ScheduledSpec.fromSnapshot`): recorded as `execute`
+   * records a success, without a queue slot, since nothing is left to run.
+   */
+  settle(record: RequestRecord, value: JsonText): MaybePromise<void> {
+    if (record.status !== 'PENDING') return;
+    // A read held in memory only (the hot case): recorded at once.
+    if (!record.durable) {
+      this.store.setRunning(record);
+      keepQuoted(record, value);
+      this.store.finishRead(record, 'SUCCEEDED', value.text, null);
+      return;
+    }
+    return (async () => {
+      try {
+        await this.store.setRunning(record);
+        keepQuoted(record, value);
+        await this.store.finish(record, 'SUCCEEDED', value.text, null);
+      } catch (error) {
+        await this.store.finish(record, 'FAILED', 'null', serializeError(error)).catch(() => {});
+      }
+    })();
+  }
+
   private async execute(job: Job): Promise<void> {
     const { record } = job;
     const controller = this.controllers.get(record.requestId) ?? new AbortController();
@@ -200,7 +238,7 @@ export class RequestExecutor {
           signal: controller.signal,
           log: (text) => this.store.appendLog(record, text),
         });
-        if (value instanceof JsonText) record.returnValueQuoted = value.quoted;
+        if (value instanceof JsonText) keepQuoted(record, value);
         // A big result (a 50,000-job fetch) is serialised in slices, never in one stall of the loop.
         outcome = { status: 'SUCCEEDED', value: value instanceof JsonText ? value.text : await serializeYielding(value), error: null };
       } catch (caught) {

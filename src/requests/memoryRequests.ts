@@ -287,6 +287,7 @@ export class MemoryRequests {
       record.spillFile = file;
       record.returnValue = '';
       record.returnValueQuoted = undefined;
+      record.returnValueBytes = undefined;
       entry.spilledBytes = size;
       entry.bytes = recordBytes(record);
       this.account(entry, 1);

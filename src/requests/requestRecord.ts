@@ -37,6 +37,8 @@ export interface RequestRecord {
   log: string;
   /** `JSON.stringify(returnValue)`, when a cached result already has it (memory only). */
   returnValueQuoted?: string;
+  /** `returnValueQuoted` as UTF-8, shared by every request answered from the same cached result. */
+  returnValueBytes?: Buffer;
   /** The file holding the quoted result once the memory tier spilled it (`returnValue` is then ''). */
   spillFile?: string;
 }
@@ -89,14 +91,18 @@ const q = JSON.stringify;
  */
 export function wirePayloadJson(record: RequestRecord, quotedResult?: string): string {
   return (
-    `{"request_id":${q(record.requestId)},"name":${q(record.name)},"entrypoint":${q(PICKLED_NONE_BASE64)},` +
-    `"request_body":${q(PICKLED_NONE_BASE64)},"status":${q(record.status)},"created_at":${q(record.createdAt)},` +
+    `{"request_id":${q(record.requestId)},"name":${q(record.name)},${PICKLED_FIELDS},` +
+    `"status":${q(record.status)},"created_at":${q(record.createdAt)},` +
     `"finished_at":${q(record.finishedAt)},"user_id":${q(record.userId)},"user_name":${q(record.userName)},` +
-    `"return_value":${quotedResult ?? record.returnValueQuoted ?? q(record.returnValue)},"error":${q(errorText(record.error))},` +
+    `"return_value":${quotedResult ?? record.returnValueQuoted ?? q(record.returnValue)},"error":${record.error ? q(errorText(record.error)) : NO_ERROR},` +
     `"pid":${process.pid},"schedule_type":${q(record.scheduleType)},"cluster_name":${q(record.clusterName)},` +
     `"status_msg":${q(record.statusMsg)},"should_retry":${record.shouldRetry}}`
   );
 }
+
+/** The envelope's constant parts, quoted once. */
+const PICKLED_FIELDS = `"entrypoint":${q(PICKLED_NONE_BASE64)},"request_body":${q(PICKLED_NONE_BASE64)}`;
+const NO_ERROR = q(errorText(null));
 
 export interface PayloadOptions {
   /** Listings leave results out: `/api/status` never returns another request's result. */

@@ -18,6 +18,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import type { MaybePromise } from '../common/maybeAsync';
 import type { Db } from '../db/database';
 import type { DbTarget } from '../db/dbTarget';
 import { openStore } from '../db/openStore';
@@ -178,15 +179,24 @@ export class RequestStore {
   /**
    * Creates the request, or returns the existing one when the same caller retries with the same id
    * (`created: false`). An id already used by someone else, or for another endpoint, is not shared:
-   * the request gets a fresh id instead (`freshId()`).
+   * the request gets a fresh id instead (`freshId()`). A read with an id of ours on a store of its
+   * own is only held in memory: created at once, without a promise.
    */
-  async create(input: NewRequest, freshId: () => string): Promise<{ record: RequestRecord; created: boolean }> {
-    const existing = input.clientChosen ? (this.memory.get(input.requestId) ?? (await this.table.get(input.requestId))) : undefined;
+  create(input: NewRequest, freshId: () => string): MaybePromise<{ record: RequestRecord; created: boolean }> {
+    return input.clientChosen ? this.createChosen(input, freshId) : this.createNew(input, freshId);
+  }
+
+  private async createChosen(input: NewRequest, freshId: () => string): Promise<{ record: RequestRecord; created: boolean }> {
+    const existing = this.memory.get(input.requestId) ?? (await this.table.get(input.requestId));
     if (existing) {
       const sameCaller = existing.owner === input.owner && existing.userId === input.userId && existing.name === input.name;
       if (sameCaller) return { record: existing, created: false };
       return this.create({ ...input, requestId: freshId(), clientChosen: false }, freshId);
     }
+    return this.createNew(input, freshId);
+  }
+
+  private createNew(input: NewRequest, freshId: () => string): MaybePromise<{ record: RequestRecord; created: boolean }> {
     const record: RequestRecord = {
       requestId: input.requestId,
       name: input.name,
@@ -207,13 +217,21 @@ export class RequestStore {
       shouldRetry: false,
       log: '',
     };
-    if (record.durable && !(await this.table.insert(record))) {
-      return this.create({ ...input, requestId: freshId(), clientChosen: false }, freshId);
+    if (record.durable) {
+      return this.table
+        .insert(record)
+        .then((inserted) =>
+          inserted ? this.accept(record) : this.create({ ...input, requestId: freshId(), clientChosen: false }, freshId),
+        );
     }
+    return this.accept(record);
+  }
+
+  private accept(record: RequestRecord): MaybePromise<{ record: RequestRecord; created: boolean }> {
     this.memory.put(record);
     // A read of a shared store is in the database before its id is answered: if this replica dies
     // before finishing it, the others find it and answer FAILED (ServerRestarted), never 404.
-    if (!record.durable && this.persistReads) await this.storeAccepted(record);
+    if (!record.durable && this.persistReads) return this.storeAccepted(record).then(() => ({ record, created: true }));
     return { record, created: true };
   }
 
@@ -295,10 +313,11 @@ export class RequestStore {
     return inMemory[0] ?? this.get(inDb[0].requestId, viewer);
   }
 
-  async setRunning(record: RequestRecord): Promise<void> {
+  /** At once for a request held in memory only; a stored one is marked in the database too. */
+  setRunning(record: RequestRecord): MaybePromise<void> {
     if (isFinishedRequest(record.status)) return;
     record.status = 'RUNNING';
-    if (record.durable) await this.table.setRunning(record.requestId);
+    if (record.durable) return this.table.setRunning(record.requestId);
   }
 
   /**
@@ -306,17 +325,10 @@ export class RequestStore {
    * stored request is finished in the database first: nobody sees it finished before it is stored.
    */
   async finish(record: RequestRecord, status: RequestStatus, returnValue: string, error: RequestError | null): Promise<boolean> {
+    if (!record.durable) return this.finishRead(record, status, returnValue, error);
     if (isFinishedRequest(record.status)) return false;
     this.takePendingLog(record.requestId);
     const finished: RequestRecord = { ...record, status, returnValue, error, finishedAt: Date.now() / 1000 };
-    if (!record.durable) {
-      Object.assign(record, finished);
-      this.memory.put(record);
-      this.events.emit(record.requestId);
-      // A copy: the memory tier may spill this record's result before the batch is written.
-      if (this.persistReads) this.queueRead({ ...record });
-      return true;
-    }
     if (!(await this.table.finish(finished))) {
       // Someone else (another replica's cancel) finished it first: theirs is the outcome.
       const stored = await this.table.get(record.requestId);
@@ -327,6 +339,18 @@ export class RequestStore {
     Object.assign(record, finished);
     this.memory.put(record);
     this.announce(record.requestId);
+    return true;
+  }
+
+  /** `finish` for a request that is not stored (a read): in memory, at once. */
+  finishRead(record: RequestRecord, status: RequestStatus, returnValue: string, error: RequestError | null): boolean {
+    if (isFinishedRequest(record.status)) return false;
+    this.takePendingLog(record.requestId);
+    Object.assign(record, { status, returnValue, error, finishedAt: Date.now() / 1000 });
+    this.memory.put(record);
+    this.events.emit(record.requestId);
+    // A copy: the memory tier may spill this record's result before the batch is written.
+    if (this.persistReads) this.queueRead({ ...record });
     return true;
   }
 
@@ -424,11 +448,25 @@ export class RequestStore {
    */
   async quotedResult(record: RequestRecord): Promise<string | Buffer | Buffer[] | undefined> {
     // Read together, synchronously: a spill completing in between swaps both at once.
-    const { spillFile, returnValue, returnValueQuoted } = record;
+    const { spillFile, returnValue, returnValueQuoted, returnValueBytes } = record;
     if (spillFile) return this.spill.read(spillFile);
+    if (returnValueBytes) return returnValueBytes;
     if (returnValueQuoted !== undefined || returnValue.length <= QUOTE_IN_ONE_STEP_CHARS) return returnValueQuoted;
     // Pieces, sent one by one: never joined or encoded as one (shared with a spill under way).
     return sharedQuoteInParts(record, returnValue);
+  }
+
+  /**
+   * A finished request this process holds, visible to `viewer`, whose result is at hand in memory
+   * (not spilled, not too big to quote in one step), with its quoted form when cached: what
+   * `/api/get` answers without waiting. Else null, and the caller takes the long way (`find`, wait).
+   */
+  heldResult(requestId: string, viewer: Viewer): { record: RequestRecord; quoted: string | Buffer | undefined } | null {
+    const record = this.memory.get(requestId);
+    if (!record || !isFinishedRequest(record.status) || !canSee(viewer, record) || record.spillFile) return null;
+    const quoted = record.returnValueBytes ?? record.returnValueQuoted;
+    if (quoted === undefined && record.returnValue.length > QUOTE_IN_ONE_STEP_CHARS) return null;
+    return { record, quoted };
   }
 
   /** The result was handed to its client (see MemoryRequests.markFetched). */

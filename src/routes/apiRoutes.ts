@@ -3,6 +3,7 @@
  * streaming, plugins and shell completion.
  */
 import { z } from 'zod';
+import { andThen } from '../common/maybeAsync';
 import type { HealthResponse } from '../api/wireTypes';
 import { NotFoundError } from '../errors';
 import { serviceAccountOf } from '../http/bearerAuth';
@@ -85,16 +86,12 @@ export const apiEndpoints: Endpoint[] = [
     path: '/api/get',
     role: 'viewer',
     effect: 'read',
-    direct: async (call, app) => {
+    // At once for a result this process holds (the lean path's round trip), else a promise.
+    direct: (call, app) => {
       const { request_id: id } = parseInput(getQuery, call.query, 'query');
-      const caller = await resolveCaller(call, app);
       // The official dashboard decodes no pickle: its envelope leaves them out.
-      return getResult(
-        app.store,
-        id,
-        caller.viewer,
-        app.getTimeoutMs,
-        clientKind(caller) === 'dashboard' ? payloadForJsonReader : undefined,
+      return andThen(resolveCaller(call, app), (caller) =>
+        getResult(app.store, id, caller.viewer, app.getTimeoutMs, clientKind(caller) === 'dashboard' ? payloadForJsonReader : undefined),
       );
     },
   },

@@ -111,6 +111,7 @@ export const statusSpec = {
   effect: 'read',
   schema: statusBody,
   run: clusters.status,
+  fromSnapshot: clusters.statusFromSnapshot,
 } as const;
 
 export const clusterEndpoints: Endpoint[] = [

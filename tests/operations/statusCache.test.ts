@@ -4,7 +4,7 @@
  * shared world) do not evict each other's entries.
  */
 import sinon from 'sinon';
-import { cachedStatus } from '../../src/operations/statusCache';
+import { cachedStatus, snapshotStatus } from '../../src/operations/statusCache';
 import { globalUserState } from '../../src/state/globalUserState';
 
 const sandbox = sinon.createSandbox();
@@ -40,6 +40,20 @@ describe('the /status cache', () => {
     } finally {
       replaced.restore();
     }
+  });
+
+  it('requests that miss together share one computation; the snapshot answers only what is done', async () => {
+    version = 'together';
+    let release: () => void = () => {};
+    const compute = sinon.stub().callsFake(() => new Promise<string>((resolve) => (release = () => resolve('[shared]'))));
+    const waiting = Array.from({ length: 20 }, () => cachedStatus('k4', compute));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await snapshotStatus('k4')).toBeNull(); // still being computed: nothing to settle from yet
+    release();
+    const answers = await Promise.all(waiting);
+    expect(compute.callCount).toBe(1);
+    expect(new Set(answers).size).toBe(1);
+    expect((await snapshotStatus('k4'))?.text).toBe('[shared]');
   });
 
   it('does not keep an answer computed while the version moved', async () => {
