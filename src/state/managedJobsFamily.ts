@@ -151,29 +151,36 @@ export function createManagedJobsState(ctx: StateContext) {
           .where('t.task_id', '=', 0)
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .executeTakeFirstOrThrow();
-      const { n: totalNoFilter } = await firstTasks(visible);
       const textFilters = query.nameMatch || query.userMatch || query.workspaceMatch;
-      const { n: total } = query.statuses
-        ? await byStatus.select((eb) => eb.fn.count<number>('t.job_id').distinct().as('n')).executeTakeFirstOrThrow()
-        : textFilters
-          ? await firstTasks(filtered)
-          : { n: totalNoFilter };
-      const counts = await filtered
-        .select(['t.status', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy('t.status')
-        .execute();
+      // The counts and the page's ids do not depend on each other: asked at once, a pool answers them
+      // side by side (on PostgreSQL each is a scan of every task, ~25 ms at 50,000 jobs).
+      const [{ n: totalNoFilter }, filteredTotal, counts, ids] = await Promise.all([
+        firstTasks(visible),
+        query.statuses
+          ? byStatus.select((eb) => eb.fn.count<number>('t.job_id').distinct().as('n')).executeTakeFirstOrThrow()
+          : textFilters
+            ? firstTasks(filtered)
+            : null,
+        filtered
+          .select(['t.status', (eb) => eb.fn.countAll<number>().as('n')])
+          .groupBy('t.status')
+          .execute(),
+        // The page's jobs first, then all their (matching) tasks: a job is never split across pages.
+        query.limit == null
+          ? null
+          : byStatus
+              .select('t.job_id')
+              .distinct()
+              .orderBy('t.job_id', 'desc')
+              .limit(query.limit)
+              .offset((Math.max(1, query.page ?? 1) - 1) * query.limit)
+              .execute(),
+      ]);
+      const total = filteredTotal?.n ?? totalNoFilter;
       const statusCounts: ManagedJobPage['statusCounts'] = {};
       for (const { status, n } of counts) statusCounts[status as ManagedJobStatus] = Number(n);
       let rows = byStatus;
-      if (query.limit != null) {
-        // The page's jobs first, then all their (matching) tasks: a job is never split across pages.
-        const ids = await byStatus
-          .select('t.job_id')
-          .distinct()
-          .orderBy('t.job_id', 'desc')
-          .limit(query.limit)
-          .offset((Math.max(1, query.page ?? 1) - 1) * query.limit)
-          .execute();
+      if (ids) {
         if (!ids.length) return { jobs: [], total: Number(total), totalNoFilter: Number(totalNoFilter), statusCounts };
         rows = rows.where(
           't.job_id',
