@@ -6,6 +6,8 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { noteRequestId } from '../observability/requestObserver';
+import { HEADERS } from '../vocab/headers';
 
 export interface HttpCall {
   method: string;
@@ -59,6 +61,8 @@ export function presetHeaders(res: ServerResponse, headers: Record<string, strin
   (res as WithPreset)[PRESET] = headers;
 }
 
+const REQUEST_ID_HEADER = HEADERS.requestId.toLowerCase();
+
 /** Adds a header to a flat list as `setHeader` would: a name given again keeps its place, takes the new value. */
 function put(list: string[], name: string, value: string): void {
   for (let i = 0; i < list.length; i += 2) {
@@ -86,6 +90,8 @@ export function writeReply(res: ServerResponse, reply: HttpReply, baseHeaders: R
   let length = Buffer.byteLength(body);
   if (parts) for (const part of parts) length += Buffer.byteLength(part);
   put(list, 'Content-Length', String(length));
+  const idAt = list.findIndex((name, i) => i % 2 === 0 && name.toLowerCase() === REQUEST_ID_HEADER);
+  if (idAt >= 0) noteRequestId(res, list[idAt + 1]);
   res.writeHead(reply.status, list);
   if (res.req?.method === 'HEAD') res.end();
   else if (!parts) res.end(body);

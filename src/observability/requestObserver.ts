@@ -11,6 +11,18 @@ const ENDPOINT = Symbol('skypilot.endpoint');
 
 type Labelled = IncomingMessage & { [ENDPOINT]?: string };
 
+const REQUEST_ID = Symbol('skypilot.requestId');
+
+type Noted = ServerResponse & { [REQUEST_ID]?: string };
+
+/**
+ * An answer whose headers are written in one `writeHead` list (src/http/httpCall.ts) is invisible to
+ * `getHeader`: it notes its request id here, so the access log still names it.
+ */
+export function noteRequestId(res: ServerResponse, requestId: string): void {
+  (res as Noted)[REQUEST_ID] = requestId;
+}
+
 /** Names the endpoint that answers this request (a path from the endpoint table, or a fixed name). */
 export function labelEndpoint(req: IncomingMessage, endpoint: string): void {
   (req as Labelled)[ENDPOINT] = endpoint;
@@ -35,7 +47,7 @@ export function observeRequests(
       metrics?.observe(endpoint, req.method ?? 'GET', res.statusCode, seconds);
       if (accessLog) {
         const url = req.url ?? '';
-        const requestId = res.getHeader(HEADERS.requestId);
+        const requestId = res.getHeader(HEADERS.requestId) ?? (res as Noted)[REQUEST_ID];
         accessLog({
           method: req.method ?? '',
           path: url.split('?')[0].slice(0, 256),
