@@ -410,7 +410,11 @@ describe('fair admission: one address bursts new connections, another is not sta
       `${COUNT} new connections of POST /cost_report from one address: worst /healthz on a new connection from another ${attacked.worst.toFixed(1)} ms (control burst ${control.worst.toFixed(1)} ms)`,
     );
     expect([control.statuses, attacked.statuses]).toEqual([{ 200: COUNT }, { 200: COUNT }]);
-    expect(attacked.worst).toBeLessThan(control.worst + 20);
+    // Against the control, or the machine's own noise when that is larger: admitting 128 cost reports
+    // is more work than 128 health checks (25-40 ms against 2-3 ms in a full run on 2 cores, while
+    // the quiet baseline itself saw 33 ms); what must not happen is the other address waiting for the
+    // burst's work, which took it to 264-877 ms before. The ordering test below is the exact proof.
+    expect(attacked.worst).toBeLessThan(Math.max(control.worst, baseline) + 20);
   }, 30_000);
 
   it("another address's own request is served between the burst's, not after it", async () => {
