@@ -83,17 +83,10 @@ export function toStatusRecord(c: ClusterRecord, options: StatusRecordOptions = 
 }
 
 /** What a cost-report row derives from its resources and node count alone. */
-interface ResourceFields {
-  hourly: number;
-  cloud: string;
-  region: string | null;
-  cpus: string | null;
-  memory: string | null;
-  accelerators: string | null;
-  resources: unknown;
-  resources_str: string;
-  resources_str_full: string;
-}
+type ResourceFields = { hourly: number } & Pick<
+  CostReportRecord,
+  'cloud' | 'region' | 'cpus' | 'memory' | 'accelerators' | 'resources' | 'resources_str' | 'resources_str_full'
+>;
 
 /**
  * Derived once per (resources, nodes, encoding): a report's thousands of rows share a handful of

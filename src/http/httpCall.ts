@@ -116,7 +116,8 @@ async function writeParts(res: ServerResponse, parts: readonly (string | Buffer)
   res.end();
 }
 
-function drainedOrClosed(res: ServerResponse): Promise<void> {
+/** Resolves when the socket has room again, or the client is gone (the stream writers' one wait). */
+export function drainedOrClosed(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);

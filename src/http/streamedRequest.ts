@@ -15,7 +15,7 @@ import type { Need } from './access';
 import type { AppContext } from './appContext';
 import type { Endpoint } from './endpoint';
 import { type Caller, resolveCaller } from './caller';
-import type { HttpCall } from './httpCall';
+import { drainedOrClosed, type HttpCall } from './httpCall';
 import { clientAddress } from './clientAddress';
 import { admitFollow, type Followable, followLog, parseFollowLimits } from './logFollow';
 import { startTextStream } from './streamText';
@@ -30,18 +30,19 @@ export interface StreamedOutput {
   follow?: Followable;
 }
 
+interface StreamOptions {
+  name: string;
+  clusterName?: string | null;
+  envVars?: Record<string, unknown> | null;
+  produce: (caller: Caller) => Promise<StreamedOutput>;
+}
+
 export async function streamAsRequest(
   call: HttpCall,
   app: AppContext,
   res: ServerResponse,
-  options: {
-    name: string;
-    clusterName?: string | null;
-    envVars?: Record<string, unknown> | null;
-    /** The caller asked to follow the log (`follow: true`). */
-    follow?: boolean;
-    produce: (caller: Caller) => Promise<StreamedOutput>;
-  },
+  /** `follow`: the caller asked to follow the log (`follow: true`). */
+  options: StreamOptions & { follow?: boolean },
 ): Promise<void> {
   const limits = parseFollowLimits(process.env, app.extensions.logFollowSeconds);
   // Refused before anything is stored or streamed: a typed 429 the client can show.
@@ -57,12 +58,7 @@ async function streamOutput(
   call: HttpCall,
   app: AppContext,
   res: ServerResponse,
-  options: {
-    name: string;
-    clusterName?: string | null;
-    envVars?: Record<string, unknown> | null;
-    produce: (caller: Caller) => Promise<StreamedOutput>;
-  },
+  options: StreamOptions,
   followSeconds: number,
 ): Promise<void> {
   const caller = await resolveCaller(call, app, options.envVars ?? null);
@@ -146,18 +142,6 @@ async function endWhileOpen(res: ServerResponse, text: string, finish = true): P
   } finally {
     res.off('close', onClose);
   }
-}
-
-function drainedOrClosed(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.once('drain', done);
-    res.once('close', done);
-  });
 }
 
 /**

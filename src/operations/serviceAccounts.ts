@@ -112,11 +112,10 @@ export async function listTokens(): Promise<ServiceAccountTokenRecord[]> {
   }));
 }
 
-export async function createToken(
-  caller: TokenCaller,
-  input: { token_name: string; expires_in_days?: number | null },
-  enabled: boolean,
-): Promise<IssuedToken> {
+/** What a token is issued from: a name or an id, and a lifetime in days (none: it never expires). */
+type Expiring<T> = T & { expires_in_days?: number | null };
+
+export async function createToken(caller: TokenCaller, input: Expiring<{ token_name: string }>, enabled: boolean): Promise<IssuedToken> {
   if (!enabled) throw tokensOff();
   const now = nowSeconds();
   const accountId = `sa-${randomBytes(8).toString('hex')}`;
@@ -167,11 +166,7 @@ export async function deleteToken(caller: TokenCaller, input: { token_id: string
  * `expires_in_days` the remaining lifetime is kept (at least a day; 30 days if it had expired), as
  * upstream.
  */
-export async function rotateToken(
-  caller: TokenCaller,
-  input: { token_id: string; expires_in_days?: number | null },
-  enabled: boolean,
-): Promise<IssuedToken> {
+export async function rotateToken(caller: TokenCaller, input: Expiring<{ token_id: string }>, enabled: boolean): Promise<IssuedToken> {
   if (!enabled) throw tokensOff();
   const row = await managed(caller, input.token_id, 'rotate');
   const now = nowSeconds();

@@ -109,18 +109,8 @@ export function createServiceAccountsState(ctx: StateContext) {
         .leftJoin('users as creator', 'creator.id', 't.creator_user_hash')
         .leftJoin('users as sa', 'sa.id', 't.service_account_user_id')
         .leftJoin('user_roles as r', 'r.user_id', 't.service_account_user_id')
-        .select([
-          't.token_id',
-          't.token_name',
-          't.created_at',
-          't.last_used_at',
-          't.expires_at',
-          't.creator_user_hash',
-          't.service_account_user_id',
-          'creator.name as creator_name',
-          'sa.name as service_account_name',
-          'r.role',
-        ])
+        .selectAll('t')
+        .select(['creator.name as creator_name', 'sa.name as service_account_name', 'r.role'])
         .orderBy('t.created_at')
         .orderBy('t.token_id')
         .execute();
