@@ -6,6 +6,9 @@
  * run (no cache), after one unmeasured warm-up per page. Prints one line per page and the server's RSS.
  *
  * Run (after `npm run build`): node dist/bench/presetPages.js [--preset enterprise|mid|small] [--runs 3]
+ * With `--state-db FILE` it times the nightly instead, over a state database seeded by
+ * `npm run seed:scale -- --db-path FILE` (issue 18: the pages "on that data"; the file is migrated
+ * if it is older, nothing else is written to it).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { type Browser, chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium';
-import { ROOT, rssBytes } from './children';
+import { type Child, ROOT, rssBytes, startChild } from './children';
 import { makeTmp, startServer } from './variants';
 
 const PRESETS = ['enterprise', 'mid', 'small'] as const;
@@ -41,23 +44,38 @@ async function firstRowsMs(browser: Browser, url: string, rowTestId: string): Pr
   }
 }
 
+/** The built nightly over an existing state database (the requests database and HOME are the run's own). */
+function startNightly(tmp: string, stateDb: string): Promise<Child> {
+  if (!fs.existsSync(stateDb)) throw new Error(`--state-db ${stateDb}: no such file (seed one with npm run seed:scale)`);
+  const args = ['dist/src/server.js', '--port', '0', '--db-path', stateDb, '--requests-db', path.join(tmp, 'requests.db')];
+  return startChild('nightly-pages', args, { ...process.env, HOME: tmp, SKYPILOT_RATE_LIMIT: 'off' });
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { preset: { type: 'string' }, runs: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { preset: { type: 'string' }, runs: { type: 'string' }, 'state-db': { type: 'string' } },
+  });
   const preset = values.preset ?? 'enterprise';
   if (!(PRESETS as readonly string[]).includes(preset)) throw new Error(`--preset must be one of ${PRESETS.join(', ')}, got '${preset}'`);
   const runs = Number(values.runs ?? 3);
   if (!Number.isInteger(runs) || runs < 1 || runs > 20) throw new Error(`--runs must be an integer from 1 to 20, got '${values.runs}'`);
 
   const tmp = makeTmp();
-  const fixtures = path.join(tmp, 'fixtures');
-  fs.cpSync(path.join(ROOT, 'src', 'demo', 'fixtures'), fixtures, { recursive: true });
-  fs.appendFileSync(path.join(fixtures, 'activity.yaml'), `\ngenerated:\n  preset: ${preset}\n`);
-  const { child } = await startServer({
-    tmp,
-    label: `demo-${preset}`,
-    demo: true,
-    env: { SKYPILOT_RATE_LIMIT: 'off', SKYPILOT_DEMO_FIXTURES: fixtures, SKYPILOT_NOW: AT },
-  });
+  const stateDb = values['state-db'];
+  let child: Child;
+  if (stateDb) child = await startNightly(tmp, path.resolve(stateDb));
+  else {
+    const fixtures = path.join(tmp, 'fixtures');
+    fs.cpSync(path.join(ROOT, 'src', 'demo', 'fixtures'), fixtures, { recursive: true });
+    fs.appendFileSync(path.join(fixtures, 'activity.yaml'), `\ngenerated:\n  preset: ${preset}\n`);
+    ({ child } = await startServer({
+      tmp,
+      label: `demo-${preset}`,
+      demo: true,
+      env: { SKYPILOT_RATE_LIMIT: 'off', SKYPILOT_DEMO_FIXTURES: fixtures, SKYPILOT_NOW: AT },
+    }));
+  }
   const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   try {
     const load = () =>
@@ -65,8 +83,11 @@ async function main(): Promise<void> {
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(' ');
-    console.log(`first rows on the '${preset}' preset at ${AT}, ${runs} runs per page, load average ${load()}`);
-    for (const [route, testId] of PAGES) {
+    const what = stateDb ? `the nightly over ${stateDb}` : `the '${preset}' preset at ${AT}`;
+    console.log(`first rows on ${what}, ${runs} runs per page, load average ${load()}`);
+    // The seeded nightly has its own cluster names and no enabled infra: those two pages are left out.
+    const pages = stateDb ? PAGES.filter(([r]) => r !== '/infra' && !r.startsWith('/clusters/')) : PAGES;
+    for (const [route, testId] of pages) {
       const url = `${child.url}/dashboard${route}`;
       await firstRowsMs(browser, url, testId); // warm-up: the server's per-second caches, JIT
       const samples: number[] = [];
