@@ -241,6 +241,9 @@ export async function seedScale(target: DbTarget, sizes: ScaleSizes, seed = 1, n
     await sql`select setval(pg_get_serial_sequence('managed_jobs', 'job_id'), (select coalesce(max(job_id), 1) from managed_jobs))`.execute(
       db.kysely,
     );
+    // Statistics, as a database that has lived with these rows has them (autovacuum would gather
+    // them within minutes): without them the planner guesses, and the first calls measure the guess.
+    await sql`analyze`.execute(db.kysely);
   }
   await globalUserState.close();
 }
