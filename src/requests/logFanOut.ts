@@ -71,8 +71,10 @@ async function readLoop(store: RequestStore, requestId: string, source: Source, 
     while (source.followers.size > 0) {
       let view: LogView;
       try {
-        const log = await store.getLog(requestId);
+        // The status first, then the log: a request that finishes between the two reads is then seen
+        // unfinished (and read again), never finished with the log from before its last lines.
         const record = await store.get(requestId, SOURCE_VIEWER);
+        const log = await store.getLog(requestId);
         view = { log, record, done: !record || isFinishedRequest(record.status) };
       } catch {
         // The store failed (closing, database down): the followers end rather than wait forever.
