@@ -4,15 +4,12 @@
  * every row as it was and `last_event` the latest STATUS_CHANGE reason (by time, then `seq`; a newer
  * DEBUG event does not count); every later event write keeps it in step.
  */
-import type { UntypedDb } from '../../src/db/createTable';
-import { openStore } from '../../src/db/openStore';
 import { globalUserState } from '../../src/state/globalUserState';
-import { STATE_MIGRATIONS, STATE_OWNERSHIP } from '../../src/state/stateMigrations';
 import { seedCluster, USER_A } from '../helpers/fixtures';
+import { writeOldState } from '../helpers/oldStateStore';
 import { makeTempDir, removeDir } from '../helpers/tempState';
 import { createTestDatabase, type TestDatabase } from '../helpers/testBackend';
 
-const BEFORE = STATE_MIGRATIONS.filter((m) => m.version < 10);
 const NOW = Math.floor(Date.now() / 1000);
 
 const HISTORY = ['two-in-a-second', 'debug-last', 'no-events', 'by-time'].map((name, i) => ({
@@ -54,15 +51,7 @@ let database: TestDatabase;
 beforeAll(async () => {
   dir = makeTempDir('skyts-lastevent-');
   database = await createTestDatabase(dir, 'v9.db');
-  const old = await openStore<never>(database.target, {
-    what: 'state database',
-    ownership: STATE_OWNERSHIP,
-    migrations: BEFORE,
-    synchronous: 'FULL',
-    postgres: { channel: 'skyts_test_unused' },
-  });
-  try {
-    const db = old.kysely as unknown as UntypedDb;
+  await writeOldState(database, 10, async (db) => {
     for (const row of HISTORY) await db.insertInto('cluster_history').values(row).execute();
     for (const [cluster_hash, reason, transitioned_at, seq, type] of EVENTS) {
       const name = cluster_hash.slice('hash-'.length);
@@ -71,9 +60,7 @@ beforeAll(async () => {
         .values({ cluster_hash, name, starting_status: null, ending_status: 'UP', reason, transitioned_at, type, seq })
         .execute();
     }
-  } finally {
-    await old.close();
-  }
+  });
   await globalUserState.init({ target: database.target });
 });
 afterAll(async () => {

@@ -4,17 +4,13 @@
  * each job answered as a job of one task carrying the very values it had, its log kept, and new
  * jobs numbered after the old ones.
  */
-import type { UntypedDb } from '../../src/db/createTable';
-import { openStore } from '../../src/db/openStore';
 import { globalUserState } from '../../src/state/globalUserState';
 import { managedJobsState } from '../../src/state/managedJobsState';
-import { STATE_MIGRATIONS, STATE_OWNERSHIP } from '../../src/state/stateMigrations';
 import { stateQueries } from '../../src/state/stateQueries';
 import { USER_A, USER_B } from '../helpers/fixtures';
+import { writeOldState } from '../helpers/oldStateStore';
 import { makeTempDir, removeDir } from '../helpers/tempState';
 import { createTestDatabase, type TestDatabase } from '../helpers/testBackend';
-
-const BEFORE = STATE_MIGRATIONS.filter((m) => m.version < 8);
 
 /** Rows as version 7 stored them: one per job, its only task's columns beside the job's. */
 const OLD_JOBS = [
@@ -53,21 +49,10 @@ let database: TestDatabase;
 beforeAll(async () => {
   dir = makeTempDir('skyts-jobtasks-');
   database = await createTestDatabase(dir, 'v7.db');
-  const old = await openStore<never>(database.target, {
-    what: 'state database',
-    ownership: STATE_OWNERSHIP,
-    migrations: BEFORE,
-    synchronous: 'FULL',
-    postgres: { channel: 'skyts_test_unused' },
-  });
-  try {
-    // The old schema has no type in the code any more.
-    const db = old.kysely as unknown as UntypedDb;
+  await writeOldState(database, 8, async (db) => {
     for (const row of OLD_JOBS) await db.insertInto('managed_jobs').values(row).execute();
     await db.insertInto('users').values({ id: USER_A, name: 'alice', user_type: 'legacy' }).execute();
-  } finally {
-    await old.close();
-  }
+  });
   await globalUserState.init({ target: database.target });
 });
 afterAll(async () => {
