@@ -12,19 +12,13 @@ import { accessOf, type Endpoint } from '../../src/http/endpoint';
 import type { RequestStore } from '../../src/requests/requestStore';
 import { ALL_ENDPOINTS } from '../../src/routes/endpoints';
 import { unsupportedEndpoints } from '../../src/routes/unsupportedRoutes';
-import { userHashForName } from '../../src/state/currentUser';
 import { globalUserState } from '../../src/state/globalUserState';
 import { managedJobsState } from '../../src/state/managedJobsState';
 import type { UserRole } from '../../src/vocab/statuses';
 import { drainRequests, openTestRequestStore, REQUEST_ID_HEADER } from '../helpers/api';
 import { seedCluster } from '../helpers/fixtures';
+import { as, HEADER, hash, NAMES, OTHER, seedRoleUsers } from '../helpers/roleUsers';
 import { closeTempState, makeTempDir, openTempState, removeDir, type TempState } from '../helpers/tempState';
-
-const HEADER = 'X-Auth-User';
-const NAMES: Record<UserRole, string> = { admin: 'ada', user: 'uma', viewer: 'vic' };
-const OTHER = 'ole'; // another user
-const as = (name: string | null): Record<string, string> => (name === null ? {} : { [HEADER]: name });
-const hash = userHashForName;
 
 let state: TempState;
 let store: RequestStore;
@@ -42,10 +36,7 @@ beforeAll(async () => {
     serviceAccounts: true,
     getTimeoutMs: 10_000,
   });
-  for (const [role, name] of [...Object.entries(NAMES), ['user', OTHER]] as [UserRole, string][]) {
-    await globalUserState.addOrUpdateUser({ id: hash(name), name });
-    await globalUserState.setUserRole(hash(name), role);
-  }
+  await seedRoleUsers();
 });
 afterAll(async () => {
   await drainRequests(store);

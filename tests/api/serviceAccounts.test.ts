@@ -12,20 +12,14 @@ import { cachedTokenCount, forgetServiceAccountTokens, serviceAccountOf, TOKEN_C
 import type { HttpCall } from '../../src/http/httpCall';
 import { signToken, tokenHash } from '../../src/http/serviceAccountToken';
 import type { RequestStore } from '../../src/requests/requestStore';
-import { userHashForName } from '../../src/state/currentUser';
 import { globalUserState } from '../../src/state/globalUserState';
 import { stateStore } from '../../src/state/stateStore';
-import type { UserRole } from '../../src/vocab/statuses';
 import { drainRequests, openTestRequestStore, REQUEST_ID_HEADER } from '../helpers/api';
 import { seedCluster } from '../helpers/fixtures';
+import { as, HEADER, hash, NAMES, OTHER, seedRoleUsers } from '../helpers/roleUsers';
 import { closeTempState, makeTempDir, openTempState, removeDir, type TempState } from '../helpers/tempState';
 
-const HEADER = 'X-Auth-User';
-const NAMES: Record<UserRole, string> = { admin: 'ada', user: 'uma', viewer: 'vic' };
-const OTHER = 'ole';
-const as = (name: string): Record<string, string> => ({ [HEADER]: name });
 const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
-const hash = userHashForName;
 const TOKENS = '/users/service-account-tokens';
 
 let state: TempState;
@@ -41,10 +35,7 @@ beforeAll(async () => {
   const deps = { requests: store, dashboard: { builtDir: dashboardDir }, authUserHeader: HEADER, getTimeoutMs: 10_000 };
   app = createApp({ ...deps, serviceAccounts: true });
   tokensOff = createApp({ ...deps, serviceAccounts: false });
-  for (const [role, name] of [...Object.entries(NAMES), ['user', OTHER]] as [UserRole, string][]) {
-    await globalUserState.addOrUpdateUser({ id: hash(name), name });
-    await globalUserState.setUserRole(hash(name), role);
-  }
+  await seedRoleUsers();
 });
 afterAll(async () => {
   await drainRequests(store);
