@@ -7,6 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { RequestExecutor } from '../../src/requests/executor';
 import { RequestStore } from '../../src/requests/requestStore';
+import { newRequest } from '../helpers/newRequest';
 
 const USER = { id: 'aaaa0001', name: 'a' };
 
@@ -21,20 +22,7 @@ it.each([1, 2])("each queued job runs in its submitter's context (pool of %i)", 
   });
   const labels = ['first', 'second', 'third', 'fourth'];
   for (const label of labels) {
-    const { record } = await store.create(
-      {
-        requestId: `req-${label}`,
-        name: 'sky.status',
-        body: {},
-        userId: USER.id,
-        userName: USER.name,
-        owner: 'local',
-        clusterName: null,
-        scheduleType: 'short',
-        durable: false,
-      },
-      () => 'x',
-    );
+    const { record } = await store.create(newRequest({ requestId: `req-${label}` }), () => 'x');
     context.run(label, () =>
       executor.submit(record, USER, async () => {
         await gate;

@@ -7,6 +7,7 @@
 import { DatabaseBusyError } from '../../src/db/databaseBusy';
 import { RequestExecutor } from '../../src/requests/executor';
 import { RequestStore } from '../../src/requests/requestStore';
+import { newRequest } from '../helpers/newRequest';
 
 const USER = { id: 'aaaa0001', name: 'a' };
 
@@ -15,20 +16,7 @@ async function setup(concurrency: number) {
   const executor = new RequestExecutor(store, { shortConcurrency: concurrency });
   let n = 0;
   const submit = async (client: string, body: () => Promise<unknown>) => {
-    const { record } = await store.create(
-      {
-        requestId: `req-${client}-${n++}`,
-        name: 'sky.status',
-        body: {},
-        userId: USER.id,
-        userName: USER.name,
-        owner: 'local',
-        clusterName: null,
-        scheduleType: 'short',
-        durable: false,
-      },
-      () => 'x',
-    );
+    const { record } = await store.create(newRequest({ requestId: `req-${client}-${n++}` }), () => 'x');
     executor.submit(record, USER, body, client);
   };
   const settled = async () => {
