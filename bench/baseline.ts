@@ -14,6 +14,9 @@ export interface BaselineFixture {
   statusBody: string;
   /** Body of the GET /api/get answer (the request payload JSON). */
   getBody: string;
+  /** Header lines of the two answers as [name, value, ...], less those made per answer (raw baseline only). */
+  statusHeaders?: string[];
+  getHeaders?: string[];
 }
 
 function main(): void {

@@ -5,8 +5,9 @@
  * connections, cold start (the median of fresh starts), the replicas variant when PostgreSQL is
  * reachable, and the dashboard's clusters page in a real browser. It ends with one line scripts can read:
  *   bench summary: nightly=0.97x demo=0.91x p99_nightly_ms=21 ... demo_vs_raw=0.45 nightly_vs_raw=0.47 ... load_avg=1.20
- * A second baseline, raw node:http answering the same bytes (bench/rawBaseline.ts), gives the
- * `*_vs_raw` ratios: how close the servers come to what this machine can do at all.
+ * A second baseline, raw node:http answering the same bytes (bench/rawBaseline.ts: one twin replays
+ * the nightly's answers, one the demo's), gives the `*_vs_raw` ratios: how close each server comes
+ * to what this machine can do at all with its own answers.
  *
  * `npm run bench -- --soak SECONDS [--followers N]` runs the soak instead (bench/soak.ts; 50 log
  * followers on the demo unless told);
@@ -20,6 +21,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,7 +29,7 @@ import pg from 'pg';
 import type { BaselineFixture } from './baseline';
 import { type Child, ROOT, rssBytes, startChild } from './children';
 import { type ColdStarts, describeColdStarts, measureColdStarts, medianMs } from './coldStart';
-import { concurrent, measureCrossingRoundTrips, measureRoundTrips, percentile, pool, rate, type Sample } from './roundTrip';
+import { concurrent, measureCrossingRoundTrips, measureRoundTrips, percentile, pool, rate, requestIdOf, type Sample } from './roundTrip';
 import { runScaleBench, SMALL_SCALE, scaleTable } from './scale';
 import { UPSTREAM_SCALE } from './seedScale';
 import { runSessionsSoak } from './sessions';
@@ -92,15 +94,45 @@ async function sessionWithChanges(url: string): Promise<Record<string, string>> 
   return { 'X-Demo-Session-Id': id };
 }
 
+/** Header lines a raw twin replays; those made per answer (or by the raw server itself) are left out. */
+const PER_ANSWER = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'x-skypilot-request-id']);
+
+function fetchRaw(url: string, method: 'POST' | 'GET', path: string): Promise<{ status: number; body: string; headers: string[]; id: string | null }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const req = http.request(
+      { host: target.hostname, port: target.port, method, path, headers: method === 'POST' ? { 'content-type': 'application/json' } : {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const headers: string[] = [];
+          for (let i = 0; i < res.rawHeaders.length; i += 2) {
+            if (!PER_ANSWER.has(res.rawHeaders[i].toLowerCase())) headers.push(res.rawHeaders[i], res.rawHeaders[i + 1]);
+          }
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers, id: requestIdOf(res.headers) });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(method === 'POST' ? '{}' : undefined);
+  });
+}
+
+/** One `/status` round trip on a server: its bytes, for the baselines to answer with. */
 async function capture(url: string): Promise<BaselineFixture & { clusters: number }> {
-  const post = await fetch(`${url}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  const statusBody = await post.text();
-  const id = post.headers.get('x-skypilot-request-id');
-  if (post.status !== 200 || !id) throw new Error(`POST /status answered ${post.status} without a request id: ${statusBody}`);
-  const get = await fetch(`${url}/api/get?request_id=${encodeURIComponent(id)}`);
-  const getBody = await get.text();
-  if (get.status !== 200) throw new Error(`GET /api/get answered ${get.status}: ${getBody}`);
-  return { statusBody, getBody, clusters: (JSON.parse(JSON.parse(getBody).return_value) as unknown[]).length };
+  const post = await fetchRaw(url, 'POST', '/status');
+  if (post.status !== 200 || !post.id) throw new Error(`POST /status answered ${post.status} without a request id: ${post.body}`);
+  const get = await fetchRaw(url, 'GET', `/api/get?request_id=${encodeURIComponent(post.id)}`);
+  if (get.status !== 200) throw new Error(`GET /api/get answered ${get.status}: ${get.body}`);
+  return {
+    statusBody: post.body,
+    getBody: get.body,
+    statusHeaders: post.headers,
+    getHeaders: get.headers,
+    clusters: (JSON.parse(JSON.parse(get.body).return_value) as unknown[]).length,
+  };
 }
 
 function measureVariant(v: Variant, connections: number, seconds: number): Promise<Sample> {
@@ -173,10 +205,24 @@ async function runBench(options: { rounds: number; seconds: number; connections:
     });
     stops.push(() => baselineChild.stop());
     const baseline: Variant = { label: 'baseline (bare express 5)', children: [baselineChild] };
-    const rawChild: Child = await startChild('raw', [path.join(__dirname, 'rawBaseline.js'), fixturePath], { ...process.env, HOME: tmp });
-    stops.push(() => rawChild.stop());
-    const raw: Variant = { label: 'raw (node:http)', children: [rawChild] };
-    const all = [baseline, ...variants, raw];
+    // Raw node:http twins, each answering one server's own bytes (bench/rawBaseline.ts).
+    const startRaw = async (label: string, key: string, fixture: BaselineFixture): Promise<Variant> => {
+      const file = path.join(tmp, `raw-${key}.json`);
+      fs.writeFileSync(file, JSON.stringify(fixture));
+      const child = await startChild(key, [path.join(__dirname, 'rawBaseline.js'), file], { ...process.env, HOME: tmp });
+      stops.push(() => child.stop());
+      return { label, children: [child] };
+    };
+    const raw = await startRaw('raw (node:http, nightly bytes)', 'raw', captured);
+    const demoVariant = variants.find((v) => v.label === 'demo');
+    let rawDemo: Variant | undefined;
+    if (demoVariant) {
+      const demoBytes = await capture(demoVariant.children[0].url);
+      console.log(`demo: /status returns ${demoBytes.clusters} cluster(s), /api/get payload ${demoBytes.getBody.length} bytes`);
+      rawDemo = await startRaw('raw (node:http, demo bytes)', 'raw_demo', demoBytes);
+    }
+    const raws = rawDemo ? [raw, rawDemo] : [raw];
+    const all = [baseline, ...variants, ...raws];
 
     for (const v of all) await measureVariant(v, options.connections, 1); // warm-up
     const samples = new Map<Variant, Sample[]>(all.map((v) => [v, []]));
@@ -185,7 +231,7 @@ async function runBench(options: { rounds: number; seconds: number; connections:
       for (const v of order) samples.get(v)!.push(await measureVariant(v, options.connections, options.seconds));
     }
     const at10 = new Map<Variant, Sample>();
-    for (const v of [...all.slice(0, 3), raw]) at10.set(v, await measureVariant(v, 10, options.seconds));
+    for (const v of [...all.slice(0, 3), ...raws]) at10.set(v, await measureVariant(v, 10, options.seconds));
 
     const base = pool(samples.get(baseline)!);
     const rows = [
@@ -207,7 +253,7 @@ async function runBench(options: { rounds: number; seconds: number; connections:
         v.children.map((c) => c.coldStartMs.toFixed(0)).join('/'),
         v.children.map((c) => (rssBytes(c.process.pid!) / 1048576).toFixed(0)).join('/'),
       ]);
-      const key = v === baseline ? 'baseline' : v === raw ? 'raw' : v.label;
+      const key = v === baseline ? 'baseline' : v === raw ? 'raw' : v === rawDemo ? 'raw_demo' : v.label;
       summary[key] = (rate(s) / rate(base)).toFixed(2);
       summary[`p99_${key}`] = percentile(s.latenciesMs, 99).toFixed(1);
       if (ten) summary[`p99_10c_${key}`] = percentile(ten.latenciesMs, 99).toFixed(1);
@@ -235,8 +281,10 @@ async function runBench(options: { rounds: number; seconds: number; connections:
     const cold: ColdStarts[] = await measureColdStarts(tmp);
     console.log(`\ncold start (spawn to the first 200 on /api/health, 5 fresh starts each): ${describeColdStarts(cold)}`);
     const replicas = variants.find((v) => v.children.length > 1);
-    // Both ratios are against the Express baseline: their quotient is the ratio against raw node:http.
-    const vsRaw = (key: string) => (summary[key] && summary.raw ? (Number(summary[key]) / Number(summary.raw)).toFixed(2) : '-');
+    // Both ratios are against the Express baseline: their quotient is the ratio against raw node:http
+    // answering that server's own bytes.
+    const vsRaw = (key: string, rawKey: string) =>
+      summary[key] && summary[rawKey] ? (Number(summary[key]) / Number(summary[rawKey])).toFixed(2) : '-';
     console.log(
       `\nbench summary: nightly=${summary.nightly}x demo=${summary.demo ?? '-'}x ` +
         `p99_nightly_ms=${summary.p99_nightly} p99_demo_ms=${summary.p99_demo ?? '-'} p99_baseline_ms=${summary.p99_baseline} ` +
@@ -244,7 +292,8 @@ async function runBench(options: { rounds: number; seconds: number; connections:
         `demo_ratelimit=${summary['demo+ratelimit'] ?? '-'}x demo_sandbox=${summary['demo+sandbox'] ?? '-'}x ` +
         `demo_session=${summary['demo+session'] ?? '-'}x p99_demo_session_ms=${summary['p99_demo+session'] ?? '-'} ` +
         `replicas_pg=${replicas ? summary[replicas.label] : '-'}x ` +
-        `demo_vs_raw=${vsRaw('demo')} nightly_vs_raw=${vsRaw('nightly')} p99_raw_ms=${summary.p99_raw} ` +
+        `demo_vs_raw=${vsRaw('demo', 'raw_demo')} nightly_vs_raw=${vsRaw('nightly', 'raw')} ` +
+        `p99_raw_ms=${summary.p99_raw} p99_raw_demo_ms=${summary.p99_raw_demo ?? '-'} ` +
         `cold_start_ms=${medianMs(cold[0])} cold_start_demo_ms=${medianMs(cold[1])} load_avg=${os.loadavg()[0].toFixed(2)}`,
     );
   } finally {
