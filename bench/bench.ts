@@ -97,7 +97,11 @@ async function sessionWithChanges(url: string): Promise<Record<string, string>> 
 /** Header lines a raw twin replays; those made per answer (or by the raw server itself) are left out. */
 const PER_ANSWER = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'x-skypilot-request-id']);
 
-function fetchRaw(url: string, method: 'POST' | 'GET', path: string): Promise<{ status: number; body: string; headers: string[]; id: string | null }> {
+function fetchRaw(
+  url: string,
+  method: 'POST' | 'GET',
+  path: string,
+): Promise<{ status: number; body: string; headers: string[]; id: string | null }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const req = http.request(
