@@ -68,7 +68,7 @@ export function buildManifest(cache: WorldCache): DemoManifest {
     init: async () => {},
     close: async () => {},
     ping: async () => {},
-    stateVersion: async () => cache.version(),
+    stateVersion: () => cache.version(),
   };
   return {
     globalUserState: {

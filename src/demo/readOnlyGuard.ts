@@ -31,11 +31,35 @@ export function normalisePath(rawPath: string): string | null {
 }
 
 export function judge(method: string, url: string, headers: Record<string, string | string[] | undefined>): Verdict {
-  const [rawPath, query = ''] = url.split('?', 2);
+  const mark = url.indexOf('?');
+  const rawPath = mark < 0 ? url : url.slice(0, mark);
+  const query = mark < 0 ? '' : url.slice(mark + 1).split('?', 1)[0];
   if (headers.upgrade) return { allow: false, reason: 'protocol upgrades' };
-  if (OVERRIDE_HEADERS.some((h) => headers[h] !== undefined) || /(^|&)_method=/i.test(query)) {
+  if (OVERRIDE_HEADERS.some((h) => headers[h] !== undefined) || (query !== '' && /(^|&)_method=/i.test(query))) {
     return { allow: false, reason: 'method overrides' };
   }
+  if (rawPath.length > MAX_MEMO_PATH) return judgePath(method, rawPath);
+  const key = `${method} ${rawPath}`;
+  let verdict = pathVerdicts.get(key);
+  if (verdict === undefined) {
+    verdict = Object.freeze(judgePath(method, rawPath));
+    // Bounded: spellings are the client's to choose; past the bound the memo starts over.
+    if (pathVerdicts.size >= MAX_PATH_VERDICTS) pathVerdicts.clear();
+    pathVerdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
+/**
+ * Verdicts on a method and path, which depend on nothing else: judged once per spelling (the same
+ * few paths arrive thousands of times a second), not per request. Verdicts are only ever read.
+ */
+const pathVerdicts = new Map<string, Verdict>();
+const MAX_PATH_VERDICTS = 1024;
+/** Longer spellings are judged every time, so the memo stays under a few hundred kilobytes. */
+const MAX_MEMO_PATH = 200;
+
+function judgePath(method: string, rawPath: string): Verdict {
   if (method === 'OPTIONS') return { allow: true }; // CORS preflight, answered without reaching a route
   const staticFile =
     (method === 'GET' || method === 'HEAD') && rawPath.toLowerCase().startsWith(STATIC_PREFIX) && !/\/\.\.?(\/|$)/.test(rawPath);
@@ -51,7 +75,23 @@ const demoOnly = new Set(DEMO_ONLY_READS.map(([method, path]) => `${method} ${pa
 
 /** Whether the request is one of the demo's reads beyond a viewer's, spelled as the guard judges it. */
 export function isDemoOnlyRead(method: string, url: string): boolean {
-  const path = normalisePath(url.split('?', 1)[0]);
+  const mark = url.indexOf('?');
+  const rawPath = mark < 0 ? url : url.slice(0, mark);
+  if (rawPath.length > MAX_MEMO_PATH) return demoOnlyReadOf(method, rawPath);
+  const key = `${method} ${rawPath}`;
+  let known = demoOnlyVerdicts.get(key);
+  if (known === undefined) {
+    known = demoOnlyReadOf(method, rawPath);
+    if (demoOnlyVerdicts.size >= MAX_PATH_VERDICTS) demoOnlyVerdicts.clear();
+    demoOnlyVerdicts.set(key, known);
+  }
+  return known;
+}
+
+const demoOnlyVerdicts = new Map<string, boolean>();
+
+function demoOnlyReadOf(method: string, rawPath: string): boolean {
+  const path = normalisePath(rawPath);
   return path !== null && demoOnly.has(`${method === 'HEAD' ? 'GET' : method} ${path}`);
 }
 

@@ -19,6 +19,17 @@ import { presetHeaders, writeReply } from './httpCall';
 import { isPlainJsonRequest, readJsonBody } from './jsonBody';
 import { stripDashboardPrefix } from './protocolHeaders';
 
+/** `/api/get`'s usual query, one plain request id, needs no decoding. */
+const PLAIN_REQUEST_ID_QUERY = /^request_id=[\w.-]{1,128}$/;
+
+/** The query as `querystring.parse` makes it (an object without a prototype), the usual one without its work. */
+function parseQuery(query: string): Record<string, unknown> {
+  if (!PLAIN_REQUEST_ID_QUERY.test(query)) return querystring.parse(query);
+  const parsed: Record<string, unknown> = Object.create(null);
+  parsed.request_id = query.slice('request_id='.length);
+  return parsed;
+}
+
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 export function createFastPath(app: AppContext, endpoints: { status: Endpoint; apiGet: Endpoint }): FastPath {
@@ -33,7 +44,7 @@ export function createFastPath(app: AppContext, endpoints: { status: Endpoint; a
     const call: HttpCall = {
       method: req.method,
       path,
-      query: mark < 0 ? {} : querystring.parse(url.slice(mark + 1)),
+      query: mark < 0 ? {} : parseQuery(url.slice(mark + 1)),
       body: undefined,
       headers: req.headers,
       socketAddress: req.socket.remoteAddress,

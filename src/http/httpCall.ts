@@ -40,8 +40,16 @@ export interface HttpReply {
   text?: string;
 }
 
+/** Header names as Node keys them, lowered once per name (the same few are asked on every request). */
+const lowered = new Map<string, string>();
+
 export function header(call: Pick<HttpCall, 'headers'>, name: string): string | undefined {
-  const value = call.headers[name.toLowerCase()];
+  let key = lowered.get(name);
+  if (key === undefined) {
+    key = name.toLowerCase();
+    if (lowered.size < 256) lowered.set(name, key);
+  }
+  const value = call.headers[key];
   return Array.isArray(value) ? value[0] : value;
 }
 

@@ -45,7 +45,7 @@ export interface ScheduledSpec<S extends z.ZodType = z.ZodType> {
    * snapshot, `/status` until the next write): that answer, else null. The request is then settled
    * in place, exactly as the executor would record it, instead of being queued.
    */
-  fromSnapshot?: (input: z.infer<S>, caller: Caller) => Promise<JsonText | null>;
+  fromSnapshot?: (input: z.infer<S>, caller: Caller) => MaybePromise<JsonText | null>;
 }
 
 /**

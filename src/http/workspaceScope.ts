@@ -11,6 +11,7 @@
  * `permission_denied`. The endpoints that name a cluster declare it (`clusterName`), and the plumbing
  * checks it before any operation runs (`scheduled.ts`, `streamedRequest.ts`).
  */
+import { andThen, type MaybePromise } from '../common/maybeAsync';
 import { HttpError, SkyPilotError } from '../errors';
 import { roleOfViewer } from '../requests/requestRecord';
 import { globalUserState } from '../state/globalUserState';
@@ -29,19 +30,24 @@ const scopes = new Map<string, string[]>();
 let scopesOf: unknown = null;
 
 /** The workspaces this caller's reads reach: `null` (all) for an admin. */
-export async function workspaceScopeOf(caller: Pick<Caller, 'identity' | 'viewer'>): Promise<WorkspaceScope> {
+export function workspaceScopeOf(caller: Pick<Caller, 'identity' | 'viewer'>): MaybePromise<WorkspaceScope> {
   if (roleOfViewer(caller.viewer) === 'admin') return null;
   if (scopesOf !== globalUserState.getWorkspaces) {
     scopes.clear();
     scopesOf = globalUserState.getWorkspaces;
   }
-  const key = `${await globalUserState.stateVersion()}\u0000${caller.identity.id}\u0000${caller.identity.name}`;
-  const known = scopes.get(key);
-  if (known) return known;
-  const scope = scopeFor(await globalUserState.getWorkspaces(), caller.identity);
-  if (scopes.size >= MAX_SCOPES) scopes.clear();
-  scopes.set(key, scope);
-  return scope;
+  // At once when the version is (the demo's) and the scope known: the hot round trip's case.
+  return andThen(globalUserState.stateVersion(), (version) => {
+    const key = `${version}\u0000${caller.identity.id}\u0000${caller.identity.name}`;
+    const known = scopes.get(key);
+    if (known) return known;
+    return globalUserState.getWorkspaces().then((workspaces) => {
+      const scope = scopeFor(workspaces, caller.identity);
+      if (scopes.size >= MAX_SCOPES) scopes.clear();
+      scopes.set(key, scope);
+      return scope;
+    });
+  });
 }
 
 function refusal(what: string, workspace: string, caller: Pick<Caller, 'identity'>): string {

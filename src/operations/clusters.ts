@@ -21,6 +21,7 @@ import { stateQueries } from '../state/stateQueries';
 import { clientKind } from '../vocab/clientKind';
 import { clusterJobExitCode, isActiveClusterJob, type JobExitCode } from '../vocab/statuses';
 import { tailLines } from '../common/tailLines';
+import { andThen, type MaybePromise } from '../common/maybeAsync';
 import type { OpContext } from './opContext';
 import { cachedStatus, snapshotStatus } from './statusCache';
 import { outsideScope, type WorkspaceScope, workspaceScopeOf } from '../http/workspaceScope';
@@ -102,8 +103,9 @@ function statusKey(input: StatusInput, caller: OpContext['caller'], workspaces: 
  * until the next write), else null: the request is then answered in place rather than queued. Never
  * for credentials, which are computed per caller.
  */
-export async function statusFromSnapshot(input: StatusInput, caller: OpContext['caller']): Promise<JsonText | null> {
-  return input.include_credentials ? null : snapshotStatus(statusKey(input, caller, await workspaceScopeOf(caller)));
+export function statusFromSnapshot(input: StatusInput, caller: OpContext['caller']): MaybePromise<JsonText | null> {
+  if (input.include_credentials) return null;
+  return andThen(workspaceScopeOf(caller), (workspaces) => snapshotStatus(statusKey(input, caller, workspaces)));
 }
 
 export async function stop(input: { cluster_name: string }, ctx: OpContext): Promise<null> {

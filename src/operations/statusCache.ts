@@ -11,6 +11,7 @@
  * entries. Bounded: at most MAX_ENTRIES answers, the least recently used go first; an old version's
  * entries simply age out.
  */
+import { andThen, type MaybePromise } from '../common/maybeAsync';
 import { JsonText } from '../requests/executor';
 import { globalUserState } from '../state/globalUserState';
 
@@ -25,20 +26,24 @@ const answers = new Map<string, JsonText>();
  */
 const computing = new Map<string, Promise<JsonText>>();
 
-/** The answer already serialised for `key` at the state's current version, else null (nothing computed). */
-export async function snapshotStatus(key: string): Promise<JsonText | null> {
+/**
+ * The answer already serialised for `key` at the state's current version, else null (nothing
+ * computed); at once when the state's version is (the demo's), so a settled round trip waits for nothing.
+ */
+export function snapshotStatus(key: string): MaybePromise<JsonText | null> {
   if (!sources || sources.getClusters !== globalUserState.getClusters || sources.stateVersion !== globalUserState.stateVersion) {
     answers.clear();
     computing.clear();
     sources = { getClusters: globalUserState.getClusters, stateVersion: globalUserState.stateVersion };
   }
-  const version = await globalUserState.stateVersion();
-  const versioned = `${version}\u0000${key}`;
-  const hit = answers.get(versioned);
-  if (hit === undefined) return null;
-  answers.delete(versioned);
-  answers.set(versioned, hit);
-  return hit;
+  return andThen(globalUserState.stateVersion(), (version) => {
+    const versioned = `${version}\u0000${key}`;
+    const hit = answers.get(versioned);
+    if (hit === undefined) return null;
+    answers.delete(versioned);
+    answers.set(versioned, hit);
+    return hit;
+  });
 }
 
 export async function cachedStatus(key: string, compute: () => Promise<string>): Promise<JsonText> {

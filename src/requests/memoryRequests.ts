@@ -139,7 +139,8 @@ export class MemoryRequests {
     this.streamedOrder.delete(record.requestId);
     this.finishedOrder.delete(record.requestId);
     this.spilledOrder.delete(record.requestId);
-    if (finished) (keptSpill === undefined ? this.finishedOrder : this.spilledOrder).set(record.requestId, true);
+    if (!finished) return; // live requests count toward no bound: nothing to evict for them
+    (keptSpill === undefined ? this.finishedOrder : this.spilledOrder).set(record.requestId, true);
     this.evict();
   }
 
@@ -238,13 +239,7 @@ export class MemoryRequests {
   evict(): void {
     const now = Date.now();
     let visits = 0;
-    for (const order of [this.fetchedOrder, this.streamedOrder]) {
-      for (const id of order.keys()) {
-        visits++;
-        if (!this.over && !this.diskOver && this.entries.get(id)!.expiresAt > now) break;
-        this.remove(id);
-      }
-    }
+    visits += this.dropHandedOut(this.fetchedOrder, now) + this.dropHandedOut(this.streamedOrder, now);
     for (const id of this.finishedOrder.keys()) {
       visits++;
       const entry = this.entries.get(id)!;
@@ -263,6 +258,17 @@ export class MemoryRequests {
       this.remove(id);
     }
     this.lastEvictVisits = visits;
+  }
+
+  /** Drops results already handed out that expired, or, past the bounds, the oldest of them; returns the visits. */
+  private dropHandedOut(order: Map<string, true>, now: number): number {
+    let visits = 0;
+    for (const id of order.keys()) {
+      visits++;
+      if (!this.over && !this.diskOver && this.entries.get(id)!.expiresAt > now) break;
+      this.remove(id);
+    }
+    return visits;
   }
 
   /** Moves an unfetched result to disk; it stays answerable from memory until the file is written. */

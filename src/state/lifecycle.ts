@@ -1,4 +1,5 @@
 /** Opening and closing the state store, and its version, shared by every state seam. */
+import type { MaybePromise } from '../common/maybeAsync';
 import type { DbTarget } from '../db/dbTarget';
 import type { StoreOwnership } from '../db/ownership';
 import { stateStore } from './stateStore';
@@ -27,9 +28,12 @@ export function createLifecycle() {
     async ping(): Promise<void> {
       await (await stateStore.db()).ping();
     },
-    /** Changes whenever stored state may have changed (here or in another replica): a cache key. */
-    async stateVersion(): Promise<string> {
-      return `db:${(await stateStore.db()).changeCounter()}`;
+    /**
+     * Changes whenever stored state may have changed (here or in another replica): a cache key. A
+     * seam may answer it at once (the demo's, asked on every request), so callers await it.
+     */
+    stateVersion(): MaybePromise<string> {
+      return stateStore.db().then((db) => `db:${db.changeCounter()}`);
     },
   };
 }
