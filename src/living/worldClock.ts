@@ -30,9 +30,24 @@ export function demoNow(): dayjs.Dayjs {
   return pinnedNow() ?? dayjs();
 }
 
-/** Epoch seconds of now, without building a date object (asked on every request). */
+/**
+ * Epoch seconds of now, without building a date object. Read once per synchronous stretch (a
+ * request's handling up to its first wait) and kept until the microtasks after it: everything a
+ * request works out at once (the world's version, its caller, its answer) sees one second, and the
+ * clock (an environment read, asked several times per request) is read once.
+ */
 export function demoNowSeconds(): number {
-  return pinnedNow()?.unix() ?? Math.floor(Date.now() / 1000);
+  if (stretchSeconds === null) {
+    stretchSeconds = pinnedNow()?.unix() ?? Math.floor(Date.now() / 1000);
+    queueMicrotask(endStretch);
+  }
+  return stretchSeconds;
+}
+
+let stretchSeconds: number | null = null;
+
+function endStretch(): void {
+  stretchSeconds = null;
 }
 
 const UNIT: Record<string, dayjs.ManipulateType> = { m: 'minute', h: 'hour', d: 'day' };
