@@ -15,21 +15,32 @@ export interface WorldCache {
 }
 
 export function createWorldCache(fixtures: FixtureSource): WorldCache {
-  let built: { key: string; world: World } | null = null;
-  const key = () => {
+  let built: { fixtureVersion: number; second: number; world: World } | null = null;
+  // The version string of the last (fixture version, second) asked: made once per second, not per call.
+  let named: { fixtureVersion: number; second: number; version: string } | null = null;
+  // Where the clock and the fixtures are now (read by `look`, asked on every request).
+  let fixtureVersion = 0;
+  let second = 0;
+  const look = () => {
     fixtures.current(); // picks up an edited fixtures folder, moving the version
-    const fixtureVersion = fixtures.version;
-    return `${fixtureVersion}:${demoNowSeconds()}`;
+    fixtureVersion = fixtures.version;
+    second = demoNowSeconds();
   };
   return {
     current() {
-      const k = key();
-      if (built?.key !== k) {
+      look();
+      if (built?.fixtureVersion !== fixtureVersion || built.second !== second) {
         const source = fixtures.current();
-        built = { key: k, world: buildWorld(source, demoNow(), source.contentHash) };
+        built = { fixtureVersion, second, world: buildWorld(source, demoNow(), source.contentHash) };
       }
       return built.world;
     },
-    version: () => `demo:${key()}`,
+    version: () => {
+      look();
+      if (named?.fixtureVersion !== fixtureVersion || named.second !== second) {
+        named = { fixtureVersion, second, version: `demo:${fixtureVersion}:${second}` };
+      }
+      return named.version;
+    },
   };
 }
