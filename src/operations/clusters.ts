@@ -89,13 +89,13 @@ export async function status(input: StatusInput, ctx: OpContext): Promise<unknow
 
 /** Everything a cached `/status` answer depends on besides the state version. */
 function statusKey(input: StatusInput, caller: OpContext['caller'], workspaces: WorkspaceScope): string {
-  return JSON.stringify([
-    input.cluster_names ?? null,
-    input.all_users === false ? caller.identity.id : null,
-    input.include_handle ?? null,
-    objectEncodingFor(caller),
-    workspaces,
-  ]);
+  // Each part as JSON, joined by a character JSON never leaves unescaped: the usual all-default
+  // input (every dashboard page, `sky status`) costs no serialisation.
+  const json = (value: unknown) => (value == null ? 'null' : JSON.stringify(value));
+  return (
+    `${json(input.cluster_names)}\u0001${input.all_users === false ? json(caller.identity.id) : 'null'}\u0001` +
+    `${json(input.include_handle)}\u0001${objectEncodingFor(caller)}\u0001${json(workspaces)}`
+  );
 }
 
 /**

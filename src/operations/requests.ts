@@ -7,7 +7,7 @@ import type { ServerResponse } from 'node:http';
 import type { MaybePromise } from '../common/maybeAsync';
 import { HttpError, NotFoundError } from '../errors';
 import { startTextStream } from '../http/streamText';
-import { toWirePayload, type RequestRecord, type Viewer, wirePayloadJson } from '../requests/requestRecord';
+import { toWirePayload, type RequestRecord, type Viewer, wirePayloadAround, wirePayloadJson } from '../requests/requestRecord';
 import type { RequestStore } from '../requests/requestStore';
 import type { RequestExecutor } from '../requests/executor';
 import { followRequestLog } from '../requests/logFanOut';
@@ -41,7 +41,7 @@ export function getResult(
   id: string,
   viewer: Viewer,
   timeoutMs: number,
-  frame: PayloadFrame = (payload) => payload,
+  frame: PayloadFrame = AS_IS,
 ): MaybePromise<HttpReply> {
   const held = store.heldResult(id, viewer);
   return held ? resultReply(store, held.record, held.quoted, frame) : waitForResult(store, id, viewer, timeoutMs, frame);
@@ -49,6 +49,9 @@ export function getResult(
 
 /** A change to the payload's envelope for a kind of client (the official dashboard's, without pickles). */
 export type PayloadFrame = (payload: string) => string;
+
+/** The envelope as it is (every client but the official dashboard). */
+const AS_IS: PayloadFrame = (payload) => payload;
 
 async function waitForResult(store: RequestStore, id: string, viewer: Viewer, timeoutMs: number, frame: PayloadFrame): Promise<HttpReply> {
   const found = await findRequest(store, id, viewer);
@@ -87,7 +90,8 @@ function resultReply(
   // A big result (its pieces, or the bytes read from disk) or a cached answer's bytes, encoded once
   // for all who fetch it, is sent as such, framed by the payload's other fields: no joining,
   // decoding, re-encoding or copying on the event loop, however big.
-  const [head, tail] = wrap(wirePayloadJson(record, RESULT_SLOT)).split(RESULT_SLOT);
+  const [head, tail] =
+    status === 200 && frame === AS_IS ? wirePayloadAround(record) : wrap(wirePayloadJson(record, RESULT_SLOT)).split(RESULT_SLOT);
   return { status, jsonParts: [head, ...(Buffer.isBuffer(quoted) ? [quoted] : quoted), tail] };
 }
 

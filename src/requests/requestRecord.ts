@@ -90,14 +90,23 @@ const q = JSON.stringify;
  * the two to the same bytes.
  */
 export function wirePayloadJson(record: RequestRecord, quotedResult?: string): string {
-  return (
+  const [head, tail] = wirePayloadAround(record);
+  return head + (quotedResult ?? record.returnValueQuoted ?? q(record.returnValue)) + tail;
+}
+
+/**
+ * The payload's text before and after its quoted result: a result held as bytes (a cached answer's,
+ * or read back from disk) is sent between the two as it is.
+ */
+export function wirePayloadAround(record: RequestRecord): [head: string, tail: string] {
+  return [
     `{"request_id":${q(record.requestId)},"name":${q(record.name)},${PICKLED_FIELDS},` +
-    `"status":${q(record.status)},"created_at":${q(record.createdAt)},` +
-    `"finished_at":${q(record.finishedAt)},"user_id":${q(record.userId)},"user_name":${q(record.userName)},` +
-    `"return_value":${quotedResult ?? record.returnValueQuoted ?? q(record.returnValue)},"error":${record.error ? q(errorText(record.error)) : NO_ERROR},` +
-    `"pid":${process.pid},"schedule_type":${q(record.scheduleType)},"cluster_name":${q(record.clusterName)},` +
-    `"status_msg":${q(record.statusMsg)},"should_retry":${record.shouldRetry}}`
-  );
+      `"status":${q(record.status)},"created_at":${q(record.createdAt)},` +
+      `"finished_at":${q(record.finishedAt)},"user_id":${q(record.userId)},"user_name":${q(record.userName)},"return_value":`,
+    `,"error":${record.error ? q(errorText(record.error)) : NO_ERROR},` +
+      `"pid":${process.pid},"schedule_type":${q(record.scheduleType)},"cluster_name":${q(record.clusterName)},` +
+      `"status_msg":${q(record.statusMsg)},"should_retry":${record.shouldRetry}}`,
+  ];
 }
 
 /** The envelope's constant parts, quoted once. */
