@@ -92,11 +92,15 @@ function statusKey(input: StatusInput, caller: OpContext['caller'], workspaces: 
   // Each part as JSON, joined by a character JSON never leaves unescaped: the usual all-default
   // input (every dashboard page, `sky status`) costs no serialisation.
   const json = (value: unknown) => (value == null ? 'null' : JSON.stringify(value));
+  // A scope is one cached array per caller and state version (http/workspaceScope.ts): its text is too.
+  if (workspaces !== lastScope.workspaces) lastScope = { workspaces, json: json(workspaces) };
   return (
     `${json(input.cluster_names)}\u0001${input.all_users === false ? json(caller.identity.id) : 'null'}\u0001` +
-    `${json(input.include_handle)}\u0001${objectEncodingFor(caller)}\u0001${json(workspaces)}`
+    `${json(input.include_handle)}\u0001${objectEncodingFor(caller)}\u0001${lastScope.json}`
   );
 }
+
+let lastScope: { workspaces: WorkspaceScope; json: string } = { workspaces: null, json: 'null' };
 
 /**
  * `status`'s answer when this state version's is already serialised (within the demo's tick, or

@@ -123,6 +123,19 @@ export class MemoryRequests {
   /** Adds or replaces a record and re-accounts it; evicts finished records past the bounds. */
   put(record: RequestRecord): void {
     const previous = this.entries.get(record.requestId);
+    // The same live record, changed (finished, the hot case): re-accounted in place. A live entry is
+    // in no order and holds no spill, so there is nothing else to undo.
+    if (previous?.record === record && previous.expiresAt === Infinity && previous.spilledBytes === undefined && !previous.spilling) {
+      this.account(previous, -1);
+      previous.bytes = recordBytes(record);
+      const finished = isFinishedRequest(record.status);
+      if (finished) previous.expiresAt = this.expiryOf(record);
+      this.account(previous, 1);
+      if (!finished) return;
+      this.finishedOrder.set(record.requestId, true);
+      this.evict();
+      return;
+    }
     // A record replaced by another copy: its spill (or a write under way) is released; the same
     // record put again keeps the file its result is in.
     const keptSpill = previous?.record === record ? previous.spilledBytes : undefined;
@@ -131,8 +144,12 @@ export class MemoryRequests {
       if (keptSpill === undefined) this.release(previous);
     }
     const finished = isFinishedRequest(record.status);
-    const ttl = record.durable ? this.limits.durableCacheMs : this.limits.readRetentionMs;
-    const entry: Entry = { record, bytes: recordBytes(record), expiresAt: finished ? Date.now() + ttl : Infinity, spilledBytes: keptSpill };
+    const entry: Entry = {
+      record,
+      bytes: recordBytes(record),
+      expiresAt: finished ? this.expiryOf(record) : Infinity,
+      spilledBytes: keptSpill,
+    };
     this.entries.set(record.requestId, entry);
     this.account(entry, 1);
     this.fetchedOrder.delete(record.requestId);
@@ -142,6 +159,11 @@ export class MemoryRequests {
     if (!finished) return; // live requests count toward no bound: nothing to evict for them
     (keptSpill === undefined ? this.finishedOrder : this.spilledOrder).set(record.requestId, true);
     this.evict();
+  }
+
+  /** When a record finished now expires: a durable one is in the database too, and kept less long here. */
+  private expiryOf(record: RequestRecord): number {
+    return Date.now() + (record.durable ? this.limits.durableCacheMs : this.limits.readRetentionMs);
   }
 
   /** Re-accounts a record changed in place (a log line appended). */
