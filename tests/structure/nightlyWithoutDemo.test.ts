@@ -6,7 +6,7 @@
  * Nothing outside src/demo may import it but the sessions; nothing outside src/sessions imports them.
  * The bench starts the demo only by preloading the built module when it exists.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeTempDir, removeDir } from '../helpers/tempState';
@@ -48,31 +48,6 @@ const SUITES = [
 ];
 
 let dir: string;
-/** The chosen suites in the copy, started once the copy is made (see beforeAll). */
-let suitesRun: Promise<Finished>;
-
-interface Finished {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** A child process to its end, without holding this process's event loop (spawnSync would). */
-function finished(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 function testFiles(root: string): string[] {
   return fs.readdirSync(root, { withFileTypes: true }).flatMap((e) => {
@@ -113,21 +88,8 @@ beforeAll(() => {
   removeDependents(path.join(dir, 'tests'), path.join(dir, 'src', 'demo'));
   removeDependents(path.join(dir, 'tests'), path.join(dir, 'src', 'sessions'));
   removeDependents(path.join(dir, 'tests'), path.join(dir, 'src', 'living'));
-  // The suites need nothing the build makes (none starts dist/), so they run while it builds: the
-  // file waited for one and then the other (7 s each on a quiet machine).
-  // In band: the copy's transform cache is cold, and two workers would each transform the same
-  // files at once (30 CPU-seconds for this file instead of 25); this run already has its workers.
-  suitesRun = finished(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '--runInBand', ...SUITES], {
-    cwd: dir,
-    env: { ...process.env, SKYPILOT_TEST_POSTGRES: '0' },
-  });
-  // A failed start is the suites test's to report, not an unhandled rejection before it.
-  suitesRun.catch(() => {});
 });
-afterAll(async () => {
-  await suitesRun?.catch(() => {});
-  removeDir(dir);
-});
+afterAll(() => removeDir(dir));
 
 describe('the nightly without src/demo', () => {
   const importersOf = (wing: string) =>
@@ -168,8 +130,8 @@ describe('the nightly without src/demo', () => {
     expect(ambient).toBe('');
   });
 
-  it('type-checks and builds with npm run build', async () => {
-    const build = await finished(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], { cwd: dir });
+  it('type-checks and builds with npm run build', () => {
+    const build = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], { cwd: dir, encoding: 'utf8' });
     expect({ status: build.status, output: build.status === 0 ? '' : (build.stdout + build.stderr).slice(-3000) }).toEqual({
       status: 0,
       output: '',
@@ -185,10 +147,20 @@ describe('the nightly without src/demo', () => {
     expect(staleReason(dir)).toBeUndefined();
   }, 180_000);
 
-  it('passes its own state, request, API, operation, client and structure suites, and runs built', async () => {
+  it('passes its own state, request, API, operation, client and structure suites, and runs built', () => {
     // Each chosen suite is still there: none of them needed the wings.
     expect(SUITES.filter((suite) => !fs.existsSync(path.join(dir, suite)))).toEqual([]);
-    const jest = await suitesRun;
+    // In band: the copy's transform cache is cold, and two workers would each transform the same
+    // files at once (30 CPU-seconds for this file instead of 25); this run already has its workers.
+    const jest = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '--runInBand', ...SUITES],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, SKYPILOT_TEST_POSTGRES: '0' },
+      },
+    );
     const summary = /Tests:\s+(.*)/.exec(jest.stderr)?.[1] ?? jest.stderr.slice(-2000);
     expect(jest.status).toBe(0);
     expect(summary).toMatch(/\d+ passed/);
