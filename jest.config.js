@@ -56,8 +56,9 @@ if (missing) {
 }
 
 module.exports = {
-  // SQLite files, PostgreSQL databases and child servers: keep workers few on a 2-core machine.
-  maxWorkers: 2,
+  // SQLite files, PostgreSQL databases and child servers: few workers on a 2-core machine, but one
+  // more than the cores, since the slowest files mostly wait (a stream's 10 s, chromium, timeouts).
+  maxWorkers: 3,
   testTimeout: 30000,
   // The slowest files first, on a clean clone too (tests/helpers/slowFirst.js).
   testSequencer: '<rootDir>/tests/helpers/slowFirst.js',

@@ -329,7 +329,8 @@ export class RequestStore {
     if (isFinishedRequest(record.status)) return false;
     this.takePendingLog(record.requestId);
     const finished: RequestRecord = { ...record, status, returnValue, error, finishedAt: Date.now() / 1000 };
-    if (!(await this.table.finish(finished))) {
+    // Replicas hear of the finish from the statement that stores it (requestsTable.ts).
+    if (!(await this.table.finish(finished, this.db.crossProcessEvents ? REQUEST_DONE_CHANNEL : undefined))) {
       // Someone else (another replica's cancel) finished it first: theirs is the outcome.
       const stored = await this.table.get(record.requestId);
       if (stored) Object.assign(record, stored);
@@ -338,7 +339,7 @@ export class RequestStore {
     }
     Object.assign(record, finished);
     this.memory.put(record);
-    this.announce(record.requestId);
+    this.events.emit(record.requestId);
     return true;
   }
 
@@ -387,11 +388,6 @@ export class RequestStore {
       // This replica still answers them from memory; other replicas will not find them.
       console.error(`[skypilot-ts] could not store ${batch.length} finished read(s): ${(error as Error).message}`);
     }
-  }
-
-  private announce(requestId: string): void {
-    this.events.emit(requestId);
-    if (this.db.crossProcessEvents) void this.db.publish(REQUEST_DONE_CHANNEL, requestId).catch(() => {});
   }
 
   /** Marks an unfinished request CANCELLED here and in the database; true when it was unfinished. */

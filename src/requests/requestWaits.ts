@@ -17,7 +17,7 @@ export class RequestEvents {
   }
 
   /** Starts listening for `event` now; `wait` resolves at once if it came meanwhile, to whether it came. */
-  listenFor(event: string): { wait(timeoutMs: number): Promise<boolean>; cancel(): void } {
+  listenFor(event: string): { wait(timeoutMs: number): Promise<boolean>; heard(): boolean; cancel(): void } {
     let fired = false;
     let wake: (() => void) | null = null;
     const onEvent = () => {
@@ -40,6 +40,7 @@ export class RequestEvents {
                 resolve(true);
               };
             }),
+      heard: () => fired,
       cancel: () => {
         this.emitter.off(event, onEvent);
       },
@@ -87,6 +88,9 @@ export async function waitUntilFinished(
     const record = await source.get(requestId);
     const left = deadline - Date.now();
     if (!record || isFinishedRequest(record.status) || left <= 0) {
+      // The poll's read found the finish, but its notification came in before that read answered:
+      // nothing was missed or late (the request finished while the read was on its way).
+      if (woken === 'poll' && finished.heard()) woken = 'event';
       finished.cancel();
       if (woken && record && isFinishedRequest(record.status)) source.wokenBy[woken]++;
       return record;

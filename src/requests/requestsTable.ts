@@ -195,9 +195,15 @@ export class RequestsTableOps {
     );
   }
 
-  /** Records the outcome once; false when the request had already finished (e.g. cancelled). */
-  async finish(record: RequestRecord): Promise<boolean> {
-    const result = await this.write((db) =>
+  /**
+   * Records the outcome once; false when the request had already finished (e.g. cancelled). With
+   * `notify` (PostgreSQL: a store replicas share), the same statement NOTIFYs that channel with the
+   * request id, which PostgreSQL sends as the row commits: a NOTIFY of its own came after the commit
+   * and a wait for a free connection of a busy pool, long enough for another replica's fallback
+   * poll to read the finished row first (seen once under a loaded three-worker test run).
+   */
+  async finish(record: RequestRecord, notify?: string): Promise<boolean> {
+    const update = (db: Kysely<RequestsSchema>) =>
       db
         .updateTable('requests')
         .set({
@@ -210,9 +216,18 @@ export class RequestsTableOps {
           log: record.log,
         })
         .where('request_id', '=', record.requestId)
-        .where('status', 'not in', FINISHED)
-        .executeTakeFirst(),
-    );
+        .where('status', 'not in', FINISHED);
+    if (notify && this.store.kind === 'postgres') {
+      const sent = await this.write((db) =>
+        db
+          .with('finished', (qc) => update(qc as Kysely<RequestsSchema>).returning('request_id'))
+          .selectFrom('finished')
+          .select(sql<string>`pg_notify(${notify}, finished.request_id)`.as('sent'))
+          .execute(),
+      );
+      return sent.length > 0;
+    }
+    const result = await this.write((db) => update(db).executeTakeFirst());
     return result.numUpdatedRows > 0n;
   }
 

@@ -2,7 +2,8 @@
  * The two images' files, laid out by following the Dockerfile's own stages (stageLayout.ts), then
  * started with the Dockerfile's CMD and ENV:
  * - production dependencies come from `npm ci --omit=dev --ignore-scripts` on package-lock.json (the
- *   prod-deps stage's own command: the npm registry, or npm's cache), plus the better-sqlite3 binary
+ *   prod-deps stage's own command: the npm registry, or npm's cache; run again only when its inputs
+ *   change, as Docker's build cache would, see `runCache`), plus the better-sqlite3 binary
  *   that this repository's install compiled (the one step taken from outside the Dockerfile: its
  *   `deps` stage compiles for minutes and needs apt-get);
  * - dist/ comes from the build stages' own commands, `npm run build`, and for the demo `patch`
@@ -12,6 +13,7 @@
  * runtime stage copies is all the server needs.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,6 +72,7 @@ beforeAll(async () => {
     substitutes: { deps: repositoryDeps, build: sharedBuild('nightly'), 'build-demo': sharedBuild('demo') },
     // Taken from npm's cache when it has them; the packages are the lockfile's either way.
     runEnv: { npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false', npm_config_fund: 'false' },
+    runCache: path.join(os.tmpdir(), `skyts-layer-${createHash('sha256').update(ROOT).digest('hex').slice(0, 8)}-`),
   });
   [images.nightly, images.demo] = await Promise.all([layout.build('nightly'), layout.build('demo')]);
 }, 600_000);

@@ -11,6 +11,8 @@
 const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 
+const relativePath = (test) => path.relative(test.context.config.rootDir, test.path).split(path.sep).join('/');
+
 /**
  * Seconds of the files that set the wall time, from a full run (`npx jest --json`, each file's
  * `perfStats.runtime`); only their order matters. Refresh when a file becomes one of the slowest.
@@ -41,10 +43,17 @@ const SECONDS = {
   'tests/state/concurrency.test.ts': 6,
 };
 
+/**
+ * Started first and together, before the order by duration: the edge-stall probes compare latencies
+ * within 20 ms, so they start beside two long files that mostly wait (a log followed for 10 s, a
+ * browser), not beside the builds and process starts that fill both cores (in full runs with three
+ * workers, those neighbours cost the probes retries of up to 15 s each).
+ */
+const TOGETHER_FIRST = ['tests/attacks/edgeStalls.test.ts', 'tests/demo/logFollow.test.ts', 'tests/browser/sandbox.test.ts'];
+
 class SlowFirst extends Sequencer {
   time(test) {
-    const relative = path.relative(test.context.config.rootDir, test.path).split(path.sep).join('/');
-    return super.time(test) ?? SECONDS[relative];
+    return super.time(test) ?? SECONDS[relativePath(test)];
   }
 
   sort(tests) {
@@ -54,9 +63,14 @@ class SlowFirst extends Sequencer {
       return sizes.get(test.path);
     };
     for (const test of tests) test.duration = this.time(test);
+    const first = (test) => {
+      const at = TOGETHER_FIRST.indexOf(relativePath(test));
+      return at === -1 ? TOGETHER_FIRST.length : at;
+    };
     return tests.sort((a, b) => {
       const failed = Number(this.hasFailed(b)) - Number(this.hasFailed(a));
       if (failed !== 0) return failed;
+      if (first(a) !== first(b)) return first(a) - first(b);
       if ((a.duration != null) !== (b.duration != null)) return a.duration != null ? -1 : 1;
       if (a.duration != null && b.duration != null && a.duration !== b.duration) return b.duration - a.duration;
       return size(b) - size(a);

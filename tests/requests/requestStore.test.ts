@@ -5,6 +5,7 @@
  * requests are failed by another once its lease runs out).
  */
 import { sql } from 'kysely';
+import sinon from 'sinon';
 import { Metrics } from '../../src/observability/metrics';
 import { RequestJanitor } from '../../src/requests/requestJanitor';
 import type { RequestRecord, Viewer } from '../../src/requests/requestRecord';
@@ -133,8 +134,10 @@ describe('memory tier', () => {
   });
 
   it('keeps a delivered stream for its own grace, and a fetch after it for the fetch grace', async () => {
-    // Wide margins: a loaded machine may sleep far longer than asked.
     const store = await open({ memory: { readRetentionMs: 60_000, fetchedGraceMs: 30, streamedGraceMs: 2_000 }, persistReads: false });
+    // The graces are read off the clock: a clock moved by hand, to the millisecond, where waiting
+    // out two seconds with wide margins for a loaded machine made the test slow and still inexact.
+    const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['Date'] });
     try {
       const streamed = await finished(store);
       const fetchedAfter = await finished(store);
@@ -142,17 +145,19 @@ describe('memory tier', () => {
       store.markStreamed(streamed.requestId);
       store.markStreamed(fetchedAfter.requestId);
       store.markFetched(fetchedAfter.requestId); // the CLI's /api/get of the exit code
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      clock.tick(30);
       store.memory.evict();
       expect(store.memory.get(fetchedAfter.requestId)).toBeUndefined();
       expect(store.memory.get(streamed.requestId)).toBeDefined();
-      for (const deadline = Date.now() + 10_000; store.memory.get(streamed.requestId) && Date.now() < deadline; ) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        store.memory.evict();
-      }
+      clock.tick(2_000 - 30 - 1);
+      store.memory.evict();
+      expect(store.memory.get(streamed.requestId)).toBeDefined();
+      clock.tick(1);
+      store.memory.evict();
       expect(store.memory.get(streamed.requestId)).toBeUndefined();
       expect(await store.get(unfetched.requestId)).not.toBeNull();
     } finally {
+      clock.restore();
       await store.close();
     }
   });
