@@ -7,6 +7,7 @@
  * Method overrides and protocol upgrades are refused: no later layer may change what was judged.
  */
 import type { RequestHook } from '../appExtensions';
+import { boundedMemo } from '../common/boundedMemo';
 import { errorReply } from '../http/errorReply';
 import { DASHBOARD_API_PREFIX } from '../http/protocolHeaders';
 import { HEADERS } from '../vocab/headers';
@@ -38,26 +39,11 @@ export function judge(method: string, url: string, headers: Record<string, strin
   if (OVERRIDE_HEADERS.some((h) => headers[h] !== undefined) || (query !== '' && /(^|&)_method=/i.test(query))) {
     return { allow: false, reason: 'method overrides' };
   }
-  if (rawPath.length > MAX_MEMO_PATH) return judgePath(method, rawPath);
-  const key = `${method} ${rawPath}`;
-  let verdict = pathVerdicts.get(key);
-  if (verdict === undefined) {
-    verdict = Object.freeze(judgePath(method, rawPath));
-    // Bounded: spellings are the client's to choose; past the bound the memo starts over.
-    if (pathVerdicts.size >= MAX_PATH_VERDICTS) pathVerdicts.clear();
-    pathVerdicts.set(key, verdict);
-  }
-  return verdict;
+  return pathVerdict(`${method} ${rawPath}`);
 }
 
-/**
- * Verdicts on a method and path, which depend on nothing else: judged once per spelling (the same
- * few paths arrive thousands of times a second), not per request. Verdicts are only ever read.
- */
-const pathVerdicts = new Map<string, Verdict>();
-const MAX_PATH_VERDICTS = 1024;
-/** Longer spellings are judged every time, so the memo stays under a few hundred kilobytes. */
-const MAX_MEMO_PATH = 200;
+/** Verdicts on a method and path depend on nothing else: judged once per spelling, not per request. */
+const pathVerdict = boundedMemo((key) => Object.freeze(judgePath(key.slice(0, key.indexOf(' ')), key.slice(key.indexOf(' ') + 1))));
 
 function judgePath(method: string, rawPath: string): Verdict {
   if (method === 'OPTIONS') return { allow: true }; // CORS preflight, answered without reaching a route
@@ -76,24 +62,13 @@ const demoOnly = new Set(DEMO_ONLY_READS.map(([method, path]) => `${method} ${pa
 /** Whether the request is one of the demo's reads beyond a viewer's, spelled as the guard judges it. */
 export function isDemoOnlyRead(method: string, url: string): boolean {
   const mark = url.indexOf('?');
-  const rawPath = mark < 0 ? url : url.slice(0, mark);
-  if (rawPath.length > MAX_MEMO_PATH) return demoOnlyReadOf(method, rawPath);
-  const key = `${method} ${rawPath}`;
-  let known = demoOnlyVerdicts.get(key);
-  if (known === undefined) {
-    known = demoOnlyReadOf(method, rawPath);
-    if (demoOnlyVerdicts.size >= MAX_PATH_VERDICTS) demoOnlyVerdicts.clear();
-    demoOnlyVerdicts.set(key, known);
-  }
-  return known;
+  return demoOnlyRead(`${method === 'HEAD' ? 'GET' : method} ${mark < 0 ? url : url.slice(0, mark)}`);
 }
 
-const demoOnlyVerdicts = new Map<string, boolean>();
-
-function demoOnlyReadOf(method: string, rawPath: string): boolean {
-  const path = normalisePath(rawPath);
-  return path !== null && demoOnly.has(`${method === 'HEAD' ? 'GET' : method} ${path}`);
-}
+const demoOnlyRead = boundedMemo((key) => {
+  const path = normalisePath(key.slice(key.indexOf(' ') + 1));
+  return path !== null && demoOnly.has(`${key.slice(0, key.indexOf(' '))} ${path}`);
+});
 
 const DEMO_HEADER = { [HEADERS.demo]: 'true' };
 const ALLOWED = { headers: DEMO_HEADER };

@@ -16,10 +16,9 @@ export interface WorldCache {
 
 export function createWorldCache(fixtures: FixtureSource): WorldCache {
   let built: { fixtureVersion: number; second: number; world: World } | null = null;
-  // The version string of the last (fixture version, second) asked: made once per second, not per call.
-  let named: { fixtureVersion: number; second: number; version: string } | null = null;
-  // Where the clock and the fixtures are now (read by `look`, asked on every request).
-  let fixtureVersion = 0;
+  // The version of the last (fixture version, second) asked, as text: made once per second, not per call.
+  let named = { fixtureVersion: -1, second: -1, version: '' };
+  let fixtureVersion = 0; // where the fixtures and the clock are now (`look`, on every request)
   let second = 0;
   const look = () => {
     fixtures.current(); // picks up an edited fixtures folder, moving the version
@@ -37,9 +36,8 @@ export function createWorldCache(fixtures: FixtureSource): WorldCache {
     },
     version: () => {
       look();
-      if (named?.fixtureVersion !== fixtureVersion || named.second !== second) {
+      if (named.fixtureVersion !== fixtureVersion || named.second !== second)
         named = { fixtureVersion, second, version: `demo:${fixtureVersion}:${second}` };
-      }
       return named.version;
     },
   };
