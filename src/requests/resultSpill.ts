@@ -6,7 +6,7 @@
  * memory tier removes the oldest spilled results, fetched ones first (see memoryRequests.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,6 +52,7 @@ function removeOrphans(parent: string): void {
 export class ResultSpill {
   private seq = 0;
   private readonly dir: string;
+  private closed = false;
 
   /** `parent`: where this process's spill directory is made (default: the system's temp directory). */
   constructor(
@@ -68,6 +69,7 @@ export class ResultSpill {
    * encodes tens of megabytes); returns the file that holds it and its size in bytes.
    */
   async write(requestId: string, parts: readonly (string | Buffer)[]): Promise<{ file: string; bytes: number }> {
+    if (this.closed) throw new Error('the result spill is closed');
     const file = path.join(this.dir, `${++this.seq}-${requestId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
     const handle = await open(file, 'w', 0o600);
     let bytes = 0;
@@ -76,6 +78,11 @@ export class ResultSpill {
         bytes += (typeof part === 'string' ? await handle.write(part, null, 'utf8') : await handle.write(part)).bytesWritten;
     } finally {
       await handle.close();
+    }
+    if (this.closed) {
+      // Closed while this was written: the file would outlive the directory's removal.
+      await unlink(file).catch(() => {});
+      throw new Error('the result spill is closed');
     }
     return { file, bytes };
   }
@@ -89,6 +96,18 @@ export class ResultSpill {
   }
 
   close(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.closed) return;
+    this.closed = true;
+    // Writes under way open their files on other threads: one could add a file while the directory
+    // is being removed (ENOTEMPTY). Moved aside first, the directory takes no new file (an open of
+    // its old path fails), and what it holds can be removed. A directory left behind by a failure
+    // here is an orphan the next start removes.
+    const closing = `${this.dir}.closing`;
+    try {
+      renameSync(this.dir, closing);
+      rmSync(closing, { recursive: true, force: true });
+    } catch (error) {
+      console.error(`[skypilot-ts] could not remove the result spill directory ${this.dir}: ${(error as Error).message}`);
+    }
   }
 }
