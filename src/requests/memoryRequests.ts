@@ -333,7 +333,8 @@ export class MemoryRequests {
     })().then(
       ({ file, size }) => done(file, size),
       (error: unknown) => {
-        console.error(`[skypilot-ts] could not spill result ${id}: ${(error as Error).message}`);
+        // Closed while written: the server is stopping, and memory's results go with it anyway.
+        if (!spill.isClosed) console.error(`[skypilot-ts] could not spill result ${id}: ${(error as Error).message}`);
         done(null, 0);
       },
     );

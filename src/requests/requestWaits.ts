@@ -72,6 +72,25 @@ export interface WaitSource {
   wokenBy: { event: number; poll: number };
 }
 
+/**
+ * How long a notification may trail the poll's read of the same finish and still count as the
+ * event: both leave PostgreSQL at the commit, on two connections, and a busy process may read either
+ * first. Only a notification later than this (or none) counts the wait as woken by the poll.
+ */
+export const NOTIFY_GRACE_MS = 250;
+
+/** Counts a finished wait by what ended it; the answer does not wait for the count. */
+function countWake(source: WaitSource, woken: 'event' | 'poll', finished: ReturnType<RequestEvents['listenFor']>): void {
+  if (woken === 'event' || finished.heard()) {
+    finished.cancel();
+    source.wokenBy.event++;
+    return;
+  }
+  void finished.wait(NOTIFY_GRACE_MS).then((heard) => {
+    source.wokenBy[heard ? 'event' : 'poll']++;
+  });
+}
+
 /** The request once finished, or as it stands after `timeoutMs`. */
 export async function waitUntilFinished(
   events: RequestEvents,
@@ -88,11 +107,8 @@ export async function waitUntilFinished(
     const record = await source.get(requestId);
     const left = deadline - Date.now();
     if (!record || isFinishedRequest(record.status) || left <= 0) {
-      // The poll's read found the finish, but its notification came in before that read answered:
-      // nothing was missed or late (the request finished while the read was on its way).
-      if (woken === 'poll' && finished.heard()) woken = 'event';
-      finished.cancel();
-      if (woken && record && isFinishedRequest(record.status)) source.wokenBy[woken]++;
+      if (woken && record && isFinishedRequest(record.status)) countWake(source, woken, finished);
+      else finished.cancel();
       return record;
     }
     const poll = source.isOurs(record) ? left : Math.min(left, source.pollMs);

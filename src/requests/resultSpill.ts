@@ -87,6 +87,11 @@ export class ResultSpill {
     return { file, bytes };
   }
 
+  /** Closed (the server is stopping): a write under way fails, and its result goes with the process. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   read(file: string): Promise<Buffer> {
     return readFile(file);
   }

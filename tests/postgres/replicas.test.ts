@@ -7,6 +7,7 @@
  */
 import { sql } from 'kysely';
 import { RequestStore } from '../../src/requests/requestStore';
+import { NOTIFY_GRACE_MS } from '../../src/requests/requestWaits';
 import { globalUserState } from '../../src/state/globalUserState';
 import { seedCluster } from '../helpers/fixtures';
 import { metricsUrlOf, roundTripAcross, SLOW_ENDPOINT, type ServerProcess, startServerProcess } from '../helpers/serverProcess';
@@ -130,6 +131,8 @@ describe('two replicas on one PostgreSQL', () => {
     expect(failures).toEqual([]);
     expect(rounds).toHaveLength(300);
     expect(late(rounds)).toEqual([]);
+    // A wait whose poll read the finish before its notification came is counted once the grace is over.
+    await new Promise((resolve) => setTimeout(resolve, NOTIFY_GRACE_MS + 100));
     const after = await bothReplicasWaits();
     // 100 sleeps of 50 ms, each fetched from both replicas: most fetches find it still running (a
     // loaded machine may answer some after it ended, with no wait), and no wait ends on the poll.
