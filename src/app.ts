@@ -21,7 +21,7 @@ import { clientAddress, type TrustProxy } from './http/clientAddress';
 import type { CorsPolicy } from './http/cors';
 import { accessOf, callFromExpress, mountEndpoints } from './http/endpoint';
 import { errorBoundary, errorReply } from './http/errorReply';
-import { capConnectionsPerAddress, SERVER_TIMEOUTS } from './http/connectionGuard';
+import { capConnectionsPerAddress, SERVER_TIMEOUTS, type ServerTimeouts } from './http/connectionGuard';
 import { createFastPath } from './http/fastPath';
 import type { AccessLog } from './observability/accessLog';
 import type { Metrics } from './observability/metrics';
@@ -53,6 +53,8 @@ export interface AppDeps {
   /** Prometheus metrics to record into (see observability/metrics.ts); none by default. */
   metrics?: Metrics | null;
   accessLog?: AccessLog | null;
+  /** The slow-client timeouts of `listen`'s server (SERVER_TIMEOUTS by default; an embedder's own edge may differ). */
+  serverTimeouts?: ServerTimeouts;
 }
 
 /** The app: a request listener (what `http.createServer` and supertest take) with its parts. */
@@ -191,7 +193,7 @@ export function createApp(deps: AppDeps): SkyApp {
     });
   listener.express = ex;
   listener.listen = (port: number, host?: string) => {
-    const server = http.createServer(SERVER_TIMEOUTS, listener);
+    const server = http.createServer(deps.serverTimeouts ?? SERVER_TIMEOUTS, listener);
     capConnectionsPerAddress(server, context.trustProxy);
     for (const hook of appExtensions.serverHooks) hook(server);
     return host ? server.listen(port, host) : server.listen(port);

@@ -14,8 +14,10 @@ export const HEADERS_TIMEOUT_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 export const MAX_CONNECTIONS_PER_ADDRESS = 128;
 
+export type ServerTimeouts = Pick<ServerOptions, 'headersTimeout' | 'requestTimeout' | 'connectionsCheckingInterval'>;
+
 /** What `http.createServer` takes for the timeouts. */
-export const SERVER_TIMEOUTS: ServerOptions = {
+export const SERVER_TIMEOUTS: ServerTimeouts = {
   headersTimeout: HEADERS_TIMEOUT_MS,
   requestTimeout: REQUEST_TIMEOUT_MS,
   connectionsCheckingInterval: 1_000,
