@@ -120,22 +120,36 @@ interface JobPlan {
   failed: boolean;
 }
 
-function jobPlans(org: Org, i: number, t: number): JobPlan[] {
+/**
+ * The cluster's listed jobs at t, oldest first. A job starts every 30 minutes while UP and always
+ * ends (under 29 minutes) before the autostop: job j exists once up + j * JOB_EVERY <= t and
+ * up + (j + 1) * JOB_EVERY <= stop. Only the last JOBS_LISTED are listed, so only those are drawn (a
+ * run of days has hundreds); with `onlyId`, only that one.
+ */
+function jobPlans(org: Org, i: number, t: number, onlyId?: number): JobPlan[] {
   const run = currentRun(org, i, t);
+  const last = Math.min(Math.floor((t - run.up) / JOB_EVERY), Math.floor((run.stop - run.up) / JOB_EVERY) - 1);
+  const idOf = (j: number) => (run.k % 20_000) * 100 + j + 1;
+  let first = Math.max(0, last - JOBS_LISTED + 1);
+  let end = last;
+  if (onlyId !== undefined) {
+    const j = onlyId - idOf(0);
+    if (j < first || j > last) return [];
+    first = end = j;
+  }
   const plans: JobPlan[] = [];
-  // A job starts every 30 minutes while UP and always ends (under 29 minutes) before the autostop.
-  for (let j = 0; run.up + j * JOB_EVERY <= t && run.up + (j + 1) * JOB_EVERY <= run.stop; j++) {
+  for (let j = first; j <= end; j++) {
     const submitted = run.up + j * JOB_EVERY;
     const running = submitted + 30;
     plans.push({
-      id: (run.k % 20_000) * 100 + j + 1,
+      id: idOf(j),
       submitted,
       running,
       end: running + org.between([600, 1700], 'cj', i, run.k, j),
       failed: org.draw('cj-fail', i, run.k, j) < 0.12,
     });
   }
-  return plans.slice(-JOBS_LISTED);
+  return plans;
 }
 
 export function generatedClusterJobs(org: Org, i: number, t: number): ClusterJob[] {
@@ -162,17 +176,33 @@ export function generatedClusterJobs(org: Org, i: number, t: number): ClusterJob
 
 /** A running job's log grows a line every 5 s (up to 1,000 lines); it never shrinks. */
 export function generatedClusterJobLog(org: Org, i: number, jobId: number, t: number): string | null {
-  const p = jobPlans(org, i, t).find((plan) => plan.id === jobId);
+  const [p] = jobPlans(org, i, t, jobId);
   if (!p) return null;
   return stepLog(p.running, Math.min(t, p.end), p.end <= t ? (p.failed ? 1 : 0) : null);
+}
+
+/** Every step line there can be, written once (58 KB): a log is a prefix of it. */
+let allSteps: { text: string; ends: number[] } | null = null;
+
+function stepsText(): { text: string; ends: number[] } {
+  if (allSteps) return allSteps;
+  let text = '';
+  const ends = [0];
+  for (let s = 0; s < MAX_LOG_LINES; s++) {
+    text += `(task, pid=4242) step ${s + 1} | loss ${(2.5 / Math.sqrt(s + 1)).toFixed(4)}\n`;
+    ends.push(text.length);
+  }
+  allSteps = { text, ends };
+  return allSteps;
 }
 
 /** Step lines from `from` to `to`, then the exit line once ended. */
 export function stepLog(from: number, to: number, exitCode: number | null): string {
   const n = Math.min(MAX_LOG_LINES, Math.max(0, Math.floor((to - from) / LINE_SECONDS)));
-  const lines = Array.from({ length: n }, (_, s) => `(task, pid=4242) step ${s + 1} | loss ${(2.5 / Math.sqrt(s + 1)).toFixed(4)}`);
-  if (exitCode !== null) lines.push(exitCode === 0 ? 'Job finished (status: SUCCEEDED).' : 'ERROR: Job failed with return code 1.');
-  return lines.length ? `${lines.join('\n')}\n` : '';
+  const { text, ends } = stepsText();
+  const steps = text.slice(0, ends[n]);
+  if (exitCode === null) return steps;
+  return `${steps}${exitCode === 0 ? 'Job finished (status: SUCCEEDED).' : 'ERROR: Job failed with return code 1.'}\n`;
 }
 
 /** History record numbers kept at t, newest first is `newest` down to `oldest`. */

@@ -4,13 +4,19 @@
  * (A sequential PRNG would make a draw depend on how many draws came before it.)
  */
 
-/** 32-bit FNV-1a over a string, then a murmur3 finaliser for a good spread of nearby keys. */
-function hash32(text: string): number {
-  let h = 0x811c9dc5;
+const FNV_OFFSET = 0x811c9dc5;
+
+/** FNV-1a's state after `text`, continuing from `h`. */
+function fnv(h: number, text: string): number {
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  return h;
+}
+
+/** A murmur3 finaliser for a good spread of nearby keys. */
+function finish(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -19,9 +25,23 @@ function hash32(text: string): number {
   return h >>> 0;
 }
 
+/** 32-bit FNV-1a over a string, then the finaliser. */
+function hash32(text: string): number {
+  return finish(fnv(FNV_OFFSET, text));
+}
+
 /** A number in [0, 1) fixed by the seed and the keys. */
 export function draw(seed: number, ...keys: (string | number)[]): number {
   return hash32(`${seed}|${keys.join('|')}`) / 0x1_0000_0000;
+}
+
+/**
+ * `draw(seed, ...keys, last)` for many `last`s: the keys are hashed once (FNV-1a runs left to right),
+ * so a log's thousand loss values cost their own digits, not the run's key again each time.
+ */
+export function drawAfter(seed: number, ...keys: (string | number)[]): (last: string | number) => number {
+  const prefix = fnv(FNV_OFFSET, `${seed}|${keys.length ? `${keys.join('|')}|` : ''}`);
+  return (last) => finish(fnv(prefix, String(last))) / 0x1_0000_0000;
 }
 
 /** An integer in [min, max], both included. */

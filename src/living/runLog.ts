@@ -3,7 +3,7 @@
  * while the job runs, with one-off lines (a preemption, a recovery, a failure) at their instants. Only
  * lines due by `t` are shown, in order of their instants, so a log only ever grows as `t` grows.
  */
-import { draw } from './prng';
+import { drawAfter } from './prng';
 
 export interface LogPlan {
   seed: number;
@@ -18,10 +18,10 @@ export interface LogPlan {
 }
 
 /** Template lines, with `{n}` the line's number and `{loss}` a falling loss. */
-function fill(plan: LogPlan, template: string, n: number): string {
+function fill(template: string, n: number, noise: (n: number) => number): string {
   return template
     .replaceAll('{n}', String(n))
-    .replaceAll('{loss}', (0.9 + 2.6 * Math.exp(-n / 150) + 0.08 * draw(plan.seed, plan.key, n)).toFixed(3));
+    .replaceAll('{loss}', (0.9 + 2.6 * Math.exp(-n / 150) + 0.08 * noise(n)).toFixed(3));
 }
 
 /** How many lines a span has printed by `t`. */
@@ -33,12 +33,13 @@ function printedIn([start, end]: readonly [number, number], lineSeconds: number,
 /** The lines due after `from` and by `to` (both absolute seconds), in order. */
 export function linesBetween(plan: LogPlan, from: number, to: number): string {
   const timed: { at: number; text: string }[] = [];
+  const noise = drawAfter(plan.seed, plan.key);
   let n = 0;
   for (const span of plan.running) {
     const count = plan.template.length ? printedIn(span, plan.lineSeconds, to) : 0;
     const skip = plan.template.length ? printedIn(span, plan.lineSeconds, from) : 0;
     for (let i = skip; i < count; i++) {
-      timed.push({ at: span[0] + i * plan.lineSeconds, text: fill(plan, plan.template[(n + i) % plan.template.length], n + i + 1) });
+      timed.push({ at: span[0] + i * plan.lineSeconds, text: fill(plan.template[(n + i) % plan.template.length], n + i + 1, noise) });
     }
     n += plan.template.length ? printedIn(span, plan.lineSeconds, Number.POSITIVE_INFINITY) : 0;
   }
