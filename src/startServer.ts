@@ -1,5 +1,7 @@
 /**
- * Starting the server: configuration, the stores, the app, listening, and stopping cleanly.
+ * Starting the server from its checked configuration: the stores, the app, listening, and stopping
+ * cleanly. Loaded by runServer.ts only once the configuration has parsed: this file's imports are
+ * the whole app, which a start refused for a bad setting should not pay for.
  *
  * Order matters for replicas: the port is bound before this process claims anything in the shared
  * request store, so a second server that cannot bind exits without touching the first's requests;
@@ -17,7 +19,7 @@ import {
   DEFAULT_READ_RETENTION_SECONDS,
   RequestStore,
 } from './requests/requestStore';
-import { ConfigError, parseServerConfig, type ServerConfig } from './serverConfig';
+import { ConfigError, type ServerConfig } from './serverConfig';
 import { globalUserState } from './state/globalUserState';
 import { requestEffects } from './state/requestEffects';
 import { stateStore } from './state/stateStore';
@@ -147,35 +149,4 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       await globalUserState.close();
     })());
   return { server, metricsServer, config, stop };
-}
-
-function urlOf(server: Server, host: string): string {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-}
-
-export async function runServer(argv: string[]): Promise<void> {
-  let running: RunningServer;
-  try {
-    running = await startServer(parseServerConfig(argv));
-  } catch (error) {
-    console.error(`skypilot-ts: error: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(2);
-  }
-  const address = running.server.address();
-  const port = typeof address === 'object' && address ? address.port : running.config.port;
-  console.log(`[skypilot-ts] SkyPilot API server listening on http://${running.config.host}:${port}`);
-  // The real port, as for the API: SKYPILOT_METRICS_PORT=0 picks one, which a scraper must learn.
-  if (running.metricsServer && running.config.metrics) {
-    console.log(`[skypilot-ts] Prometheus metrics at ${urlOf(running.metricsServer, running.config.metrics.host)}/metrics`);
-  }
-  const shutdown = () => {
-    void running.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
 }
