@@ -23,7 +23,7 @@ export const FLOORS: Floor[] = [
   { name: 'http', paths: ['http/'] },
   { name: 'operations', paths: ['operations/'] },
   { name: 'routes', paths: ['routes/', 'dashboard/dashboardRouter.ts', 'dashboard/compressedFiles.ts', 'dashboard/officialRedirects.ts'] },
-  { name: 'app', paths: ['appExtensions.ts', 'app.ts', 'serverConfig.ts', 'runServer.ts', 'server.ts'] },
+  { name: 'app', paths: ['appExtensions.ts', 'app.ts', 'serverConfig.ts', 'startServer.ts', 'runServer.ts', 'server.ts'] },
   { name: 'living world', paths: ['living/'] },
   { name: 'demo', paths: ['demo/'] },
   { name: 'sessions', paths: ['sessions/'] },
