@@ -5,25 +5,16 @@
  * API with every endpoint, operations, client, structure) and an end-to-end run of the built server.
  * Nothing outside src/demo may import it but the sessions; nothing outside src/sessions imports them.
  * The bench starts the demo only by preloading the built module when it exists.
+ *
+ * The copy is built once for each content of the tree it is made from, and kept between runs
+ * (tests/helpers/builtTree.ts), as the Docker stages' copies are: an unchanged tree is not built again.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeTempDir, removeDir } from '../helpers/tempState';
+import { builtTree } from '../helpers/builtTree';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const COPY = [
-  'src',
-  'docs',
-  'bench',
-  'tests',
-  'scripts',
-  'patches',
-  'package.json',
-  'tsconfig.json',
-  'tsconfig.test.json',
-  'jest.config.js',
-];
 /**
  * The nightly's code is the same bytes in the copy as in this tree, where every one of its suites
  * runs. What the copy can break is only what the wings' absence changes: a file needing a deleted one
@@ -47,49 +38,8 @@ const SUITES = [
   'tests/e2e/clientOnNightly.test.ts',
 ];
 
-let dir: string;
-
-function testFiles(root: string): string[] {
-  return fs.readdirSync(root, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(root, e.name);
-    return e.isDirectory() ? testFiles(full) : /\.ts$/.test(e.name) ? [full] : [];
-  });
-}
-
-/** Deletes, until nothing changes, every file under `root` importing a path under `gone` or a deleted file. */
-function removeDependents(root: string, gone: string): void {
-  const missing = (spec: string, from: string) => {
-    if (!spec.startsWith('.')) return false;
-    const base = path.resolve(path.dirname(from), spec);
-    return base.startsWith(gone) || (!['.ts', '.tsx', '/index.ts'].some((ext) => fs.existsSync(base + ext)) && !fs.existsSync(base));
-  };
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const file of testFiles(root)) {
-      // Statements only: an import written inside a string (floors.test.ts's made-up trees) is text.
-      const statements = /^\s*(?:import|export)\b[^'";]*?\bfrom '([^']+)'|^\s*import '([^']+)'|import\('([^']+)'\)/gm;
-      const specs = [...fs.readFileSync(file, 'utf8').matchAll(statements)].map((m) => m[1] ?? m[2] ?? m[3]);
-      if (specs.some((spec) => missing(spec, file))) {
-        fs.rmSync(file);
-        changed = true;
-      }
-    }
-  }
-}
-
-beforeAll(() => {
-  dir = makeTempDir('skyts-nightly-only-');
-  for (const entry of COPY) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  fs.rmSync(path.join(dir, 'src', 'demo'), { recursive: true });
-  fs.rmSync(path.join(dir, 'src', 'sessions'), { recursive: true });
-  fs.rmSync(path.join(dir, 'src', 'living'), { recursive: true }); // the demo's living world goes with it
-  // Tests of the demo go with it: every test file that imports, directly or through helpers, what is gone.
-  removeDependents(path.join(dir, 'tests'), path.join(dir, 'src', 'demo'));
-  removeDependents(path.join(dir, 'tests'), path.join(dir, 'src', 'sessions'));
-  removeDependents(path.join(dir, 'tests'), path.join(dir, 'src', 'living'));
-});
-afterAll(() => removeDir(dir));
+/** The built copy (tests/helpers/builtTree.ts: one per content of the tree, kept between runs). */
+let dir: string | undefined;
 
 describe('the nightly without src/demo', () => {
   const importersOf = (wing: string) =>
@@ -131,11 +81,9 @@ describe('the nightly without src/demo', () => {
   });
 
   it('type-checks and builds with npm run build', () => {
-    const build = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], { cwd: dir, encoding: 'utf8' });
-    expect({ status: build.status, output: build.status === 0 ? '' : (build.stdout + build.stderr).slice(-3000) }).toEqual({
-      status: 0,
-      output: '',
-    });
+    // Throws with tsc's diagnostics when the build fails.
+    dir = builtTree('nightly-only');
+    expect(fs.existsSync(path.join(dir, 'src', 'demo'))).toBe(false);
     expect(fs.existsSync(path.join(dir, 'dist', 'src', 'server.js'))).toBe(true);
     expect(fs.existsSync(path.join(dir, 'dist', 'dashboard', 'index.html'))).toBe(true);
     expect(fs.existsSync(path.join(dir, 'dist', 'src', 'demo'))).toBe(false);
@@ -148,15 +96,17 @@ describe('the nightly without src/demo', () => {
   }, 180_000);
 
   it('passes its own state, request, API, operation, client and structure suites, and runs built', () => {
+    if (!dir) throw new Error('the copy did not build (see the test before)');
+    const copy = dir;
     // Each chosen suite is still there: none of them needed the wings.
-    expect(SUITES.filter((suite) => !fs.existsSync(path.join(dir, suite)))).toEqual([]);
+    expect(SUITES.filter((suite) => !fs.existsSync(path.join(copy, suite)))).toEqual([]);
     // In band: the copy's transform cache is cold, and two workers would each transform the same
     // files at once (30 CPU-seconds for this file instead of 25); this run already has its workers.
     const jest = spawnSync(
       process.execPath,
       [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '--runInBand', ...SUITES],
       {
-        cwd: dir,
+        cwd: copy,
         encoding: 'utf8',
         env: { ...process.env, SKYPILOT_TEST_POSTGRES: '0' },
       },
