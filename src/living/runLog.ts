@@ -19,9 +19,7 @@ export interface LogPlan {
 
 /** Template lines, with `{n}` the line's number and `{loss}` a falling loss. */
 function fill(template: string, n: number, noise: (n: number) => number): string {
-  return template
-    .replaceAll('{n}', String(n))
-    .replaceAll('{loss}', (0.9 + 2.6 * Math.exp(-n / 150) + 0.08 * noise(n)).toFixed(3));
+  return template.replaceAll('{n}', String(n)).replaceAll('{loss}', (0.9 + 2.6 * Math.exp(-n / 150) + 0.08 * noise(n)).toFixed(3));
 }
 
 /** How many lines a span has printed by `t`. */
