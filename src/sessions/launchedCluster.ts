@@ -13,20 +13,36 @@ import type { LaunchChange } from './overlay';
 import type { LaunchSpec } from './sessionSettings';
 import type { ClusterStory, JobTimeline } from './simulation';
 import { parseYamlText } from '../demo/yamlFiles';
+import { boundedMemo } from '../common/boundedMemo';
+
+/**
+ * What a recipe's task asks for, parsed once per recipe text: every session world lists its launched
+ * clusters' jobs each second it is asked, and YAML parsing was most of that. Bounded: 64 texts.
+ */
+const taskFields = boundedMemo(
+  (content: string): { name: string | null; accelerators: string | null; cpus: string | null } => {
+    let doc: { name?: unknown; resources?: { accelerators?: unknown; cpus?: unknown } } = {};
+    try {
+      doc = (parseYamlText(content) as typeof doc) ?? {};
+    } catch {
+      // A recipe edited into bad YAML still launches, under its own name.
+    }
+    return {
+      name: typeof doc.name === 'string' && doc.name ? doc.name : null,
+      accelerators: typeof doc.resources?.accelerators === 'string' ? doc.resources.accelerators : null,
+      cpus: doc.resources?.cpus != null ? String(doc.resources.cpus).replace(/\+$/, '') : null,
+    };
+  },
+  64,
+  1024 * 1024,
+);
 
 /** The task's name and what its job asks for, as `sky queue` shows it (`1x[H100:1]`). */
 export function taskSummary(recipe: Recipe | undefined, nodes: number): { jobName: string; resources: string } {
-  let doc: { name?: unknown; resources?: { accelerators?: unknown; cpus?: unknown } } = {};
-  try {
-    doc = (parseYamlText(recipe?.content ?? '') as typeof doc) ?? {};
-  } catch {
-    // A recipe edited into bad YAML still launches, under its own name.
-  }
-  const accelerators = typeof doc.resources?.accelerators === 'string' ? doc.resources.accelerators : null;
-  const cpus = doc.resources?.cpus != null ? `CPU:${String(doc.resources.cpus).replace(/\+$/, '')}` : 'CPU:1';
+  const task = taskFields(recipe?.content ?? '');
   return {
-    jobName: typeof doc.name === 'string' && doc.name ? doc.name : (recipe?.name ?? 'task'),
-    resources: `${nodes}x[${accelerators ?? cpus}]`,
+    jobName: task.name ?? recipe?.name ?? 'task',
+    resources: `${nodes}x[${task.accelerators ?? `CPU:${task.cpus ?? '1'}`}]`,
   };
 }
 
