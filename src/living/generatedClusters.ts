@@ -181,7 +181,7 @@ export function generatedClusterJobLog(org: Org, i: number, jobId: number, t: nu
   return stepLog(p.running, Math.min(t, p.end), p.end <= t ? (p.failed ? 1 : 0) : null);
 }
 
-/** Every step line there can be, written once (58 KB): a log is a prefix of it. */
+/** Every step line there can be, written once (40 KB): a log is a prefix of it. */
 let allSteps: { text: string; ends: number[] } | null = null;
 
 function stepsText(): { text: string; ends: number[] } {
