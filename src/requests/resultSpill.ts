@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { open, readFile, rmdir, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -80,8 +80,14 @@ export class ResultSpill {
       await handle.close();
     }
     if (this.closed) {
-      // Closed while this was written: the file would outlive the directory's removal.
+      // Closed while this was written: the file would outlive the directory's removal. An open
+      // already on its way when the directory was moved aside creates the file there, possibly after
+      // close() listed what to remove (its rmdir then failed): removed here, with the directory once
+      // it is empty (the last such write out removes it).
+      const closing = this.closingDir();
       await unlink(file).catch(() => {});
+      await unlink(path.join(closing, path.basename(file))).catch(() => {});
+      await rmdir(closing).catch(() => {});
       throw new Error('the result spill is closed');
     }
     return { file, bytes };
@@ -107,12 +113,18 @@ export class ResultSpill {
     // is being removed (ENOTEMPTY). Moved aside first, the directory takes no new file (an open of
     // its old path fails), and what it holds can be removed. A directory left behind by a failure
     // here is an orphan the next start removes.
-    const closing = `${this.dir}.closing`;
+    const closing = this.closingDir();
     try {
       renameSync(this.dir, closing);
       rmSync(closing, { recursive: true, force: true });
     } catch (error) {
-      console.error(`[skypilot-ts] could not remove the result spill directory ${this.dir}: ${(error as Error).message}`);
+      // ENOTEMPTY: a write's file came in meanwhile; that write removes it and the directory.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOTEMPTY')
+        console.error(`[skypilot-ts] could not remove the result spill directory ${this.dir}: ${(error as Error).message}`);
     }
+  }
+
+  private closingDir(): string {
+    return `${this.dir}.closing`;
   }
 }
