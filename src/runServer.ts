@@ -39,13 +39,7 @@ export async function runServer(argv: string[]): Promise<void> {
   } catch (error) {
     fail(error);
   }
-  const address = running.server.address();
-  const port = typeof address === 'object' && address ? address.port : running.config.port;
-  console.log(`[skypilot-ts] SkyPilot API server listening on http://${running.config.host}:${port}`);
-  // The real port, as for the API: SKYPILOT_METRICS_PORT=0 picks one, which a scraper must learn.
-  if (running.metricsServer && running.config.metrics) {
-    console.log(`[skypilot-ts] Prometheus metrics at ${urlOf(running.metricsServer, running.config.metrics.host)}/metrics`);
-  }
+  // Ready for a stop before saying it listens: a supervisor may signal on that line.
   const shutdown = () => {
     void running.stop().then(
       () => process.exit(0),
@@ -54,4 +48,11 @@ export async function runServer(argv: string[]): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+  const address = running.server.address();
+  const port = typeof address === 'object' && address ? address.port : running.config.port;
+  console.log(`[skypilot-ts] SkyPilot API server listening on http://${running.config.host}:${port}`);
+  // The real port, as for the API: SKYPILOT_METRICS_PORT=0 picks one, which a scraper must learn.
+  if (running.metricsServer && running.config.metrics) {
+    console.log(`[skypilot-ts] Prometheus metrics at ${urlOf(running.metricsServer, running.config.metrics.host)}/metrics`);
+  }
 }

@@ -44,13 +44,14 @@ function project(): string {
     root,
     'dist/src/server.js',
     [
-      `console.log('server ' + JSON.stringify({ args: process.argv.slice(2), demo: Boolean(globalThis.demoPreloaded) }));`,
+      // Ready for signals before it says it started, as the real server: the test signals on the line.
       `const seen = {};`,
       `for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => {`,
       `  seen[signal] = (seen[signal] || 0) + 1;`,
       `  console.log(signal + ' ' + seen[signal]);`,
       `  setTimeout(() => process.exit(0), 300);`,
       `});`,
+      `console.log('server ' + JSON.stringify({ args: process.argv.slice(2), demo: Boolean(globalThis.demoPreloaded) }));`,
       `if (process.argv.includes('--exit')) process.exit(Number(process.argv[process.argv.indexOf('--exit') + 1]));`,
       `setTimeout(() => process.exit(3), 20000); // never outlive a failed test for long`,
     ].join('\n'),
