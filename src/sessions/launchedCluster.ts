@@ -34,7 +34,9 @@ const taskFields = boundedMemo(
     };
   },
   64,
-  1024 * 1024,
+  // A session's changes are at most 64 KiB (max_session_kib), so a recipe text longer than that is
+  // not a visitor's edit; it is parsed each time rather than kept (at most 64 x 64 KiB kept).
+  64 * 1024,
 );
 
 /** The task's name and what its job asks for, as `sky queue` shows it (`1x[H100:1]`). */
