@@ -56,11 +56,9 @@ if (missing) {
 }
 
 module.exports = {
-  // SQLite files, PostgreSQL databases and child servers: few workers on a 2-core machine, but twice
-  // the cores, since the slowest files mostly wait (a stream's 10 s, chromium, timeouts): the suite
-  // uses about 70% of both cores with three workers. The edge-stall probes run ahead of the others
-  // while they measure (tests/attacks/edgeStalls.test.ts), so the fourth does not make them retry.
-  maxWorkers: 4,
+  // SQLite files, PostgreSQL databases and child servers: few workers on a 2-core machine, but one
+  // more than the cores, since the slowest files mostly wait (a stream's 10 s, chromium, timeouts).
+  maxWorkers: 3,
   testTimeout: 30000,
   // The slowest files first, on a clean clone too (tests/helpers/slowFirst.js).
   testSequencer: '<rootDir>/tests/helpers/slowFirst.js',

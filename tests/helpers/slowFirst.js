@@ -48,7 +48,7 @@ const SECONDS = {
 /**
  * Started first and together, before the order by duration: the edge-stall probes compare latencies
  * within 20 ms, so they start beside two long files that mostly wait (a log followed for 10 s, a
- * browser), not beside the builds and process starts that fill both cores (in full runs with three or four
+ * browser), not beside the builds and process starts that fill both cores (in full runs with three
  * workers, those neighbours cost the probes retries of up to 15 s each).
  */
 const TOGETHER_FIRST = ['tests/attacks/edgeStalls.test.ts', 'tests/demo/logFollow.test.ts', 'tests/browser/sandbox.test.ts'];
