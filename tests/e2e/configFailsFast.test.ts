@@ -5,13 +5,12 @@
  * What a later failure needs (opening a store, binding the port) still goes the whole way: the
  * control case sees express and kysely loaded, so the probe is not blind. Needs `npm run build`.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { expectOneErrorLine, runBuiltServer } from '../helpers/builtServer';
 import { makeTempDir, removeDir } from '../helpers/tempState';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const SERVER = path.join(ROOT, 'dist', 'src', 'server.js');
 const PROBE = path.join(ROOT, 'tests', 'helpers', 'loadedPackages.js');
 /** Packages only the running server needs; none is needed to say a setting is wrong. */
 const HEAVY = ['express', 'kysely', 'better-sqlite3', 'pg', 'ioredis', 'zod', 'pino', 'prom-client'];
@@ -29,24 +28,10 @@ interface Loaded {
 
 let runs = 0;
 /** Starts the built server with the probe preloaded; its exit code, stderr, and what it loaded. */
-function start(args: string[], env: Record<string, string>): Promise<{ code: number; stderr: string; loaded: Loaded }> {
+async function start(args: string[], env: Record<string, string>): Promise<{ code: number; stderr: string; loaded: Loaded }> {
   const out = path.join(dir, `loaded-${runs++}.json`);
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['-r', PROBE, SERVER, ...args],
-      { timeout: 15_000, env: { PATH: process.env.PATH ?? '', HOME: dir, SKYPILOT_TEST_LOADED_FILE: out, ...env } },
-      (error, _stdout, stderr) =>
-        resolve({ code: error ? Number(error.code) : 0, stderr, loaded: JSON.parse(fs.readFileSync(out, 'utf8')) as Loaded }),
-    );
-  });
-}
-
-function expectOneErrorLine(stderr: string, message: RegExp): void {
-  const lines = stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^skypilot-ts: error: /);
-  expect(lines[0]).toMatch(message);
+  const { code, stderr } = await runBuiltServer(args, { SKYPILOT_TEST_LOADED_FILE: out, ...env }, { home: dir, preload: PROBE });
+  return { code, stderr, loaded: JSON.parse(fs.readFileSync(out, 'utf8')) as Loaded };
 }
 
 describe('a bad setting fails before the server loads', () => {

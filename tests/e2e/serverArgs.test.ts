@@ -4,41 +4,26 @@
  * not ours. Needs `npm run build`.
  */
 import Database from 'better-sqlite3';
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { RequestStore } from '../../src/requests/requestStore';
+import { expectOneErrorLine, runBuiltServer } from '../helpers/builtServer';
 import { makeTempDir, removeDir } from '../helpers/tempState';
 
-const SERVER = path.resolve(__dirname, '..', '..', 'dist', 'src', 'server.js');
 let dir: string;
 beforeAll(() => {
   dir = makeTempDir('skyts-config-');
 });
 afterAll(() => removeDir(dir));
 
-function startServer(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [SERVER, ...args],
-      { timeout: 15_000, env: { PATH: process.env.PATH ?? '', HOME: dir, ...env } },
-      (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
-    );
-  });
-}
-
 async function expectOneLine(args: string[], message: RegExp, env: Record<string, string> = {}): Promise<void> {
   // A free port unless the case is about the port itself, so a good setting would start, not fail.
   const port = args.includes('--port') || env.SKYPILOT_PORT !== undefined ? [] : ['--port', '0'];
-  const { code, stderr } = await startServer([...port, ...args], env);
+  const { code, stderr } = await runBuiltServer([...port, ...args], env, { home: dir });
   expect(code).toBe(2);
-  const lines = stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^skypilot-ts: error: /);
-  expect(lines[0]).toMatch(message);
+  expectOneErrorLine(stderr, message);
 }
 
 const digest = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -110,19 +95,10 @@ describe('the demo’s settings', () => {
     [{ SKYPILOT_DEMO_SANDBOX: 'maybe' }, /SKYPILOT_DEMO_SANDBOX must be 1 or 0 \(true or false\), got 'maybe'/],
     [{ SKYPILOT_DEMO_RELOAD_MS: 'soon' }, /SKYPILOT_DEMO_RELOAD_MS must be a whole number/],
   ])('%j is refused with one line and exit 2', async (env, message) => {
-    const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ['-r', DEMO, SERVER, '--port', '0'],
-        { timeout: 15_000, env: { PATH: process.env.PATH ?? '', HOME: dir, ...env } },
-        (error, _stdout, err) => resolve({ code: error ? Number(error.code) : 0, stderr: err }),
-      );
-    });
+    const { code, stderr } = await runBuiltServer(['--port', '0'], env, { home: dir, preload: DEMO });
     expect(code).toBe(2);
-    const lines = stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^skypilot-ts: error: demo: /);
-    expect(lines[0]).toMatch(message);
+    expectOneErrorLine(stderr, /^skypilot-ts: error: demo: /);
+    expectOneErrorLine(stderr, message);
   });
 });
 

@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { builtTree } from '../helpers/builtTree';
+import { WINGS } from '../helpers/withoutWings';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /**
@@ -75,7 +76,7 @@ describe('the nightly without src/demo', () => {
     const ambient = spawnSync('grep', [
       '-rlE',
       '^\\s*declare (global|module)|/// <reference',
-      ...['demo', 'sessions', 'living'].map((wing) => path.join(ROOT, 'src', wing)),
+      ...WINGS.map((wing) => path.join(ROOT, 'src', wing)),
     ]).stdout.toString();
     expect(ambient).toBe('');
   });
